@@ -1,0 +1,116 @@
+import type Database from 'better-sqlite3';
+
+export const LAYERS = ['system', 'market_data', 'signal_engine', 'risk', 'execution', 'reporting'] as const;
+export type LayerId = (typeof LAYERS)[number];
+export type Status = 'ok' | 'warn' | 'fail' | 'not_evaluable';
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+export type Likelihood = 'very_likely' | 'likely' | 'possible' | 'unlikely';
+
+/** A pointer into the bundle: the file's display path, the 1-based line, the (redacted) text. */
+export interface Evidence {
+  file: string;
+  line: number;
+  text: string;
+}
+
+export interface Finding {
+  /** What the finding is about (service, symbol, reason code...). With the rule id it forms the stable id; never put counts or times in it. */
+  subject?: string;
+  severity: Severity;
+  message: string;
+  evidence: Evidence[];
+}
+
+export interface Hypothesis {
+  /** Stable id of the cause class, e.g. `risk.drawdown_limit`, used to merge and to test. */
+  cause: string;
+  title: string;
+  likelihood: Likelihood;
+  evidence: Evidence[];
+  /** Optional reasoning shown under the hypothesis. */
+  why?: string;
+  /** The layer the cause belongs to, when it is not the rule's own layer. */
+  layer?: LayerId;
+}
+
+export type TodoCategory = 'CONFIG' | 'CODE' | 'MONITORING' | 'RISK';
+export interface Todo {
+  category: TodoCategory;
+  title: string;
+  priority: 'high' | 'medium' | 'low';
+  effort: 'quick_win' | 'larger';
+  /** Where to change it: `.env MAX_EXPOSURE_PCT`, `services/cdb_risk/service.py`, ... */
+  where: string;
+  /** The hypothesis cause this addresses, if any. */
+  cause?: string;
+}
+
+export interface Expectation {
+  op: '>' | '>=' | '<' | '<=' | '==' | '!=';
+  value: number;
+  tolerance?: number;
+}
+
+export interface VerificationCheck {
+  id: string;
+  title: string;
+  /** sql: a query over the canonical model returning one number; log: a JS regex source matched against log_events.message (count of matches). */
+  kind: 'sql' | 'log';
+  check: string;
+  expect: Expectation;
+}
+
+export type Metrics = Record<string, number | string | null>;
+
+export interface RuleResult {
+  status: Status;
+  /** Why the rule could not be evaluated (status not_evaluable): what evidence was missing. */
+  missing?: string;
+  metrics?: Metrics;
+  findings?: Finding[];
+  hypotheses?: Hypothesis[];
+  todos?: Todo[];
+  verification?: VerificationCheck[];
+}
+
+export interface Block {
+  from: string;
+  to: string;
+  /** UTC dates (YYYY-MM-DD) the block covers, in order. */
+  days: string[];
+  era: string | null;
+  dialect: string | null;
+}
+
+export interface KpiTargets {
+  signals_total: number;
+  signals_per_day: number;
+  risk_approved: number;
+  trades: number;
+  market_data_events: number;
+}
+
+export interface RuleContext {
+  db: Database.Database;
+  block: Block;
+  targets: KpiTargets;
+  /** Evidence for a row of any table with file_id/line_no: resolves the path and the stored (redacted) text. */
+  evidence(fileId: number | null | undefined, line: number | null | undefined, text?: string): Evidence;
+  /** The time span a service's logs cover inside the block (null when there are no logs of that service). */
+  logCoverage(service: string): { from: string; to: string; records: number; fraction: number } | null;
+}
+
+export interface RuleDef {
+  id: string;
+  layer: LayerId;
+  title: string;
+  /** Human-readable evidence the rule needs (tables, services, captures); shown when it is not evaluable. */
+  needs: string[];
+  check(ctx: RuleContext): RuleResult;
+}
+
+export function defineRule(def: RuleDef): RuleDef {
+  if (!/^[a-z0-9-]+$/.test(def.id)) throw new Error(`rule id must be kebab-case: ${def.id}`);
+  return def;
+}

@@ -1,0 +1,261 @@
+/**
+ * Runs the rules layer by layer and folds their results into layers, ranked hypotheses, to-dos
+ * and verification checks. A rule that throws (or returns something malformed) is recorded in
+ * `errors` and counts as not_evaluable; the run goes on ("fail forward").
+ */
+import { Redactor } from '../redact/secrets.js';
+import {
+  LAYERS,
+  SEVERITIES,
+  type Evidence,
+  type LayerId,
+  type Likelihood,
+  type Metrics,
+  type RuleContext,
+  type RuleDef,
+  type RuleResult,
+  type Severity,
+  type Status,
+  type Todo,
+  type VerificationCheck,
+} from './define-rule.js';
+import { cmp } from './rule-kit.js';
+
+export interface EngineFinding {
+  /** `<rule>:<subject or 'main'>` — stable across runs and blocks (no counts, no times). */
+  id: string;
+  rule: string;
+  subject: string;
+  severity: Severity;
+  message: string;
+  evidence: Evidence[];
+}
+
+export interface RuleOutcome {
+  id: string;
+  layer: LayerId;
+  title: string;
+  status: Status;
+  /** What evidence was missing (not_evaluable only). */
+  missing: string | null;
+  needs: string[];
+}
+
+export interface LayerOutcome {
+  id: LayerId;
+  status: Status;
+  metrics: Metrics;
+  findings: EngineFinding[];
+  rules: RuleOutcome[];
+}
+
+export interface RankedHypothesis {
+  cause: string;
+  layer: LayerId;
+  title: string;
+  likelihood: Likelihood;
+  evidence: Evidence[];
+  why: string | null;
+  /** Rules that proposed it. */
+  rules: string[];
+}
+
+export interface EngineError {
+  rule: string;
+  message: string;
+}
+
+export interface EngineResult {
+  layers: LayerOutcome[];
+  hypotheses: RankedHypothesis[];
+  todos: Todo[];
+  verification: VerificationCheck[];
+  errors: EngineError[];
+  rules: RuleOutcome[];
+}
+
+export const LIKELIHOODS: Likelihood[] = ['very_likely', 'likely', 'possible', 'unlikely'];
+const STATUS_RANK: Record<Status, number> = { fail: 3, warn: 2, ok: 1, not_evaluable: 0 };
+const PRIORITY_RANK: Record<Todo['priority'], number> = { high: 0, medium: 1, low: 2 };
+const MAX_EVIDENCE_FINDING = 10;
+const MAX_EVIDENCE_HYPOTHESIS = 12;
+const STATUSES: Status[] = ['ok', 'warn', 'fail', 'not_evaluable'];
+const OPS = ['>', '>=', '<', '<=', '==', '!='];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+export function likelihoodRank(l: Likelihood): number {
+  return LIKELIHOODS.indexOf(l);
+}
+
+export function layerRank(l: LayerId): number {
+  return LAYERS.indexOf(l);
+}
+
+/** Layer status: the worst evaluable rule status; not_evaluable only when no rule could be evaluated. */
+export function aggregateStatus(statuses: Status[]): Status {
+  let best: Status = 'not_evaluable';
+  for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[best]) best = s;
+  return best;
+}
+
+/** Rejects results a rule could not have meant, so a bug in one rule surfaces as an error row. */
+function checkResult(rule: RuleDef, r: unknown): RuleResult {
+  if (!r || typeof r !== 'object') throw new Error('check() returned no result');
+  const res = r as RuleResult;
+  if (!STATUSES.includes(res.status)) throw new Error(`invalid status ${JSON.stringify(res.status)}`);
+  for (const f of res.findings ?? []) {
+    if (!SEVERITIES.includes(f.severity)) throw new Error(`finding with invalid severity ${JSON.stringify(f.severity)}`);
+    if (typeof f.message !== 'string' || f.message === '') throw new Error('finding without a message');
+  }
+  for (const h of res.hypotheses ?? []) {
+    if (!LIKELIHOODS.includes(h.likelihood)) throw new Error(`hypothesis ${h.cause} with invalid likelihood ${JSON.stringify(h.likelihood)}`);
+    if (!h.cause) throw new Error('hypothesis without a cause id');
+  }
+  for (const v of res.verification ?? []) {
+    if (!v.id || !['sql', 'log'].includes(v.kind) || !OPS.includes(v.expect?.op)) throw new Error(`malformed verification check ${JSON.stringify(v.id)}`);
+  }
+  void rule;
+  return res;
+}
+
+function cleanEvidence(redactor: Redactor, ev: Evidence[] | undefined, max: number): Evidence[] {
+  const out: Evidence[] = [];
+  const seen = new Set<string>();
+  for (const e of ev ?? []) {
+    const c: Evidence = { file: e.file, line: Number.isFinite(e.line) ? e.line : 0, text: redactor.text(e.text ?? '') };
+    const key = `${c.file}\u0000${c.line}\u0000${c.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(c);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+function evidenceCmp(a: Evidence, b: Evidence): number {
+  return cmp(a.file, b.file) || a.line - b.line || cmp(a.text, b.text);
+}
+
+/** Rules in run order: layer order, then id. The registry is sorted, but the engine does not rely on it. */
+export function orderRules(rules: RuleDef[]): RuleDef[] {
+  return [...rules].sort((a, b) => layerRank(a.layer) - layerRank(b.layer) || cmp(a.id, b.id));
+}
+
+export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
+  const redactor = new Redactor();
+  const errors: EngineError[] = [];
+  const outcomes: RuleOutcome[] = [];
+  const layers = new Map<LayerId, LayerOutcome>();
+  for (const l of LAYERS) layers.set(l, { id: l, status: 'not_evaluable', metrics: {}, findings: [], rules: [] });
+  const hyps = new Map<string, RankedHypothesis>();
+  const todos = new Map<string, Todo>();
+  const checks = new Map<string, VerificationCheck>();
+  const ids = new Set<string>();
+
+  for (const rule of orderRules(rules)) {
+    const layer = layers.get(rule.layer);
+    if (!layer) {
+      errors.push({ rule: rule.id, message: `unknown layer ${rule.layer}` });
+      continue;
+    }
+    let res: RuleResult;
+    try {
+      res = checkResult(rule, rule.check(ctx));
+    } catch (e) {
+      const message = redactor.text(e instanceof Error ? e.message : String(e));
+      errors.push({ rule: rule.id, message });
+      res = { status: 'not_evaluable', missing: `the rule failed: ${message}` };
+    }
+    const outcome: RuleOutcome = {
+      id: rule.id,
+      layer: rule.layer,
+      title: rule.title,
+      status: res.status,
+      missing: res.status === 'not_evaluable' ? redactor.text(res.missing ?? `needs ${rule.needs.join(', ')}`) : null,
+      needs: [...rule.needs],
+    };
+    outcomes.push(outcome);
+    layer.rules.push(outcome);
+
+    for (const [k, v] of Object.entries(res.metrics ?? {}).sort(([a], [b]) => cmp(a, b))) {
+      const key = k in layer.metrics ? `${rule.id}.${k}` : k;
+      layer.metrics[key] = typeof v === 'string' ? redactor.text(v) : v;
+    }
+    for (const f of res.findings ?? []) {
+      const subject = (f.subject ?? 'main').trim() || 'main';
+      let id = `${rule.id}:${subject}`;
+      // Two findings on one subject are a rule bug; keep both, distinguishable and still stable.
+      for (let n = 2; ids.has(id); n++) id = `${rule.id}:${subject}#${n}`;
+      ids.add(id);
+      layer.findings.push({
+        id,
+        rule: rule.id,
+        subject,
+        severity: f.severity,
+        message: redactor.text(f.message),
+        evidence: cleanEvidence(redactor, f.evidence, MAX_EVIDENCE_FINDING),
+      });
+    }
+    for (const h of res.hypotheses ?? []) {
+      const hl = h.layer ?? rule.layer;
+      const ev = cleanEvidence(redactor, h.evidence, MAX_EVIDENCE_HYPOTHESIS);
+      const prev = hyps.get(h.cause);
+      if (!prev) {
+        hyps.set(h.cause, { cause: h.cause, layer: hl, title: redactor.text(h.title), likelihood: h.likelihood, evidence: ev, why: h.why ? redactor.text(h.why) : null, rules: [rule.id] });
+        continue;
+      }
+      const better = likelihoodRank(h.likelihood) < likelihoodRank(prev.likelihood);
+      const merged = cleanEvidence(redactor, better ? [...ev, ...prev.evidence] : [...prev.evidence, ...ev], MAX_EVIDENCE_HYPOTHESIS);
+      hyps.set(h.cause, {
+        cause: h.cause,
+        layer: better ? hl : prev.layer,
+        title: better ? redactor.text(h.title) : prev.title,
+        likelihood: better ? h.likelihood : prev.likelihood,
+        evidence: merged,
+        why: better && h.why ? redactor.text(h.why) : prev.why,
+        rules: [...new Set([...prev.rules, rule.id])].sort(cmp),
+      });
+    }
+    for (const t of res.todos ?? []) {
+      const key = `${t.category}\u0000${t.title}\u0000${t.where}`;
+      const prev = todos.get(key);
+      if (!prev || PRIORITY_RANK[t.priority] < PRIORITY_RANK[prev.priority]) todos.set(key, { ...t, title: redactor.text(t.title), where: redactor.text(t.where) });
+    }
+    for (const v of res.verification ?? []) if (!checks.has(v.id)) checks.set(v.id, { ...v, expect: { ...v.expect } });
+  }
+
+  for (const layer of layers.values()) {
+    layer.status = aggregateStatus(layer.rules.map((r) => r.status));
+    layer.findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || cmp(a.rule, b.rule) || cmp(a.id, b.id));
+  }
+  const hypotheses = [...hyps.values()].sort(
+    (a, b) => likelihoodRank(a.likelihood) - likelihoodRank(b.likelihood) || layerRank(a.layer) - layerRank(b.layer) || cmp(a.cause, b.cause),
+  );
+  for (const h of hypotheses) h.evidence.sort(evidenceCmp);
+  return {
+    layers: LAYERS.map((l) => layers.get(l)!),
+    hypotheses,
+    todos: [...todos.values()].sort(
+      (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || cmp(a.category, b.category) || cmp(a.title, b.title) || cmp(a.where, b.where),
+    ),
+    verification: [...checks.values()].sort((a, b) => cmp(a.id, b.id)),
+    errors,
+    rules: outcomes,
+  };
+}
+
+/** The most severe finding in the result, or null when there are none. */
+export function maxSeverity(layers: { findings: { severity: Severity }[] }[]): Severity | null {
+  let best: Severity | null = null;
+  for (const l of layers) for (const f of l.findings) if (best === null || severityRank(f.severity) > severityRank(best)) best = f.severity;
+  return best;
+}
+
+/** `--fail-on <severity>`: true when any finding is at or above it (the CLI then exits 1). */
+export function failsOn(layers: { findings: { severity: Severity }[] }[], threshold: Severity): boolean {
+  const m = maxSeverity(layers);
+  return m !== null && severityRank(m) >= severityRank(threshold);
+}

@@ -1,0 +1,65 @@
+/**
+ * The runbook's key KPIs of a block against targets (runbook defaults, or the config file).
+ * A KPI whose evidence is absent altogether is not_evaluable: 0 market data events without any
+ * capture is "unknown", not "fail".
+ */
+import type { KpiTargets } from './define-rule.js';
+import type { FlowCounts, FlowSources } from './flow.js';
+
+export type KpiStatus = 'ok' | 'fail' | 'not_evaluable';
+
+export interface Kpi {
+  metric: keyof KpiTargets;
+  label: string;
+  value: number | null;
+  target: number;
+  /** The value must be strictly greater than the target (the runbook's "> 100"). */
+  comparison: '>';
+  status: KpiStatus;
+  /** Where the value came from, when it is not the obvious count. */
+  note: string | null;
+}
+
+const LABELS: Record<keyof KpiTargets, string> = {
+  signals_total: 'Signals (total)',
+  signals_per_day: 'Signals per day (mean)',
+  risk_approved: 'Approved by risk',
+  trades: 'Paper trades executed',
+  market_data_events: 'Market data events',
+};
+
+function kpi(metric: keyof KpiTargets, value: number | null, target: number, note: string | null = null): Kpi {
+  return {
+    metric,
+    label: LABELS[metric],
+    value,
+    target,
+    comparison: '>',
+    status: value === null ? 'not_evaluable' : value > target ? 'ok' : 'fail',
+    note,
+  };
+}
+
+export function computeKpis(counts: FlowCounts, days: number, targets: KpiTargets, sources?: Partial<FlowSources>): Kpi[] {
+  const none = (k: keyof FlowSources) => !!sources && (sources[k] ?? 'none') === 'none';
+  const signals = none('signals') ? null : counts.signals;
+  const perDay = signals === null ? null : Math.round((signals / Math.max(1, days)) * 10) / 10;
+  let approved: number | null = counts.risk_approved;
+  let approvedNote: string | null = null;
+  if (none('risk_decisions')) {
+    // Without risk logs or decision tables, every order the risk service published is an approval.
+    if (!none('orders')) {
+      approved = counts.orders;
+      approvedNote = 'no risk decisions in the evidence; counted the orders the risk service published';
+    } else approved = null;
+  }
+  const trades = none('trades') ? null : counts.trades;
+  const md = none('market_data') ? null : counts.market_data_events;
+  return [
+    kpi('signals_total', signals, targets.signals_total),
+    kpi('signals_per_day', perDay, targets.signals_per_day, signals === null ? null : `${signals} over ${days} day(s)`),
+    kpi('risk_approved', approved, targets.risk_approved, approvedNote),
+    kpi('trades', trades, targets.trades),
+    kpi('market_data_events', md, targets.market_data_events, md === null ? 'no market data capture in the bundle' : null),
+  ];
+}

@@ -1,0 +1,194 @@
+/**
+ * Small, shared query helpers for rules: log look-ups (health polls excluded), coverage of a
+ * source in the block, settings, likelihood from evidence strength. Rules stay declarative;
+ * everything here is deterministic (ORDER BY on every query, no wall clock).
+ */
+import type { Evidence, Likelihood, RuleContext } from './define-rule.js';
+
+/** Containers whose failure stops the trading flow (formats doc §1); monitoring ones do not. */
+export const PIPELINE_SERVICES: readonly string[] = [
+  'cdb_redis', 'cdb_postgres', 'cdb_ws', 'cdb_market', 'cdb_market_eth', 'cdb_core', 'cdb_signal', 'cdb_candles', 'cdb_regime',
+  'cdb_allocation', 'cdb_risk', 'cdb_execution', 'cdb_db_writer',
+];
+
+/** The paper runner only logs and reports; it is not on the signal → trade path. */
+export const REPORTING_SERVICES: readonly string[] = ['cdb_paper_runner', 'cdb_reports'];
+
+export function isPipeline(service: string | null | undefined): boolean {
+  return !!service && PIPELINE_SERVICES.includes(service);
+}
+
+export interface LogRow {
+  id: number;
+  file_id: number;
+  line_no: number;
+  service: string | null;
+  ts: string | null;
+  docker_ts: string | null;
+  level: string | null;
+  logger: string | null;
+  message: string;
+  kind: string | null;
+}
+
+export interface LogQuery {
+  /** SQL LIKE fragments (any of them; ASCII is matched case-insensitively by SQLite); the cheap pre-filter. */
+  like: string[];
+  /** The exact test, applied to the message in JS. Defaults to "any LIKE fragment matched". */
+  re?: RegExp;
+  services?: readonly string[];
+  /** Kinds to skip; health polls are always skipped (they are never activity). */
+  excludeKinds?: readonly string[];
+  /** Also take rows outside the block (default: rows in the block and rows of unknown time). */
+  anyTime?: boolean;
+}
+
+const LOG_COLS = 'id, file_id, line_no, service, ts, docker_ts, level, logger, message, kind';
+
+/** Log records matching a pattern, in time order (untimed last), health polls excluded. */
+export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
+  if (q.like.length === 0) return [];
+  const where: string[] = [`(${q.like.map(() => 'message LIKE ?').join(' OR ')})`, "COALESCE(kind, '') <> 'health_poll'"];
+  const args: (string | number)[] = q.like.map((f) => `%${f}%`);
+  if (!q.anyTime) where.push('COALESCE(in_block, 1) = 1');
+  if (q.services && q.services.length) {
+    where.push(`service IN (${q.services.map(() => '?').join(',')})`);
+    args.push(...q.services);
+  }
+  if (q.excludeKinds && q.excludeKinds.length) {
+    where.push(`COALESCE(kind, '') NOT IN (${q.excludeKinds.map(() => '?').join(',')})`);
+    args.push(...q.excludeKinds);
+  }
+  const rows = ctx.db
+    .prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${where.join(' AND ')} ORDER BY ts IS NULL, ts, file_id, line_no, id`)
+    .all(...args) as LogRow[];
+  const re = q.re;
+  if (!re) return rows;
+  return rows.filter((r) => {
+    re.lastIndex = 0;
+    return re.test(r.message);
+  });
+}
+
+/** Evidence for a log row (the context resolves the path and renders the stored, redacted text). */
+export function logEvidence(ctx: RuleContext, r: { file_id: number; line_no: number }): Evidence {
+  return ctx.evidence(r.file_id, r.line_no);
+}
+
+/** First, a middle and last rows as evidence: enough to show a pattern recurs, never the whole list. */
+export function spreadEvidence(ctx: RuleContext, rows: { file_id: number; line_no: number }[], max = 3): Evidence[] {
+  if (rows.length <= max) return rows.map((r) => logEvidence(ctx, r));
+  const picks = new Set<number>([0, rows.length - 1]);
+  for (let i = 1; picks.size < max && i < max; i++) picks.add(Math.floor((rows.length - 1) * (i / (max - 1))));
+  return [...picks].sort((a, b) => a - b).map((i) => logEvidence(ctx, rows[i]));
+}
+
+export function blockMs(ctx: RuleContext): number {
+  return Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
+}
+
+export function fmtDuration(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  if (m < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  if (m < 120) return `${m} min`;
+  const h = ms / 3_600_000;
+  if (h < 48) return `${Math.round(h * 10) / 10} h`;
+  return `${Math.round((h / 24) * 10) / 10} days`;
+}
+
+/** Below this share of the block a log cannot show that something did NOT happen. */
+export const MIN_COVERAGE = 0.5;
+
+/** "cdb_ws logs cover 12 min of the 3 days block" — for not_evaluable explanations. */
+export function coverageText(ctx: RuleContext, service: string): string {
+  const c = ctx.logCoverage(service);
+  if (!c) return `no ${service} logs in the block`;
+  return `${service} logs cover ${fmtDuration(Date.parse(c.to) - Date.parse(c.from))} of the ${fmtDuration(blockMs(ctx))} block`;
+}
+
+/** True when the service's logs span enough of the block to let absence mean something. */
+export function covers(ctx: RuleContext, service: string, min = MIN_COVERAGE): boolean {
+  const c = ctx.logCoverage(service);
+  return !!c && c.fraction >= min;
+}
+
+/** Services with any log record in the block (health polls included: they prove the log covers the time). */
+export function loggedServices(ctx: RuleContext): string[] {
+  return (
+    ctx.db
+      .prepare('SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL AND COALESCE(in_block, 1) = 1 ORDER BY service')
+      .all() as { service: string }[]
+  ).map((r) => r.service);
+}
+
+export function count(ctx: RuleContext, sql: string, ...args: (string | number | null)[]): number {
+  const r = ctx.db.prepare(sql).get(...args) as Record<string, number | null> | undefined;
+  if (!r) return 0;
+  const v = Object.values(r)[0];
+  return typeof v === 'number' ? v : Number(v ?? 0) || 0;
+}
+
+export function tableExists(ctx: RuleContext, name: string): boolean {
+  return !!ctx.db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?").get(name);
+}
+
+export interface SettingRow {
+  file_id: number;
+  line_no: number;
+  source: string | null;
+  service: string | null;
+  key: string;
+  value: string | null;
+}
+
+/** Every captured value of a configuration key (.env, inspect Env, startup echo), stable order. */
+export function settings(ctx: RuleContext, key: string): SettingRow[] {
+  return ctx.db
+    .prepare('SELECT file_id, line_no, source, service, key, value FROM settings WHERE UPPER(key) = UPPER(?) ORDER BY source, service, file_id, line_no')
+    .all(key) as SettingRow[];
+}
+
+/**
+ * Likelihood from summed evidence strength: each independent piece of supporting evidence adds
+ * points, so removing one lowers the likelihood (the property the hypothesis tests check).
+ */
+export function likelihoodFromScore(score: number): Likelihood | null {
+  if (score >= 4) return 'very_likely';
+  if (score >= 3) return 'likely';
+  if (score >= 2) return 'possible';
+  if (score >= 1) return 'unlikely';
+  return null;
+}
+
+/** Where a service's code lives in the era's repository layout (formats doc: A `backoffice/services/<x>/`, B `services/<x>/`). */
+export function codePath(era: string | null, service: string, file = ''): string {
+  const dir = service.replace(/^cdb_/, '');
+  const root = era === 'A' ? 'backoffice/services' : 'services';
+  return `${root}/${dir}/${file}`;
+}
+
+/** The compose file that defines a service's environment and command in the era. */
+export function composeFile(era: string | null): string {
+  if (era === 'C') return 'infrastructure/compose/compose.blue.yml';
+  if (era === 'B') return 'infrastructure/compose/base.yml';
+  return 'docker-compose.yml';
+}
+
+/** Escape text for use inside a RegExp source (verification log checks). */
+export function reEscape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Milliseconds of an ISO time, NaN when absent. */
+export function msOf(iso: string | null | undefined): number {
+  return iso ? Date.parse(iso) : NaN;
+}
+
+export function pct(part: number, whole: number): number {
+  return whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0;
+}
+
+/** Stable text comparison (no locale). */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

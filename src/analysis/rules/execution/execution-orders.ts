@@ -1,0 +1,337 @@
+import {
+  defineRule,
+  type Evidence,
+  type Finding,
+  type Hypothesis,
+  type Likelihood,
+  type RuleContext,
+  type Status,
+  type Todo,
+  type VerificationCheck,
+} from '../../define-rule.js';
+import { EXECUTION, findLogs, groupCoverage, P, RISK, type LogRow } from '../shared/logs.js';
+import { channelCoverage, dumpedTable, ORDER_TABLES } from '../shared/sources.js';
+import { count, fmt, intersect, pct, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
+
+/** Subscribers `orders` should have: execution, db_writer, paper runner (§4.1). */
+const EXPECTED_ORDER_SUBSCRIBERS = 3;
+/** The mock executor rejects about 5 % by design (§3.5). */
+const MOCK_REJECT_RATE = 0.05;
+
+interface ResultCounts {
+  filled: number;
+  rejected: number;
+  rows: EvidenceRow[];
+  reasons: Map<string, number>;
+}
+
+/** Execution results on Redis: B publishes each to three places, so take the busiest channel, not the sum. */
+function redisResults(ctx: RuleContext): ResultCounts {
+  const rows = ctx.db
+    .prepare(
+      `SELECT channel, file_id, line_no, payload, UPPER(COALESCE(status, '')) AS status, reason FROM redis_messages
+       WHERE in_block = 1 AND channel IN ('order_results', 'stream.fills', 'stream.order_results') ORDER BY ts, id`,
+    )
+    .all() as { channel: string; file_id: number; line_no: number; payload: string; status: string; reason: string | null }[];
+  const byChannel = new Map<string, typeof rows>();
+  for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
+  const best = [...byChannel.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  const reasons = new Map<string, number>();
+  for (const r of best.filter((x) => x.status !== 'FILLED')) {
+    const reason = r.reason ?? /"error_message":\s*"([^"]*)"/.exec(r.payload ?? '')?.[1] ?? r.status;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  return {
+    filled: best.filter((r) => r.status === 'FILLED').length,
+    rejected: best.filter((r) => r.status === 'REJECTED' || r.status === 'ERROR').length,
+    rows: best.map((r) => ({ file_id: r.file_id, line_no: r.line_no, text: r.payload })),
+    reasons,
+  };
+}
+
+function inSpan<T extends { ts: string | null }>(rows: T[], span: Span | null): T[] {
+  if (!span) return rows;
+  return rows.filter((r) => r.ts != null && r.ts >= span.from && r.ts <= span.to);
+}
+
+export default defineRule({
+  id: 'execution-orders',
+  layer: 'execution',
+  title: 'Approved orders vs orders executed',
+  needs: ['risk approvals (risk_decisions / cdb_risk logs)', 'cdb_execution logs, orders dump or order_results capture', 'PUBSUB NUMSUB'],
+  check(ctx) {
+    const approvedRows = ctx.db
+      .prepare("SELECT ts, file_id, line_no, source FROM risk_decisions WHERE in_block = 1 AND decision = 'approved' ORDER BY ts, id")
+      .all() as (EvidenceRow & { ts: string | null; source: string | null })[];
+    const approvedLog = findLogs(ctx, { group: RISK, like: '%Order freigegeben%', re: P.riskApproved });
+    const approvals: (EvidenceRow & { ts: string | null })[] = approvedLog.length >= approvedRows.length ? approvedLog : approvedRows;
+    const published = count(ctx, "SELECT COUNT(*) FROM redis_messages WHERE in_block = 1 AND channel IN ('orders', 'stream.orders')");
+
+    const processing = findLogs(ctx, { group: EXECUTION, like: '%Processing order%', re: P.execProcessing });
+    const filledLog = findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled });
+    const rejectedLog = findLogs(ctx, { group: EXECUTION, like: '%Order rejected%', re: P.execRejected });
+    const results = redisResults(ctx);
+    const execOrders = ctx.db
+      .prepare("SELECT LOWER(COALESCE(status, '')) AS status, COUNT(*) AS n FROM orders WHERE in_block = 1 AND writer = 'execution' GROUP BY 1 ORDER BY 1")
+      .all() as { status: string; n: number }[];
+    const dbFilled = execOrders.find((r) => r.status === 'filled')?.n ?? 0;
+    const dbRejected = execOrders.find((r) => r.status === 'rejected')?.n ?? 0;
+
+    const filled = Math.max(filledLog.length, results.filled, dbFilled);
+    const rejected = Math.max(rejectedLog.length, results.rejected, dbRejected);
+    const executed = Math.max(processing.length, filled + rejected);
+
+    const execCov = groupCoverage(ctx, EXECUTION);
+    const ordersDump = dumpedTable(ctx, ORDER_TABLES);
+    const resultCov = channelCoverage(ctx, ['order_results']);
+    const numsub = ctx.db.prepare("SELECT key, value, file_id, line_no FROM redis_kv WHERE kind = 'numsub' AND key = 'orders' ORDER BY file_id, line_no").get() as
+      | { key: string; value: string; file_id: number; line_no: number }
+      | undefined;
+    const numsubValue = numsub ? Number(numsub.value) : null;
+
+    const metrics: Record<string, number | string | null> = {
+      approved: approvals.length,
+      orders_published: published,
+      processing_order: processing.length,
+      filled,
+      rejected,
+      executed,
+      rejection_rate_pct: pct(rejected, filled + rejected),
+      numsub_orders: numsubValue,
+    };
+    const verification: VerificationCheck[] = [
+      { id: 'processing-orders', title: 'Execution processes orders', kind: 'log', check: 'Processing order', expect: { op: '>=', value: 1 } },
+      {
+        id: 'executed-orders',
+        title: 'Orders executed in the block',
+        kind: 'sql',
+        check: "SELECT COUNT(*) FROM orders WHERE writer = 'execution' AND in_block = 1",
+        expect: { op: '>=', value: ctx.targets.trades },
+      },
+    ];
+
+    if (approvals.length === 0 && executed === 0) {
+      return { status: 'not_evaluable', missing: 'no approved order in the block (nothing reached execution) and no execution activity', metrics, verification };
+    }
+
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    let status: Status = 'ok';
+
+    // Only compare approvals with executions where the execution side was observable.
+    const observed: Span | null = execCov ?? resultCov.hull ?? (ordersDump ? { from: ctx.block.from, to: ctx.block.to } : null);
+    const approvalsSeen = observed ? inSpan(approvals, intersect(observed, { from: ctx.block.from, to: ctx.block.to })) : [];
+    metrics.approved_while_execution_observed = approvalsSeen.length;
+
+    const causes = stopCauses(ctx, numsub, numsubValue);
+    if (approvals.length > 0 && executed === 0) {
+      const covered = approvalsSeen.length > 0;
+      status = covered ? 'fail' : numsubValue != null && numsubValue < EXPECTED_ORDER_SUBSCRIBERS ? 'warn' : 'not_evaluable';
+      if (status === 'not_evaluable') {
+        return {
+          status,
+          missing: 'approvals exist but no execution logs, orders dump or order_results capture covers their time',
+          metrics,
+          findings: [{ subject: 'not-executed', severity: 'medium', message: `${approvals.length} approvals; execution cannot be observed for their time.`, evidence: sampleEvidence(ctx, approvals) }],
+          verification,
+        };
+      }
+      findings.push({
+        subject: 'not-executed',
+        severity: covered ? 'critical' : 'high',
+        message: `${approvals.length} orders approved (${published} published on orders) but execution processed none${covered ? ` (${approvalsSeen.length} approvals fall in time execution was observed)` : ''}.`,
+        evidence: [...sampleEvidence(ctx, approvals), ...(execCov ? aliveLine(ctx) : [])],
+      });
+      for (const c of causes) {
+        hypotheses.push(c.hypothesis);
+        todos.push(c.todo);
+      }
+      if (!causes.length) {
+        hypotheses.push({
+          cause: 'execution.not_receiving',
+          title: 'Execution does not receive the approved orders',
+          likelihood: 'possible',
+          evidence: sampleEvidence(ctx, approvals),
+          why: 'No subscription count, init failure or shutdown was captured to name the reason; check PUBSUB NUMSUB orders and the execution startup log.',
+        });
+        todos.push({
+          category: 'MONITORING',
+          title: 'Capture PUBSUB NUMSUB orders and the cdb_execution startup log (`Subscribed to topic: orders`)',
+          priority: 'high',
+          effort: 'quick_win',
+          where: 'cdb_redis PUBSUB NUMSUB orders / cdb_execution logs',
+          cause: 'execution.not_receiving',
+        });
+      }
+    } else if (approvalsSeen.length >= 10 && executed < approvalsSeen.length * 0.5) {
+      status = 'warn';
+      findings.push({
+        subject: 'partially-executed',
+        severity: 'high',
+        message: `Only ${executed} of ${approvalsSeen.length} approved orders were executed while execution was observed.`,
+        evidence: sampleEvidence(ctx, approvalsSeen),
+      });
+      for (const c of causes) {
+        hypotheses.push({ ...c.hypothesis, likelihood: weaker(c.hypothesis.likelihood) });
+        todos.push(c.todo);
+      }
+    } else {
+      findings.push({
+        subject: 'executed',
+        severity: 'info',
+        message: `${approvals.length} approved, ${processing.length} \`Processing order\`, ${filled} filled, ${rejected} rejected.`,
+        evidence: sampleEvidence(ctx, processing.length ? processing : filledLog, 1, 1),
+      });
+    }
+
+    // Rejections beyond the mock executor's ~5 %.
+    const n = filled + rejected;
+    const rate = n ? rejected / n : 0;
+    if (n >= 10 && rate > 0.15) {
+      const reasons = rejectionReasons(rejectedLog, results);
+      const [topReason, topCount] = [...reasons.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? ['?', 0];
+      const stops = rate >= 0.9;
+      status = worst(status, stops ? 'fail' : n >= 20 ? 'warn' : 'ok');
+      const ev = sampleEvidence(ctx, rejectedLog.length ? rejectedLog : results.rows);
+      findings.push({
+        subject: 'rejection-rate',
+        severity: stops ? 'critical' : 'medium',
+        message: `${rejected} of ${n} orders rejected (${fmt(rate * 100, 1)} %; the mock executor rejects about ${MOCK_REJECT_RATE * 100} %). Top reason: ${topReason} (${topCount}).`,
+        evidence: ev,
+      });
+      const shutdown = /bot shutdown/i.test(topReason);
+      hypotheses.push({
+        cause: shutdown ? 'execution.bot_shutdown' : 'execution.rejections_above_mock_rate',
+        title: shutdown ? 'An active bot shutdown blocks execution' : 'Execution rejects far more orders than the mock rate',
+        likelihood: shutdown ? (stops ? 'very_likely' : 'likely') : 'possible',
+        evidence: ev,
+        why: `Top rejection reason: ${topReason}.`,
+      });
+      verification.push({
+        id: 'rejection-rate',
+        title: 'Execution rejection rate near the mock rate',
+        kind: 'sql',
+        check: "SELECT 100.0 * SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) / COUNT(*) FROM orders WHERE writer = 'execution' AND in_block = 1",
+        expect: { op: '<=', value: 10 },
+      });
+    }
+    return { status, metrics, findings, hypotheses, todos, verification };
+  },
+});
+
+function weaker(l: Likelihood): Likelihood {
+  return l === 'very_likely' ? 'likely' : 'possible';
+}
+
+function rejectionReasons(rejectedLog: LogRow[], results: ResultCounts): Map<string, number> {
+  if (!rejectedLog.length) return results.reasons;
+  const m = new Map<string, number>();
+  for (const r of rejectedLog) {
+    const reason = (P.execRejected.exec(r.message)?.[2] ?? '').split('\n')[0].trim() || 'unknown';
+    m.set(reason, (m.get(reason) ?? 0) + 1);
+  }
+  return m;
+}
+
+function aliveLine(ctx: RuleContext): Evidence[] {
+  const svc = [...EXECUTION.services, ...EXECUTION.loggers];
+  const ph = svc.map(() => '?').join(',');
+  const r = ctx.db
+    .prepare(`SELECT file_id, line_no FROM log_events WHERE in_block = 1 AND (service IN (${ph}) OR logger IN (${ph})) ORDER BY ts DESC, file_id DESC, line_no DESC LIMIT 1`)
+    .get(...svc, ...svc) as { file_id: number; line_no: number } | undefined;
+  return r ? [ctx.evidence(r.file_id, r.line_no)] : [];
+}
+
+/** The §9 reasons approved orders go unexecuted, each only where the bundle shows it. */
+function stopCauses(
+  ctx: RuleContext,
+  numsub: { file_id: number; line_no: number; value: string } | undefined,
+  numsubValue: number | null,
+): { hypothesis: Hypothesis; todo: Todo }[] {
+  const out: { hypothesis: Hypothesis; todo: Todo }[] = [];
+  const upToEnd = { from: '1970-01-01T00:00:00.000Z', to: ctx.block.to };
+  const startups = findLogs(ctx, { group: EXECUTION, span: upToEnd, like: '%Starting execution_service%', re: P.execStartup });
+  const subscribed = findLogs(ctx, { group: EXECUTION, span: upToEnd, like: '%Subscribed to topic%', re: P.execSubscribed });
+  if (numsubValue != null && numsubValue < EXPECTED_ORDER_SUBSCRIBERS) {
+    const ev = [ctx.evidence(numsub!.file_id, numsub!.line_no, `PUBSUB NUMSUB orders = ${numsubValue}`)];
+    out.push({
+      hypothesis: {
+        cause: 'execution.not_subscribed',
+        title: 'Execution is not subscribed to the orders channel',
+        likelihood: numsubValue <= 1 ? 'very_likely' : 'likely',
+        evidence: ev,
+        why: `PUBSUB NUMSUB orders shows ${numsubValue} subscriber(s); execution, db_writer and the paper runner make ${EXPECTED_ORDER_SUBSCRIBERS}.`,
+      },
+      todo: {
+        category: 'CODE',
+        title: 'Restart cdb_execution and confirm `Subscribed to topic: orders` and PUBSUB NUMSUB orders = 3',
+        priority: 'high',
+        effort: 'quick_win',
+        where: 'cdb_execution (subscription to orders)',
+        cause: 'execution.not_subscribed',
+      },
+    });
+  } else if (startups.length && !subscribed.length) {
+    out.push({
+      hypothesis: {
+        cause: 'execution.not_subscribed',
+        title: 'Execution is not subscribed to the orders channel',
+        likelihood: 'possible',
+        evidence: sampleEvidence(ctx, startups, 1, 0),
+        why: 'The execution startup was captured, but not its `Subscribed to topic: orders` line.',
+      },
+      todo: {
+        category: 'CODE',
+        title: 'Restart cdb_execution and confirm `Subscribed to topic: orders` and PUBSUB NUMSUB orders = 3',
+        priority: 'high',
+        effort: 'quick_win',
+        where: 'cdb_execution (subscription to orders)',
+        cause: 'execution.not_subscribed',
+      },
+    });
+  }
+  const init = findLogs(ctx, { group: EXECUTION, span: upToEnd, like: ['%Failed to initialize services%', '%Initialisierung fehlgeschlagen%'], re: P.execInitFailure });
+  if (init.length) {
+    const loopAfter = findLogs(ctx, { group: EXECUTION, span: { from: init[init.length - 1].ts ?? upToEnd.from, to: ctx.block.to }, like: '%Message loop started%' });
+    out.push({
+      hypothesis: {
+        cause: 'execution.init_failure',
+        title: 'The execution service fails to initialise (Redis / PostgreSQL)',
+        likelihood: loopAfter.length ? 'possible' : 'very_likely',
+        evidence: sampleEvidence(ctx, init),
+        why: (init[0].message.split('\n')[0] ?? '').slice(0, 200),
+      },
+      todo: {
+        category: 'CONFIG',
+        title: 'Fix the execution service connection settings (Redis / PostgreSQL host and credentials)',
+        priority: 'high',
+        effort: 'quick_win',
+        where: 'cdb_execution environment (REDIS_HOST, POSTGRES_HOST, credentials)',
+        cause: 'execution.init_failure',
+      },
+    });
+  }
+  const shutdown = findLogs(ctx, { group: EXECUTION, like: ['%Bot shutdown active%', '%blocked by bot shutdown%'], re: P.execBotShutdown });
+  if (shutdown.length) {
+    out.push({
+      hypothesis: { cause: 'execution.bot_shutdown', title: 'An active bot shutdown blocks execution', likelihood: 'likely', evidence: sampleEvidence(ctx, shutdown) },
+      todo: {
+        category: 'RISK',
+        title: 'Find and clear the bot shutdown event',
+        priority: 'high',
+        effort: 'quick_win',
+        where: 'stream.bot_shutdown (STREAM_BOT_SHUTDOWN, cdb_execution)',
+        cause: 'execution.bot_shutdown',
+      },
+    });
+  }
+  const publishErr = findLogs(ctx, { group: RISK, like: '%Order-Publishing%', re: P.orderPublishError });
+  if (publishErr.length) {
+    out.push({
+      hypothesis: { cause: 'risk.order_publish_failed', title: 'The risk manager fails to publish approved orders', likelihood: 'likely', evidence: sampleEvidence(ctx, publishErr) },
+      todo: { category: 'CODE', title: 'Fix order publishing in the risk manager', priority: 'high', effort: 'larger', where: 'cdb_risk service.py, order publishing', cause: 'risk.order_publish_failed' },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { TestDb } from '../../testing.js';
+import { addContainer, addHealthPolls, addLog, addLogs, addMarket, addSetting, addSignal, at, fileId } from '../../rule-testing.js';
+import rule from './market-data-flow.js';
+
+type Setup = (t: TestDb) => void;
+
+function wsUp(t: TestDb): void {
+  addContainer(t, { name: 'cdb_ws', service: 'cdb_ws', state: 'running', status: 'Up 3 days (healthy)', health: 'healthy' });
+  addHealthPolls(t, 'cdb_ws', 0, 4300);
+}
+
+/** A MONITOR capture over most of the block with signals and orders, but no market_data. */
+function monitorWithoutMarket(t: TestDb): void {
+  const f = fileId(t, 'redis/monitor.txt');
+  for (let m = 0; m <= 4300; m += 60) {
+    t.insert('redis_messages', { file_id: f, source: 'monitor', channel: 'signals', command: 'PUBLISH', ts: at(m), payload: '{"type": "signal"}' });
+  }
+}
+
+describe('market-data-flow', () => {
+  it('counts events, symbols and the rate over the capture span, with a sample', () => {
+    const t = new TestDb();
+    for (let s = 0; s < 60; s++) addMarket(t, { ts: at(1000 + s / 60), symbol: s % 2 ? 'BTC_USDT' : 'ETH_USDT' });
+    const r = t.run(rule);
+    expect(r.status).toBe('ok');
+    expect(r.metrics).toMatchObject({ events: 60, distinct_symbols: 2 });
+    // 60 events over 59 s
+    expect(r.metrics!.events_per_min).toBeCloseTo(61, 0);
+    expect(r.findings![0].evidence[0].text).toContain('"type":"market_data"');
+    expect(r.findings![0].message).toMatch(/a sample, not the block's volume/);
+  });
+
+  const fails: [string, Setup, string, string][] = [
+    [
+      'era-B ws in STUB mode, healthy, no market data',
+      (t) => {
+        wsUp(t);
+        addLog(t, { service: 'cdb_ws', ts: at(1), message: 'STUB mode: No external WS connections' });
+        addSetting(t, 'WS_SOURCE', 'stub', 'cdb_ws', 'inspect_env');
+      },
+      'market_data.stub_mode',
+      'very_likely',
+    ],
+    [
+      'era-A ws cannot reach Redis: events are not published',
+      (t) => {
+        wsUp(t);
+        addLog(t, { service: 'cdb_ws', ts: at(1), kind: 'print', message: '⚠ Redis nicht verfügbar: Authentication required. - Events werden nicht publiziert' });
+      },
+      'market_data.redis_publish_failed',
+      'likely',
+    ],
+    [
+      'a MONITOR capture over the block sees signals but no market_data',
+      (t) => {
+        wsUp(t);
+        monitorWithoutMarket(t);
+      },
+      'market_data.feed_silent',
+      'likely',
+    ],
+    [
+      'Noch keine Daten every 15 minutes for the whole block',
+      (t) => {
+        wsUp(t);
+        addLogs(t, { service: 'cdb_ws', kind: 'print', message: 'Noch keine Daten – warte auf Klines...' }, 0, 4300, 15);
+      },
+      'market_data.no_klines',
+      'very_likely',
+    ],
+  ];
+  it.each(fails)('fails: %s', (_n, setup, cause, likelihood) => {
+    const t = new TestDb();
+    setup(t);
+    const r = t.run(rule);
+    expect(r.status).toBe('fail');
+    expect(r.findings!.find((f) => f.subject === 'no-market-data')!.severity).toBe('critical');
+    expect(r.hypotheses!.find((h) => h.cause === cause)!.likelihood).toBe(likelihood);
+  });
+
+  it('stub-mode likelihood drops when the STUB line is removed, and is gone without the setting too', () => {
+    const lk = (line: boolean, setting: boolean) => {
+      const t = new TestDb();
+      t.db.prepare("INSERT INTO block (key, value) VALUES ('era', 'B')").run();
+      wsUp(t);
+      if (line) addLog(t, { service: 'cdb_ws', ts: at(1), message: 'STUB mode: No external WS connections' });
+      if (setting) addSetting(t, 'WS_SOURCE', 'stub', 'cdb_ws', 'inspect_env');
+      return t.run(rule, { era: 'B' }).hypotheses?.find((h) => h.cause === 'market_data.stub_mode')?.likelihood ?? 'absent';
+    };
+    const order = ['very_likely', 'likely', 'possible', 'unlikely', 'absent'];
+    expect(lk(true, true)).toBe('very_likely');
+    expect(order.indexOf(lk(false, true))).toBeGreaterThan(order.indexOf(lk(true, true)));
+    expect(lk(false, false)).toBe('absent');
+  });
+
+  it('the stub to-do names the compose environment, not a runbook variable', () => {
+    const t = new TestDb();
+    wsUp(t);
+    addLog(t, { service: 'cdb_ws', ts: at(1), message: 'STUB mode: No external WS connections' });
+    const todo = t.run(rule, { era: 'B' }).todos!.find((x) => x.cause === 'market_data.stub_mode')!;
+    expect(todo.where).toBe('infrastructure/compose/base.yml cdb_ws environment WS_SOURCE');
+  });
+
+  it('only a healthy ws with health polls and no capture: warn, not fail (health polls are not activity)', () => {
+    const t = new TestDb();
+    wsUp(t);
+    const r = t.run(rule);
+    expect(r.status).toBe('warn');
+    expect(r.findings![0].severity).toBe('medium');
+  });
+
+  it('signals in the block prove market data flowed even without a capture', () => {
+    const t = new TestDb();
+    wsUp(t);
+    addSignal(t, at(100));
+    expect(t.run(rule)).toMatchObject({ status: 'ok', metrics: { inferred_from_signals: 1 } });
+  });
+
+  it('market data outside the block does not count for it', () => {
+    const t = new TestDb();
+    addMarket(t, { ts: '2025-11-20T10:00:00.000Z' });
+    expect(t.run(rule).status).toBe('not_evaluable');
+  });
+
+  it('not evaluable with neither capture, ws logs nor a signals table', () => {
+    const t = new TestDb();
+    const r = t.run(rule);
+    expect(r.status).toBe('not_evaluable');
+    expect(r.missing).toMatch(/no market_data capture/);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { TestDb } from '../../testing.js';
+import { addHealthPolls, addMarket, at, fileId } from '../../rule-testing.js';
+import rule, { gapsIn } from './market-data-silence.js';
+
+type Setup = (t: TestDb) => void;
+
+/** One event per minute on a JSONL source from `from` to `to` minutes, skipping [skipFrom, skipTo). */
+function feed(t: TestDb, from: number, to: number, skip: [number, number][] = [], file = 'events/events_20251126.jsonl'): void {
+  for (let m = from; m <= to; m++) {
+    if (skip.some(([a, b]) => m >= a && m < b)) continue;
+    addMarket(t, { ts: at(m), file, source: 'jsonl' });
+  }
+}
+
+/** Other channels keep flowing in the same JSONL: the runner was listening. */
+function otherChannels(t: TestDb, from: number, to: number, file = 'events/events_20251126.jsonl'): void {
+  const f = fileId(t, file);
+  for (let m = from; m <= to; m += 5) t.insert('redis_messages', { file_id: f, source: 'jsonl', channel: 'signals', ts: at(m + 0.5), payload: '{}' });
+}
+
+describe('market-data-silence', () => {
+  it.each([
+    [['2025-11-26T00:15:00.000Z', '2025-11-26T00:16:00.000Z'], 2],
+    [['00:05', '00:14', '00:23', '00:32', '00:41', '00:50', '00:59'].map((x) => `2025-11-26T${x}:00.000Z`), 0],
+    [[], 1],
+  ])('gapsIn %j → %i gaps', (events, n) => {
+    expect(gapsIn(events, '2025-11-26T00:00:00.000Z', '2025-11-26T01:00:00.000Z', 1)).toHaveLength(n);
+  });
+
+  const fires: [string, Setup, string, string][] = [
+    ['a 2 h silence mid-block while health polls continue', (t) => {
+      feed(t, 0, 4300, [[1000, 1120]]);
+      addHealthPolls(t, 'cdb_ws', 0, 4300);
+    }, 'high', 'warn'],
+    ['a 15 min silence', (t) => feed(t, 0, 600, [[300, 315]]), 'medium', 'warn'],
+    ['market data stops on day 1 while the runner keeps recording other channels', (t) => {
+      feed(t, 0, 600);
+      otherChannels(t, 0, 4300);
+    }, 'high', 'fail'],
+  ];
+  it.each(fires)('fires: %s', (_n, setup, severity, status) => {
+    const t = new TestDb();
+    setup(t);
+    const r = t.run(rule);
+    expect(r.status).toBe(status);
+    expect(r.findings![0].severity).toBe(severity);
+    expect(r.findings![0].subject).toBe('source:events/events_20251126.jsonl');
+    expect(r.hypotheses![0].cause).toBe('market_data.feed_silent');
+  });
+
+  it('silence outside the source span is never reported (a 30-minute capture in a 3-day block)', () => {
+    const t = new TestDb();
+    feed(t, 2000, 2030, [], 'redis/monitor.txt');
+    const r = t.run(rule);
+    expect(r.status).toBe('ok');
+    expect(r.findings ?? []).toEqual([]);
+  });
+
+  it('a capture shorter than the silence threshold is not evaluable', () => {
+    const t = new TestDb();
+    for (let s = 0; s < 30; s++) addMarket(t, { ts: at(2000 + s / 60) });
+    expect(t.run(rule)).toMatchObject({ status: 'not_evaluable' });
+  });
+
+  it('health polls are not market data: a silent feed with polls still shows the silence', () => {
+    const t = new TestDb();
+    feed(t, 0, 100);
+    feed(t, 400, 500);
+    addHealthPolls(t, 'cdb_ws', 100, 400, 1);
+    const r = t.run(rule);
+    expect(r.findings![0].message).toMatch(/health poll/);
+    expect(r.metrics!.longest_silence_min).toBe(300);
+  });
+
+  it('likelihood drops without the health polls during the silence', () => {
+    const lk = (polls: boolean) => {
+      const t = new TestDb();
+      feed(t, 0, 4300, [[1000, 1120]]);
+      if (polls) addHealthPolls(t, 'cdb_ws', 0, 4300);
+      return t.run(rule).hypotheses![0].likelihood;
+    };
+    expect(lk(true)).toBe('likely');
+    expect(lk(false)).toBe('possible');
+  });
+
+  it('not evaluable without timed market data', () => expect(new TestDb().run(rule).status).toBe('not_evaluable'));
+});

@@ -1,0 +1,146 @@
+import { defineRule, type Evidence, type Finding, type RuleResult } from '../../define-rule.js';
+import { blockMs, cmp, codePath, count, fmtDuration, likelihoodFromScore } from '../../rule-kit.js';
+
+/** Market data arrives every minute (A, per symbol) or every 100 ms (B): 10 quiet minutes is a silence. */
+export const SILENCE_MIN = 10;
+const GAP_MS = SILENCE_MIN * 60_000;
+
+export interface Gap {
+  from: string;
+  to: string;
+  ms: number;
+  fileId: number;
+}
+
+interface Source {
+  file_id: number;
+  path: string;
+  /** Time the source demonstrably listened: its first and last record of any kind. */
+  f: string;
+  t: string;
+}
+
+/**
+ * Silences inside one source's span: between consecutive events, and from the source's first/last
+ * record to the first/last event. Nothing outside the span is a silence (the source did not look).
+ */
+export function gapsIn(events: string[], spanFrom: string, spanTo: string, fileId: number, minMs = GAP_MS): Gap[] {
+  const out: Gap[] = [];
+  const pts = [spanFrom, ...events, spanTo];
+  for (let i = 1; i < pts.length; i++) {
+    const ms = Date.parse(pts[i]) - Date.parse(pts[i - 1]);
+    if (ms >= minMs) out.push({ from: pts[i - 1], to: pts[i], ms, fileId });
+  }
+  return out;
+}
+
+export default defineRule({
+  id: 'market-data-silence',
+  layer: 'market_data',
+  title: `Silences of ${SILENCE_MIN}+ minutes in market data while the source kept listening`,
+  needs: ['a timed market_data source: MONITOR capture, events JSONL, or cdb_ws DEBUG publish lines'],
+  check(ctx): RuleResult {
+    const L = blockMs(ctx);
+    const sources = ctx.db
+      .prepare(
+        `SELECT m.file_id AS file_id, COALESCE(f.path, '(file ' || m.file_id || ')') AS path,
+                MIN(MIN(m.ts), COALESCE((SELECT MIN(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MIN(m.ts)),
+                                COALESCE((SELECT MIN(l.ts) FROM log_events l WHERE l.file_id = m.file_id AND l.in_block = 1), MIN(m.ts))) AS f,
+                MAX(MAX(m.ts), COALESCE((SELECT MAX(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MAX(m.ts)),
+                                COALESCE((SELECT MAX(l.ts) FROM log_events l WHERE l.file_id = m.file_id AND l.in_block = 1), MAX(m.ts))) AS t
+         FROM market_data m LEFT JOIN manifest f ON f.id = m.file_id
+         WHERE m.in_block = 1 AND m.ts IS NOT NULL GROUP BY m.file_id ORDER BY path, m.file_id`,
+      )
+      .all() as Source[];
+    if (sources.length === 0) {
+      return { status: 'not_evaluable', missing: 'no timed market data in the block (no MONITOR/JSONL capture and no cdb_ws publish lines)' };
+    }
+    const coveredMs = sources.reduce((a, s) => a + Math.max(0, Date.parse(s.t) - Date.parse(s.f)), 0);
+    if (coveredMs < GAP_MS) {
+      return {
+        status: 'not_evaluable',
+        missing: `the market data sources cover only ${fmtDuration(coveredMs)} of the block: a silence of ${SILENCE_MIN} minutes cannot show in them`,
+        metrics: { covered_minutes: Math.round(coveredMs / 60_000) },
+      };
+    }
+    const tsOf = ctx.db.prepare('SELECT ts FROM market_data WHERE in_block = 1 AND file_id = ? AND ts IS NOT NULL ORDER BY ts');
+    const findings: Finding[] = [];
+    let total = 0;
+    let longest = 0;
+    let healthyDuring = false;
+    const hev: Evidence[] = [];
+    for (const s of sources) {
+      const events = (tsOf.all(s.file_id) as { ts: string }[]).map((r) => r.ts);
+      const gaps = gapsIn(events, s.f, s.t, s.file_id);
+      if (!gaps.length) continue;
+      const sum = gaps.reduce((a, g) => a + g.ms, 0);
+      total += sum;
+      const big = gaps.reduce((a, g) => (g.ms > a.ms ? g : a));
+      longest = Math.max(longest, big.ms);
+      // Health polls prove the feed container answered during the silence; they are never activity.
+      const polls = count(
+        ctx,
+        "SELECT COUNT(*) FROM log_events WHERE service IN ('cdb_ws', 'cdb_market') AND kind = 'health_poll' AND ts > ? AND ts < ?",
+        big.from,
+        big.to,
+      );
+      if (polls > 0) healthyDuring = true;
+      const before = ctx.db
+        .prepare('SELECT file_id, line_no FROM market_data WHERE file_id = ? AND in_block = 1 AND ts <= ? ORDER BY ts DESC, line_no DESC LIMIT 1')
+        .get(s.file_id, big.from) as { file_id: number; line_no: number } | undefined;
+      const after = ctx.db
+        .prepare('SELECT file_id, line_no FROM market_data WHERE file_id = ? AND in_block = 1 AND ts >= ? ORDER BY ts, line_no LIMIT 1')
+        .get(s.file_id, big.to) as { file_id: number; line_no: number } | undefined;
+      const ev: Evidence[] = [];
+      ev.push(before ? ctx.evidence(before.file_id, before.line_no, `last market_data before the silence at ${big.from}`) : ctx.evidence(s.file_id, 0, `source starts listening at ${big.from}`));
+      ev.push(after ? ctx.evidence(after.file_id, after.line_no, `first market_data after the silence at ${big.to}`) : ctx.evidence(s.file_id, 0, `source still listening at ${big.to}, no market data since`));
+      hev.push(...ev);
+      findings.push({
+        subject: `source:${s.path}`,
+        severity: big.ms >= 3_600_000 ? 'high' : 'medium',
+        message:
+          `${gaps.length} silence(s) of ${SILENCE_MIN}+ min in market data while ${s.path} kept recording (${fmtDuration(sum)} in total; longest ${fmtDuration(big.ms)} from ${big.from} to ${big.to})` +
+          (polls > 0 ? `; the feed answered ${polls} health poll(s) meanwhile` : ''),
+        evidence: ev,
+      });
+    }
+    findings.sort((a, b) => cmp(a.subject!, b.subject!));
+    const metrics = { covered_minutes: Math.round(coveredMs / 60_000), silent_minutes: Math.round(total / 60_000), longest_silence_min: Math.round(longest / 60_000), silences: findings.length };
+    if (!findings.length) return { status: 'ok', metrics };
+    const collapse = total >= L * 0.5;
+    const score = 1 + (longest >= 3_600_000 ? 1 : 0) + (healthyDuring ? 1 : 0) + (collapse ? 1 : 0);
+    return {
+      status: collapse ? 'fail' : 'warn',
+      metrics,
+      findings,
+      hypotheses: [
+        {
+          cause: 'market_data.feed_silent',
+          title: 'The market-data feed goes silent for long stretches while its container stays healthy',
+          likelihood: likelihoodFromScore(score)!,
+          evidence: hev,
+        },
+      ],
+      todos: [
+        {
+          category: 'MONITORING',
+          title: `Alert when market_data is silent for ${SILENCE_MIN} minutes (the feed's /health stays green)`,
+          priority: collapse ? 'high' : 'medium',
+          effort: 'larger',
+          where: `${codePath(ctx.block.era, 'cdb_ws')} (/health) or a Prometheus rule on published events`,
+          cause: 'market_data.feed_silent',
+        },
+      ],
+      verification: [
+        {
+          id: 'market_data.max_silence',
+          title: `No market data silence of ${SILENCE_MIN}+ minutes in the next block`,
+          kind: 'sql',
+          check:
+            'SELECT COALESCE(MAX((julianday(ts) - julianday(prev)) * 1440), 0) FROM (SELECT ts, LAG(ts) OVER (ORDER BY ts) AS prev FROM market_data WHERE in_block = 1 AND ts IS NOT NULL)',
+          expect: { op: '<', value: SILENCE_MIN },
+        },
+      ],
+    };
+  },
+});

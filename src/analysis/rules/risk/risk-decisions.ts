@@ -1,0 +1,309 @@
+import {
+  defineRule,
+  type Finding,
+  type Hypothesis,
+  type Likelihood,
+  type Status,
+  type Todo,
+  type VerificationCheck,
+} from '../../define-rule.js';
+import { findLogs, groupCoverage, P, RISK } from '../shared/logs.js';
+import { normalizeRiskReason, RC_MEANINGS, reasonCause } from '../shared/risk-reasons.js';
+import { whereVar } from '../shared/settings.js';
+import { count, fmt, pct, sampleEvidence, type EvidenceRow } from '../shared/util.js';
+
+interface Decision extends EvidenceRow {
+  decision: string;
+  reason_text: string | null;
+  reason_code: string | null;
+  ts: string | null;
+  source: string | null;
+  code: string;
+  label: string;
+}
+
+/** The reason of a stored decision: the model's code when it is a known one, else the text. */
+export function decisionReason(reasonCode: string | null, reasonText: string | null): { code: string; label: string } {
+  const byCode = normalizeRiskReason(reasonCode);
+  if (byCode.code !== 'other' && byCode.code !== 'unknown') {
+    const byText = normalizeRiskReason(reasonText);
+    return byText.code === byCode.code ? byText : byCode;
+  }
+  const byText = normalizeRiskReason(reasonText);
+  return byText.code === 'unknown' ? byCode : byText;
+}
+
+/** Log text that marks a rejection of this class, for the "expect 0 after the fix" check. */
+export function reasonLogPattern(code: string): string | null {
+  if (code.startsWith('rc_')) return `Decision contract BLOCK: ${code.toUpperCase()}`;
+  const map: Record<string, string> = {
+    exposure: 'Max Exposure erreicht',
+    drawdown: 'Circuit Breaker! Daily Loss|Daily Drawdown exceeded',
+    position_size: 'Position zu gro|Position Limit',
+    missing_strategy_id: 'MISSING_STRATEGY_ID',
+    cooldown: 'Signal blockiert: Cooldown aktiv',
+    no_allocation: 'Signal blockiert: Keine Allokation',
+    risk_off: 'Risk-Off Reduce-Only',
+    bot_shutdown: 'Signal blockiert: Bot-Shutdown aktiv',
+    sizing_skip: 'Signal SKIPPED',
+    kill_switch: 'Kill-Switch',
+    projected_exposure: 'HARD EXPOSURE GATE',
+  };
+  return map[code] ?? null;
+}
+
+function todoFor(code: string, era: string | null): Todo | null {
+  const cause = reasonCause(code);
+  const t = (category: Todo['category'], title: string, where: string, effort: Todo['effort'] = 'quick_win'): Todo => ({
+    category,
+    title,
+    priority: 'high',
+    effort,
+    where,
+    cause,
+  });
+  switch (code) {
+    case 'exposure':
+    case 'projected_exposure':
+    case 'rc_021':
+      return t('RISK', 'Check why exposure stays at the limit (persisted state, positions never closed) before raising MAX_EXPOSURE_PCT', whereVar(era, 'MAX_EXPOSURE_PCT', 'cdb_risk'));
+    case 'drawdown':
+    case 'rc_020':
+      return t('RISK', 'Check why the daily loss stays beyond the limit (daily P&L reset, persisted state) before raising MAX_DAILY_DRAWDOWN_PCT', whereVar(era, 'MAX_DAILY_DRAWDOWN_PCT', 'cdb_risk'));
+    case 'position_size':
+      return t('CONFIG', 'Review MAX_POSITION_PCT against the order sizes', whereVar(era, 'MAX_POSITION_PCT', 'cdb_risk'));
+    case 'missing_strategy_id':
+      return t('CONFIG', 'Set SIGNAL_STRATEGY_ID so signals carry a strategy id', whereVar(era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'));
+    case 'cooldown':
+    case 'no_allocation':
+      return t('CONFIG', 'Give the strategy an allocation (allocation rules, regime stability)', 'ALLOCATION_RULES_JSON / ALLOCATION_REGIME_MIN_STABLE_SECONDS (cdb_allocation)');
+    case 'risk_off':
+      return t('RISK', 'Review the regime classification that keeps the risk manager in risk-off', 'REGIME_* (cdb_regime)', 'larger');
+    case 'bot_shutdown':
+      return t('RISK', 'Find and clear the bot-shutdown event that blocks all signals', 'stream.bot_shutdown (cdb_risk RISK_BOT_SHUTDOWN_STREAM)');
+    case 'sizing_skip':
+      return t('CODE', 'Fix order sizing (invalid price / sanity check) in the risk manager', 'cdb_risk service.py, order sizing', 'larger');
+    case 'kill_switch':
+      return t('RISK', 'Review why the kill switch is active', 'cdb_risk kill switch', 'larger');
+    case 'rc_002':
+      return t('CODE', 'Provide the panic-guard inputs (return_1m, return_5m, price_change_5m): RC_002 also fires when they are missing', 'cdb_risk decision contract inputs / market_state', 'larger');
+    case 'rc_003':
+    case 'rc_004':
+      return t('MONITORING', 'Keep market data fresh for the decision contract (stale / silent feed)', 'cdb_market / cdb_ws feed', 'larger');
+    default:
+      if (code.startsWith('rc_')) return t('RISK', `Review decision-contract block ${code.toUpperCase()}`, 'cdb_risk decision contract', 'larger');
+      return t('MONITORING', 'Classify the unrecognised rejection texts', 'cdb_risk logs / alerts', 'larger');
+  }
+}
+
+/**
+ * How sure a dominant reason explains the blocking: many decisions and one clear reason make it
+ * very likely; few decisions or mixed reasons weaken it.
+ */
+export function dominanceLikelihood(share: number, n: number): Likelihood {
+  if (share >= 0.8 && n >= 20) return 'very_likely';
+  if ((share >= 0.8 && n >= 5) || (share >= 0.5 && n >= 20)) return 'likely';
+  return 'possible';
+}
+
+function reportWhere(era: string | null): string {
+  return era === 'A' || era == null ? 'services/cdb_paper_runner/service.py (daily report)' : 'tools/paper_trading/service.py (daily report)';
+}
+
+export default defineRule({
+  id: 'risk-decisions',
+  layer: 'risk',
+  title: 'Risk decisions: approved vs rejected and why',
+  needs: ['risk_decisions (cdb_risk logs, alerts, risk_events)', 'cdb_risk logs for received signals'],
+  check(ctx) {
+    const rows = (
+      ctx.db
+        .prepare('SELECT decision, reason_text, reason_code, ts, file_id, line_no, source FROM risk_decisions WHERE in_block = 1 ORDER BY ts, id')
+        .all() as Omit<Decision, 'code' | 'label'>[]
+    ).map((r) => ({ ...r, ...decisionReason(r.reason_code, r.reason_text), text: r.source === 'log' ? undefined : `${r.decision}: ${r.reason_text ?? r.reason_code ?? ''} (${r.ts})` }));
+    const approved = rows.filter((r) => r.decision === 'approved');
+    const rejected = rows.filter((r) => r.decision !== 'approved');
+    const received = findLogs(ctx, { group: RISK, like: '%Signal empfangen%', re: P.riskReceived });
+    const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
+    const cov = groupCoverage(ctx, RISK);
+
+    const byReason = new Map<string, Decision[]>();
+    for (const r of rejected) byReason.set(r.code, [...(byReason.get(r.code) ?? []), r]);
+    const reasons = [...byReason.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+
+    const alertCodes = new Map<string, number>();
+    const alertRows = ctx.db
+      .prepare("SELECT code, COUNT(*) AS n FROM redis_messages WHERE in_block = 1 AND code IS NOT NULL AND code != '' GROUP BY code ORDER BY code")
+      .all() as { code: string; n: number }[];
+    for (const a of alertRows) alertCodes.set(a.code, a.n);
+    if (!alertRows.length) {
+      for (const l of findLogs(ctx, { group: RISK, like: 'Alert:%', re: P.alert })) {
+        const c = P.alert.exec(l.message)![2];
+        alertCodes.set(c, (alertCodes.get(c) ?? 0) + 1);
+      }
+    }
+
+    const metrics: Record<string, number | string | null> = {
+      decisions_total: rows.length,
+      approved: approved.length,
+      rejected: rejected.length,
+      approval_rate_pct: pct(approved.length, rows.length),
+      signals_received_log: received.length,
+      signals_in_block: signals,
+    };
+    reasons.slice(0, 8).forEach(([code, rs]) => (metrics[`reason_${code}`] = rs.length));
+    for (const [c, n] of [...alertCodes.entries()].sort()) metrics[`alert_${c}`] = n;
+
+    const verification: VerificationCheck[] = [
+      {
+        id: 'risk-approved',
+        title: 'Enough signals approved in the block',
+        kind: 'sql',
+        check: 'SELECT COUNT(*) FROM risk_events WHERE approved = 1 AND in_block = 1',
+        expect: { op: '>=', value: ctx.targets.risk_approved },
+      },
+      {
+        id: 'risk-approval-rate',
+        title: 'Approval rate above 5 %',
+        kind: 'sql',
+        check: 'SELECT 100.0 * SUM(approved) / COUNT(*) FROM risk_events WHERE in_block = 1',
+        expect: { op: '>', value: 5 },
+      },
+    ];
+
+    if (rows.length === 0) {
+      if (received.length > 0) {
+        return {
+          status: 'warn',
+          metrics,
+          findings: [
+            {
+              subject: 'no-outcome',
+              severity: 'medium',
+              message: `${received.length} signals received by the risk manager, but no decision outcome was recorded for them.`,
+              evidence: sampleEvidence(ctx, received),
+            },
+          ],
+          verification,
+        };
+      }
+      if (cov && signals > 0) {
+        const inCov = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1 AND ts >= ? AND ts <= ?', cov.from, cov.to);
+        if (inCov > 0) {
+          const sig = ctx.db
+            .prepare('SELECT file_id, line_no, ts, symbol FROM signals WHERE in_block = 1 AND ts >= ? AND ts <= ? ORDER BY ts, id')
+            .all(cov.from, cov.to) as { file_id: number; line_no: number; ts: string; symbol: string }[];
+          const ev = sampleEvidence(ctx, sig.map((s) => ({ ...s, text: `signal ${s.symbol} (${s.ts})` })));
+          const fail = inCov >= 10;
+          return {
+            status: fail ? 'fail' : 'warn',
+            metrics: { ...metrics, signals_in_risk_log_span: inCov },
+            findings: [
+              {
+                subject: 'not-receiving',
+                severity: fail ? 'critical' : 'medium',
+                message: `${inCov} signals were published while the risk log was captured, but the risk manager logged no \`Signal empfangen\` and no decision.`,
+                evidence: ev,
+              },
+            ],
+            hypotheses: [
+              {
+                cause: 'risk.not_receiving_signals',
+                title: 'The risk manager does not receive the signals (not subscribed, other channel, crashed loop)',
+                likelihood: fail ? 'likely' : 'possible',
+                evidence: ev,
+                why: 'Every received signal logs `📨 Signal empfangen` at INFO (§3.4); none appears while signals were published.',
+              },
+            ],
+            todos: [
+              {
+                category: 'MONITORING',
+                title: 'Check PUBSUB NUMSUB signals and the risk manager subscription (`Subscribed zu Topic: signals`)',
+                priority: 'high',
+                effort: 'quick_win',
+                where: 'cdb_redis PUBSUB NUMSUB signals / cdb_risk startup log',
+                cause: 'risk.not_receiving_signals',
+              },
+            ],
+            verification,
+          };
+        }
+      }
+      return { status: 'not_evaluable', missing: 'no risk decisions in the block: no cdb_risk logs, alerts or risk_events covering it', metrics };
+    }
+
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    let status: Status = 'ok';
+    findings.push({
+      subject: 'decisions',
+      severity: 'info',
+      message: `${rows.length} risk decisions: ${approved.length} approved, ${rejected.length} rejected (approval ${fmt(pct(approved.length, rows.length))} %); ${received.length} \`Signal empfangen\` lines.`,
+      evidence: sampleEvidence(ctx, approved.length ? approved : rows, 1, 1),
+    });
+
+    const allRejected = approved.length === 0;
+    const lowApproval = !allRejected && rows.length >= 20 && approved.length / rows.length < 0.05;
+    if (allRejected) {
+      status = rejected.length >= 5 ? 'fail' : 'warn';
+      findings.push({
+        subject: 'all-rejected',
+        severity: status === 'fail' ? 'critical' : 'medium',
+        message: `Every one of ${rejected.length} decisions is a rejection; nothing reaches execution.`,
+        evidence: sampleEvidence(ctx, rejected),
+      });
+    } else if (lowApproval) {
+      status = 'warn';
+      findings.push({
+        subject: 'low-approval',
+        severity: 'medium',
+        message: `Only ${approved.length} of ${rows.length} decisions approved (${fmt(pct(approved.length, rows.length))} %).`,
+        evidence: sampleEvidence(ctx, rejected),
+      });
+    }
+
+    reasons.slice(0, 3).forEach(([code, rs], i) => {
+      const share = rs.length / rejected.length;
+      const label = rs[0].label;
+      findings.push({
+        subject: `reason:${code}`,
+        severity: i === 0 && (allRejected || lowApproval) ? 'high' : 'info',
+        message: `Reject reason #${i + 1}: ${label} — ${rs.length} of ${rejected.length} rejections (${fmt(share * 100, 1)} %).`,
+        evidence: sampleEvidence(ctx, rs),
+      });
+      if (!(allRejected || lowApproval)) return;
+      if (i > 0 && share < 0.2) return;
+      let likelihood = dominanceLikelihood(share, rejected.length);
+      if (i > 0 || lowApproval) likelihood = likelihood === 'very_likely' ? 'likely' : 'possible';
+      const rc = code.startsWith('rc_') ? RC_MEANINGS[code.toUpperCase()] : null;
+      hypotheses.push({
+        cause: reasonCause(code),
+        title: `Risk rejects signals: ${label}`,
+        likelihood,
+        evidence: sampleEvidence(ctx, rs),
+        why:
+          `${rs.length} of ${rejected.length} rejections (${fmt(share * 100, 1)} %) carry this reason${allRejected ? ' and no signal was approved' : ''}.` +
+          (rc ? ` Decision contract: ${rc}.` : '') +
+          (code === 'exposure' ? ' An exposure that never falls points at persisted state (see risk-state).' : ''),
+      });
+      const todo = todoFor(code, ctx.block.era);
+      if (todo) todos.push(i === 0 ? todo : { ...todo, priority: 'medium' });
+      const pattern = reasonLogPattern(code);
+      if (pattern && i === 0) {
+        verification.push({ id: `no-${code}-rejections`, title: `No "${label}" rejections`, kind: 'log', check: pattern, expect: { op: '==', value: 0 } });
+      }
+    });
+    if (allRejected || lowApproval) {
+      todos.push({
+        category: 'MONITORING',
+        title: 'Add a rejection breakdown (top reasons with counts) to the daily report',
+        priority: 'medium',
+        effort: 'larger',
+        where: reportWhere(ctx.block.era),
+      });
+    }
+    return { status, metrics, findings, hypotheses, todos, verification };
+  },
+});
+

@@ -1,0 +1,231 @@
+import { defineRule, type Finding, type Hypothesis, type Likelihood, type RuleContext, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
+import { findLogs, groupCoverage, P, RISK, type LogRow } from '../shared/logs.js';
+import { fraction, num, setting } from '../shared/settings.js';
+import { dayOf, fmt, sampleEvidence, worst } from '../shared/util.js';
+import { decisionReason } from './risk-decisions.js';
+
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** Non-alert copy of a blocked signal's lines: a blocked signal logs `Alert: ...` and `⚠️`/`🚨` (§3.4 counting rule). */
+function withoutAlertCopies(rows: LogRow[]): LogRow[] {
+  const plain = rows.filter((r) => !/^\s*Alert:/.test(r.message));
+  return plain.length ? plain : rows;
+}
+
+function stateWhere(era: string | null): string {
+  return era === 'A' || era == null ? 'Redis key risk_state:persistence (cdb_risk, TTL 7 days)' : 'cdb_risk persisted risk state (Redis / DB snapshot)';
+}
+
+interface Decisions {
+  approved: number;
+  rejected: number;
+  byCode: Map<string, number>;
+}
+
+function decisions(ctx: RuleContext): Decisions {
+  const rows = ctx.db
+    .prepare('SELECT decision, reason_code, reason_text FROM risk_decisions WHERE in_block = 1 ORDER BY ts, id')
+    .all() as { decision: string; reason_code: string | null; reason_text: string | null }[];
+  const byCode = new Map<string, number>();
+  let approved = 0;
+  for (const r of rows) {
+    if (r.decision === 'approved') {
+      approved++;
+      continue;
+    }
+    const c = decisionReason(r.reason_code, r.reason_text).code;
+    byCode.set(c, (byCode.get(c) ?? 0) + 1);
+  }
+  return { approved, rejected: rows.length - approved, byCode };
+}
+
+export default defineRule({
+  id: 'risk-state',
+  layer: 'risk',
+  title: 'Persisted risk state: exposure and circuit breaker that never reset',
+  needs: ['cdb_risk logs (state load, exposure / circuit-breaker lines)', 'risk_decisions'],
+  check(ctx) {
+    const cov = groupCoverage(ctx, RISK);
+    // The state a block runs with may have been loaded at a start before the block.
+    const upToEnd = { from: EPOCH, to: ctx.block.to };
+    const loads = findLogs(ctx, { group: RISK, span: upToEnd, like: '%Risk-State aus Redis geladen%', re: P.riskStateLoaded });
+    const fresh = findLogs(ctx, { group: RISK, span: upToEnd, like: ['%Kein persistierter Risk-State%', '%Kein Portfolio-Snapshot%'], re: P.riskStateFresh });
+    const resets = findLogs(ctx, { group: RISK, like: ['%RESET REDIS%', '%State mismatch%'], re: P.riskStateReset });
+    const loadFailed = findLogs(ctx, { group: RISK, like: '%Risk-State-Load fehlgeschlagen%', re: P.riskStateLoadFailed });
+    const exposure = withoutAlertCopies(findLogs(ctx, { group: RISK, like: '%Max Exposure erreicht%', re: P.exposureReached }));
+    const breaker = withoutAlertCopies(
+      findLogs(ctx, { group: RISK, like: ['%Circuit Breaker! Daily Loss%', '%Daily Drawdown exceeded%'], re: /Circuit Breaker! Daily Loss|Daily Drawdown exceeded/ }),
+    );
+    const statusCb = ctx.db
+      .prepare("SELECT service, key, value FROM service_status WHERE key LIKE '%circuit_breaker%' ORDER BY service, key")
+      .all() as { service: string; key: string; value: string }[];
+
+    if (!cov && !loads.length && !exposure.length && !breaker.length) {
+      return { status: 'not_evaluable', missing: 'no cdb_risk logs in the block (state loads and limit lines are only logged there)' };
+    }
+
+    const d = decisions(ctx);
+    const lastLoad = loads.length ? loads[loads.length - 1] : null;
+    const lastFresh = fresh.length ? fresh[fresh.length - 1] : null;
+    // A later "fresh state" start replaces an earlier load.
+    const load = lastLoad && (!lastFresh || (lastFresh.ts ?? '') < (lastLoad.ts ?? '')) ? lastLoad : null;
+    const loaded = load ? P.riskStateLoaded.exec(load.message)! : null;
+    const loadedExposure = loaded ? Number(loaded[1]) : null;
+    const loadedPnl = loaded?.[3] != null ? Number(loaded[3]) : null;
+
+    const expValues = exposure.map((r) => P.exposureReached.exec(r.message)!).map((m) => [Number(m[1]), Number(m[2])] as const);
+    const balance = num(setting(ctx, 'TEST_BALANCE')?.value) ?? 10_000;
+    const pctLimit = fraction(setting(ctx, 'MAX_EXPOSURE_PCT')?.value) ?? (ctx.block.era === 'A' || ctx.block.era == null ? 0.5 : 0.3);
+    const limit = expValues.length ? expValues[0][1] : balance * pctLimit;
+    const expMin = expValues.length ? Math.min(...expValues.map((v) => v[0])) : null;
+    const expMax = expValues.length ? Math.max(...expValues.map((v) => v[0])) : null;
+
+    const metrics: Record<string, number | string | null> = {
+      state_loads: loads.length,
+      loaded_exposure: loadedExposure,
+      loaded_pnl: loadedPnl,
+      exposure_limit: limit,
+      exposure_rejection_lines: exposure.length,
+      exposure_min: expMin,
+      exposure_max: expMax,
+      circuit_breaker_lines: breaker.length,
+      state_resets: resets.length,
+      approved: d.approved,
+      rejected: d.rejected,
+    };
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    const verification: VerificationCheck[] = [];
+    let status: Status = 'ok';
+
+    // Exposure loaded from Redis at or above the limit and never released.
+    const exposureRejected = d.byCode.get('exposure') ?? 0;
+    const allExposure = d.approved === 0 && d.rejected > 0 && exposureRejected === d.rejected;
+    const loadedAtLimit = loadedExposure != null && loadedExposure >= limit;
+    const constant = expMin != null && expMax != null && exposure.length >= 3 && expMax - expMin <= Math.max(0.01, limit * 0.001);
+    const matchesLoad = loadedExposure != null && expMin != null && Math.abs(expMin - loadedExposure) <= Math.max(0.01, limit * 0.005);
+    const resetAfterLoad = resets.some((r) => !load || (r.ts ?? '') > (load.ts ?? ''));
+    if (load) {
+      findings.push({
+        subject: 'state-loaded',
+        severity: loadedAtLimit ? 'high' : 'info',
+        message: `Risk state loaded from Redis: exposure ${fmt(loadedExposure)}${loadedAtLimit ? ` ≥ limit ${fmt(limit)}` : ` (limit ${fmt(limit)})`}, pnl ${fmt(loadedPnl)}.`,
+        evidence: sampleEvidence(ctx, [load], 1, 0),
+      });
+    }
+    if (exposure.length && (allExposure || (loadedAtLimit && d.approved === 0))) {
+      let likelihood: Likelihood;
+      if (loadedAtLimit && allExposure && (constant || matchesLoad)) likelihood = 'very_likely';
+      else if (loadedAtLimit && allExposure) likelihood = 'likely';
+      else if (allExposure && constant) likelihood = 'possible';
+      else likelihood = 'unlikely';
+      if (resetAfterLoad && likelihood !== 'unlikely') likelihood = likelihood === 'very_likely' ? 'likely' : 'possible';
+      const ev = [...(load ? sampleEvidence(ctx, [load], 1, 0) : []), ...sampleEvidence(ctx, exposure, 1, 1)];
+      findings.push({
+        subject: 'exposure-stuck',
+        severity: likelihood === 'very_likely' || likelihood === 'likely' ? 'critical' : 'medium',
+        message:
+          `Exposure ${constant ? `stays at ${fmt(expMin)}` : `ranges ${fmt(expMin)}–${fmt(expMax)}`} against the limit ${fmt(limit)} in ${exposure.length} rejections` +
+          `${d.approved === 0 ? ', no signal approved' : ''}${load ? `; the state was loaded from Redis with exposure ${fmt(loadedExposure)}` : ''}.`,
+        evidence: ev,
+      });
+      hypotheses.push({
+        cause: 'risk.exposure_state_stuck',
+        title: 'Exposure loaded from persisted state is at the limit and never released',
+        likelihood,
+        evidence: ev,
+        why:
+          'With no approval nothing can lower the exposure, so every later signal is rejected with the same value' +
+          (load ? '; the value came from `Risk-State aus Redis geladen` at startup' : '; no state-load line was captured, so the origin of the exposure is not proven') +
+          (resetAfterLoad ? '. A state reset was logged after the load, which weakens this.' : '.'),
+      });
+      if (likelihood === 'very_likely' || likelihood === 'likely') status = worst(status, 'fail');
+      else status = worst(status, 'warn');
+      todos.push(
+        {
+          category: 'RISK',
+          title: `Reset the persisted risk state before the next block (exposure ${fmt(loadedExposure ?? expMin)} vs limit ${fmt(limit)})`,
+          priority: 'high',
+          effort: 'quick_win',
+          where: stateWhere(ctx.block.era),
+          cause: 'risk.exposure_state_stuck',
+        },
+        {
+          category: 'CODE',
+          title: 'Recompute exposure from open positions at startup and release it when positions close, instead of trusting the persisted value',
+          priority: 'medium',
+          effort: 'larger',
+          where: 'cdb_risk service.py, risk-state load / exposure bookkeeping',
+          cause: 'risk.exposure_state_stuck',
+        },
+      );
+      verification.push({ id: 'no-exposure-rejections', title: 'No "Max Exposure erreicht" rejections', kind: 'log', check: 'Max Exposure erreicht', expect: { op: '==', value: 0 } });
+    }
+
+    // Circuit breaker / daily drawdown that survives the UTC day change.
+    if (breaker.length) {
+      const values = breaker.map((r) => {
+        const cb = P.circuitBreaker.exec(r.message);
+        if (cb) return Number(cb[1]);
+        const rb = P.runbookDrawdown.exec(r.message);
+        return rb ? Number(rb[1]) : null;
+      });
+      const days = [...new Set(breaker.map((r) => (r.ts ? dayOf(r.ts) : null)).filter((x): x is string => !!x))].sort();
+      const nums = values.filter((v): v is number => v != null);
+      const cbConstant = nums.length >= 2 && Math.max(...nums) - Math.min(...nums) <= 0.01 * Math.max(1, Math.abs(nums[0]));
+      const drawdownRejected = d.byCode.get('drawdown') ?? 0;
+      const allDrawdown = d.approved === 0 && d.rejected > 0 && drawdownRejected === d.rejected;
+      metrics.circuit_breaker_days = days.length;
+      metrics.circuit_breaker_value = nums.length ? nums[0] : null;
+      const ev = [...sampleEvidence(ctx, breaker, 1, 1), ...statusCb.slice(0, 1).map(() => ctx.evidence(null, null, `/status ${statusCb[0].key}=${statusCb[0].value}`))];
+      if (days.length >= 2) {
+        let likelihood: Likelihood = cbConstant ? (days.length >= 3 && allDrawdown ? 'very_likely' : 'likely') : 'possible';
+        if (!allDrawdown && d.approved > 0) likelihood = 'unlikely';
+        findings.push({
+          subject: 'circuit-breaker-days',
+          severity: likelihood === 'very_likely' || likelihood === 'likely' ? 'high' : 'medium',
+          message: `The daily-loss limit blocks signals on ${days.length} UTC days (${days.join(', ')})${cbConstant ? ` with the same value ${fmt(nums[0])}` : ''}: the daily P&L is not reset at the day change.`,
+          evidence: ev,
+        });
+        hypotheses.push({
+          cause: 'risk.daily_pnl_not_reset',
+          title: 'The daily loss (circuit breaker) survives the day change',
+          likelihood,
+          evidence: ev,
+          why: 'A daily limit should release at the UTC day change; the same loss on several days points at persisted state, not at new losses.',
+        });
+        status = worst(status, allDrawdown && (likelihood === 'very_likely' || likelihood === 'likely') ? 'fail' : 'warn');
+        todos.push({
+          category: 'RISK',
+          title: 'Reset the daily P&L / circuit-breaker state at the UTC day change (and before the next block)',
+          priority: 'high',
+          effort: 'quick_win',
+          where: stateWhere(ctx.block.era),
+          cause: 'risk.daily_pnl_not_reset',
+        });
+      } else {
+        findings.push({
+          subject: 'circuit-breaker',
+          severity: 'medium',
+          message: `The daily-loss limit (circuit breaker) blocked ${breaker.length} signals on ${days[0] ?? 'one day'}.`,
+          evidence: ev,
+        });
+        status = worst(status, 'warn');
+      }
+    }
+
+    if (loadFailed.length) {
+      findings.push({
+        subject: 'state-load-failed',
+        severity: 'low',
+        message: `${loadFailed.length} × \`Risk-State-Load fehlgeschlagen\`: the risk manager started with a fresh state.`,
+        evidence: sampleEvidence(ctx, loadFailed, 1, 0),
+      });
+    }
+    if (!findings.length) {
+      findings.push({ subject: 'state', severity: 'info', message: 'No persisted-state problem seen in the risk log.', evidence: [] });
+    }
+    return { status, metrics, findings, hypotheses, todos, verification };
+  },
+});

@@ -1,0 +1,159 @@
+import type { RuleContext } from '../../define-rule.js';
+import type { Span } from './util.js';
+
+/**
+ * Which log records belong to a pipeline stage. Compose names come first; the logger name is a
+ * fallback for captures whose service could not be named (a bare `docker logs` file), and only
+ * loggers that are unique to one service are listed (`__main__` is not).
+ */
+export interface ServiceGroup {
+  name: string;
+  services: string[];
+  loggers: string[];
+}
+
+export const SIGNAL: ServiceGroup = { name: 'signal engine (cdb_core / cdb_signal)', services: ['cdb_core', 'cdb_signal'], loggers: ['signal_engine', 'signal_engine.price_buffer'] };
+export const RISK: ServiceGroup = { name: 'risk manager (cdb_risk)', services: ['cdb_risk'], loggers: ['risk_manager'] };
+export const EXECUTION: ServiceGroup = { name: 'execution (cdb_execution)', services: ['cdb_execution'], loggers: ['execution_service'] };
+export const DB_WRITER: ServiceGroup = { name: 'db_writer (cdb_db_writer)', services: ['cdb_db_writer'], loggers: ['db_writer'] };
+export const RUNNER: ServiceGroup = { name: 'paper runner (cdb_paper_runner)', services: ['cdb_paper_runner'], loggers: ['email_alerter'] };
+export const WS: ServiceGroup = { name: 'market feed (cdb_ws / cdb_market)', services: ['cdb_ws', 'cdb_market', 'cdb_market_eth'], loggers: ['ws_service', 'market_service'] };
+export const REPORTS: ServiceGroup = { name: 'cdb_reports', services: ['cdb_reports'], loggers: [] };
+
+export interface LogRow {
+  id: number;
+  file_id: number;
+  line_no: number;
+  ts: string | null;
+  service: string | null;
+  level: string | null;
+  message: string;
+}
+
+export interface LogQuery {
+  /** Services whose records are searched; null = every service. */
+  group?: ServiceGroup | ServiceGroup[] | null;
+  /** SQL LIKE pre-filter(s) on the message (any of them), cheap on big logs; the regex decides. */
+  like?: string | string[];
+  re?: RegExp;
+  /** Default true: only records inside the block. */
+  inBlock?: boolean;
+  /** Optional explicit time window (inclusive); replaces the block filter. */
+  span?: Span;
+}
+
+function groupClause(groups: ServiceGroup[], params: (string | number)[]): string {
+  const services = groups.flatMap((g) => g.services);
+  const loggers = groups.flatMap((g) => g.loggers);
+  const parts: string[] = [];
+  if (services.length) {
+    parts.push(`service IN (${services.map(() => '?').join(',')})`);
+    params.push(...services);
+  }
+  if (loggers.length) {
+    parts.push(`logger IN (${loggers.map(() => '?').join(',')})`);
+    params.push(...loggers);
+  }
+  return parts.length ? `(${parts.join(' OR ')})` : '1';
+}
+
+/**
+ * Log records matching a pattern, in time order. Health polls never count as activity and are
+ * left out. The regex runs in JS (SQLite has no REGEXP); the LIKE pre-filter keeps that cheap.
+ */
+export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
+  const params: (string | number)[] = [];
+  const where: string[] = ["(kind IS NULL OR kind != 'health_poll')"];
+  if (q.span) {
+    where.push('ts IS NOT NULL AND ts >= ? AND ts <= ?');
+    params.push(q.span.from, q.span.to);
+  } else if (q.inBlock !== false) {
+    where.push('in_block = 1');
+  }
+  if (q.group) {
+    const groups = Array.isArray(q.group) ? q.group : [q.group];
+    where.push(groupClause(groups, params));
+  }
+  const likes = q.like === undefined ? [] : Array.isArray(q.like) ? q.like : [q.like];
+  if (likes.length) {
+    where.push(`(${likes.map(() => 'message LIKE ?').join(' OR ')})`);
+    params.push(...likes);
+  }
+  const sql = `SELECT id, file_id, line_no, ts, service, level, message FROM log_events WHERE ${where.join(' AND ')} ORDER BY ts, file_id, line_no`;
+  const out: LogRow[] = [];
+  for (const r of ctx.db.prepare(sql).iterate(...params) as Iterable<LogRow>) {
+    if (r.message == null) continue;
+    if (q.re && !q.re.test(r.message)) continue;
+    out.push(r);
+  }
+  return out;
+}
+
+export function countLogs(ctx: RuleContext, q: LogQuery): number {
+  return findLogs(ctx, q).length;
+}
+
+export interface Coverage extends Span {
+  records: number;
+  fraction: number;
+}
+
+/**
+ * The time a stage's logs cover inside the block: the best of its compose names (via
+ * ctx.logCoverage), else the records found by logger name. Health polls count here: they prove
+ * the process was alive and its log was captured for that time.
+ */
+export function groupCoverage(ctx: RuleContext, group: ServiceGroup): Coverage | null {
+  let best: Coverage | null = null;
+  for (const s of group.services) {
+    const c = ctx.logCoverage(s);
+    if (c && (!best || c.records > best.records)) best = c;
+  }
+  if (best || group.loggers.length === 0) return best;
+  const r = ctx.db
+    .prepare(
+      `SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE logger IN (${group.loggers.map(() => '?').join(',')}) AND ts IS NOT NULL AND ts >= ? AND ts <= ?`,
+    )
+    .get(...group.loggers, ctx.block.from, ctx.block.to) as { f: string | null; t: string | null; n: number };
+  if (!r.n || !r.f || !r.t) return null;
+  const blockMs = Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
+  return { from: r.f, to: r.t, records: r.n, fraction: Math.min(1, (Date.parse(r.t) - Date.parse(r.f)) / blockMs) };
+}
+
+/** Log patterns of the real services (§3), anchored on the ASCII part so mojibake copies match too. */
+export const P = {
+  signalGenerated: /Signal generiert:\s*(\S+)\s+(BUY|SELL)\b/i,
+  mdError: /Fehler bei Market-Data-Verarbeitung:\s*(.*)/,
+  publishError: /Fehler beim Signal-Publishing:\s*(.*)/,
+  invalidJson: /Ung\S{0,6}ltiges JSON:\s*(.*)/,
+  mainLoopError: /Fehler in Hauptschleife:\s*(.*)/,
+  confidenceBelow: /Signal below confidence threshold(?:\s*\(\s*([\d.]+)\s*<\s*([\d.]+)\s*\))?/i,
+  volumeTooLow: /Volume zu niedrig/,
+  riskReceived: /Signal empfangen:\s*(\S+)\s+(BUY|SELL)\b/i,
+  riskApproved: /Order freigegeben:\s*(\S+)\s+(BUY|SELL)/i,
+  riskStateLoaded: /Risk-State aus Redis geladen:\s*exposure=(-?[\d.]+)(?:\s+positions=(\d+))?(?:\s+pnl=(-?[\d.]+))?/,
+  riskStateFresh: /Kein persistierter Risk-State gefunden|Kein Portfolio-Snapshot in DB gefunden/,
+  riskStateLoadFailed: /Risk-State-Load fehlgeschlagen:\s*(.*)/,
+  riskStateReset: /RESET REDIS - DB in control|State mismatch: triggering DB->Redis recovery/,
+  exposureReached: /Max Exposure erreicht:\s*(-?[\d.]+)\s*>=\s*(-?[\d.]+)/,
+  circuitBreaker: /Circuit Breaker! Daily Loss:\s*(-?[\d.]+)\s*<=\s*(-?[\d.]+)/,
+  runbookDrawdown: /Daily Drawdown exceeded \(([\d.]+)% > ([\d.]+)%\)/,
+  alert: /^Alert:\s*\[(\w+)\]\s*([A-Z_]+):\s*(.*)$/,
+  orderPublishError: /Fehler beim Order-Publishing:\s*(.*)/,
+  execProcessing: /Processing order:\s*(\S+)\s+(\S+)/,
+  execFilled: /Order filled:\s*(\S+)(?:\s+at\s+([\d.]+))?/,
+  execRejected: /Order rejected:\s*(\S+)\s*-\s*(.*)/,
+  execBotShutdown: /Bot shutdown active|Order blocked by bot shutdown/,
+  execInitFailure: /Failed to initialize services|Redis Initialisierung fehlgeschlagen|PostgreSQL Initialisierung fehlgeschlagen/,
+  execSubscribed: /Subscribed to topic:\s*orders\b/,
+  execStartup: /Starting execution_service/,
+  persistOk: /Trade persisted:|Saved trade to database:/,
+  persistFailure: /Failed to (?:save|persist) (trade|order|signal|portfolio snapshot|risk_event)s?:?\s*(.*)|risk_event persist FAILED|Database error:\s*(.*)/i,
+  runnerStarted: /PAPER TRADING RUNNER INITIALIZED|Paper Trading Runner started/,
+  runnerStartTime: /Start Time:\s*(\d{4}-\d\d-\d\d[T ][\d:.]+)/,
+  runnerDurationDone: /Test duration completed/,
+  runnerReport: /DAILY REPORT|Paper Trading Daily Report/,
+  runnerReportFailed: /Report generation failed:\s*(.*)|Daily report failed:\s*(.*)/,
+  runnerEventsLogged: /Events logged:\s*(\d+)/,
+  mailDisabled: /Email alerts DISABLED|Email alert NOT sent \(disabled\)/,
+} as const;

@@ -1,0 +1,281 @@
+import {
+  defineRule,
+  type Evidence,
+  type Finding,
+  type Hypothesis,
+  type Likelihood,
+  type RuleContext,
+  type Status,
+  type Todo,
+  type VerificationCheck,
+} from '../../define-rule.js';
+import { findLogs, P, RISK } from '../shared/logs.js';
+import { hasAnySettings, num, setting, settingEvidence, whereVar, type SettingRow } from '../shared/settings.js';
+import { count, fmt, round, sampleEvidence, weaken, worst } from '../shared/util.js';
+
+/** Code defaults (§7) that apply when the configuration was captured but does not set the variable. */
+const DEFAULT_MIN_VOLUME = 100_000;
+const DEFAULT_THRESHOLD_PCT = 3.0;
+
+interface Effective {
+  value: number | null;
+  row: SettingRow | null;
+  /** startup | inspect_env | env | default | unknown */
+  source: string;
+}
+
+function effective(ctx: RuleContext, key: string, fallback: number): Effective {
+  const row = setting(ctx, key);
+  if (row) return { value: num(row.value), row, source: row.source };
+  return hasAnySettings(ctx) ? { value: fallback, row: null, source: 'default' } : { value: null, row: null, source: 'unknown' };
+}
+
+/**
+ * How sure a setting is the one the process used: the startup print is what it used; inspect Env
+ * what the container got; era A reads the root .env; in B/C a .env line may never reach it.
+ */
+function settingTrust(ctx: RuleContext, e: Effective): number {
+  if (e.source === 'startup' || e.source === 'inspect_env' || e.source === 'default') return 0;
+  if (e.source === 'env' && (ctx.block.era === 'A' || ctx.block.era == null)) return 0;
+  return 1;
+}
+
+function baseLikelihood(n: number): Likelihood {
+  return n >= 100 ? 'very_likely' : n >= 10 ? 'likely' : 'possible';
+}
+
+function quantile(sorted: number[], q: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
+}
+
+/**
+ * pct_change per tick. Era-A ticks carry it; B/C ticks do not (the engine's price buffer derives
+ * it), so the tick-to-tick change per symbol is used as an approximation there.
+ */
+function pctValues(ctx: RuleContext): { values: number[]; derived: boolean } {
+  const given = (ctx.db.prepare('SELECT pct_change AS p FROM market_data WHERE in_block = 1 AND pct_change IS NOT NULL ORDER BY ts, id').all() as { p: number }[]).map(
+    (r) => r.p,
+  );
+  if (given.length) return { values: given, derived: false };
+  const rows = ctx.db
+    .prepare('SELECT symbol, price FROM market_data WHERE in_block = 1 AND price IS NOT NULL AND price > 0 ORDER BY symbol, ts, id')
+    .all() as { symbol: string; price: number }[];
+  const values: number[] = [];
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i].symbol === rows[i - 1].symbol) values.push(((rows[i].price - rows[i - 1].price) / rows[i - 1].price) * 100);
+  }
+  return { values, derived: true };
+}
+
+export default defineRule({
+  id: 'signal-filters',
+  layer: 'signal_engine',
+  title: 'Signal filters against the data: threshold, volume minimum, strategy id, confidence',
+  needs: ['settings (.env, docker inspect Env, startup banner)', 'market_data', 'risk / signal logs, alerts'],
+  check(ctx) {
+    const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
+    const ticks = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1');
+    const volKnown = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND volume IS NOT NULL');
+    const minVol = effective(ctx, 'SIGNAL_MIN_VOLUME', DEFAULT_MIN_VOLUME);
+    const thr = effective(ctx, 'SIGNAL_THRESHOLD_PCT', DEFAULT_THRESHOLD_PCT);
+    const confidenceLines = findLogs(ctx, { like: '%confidence threshold%', re: P.confidenceBelow });
+    const minConfidence = setting(ctx, 'MIN_CONFIDENCE');
+    const strategy = setting(ctx, 'SIGNAL_STRATEGY_ID');
+    const missingAlertLogs = findLogs(ctx, { group: RISK, like: '%MISSING_STRATEGY_ID%' });
+    const missingAlertMsgs = ctx.db
+      .prepare("SELECT file_id, line_no, payload FROM redis_messages WHERE in_block = 1 AND code = 'MISSING_STRATEGY_ID' ORDER BY ts, id")
+      .all() as { file_id: number; line_no: number; payload: string }[];
+    const missingDecisions = count(ctx, "SELECT COUNT(*) FROM risk_decisions WHERE in_block = 1 AND reason_code = 'missing_strategy_id'");
+    const missingCount = Math.max(missingAlertLogs.length, missingAlertMsgs.length, missingDecisions);
+
+    if (ticks === 0 && minVol.source === 'unknown' && !confidenceLines.length && !missingCount && !strategy) {
+      return { status: 'not_evaluable', missing: 'no filter settings (.env / inspect / startup banner), no market data and no filter-related log lines in the block' };
+    }
+
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    const verification: VerificationCheck[] = [];
+    let status: Status = 'ok';
+    const metrics: Record<string, number | string | null> = {
+      signals: signals,
+      ticks,
+      signal_min_volume: minVol.value,
+      signal_min_volume_source: minVol.source,
+      signal_threshold_pct: thr.value,
+      signal_threshold_source: thr.source,
+      confidence_threshold_lines: confidenceLines.length,
+      missing_strategy_id_rejections: missingCount,
+    };
+    const settingEv = (e: Effective): Evidence[] => (e.row ? [settingEvidence(ctx, e.row)] : []);
+
+    // Volume minimum vs volume in the payloads (era A published volume 0.0 until a fix; B/C publish none).
+    if (minVol.value != null && minVol.value > 0 && ticks > 0) {
+      const below = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND (volume IS NULL OR volume < ?)', minVol.value);
+      const maxVol = (ctx.db.prepare('SELECT MAX(volume) AS v FROM market_data WHERE in_block = 1').get() as { v: number | null }).v;
+      metrics.ticks_below_min_volume = below;
+      metrics.volume_max = maxVol;
+      if (below === ticks) {
+        status = worst(status, 'warn');
+        const sample = ctx.db.prepare('SELECT file_id, line_no, symbol, volume, ts FROM market_data WHERE in_block = 1 ORDER BY ts, id LIMIT 1').get() as {
+          file_id: number;
+          line_no: number;
+          symbol: string;
+          volume: number | null;
+          ts: string;
+        };
+        const ev = [
+          ...settingEv(minVol),
+          ctx.evidence(sample.file_id, sample.line_no, `market_data ${sample.symbol} volume=${sample.volume ?? '(absent)'} (${sample.ts})`),
+        ];
+        findings.push({
+          subject: 'volume-minimum',
+          severity: signals === 0 ? 'high' : 'low',
+          message:
+            `SIGNAL_MIN_VOLUME = ${fmt(minVol.value)} (${minVol.source === 'default' ? 'code default, not set' : minVol.source}) but every one of ${ticks} ticks has ` +
+            `${volKnown === 0 ? 'no volume field' : `volume below it (max ${fmt(maxVol)})`}: the volume filter drops every tick` +
+            (signals ? `, yet ${signals} signals exist (the setting or the feed changed within the block).` : '.'),
+          evidence: ev,
+        });
+        if (signals === 0) {
+          hypotheses.push({
+            cause: 'signal.filter_volume_zero',
+            title: 'A volume minimum above 0 meets ticks whose volume is always 0 or absent',
+            likelihood: weaken(baseLikelihood(ticks), settingTrust(ctx, minVol) + (minVol.source === 'default' ? 1 : 0)),
+            evidence: ev,
+            why: 'The volume check logs only at DEBUG (`Volume zu niedrig`), so at INFO the engine looks idle while it discards every tick.',
+          });
+          todos.push({
+            category: 'CONFIG',
+            title: 'Set SIGNAL_MIN_VOLUME to 0 while the feed publishes no usable volume',
+            priority: 'high',
+            effort: 'quick_win',
+            where: whereVar(ctx.block.era, 'SIGNAL_MIN_VOLUME', 'cdb_core / cdb_signal'),
+            cause: 'signal.filter_volume_zero',
+          });
+        }
+      }
+    }
+
+    // Threshold vs the observed pct_change distribution: how many ticks would pass.
+    if (thr.value != null && ticks > 0) {
+      const { values, derived } = pctValues(ctx);
+      const sorted = [...values].sort((a, b) => a - b);
+      const passing = values.filter((v) => v >= thr.value!).length;
+      Object.assign(metrics, {
+        pct_change_basis: values.length ? (derived ? 'tick-to-tick (derived)' : 'payload') : null,
+        ticks_with_pct_change: values.length,
+        ticks_passing_threshold: passing,
+        pct_change_max: round(sorted[sorted.length - 1] ?? null, 4),
+        pct_change_p99: round(quantile(sorted, 0.99), 4),
+      });
+      if (values.length >= 10 && passing === 0) {
+        status = worst(status, 'warn');
+        const ev = settingEv(thr);
+        findings.push({
+          subject: 'threshold',
+          severity: signals === 0 ? 'high' : 'low',
+          message:
+            `SIGNAL_THRESHOLD_PCT = ${fmt(thr.value)} % (${thr.source === 'default' ? 'code default, not set' : thr.source}); none of ${values.length} ` +
+            `${derived ? 'tick-to-tick changes' : 'tick pct_change values'} reaches it (max ${fmt(sorted[sorted.length - 1], 4)} %, p99 ${fmt(quantile(sorted, 0.99), 4)} %).`,
+          evidence: ev,
+        });
+        if (signals === 0) {
+          let l = weaken(baseLikelihood(values.length), settingTrust(ctx, thr) + (thr.source === 'default' ? 1 : 0));
+          // A tick-to-tick change only approximates the price-buffer change the B/C engine compares.
+          if (derived && l !== 'unlikely') l = 'possible';
+          hypotheses.push({
+            cause: 'signal.threshold_too_high',
+            title: 'The momentum threshold is above every observed price change',
+            likelihood: l,
+            evidence: ev,
+            why: 'The threshold check fails silently: there is no "below threshold" message in the real engine (§3.3).',
+          });
+          todos.push({
+            category: 'CONFIG',
+            title: `Lower SIGNAL_THRESHOLD_PCT towards the observed p99 change (${fmt(quantile(sorted, 0.99), 4)} %)`,
+            priority: 'medium',
+            effort: 'quick_win',
+            where: whereVar(ctx.block.era, 'SIGNAL_THRESHOLD_PCT', 'cdb_core / cdb_signal'),
+            cause: 'signal.threshold_too_high',
+          });
+        }
+      } else if (values.length >= 100) {
+        findings.push({
+          subject: 'threshold',
+          severity: 'info',
+          message: `${passing} of ${values.length} ticks (${fmt((passing / values.length) * 100, 3)} %) reach SIGNAL_THRESHOLD_PCT = ${fmt(thr.value)} %.`,
+          evidence: settingEv(thr),
+        });
+      }
+    }
+    if (findings.some((f) => f.subject === 'volume-minimum' || f.subject === 'threshold') && hypotheses.length) {
+      verification.push({
+        id: 'signals-after-filter-fix',
+        title: 'Signals are generated once the filter lets ticks through',
+        kind: 'sql',
+        check: 'SELECT COUNT(*) FROM trading_signals WHERE in_block = 1',
+        expect: { op: '>=', value: ctx.targets.signals_total },
+      });
+    }
+
+    // Runbook confidence wording: no real service emits it and none reads MIN_CONFIDENCE.
+    if (confidenceLines.length || (minConfidence && signals === 0)) {
+      const ev = [...sampleEvidence(ctx, confidenceLines), ...(minConfidence ? [settingEvidence(ctx, minConfidence)] : [])];
+      findings.push({
+        subject: 'confidence-threshold',
+        severity: confidenceLines.length ? 'low' : 'info',
+        message:
+          (confidenceLines.length ? `${confidenceLines.length} × "Signal below confidence threshold" (runbook wording, no real service emits it, §3.6). ` : '') +
+          'No confidence filter exists and MIN_CONFIDENCE is read by no service (§7): lowering MIN_CONFIDENCE changes nothing; look at SIGNAL_THRESHOLD_PCT and SIGNAL_MIN_VOLUME instead.',
+        evidence: ev,
+      });
+      hypotheses.push({
+        cause: 'signal.confidence_threshold',
+        title: 'A confidence threshold (MIN_CONFIDENCE) holds signals back',
+        likelihood: 'unlikely',
+        evidence: ev,
+        why: 'The signal engine has no confidence check and no service reads MIN_CONFIDENCE; the real filters are the momentum threshold and the volume minimum.',
+      });
+    }
+
+    // Empty SIGNAL_STRATEGY_ID (B/C): the risk manager rejects every signal with MISSING_STRATEGY_ID.
+    const strategyEmpty = strategy != null && (strategy.value ?? '').replace(/["']/g, '').trim() === '';
+    if (missingCount > 0 || (strategyEmpty && ctx.block.era !== 'A')) {
+      status = worst(status, 'warn');
+      const ev = [
+        ...sampleEvidence(ctx, missingAlertLogs.length ? missingAlertLogs : missingAlertMsgs.map((m) => ({ ...m, text: m.payload }))),
+        ...(strategy ? [settingEvidence(ctx, strategy)] : []),
+      ];
+      findings.push({
+        subject: 'strategy-id',
+        severity: missingCount > 0 ? 'high' : 'medium',
+        message:
+          missingCount > 0
+            ? `${missingCount} signals rejected with MISSING_STRATEGY_ID${strategyEmpty ? ' and SIGNAL_STRATEGY_ID is empty' : ''}.`
+            : 'SIGNAL_STRATEGY_ID is set but empty: every signal would carry strategy_id "" and be rejected with MISSING_STRATEGY_ID.',
+        evidence: ev,
+      });
+      let l: Likelihood = missingCount >= 10 && strategyEmpty ? 'very_likely' : missingCount >= 10 || (strategyEmpty && missingCount > 0) ? 'likely' : 'possible';
+      if (signals > 0 && missingCount === 0 && count(ctx, "SELECT COUNT(*) FROM risk_decisions WHERE in_block = 1 AND decision = 'approved'") > 0) l = 'unlikely';
+      hypotheses.push({
+        cause: 'signal.missing_strategy_id',
+        title: 'Signals carry an empty strategy_id, so risk rejects them (MISSING_STRATEGY_ID)',
+        likelihood: l,
+        evidence: ev,
+      });
+      todos.push({
+        category: 'CONFIG',
+        title: 'Set SIGNAL_STRATEGY_ID to the allocated strategy (e.g. paper)',
+        priority: 'high',
+        effort: 'quick_win',
+        where: whereVar(ctx.block.era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'),
+        cause: 'signal.missing_strategy_id',
+      });
+      verification.push({ id: 'no-missing-strategy', title: 'No MISSING_STRATEGY_ID rejections', kind: 'log', check: 'MISSING_STRATEGY_ID', expect: { op: '==', value: 0 } });
+    }
+
+    return { status, metrics, findings, hypotheses, todos, verification };
+  },
+});

@@ -1,0 +1,181 @@
+import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status } from '../../define-rule.js';
+import { findLogs, groupCoverage, P, RUNNER, SIGNAL, type LogRow } from '../shared/logs.js';
+import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
+import { blockHours, blockSpan, count, fmt, hull, intersect, round, sampleEvidence, spanHours, type Span } from '../shared/util.js';
+
+/** Hours of overlap without a single signal that make "no signals" a stopped flow, not a lull. */
+const FAIL_HOURS = 6;
+
+interface MarketActivity {
+  rows: number;
+  span: Span | null;
+  errors: LogRow[];
+  runnerProgress: LogRow[];
+  evidence: Evidence[];
+}
+
+/** Where market data demonstrably reached the pipeline, and when. */
+function marketActivity(ctx: RuleContext): MarketActivity {
+  const r = ctx.db.prepare('SELECT COUNT(*) AS n, MIN(ts) AS f, MAX(ts) AS t FROM market_data WHERE in_block = 1').get() as {
+    n: number;
+    f: string | null;
+    t: string | null;
+  };
+  const mdSpan = r.n > 0 && r.f && r.t ? { from: r.f, to: r.t } : null;
+  // Per-tick processing errors prove the engine consumed ticks; the runner's progress lines prove traffic on its channels.
+  const errors = findLogs(ctx, { group: SIGNAL, like: '%Market-Data-Verarbeitung%', re: P.mdError });
+  const runnerProgress = findLogs(ctx, { group: RUNNER, like: '%Events logged:%', re: P.runnerEventsLogged });
+  const spanOf = (rows: LogRow[]): Span | null => (rows.length && rows[0].ts ? { from: rows[0].ts, to: rows[rows.length - 1].ts! } : null);
+  const first = ctx.db
+    .prepare('SELECT file_id, line_no, symbol, price, ts FROM market_data WHERE in_block = 1 ORDER BY ts, id LIMIT 1')
+    .get() as { file_id: number; line_no: number; symbol: string; price: number; ts: string } | undefined;
+  const evidence: Evidence[] = [];
+  if (first) evidence.push(ctx.evidence(first.file_id, first.line_no, `market_data ${first.symbol} @ ${first.price} (${first.ts})`));
+  evidence.push(...sampleEvidence(ctx, errors, 1, 0), ...sampleEvidence(ctx, runnerProgress, 1, 1));
+  return { rows: r.n, span: hull(mdSpan, spanOf(errors), spanOf(runnerProgress)), errors, runnerProgress, evidence };
+}
+
+export default defineRule({
+  id: 'signal-generation',
+  layer: 'signal_engine',
+  title: 'Market data in, signals out',
+  needs: ['signals (DB dump, Redis signals channel or signal-engine logs)', 'market_data or signal-engine / paper-runner logs'],
+  check(ctx) {
+    const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
+    const generated = findLogs(ctx, { group: SIGNAL, like: '%Signal generiert%', re: P.signalGenerated });
+    const observed = Math.max(signals, generated.length);
+
+    const dump = dumpedTable(ctx, SIGNAL_TABLES);
+    const logCov = groupCoverage(ctx, SIGNAL);
+    const redisCov = channelCoverage(ctx, ['signals', 'trading_signals']);
+    const block = blockSpan(ctx);
+    const spans: Span[] = [];
+    if (dump) spans.push(block);
+    if (logCov) spans.push(logCov);
+    spans.push(...redisCov.spans);
+    const covHours = Math.min(blockHours(ctx), coveredHours(spans.map((s) => intersect(s, block)).filter((s): s is Span => !!s)));
+    const coverage = hull(...spans);
+
+    const md = marketActivity(ctx);
+    const days = dump ? ctx.block.days.length : covHours / 24;
+    const perDay = days > 0 ? observed / days : null;
+    const perHour = covHours > 0 ? observed / covHours : null;
+
+    const metrics = {
+      market_data_events: md.rows,
+      signals_total: signals,
+      signal_log_lines: generated.length,
+      signals_per_day: round(perDay),
+      signals_per_hour: round(perHour),
+      conversion_rate_pct: md.rows > 0 ? round((observed / md.rows) * 100, 4) : null,
+      signal_coverage_hours: round(covHours),
+      market_activity_hours: round(spanHours(md.span)),
+      signal_sources: [dump ? `dump:${dump}` : null, logCov ? 'logs' : null, redisCov.spans.length ? 'redis' : null].filter(Boolean).join(',') || null,
+    };
+    const verification = [
+      {
+        id: 'signals-total',
+        title: 'Signals in the block reach the target',
+        kind: 'sql' as const,
+        check: 'SELECT COUNT(*) FROM trading_signals WHERE in_block = 1',
+        expect: { op: '>=' as const, value: ctx.targets.signals_total },
+      },
+      { id: 'signals-logged', title: 'The signal engine logs generated signals', kind: 'log' as const, check: 'Signal generiert', expect: { op: '>' as const, value: 0 } },
+    ];
+
+    if (observed === 0 && spans.length === 0) {
+      return {
+        status: 'not_evaluable',
+        missing: 'no evidence of signals in the block: no signals dump, no signal-engine logs, no Redis capture of the signals channel',
+        metrics,
+      };
+    }
+
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    let status: Status = 'ok';
+
+    if (observed === 0) {
+      const mdFlows = md.rows > 0 || md.errors.length > 0 || md.runnerProgress.length > 0;
+      const aliveEvidence = aliveLines(ctx);
+      if (!mdFlows) {
+        status = 'warn';
+        findings.push({
+          subject: 'no-input',
+          severity: 'high',
+          message: `No signal in ${fmt(covHours, 1)} h of covered time, and no evidence that market data reached the signal engine (no market_data rows, no per-tick errors, no paper-runner progress): look at the market-data layer first.`,
+          evidence: aliveEvidence,
+        });
+      } else {
+        const overlap = md.span && coverage ? intersect(md.span, coverage) : null;
+        const overlapHours = spanHours(overlap);
+        const long = overlapHours >= Math.min(FAIL_HOURS, blockHours(ctx) / 2);
+        status = long ? 'fail' : 'warn';
+        findings.push({
+          subject: 'no-signals',
+          severity: long ? 'critical' : 'medium',
+          message: long
+            ? `Market data flows (${md.rows} ticks${md.errors.length ? `, ${md.errors.length} processing errors` : ''}) but no signal was generated in ${fmt(overlapHours, 1)} h where both are covered.`
+            : `Market data was seen but no signal was generated; the time both are covered is short (${fmt(overlapHours, 1)} h), so this may be a lull.`,
+          evidence: [...md.evidence, ...aliveEvidence].slice(0, 5),
+        });
+        if (long && md.errors.length === 0) {
+          hypotheses.push({
+            cause: 'signal.filter_drops_all',
+            title: 'The silent signal filters drop every tick',
+            likelihood: 'possible',
+            evidence: [...md.evidence, ...aliveEvidence].slice(0, 4),
+            why: 'Ticks arrive and the engine logs no processing error, so the threshold (pct_change >= SIGNAL_THRESHOLD_PCT) or the volume minimum (SIGNAL_MIN_VOLUME) rejects them; both filters are silent at INFO (§3.3). See signal-filters for the settings against the data.',
+          });
+        }
+      }
+    } else {
+      const coversBlock = !!dump || (logCov?.fraction ?? 0) >= 0.9;
+      const lowRate = perDay != null && perDay < ctx.targets.signals_per_day;
+      const lowTotal = coversBlock && observed < ctx.targets.signals_total;
+      if (lowRate || lowTotal) {
+        status = 'warn';
+        findings.push({
+          subject: 'below-target',
+          severity: 'medium',
+          message: `${observed} signals (${fmt(perDay, 1)} per day, ${fmt(perHour, 2)} per hour) are below the targets (${ctx.targets.signals_total} per block, ${ctx.targets.signals_per_day} per day).`,
+          evidence: sampleEvidence(ctx, signalRows(ctx, generated)),
+        });
+      } else {
+        findings.push({
+          subject: 'signals',
+          severity: 'info',
+          message: `${observed} signals (${fmt(perDay, 1)} per day) from ${md.rows} market-data events.`,
+          evidence: sampleEvidence(ctx, signalRows(ctx, generated)),
+        });
+      }
+    }
+    return { status, metrics, findings, hypotheses, verification };
+  },
+});
+
+/** First and last record of the signal engine in the block (health polls included): it was alive and captured. */
+function aliveLines(ctx: RuleContext): Evidence[] {
+  const svc = [...SIGNAL.services, ...SIGNAL.loggers];
+  const ph = svc.map(() => '?').join(',');
+  const q = (dir: 'ASC' | 'DESC') =>
+    ctx.db
+      .prepare(
+        `SELECT file_id, line_no FROM log_events WHERE in_block = 1 AND ts IS NOT NULL AND (service IN (${ph}) OR logger IN (${ph})) ORDER BY ts ${dir}, file_id ${dir}, line_no ${dir} LIMIT 1`,
+      )
+      .get(...svc, ...svc) as { file_id: number; line_no: number } | undefined;
+  const out: Evidence[] = [];
+  const a = q('ASC');
+  const b = q('DESC');
+  if (a) out.push(ctx.evidence(a.file_id, a.line_no));
+  if (b && (!a || b.file_id !== a.file_id || b.line_no !== a.line_no)) out.push(ctx.evidence(b.file_id, b.line_no));
+  return out;
+}
+
+function signalRows(ctx: RuleContext, generated: LogRow[]): { file_id: number | null; line_no: number | null; text?: string }[] {
+  if (generated.length) return generated;
+  const rows = ctx.db
+    .prepare('SELECT file_id, line_no, ts, symbol, side, price, source FROM signals WHERE in_block = 1 ORDER BY ts, id')
+    .all() as { file_id: number; line_no: number; ts: string; symbol: string; side: string; price: number; source: string }[];
+  return rows.map((r) => ({ ...r, text: `signal ${r.symbol} ${r.side ?? ''} @ ${r.price ?? '?'} (${r.ts}, ${r.source})` }));
+}

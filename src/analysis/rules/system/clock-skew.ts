@@ -1,0 +1,97 @@
+import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
+import { composeFile, likelihoodFromScore, logEvidence } from '../../rule-kit.js';
+
+/** More than this between the application clock and docker's receive stamp is skew, not buffering. */
+const SKEW_S = 5;
+
+interface Agg {
+  service: string;
+  n: number;
+  skewed: number;
+  avg: number;
+  lo: number;
+  hi: number;
+}
+
+export default defineRule({
+  id: 'clock-skew',
+  layer: 'system',
+  title: 'Clock skew between application time (asctime) and the docker timestamp',
+  needs: ['logs captured with docker --timestamps (log_events.docker_ts next to the asctime)'],
+  check(ctx): RuleResult {
+    const d = '(julianday(ts) - julianday(docker_ts)) * 86400.0';
+    const aggs = ctx.db
+      .prepare(
+        `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, SUM(ABS(${d}) > ${SKEW_S}) AS skewed, AVG(${d}) AS avg, MIN(${d}) AS lo, MAX(${d}) AS hi
+         FROM log_events
+         WHERE ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL AND COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') <> 'health_poll'
+         GROUP BY COALESCE(service, '(unknown service)') ORDER BY service`,
+      )
+      .all() as Agg[];
+    if (aggs.length === 0) {
+      return { status: 'not_evaluable', missing: 'no log record carries both an application time and a docker --timestamps stamp' };
+    }
+    const findings: Finding[] = [];
+    const hev: Evidence[] = [];
+    let tzOffset = false;
+    for (const a of aggs) {
+      // Most records of the service must be off: a single late line is buffering, not a clock.
+      if (a.skewed * 2 <= a.n) continue;
+      const first = ctx.db
+        .prepare(
+          `SELECT file_id, line_no FROM log_events WHERE COALESCE(service, '(unknown service)') = ? AND ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL
+             AND COALESCE(in_block, 1) = 1 AND ABS(${d}) > ${SKEW_S} ORDER BY ts, file_id, line_no LIMIT 1`,
+        )
+        .get(a.service) as { file_id: number; line_no: number };
+      const hours = a.avg / 3600;
+      const whole = Math.abs(hours) >= 0.9 && Math.abs(hours - Math.round(hours)) * 3600 <= 90;
+      if (whole) tzOffset = true;
+      const ev = logEvidence(ctx, first);
+      findings.push({
+        subject: a.service,
+        severity: whole ? 'high' : Math.abs(a.avg) > 60 ? 'medium' : 'low',
+        message: whole
+          ? `${a.service}: application time is ${Math.round(hours)} h off the docker stamp in ${a.skewed} of ${a.n} records: the container logs local time, not UTC (a TZ is set), so DATE() of its times lands on the wrong day near midnight`
+          : `${a.service}: application time differs from the docker stamp by ${Math.round(a.avg * 10) / 10} s on average (${Math.round(a.lo)}..${Math.round(a.hi)} s) in ${a.skewed} of ${a.n} records`,
+        evidence: [ev],
+      });
+      hev.push(ev);
+    }
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    if (findings.length) {
+      const score = 2 + (tzOffset ? 1 : 0) + (findings.length >= 2 ? 1 : 0);
+      hypotheses.push({
+        cause: 'system.clock_skew',
+        title: tzOffset ? 'Containers log local time instead of UTC: per-day counts and report windows shift' : 'Container clocks drift from the docker host clock',
+        likelihood: likelihoodFromScore(score)!,
+        evidence: hev,
+      });
+      todos.push(
+        tzOffset
+          ? { category: 'CONFIG', title: 'Run the containers in UTC (remove TZ from their environment)', priority: 'medium', effort: 'quick_win', where: `${composeFile(ctx.block.era)} environment TZ`, cause: 'system.clock_skew' }
+          : { category: 'MONITORING', title: 'Resynchronise the Docker host clock (Docker Desktop/WSL2 drifts after sleep) and watch the drift', priority: 'low', effort: 'quick_win', where: 'Docker host (WSL2: `wsl --shutdown` or hwclock -s)', cause: 'system.clock_skew' },
+      );
+    }
+    return {
+      status: findings.some((f) => f.severity !== 'low') ? 'warn' : 'ok',
+      metrics: {
+        records_with_both_clocks: aggs.reduce((a, b) => a + b.n, 0),
+        services_skewed: findings.length,
+        max_skew_s: Math.round(Math.max(...aggs.map((a) => Math.max(Math.abs(a.lo), Math.abs(a.hi)))) * 10) / 10,
+      },
+      findings,
+      hypotheses,
+      todos,
+      verification: [
+        {
+          id: 'system.clock_skew',
+          title: 'Application and docker clocks agree within 5 s in the next block',
+          kind: 'sql',
+          check: `SELECT COUNT(*) FROM log_events WHERE ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL AND ABS(${d}) > ${SKEW_S}`,
+          expect: { op: '==', value: 0 },
+        },
+      ],
+    };
+  },
+});

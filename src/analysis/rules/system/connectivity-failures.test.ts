@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { TestDb } from '../../testing.js';
+import { addHealthPolls, addLog, addLogs, at } from '../../rule-testing.js';
+import rule from './connectivity-failures.js';
+
+type Setup = (t: TestDb) => void;
+
+describe('connectivity-failures', () => {
+  const fires: [string, Setup, string, string, string][] = [
+    [
+      'signal engine crash-loops on Redis auth through the whole block',
+      (t) => addLogs(t, { service: 'cdb_core', level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Authentication required.' }, 0, 4300, 30),
+      'cdb_core.redis-auth',
+      'critical',
+      'fail',
+    ],
+    [
+      'era-B ws cannot reach Redis and will never publish',
+      (t) => {
+        addLog(t, { service: 'cdb_ws', ts: at(3), level: 'ERROR', message: 'Redis connection failed: Error -2 connecting to redis:6379. Name or service not known.' });
+        addLog(t, { service: 'cdb_ws', ts: at(3), level: 'WARNING', message: 'Service will continue but market_data will NOT be published!' });
+        addHealthPolls(t, 'cdb_ws', 4, 4300);
+      },
+      'cdb_ws.redis-dns',
+      'critical',
+      'fail',
+    ],
+    [
+      'postgres password wrong for the db writer (recovered later)',
+      (t) => {
+        addLog(t, { service: 'cdb_db_writer', ts: at(3), level: 'ERROR', message: 'Failed to connect to PostgreSQL: FATAL:  password authentication failed for user "claire_user"' });
+        addLog(t, { service: 'cdb_db_writer', ts: at(9), message: 'Connected to PostgreSQL at cdb_postgres:5432/claire_de_binare' });
+      },
+      'cdb_db_writer.postgres-auth',
+      'high',
+      'warn',
+    ],
+    [
+      'db writer lost its connection (persistence, not the flow)',
+      (t) => addLogs(t, { service: 'cdb_db_writer', level: 'ERROR', message: 'Failed to persist trade: server closed the connection unexpectedly' }, 100, 4000, 60),
+      'cdb_db_writer.postgres-lost',
+      'high',
+      'warn',
+    ],
+    [
+      'a refused connection mentioned in lower case (runbook spelling)',
+      (t) => {
+        addLog(t, { service: 'cdb_execution', ts: at(1), level: 'ERROR', message: 'Redis Initialisierung fehlgeschlagen (1/5): Error 111 connecting to cdb_redis:6379. connection refused.' });
+      },
+      'cdb_execution.redis-refused',
+      'low',
+      'ok',
+    ],
+  ];
+
+  it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
+    const t = new TestDb();
+    setup(t);
+    const r = t.run(rule);
+    expect(r.findings!.map((f) => f.subject)).toContain(subject);
+    expect(r.findings!.find((f) => f.subject === subject)!.severity).toBe(severity);
+    expect(r.status).toBe(status);
+  });
+
+  it('the ws "will NOT be published" line counts as never recovering', () => {
+    const t = new TestDb();
+    addLog(t, { service: 'cdb_ws', ts: at(3), level: 'ERROR', message: 'Redis connection failed: Authentication required.' });
+    addLog(t, { service: 'cdb_ws', ts: at(3), level: 'WARNING', message: 'Service will continue but market_data will NOT be published!' });
+    addHealthPolls(t, 'cdb_ws', 4, 4300);
+    const r = t.run(rule);
+    expect(r.status).toBe('fail');
+    expect(r.hypotheses!.find((h) => h.cause === 'system.redis_auth')).toBeTruthy();
+    expect(r.todos!.find((x) => x.cause === 'system.redis_auth')!.where).toMatch(/REDIS_PASSWORD/);
+  });
+
+  const quiet: [string, Setup, string][] = [
+    ['healthy logs over the block', (t) => {
+      addLog(t, { service: 'cdb_risk', ts: at(0), message: 'Redis verbunden: cdb_redis:6379' });
+      addHealthPolls(t, 'cdb_risk', 0, 4300);
+    }, 'ok'],
+    ['daily_check host-side fe_sendauth is a host problem', (t) => {
+      addHealthPolls(t, 'cdb_risk', 0, 4300);
+      addLog(t, { service: 'daily_check', ts: at(60), kind: 'report', message: '❌ **Portfolio check failed**: fe_sendauth: no password supplied' });
+    }, 'ok'],
+    ['the POSIX `Signal empfangen: 15` at shutdown is no connection problem', (t) => {
+      addHealthPolls(t, 'cdb_risk', 0, 4300);
+      addLog(t, { service: 'cdb_risk', ts: at(60), message: 'Signal empfangen: 15' });
+    }, 'ok'],
+  ];
+  it.each(quiet)('does not fire: %s', (_n, setup, status) => {
+    const t = new TestDb();
+    setup(t);
+    const r = t.run(rule);
+    expect(r.status).toBe(status);
+    expect((r.findings ?? []).filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(r.hypotheses ?? []).toEqual([]);
+  });
+
+  it('is not evaluable when only a few minutes of logs exist and show nothing', () => {
+    const t = new TestDb();
+    addHealthPolls(t, 'cdb_risk', 3000, 3010, 1);
+    const r = t.run(rule);
+    expect(r.status).toBe('not_evaluable');
+    expect(r.missing).toMatch(/cdb_risk logs cover 10 min/);
+  });
+
+  it('likelihood drops as the supporting evidence is removed', () => {
+    const lk = (lines: number, spreadMin: number) => {
+      const t = new TestDb();
+      for (let i = 0; i < lines; i++) addLog(t, { service: 'cdb_core', ts: at(i * spreadMin), level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Authentication required.' });
+      addHealthPolls(t, 'cdb_core', 0, 4300);
+      return t.run(rule).hypotheses?.find((h) => h.cause === 'system.redis_auth')?.likelihood ?? 'absent';
+    };
+    const order = ['very_likely', 'likely', 'possible', 'unlikely', 'absent'];
+    const a = lk(100, 43); // recurring through the block
+    const b = lk(3, 1); // three lines in three minutes
+    const c = lk(1, 1);
+    const d = lk(0, 1);
+    expect(a).toBe('very_likely');
+    expect(order.indexOf(b)).toBeGreaterThan(order.indexOf(a));
+    expect(order.indexOf(c)).toBeGreaterThan(order.indexOf(b));
+    expect(d).toBe('absent');
+  });
+});

@@ -1,0 +1,291 @@
+import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
+import {
+  blockMs, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
+  spreadEvidence, type LogRow,
+} from '../../rule-kit.js';
+
+/** Startup banners (formats doc §3.1, §2.5): each one in a kept log is one (re)start of the process. */
+const BANNERS: { services: string[]; like: string; re: RegExp }[] = [
+  { services: ['cdb_risk'], like: 'Risk-Manager gestartet', re: /Risk-Manager gestartet/ },
+  { services: ['cdb_core', 'cdb_signal'], like: 'Signal-Engine gestartet', re: /Signal-Engine gestartet/ },
+  { services: ['cdb_execution'], like: 'Starting execution_service', re: /^Starting execution_service/m },
+  { services: ['cdb_db_writer'], like: 'Starting DB Writer Service', re: /Starting DB Writer Service/ },
+  { services: ['cdb_paper_runner'], like: 'PAPER TRADING RUNNER INITIALIZED', re: /PAPER TRADING RUNNER INITIALIZED/ },
+  { services: ['cdb_redis'], like: 'Redis is starting', re: /Redis is starting/ },
+  { services: ['cdb_postgres'], like: 'database system is ready to accept connections', re: /database system is ready to accept connections/ },
+  { services: ['cdb_ws'], like: 'WEBSOCKET SERVICE - MODE', re: /WEBSOCKET SERVICE - MODE/ },
+  { services: ['cdb_ws'], like: 'Hole Symbolliste', re: /^Hole Symbolliste/m },
+  { services: ['cdb_candles'], like: 'Candle-Service gestartet', re: /Candle-Service gestartet/ },
+  { services: ['cdb_regime'], like: 'Regime-Service gestartet', re: /Regime-Service gestartet/ },
+  { services: ['cdb_allocation'], like: 'Allocation-Service gestartet', re: /Allocation-Service gestartet/ },
+  { services: ['cdb_reports'], like: 'CDB Daily Orders Summary Service started', re: /CDB Daily Orders Summary Service started/ },
+];
+const INITDB_LIKE = ['PostgreSQL init process complete', 'docker-entrypoint-initdb.d'];
+const INITDB_RE = /PostgreSQL init process complete|running \/docker-entrypoint-initdb\.d\//;
+
+/** This many restarts of one service spread over half the block is a crash loop, not a redeploy. */
+const CRASH_LOOP_RESTARTS = 10;
+const STARTUP_LEAD_MS = 5 * 60_000;
+
+interface ContainerRow {
+  file_id: number;
+  line_no: number;
+  name: string | null;
+  service: string | null;
+  state: string | null;
+  status: string | null;
+  health: string | null;
+  exit_code: number | null;
+  restart_count: number | null;
+}
+
+export default defineRule({
+  id: 'container-restarts',
+  layer: 'system',
+  title: 'Restarts, crash loops and exited containers per service',
+  needs: ['docker compose ps / docker inspect (containers)', 'service logs with startup banners (log_events)'],
+  check(ctx): RuleResult {
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    const verification: VerificationCheck[] = [];
+    const metrics: Record<string, number | string | null> = {};
+    const L = blockMs(ctx);
+
+    // --- docker compose ps / inspect
+    const containers = ctx.db
+      .prepare('SELECT file_id, line_no, name, service, state, status, health, exit_code, restart_count FROM containers ORDER BY COALESCE(service, name), file_id, line_no')
+      .all() as ContainerRow[];
+    const bySvc = new Map<string, ContainerRow[]>();
+    for (const c of containers) {
+      const s = c.service ?? c.name ?? '?';
+      if (!bySvc.has(s)) bySvc.set(s, []);
+      bySvc.get(s)!.push(c);
+    }
+    const restarting: { svc: string; row: ContainerRow }[] = [];
+    const exited: { svc: string; row: ContainerRow }[] = [];
+    let restartCount = 0;
+    for (const [svc, rows] of bySvc) {
+      for (const r of rows) {
+        const st = `${r.state ?? ''} ${r.status ?? ''}`;
+        if (/restarting/i.test(st)) restarting.push({ svc, row: r });
+        else if (/\bexit(ed)?\b/i.test(st)) exited.push({ svc, row: r });
+        restartCount = Math.max(restartCount, r.restart_count ?? 0);
+      }
+      const rc = Math.max(0, ...rows.map((r) => r.restart_count ?? 0));
+      if (rc > 0) {
+        metrics[`restart_count.${svc}`] = rc;
+        const r = rows.find((x) => (x.restart_count ?? 0) === rc)!;
+        findings.push({
+          subject: `restart-count.${svc}`,
+          severity: rc >= CRASH_LOOP_RESTARTS ? 'high' : 'medium',
+          message: `${svc}: docker reports ${rc} restart(s) of the container`,
+          evidence: [ctx.evidence(r.file_id, r.line_no, `${r.name ?? svc} ${r.status ?? r.state ?? ''} RestartCount=${rc}`)],
+        });
+      }
+    }
+    const seenState = new Set<string>();
+    for (const { svc, row } of restarting) {
+      if (seenState.has(svc)) continue;
+      seenState.add(svc);
+      findings.push({
+        subject: `restarting.${svc}`,
+        severity: isPipeline(svc) ? 'critical' : 'high',
+        message: `${svc} is in a restart loop (${row.status ?? row.state}): the process exits right after start (every service has restart: unless-stopped)`,
+        evidence: [ctx.evidence(row.file_id, row.line_no, `${row.name ?? svc} ${row.status ?? row.state ?? ''}`)],
+      });
+    }
+    for (const { svc, row } of exited) {
+      if (seenState.has(svc)) continue;
+      seenState.add(svc);
+      const code = row.exit_code ?? Number(/\((\d+)\)/.exec(row.status ?? '')?.[1] ?? NaN);
+      const why = code === 137 ? 'SIGKILL: OOM, kill or stop timeout' : code === 143 ? 'SIGTERM: stopped' : code === 1 ? 'Python error or sys.exit(1)' : code === 0 ? 'clean exit' : 'exit code unknown';
+      findings.push({
+        subject: `exited.${svc}`,
+        severity: isPipeline(svc) ? 'high' : 'low',
+        message: `${svc} has exited (${row.status ?? row.state}; ${why})${isPipeline(svc) ? ': its part of the pipeline is down' : ''}`,
+        evidence: [ctx.evidence(row.file_id, row.line_no, `${row.name ?? svc} ${row.status ?? row.state ?? ''}`)],
+      });
+    }
+    for (const [svc, rows] of bySvc) {
+      const sick = rows.find((r) => /unhealthy/i.test(`${r.health ?? ''} ${r.status ?? ''}`));
+      if (!sick || seenState.has(svc)) continue;
+      // Era A's paper-runner image has no curl, so its healthcheck always fails (formats doc §8).
+      const known = svc === 'cdb_paper_runner' && ctx.block.era === 'A';
+      findings.push({
+        subject: `unhealthy.${svc}`,
+        severity: known ? 'info' : svc === 'cdb_redis' || svc === 'cdb_postgres' ? 'high' : 'low',
+        message: known
+          ? `${svc} shows unhealthy: expected in era A (the image has no curl for its healthcheck), not a fault`
+          : `${svc} shows unhealthy (${sick.status ?? sick.health})`,
+        evidence: [ctx.evidence(sick.file_id, sick.line_no, `${sick.name ?? svc} ${sick.status ?? sick.health ?? ''}`)],
+      });
+    }
+
+    // --- startup banners in the logs
+    const bannerRows = findLogs(ctx, { like: BANNERS.map((b) => b.like) });
+    const starts = new Map<string, LogRow[]>();
+    for (const r of bannerRows) {
+      const b = BANNERS.find((x) => x.re.test(r.message));
+      if (!b) continue;
+      // A banner names its service; the row's service only decides between cdb_core and cdb_signal.
+      const svc = r.service && b.services.includes(r.service) ? r.service : ctx.block.era === 'A' ? b.services[0] : b.services[b.services.length - 1];
+      if (!starts.has(svc)) starts.set(svc, []);
+      starts.get(svc)!.push(r);
+    }
+    // Postgres logs "ready" once more for the temporary server initdb runs.
+    const initRows = findLogs(ctx, { like: INITDB_LIKE, re: INITDB_RE });
+    const initComplete = initRows.filter((r) => /init process complete/.test(r.message));
+    if (starts.has('cdb_postgres') && initComplete.length) {
+      const pg = starts.get('cdb_postgres')!;
+      for (const ic of initComplete) {
+        const i = pg.findIndex((r) => r.ts !== null && ic.ts !== null && r.ts <= ic.ts);
+        if (i >= 0) pg.splice(i, 1);
+      }
+    }
+    let bannerRestarts = 0;
+    const loops: string[] = [];
+    const crashEvidence: Evidence[] = [];
+    for (const [svc, rows] of [...starts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (rows.length === 0) continue;
+      const first = rows[0];
+      // The first banner is the initial start unless the service logged well before it (startup
+      // lines such as `Config validiert` or initdb come in the minutes just before the banner).
+      const earlier = first.ts
+        ? (ctx.db
+            .prepare('SELECT COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts < ?')
+            .get(svc, new Date(Date.parse(first.ts) - STARTUP_LEAD_MS).toISOString()) as { n: number }).n
+        : 0;
+      const restarts = earlier > 0 ? rows.length : rows.length - 1;
+      if (restarts <= 0) continue;
+      bannerRestarts += restarts;
+      metrics[`restarts.${svc}`] = restarts;
+      const timed = rows.filter((r) => r.ts);
+      const spread = timed.length > 1 ? Date.parse(timed[timed.length - 1].ts!) - Date.parse(timed[0].ts!) : 0;
+      const loop = isPipeline(svc) && restarts >= CRASH_LOOP_RESTARTS && spread >= L * 0.5;
+      if (loop) loops.push(svc);
+      findings.push({
+        subject: `restarts.${svc}`,
+        severity: loop ? 'critical' : restarts >= 3 ? 'high' : 'medium',
+        message: `${svc}: ${restarts} restart(s) in the block (${rows.length} startup banner(s)${timed.length > 1 ? ` over ${fmtDuration(spread)}` : ''})${loop ? ': a crash loop through the block' : ''}`,
+        evidence: spreadEvidence(ctx, rows),
+      });
+      if (restarts >= 3) crashEvidence.push(...spreadEvidence(ctx, rows, 2));
+    }
+    metrics.restarts_total = bannerRestarts;
+    metrics.docker_restart_count_max = containers.length ? restartCount : null;
+    metrics.services_restarting = new Set(restarting.map((r) => r.svc)).size;
+    metrics.services_exited = new Set(exited.map((r) => r.svc)).size;
+
+    // --- storage reset: initdb means a fresh, empty database
+    let storageReset = false;
+    for (const r of initRows.slice(0, 1)) {
+      const prior = r.ts
+        ? (ctx.db
+            .prepare(
+              `SELECT (SELECT COUNT(*) FROM log_events WHERE ts < ? AND COALESCE(in_block, 1) = 1 AND kind = 'app' AND service IS NOT NULL AND service <> 'cdb_postgres')
+                    + (SELECT COUNT(*) FROM signals WHERE ts < ? AND in_block = 1)
+                    + (SELECT COUNT(*) FROM trades WHERE ts < ? AND in_block = 1) AS n`,
+            )
+            .get(new Date(Date.parse(r.ts) - 60_000).toISOString(), r.ts, r.ts) as { n: number }).n
+        : 0;
+      if (prior > 0) {
+        storageReset = true;
+        findings.push({
+          subject: 'postgres-initdb',
+          severity: 'critical',
+          message: 'cdb_postgres ran initdb in the middle of the block: the database was re-created empty (rows written before are gone, later migrations missing)',
+          evidence: initRows.slice(0, 3).map((x) => logEvidence(ctx, x)),
+        });
+      } else {
+        findings.push({
+          subject: 'postgres-initdb',
+          severity: 'info',
+          message: 'cdb_postgres initialised a fresh database at the start of its log (new volume): nothing before it to lose',
+          evidence: [logEvidence(ctx, r)],
+        });
+      }
+    }
+
+    // --- status
+    const pipeRestarting = restarting.some((r) => isPipeline(r.svc));
+    const pipeExited = exited.some((r) => isPipeline(r.svc) && !restarting.some((x) => x.svc === r.svc));
+    const anyCoverage = PIPELINE_SERVICES.some((s) => covers(ctx, s));
+    const hasEvidence = containers.length > 0 || bannerRows.length > 0 || initRows.length > 0 || anyCoverage;
+    if (!hasEvidence) {
+      return {
+        status: 'not_evaluable',
+        missing: `no docker compose ps / inspect output and no service log that covers the block (${['cdb_risk', 'cdb_execution'].map((s) => coverageText(ctx, s)).join('; ')})`,
+      };
+    }
+    const fail = pipeRestarting || pipeExited || loops.length > 0 || storageReset;
+    const warn = findings.some((f) => f.severity !== 'info');
+
+    // --- hypotheses, to-dos, checks
+    let score = 0;
+    const ev: Evidence[] = [];
+    if (pipeRestarting) {
+      score += 2;
+      ev.push(...findings.filter((f) => f.subject?.startsWith('restarting.')).flatMap((f) => f.evidence));
+    }
+    if (bannerRestarts >= 1) score += 1;
+    if (bannerRestarts >= 3) score += 1;
+    if (loops.length) score += 1;
+    if (pipeExited) {
+      score += 1;
+      ev.push(...findings.filter((f) => f.subject?.startsWith('exited.')).flatMap((f) => f.evidence));
+    }
+    ev.push(...crashEvidence);
+    const lk = score >= 2 ? likelihoodFromScore(score) : null;
+    const loopSvcs = [...new Set([...restarting.map((r) => r.svc), ...loops, ...exited.filter((e) => isPipeline(e.svc)).map((e) => e.svc)])].filter(isPipeline).sort();
+    if (lk) {
+      hypotheses.push({
+        cause: 'system.crash_loop',
+        title: `Services crash and restart${loopSvcs.length ? ` (${loopSvcs.join(', ')})` : ''}: the flow is interrupted while they are down`,
+        likelihood: lk,
+        evidence: ev,
+        why: 'docker restart states and repeated startup banners; the connectivity findings usually name why the process exits',
+      });
+      for (const s of loopSvcs) {
+        todos.push({
+          category: 'CODE', title: `Find and fix why ${s} exits at start (see its last log lines before each banner)`, priority: 'high', effort: 'larger',
+          where: codePath(ctx.block.era, s), cause: 'system.crash_loop',
+        });
+      }
+    }
+    if (storageReset) {
+      hypotheses.push({
+        cause: 'system.storage_reset',
+        title: 'The PostgreSQL database was re-created empty during the block (initdb ran)',
+        likelihood: 'very_likely',
+        evidence: initRows.slice(0, 3).map((x) => logEvidence(ctx, x)),
+        why: 'initdb only runs on an empty data volume; rows persisted before it are gone',
+      });
+      todos.push({
+        category: 'CONFIG', title: 'Keep the cdb_postgres data volume across re-creations (named volume; no `docker compose down -v`)', priority: 'high', effort: 'quick_win',
+        where: `${composeFile(ctx.block.era)} (cdb_postgres volumes)`, cause: 'system.storage_reset',
+      });
+    }
+    if (fail || bannerRestarts > 0 || restartCount > 0) {
+      todos.push({
+        category: 'MONITORING', title: 'Alert on container restarts and Restarting/Exited states (healthchecks stay green while data stops)', priority: 'medium', effort: 'larger',
+        where: 'monitoring: Prometheus/cAdvisor container restart alert, or a cron on `docker compose ps`',
+      });
+    }
+    verification.push({
+      id: 'system.restarts',
+      title: 'At most one startup banner per service in the next block (no restarts)',
+      kind: 'log',
+      check: 'Risk-Manager gestartet|Signal-Engine gestartet|^Starting execution_service|Starting DB Writer Service|PAPER TRADING RUNNER INITIALIZED',
+      expect: { op: '<=', value: 5 },
+    });
+    return {
+      status: fail ? 'fail' : warn ? 'warn' : 'ok',
+      metrics,
+      findings,
+      hypotheses,
+      todos,
+      verification,
+    };
+  },
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { TestDb } from '../../testing.js';
+import { addHealthPolls, addLog, addLogs, at } from '../../rule-testing.js';
+import rule, { normalizeError } from './exceptions.js';
+
+type Setup = (t: TestDb) => void;
+
+describe('exceptions', () => {
+  it.each([
+    ['Fehler bei Market-Data-Verarbeitung: \'pct_change\'', 'Fehler bei Market-Data-Verarbeitung: \'pct_change\''],
+    ['Order rejected: MOCK_81360066 - x 12.5', 'Order rejected: MOCK_… - x N'],
+    ['Traceback (most recent call last):\n  File "s.py", line 3, in f\nKeyError: \'x\'', "KeyError: 'x'"],
+    ['Failed to initialize services: boom\nTraceback (most recent call last):\n  File "a.py", line 9\nRuntimeError: boom', 'Failed to initialize services: boom → RuntimeError: boom'],
+  ])('normalizes %j', (input, expected) => {
+    expect(normalizeError(input)).toBe(expected);
+  });
+
+  const fires: [string, Setup, string, string, string][] = [
+    [
+      'a traceback in cdb_execution',
+      (t) => {
+        addHealthPolls(t, 'cdb_execution', 0, 4300);
+        addLog(t, {
+          service: 'cdb_execution', ts: at(100), level: 'ERROR',
+          message: 'Failed to initialize services: x\nTraceback (most recent call last):\n  File "service.py", line 40, in init\nConnectionError: Error 111',
+        });
+      },
+      'cdb_execution',
+      'medium',
+      'warn',
+    ],
+    [
+      'a recurring per-message error in the signal engine',
+      (t) => {
+        addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 0, 4300, 10);
+      },
+      'cdb_core',
+      'medium',
+      'warn',
+    ],
+    [
+      'a CRITICAL record',
+      (t) => {
+        addLog(t, { service: 'cdb_risk', ts: at(5), level: 'CRITICAL', message: 'Auth validation FAILED. Service cannot start.' });
+      },
+      'cdb_risk',
+      'high',
+      'warn',
+    ],
+  ];
+
+  it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
+    const t = new TestDb();
+    setup(t);
+    const r = t.run(rule);
+    expect(r.status).toBe(status);
+    const f = r.findings!.find((x) => x.subject === subject)!;
+    expect(f.severity).toBe(severity);
+    expect(f.evidence[0].text).not.toBe('');
+  });
+
+  it('names the top recurring error and proposes a hypothesis for it', () => {
+    const t = new TestDb();
+    addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 0, 4300, 10);
+    const r = t.run(rule);
+    expect(r.findings![0].message).toContain(`"Fehler bei Market-Data-Verarbeitung: 'pct_change'" ×431`);
+    expect(r.hypotheses!.map((h) => h.cause)).toEqual(['system.recurring_error.cdb_core']);
+  });
+
+  const quiet: [string, Setup, string][] = [
+    ['only INFO and health polls over the block', (t) => {
+      addHealthPolls(t, 'cdb_risk', 0, 4300);
+      addLogs(t, { service: 'cdb_risk', message: '📨 Signal empfangen: BTC_USDT BUY' }, 0, 4300, 60);
+    }, 'ok'],
+    ['ERROR text in the host-side daily_check report is not a service error', (t) => {
+      addHealthPolls(t, 'cdb_risk', 0, 4300);
+      addLog(t, { service: 'daily_check', ts: at(50), level: 'ERROR', kind: 'report', message: '❌ **Portfolio check failed**: fe_sendauth: no password supplied' });
+    }, 'ok'],
+    ['errors outside the block', (t) => {
+      addHealthPolls(t, 'cdb_risk', 0, 4300);
+      addLog(t, { service: 'cdb_risk', ts: '2025-11-20T10:00:00.000Z', level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: x' });
+    }, 'ok'],
+  ];
+  it.each(quiet)('does not fire: %s', (_n, setup, status) => {
+    const t = new TestDb();
+    setup(t);
+    const r = t.run(rule);
+    expect(r.status).toBe(status);
+    expect(r.findings ?? []).toEqual([]);
+  });
+
+  it('a --tail=100 log without errors is not evaluable', () => {
+    const t = new TestDb();
+    addLogs(t, { service: 'cdb_risk', message: '📨 Signal empfangen: BTC_USDT BUY' }, 3000, 3015, 1);
+    const r = t.run(rule);
+    expect(r.status).toBe('not_evaluable');
+    expect(r.missing).toContain('cdb_risk logs cover 15 min');
+  });
+});

@@ -1,0 +1,136 @@
+import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
+import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices, type LogRow } from '../../rule-kit.js';
+
+/** One exception class repeating this often in a pipeline service is a per-message failure, not noise. */
+const RECURRING = 100;
+const TOP = 3;
+
+/** A message without its variable parts, so repeats of one error group together. */
+export function normalizeError(message: string): string {
+  const lines = message.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  let head = lines[0] ?? '';
+  if (/^Traceback \(most recent call last\)/.test(head) && lines.length > 1) head = lines[lines.length - 1];
+  else if (lines.some((l) => /^Traceback \(most recent call last\)/.test(l))) head = `${head} → ${lines[lines.length - 1]}`;
+  return head
+    .replace(/MOCK_[0-9A-Za-z]+/g, 'MOCK_…')
+    .replace(/sig-[0-9a-f]{8,}/g, 'sig-…')
+    .replace(/0x[0-9a-f]+/gi, '0x…')
+    .replace(/\d+(?:[.,]\d+)?/g, 'N')
+    .slice(0, 160);
+}
+
+interface Group {
+  key: string;
+  n: number;
+  first: LogRow;
+}
+
+export default defineRule({
+  id: 'exceptions',
+  layer: 'system',
+  title: 'Exceptions, tracebacks and ERROR/CRITICAL records per service',
+  needs: ['service logs (log_events)'],
+  check(ctx): RuleResult {
+    const rows = ctx.db
+      .prepare(
+        `SELECT id, file_id, line_no, service, ts, docker_ts, level, logger, message, kind FROM log_events
+         WHERE COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') NOT IN ('health_poll', 'report')
+           AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR message LIKE '%Traceback (most recent call last)%')
+         ORDER BY ts IS NULL, ts, file_id, line_no, id`,
+      )
+      .all() as LogRow[];
+    const services = loggedServices(ctx);
+    if (rows.length === 0) {
+      const covered = services.filter((s) => covers(ctx, s));
+      if (covered.length === 0) {
+        return {
+          status: 'not_evaluable',
+          missing: services.length
+            ? `no service log covers enough of the block to show the absence of errors (${services.slice(0, 4).map((s) => coverageText(ctx, s)).join('; ')})`
+            : 'no service logs in the bundle',
+        };
+      }
+      return { status: 'ok', metrics: { errors_total: 0, tracebacks_total: 0, services_with_errors: 0 } };
+    }
+
+    const per = new Map<string, { errors: number; critical: number; tracebacks: number; groups: Map<string, Group> }>();
+    for (const r of rows) {
+      const svc = r.service ?? '(unknown service)';
+      let p = per.get(svc);
+      if (!p) per.set(svc, (p = { errors: 0, critical: 0, tracebacks: 0, groups: new Map() }));
+      p.errors++;
+      if (/^(CRITICAL|FATAL|PANIC)$/i.test(r.level ?? '')) p.critical++;
+      if (r.message.includes('Traceback (most recent call last)')) p.tracebacks++;
+      const key = normalizeError(r.message);
+      const g = p.groups.get(key);
+      if (g) g.n++;
+      else p.groups.set(key, { key, n: 1, first: r });
+    }
+
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    const metrics: Record<string, number | string | null> = {
+      errors_total: rows.length,
+      tracebacks_total: [...per.values()].reduce((a, p) => a + p.tracebacks, 0),
+      services_with_errors: per.size,
+    };
+    for (const [svc, p] of [...per.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      metrics[`errors.${svc}`] = p.errors;
+      const top = [...p.groups.values()].sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1)).slice(0, TOP);
+      const severity: Severity = p.critical > 0 ? 'high' : p.tracebacks > 0 || p.errors >= 10 ? 'medium' : 'low';
+      findings.push({
+        subject: svc,
+        severity,
+        message:
+          `${svc}: ${p.errors} ERROR/CRITICAL record(s), ${p.tracebacks} traceback(s)` +
+          (p.critical ? `, ${p.critical} CRITICAL/FATAL` : '') +
+          `; most frequent: ${top.map((g) => `"${g.key}" ×${g.n}`).join('; ')}`,
+        evidence: top.map((g) => logEvidence(ctx, g.first)),
+      });
+      const rec = top[0];
+      if (rec && rec.n >= RECURRING && isPipeline(svc)) {
+        const cause = `system.recurring_error.${svc}`;
+        hypotheses.push({
+          cause,
+          title: `${svc} fails over and over with the same error: "${rec.key}"`,
+          likelihood: rec.n >= 10 * RECURRING ? 'likely' : 'possible',
+          evidence: [logEvidence(ctx, rec.first)],
+          why: `${rec.n} records of one error class; a per-message failure makes the service drop what it processes`,
+        });
+        todos.push({
+          category: 'CODE',
+          title: `Handle the recurring error in ${svc}: "${rec.key.slice(0, 80)}"`,
+          priority: 'medium',
+          effort: 'larger',
+          where: codePath(ctx.block.era, svc),
+          cause,
+        });
+      }
+    }
+    todos.push({
+      category: 'MONITORING',
+      title: 'Alert on ERROR/CRITICAL records and tracebacks per service (healthchecks stay green)',
+      priority: 'low',
+      effort: 'larger',
+      where: ctx.block.era === 'A' ? 'monitoring: log alert on `docker compose logs` (no log shipping in era A)' : 'monitoring: cdb_loki/cdb_promtail alert rule on level=ERROR',
+    });
+    const anyMedium = findings.some((f) => f.severity !== 'low');
+    return {
+      status: anyMedium ? 'warn' : 'ok',
+      metrics,
+      findings,
+      hypotheses,
+      todos,
+      verification: [
+        {
+          id: 'system.tracebacks',
+          title: 'No Python tracebacks in the next block',
+          kind: 'log',
+          check: 'Traceback \\(most recent call last\\)',
+          expect: { op: '==', value: 0 },
+        },
+      ],
+    };
+  },
+});

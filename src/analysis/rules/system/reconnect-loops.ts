@@ -1,0 +1,132 @@
+import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
+import { cmp, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, likelihoodFromScore, spreadEvidence, type LogRow } from '../../rule-kit.js';
+
+/** Reconnect and retry lines (formats doc §2.5, §3.2; runbook strings of §3.6). */
+const LIKE = [
+  '[WS] Disconnected (attempt', '[WS] Connecting chunk (attempt', 'Chunk reconnect #', '[ws] reconnecting in', '[ws] connection closed', '[ws] connection error',
+  'retrying subscription', 'no messages received', 'Error in message loop', 'Error in event loop', 'Stream Fehler',
+];
+const RE = /\[WS\] Disconnected \(attempt \d+\)|\[WS\] Connecting chunk \(attempt (?:[2-9]|\d{2,})\)|Chunk reconnect #\d+|\[ws\] reconnecting in|\[ws\] connection (?:closed|error)|retrying subscription|no messages received|Error in (?:message|event) loop|-Stream Fehler/i;
+const ATTEMPT = /\(attempt (\d+)\)|reconnect #(\d+)/i;
+const CONNECTED = /\[ws\] connected|Connected to Redis|Redis verbunden/;
+
+/** A rising run of attempt numbers this long, or this many retries, is a loop rather than a hiccup. */
+const LOOP_RUN = 5;
+const LOOP_LINES = 20;
+
+function attempt(r: LogRow): number | null {
+  const m = ATTEMPT.exec(r.message);
+  return m ? Number(m[1] ?? m[2]) : null;
+}
+
+/** The longest run of strictly rising attempt numbers (a reset to 1 means a successful connect in between). */
+export function longestRisingRun(nums: number[]): number {
+  let best = 0;
+  let run = 0;
+  let prev = -Infinity;
+  for (const n of nums) {
+    run = n > prev ? run + 1 : 1;
+    prev = n;
+    best = Math.max(best, run);
+  }
+  return best;
+}
+
+export default defineRule({
+  id: 'reconnect-loops',
+  layer: 'system',
+  title: 'Reconnect loops (MEXC WebSocket, Redis message loops)',
+  needs: ['cdb_ws logs', 'cdb_execution / cdb_db_writer logs'],
+  check(ctx): RuleResult {
+    const rows = findLogs(ctx, { like: LIKE, re: RE });
+    if (rows.length === 0) {
+      if (!covers(ctx, 'cdb_ws') && !covers(ctx, 'cdb_execution') && !covers(ctx, 'cdb_db_writer')) {
+        return { status: 'not_evaluable', missing: `no cdb_ws, cdb_execution or cdb_db_writer log covers the block (${coverageText(ctx, 'cdb_ws')})` };
+      }
+      return { status: 'ok', metrics: { reconnect_lines: 0, max_attempt: 0 } };
+    }
+    const per = new Map<string, LogRow[]>();
+    for (const r of rows) {
+      const s = r.service ?? '(unknown service)';
+      if (!per.has(s)) per.set(s, []);
+      per.get(s)!.push(r);
+    }
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    let maxAttempt = 0;
+    let loopSeen = false;
+    for (const [svc, list] of [...per.entries()].sort(([a], [b]) => cmp(a, b))) {
+      const attempts = list.map(attempt).filter((n): n is number => n !== null);
+      const maxA = attempts.length ? Math.max(...attempts) : 0;
+      maxAttempt = Math.max(maxAttempt, maxA);
+      const run = longestRisingRun(attempts);
+      const loop = run >= LOOP_RUN || list.length >= LOOP_LINES;
+      // Still looping at the end: no successful connect after the last retry.
+      const last = list[list.length - 1];
+      const after = last.ts
+        ? findLogs(ctx, { like: ['[ws] connected', 'Connected to Redis', 'Redis verbunden'], re: CONNECTED, services: [svc] }).filter((r) => r.ts !== null && r.ts > last.ts!)
+        : [];
+      const stillLooping = loop && after.length === 0 && !list.slice(-LOOP_RUN).every((r) => (attempt(r) ?? 2) <= 1);
+      const timed = list.filter((r) => r.ts);
+      const span = timed.length > 1 ? Date.parse(timed[timed.length - 1].ts!) - Date.parse(timed[0].ts!) : 0;
+      const severity: Severity = loop ? (stillLooping ? 'high' : 'medium') : 'low';
+      if (loop) loopSeen = true;
+      findings.push({
+        subject: svc,
+        severity,
+        message:
+          `${svc}: ${list.length} reconnect/retry line(s)${span ? ` over ${fmtDuration(span)}` : ''}` +
+          (maxA ? `, attempt numbers up to ${maxA} (longest rising run ${run})` : '') +
+          (loop ? (stillLooping ? ': a reconnect loop that has not ended' : ': a reconnect loop') : ''),
+        evidence: spreadEvidence(ctx, list),
+      });
+      if (loop) {
+        let score = 2;
+        if (maxA >= 10 || list.length >= 5 * LOOP_LINES) score++;
+        if (stillLooping) score++;
+        const ws = svc === 'cdb_ws' || svc === 'cdb_market';
+        hypotheses.push({
+          cause: ws ? 'market_data.ws_reconnect_loop' : `system.reconnect_loop.${svc}`,
+          layer: ws ? 'market_data' : 'system',
+          title: ws ? 'The market-data WebSocket keeps reconnecting instead of streaming' : `${svc} keeps retrying its message loop`,
+          likelihood: likelihoodFromScore(score)!,
+          evidence: spreadEvidence(ctx, list, 3),
+        });
+        if (ws) {
+          todos.push({
+            category: 'CONFIG',
+            title: ctx.block.era === 'A'
+              ? 'Check the MEXC WebSocket URL and proxy for cdb_ws (MEXC_WS_URL/WS_URL must be ws:// or wss://; unset HTTPS_PROXY for WS)'
+              : 'Check MEXC reachability from cdb_ws and its WS_PING_INTERVAL / WS_RECONNECT_MAX',
+            priority: 'high',
+            effort: 'quick_win',
+            where: ctx.block.era === 'A' ? '.env MEXC_WS_URL' : `${composeFile(ctx.block.era)} cdb_ws environment`,
+            cause: 'market_data.ws_reconnect_loop',
+          });
+        } else {
+          todos.push({ category: 'CODE', title: `Back off and report the cause in ${svc}'s message loop instead of retrying every second`, priority: 'medium', effort: 'larger', where: codePath(ctx.block.era, svc), cause: `system.reconnect_loop.${svc}` });
+        }
+      }
+    }
+    if (loopSeen) {
+      todos.push({ category: 'MONITORING', title: 'Alert on WebSocket reconnects per hour (the ws healthcheck stays green while it loops)', priority: 'medium', effort: 'larger', where: codePath(ctx.block.era, 'cdb_ws') + ' (/health)' });
+    }
+    return {
+      status: loopSeen ? 'warn' : 'ok',
+      metrics: { reconnect_lines: rows.length, max_attempt: maxAttempt, services_looping: hypotheses.length },
+      findings,
+      hypotheses,
+      todos,
+      verification: [
+        {
+          id: 'system.ws_reconnects',
+          title: 'Fewer than 10 WebSocket reconnects in the next block',
+          kind: 'log',
+          check: '\\[WS\\] Disconnected \\(attempt|\\[ws\\] reconnecting in',
+          expect: { op: '<', value: 10 },
+        },
+      ],
+    };
+  },
+});

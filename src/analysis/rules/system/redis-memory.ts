@@ -1,0 +1,145 @@
+import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
+import { composeFile, covers, findLogs, likelihoodFromScore, pct, settings, spreadEvidence } from '../../rule-kit.js';
+
+interface InfoRow {
+  file_id: number;
+  line_no: number;
+  key: string;
+  value: string;
+}
+
+/** Used memory this close to maxmemory means allkeys-lru is about to evict (silently). */
+const NEAR_FULL = 0.9;
+
+export default defineRule({
+  id: 'redis-memory',
+  layer: 'system',
+  title: 'Redis memory pressure and evictions',
+  needs: ['redis-cli INFO memory / stats (redis_info)', 'cdb_redis logs'],
+  check(ctx): RuleResult {
+    const info = ctx.db
+      .prepare(
+        `SELECT file_id, line_no, key, value FROM redis_info
+         WHERE key IN ('used_memory', 'maxmemory', 'evicted_keys', 'maxmemory_policy') ORDER BY file_id, line_no`,
+      )
+      .all() as InfoRow[];
+    const max = (k: string): InfoRow | null => {
+      let best: InfoRow | null = null;
+      for (const r of info) if (r.key === k && (!best || Number(r.value) > Number(best.value))) best = r;
+      return best;
+    };
+    const used = max('used_memory');
+    const maxmem = info.find((r) => r.key === 'maxmemory') ?? null;
+    const evicted = max('evicted_keys');
+    const policy = info.find((r) => r.key === 'maxmemory_policy')?.value ?? null;
+    // The runbook's "maxmemory reached" never comes from a real Redis (formats doc §2.5, §3.6).
+    const runbookLines = findLogs(ctx, { like: ['maxmemory reached'] });
+    // With maxmemory-policy noeviction, writers get OOM errors instead.
+    const oom = findLogs(ctx, { like: ['OOM command not allowed'] });
+    const maxmemSetting = settings(ctx, 'REDIS_MAXMEMORY');
+
+    if (info.length === 0 && runbookLines.length === 0 && oom.length === 0 && !covers(ctx, 'cdb_redis')) {
+      return { status: 'not_evaluable', missing: 'no redis-cli INFO memory/stats capture and no cdb_redis log covering the block' };
+    }
+    const findings: Finding[] = [];
+    const ev = (r: InfoRow): Evidence => ctx.evidence(r.file_id, r.line_no, `${r.key}:${r.value}`);
+    const usedN = used ? Number(used.value) : null;
+    const maxN = maxmem ? Number(maxmem.value) : null;
+    const ratio = usedN !== null && maxN ? usedN / maxN : null;
+    const evictedN = evicted ? Number(evicted.value) : null;
+    let score = 0;
+    const hev: Evidence[] = [];
+    if (ratio !== null && ratio >= NEAR_FULL) {
+      score += 1;
+      findings.push({ subject: 'used-memory', severity: 'medium', message: `Redis uses ${pct(usedN!, maxN!)} % of maxmemory (${usedN} of ${maxN} bytes, policy ${policy ?? 'unknown'})`, evidence: [ev(used!), ev(maxmem!)] });
+      hev.push(ev(used!), ev(maxmem!));
+    }
+    // Streams exist from era B on; there allkeys-lru may evict stream keys as well.
+    const streamsGone = ctx.db
+      .prepare("SELECT file_id, line_no, key, value FROM redis_kv WHERE kind = 'xlen' AND key LIKE 'stream.%' AND TRIM(value) = '0' ORDER BY key, file_id, line_no")
+      .all() as { file_id: number; line_no: number; key: string; value: string }[];
+    const streamEviction = evictedN !== null && evictedN > 0 && streamsGone.length > 0;
+    if (evictedN !== null && evictedN > 0) {
+      score += 2;
+      findings.push({
+        subject: 'evictions',
+        severity: streamEviction ? 'high' : 'medium',
+        message:
+          `Redis evicted ${evictedN} key(s) (policy ${policy ?? 'unknown'}); Redis logs nothing when it does` +
+          (streamEviction ? `, and ${streamsGone.map((s) => s.key).join(', ')} read empty: stream entries are gone` : ''),
+        evidence: [ev(evicted!), ...streamsGone.slice(0, 2).map((s) => ctx.evidence(s.file_id, s.line_no, `XLEN ${s.key} = ${s.value}`))],
+      });
+      hev.push(ev(evicted!));
+      if (streamEviction) score += 1;
+    }
+    if (oom.length) {
+      score += 2;
+      findings.push({ subject: 'oom-errors', severity: 'high', message: `${oom.length} write(s) refused by Redis with OOM (maxmemory reached under noeviction)`, evidence: spreadEvidence(ctx, oom) });
+      hev.push(...spreadEvidence(ctx, oom, 2));
+    }
+    if (runbookLines.length) {
+      score += 1;
+      findings.push({
+        subject: 'maxmemory-lines',
+        severity: 'low',
+        message: `${runbookLines.length} "maxmemory reached" line(s): a runbook-style text that real Redis never logs; judge memory by INFO used_memory/maxmemory and evicted_keys`,
+        evidence: spreadEvidence(ctx, runbookLines),
+      });
+      hev.push(...spreadEvidence(ctx, runbookLines, 2));
+    }
+    if (maxmemSetting.length) {
+      const s = maxmemSetting[0];
+      findings.push({
+        subject: 'redis-maxmemory-setting',
+        severity: 'info',
+        message: `REDIS_MAXMEMORY=${s.value ?? ''} is set but no service reads it: the limit is the cdb_redis command line (--maxmemory 256mb)`,
+        evidence: [ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`)],
+      });
+    }
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    const lk = likelihoodFromScore(score);
+    if (lk) {
+      hypotheses.push({
+        cause: 'system.redis_memory',
+        title: streamEviction ? 'Redis ran out of memory and evicted stream keys' : 'Redis memory pressure',
+        likelihood: lk,
+        evidence: hev,
+        why: score <= 1 ? 'only warnings without a measured impact on the event flow' : 'INFO shows evictions or memory near the limit',
+      });
+      todos.push({
+        category: 'CONFIG',
+        title: 'Raise --maxmemory in the cdb_redis command (REDIS_MAXMEMORY in .env is read by nothing)',
+        priority: streamEviction || oom.length ? 'high' : 'low',
+        effort: 'quick_win',
+        where: `${composeFile(ctx.block.era)} cdb_redis command (--maxmemory 256mb --maxmemory-policy allkeys-lru)`,
+        cause: 'system.redis_memory',
+      });
+    }
+    const fail = streamEviction;
+    return {
+      status: fail ? 'fail' : findings.some((f) => f.severity !== 'info') ? 'warn' : 'ok',
+      metrics: {
+        used_memory: usedN,
+        maxmemory: maxN,
+        used_pct: ratio === null ? null : Math.round(ratio * 1000) / 10,
+        evicted_keys: evictedN,
+        maxmemory_policy: policy,
+        maxmemory_log_lines: runbookLines.length,
+      },
+      findings,
+      hypotheses,
+      todos,
+      verification: [
+        {
+          id: 'system.redis_evictions',
+          title: 'Redis evicts no keys in the next block (INFO stats evicted_keys)',
+          kind: 'sql',
+          check: "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM redis_info WHERE key = 'evicted_keys'",
+          expect: { op: '==', value: 0 },
+        },
+      ],
+    };
+  },
+});
+

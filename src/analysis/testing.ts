@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { schemaSql } from '../db/schema.js';
+import { MODEL_SQL } from '../model/schema.js';
+import type { Block, RuleContext, RuleDef, RuleResult } from './define-rule.js';
+import { DEFAULT_TARGETS, makeRuleContext } from './context.js';
+
+/**
+ * An in-memory working database with the raw and canonical schema, for rule tests:
+ * insert just the rows a case needs, then run the rule.
+ */
+export class TestDb {
+  readonly db: Database.Database;
+  private nextFile = 1;
+  private defaultFile: number | null = null;
+  private nextLine = new Map<number, number>();
+
+  constructor() {
+    this.db = new Database(':memory:');
+    this.db.exec(schemaSql());
+    this.db.exec(MODEL_SQL);
+    this.db.prepare("INSERT INTO bundles (id, root, name, kind) VALUES (1, '/bundle', 'bundle', 'dir')").run();
+  }
+
+  /** Register an evidence file; returns its manifest id. */
+  file(path: string, parser = 'test'): number {
+    const id = this.nextFile++;
+    this.db
+      .prepare("INSERT INTO manifest (id, bundle_id, path, parser, status, lines) VALUES (?, 1, ?, ?, 'ingested', 0)")
+      .run(id, path, parser);
+    return id;
+  }
+
+  /** Insert a row into any table; missing file_id/line_no get defaults. */
+  insert(table: string, row: Record<string, unknown>): void {
+    const r: Record<string, unknown> = { ...row };
+    const cols = (this.db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name);
+    if (cols.includes('file_id') && r.file_id === undefined) {
+      if (this.defaultFile === null) this.defaultFile = this.file('evidence/default.log');
+      r.file_id = this.defaultFile;
+    }
+    if (cols.includes('line_no') && r.line_no === undefined && typeof r.file_id === 'number') {
+      const n = (this.nextLine.get(r.file_id) ?? 0) + 1;
+      this.nextLine.set(r.file_id, n);
+      r.line_no = n;
+    } else if (typeof r.file_id === 'number' && typeof r.line_no === 'number') {
+      this.nextLine.set(r.file_id, Math.max(this.nextLine.get(r.file_id) ?? 0, r.line_no));
+    }
+    if (cols.includes('line_count') && r.line_count === undefined) r.line_count = 1;
+    if (cols.includes('in_block') && r.in_block === undefined) r.in_block = 1;
+    const keys = Object.keys(r).filter((k) => cols.includes(k));
+    this.db.prepare(`INSERT INTO "${table}" (${keys.map((k) => `"${k}"`).join(',')}) VALUES (${keys.map(() => '?').join(',')})`).run(
+      ...keys.map((k) => (typeof r[k] === 'boolean' ? (r[k] ? 1 : 0) : (r[k] as string | number | null))),
+    );
+  }
+
+  insertMany(table: string, rows: Record<string, unknown>[]): void {
+    for (const r of rows) this.insert(table, r);
+  }
+
+  context(block: Partial<Block> = {}): RuleContext {
+    const b: Block = {
+      from: '2025-11-26T00:00:00.000Z',
+      to: '2025-11-28T23:59:59.999Z',
+      days: ['2025-11-26', '2025-11-27', '2025-11-28'],
+      era: 'A',
+      dialect: 'real',
+      ...block,
+    };
+    return makeRuleContext(this.db, b, DEFAULT_TARGETS);
+  }
+
+  run(rule: RuleDef, block: Partial<Block> = {}): RuleResult {
+    return rule.check(this.context(block));
+  }
+}

@@ -1,0 +1,168 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateComposeLogs, generateDumps, generateRedis } from './generate.js';
+
+/**
+ * `npm run bench`: generate a synthetic bundle, ingest each evidence kind in its own process,
+ * and compare with `wc -l` and the sqlite3 shell importing the same bytes. Timing is printed,
+ * never asserted; the accounting (lines, rows) is checked and makes the exit code non-zero.
+ */
+
+interface Args {
+  logMb: number;
+  dumpRows: number;
+  redisMsgs: number;
+  out: string;
+  json: boolean;
+  smallMb: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { logMb: 1024, dumpRows: 2_000_000, redisMsgs: 1_000_000, out: 'bench-out', json: false, smallMb: 100 };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = argv[i + 1];
+    if (k === '--log-mb') (a.logMb = Number(v)), i++;
+    else if (k === '--dump-rows') (a.dumpRows = Number(v)), i++;
+    else if (k === '--redis-msgs') (a.redisMsgs = Number(v)), i++;
+    else if (k === '--small-mb') (a.smallMb = Number(v)), i++;
+    else if (k === '--out') (a.out = v), i++;
+    else if (k === '--json') a.json = true;
+    else throw new Error(`unknown option ${k}; options: --log-mb N --dump-rows N --redis-msgs N --small-mb N --out DIR --json`);
+  }
+  return a;
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+interface ChildResult {
+  seconds: number;
+  modelSeconds: number;
+  rows: number;
+  lines: number;
+  records: number;
+  record_lines: number;
+  structural: number;
+  quarantined: number;
+  bytes: number;
+  statuses: string[];
+  maxRssMB: number;
+}
+
+function ingest(bundle: string, db: string, model = false): ChildResult {
+  rmSync(db, { force: true });
+  rmSync(db + '-wal', { force: true });
+  rmSync(db + '-shm', { force: true });
+  const r = spawnSync(process.execPath, [join(here, 'ingest-child.js'), bundle, db, model ? 'model' : ''], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`ingest of ${bundle} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+function timeCmd(cmd: string, args: string[], input?: string): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function sqliteLines(file: string, db: string): number {
+  rmSync(db, { force: true });
+  return timeCmd('sqlite3', [db], `CREATE TABLE t(line TEXT);\n.mode ascii\n.separator "\\037" "\\n"\n.import '${file}' t\n`);
+}
+
+function sqliteCsv(file: string, db: string): number {
+  rmSync(db, { force: true });
+  return timeCmd('sqlite3', [db], `.import --csv '${file}' t\n`);
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const out = resolve(a.out);
+  mkdirSync(out, { recursive: true });
+  const log = (s: string) => process.stderr.write(s + '\n');
+  const failures: string[] = [];
+
+  log(`generating ${a.logMb} MB of compose logs, ${a.dumpRows} dump rows, ${a.redisMsgs} redis messages in ${out} ...`);
+  const logs = await generateComposeLogs(join(out, 'logs'), a.logMb * 1024 * 1024);
+  const small = await generateComposeLogs(join(out, 'logs-small'), a.smallMb * 1024 * 1024);
+  const dumps = await generateDumps(join(out, 'dumps-gen'), a.dumpRows);
+  mkdirSync(join(out, 'csv'), { recursive: true });
+  mkdirSync(join(out, 'copy'), { recursive: true });
+  spawnSync('mv', [dumps.csvPath, join(out, 'csv', 'trades.csv')]);
+  spawnSync('mv', [dumps.copyPath, join(out, 'copy', 'pg_dump.sql')]);
+  const redis = await generateRedis(join(out, 'redis'), a.redisMsgs);
+
+  const results: Record<string, unknown>[] = [];
+  const check = (kind: string, r: ChildResult, wantLines: number, wantRows: number) => {
+    const unaccounted = r.lines - r.record_lines - r.structural - r.quarantined;
+    if (r.lines !== wantLines) failures.push(`${kind}: ${r.lines} lines read, ${wantLines} written`);
+    if (r.rows !== wantRows) failures.push(`${kind}: ${r.rows} rows stored, ${wantRows} expected`);
+    if (unaccounted !== 0) failures.push(`${kind}: ${unaccounted} lines unaccounted`);
+    if (r.quarantined !== 0) failures.push(`${kind}: ${r.quarantined} lines quarantined`);
+  };
+
+  log('ingesting logs ...');
+  const rLogs = ingest(join(out, 'logs'), join(out, 'logs.db'), true);
+  check('logs', rLogs, logs.lines, logs.records);
+  const rSmall = ingest(join(out, 'logs-small'), join(out, 'logs-small.db'));
+  check('logs-small', rSmall, small.lines, small.records);
+  const wcLogs = timeCmd('wc', ['-l', logs.path]);
+  const sqlLogs = sqliteLines(logs.path, join(out, 'sqlite-lines.db'));
+  results.push({
+    kind: 'container logs (compose --timestamps)', mb: logs.bytes / 1e6, lines: logs.lines, rows: rLogs.rows, seconds: rLogs.seconds,
+    mbPerS: logs.bytes / 1e6 / rLogs.seconds, rowsPerS: rLogs.rows / rLogs.seconds, peakRssMB: rLogs.maxRssMB,
+    wcMbPerS: logs.bytes / 1e6 / wcLogs, sqliteMbPerS: logs.bytes / 1e6 / sqlLogs, ratioVsSqlite: sqlLogs / rLogs.seconds, target: 0.8,
+  });
+
+  log('ingesting CSV ...');
+  const rCsv = ingest(join(out, 'csv'), join(out, 'csv.db'));
+  check('csv', rCsv, dumps.csvLines, dumps.rows);
+  const sqlCsv = sqliteCsv(join(out, 'csv', 'trades.csv'), join(out, 'sqlite-csv.db'));
+  results.push({
+    kind: 'psql CSV', mb: dumps.csvBytes / 1e6, lines: dumps.csvLines, rows: rCsv.rows, seconds: rCsv.seconds, mbPerS: dumps.csvBytes / 1e6 / rCsv.seconds,
+    rowsPerS: rCsv.rows / rCsv.seconds, peakRssMB: rCsv.maxRssMB, sqliteMbPerS: dumps.csvBytes / 1e6 / sqlCsv, ratioVsSqlite: sqlCsv / rCsv.seconds, target: 0.8,
+  });
+
+  log('ingesting pg_dump COPY ...');
+  const rCopy = ingest(join(out, 'copy'), join(out, 'copy.db'));
+  check('copy', rCopy, dumps.copyLines, dumps.rows);
+  results.push({ kind: 'pg_dump COPY', mb: dumps.copyBytes / 1e6, lines: dumps.copyLines, rows: rCopy.rows, seconds: rCopy.seconds, mbPerS: dumps.copyBytes / 1e6 / rCopy.seconds, rowsPerS: rCopy.rows / rCopy.seconds, peakRssMB: rCopy.maxRssMB });
+
+  log('ingesting redis ...');
+  const rRedis = ingest(join(out, 'redis'), join(out, 'redis.db'));
+  check('redis', rRedis, redis.lines, redis.messages);
+  results.push({ kind: 'redis-cli SUBSCRIBE', mb: redis.bytes / 1e6, lines: redis.lines, rows: rRedis.rows, seconds: rRedis.seconds, mbPerS: redis.bytes / 1e6 / rRedis.seconds, rowsPerS: rRedis.rows / rRedis.seconds, peakRssMB: rRedis.maxRssMB });
+
+  const memory = { smallMB: small.bytes / 1e6, smallPeakRssMB: rSmall.maxRssMB, largeMB: logs.bytes / 1e6, largePeakRssMB: rLogs.maxRssMB, limitMB: 300 };
+  if (rLogs.maxRssMB > 300) failures.push(`peak RSS ${rLogs.maxRssMB.toFixed(0)} MB over the 300 MB target`);
+  const report = {
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: totalmem() / 2 ** 30, node: process.version },
+    command: `npm run bench -- --log-mb ${a.logMb} --dump-rows ${a.dumpRows} --redis-msgs ${a.redisMsgs}`,
+    results,
+    modelBuildSeconds: rLogs.modelSeconds,
+    memory,
+    accounting: failures.length ? failures : 'ok',
+  };
+  writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2));
+  if (a.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else {
+    const f = (n: unknown, d = 1) => (typeof n === 'number' ? n.toFixed(d) : '-');
+    process.stdout.write(`machine: ${report.machine.cpus} cores (${report.machine.cpu}), ${f(report.machine.memGB)} GiB, node ${report.machine.node}\n`);
+    process.stdout.write('kind | MB | rows | s | MB/s | rows/s | peak RSS MB | wc -l MB/s | sqlite3 MB/s | ratio vs sqlite3\n');
+    for (const r of results) {
+      process.stdout.write(`${r.kind} | ${f(r.mb)} | ${r.rows} | ${f(r.seconds, 2)} | ${f(r.mbPerS)} | ${f(r.rowsPerS, 0)} | ${f(r.peakRssMB, 0)} | ${f(r.wcMbPerS)} | ${f(r.sqliteMbPerS)} | ${f(r.ratioVsSqlite, 2)}\n`);
+    }
+    process.stdout.write(`model build on the log DB: ${f(rLogs.modelSeconds, 2)} s\n`);
+    process.stdout.write(`memory: ${f(memory.smallMB, 0)} MB → peak ${f(memory.smallPeakRssMB, 0)} MB RSS; ${f(memory.largeMB, 0)} MB → peak ${f(memory.largePeakRssMB, 0)} MB RSS\n`);
+    process.stdout.write(`accounting: ${failures.length ? failures.join('; ') : 'ok'}\n`);
+  }
+  process.exitCode = failures.length ? 1 : 0;
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).message}\n`);
+  process.exitCode = 2;
+});

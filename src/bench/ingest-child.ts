@@ -1,0 +1,35 @@
+import { openDb } from '../db/open.js';
+import { ingestBundle } from '../ingest/engine.js';
+import { PARSERS } from '../ingest/registry.js';
+import { buildModel } from '../model/build.js';
+
+/** One measured ingest in its own process, so peak RSS belongs to this evidence kind alone. */
+async function main(): Promise<void> {
+  const [bundle, dbPath, withModel] = process.argv.slice(2);
+  const db = openDb(dbPath, { create: true });
+  const t0 = process.hrtime.bigint();
+  const summary = await ingestBundle(db, bundle, PARSERS, {});
+  const t1 = process.hrtime.bigint();
+  let modelSeconds = 0;
+  if (withModel === 'model') {
+    buildModel(db);
+    modelSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+  }
+  const totals = db.prepare('SELECT SUM(lines) lines, SUM(records) records, SUM(record_lines) record_lines, SUM(structural) structural, SUM(quarantined) quarantined, SUM(bytes) bytes FROM manifest').get() as Record<string, number>;
+  db.close();
+  process.stdout.write(
+    JSON.stringify({
+      seconds: Number(t1 - t0) / 1e9,
+      modelSeconds,
+      rows: summary.rows,
+      ...totals,
+      statuses: summary.files.map((f) => `${f.path}:${f.status}`),
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+    }) + '\n',
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(String((e as Error).stack ?? e) + '\n');
+  process.exit(2);
+});

@@ -1,0 +1,42 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../errors.js';
+import { SCHEMA_VERSION, schemaSql } from './schema.js';
+
+export type DB = Database.Database;
+
+export function openDb(file: string, opts: { create?: boolean; readonly?: boolean } = {}): DB {
+  if (opts.create) mkdirSync(dirname(file), { recursive: true });
+  let db: DB;
+  try {
+    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create });
+  } catch (e) {
+    throw new UserError(
+      'DB_OPEN',
+      `cannot open the working database: ${(e as Error).message}`,
+      file,
+      opts.create ? 'check the directory is writable, or choose another file with --db' : 'run `cdb-forensics ingest <bundle>` first, or name the database with --db',
+    );
+  }
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -65536');
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0 && !opts.readonly) {
+    db.exec(schemaSql());
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  } else if (version !== SCHEMA_VERSION) {
+    db.close();
+    throw new UserError(
+      'DB_SCHEMA',
+      `the working database has schema version ${version}, this cdb-forensics writes version ${SCHEMA_VERSION}`,
+      file,
+      'ingest the bundle again into a new database (delete the file or pass another --db)',
+    );
+  }
+  return db;
+}

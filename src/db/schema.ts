@@ -1,0 +1,56 @@
+import { RAW_TABLES } from './raw-tables.js';
+
+/**
+ * The working database schema. `PRAGMA user_version` holds SCHEMA_VERSION; a database with
+ * another version is refused with a hint to re-ingest into a new file.
+ */
+export const SCHEMA_VERSION = 1;
+
+const BOOK_KEEPING = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS bundles (
+  id INTEGER PRIMARY KEY, root TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, ingested_at TEXT
+);
+CREATE TABLE IF NOT EXISTS manifest (
+  id INTEGER PRIMARY KEY,
+  bundle_id INTEGER NOT NULL REFERENCES bundles(id),
+  path TEXT NOT NULL,
+  bytes INTEGER, mtime TEXT, sha256 TEXT,
+  parser TEXT, parser_version INTEGER, confidence INTEGER, reason TEXT,
+  encoding TEXT,
+  lines INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0, record_lines INTEGER NOT NULL DEFAULT 0,
+  structural INTEGER NOT NULL DEFAULT 0, quarantined INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL, -- ingested | partial | not_ingested | binary | refused | error
+  message TEXT,
+  first_ts TEXT, last_ts TEXT,
+  UNIQUE (bundle_id, path)
+);
+CREATE TABLE IF NOT EXISTS structural_lines (file_id INTEGER NOT NULL, counter TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (file_id, counter));
+CREATE TABLE IF NOT EXISTS quarantine (
+  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, excerpt TEXT
+);
+CREATE TABLE IF NOT EXISTS file_notes (file_id INTEGER NOT NULL, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS src_tables (name TEXT PRIMARY KEY, original TEXT NOT NULL, columns TEXT NOT NULL);
+`;
+
+function rawTableSql(): string {
+  return Object.entries(RAW_TABLES)
+    .map(([name, def]) => {
+      const cols = Object.entries(def.columns).map(([c, t]) => `  ${c} ${t}`).join(',\n');
+      return `CREATE TABLE IF NOT EXISTS ${name} (\n  id INTEGER PRIMARY KEY,\n  file_id INTEGER NOT NULL,\n  line_no INTEGER NOT NULL,\n  line_count INTEGER NOT NULL,\n${cols},\n  in_block INTEGER\n);`;
+    })
+    .join('\n');
+}
+
+export function schemaSql(): string {
+  return BOOK_KEEPING + rawTableSql();
+}
+
+/** Indexes are built after bulk loading: cheaper than maintaining them row by row. */
+export const INDEX_SQL = `
+CREATE INDEX IF NOT EXISTS ix_log_events_service_ts ON log_events(service, ts);
+CREATE INDEX IF NOT EXISTS ix_log_events_ts ON log_events(ts);
+CREATE INDEX IF NOT EXISTS ix_log_events_file ON log_events(file_id, line_no);
+CREATE INDEX IF NOT EXISTS ix_redis_messages_channel ON redis_messages(channel, ts);
+CREATE INDEX IF NOT EXISTS ix_quarantine_file ON quarantine(file_id, line);
+`;

@@ -1,0 +1,70 @@
+import type { FileHead, Line } from '../bundle/types.js';
+
+/**
+ * Evidence kinds, used to order ingest (config first, so learned secrets are redacted
+ * everywhere after) and to group the manifest.
+ */
+export type EvidenceKind = 'config' | 'container-log' | 'db-dump' | 'redis' | 'report' | 'containers';
+
+/** A sniff verdict: 0 = not mine, 100 = certainly mine. `reason` is shown by `detect`. */
+export interface SniffResult {
+  confidence: number;
+  reason: string;
+}
+
+/**
+ * One row of evidence. `line` is the first physical line (1-based) of the record and `lines`
+ * how many physical lines it spans, so the engine can check that every line is accounted for.
+ *
+ * `table` is one of the raw evidence tables in src/db/schema.ts (`log_events`, `redis_messages`,
+ * `redis_info`, `redis_kv`, `daily_report_values`, `containers`, `settings`, `service_status`),
+ * or `src:<table>` for a dumped database table, whose values are the dump's own columns
+ * (text or null) and which the writer stores in `src_<table>`.
+ */
+export interface Row {
+  table: string;
+  line: number;
+  lines: number;
+  values: Record<string, string | number | null | undefined>;
+}
+
+export interface ParseContext {
+  /** Count `count` lines as structural under a named counter (header, separator, protocol line...). */
+  structural(counter: string, count?: number): void;
+  /** Refuse one line with a reason the analyst can act on; the excerpt is shortened by the engine. */
+  quarantine(lineNo: number, reason: string, text: string): void;
+  /** A note about the file as a whole (shown in the manifest), e.g. "service taken from file name". */
+  note(message: string): void;
+}
+
+export interface ParseInput {
+  path: string;
+  name: string;
+  head: FileHead;
+  /** Decoded lines. Lines the decoder refused (NUL bytes, invalid UTF-8, over-long) are not delivered; the engine has already quarantined them. */
+  lines(): AsyncIterable<Line>;
+}
+
+export interface ParserDef {
+  /** Equals the file name under src/ingest/parsers/. */
+  id: string;
+  title: string;
+  /** Bump when the rows a parser yields change: files parsed by an older version are re-parsed. */
+  version: number;
+  kind: EvidenceKind;
+  /** Tables this parser writes (for documentation and re-ingest cleanup). */
+  tables: string[];
+  /** Higher wins a tie between equal sniff confidences: more specific formats first (as lnav does). */
+  specificity: number;
+  claims: {
+    /** Pre-filter on the file's base name (without `.gz`); absent = every file is a candidate. Never decisive. */
+    names?: RegExp[];
+    sniff(head: FileHead): SniffResult | null;
+  };
+  parse(input: ParseInput, ctx: ParseContext): AsyncIterable<Row>;
+}
+
+export function defineParser(def: ParserDef): ParserDef {
+  if (!/^[a-z0-9-]+$/.test(def.id)) throw new Error(`parser id must be kebab-case: ${def.id}`);
+  return def;
+}

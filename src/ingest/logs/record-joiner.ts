@@ -1,0 +1,305 @@
+/**
+ * Per-container multi-line joining (evidence-formats.md §2.4): after the capture wrapper is gone,
+ * a line that matches no header continues the previous record of the *same container*, so
+ * interleaved `docker compose logs` output still joins correctly.
+ *
+ * Container modes:
+ * - joined (Python services, unknown containers): non-header lines append to the open record
+ *   (tracebacks, psycopg2 DETAIL/hint lines, the paper-runner DAILY REPORT block, werkzeug startup).
+ * - print (era-A cdb_ws, cdb_reports): every line is its own record, except the pandas table under a
+ *   `Top movers` banner and a printed traceback, which are one print each.
+ * - infra (cdb_redis, cdb_postgres): entrypoint lines stand alone; indented lines continue
+ *   (a multi-line STATEMENT); postgres DETAIL/HINT/STATEMENT lines of the same pid join their ERROR.
+ *
+ * Memory stays bounded: one open record per container, capped at `maxLines`/`maxBytes` (further
+ * lines start a new record of kind 'continuation'), and at most `maxOpen` containers open at once.
+ */
+import type { ParseContext, Row } from '../define-parser.js';
+import { isTopMoversTableLine, parseAppLine, parsePrintLine, type AppLine, type LogFormat, type LogKind } from './app-line.js';
+
+export interface JoinerOptions {
+  maxLines?: number;
+  maxBytes?: number;
+  maxOpen?: number;
+}
+
+type Mode = 'joined' | 'print' | 'infra';
+
+interface OpenRecord {
+  line: number;
+  lines: number;
+  bytes: number;
+  parts: string[];
+  format: LogFormat;
+  kind: LogKind;
+  tsText: string | null;
+  ts: string | null;
+  zone: string | null;
+  level: string | null;
+  logger: string | null;
+  dockerTs: string | null;
+  stream: string | null;
+  pid: string | undefined;
+  /** Print mode: 0 = no traceback, 1 = traceback open, 2 = closed by its exception line. */
+  tb: 0 | 1 | 2;
+  topMovers: boolean;
+}
+
+interface ContainerState {
+  service: string | null;
+  sawPython: boolean;
+  open: OpenRecord | null;
+  seq: number;
+}
+
+/** postgres lines that belong to the statement logged just before by the same backend. */
+const PG_SECONDARY = new Set(['DETAIL', 'HINT', 'STATEMENT', 'CONTEXT', 'QUERY', 'LOCATION']);
+const TRACEBACK_START = /^(?:Traceback \(most recent call last\):|Exception in thread .*:)\s*$/;
+const TRACEBACK_CHAIN = /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*$/;
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?::|$)/;
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
+function startsWithSpace(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 32 || c === 9;
+}
+
+export class RecordJoiner {
+  private readonly maxLines: number;
+  private readonly maxBytes: number;
+  private readonly maxOpen: number;
+  private readonly states = new Map<string, ContainerState>();
+  private clock = 0;
+
+  constructor(
+    private readonly ctx: ParseContext,
+    opts: JoinerOptions = {},
+  ) {
+    this.maxLines = opts.maxLines ?? 2000;
+    this.maxBytes = opts.maxBytes ?? 256 * 1024;
+    this.maxOpen = opts.maxOpen ?? 4096;
+  }
+
+  /**
+   * Feed one logical line of container `key` (a physical line, or several json-file pieces
+   * rejoined: `physLines`). Completed records are appended to `out`. `header` may be passed
+   * when the caller already parsed the line (undefined = parse here).
+   */
+  push(
+    key: string,
+    service: string | null,
+    lineNo: number,
+    physLines: number,
+    text: string,
+    dockerTs: string | null,
+    stream: string | null,
+    out: Row[],
+    header?: AppLine | null,
+  ): void {
+    let st = this.states.get(key);
+    if (!st) {
+      if (this.states.size >= this.maxOpen) this.evictOldest(out);
+      st = { service, sawPython: false, open: null, seq: 0 };
+      this.states.set(key, st);
+    } else if (service !== null && st.service !== service) {
+      st.service = service;
+    }
+    st.seq = ++this.clock;
+
+    const h = header === undefined ? parseAppLine(text) : header;
+    if (h) {
+      if (h.python) st.sawPython = true;
+      const o = st.open;
+      if (h.format === 'postgres' && o && o.format === 'postgres' && o.pid === h.pid && PG_SECONDARY.has(h.level ?? '')) {
+        this.append(st, `${h.level}:  ${h.message}`, lineNo, physLines, dockerTs, stream, out);
+        return;
+      }
+      this.emit(st, out);
+      st.open = this.openFrom(h, lineNo, physLines, dockerTs, stream);
+      return;
+    }
+
+    const mode = this.modeOf(st);
+    const blank = isBlank(text);
+    const o = st.open;
+    if (mode === 'joined') {
+      if (o) this.append(st, text, lineNo, physLines, dockerTs, stream, out);
+      else if (blank) this.ctx.structural('blank_line', physLines);
+      else st.open = this.orphan(text, lineNo, physLines, dockerTs, stream);
+      return;
+    }
+    if (mode === 'print') {
+      if (o && o.tb !== 0) {
+        if (o.tb === 1) {
+          if (blank || startsWithSpace(text) || TRACEBACK_START.test(text) || TRACEBACK_CHAIN.test(text)) {
+            this.append(st, text, lineNo, physLines, dockerTs, stream, out);
+            return;
+          }
+          if (EXCEPTION_LINE.test(text)) {
+            this.append(st, text, lineNo, physLines, dockerTs, stream, out);
+            if (st.open === o) o.tb = 2;
+            return;
+          }
+        } else if (TRACEBACK_CHAIN.test(text)) {
+          this.append(st, text, lineNo, physLines, dockerTs, stream, out);
+          if (st.open === o) o.tb = 1;
+          return;
+        }
+      }
+      if (o && o.topMovers && !blank && isTopMoversTableLine(text)) {
+        this.append(st, text, lineNo, physLines, dockerTs, stream, out);
+        return;
+      }
+      if (blank) {
+        // era-A cdb_ws prints an empty line before every Top movers banner.
+        this.ctx.structural('blank_line', physLines);
+        return;
+      }
+      this.emit(st, out);
+      const p = parsePrintLine(text);
+      const rec = this.openFrom(p, lineNo, physLines, dockerTs, stream);
+      if (TRACEBACK_START.test(text)) rec.tb = 1;
+      st.open = rec;
+      return;
+    }
+    // infra
+    if (blank) {
+      this.ctx.structural('blank_line', physLines);
+      return;
+    }
+    if (o && startsWithSpace(text)) {
+      this.append(st, text, lineNo, physLines, dockerTs, stream, out);
+      return;
+    }
+    this.emit(st, out);
+    const kind: LogKind = st.service === 'cdb_redis' ? 'redis' : 'postgres';
+    st.open = this.openFrom(
+      { format: 'unformatted', kind, tsText: null, ts: null, zone: null, level: null, logger: null, message: text, python: false },
+      lineNo,
+      physLines,
+      dockerTs,
+      stream,
+    );
+  }
+
+  /** Set the service of a container whose name became known late (single-container files). */
+  setService(key: string, service: string | null): void {
+    const st = this.states.get(key);
+    if (st) st.service = service;
+  }
+
+  /** End of file: every open record becomes a row, in line order. */
+  flush(out: Row[]): void {
+    const open: [ContainerState, OpenRecord][] = [];
+    for (const st of this.states.values()) if (st.open) open.push([st, st.open]);
+    open.sort((a, b) => a[1].line - b[1].line);
+    for (const [st] of open) this.emit(st, out);
+    this.states.clear();
+  }
+
+  private modeOf(st: ContainerState): Mode {
+    switch (st.service) {
+      case 'cdb_reports':
+        return 'print';
+      case 'cdb_ws':
+        // Era B/C cdb_ws logs through Python logging; era A only prints.
+        return st.sawPython ? 'joined' : 'print';
+      case 'cdb_redis':
+      case 'cdb_postgres':
+        return 'infra';
+      default:
+        return 'joined';
+    }
+  }
+
+  private openFrom(h: AppLine, lineNo: number, physLines: number, dockerTs: string | null, stream: string | null): OpenRecord {
+    return {
+      line: lineNo,
+      lines: physLines,
+      bytes: h.message.length,
+      parts: [h.message],
+      format: h.format,
+      kind: h.kind,
+      tsText: h.tsText,
+      ts: h.ts,
+      zone: h.zone,
+      level: h.level,
+      logger: h.logger,
+      dockerTs,
+      stream,
+      pid: h.pid,
+      tb: 0,
+      topMovers: h.topMovers === true,
+    };
+  }
+
+  /** A line that continues a record we never saw (capture started mid-record) or one over the cap. */
+  private orphan(text: string, lineNo: number, physLines: number, dockerTs: string | null, stream: string | null): OpenRecord {
+    return this.openFrom(
+      { format: 'unformatted', kind: 'continuation', tsText: null, ts: null, zone: null, level: null, logger: null, message: text, python: false },
+      lineNo,
+      physLines,
+      dockerTs,
+      stream,
+    );
+  }
+
+  private append(st: ContainerState, text: string, lineNo: number, physLines: number, dockerTs: string | null, stream: string | null, out: Row[]): void {
+    const o = st.open!;
+    if (o.lines + physLines > this.maxLines || o.bytes + text.length + 1 > this.maxBytes) {
+      this.emit(st, out);
+      st.open = this.orphan(text, lineNo, physLines, dockerTs, stream);
+      return;
+    }
+    if (o.lines === 1 && o.logger === '__main__' && text.startsWith('Paper Trading Daily Report')) o.kind = 'report';
+    o.parts.push(text);
+    o.lines += physLines;
+    o.bytes += text.length + 1;
+  }
+
+  private emit(st: ContainerState, out: Row[]): void {
+    const o = st.open;
+    if (!o) return;
+    st.open = null;
+    const ts = o.ts ?? o.dockerTs;
+    out.push({
+      table: 'log_events',
+      line: o.line,
+      lines: o.lines,
+      values: {
+        service: st.service,
+        ts,
+        ts_text: o.tsText,
+        ts_zone: o.ts ? o.zone : o.dockerTs ? 'UTC' : o.zone,
+        docker_ts: o.dockerTs,
+        level: o.level,
+        logger: o.logger,
+        message: o.parts.length === 1 ? o.parts[0] : o.parts.join('\n'),
+        kind: o.kind,
+        format: o.format,
+        stream: o.stream,
+      },
+    });
+  }
+
+  private evictOldest(out: Row[]): void {
+    let oldestKey: string | null = null;
+    let oldest = Infinity;
+    for (const [k, st] of this.states) {
+      if (st.seq < oldest) {
+        oldest = st.seq;
+        oldestKey = k;
+      }
+    }
+    if (oldestKey === null) return;
+    this.emit(this.states.get(oldestKey)!, out);
+    this.states.delete(oldestKey);
+  }
+}

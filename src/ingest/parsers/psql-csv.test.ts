@@ -1,0 +1,202 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { headFromText, runParser } from '../testing.js';
+import pgDump from './pg-dump.js';
+import psqlAligned from './psql-aligned.js';
+import psqlCsv from './psql-csv.js';
+
+const REAL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/real-tools');
+const read = (f: string): string => readFileSync(resolve(REAL, 'postgres', f), 'utf8');
+
+/** CSV records as Python's csv would count them: newlines outside quotes end records (a quote pair toggles twice). */
+function countRecords(text: string): number {
+  let inQ = false;
+  let n = 0;
+  let nonEmpty = false;
+  for (const c of text) {
+    if (c === '"') inQ = !inQ;
+    if (c === '\n' && !inQ) {
+      if (nonEmpty) n++;
+      nonEmpty = false;
+    } else if (c !== '\r') nonEmpty = true;
+  }
+  return nonEmpty ? n + 1 : n;
+}
+
+describe('psql-csv on the real psql 15.18 \\copy exports', () => {
+  it.each([
+    ['signals.csv', 'src:signals'],
+    ['orders.csv', 'src:orders'],
+    ['trades.csv', 'src:trades'],
+    ['portfolio_snapshots.csv', 'src:portfolio_snapshots'],
+  ])('%s: one row per record, nothing quarantined', async (file, table) => {
+    const text = read(file);
+    const run = await runParser(psqlCsv, text, file);
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined).toEqual([]);
+    expect(run.rows.length).toBe(countRecords(text) - 1);
+    expect(new Set(run.rows.map((r) => r.table))).toEqual(new Set([table]));
+    expect(run.structural['csv-header']).toBe(1);
+    const header = text.split('\n')[0].split(',');
+    for (const r of run.rows) expect(Object.keys(r.values)).toEqual(header);
+  });
+
+  it('renamed to x.txt, the file is still detected and named by its columns', async () => {
+    for (const [file, table] of [
+      ['orders.csv', 'src:orders'],
+      ['trades.csv', 'src:trades'],
+      ['portfolio_snapshots.csv', 'src:portfolio_snapshots'],
+    ]) {
+      const text = read(file);
+      const head = headFromText(text, 'x.txt');
+      const csv = psqlCsv.claims.sniff(head);
+      expect(csv?.confidence).toBeGreaterThanOrEqual(90);
+      expect(pgDump.claims.sniff(head)).toBeNull();
+      expect(psqlAligned.claims.sniff(head)).toBeNull();
+      const run = await runParser(psqlCsv, text, 'x.txt');
+      expect(run.rows[0].table).toBe(table);
+      expect(run.unaccounted).toBe(0);
+    }
+  });
+});
+
+describe('psql-csv semantics', () => {
+  it('NULL is an empty unquoted field, "" an empty string', async () => {
+    const run = await runParser(psqlCsv, 'id,a,b\n1,,""\n2,"",x\n', 'orders_extra.csv');
+    expect(run.rows.map((r) => r.values)).toEqual([
+      { id: '1', a: null, b: '' },
+      { id: '2', a: '', b: 'x' },
+    ]);
+    expect(run.unaccounted).toBe(0);
+  });
+
+  it('a quoted field with newlines spans several physical lines', async () => {
+    const text = 'id,symbol,note\n1,BTC,"line one\nline two\n\nline four, with ""quotes"""\n2,ETH,plain\n';
+    const run = await runParser(psqlCsv, text, 't.csv');
+    expect(run.unaccounted).toBe(0);
+    expect(run.rows.map((r) => [r.line, r.lines, r.values.note])).toEqual([
+      [2, 4, 'line one\nline two\n\nline four, with "quotes"'],
+      [6, 1, 'plain'],
+    ]);
+  });
+
+  it('columns in another order give the same values per column', async () => {
+    const a = await runParser(psqlCsv, read('signals.csv'), 'signals.csv');
+    const lines = read('signals.csv').trimEnd().split('\n');
+    const order = [7, 5, 0, 3, 1, 6, 2, 4];
+    const shuffled = lines.map((l) => {
+      const f = l.split(',');
+      return order.map((i) => f[i]).join(',');
+    });
+    const b = await runParser(psqlCsv, `${shuffled.join('\n')}\n`, 'export_2025-12-22.csv');
+    expect(b.unaccounted).toBe(0);
+    expect(b.rows.map((r) => r.table)).toEqual(a.rows.map((r) => r.table));
+    expect(b.rows.map((r) => r.values)).toEqual(a.rows.map((r) => r.values));
+    expect(Object.keys(b.rows[0].values)[0]).toBe('metadata');
+  });
+
+  it.each([
+    [
+      'runbook trading_signals.csv',
+      'trading_signals.csv',
+      'signal_id,symbol,signal_type,confidence,price,timestamp\nsig_1,BTCUSDT,BUY,0.82,95000.5,2025-11-29T12:35:10Z\nsig_2,ETHUSDT,SELL,0.40,3000,2025-11-29T12:36:00Z\n',
+      'src:trading_signals',
+      { signal_id: 'sig_1', symbol: 'BTCUSDT', signal_type: 'BUY', confidence: '0.82', price: '95000.5', timestamp: '2025-11-29T12:35:10Z' },
+    ],
+    [
+      'runbook trading_signals without signal_id, named only by the file',
+      'trading_signals.csv',
+      'symbol,signal_type,confidence,price,timestamp\nBTCUSDT,BUY,0.82,95000.5,2025-11-29T12:35:10Z\n',
+      'src:trading_signals',
+      { symbol: 'BTCUSDT', signal_type: 'BUY', confidence: '0.82', price: '95000.5', timestamp: '2025-11-29T12:35:10Z' },
+    ],
+    [
+      'runbook risk_events.csv',
+      'risk_events.csv',
+      'signal_id,approved,reason,timestamp\nsig_123,false,"Daily Drawdown exceeded (5.2% > 5.0%)",2025-11-29T12:35:10Z\n',
+      'src:risk_events',
+      { signal_id: 'sig_123', approved: 'false', reason: 'Daily Drawdown exceeded (5.2% > 5.0%)', timestamp: '2025-11-29T12:35:10Z' },
+    ],
+    [
+      'fork risk_events renamed',
+      'dump1.txt',
+      'id,timestamp_ms,symbol,decision,reason_code,contract_version,payload\n1,1769700000000,BTCUSDT,BLOCK,RC_010,decision_contract_v1,"{""a"": 1}"\n',
+      'src:risk_events',
+      { id: '1', timestamp_ms: '1769700000000', symbol: 'BTCUSDT', decision: 'BLOCK', reason_code: 'RC_010', contract_version: 'decision_contract_v1', payload: '{"a": 1}' },
+    ],
+    [
+      'unknown columns keep a sanitized file name',
+      'My Export (2).csv',
+      'foo,bar\n1,2\n',
+      'src:my_export',
+      { foo: '1', bar: '2' },
+    ],
+  ])('%s', async (_n, name, text, table, first) => {
+    const run = await runParser(psqlCsv, text, name);
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined).toEqual([]);
+    expect(run.rows[0].table).toBe(table);
+    expect(run.rows[0].values).toEqual(first);
+  });
+
+  it('columns win over a misleading file name, and a note says so', async () => {
+    const run = await runParser(psqlCsv, read('trades.csv'), 'signals.csv');
+    expect(run.rows[0].table).toBe('src:trades');
+    expect(run.notes.some((n) => n.includes('signals') && n.includes('trades'))).toBe(true);
+  });
+
+  it('quarantines a record with the wrong field count, with expected and actual counts', async () => {
+    const text = 'id,symbol,price\n1,BTC,1.0\n2,BTC\n3,"multi\nline",2.0,extra\n4,ETH,3.0\n';
+    const run = await runParser(psqlCsv, text, 't.csv');
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined.map((q) => q.lineNo)).toEqual([3, 4, 5]);
+    expect(run.quarantined[0].reason).toMatch(/2 fields, expected 3/);
+    expect(run.quarantined[1].reason).toMatch(/4 fields, expected 3/);
+    expect(run.quarantined[2].reason).toMatch(/starting at line 4/);
+    expect(run.rows.map((r) => r.values.id)).toEqual(['1', '4']);
+  });
+
+  it('a stray quote refuses one line, not the rest of the file', async () => {
+    const text = 'id,symbol,price\n1,"BTC,1.0\n2,ETH,2.0\n3,SOL,3.0\n';
+    const run = await runParser(psqlCsv, text, 't.csv');
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined.map((q) => q.lineNo)).toEqual([2]);
+    expect(run.rows.map((r) => r.values.id)).toEqual(['2', '3']);
+  });
+
+  it('blank lines, a repeated header and a psql "COPY n" status line are structure', async () => {
+    const text = '\nid,symbol\n1,BTC\n\nid,symbol\n2,ETH\nCOPY 2\n';
+    const run = await runParser(psqlCsv, text, 't.csv');
+    expect(run.unaccounted).toBe(0);
+    expect(run.structural).toEqual({ blank: 2, 'csv-header': 1, 'repeated-header': 1, 'psql-status': 1 });
+    expect(run.rows.map((r) => r.values.id)).toEqual(['1', '2']);
+  });
+
+  it('repeated column names get a suffix', async () => {
+    const run = await runParser(psqlCsv, 'id,ID,x\n1,2,3\n', 't.csv');
+    expect(run.rows[0].values).toEqual({ id: '1', ID_2: '2', x: '3' });
+  });
+});
+
+describe('psql-csv sniff does not claim other evidence', () => {
+  const others: [string, string][] = [];
+  for (const dir of ['docker', 'redis']) for (const f of readdirSync(resolve(REAL, dir))) others.push([`${dir}/${f}`, resolve(REAL, dir, f)]);
+  it.each(others)('%s', (_n, path) => {
+    const head = headFromText(readFileSync(path, 'utf8'), 'x.csv');
+    expect(psqlCsv.claims.sniff(head)).toBeNull();
+    expect(pgDump.claims.sniff(head)).toBeNull();
+    expect(psqlAligned.claims.sniff(head)).toBeNull();
+  });
+
+  it.each([
+    ['.env', 'REDIS_HOST=cdb_redis\nPOSTGRES_USER=claire_user\nMAX_EXPOSURE_PCT=0.50\n'],
+    ['compose ps', 'NAME      IMAGE     COMMAND   SERVICE   CREATED   STATUS   PORTS\ncdb_core  img  "python"  cdb_core  2 hours ago  Up 2 hours\n'],
+    ['python log with commas', '2025-12-22 00:00:01,123 - risk - INFO - ok\n2025-12-22 00:00:02,456 - risk - INFO - ok\n'],
+    ['redis raw subscribe', 'subscribe\nsignals\n1\nmessage\nsignals\n{"type": "signal", "symbol": "BTC_USDT"}\n'],
+    ['a header over rows of another width', 'a,b,c\n1,2\n3,4\n5,6\n'],
+  ])('%s', (_n, text) => {
+    expect(psqlCsv.claims.sniff(headFromText(text, 'x.csv'))).toBeNull();
+  });
+});

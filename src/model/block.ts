@@ -1,0 +1,104 @@
+import type { DB } from '../db/open.js';
+import type { SrcTable } from './src-tables.js';
+
+export interface InferredBlock {
+  from: string;
+  to: string;
+  fromEvidence: string;
+  toEvidence: string;
+  era: string | null;
+  eraEvidence: string;
+  dialect: string | null;
+  dialectEvidence: string;
+}
+
+const DAY = 86_400_000;
+/** A last day the evidence only touches in its first minutes (the midnight report) is not a block day. */
+const EDGE_MINUTES = 15;
+
+function span(db: DB, sql: string): { f: string | null; t: string | null; n: number } {
+  return db.prepare(sql).get() as { f: string | null; t: string | null; n: number };
+}
+
+function dayStart(iso: string): number {
+  return Date.parse(iso.slice(0, 10) + 'T00:00:00Z');
+}
+
+/**
+ * The block window: the UTC days the logs cover (the runbook's 3-day block). Without logs
+ * that span a day, the union of every timed source. Whole UTC days, so per-day counts are
+ * the runbook's DATE(timestamp) counts.
+ */
+export function inferBlock(db: DB, src: SrcTable[]): InferredBlock {
+  const logs = span(db, "SELECT MIN(ts) f, MAX(ts) t, COUNT(*) n FROM log_events WHERE ts IS NOT NULL AND kind <> 'health_poll'");
+  let f: string | null = null;
+  let t: string | null = null;
+  let why = '';
+  if (logs.n > 0 && logs.f && logs.t && Date.parse(logs.t) - Date.parse(logs.f) >= DAY * 0.5) {
+    f = logs.f;
+    t = logs.t;
+    why = `span of ${logs.n} timed log records`;
+  } else {
+    const parts = ['signals', 'risk_decisions', 'orders', 'trades', 'market_data']
+      .map((tb) => span(db, `SELECT MIN(ts) f, MAX(ts) t, COUNT(*) n FROM ${tb} WHERE ts IS NOT NULL`))
+      .concat([logs])
+      .filter((p) => p.n > 0 && p.f && p.t);
+    for (const p of parts) {
+      if (!f || p.f! < f) f = p.f;
+      if (!t || p.t! > t) t = p.t;
+    }
+    why = 'span of all timed evidence (logs cover less than half a day)';
+  }
+  if (!f || !t) {
+    const today = '1970-01-01T00:00:00.000Z';
+    return {
+      from: today, to: '1970-01-01T23:59:59.999Z', fromEvidence: 'no timed evidence', toEvidence: 'no timed evidence',
+      ...eraAndDialect(db, src),
+    };
+  }
+  let endDay = dayStart(t);
+  if (endDay > dayStart(f) && Date.parse(t) - endDay < EDGE_MINUTES * 60_000) endDay -= DAY;
+  const startDay = dayStart(f);
+  return {
+    from: new Date(startDay).toISOString(),
+    to: new Date(endDay + DAY - 1).toISOString(),
+    fromEvidence: `${why}: first ${f}`,
+    toEvidence: `${why}: last ${t}`,
+    ...eraAndDialect(db, src),
+  };
+}
+
+function eraAndDialect(db: DB, src: SrcTable[]): Pick<InferredBlock, 'era' | 'eraEvidence' | 'dialect' | 'dialectEvidence'> {
+  const services = new Set(
+    (db.prepare('SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL UNION SELECT DISTINCT service FROM containers WHERE service IS NOT NULL UNION SELECT DISTINCT name FROM containers WHERE name IS NOT NULL').all() as { service: string }[]).map((r) => r.service),
+  );
+  const projects = new Set((db.prepare('SELECT DISTINCT project FROM containers WHERE project IS NOT NULL').all() as { project: string }[]).map((r) => r.project));
+  const votes: { era: string; why: string }[] = [];
+  if (services.has('cdb_market') || projects.has('cdb-blue') || projects.has('cdb-red')) votes.push({ era: 'C', why: 'cdb_market container or cdb-blue/cdb-red project' });
+  if (src.some((s) => s.kind === 'risk_events_fork' || s.kind === 'blocked_decisions')) votes.push({ era: 'C', why: 'fork tables risk_events(decision, reason_code)/blocked_decisions' });
+  for (const s of ['cdb_signal', 'cdb_candles', 'cdb_regime', 'cdb_allocation']) if (services.has(s)) votes.push({ era: 'B', why: `container ${s}` });
+  if (services.has('cdb_core')) votes.push({ era: 'A', why: 'container cdb_core' });
+  const md = db.prepare("SELECT payload FROM redis_messages WHERE channel = 'market_data' AND payload IS NOT NULL ORDER BY file_id, line_no LIMIT 1").get() as { payload: string } | undefined;
+  if (md) {
+    if (/"ts_ms"|"schema_version"/.test(md.payload)) votes.push({ era: 'B', why: 'market_data payload with ts_ms/schema_version' });
+    else if (/"pct_change"/.test(md.payload) && /"interval"/.test(md.payload)) votes.push({ era: 'A', why: 'market_data payload with pct_change/interval' });
+  }
+  const sig = db.prepare("SELECT symbol_raw FROM signals WHERE symbol_raw IS NOT NULL ORDER BY id LIMIT 1").get() as { symbol_raw: string } | undefined;
+  if (sig && /_/.test(sig.symbol_raw)) votes.push({ era: 'A', why: `futures symbol ${sig.symbol_raw}` });
+  const wsA = db.prepare("SELECT 1 FROM log_events WHERE service = 'cdb_ws' AND format = 'print' AND message LIKE '[WS%' LIMIT 1").get();
+  if (wsA) votes.push({ era: 'A', why: 'era-A cdb_ws print lines' });
+  // Structural tells outrank payload tells; the newest era named wins (C implies B's containers too).
+  const rank = { C: 3, B: 2, A: 1 } as Record<string, number>;
+  const era = votes.length ? votes.map((v) => v.era).sort((a, b) => rank[b] - rank[a])[0] : null;
+  const eraEvidence = votes.filter((v) => v.era === era).map((v) => v.why).join('; ') || 'no era tells in the evidence';
+
+  const dv: string[] = [];
+  const srcNames = new Set(src.map((s) => s.original));
+  if (srcNames.has('trading_signals')) dv.push('table trading_signals');
+  if (src.some((s) => s.kind === 'risk_events_runbook')) dv.push('table risk_events(approved, reason)');
+  const ch = db.prepare("SELECT DISTINCT channel FROM redis_messages WHERE channel IN ('trading_signals','risk_approved_trades') ORDER BY channel").all() as { channel: string }[];
+  for (const c of ch) dv.push(`channel ${c.channel}`);
+  const rb = db.prepare("SELECT COUNT(*) n FROM log_events WHERE message LIKE '%Daily Drawdown exceeded%' OR message LIKE '%below confidence threshold%' OR message LIKE '%maxmemory reached%'").get() as { n: number };
+  if (rb.n > 0) dv.push(`${rb.n} runbook-only log strings`);
+  return { era, eraEvidence, dialect: dv.length ? 'runbook' : 'real', dialectEvidence: dv.length ? dv.join('; ') : 'only real-system names' };
+}

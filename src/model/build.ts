@@ -1,0 +1,491 @@
+import type { DB } from '../db/open.js';
+import { UserError } from '../errors.js';
+import { normalizeRiskReason } from '../analysis/rules/shared/risk-reasons.js';
+import { parsePaperRunnerReport } from '../ingest/reports/paper-runner-report.js';
+import { extractStartupLimits } from '../ingest/reports/startup-limits.js';
+import { toIsoUtc, daysBetween } from '../util/time.js';
+import { inferBlock } from './block.js';
+import {
+  EXEC_FILLED, EXEC_PROCESSING, RISK_APPROVED, RISK_REJECTIONS, RISK_SIGNAL_RECEIVED, SIGNAL_GENERATED, WS_PUBLISHED,
+} from './log-patterns.js';
+import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
+import { listSrcTables, pick, rowsOfKind, type SrcTable } from './src-tables.js';
+import { bool, normSymbol, num, upper } from './symbols.js';
+
+export interface BuildOptions {
+  from?: string;
+  to?: string;
+}
+
+type Ins = (row: Record<string, unknown>) => void;
+
+function inserter(db: DB, table: string): Ins {
+  const cols = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id');
+  const stmt = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`);
+  return (row) => {
+    stmt.run(...cols.map((c) => {
+      const v = row[c];
+      return v === undefined ? null : (v as string | number | null);
+    }));
+  };
+}
+
+const PAIR_WINDOW_MS = 2000;
+
+interface Dated {
+  ms: number;
+  symbol: string | null;
+  side: string | null;
+}
+
+/**
+ * Pair the db_writer twin with the execution row of the same order (§5.5): same symbol and
+ * side, closest in time within 2 s. Returns the execution index paired with each twin index.
+ */
+export function pairTwins<T extends Dated>(twins: T[], primaries: T[]): Map<number, number> {
+  const used = new Set<number>();
+  const pairs = new Map<number, number>();
+  const order = primaries.map((p, i) => ({ p, i })).sort((a, b) => a.p.ms - b.p.ms);
+  twins.forEach((t, ti) => {
+    let best = -1;
+    let bestD = Infinity;
+    for (const { p, i } of order) {
+      if (used.has(i) || p.symbol !== t.symbol || p.side !== t.side) continue;
+      const d = Math.abs(p.ms - t.ms);
+      if (d <= PAIR_WINDOW_MS && d < bestD) {
+        best = i;
+        bestD = d;
+      }
+    }
+    if (best >= 0) {
+      used.add(best);
+      pairs.set(ti, best);
+    }
+  });
+  return pairs;
+}
+
+function ms(iso: string | null): number {
+  return iso ? Date.parse(iso) : NaN;
+}
+
+function isExecutionRow(r: Record<string, string | null>): boolean {
+  const id = pick(r, 'order_id', 'exchange_trade_id') ?? '';
+  const meta = r.metadata ?? '';
+  return /^MOCK_/i.test(id) || /execution_service|"order_id"/.test(meta);
+}
+
+/**
+ * Which service wrote an orders row (§5.5): the db_writer twin is a bare 'pending' row from the
+ * orders channel; the execution row carries the mock order id, its metadata, or a final status
+ * with submit/fill times (era-A schemas have no order_id column at all).
+ */
+export function orderWriter(r: Record<string, string | null>): 'execution' | 'db_writer' | 'unknown' {
+  if (isExecutionRow(r)) return 'execution';
+  const status = (r.status ?? '').toLowerCase();
+  if (['filled', 'rejected', 'partial', 'cancelled', 'submitted'].includes(status) && (pick(r, 'submitted_at', 'filled_at') || 'metadata' in r)) return 'execution';
+  if (status === 'pending' && !pick(r, 'order_id', 'submitted_at', 'filled_at')) return 'db_writer';
+  return 'unknown';
+}
+
+function buildSignals(db: DB, src: SrcTable[]): string {
+  const ins = inserter(db, 'signals');
+  if (src.some((t) => t.kind === 'signals')) {
+    {
+      for (const r of rowsOfKind(db, src, 'signals')) {
+        const st = upper(pick(r, 'signal_type', 'side'));
+        ins({
+          ts: toIsoUtc(pick(r, 'timestamp', 'created_at', 'ts', 'timestamp_ms')),
+          symbol: normSymbol(r.symbol), symbol_raw: r.symbol,
+          side: upper(pick(r, 'side', 'signal_type')), signal_type: st,
+          confidence: num(r.confidence), price: num(r.price),
+          signal_key: pick(r, 'signal_id', 'id'), strategy_id: pick(r, 'strategy_id'), reason: pick(r, 'reason'),
+          source: 'db', file_id: r.file_id, line_no: r.line_no,
+        });
+      }
+    }
+    return 'db';
+  }
+  const redisSource = bestRedisSource(db, ['signals', 'trading_signals', 'stream.signals']);
+  if (redisSource) {
+    const rows = db
+      .prepare(`SELECT * FROM redis_messages WHERE channel IN ('signals','trading_signals','stream.signals') AND source = ? ORDER BY file_id, line_no`)
+      .all(redisSource) as Record<string, string | number | null>[];
+    for (const r of rows) {
+      ins({
+        ts: r.payload_ts ?? r.ts, symbol: normSymbol(r.symbol as string), symbol_raw: r.symbol,
+        side: upper((r.side ?? r.signal_type) as string), signal_type: upper((r.signal_type ?? r.side) as string),
+        confidence: r.confidence, price: r.price, signal_key: r.signal_id ?? (r.payload_ts as string | null), strategy_id: r.strategy_id,
+        reason: r.reason, source: redisSource === 'xrange' ? 'stream' : redisSource === 'jsonl' ? 'jsonl' : 'redis', file_id: r.file_id, line_no: r.line_no,
+      });
+    }
+    return redisSource;
+  }
+  const logs = db
+    .prepare(`SELECT file_id, line_no, ts, message FROM log_events WHERE message LIKE '%Signal generiert:%' ORDER BY ts, file_id, line_no`)
+    .all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
+  for (const l of logs) {
+    const m = SIGNAL_GENERATED.exec(l.message);
+    if (!m) continue;
+    ins({
+      ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], side: upper(m[2]), signal_type: upper(m[2]),
+      confidence: m[5] ? Number(m[5]) : null, price: num(m[3]), signal_key: null, source: 'log', file_id: l.file_id, line_no: l.line_no,
+    });
+  }
+  return logs.length ? 'log' : 'none';
+}
+
+/** The capture kind with the most messages on these channels (captures of one time overlap; never add them up). */
+function bestRedisSource(db: DB, channels: string[]): string | null {
+  const r = db
+    .prepare(
+      `SELECT source, COUNT(*) AS n FROM redis_messages WHERE channel IN (${channels.map(() => '?').join(',')}) AND payload IS NOT NULL
+       GROUP BY source ORDER BY n DESC, CASE source WHEN 'jsonl' THEN 0 WHEN 'xrange' THEN 1 WHEN 'subscribe' THEN 2 ELSE 3 END, source LIMIT 1`,
+    )
+    .get(...channels) as { source: string; n: number } | undefined;
+  return r ? r.source : null;
+}
+
+function buildRiskDecisions(db: DB, src: SrcTable[]): string {
+  const ins = inserter(db, 'risk_decisions');
+  const fork = src.filter((t) => t.kind === 'risk_events_fork');
+  const runbook = src.filter((t) => t.kind === 'risk_events_runbook');
+  if (runbook.length > 0 || fork.length > 0) {
+    {
+      for (const r of rowsOfKind(db, src, 'risk_events_runbook')) {
+        const approved = bool(r.approved);
+        const reason = pick(r, 'reason');
+        ins({
+          ts: toIsoUtc(pick(r, 'timestamp', 'created_at', 'ts')), symbol: normSymbol(r.symbol), side: upper(r.side),
+          decision: approved === 1 ? 'approved' : 'rejected', reason_text: reason,
+          reason_code: approved === 1 ? null : normalizeRiskReason(reason ?? '').code,
+          signal_key: pick(r, 'signal_id'), source: 'db', file_id: r.file_id, line_no: r.line_no,
+        });
+      }
+    }
+    {
+      for (const r of rowsOfKind(db, src, 'risk_events_fork')) {
+        const allow = String(r.decision ?? '').toUpperCase() === 'ALLOW';
+        const code = pick(r, 'reason_code');
+        ins({
+          ts: toIsoUtc(pick(r, 'timestamp_ms', 'timestamp', 'created_at')), symbol: normSymbol(r.symbol), side: null,
+          decision: allow ? 'approved' : 'rejected', reason_text: code,
+          reason_code: allow ? null : normalizeRiskReason(code ?? '').code,
+          signal_key: pick(r, 'signal_id', 'decision_pk'), source: 'db', file_id: r.file_id, line_no: r.line_no,
+        });
+      }
+    }
+    return 'db';
+  }
+  // The risk service's own log: one outcome per received signal (§3.4).
+  const logs = db
+    .prepare(
+      `SELECT file_id, line_no, ts, message FROM log_events
+       WHERE (service = 'cdb_risk' OR logger = 'risk_manager') AND kind <> 'health_poll' ORDER BY ts, file_id, line_no`,
+    )
+    .all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
+  let last: { symbol: string; side: string } | null = null;
+  let n = 0;
+  for (const l of logs) {
+    const msg = l.message.split('\n')[0];
+    const rec = RISK_SIGNAL_RECEIVED.exec(msg);
+    if (rec) {
+      last = { symbol: rec[1], side: rec[2].toUpperCase() };
+      continue;
+    }
+    const ok = RISK_APPROVED.exec(msg);
+    if (ok) {
+      ins({ ts: l.ts, symbol: normSymbol(ok[1]), side: upper(ok[2]), decision: 'approved', reason_text: null, reason_code: null, source: 'log', file_id: l.file_id, line_no: l.line_no });
+      n++;
+      last = null;
+      continue;
+    }
+    if (RISK_REJECTIONS.some((re) => re.test(msg))) {
+      const text = msg.replace(/^[^\p{L}\p{N}]+/u, '');
+      ins({
+        ts: l.ts, symbol: last ? normSymbol(last.symbol) : null, side: last?.side ?? null, decision: 'rejected',
+        reason_text: text, reason_code: normalizeRiskReason(text).code, source: 'log', file_id: l.file_id, line_no: l.line_no,
+      });
+      n++;
+      last = null;
+    }
+  }
+  if (n > 0) return 'log';
+  // Without risk logs: alerts on the paper runner's JSONL (rejections) and the orders channel (approvals).
+  const alerts = db
+    .prepare(
+      `SELECT * FROM redis_messages WHERE channel = 'alerts' AND code IN ('RISK_LIMIT','CIRCUIT_BREAKER','MISSING_STRATEGY_ID','KILL_SWITCH_ACTIVE','EXPOSURE_LIMIT_PROJECTED')
+       ORDER BY ts, file_id, line_no`,
+    )
+    .all() as Record<string, string | number | null>[];
+  const approvals = bestRedisSource(db, ['orders', 'risk_approved_trades']);
+  const orders = approvals
+    ? (db.prepare(`SELECT * FROM redis_messages WHERE channel IN ('orders','risk_approved_trades') AND source = ? ORDER BY ts, file_id, line_no`).all(approvals) as Record<string, string | number | null>[])
+    : [];
+  for (const a of alerts) {
+    const text = String(a.reason ?? a.code ?? '');
+    ins({ ts: a.payload_ts ?? a.ts, symbol: normSymbol(a.symbol as string), decision: 'rejected', reason_text: text, reason_code: normalizeRiskReason(`${a.code ?? ''} ${text}`).code, source: 'redis', file_id: a.file_id, line_no: a.line_no });
+  }
+  for (const o of orders) {
+    if (String(o.side ?? '').toUpperCase() === 'SELL' && /unwind/i.test(String(o.reason ?? ''))) continue;
+    ins({ ts: o.payload_ts ?? o.ts, symbol: normSymbol(o.symbol as string), side: upper(o.side as string), decision: 'approved', source: 'redis', signal_key: o.signal_id, file_id: o.file_id, line_no: o.line_no });
+  }
+  if (alerts.length + orders.length > 0) return 'redis';
+  return 'none';
+}
+
+function buildOrders(db: DB, src: SrcTable[]): string {
+  const ins = inserter(db, 'orders');
+  if (src.some((t) => t.kind === 'orders')) {
+    const rows = rowsOfKind(db, src, 'orders');
+    const mapped = rows.map((r) => {
+      const ts = toIsoUtc(pick(r, 'created_at', 'timestamp', 'submitted_at'));
+      const writer = orderWriter(r);
+      return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer };
+    });
+    const twins = mapped.filter((m) => m.writer === 'db_writer');
+    const prim = mapped.filter((m) => m.writer === 'execution');
+    const pairs = pairTwins(twins, prim);
+    const twinOf = new Map<number, (typeof twins)[number]>();
+    for (const [ti, pi] of pairs) twinOf.set(pi, twins[ti]);
+    const pairedTwins = new Set([...pairs.keys()].map((ti) => twins[ti]));
+    for (const m of mapped) {
+      if (pairedTwins.has(m)) continue;
+      const twin = m.writer === 'execution' ? twinOf.get(prim.indexOf(m)) : undefined;
+      const r = m.r;
+      ins({
+        ts: m.ts, symbol: m.symbol, symbol_raw: r.symbol, side: m.side, order_type: r.order_type, price: num(pick(r, 'avg_fill_price', 'price')),
+        size: num(pick(r, 'size', 'quantity')), approved: bool(r.approved), status: upper(r.status), order_id: pick(r, 'order_id'),
+        client_id: pick(r, 'client_id'), writer: m.writer, twin_file_id: twin?.r.file_id ?? null, twin_line_no: twin?.r.line_no ?? null,
+        source: 'db', file_id: r.file_id, line_no: r.line_no,
+      });
+    }
+    return 'db';
+  }
+  const logs = db
+    .prepare(`SELECT file_id, line_no, ts, message FROM log_events WHERE (service = 'cdb_execution' OR logger = 'execution_service') AND message LIKE 'Processing order:%' ORDER BY ts, file_id, line_no`)
+    .all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
+  for (const l of logs) {
+    const m = EXEC_PROCESSING.exec(l.message);
+    if (!m) continue;
+    ins({ ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], side: upper(m[2]), size: num(m[3]), status: null, writer: 'execution', source: 'log', file_id: l.file_id, line_no: l.line_no });
+  }
+  if (logs.length) return 'log';
+  const rs = bestRedisSource(db, ['orders', 'risk_approved_trades', 'stream.orders']);
+  if (!rs) return 'none';
+  const rows = db.prepare(`SELECT * FROM redis_messages WHERE channel IN ('orders','risk_approved_trades','stream.orders') AND source = ? ORDER BY ts, file_id, line_no`).all(rs) as Record<string, string | number | null>[];
+  for (const r of rows) {
+    ins({ ts: r.payload_ts ?? r.ts, symbol: normSymbol(r.symbol as string), symbol_raw: r.symbol, side: upper(r.side as string), size: r.quantity, price: r.price, client_id: r.client_id, writer: 'unknown', source: rs === 'xrange' ? 'stream' : 'redis', file_id: r.file_id, line_no: r.line_no });
+  }
+  return rs;
+}
+
+interface Fill {
+  ts: string | null;
+  symbol: string | null;
+  side: string | null;
+  order_id: string | null;
+  price: number | null;
+  size: number | null;
+  source: string;
+  file_id: number;
+  line_no: number;
+}
+
+/** Fills seen outside the DB: the execution log, else one Redis capture kind. */
+function observedFills(db: DB): Fill[] {
+  const out: Fill[] = [];
+  const logs = db
+    .prepare(`SELECT file_id, line_no, ts, message, service FROM log_events WHERE (service = 'cdb_execution' OR logger = 'execution_service') AND (message LIKE 'Processing order:%' OR message LIKE 'Order filled:%') ORDER BY file_id, ts, line_no`)
+    .all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
+  let last: { symbol: string; side: string; qty: number | null } | null = null;
+  for (const l of logs) {
+    const p = EXEC_PROCESSING.exec(l.message);
+    if (p) {
+      last = { symbol: p[1], side: p[2].toUpperCase(), qty: num(p[3]) };
+      continue;
+    }
+    const f = EXEC_FILLED.exec(l.message);
+    if (f) {
+      out.push({ ts: l.ts, symbol: last ? normSymbol(last.symbol) : null, side: last?.side ?? null, order_id: f[1], price: num(f[2]), size: last?.qty ?? null, source: 'log', file_id: l.file_id, line_no: l.line_no });
+      last = null;
+    }
+  }
+  if (out.length) return out;
+  const rs = bestRedisSource(db, ['order_results', 'stream.fills', 'stream.order_results']);
+  if (!rs) return out;
+  const rows = db
+    .prepare(`SELECT * FROM redis_messages WHERE channel IN ('order_results','stream.fills','stream.order_results') AND source = ? AND UPPER(COALESCE(status,'')) = 'FILLED' ORDER BY ts, file_id, line_no`)
+    .all(rs) as Record<string, string | number | null>[];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    // stream.fills and stream.order_results carry the same result twice.
+    const key = String(r.order_id ?? `${r.file_id}:${r.line_no}`);
+    if (r.order_id && seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ts: (r.payload_ts ?? r.ts) as string | null, symbol: normSymbol(r.symbol as string), side: upper(r.side as string), order_id: r.order_id as string | null, price: r.price as number | null, size: r.quantity as number | null, source: rs === 'xrange' ? 'stream' : 'redis', file_id: r.file_id as number, line_no: r.line_no as number });
+  }
+  return out;
+}
+
+function buildTrades(db: DB, src: SrcTable[]): string {
+  const ins = inserter(db, 'trades');
+  const hasTrades = src.some((t) => t.kind === 'trades');
+  const dbTrades: { ts: string | null; ms: number; symbol: string | null; side: string | null; order_id: string | null }[] = [];
+  if (hasTrades) {
+    const rows = rowsOfKind(db, src, 'trades');
+    const mapped = rows.map((r) => {
+      const ts = toIsoUtc(pick(r, 'timestamp', 'created_at', 'ts', 'executed_at'));
+      const exec = isExecutionRow(r);
+      const writer = exec ? 'execution' : (r.metadata ?? '{}').trim() === '{}' && !pick(r, 'exchange_trade_id') && 'metadata' in r ? 'db_writer' : 'unknown';
+      return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer };
+    });
+    const twins = mapped.filter((m) => m.writer === 'db_writer');
+    const prim = mapped.filter((m) => m.writer === 'execution');
+    const pairs = pairTwins(twins, prim);
+    const twinOf = new Map<number, (typeof twins)[number]>();
+    for (const [ti, pi] of pairs) twinOf.set(pi, twins[ti]);
+    const pairedTwins = new Set([...pairs.keys()].map((ti) => twins[ti]));
+    for (const m of mapped) {
+      if (pairedTwins.has(m)) continue;
+      const twin = m.writer === 'execution' ? twinOf.get(prim.indexOf(m)) : undefined;
+      const r = m.r;
+      const orderId = /^MOCK_/i.test(r.exchange_trade_id ?? '') ? r.exchange_trade_id : (r.metadata ?? '').match(/"order_id":\s*"([^"]+)"/)?.[1] ?? null;
+      dbTrades.push({ ts: m.ts, ms: m.ms, symbol: m.symbol, side: m.side, order_id: orderId });
+      ins({
+        timestamp: m.ts, ts: m.ts, symbol: m.symbol, symbol_raw: r.symbol, side: m.side, price: num(r.price), size: num(pick(r, 'size', 'quantity')),
+        execution_price: num(r.execution_price), status: upper(r.status), order_id: orderId, realized_pnl: num(r.realized_pnl),
+        writer: m.writer, twin_file_id: twin?.r.file_id ?? null, twin_line_no: twin?.r.line_no ?? null, source: 'db', file_id: r.file_id, line_no: r.line_no,
+      });
+    }
+  }
+  // Fills the DB does not hold are still trades that happened (and a persistence gap).
+  const fills = observedFills(db);
+  const byOrder = new Set(dbTrades.map((t) => t.order_id).filter(Boolean));
+  const usedDb = new Set<number>();
+  let added = 0;
+  for (const f of fills) {
+    if (f.order_id && byOrder.has(f.order_id)) continue;
+    const fm = ms(f.ts);
+    const match = dbTrades.findIndex((t, i) => !usedDb.has(i) && t.symbol === f.symbol && t.side === f.side && Math.abs(t.ms - fm) <= PAIR_WINDOW_MS);
+    if (match >= 0) {
+      usedDb.add(match);
+      continue;
+    }
+    ins({ timestamp: f.ts, ts: f.ts, symbol: f.symbol, symbol_raw: f.symbol, side: f.side, price: f.price, size: f.size, execution_price: f.price, status: 'FILLED', order_id: f.order_id, writer: 'execution', source: f.source, file_id: f.file_id, line_no: f.line_no });
+    added++;
+  }
+  if (hasTrades) return added ? 'db+' + (fills[0]?.source ?? '') : 'db';
+  return fills.length ? fills[0].source : 'none';
+}
+
+function buildMarketData(db: DB): string {
+  const ins = inserter(db, 'market_data');
+  const rs = bestRedisSource(db, ['market_data']);
+  if (rs) {
+    const rows = db.prepare(`SELECT * FROM redis_messages WHERE channel = 'market_data' AND source = ? AND payload IS NOT NULL ORDER BY ts, file_id, line_no`).all(rs) as Record<string, string | number | null>[];
+    for (const r of rows) {
+      ins({ ts: r.ts ?? r.payload_ts, symbol: normSymbol(r.symbol as string), symbol_raw: r.symbol, price: r.price, volume: r.volume, pct_change: r.pct_change, source: rs === 'jsonl' ? 'jsonl' : 'redis', file_id: r.file_id, line_no: r.line_no });
+    }
+    return rs;
+  }
+  const logs = db.prepare(`SELECT file_id, line_no, ts, message FROM log_events WHERE service = 'cdb_ws' AND message LIKE '%published market_data:%' ORDER BY ts, file_id, line_no`).all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
+  for (const l of logs) {
+    const m = WS_PUBLISHED.exec(l.message);
+    if (m) ins({ ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], price: num(m[2]), source: 'log', file_id: l.file_id, line_no: l.line_no });
+  }
+  return logs.length ? 'log' : 'none';
+}
+
+/** Report blocks and startup limits live inside log records; extract them as derived rows. */
+function deriveFromLogs(db: DB): void {
+  db.prepare('DELETE FROM daily_report_values WHERE derived = 1').run();
+  db.prepare('DELETE FROM settings WHERE derived = 1').run();
+  const insReport = inserter(db, 'daily_report_values');
+  const insSetting = inserter(db, 'settings');
+  const reports = db
+    .prepare(`SELECT file_id, line_no, ts, ts_text, message FROM log_events WHERE message LIKE '%Paper Trading Daily Report%' OR message LIKE 'Report generation failed:%' ORDER BY file_id, line_no`)
+    .all() as { file_id: number; line_no: number; ts: string | null; ts_text: string | null; message: string }[];
+  for (const r of reports) {
+    const lines = r.message.split('\n').map((text, i) => ({ text, lineNo: r.line_no + i }));
+    const values = parsePaperRunnerReport(lines);
+    const date = values.find((v) => v.key === 'Date')?.value_text ?? null;
+    for (const v of values) {
+      insReport({
+        file_id: r.file_id, line_no: v.lineNo, line_count: 0, report_kind: 'paper_runner', report_date: date, generated_at: r.ts,
+        generated_text: r.ts_text, zone: 'UTC (container clock)', section: v.section ?? null, key: v.key, value_text: v.value_text, value_num: v.value_num ?? null, derived: 1,
+      });
+    }
+  }
+  const startup = db
+    .prepare(
+      `SELECT file_id, line_no, service, message FROM log_events
+       WHERE kind <> 'health_poll' AND (message LIKE '%Max Position:%' OR message LIKE '%Max Exposure:%' OR message LIKE '%Max Drawdown:%'
+          OR message LIKE '%Stop-Loss:%' OR message LIKE '%Schwelle:%' OR message LIKE '%Lookback:%' OR message LIKE '%Min. Volume:%'
+          OR message LIKE '%MODE:%' OR message LIKE '%Trading config:%')
+       ORDER BY file_id, line_no`,
+    )
+    .all() as { file_id: number; line_no: number; service: string | null; message: string }[];
+  const seen = new Set<string>();
+  for (const s of startup) {
+    for (const lim of extractStartupLimits(s.service ?? '', s.message)) {
+      const key = `${s.file_id}:${s.line_no}:${lim.key}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      insSetting({ file_id: s.file_id, line_no: s.line_no, line_count: 0, source: 'startup', service: s.service, key: lim.key, value: String(lim.value), is_secret: 0, derived: 1 });
+    }
+  }
+}
+
+function markInBlock(db: DB, from: string, to: string): void {
+  for (const t of ['signals', 'risk_decisions', 'orders', 'trades', 'market_data', 'log_events', 'redis_messages']) {
+    db.prepare(`UPDATE "${t}" SET in_block = CASE WHEN ts IS NULL THEN NULL WHEN ts >= ? AND ts <= ? THEN 1 ELSE 0 END`).run(from, to);
+  }
+}
+
+function parseBound(v: string, end: boolean, flag: string): string {
+  const dateOnly = /^\d{4}-\d\d-\d\d$/.test(v.trim());
+  const iso = toIsoUtc(dateOnly ? `${v.trim()}T${end ? '23:59:59.999' : '00:00:00'}Z` : v);
+  if (!iso) throw new UserError('BAD_WINDOW', `${flag} is not a date or time: "${v}"`, flag, 'use an ISO date (2025-11-26) or time (2025-11-26T06:00:00Z), read as UTC');
+  return iso;
+}
+
+export interface ModelSummary {
+  from: string;
+  to: string;
+  days: string[];
+  era: string | null;
+  dialect: string | null;
+  sources: Record<string, string>;
+}
+
+/** (Re)build the canonical model from the raw tables. Deterministic: same raw rows, same model. */
+export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
+  let summary!: ModelSummary;
+  db.transaction(() => {
+    db.exec(MODEL_SQL);
+    deriveFromLogs(db);
+    const src = listSrcTables(db);
+    const sources = {
+      signals: buildSignals(db, src),
+      risk_decisions: buildRiskDecisions(db, src),
+      orders: buildOrders(db, src),
+      trades: buildTrades(db, src),
+      market_data: buildMarketData(db),
+    };
+    const inferred = inferBlock(db, src);
+    const from = opts.from ? parseBound(opts.from, false, '--from') : inferred.from;
+    const to = opts.to ? parseBound(opts.to, true, '--to') : inferred.to;
+    if (from > to) throw new UserError('BAD_WINDOW', `the block starts (${from}) after it ends (${to})`, '--from/--to', 'swap the two values');
+    markInBlock(db, from, to);
+    const put = db.prepare('INSERT OR REPLACE INTO block (key, value, evidence) VALUES (?, ?, ?)');
+    put.run('from', from, opts.from ? 'set with --from' : inferred.fromEvidence);
+    put.run('to', to, opts.to ? 'set with --to' : inferred.toEvidence);
+    put.run('era', inferred.era, inferred.eraEvidence);
+    put.run('dialect', inferred.dialect, inferred.dialectEvidence);
+    for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
+    db.exec(MODEL_INDEX_SQL);
+    summary = { from, to, days: daysBetween(from, to), era: inferred.era, dialect: inferred.dialect, sources };
+  })();
+  return summary;
+}

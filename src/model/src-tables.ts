@@ -1,0 +1,81 @@
+import type { DB } from '../db/open.js';
+
+export type SrcKind =
+  | 'signals'
+  | 'orders'
+  | 'trades'
+  | 'risk_events_fork'
+  | 'risk_events_runbook'
+  | 'blocked_decisions'
+  | 'portfolio_snapshots'
+  | 'other';
+
+export interface SrcTable {
+  name: string;
+  original: string;
+  columns: string[];
+  kind: SrcKind;
+}
+
+/**
+ * What a dumped table holds is decided by its columns, not its name (the runbook's
+ * `trading_signals` and the real `signals` are the same entity; a CSV may be named anything).
+ */
+export function classifyColumns(columns: string[], original = ''): SrcKind {
+  const c = new Set(columns.map((x) => x.toLowerCase()));
+  const has = (...names: string[]) => names.every((n) => c.has(n));
+  const any = (...names: string[]) => names.some((n) => c.has(n));
+  // The fork's blocked_decisions has the same decision columns as its risk_events; only the name tells them apart.
+  if ((has('decision', 'reason_code') || has('decision_pk', 'reason_code')) && original.includes('blocked')) return 'blocked_decisions';
+  if (has('decision', 'reason_code')) return 'risk_events_fork';
+  if (has('approved', 'reason') && !any('order_type', 'size', 'quantity', 'filled_size')) return 'risk_events_runbook';
+  if (c.has('total_equity')) return 'portfolio_snapshots';
+  if (any('execution_price', 'exchange_trade_id', 'realized_pnl') && c.has('symbol')) return 'trades';
+  if (any('order_type', 'filled_size', 'avg_fill_price') || (has('approved') && any('size', 'quantity'))) return 'orders';
+  if (c.has('signal_type') && any('confidence', 'price')) return 'signals';
+  if (has('symbol', 'side', 'price') && original.includes('trade')) return 'trades';
+  if (has('symbol', 'side') && original.includes('order')) return 'orders';
+  if (c.has('symbol') && any('signal_id') && original.includes('signal')) return 'signals';
+  return 'other';
+}
+
+export function listSrcTables(db: DB): SrcTable[] {
+  const rows = db.prepare('SELECT name, original, columns FROM src_tables ORDER BY name').all() as { name: string; original: string; columns: string }[];
+  return rows.map((r) => {
+    const columns = JSON.parse(r.columns) as string[];
+    return { name: r.name, original: r.original, columns, kind: classifyColumns(columns, r.original) };
+  });
+}
+
+export function srcRows(db: DB, t: SrcTable): Record<string, string | null>[] {
+  return db.prepare(`SELECT * FROM "${t.name}" ORDER BY file_id, line_no`).all() as Record<string, string | null>[];
+}
+
+/** First non-empty value among several possible column names. */
+export function pick(row: Record<string, unknown>, ...names: string[]): string | null {
+  for (const n of names) {
+    const v = row[n];
+    if (v !== null && v !== undefined && String(v) !== '') return String(v);
+  }
+  return null;
+}
+
+/**
+ * All rows of every dumped table of one kind, each real row once: the same table exported as
+ * CSV and as pg_dump (or dumped twice) repeats its primary keys, which are dropped here.
+ */
+export function rowsOfKind(db: DB, tables: SrcTable[], kind: SrcKind): Record<string, string | null>[] {
+  const seen = new Set<string>();
+  const out: Record<string, string | null>[] = [];
+  for (const t of tables.filter((x) => x.kind === kind)) {
+    for (const r of srcRows(db, t)) {
+      const key = r.id != null && r.id !== '' ? `id:${r.id}` : null;
+      if (key) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(r);
+    }
+  }
+  return out;
+}
