@@ -137,10 +137,6 @@ def human(sec: float) -> str:
     return '%d weeks' % (hours // (24 * 7))
 
 
-def day_of(ns: int) -> str:
-    return ymd(ns)
-
-
 # --------------------------------------------------------------------------------------------
 # container log model and the capture wrappers
 # --------------------------------------------------------------------------------------------
@@ -181,9 +177,6 @@ class Svc:
                 last = d
                 d += self.rng.randint(700, 2600)
         return out
-
-    def count(self, pred) -> int:
-        return sum(1 for r in self.recs if pred(r[0], r[2][0]))
 
 
 def compose_logs(svcs: list[Svc], timestamps: bool, rng: random.Random, chunk=(60, 500)) -> str:
@@ -234,10 +227,6 @@ def ps51(s: str, mojibake: bool = True) -> bytes:
     if mojibake:
         s = s.encode('utf-8').decode('cp850')
     return b'\xff\xfe' + s.replace('\r\n', '\n').replace('\n', '\r\n').encode('utf-16-le')
-
-
-def crlf(s: str) -> str:
-    return s.replace('\r\n', '\n').replace('\n', '\r\n')
 
 
 def schedule(rng: random.Random, t0: int, t1: int, step_s: float, jitter_ms: int = 0) -> list[int]:
@@ -884,8 +873,8 @@ class Bundle:
             for rel in sorted(self.files):
                 zi = zipfile.ZipInfo(rel, date_time=date_time)
                 zi.compress_type = zipfile.ZIP_DEFLATED
-                zi.external_attr = 0o644 << 16
-                zi.create_system = 0  # made on Windows ("Send to > Compressed folder")
+                zi.create_system = 0  # made on Windows ("Send to > Compressed folder"): MS-DOS attributes
+                zi.external_attr = 0x20  # FILE_ATTRIBUTE_ARCHIVE
                 zf.writestr(zi, self.files[rel])
         with open(os.path.join(HERE, archive), 'wb') as f:
             f.write(out.getvalue())
@@ -903,6 +892,17 @@ def per_day(times: list[int], days: list[str]) -> dict[str, int]:
         d = ymd(t)
         if d in out:
             out[d] += 1
+    return out
+
+
+def candidates(report_ns: int, start_ns: int, sig_days: list[str], trade_days: list[str] | None = None) -> dict:
+    """The §6.1 candidate windows of one paper-runner report, counted over the dumped rows (`*_days` = the UTC day of each
+    signals / trades row, raw)."""
+    out = {}
+    for key, day in [('a_report_date', ymd(report_ns)), ('b_previous_day', ymd(report_ns - 86400 * NS)), ('c_runner_start_day', ymd(start_ns))]:
+        out[key] = {'day': day, 'signals': sum(1 for d in sig_days if d == day)}
+        if trade_days is not None:
+            out[key]['trades_rows_raw'] = sum(1 for d in trade_days if d == day)
     return out
 
 
@@ -1161,8 +1161,13 @@ LOG_LEVEL=INFO
         'top_hypothesis': {'layer': 'risk', 'keywords': ['drawdown']},
         'reports': [{'file': 'reports/daily_report_%s.eml' % r['date'], 'also_in': 'logs/docker_compose_logs.txt',
                      'date': r['date'], 'generated_utc': iso_us(r['at'])[:23] + 'Z', 'signals_today': r['signals'],
-                     'trades_today': 0, 'events_logged': r['events'], 'matching_window': 'b: previous UTC day',
-                     'window_day': r['window_day'], 'db_count_in_window': r['signals']} for r in reports],
+                     'trades_today': 0, 'events_logged': r['events'], 'matching_window': 'b_previous_day',
+                     'window_day': r['window_day'], 'db_count_in_window': r['signals'],
+                     'candidates': candidates(r['at'], pr_start, [ymd(s['ns']) for s in sigs], [])} for r in reports],
+        'reports_note': 'By construction each report counts the UTC day that has just ended (window b), so DB counts equal the '
+                        'report as the runbook example says. Under the inferred frozen-CURRENT_DATE model (window c: runner start '
+                        'day 2025-11-26) only the first report would match; the 2025-11-29 report lies outside the block but '
+                        'reports on its last day.',
         'secrets': sorted(set(sec.values())),
         'how': {
             'market_data_events': "grep -c '^message$' drawdown-runbook/redis/subscribe_market_data.txt",
@@ -1418,13 +1423,11 @@ def sample_healthy_era_a() -> None:
         rep = runner.report(at, sig_start_day, tr_start_day, email=False)
         reports.append({'date': d, 'generated_utc': iso_us(at)[:23] + 'Z', 'signals_today': sig_start_day,
                         'trades_today': tr_start_day, 'events_logged': rep['events'],
-                        'matching_window': 'c: runner start day (CURRENT_DATE frozen at the first statement of the never-committed transaction)',
+                        'matching_window': 'c_runner_start_day',
                         'window_day': start_day,
                         'db_count_in_window': {'signals': sig_start_day, 'trades_rows_raw': tr_start_day,
                                                'trades_dedup': tr_start_day // 2},
-                        'previous_day_counts_for_contrast': {
-                            'signals': sum(1 for r in db['signals'] if r[5].startswith(ymd(at - 86400 * NS))),
-                            'trades_rows_raw': sum(1 for r in db['trades'] if r[10].startswith(ymd(at - 86400 * NS)))}})
+                        'candidates': candidates(at, pr_start, [r[5][:10] for r in db['signals']], [r[10][:10] for r in db['trades']])})
 
     b = Bundle(name)
     b.add('.env', """# Claire de Binare - root .env (docker-compose.yml env_file)
@@ -1535,6 +1538,8 @@ LOG_LEVEL=INFO
                   % (nb - fills, nb, 100.0 * (nb - fills) / nb),
                   'The dump also holds 2025-12-14 (previous block) and the log/dump hold 2025-12-18 morning: both outside the block.'],
         'reports': [dict(r, where=m + 'compose_logs.txt') for r in reports],
+        'reports_note': 'The runner never commits, so CURRENT_DATE stays at the day of its first statement (2025-12-15, window c): '
+                        'all three reports repeat that day\'s signals and RAW trade rows (two writers). Expected explanation, not a fault.',
         'secrets': sorted(set(sec.values())),
         'how': {
             'market_data_events': X + "redis/subscribe_market_data_signals_orders_order_results.txt | awk 'p==\"message\" && $0==\"market_data\"{n++} {p=$0} END{print n+0}'",
@@ -1803,3 +1808,714 @@ LOG_LEVEL=INFO
         ],
     }
     write_expected(name, exp)
+
+
+# ============================================================================================
+# era-B startup catalog
+# ============================================================================================
+
+
+def ws_start_b(svc: Svc, ns: int, mode: str, ip: str) -> None:
+    svc.wsb(ns, 'INFO', '=' * 60)
+    svc.wsb(ns + 100 * US, 'INFO', 'WEBSOCKET SERVICE - MODE: %s' % mode)
+    svc.wsb(ns + 200 * US, 'INFO', '=' * 60)
+    if mode == 'stub':
+        svc.wsb(ns + 1 * MS, 'INFO', 'STUB mode: No external WS connections')
+    else:
+        svc.wsb(ns + 1 * MS, 'INFO', 'MEXC Protobuf mode: Starting WS client')
+        svc.wsb(ns + 9 * MS, 'INFO', 'Redis connected: cdb_redis:6379')
+        svc.wsb(ns + 10 * MS, 'INFO', 'Starting MEXC WS client: symbol=BTCUSDT, interval=100ms')
+        svc.wsb(ns + 11 * MS, 'INFO', '[ws] connecting to wss://wbs-api.mexc.com/ws')
+        svc.wsb(ns + 412 * MS, 'INFO', '[ws] connected')
+        svc.wsb(ns + 413 * MS, 'INFO', '[ws] subscribe -> spot@public.aggre.deals.v3.api.pb@100ms@BTCUSDT')
+    flask_banner(svc, ns + 500 * MS, 'service', 8000, ip, fmt='wsb')
+
+
+def signal_start_b(svc: Svc, ns: int, ip: str) -> None:
+    for i, m in enumerate(['Config validiert ✓', 'Redis verbunden: cdb_redis:6379', 'PriceBuffer initialized (max_history=100)',
+                           'Subscribed zu Topic: market_data', 'Health-Check: http://0.0.0.0:8005/health', '🚀 Signal-Engine gestartet',
+                           '   Schwelle: 0.005%', '   Lookback: 15min', '   Min. Volume: 0.0']):
+        svc.br(ns + i * 300 * US, 'INFO', 'signal_engine', m)
+    flask_banner(svc, ns + 5 * MS, 'service', 8005, ip)
+
+
+def risk_start_b(svc: Svc, ns: int, ip: str) -> None:
+    for i, m in enumerate(['Config validiert ✓', 'Redis verbunden: cdb_redis:6379', 'Subscribed zu Topic: signals',
+                           'Subscribed zu Order-Result Topic: order_results', '🚀 Risk-Manager gestartet', '   Max Position: 10.0%',
+                           '   Max Exposure: 30.0%', '   Max Drawdown: 5.0%', '   Stop-Loss: 2.0%',
+                           'Order-Result Listener Thread gestartet', 'Regime-Stream Listener Thread gestartet',
+                           'Allocation-Stream Listener Thread gestartet', 'Shutdown-Stream Listener Thread gestartet',
+                           'Bootstrap allocation: strategy_id=paper allocation_pct=0.0200']):
+        svc.br(ns + i * 300 * US, 'INFO', 'risk_manager', m)
+    flask_banner(svc, ns + 6 * MS, 'service', 8002, ip)
+
+
+def exec_start_b(svc: Svc, ns: int, ip: str) -> None:
+    for i, m in enumerate(['Starting execution_service v0.1.0', 'Port: 8003', 'Mode: MOCK',
+                           'Trading config: TRADING_MODE=paper DRY_RUN=True MOCK_TRADING=True',
+                           'Connected to Redis at cdb_redis:6379', 'Subscribed to topic: orders',
+                           '🟢 Using MockExecutor (Paper Trading Mode)', 'Database initialized', 'Message loop started',
+                           'Starting message loop...', 'Bot-shutdown listener started']):
+        svc.dash(ns + i * 2 * MS, 'INFO', m)
+    flask_banner(svc, ns + 30 * MS, 'service', 8003, ip, fmt='dash')
+
+
+def dbw_start_b(svc: Svc, ns: int, pg_ok: bool = True) -> None:
+    msgs = ['Redis password loaded: Yes', 'Starting DB Writer Service...', 'Metrics server listening on :8010',
+            'Connected to Redis at cdb_redis:6379']
+    for i, m in enumerate(msgs):
+        svc.br(ns + i * 3 * MS, 'INFO', 'db_writer', m)
+    t = ns + 14 * MS
+    if not pg_ok:
+        svc.br(t, 'ERROR', 'db_writer', 'Failed to connect to PostgreSQL: connection to server at "cdb_postgres" (172.18.0.3), '
+                                        'port 5432 failed: Connection refused\n\tIs the server running on that host and accepting '
+                                        'TCP/IP connections?\n')
+        return
+    for i, m in enumerate(['Connected to PostgreSQL at cdb_postgres:5432/claire_de_binare',
+                           'Subscribed to channels: signals, orders, order_results, portfolio_snapshots', 'DB Writer Service started ✅',
+                           'Listening for events...']):
+        svc.br(t + i * 3 * MS, 'INFO', 'db_writer', m)
+
+
+def side_service_start_b(svc: Svc, ns: int, logger: str, msgs: list[str], port: int, ip: str) -> None:
+    for i, m in enumerate(msgs):
+        svc.br(ns + i * 400 * US, 'INFO', logger, m)
+    flask_banner(svc, ns + 4 * MS, 'service', port, ip)
+
+
+def libpq_line1(query: str, token: str) -> tuple[str, str]:
+    """libpq's error position display (`LINE 1: ...` + caret), truncated at 60 columns."""
+    pos = query.index(token)
+    shown = query if len(query) <= 60 else query[:60] + '...'
+    return 'LINE 1: ' + shown, ' ' * (len('LINE 1: ') + pos) + '^'
+
+
+# ============================================================================================
+# 4. persistence-era-b.zip
+# ============================================================================================
+
+S4_SECRETS = {
+    'REDIS_PASSWORD': 'prsB-redis-Hk2Tq9Vw7Xz4',
+    'POSTGRES_PASSWORD': 'prsB-pg-Jm5Rc8Ld3Wn6',
+    'GRAFANA_PASSWORD': 'prsB-graf-Yb6Pe1',
+}
+
+EXEC_TRADE_SQL = ("INSERT INTO trades (order_id, symbol, side, quantity, price, status, execution_price, fees, timestamp, exchange, "
+                  "exchange_trade_id, metadata) VALUES (NULL, 'BTCUSDT', 'buy', 0.0002, {p}, 'filled', {p}, 0.0, '{ts}', 'MEXC', "
+                  "'{oid}', '{{\"order_id\": \"{oid}\"}}')")
+DBW_TRADE_SQL = ("INSERT INTO trades (symbol, side, quantity, price, status, execution_price, fees, timestamp, exchange, metadata) "
+                 "VALUES ('BTCUSDT', 'buy', 0.0002, {p}, 'filled', {p}, 0.0, '{ts}', 'MEXC', '{{}}') RETURNING id")
+
+
+def sample_persistence_era_b() -> None:
+    name = 'persistence-era-b'
+    rng = random.Random(20260106)
+    days = ['2026-01-06', '2026-01-07', '2026-01-08']
+    sec = S4_SECRETS
+    db_init = E('2026-01-04 08:00:00.412311')
+    deploy = E('2026-01-05 10:00:00')
+    since = E('2026-01-06 00:00:00')      # docker compose logs -t --since 2026-01-06T00:00:00Z
+    cap = E('2026-01-09 08:04:30')
+    mon0 = E('2026-01-07 14:21:55.120377')
+    forced_sig = E('2026-01-07 14:22:01.318')
+
+    # ---- signal plan
+    times = []
+    for t0, t1, n in [(E('2026-01-04 08:30:00'), E('2026-01-04 23:40:00'), 10), (E('2026-01-05 00:10:00'), E('2026-01-05 09:50:00'), 6),
+                      (E('2026-01-05 10:20:00'), E('2026-01-05 23:40:00'), 5)]:
+        step = (t1 - t0) // n
+        times += [t0 + k * step + rng.randint(0, step // NS - 60) * NS + rng.randint(0, 999_999) * US for k in range(n)]
+    for d, n in zip(days, [27, 31, 24]):
+        day0 = E(d + ' 00:00:00')
+        slots = [k for k in range(4, 140) if not (d == '2026-01-07' and k in (85, 86))]
+        picked = sorted(rng.sample(slots, n - (1 if d == '2026-01-07' else 0)))
+        times += [day0 + k * 600 * NS + rng.randint(0, 540) * NS + rng.randint(0, 999_999) * US for k in picked]
+    times.append(forced_sig)
+    times += [E('2026-01-09 00:00:00') + k * 4500 * NS + rng.randint(600, 3600) * NS + rng.randint(0, 999_999) * US for k in range(6)]
+    times.sort()
+    blk_idx = [i for i, t in enumerate(times) if in_block(t, days) and t != forced_sig]
+    rejects = set(rng.sample(blk_idx, 4))
+    first_new = next(i for i, t in enumerate(times) if t > deploy)
+    fail_sig = {first_new + 1, first_new + 3}   # signal persistence failures with a DETAIL line (2026-01-05, before the block)
+
+    redis, pg = Svc('cdb_redis', rng), Svc('cdb_postgres', rng)
+    ws, sig, cnd, reg, alc = (Svc('cdb_ws', rng), Svc('cdb_signal', rng), Svc('cdb_candles', rng), Svc('cdb_regime', rng),
+                              Svc('cdb_allocation', rng))
+    risk, exe, dbw, pr = Svc('cdb_risk', rng), Svc('cdb_execution', rng, 'stderr'), Svc('cdb_db_writer', rng, 'stderr'), Svc('cdb_paper_runner', rng)
+
+    # ---- the deploy at 2026-01-05 10:00: db_writer starts before Postgres accepts connections (RestartCount 2)
+    redis_start(redis, deploy + 1 * NS)
+    pg_start(pg, deploy + 1 * NS + 200 * MS, deploy - 4 * NS)
+    dbw_start_b(dbw, deploy + 2 * NS + 108 * MS, pg_ok=False)
+    dbw_start_b(dbw, deploy + 3 * NS + 402 * MS, pg_ok=False)
+    dbw_start_b(dbw, deploy + 5 * NS + 771 * MS, pg_ok=True)
+    ws_start_b(ws, deploy + 6 * NS, 'mexc_pb', '172.18.0.9')
+    signal_start_b(sig, deploy + 6 * NS + 300 * MS, '172.18.0.10')
+    side_service_start_b(cnd, deploy + 6 * NS + 350 * MS, 'candle_service', ['Candle-Service gestartet', 'Subscribed zu PubSub channel: market_data'], 8007, '172.18.0.14')
+    side_service_start_b(reg, deploy + 6 * NS + 420 * MS, 'regime_service', ['Regime-Service gestartet', 'Bootstrap: Regime set to RANGE'], 8008, '172.18.0.15')
+    side_service_start_b(alc, deploy + 6 * NS + 480 * MS, 'allocation_service', ['Allocation-Service gestartet'], 8006, '172.18.0.16')
+    risk_start_b(risk, deploy + 6 * NS + 510 * MS, '172.18.0.12')
+    exec_start_b(exe, deploy + 6 * NS + 620 * MS, '172.18.0.13')
+    pr_start = deploy + 8 * NS + 77_341 * US
+    runner_start(pr, pr_start, '172.18.0.17', None)
+    runner = Runner(pr, pr_start, 10.3)
+
+    db = {'signals': [], 'orders': [], 'trades': []}
+    nxt = {'signals': 4188, 'orders': 8351, 'trades': 7012}
+    fills_stream, mon_events = [], []
+    fills_by_day, execs = {}, []
+    for i, t in enumerate(times):
+        ts = t // NS
+        rej = i in rejects
+        price = round(rng.uniform(91200, 95400), 2)
+        pct = rng.randint(51, 240) / 10000
+        oid = mock_dec(rng)
+        fill = None if rej else round(50000 * (1 + rng.uniform(-0.001, 0.001)), 2)
+        sid = 'sig-' + hexid(rng, 32)
+        new_code = t >= deploy
+        client = 'BTCUSDT-%d' % ts
+        reason = 'Momentum: +%.4f%% > 0.005%%' % pct
+        sig_payload = {'type': 'signal', 'signal_id': sid, 'strategy_id': 'paper', 'symbol': 'BTCUSDT', 'direction': '', 'strength': 0.0,
+                       'timestamp': ts, 'side': 'BUY', 'reason': reason, 'price': price, 'pct_change': pct, 'schema_version': 'v1.0'}
+        order_payload = {'type': 'order', 'symbol': 'BTCUSDT', 'side': 'BUY', 'quantity': 0.0002, 'stop_loss_pct': 0.02, 'signal_id': ts,
+                         'reason': reason, 'timestamp': ts, 'client_id': client, 'strategy_id': 'paper', 'price': price}
+        res = {'type': 'order_result', 'order_id': oid, 'status': 'REJECTED' if rej else 'FILLED', 'symbol': 'BTCUSDT', 'side': 'BUY',
+               'quantity': 0.0002, 'filled_quantity': 0.0 if rej else 0.0002, 'timestamp': ts}
+        if rej:
+            res.update(client_id=client, strategy_id='paper', error_message='Mock rejection: Insufficient liquidity')
+        else:
+            res.update(price=fill, client_id=client, strategy_id='paper')
+        stream_fields = [(k, str(v)) for k, v in res.items()] + [('filled_size', '0.0' if rej else '0.0002')]
+        if not rej:
+            stream_fields.append(('avg_fill_price', str(fill)))
+        fills_stream.append((t + 121 * MS, stream_fields))
+        mon_events.append((t, sid, sig_payload, order_payload, res, stream_fields))
+
+        # DB rows (ids are taken in insert order; a failed insert still consumes its sequence value)
+        s_id = nxt['signals']
+        nxt['signals'] += 1
+        if i not in fail_sig:
+            db['signals'].append([s_id, 'BTCUSDT', 'buy', px(price), '0.5000', pg_ts(ts * NS), 'signal_engine', '{}'])
+        o_twin = nxt['orders']
+        db['orders'].append([o_twin, None, None, 'BTCUSDT', 'buy', 'market', px(price), '0.00020000', 'f', None, 'pending',
+                             '0.00000000', None, pg_ts(ts * NS), None, None, '{}'])
+        t_ord = t + 133 * MS + rng.randint(0, 900) * US
+        t_trd = t_ord + 4 * MS + rng.randint(0, 900) * US
+        et = pg_ts(t_ord)
+        meta = '{"source": "execution_service", "order_id": "%s"}' % oid
+        if rej:
+            db['orders'].append([o_twin + 1, oid, None, 'BTCUSDT', 'buy', 'market', None, '0.00020000', 'f', None, 'rejected',
+                                 '0.00000000', None, et, et, None, meta])
+        else:
+            db['orders'].append([o_twin + 1, oid, None, 'BTCUSDT', 'buy', 'market', px(fill), '0.00020000', 'f', None, 'filled',
+                                 '0.00020000', px(fill), et, et, et, meta])
+        nxt['orders'] += 2
+        if not rej and not new_code:
+            tr = nxt['trades']
+            db['trades'].append([tr, None, 'BTCUSDT', 'buy', px(fill), '0.00020000', 'filled', px(fill), None, '0.00000000',
+                                 pg_ts(ts * NS), 'MEXC', None, '{}'])
+            db['trades'].append([tr + 1, None, 'BTCUSDT', 'buy', px(fill), '0.00020000', 'filled', px(fill), None, '0.00000000',
+                                 pg_ts(t_trd), 'MEXC', oid, '{"order_id": "%s"}' % oid])
+            nxt['trades'] += 2
+        if not rej:
+            fills_by_day[ymd(t)] = fills_by_day.get(ymd(t), 0) + 1
+        execs.append((t, rej))
+        if not new_code:
+            continue   # the old containers' logs are gone (re-created at the deploy)
+
+        # ---- logs (new code)
+        sig.br(t, 'INFO', 'signal_engine', '✨ Signal generiert: BTCUSDT BUY @ $%.2f (+%.2f%%)' % (price, pct))
+        risk.br(t + 1 * MS, 'INFO', 'risk_manager', '📨 Signal empfangen: BTCUSDT BUY')
+        risk.br(t + 2 * MS, 'INFO', 'risk_manager', '✅ Order freigegeben: BTCUSDT BUY qty=0.0002')
+        if i in fail_sig:
+            dbw.br(t + 3 * MS, 'ERROR', 'db_writer', 'Failed to persist signal: null value in column "signal_type" of relation "signals" '
+                                                     'violates not-null constraint\nDETAIL:  Failing row contains (%d, BTCUSDT, null, '
+                                                     '%s, 0.5000, %s, signal_engine, {}).\n' % (s_id, px(price), pg_ts(ts * NS)))
+        else:
+            dbw.br(t + 3 * MS, 'INFO', 'db_writer', '✅ Signal persisted: ID=%d, BTCUSDT buy' % s_id)
+        dbw.br(t + 4 * MS, 'INFO', 'db_writer', '✅ Order persisted: ID=%d, BTCUSDT BUY' % o_twin)
+        exe.dash(t + 41 * MS, 'INFO', 'Processing order: BTCUSDT BUY qty=0.0002')
+        if rej:
+            exe.dash(t + 118 * MS, 'WARNING', 'Order rejected: %s - Mock rejection: Insufficient liquidity' % oid)
+        else:
+            exe.dash(t + 118 * MS, 'INFO', 'Order filled: %s at %.2f' % (oid, fill))
+        exe.dash(t + 120 * MS, 'INFO', 'Published result to order_results')
+        exe.dash(t + 121 * MS, 'INFO', 'Published result to stream stream.fills')
+        exe.dash(t + 122 * MS, 'INFO', 'Published result to stream stream.order_results')
+        risk.br(t + 124 * MS, 'INFO', 'risk_manager', 'Order-Result empfangen: %s status=%s qty=0.0002' % (oid, res['status']))
+        if rej:
+            risk.br(t + 125 * MS, 'WARNING', 'risk_manager', 'Alert: [WARNING] EXECUTION_ERROR: Mock rejection: Insufficient liquidity')
+            dbw.br(t + 126 * MS, 'INFO', 'db_writer', '⏭️  Skipping rejected order_result: BTCUSDT - not an actual trade')
+        else:
+            q1 = DBW_TRADE_SQL.format(p=fill, ts=hms(ts * NS))
+            l1, c1 = libpq_line1(q1, 'quantity')
+            err = 'column "quantity" of relation "trades" does not exist\n%s\n%s\n' % (l1, c1)
+            dbw.br(t + 126 * MS, 'ERROR', 'db_writer', 'Failed to persist trade: ' + err +
+                   'Traceback (most recent call last):\n  File "/app/db_writer.py", line 268, in persist_trade\n    cursor.execute(\n'
+                   'psycopg2.errors.UndefinedColumn: ' + err)
+            pg.raw(t + 126 * MS, '%s [187] ERROR:  column "quantity" of relation "trades" does not exist at character %d'
+                   % (pg_log_ts(t + 126 * MS), q1.index('quantity') + 1))
+            pg.raw(t + 126 * MS + 10 * US, '%s [187] STATEMENT:  %s' % (pg_log_ts(t + 126 * MS), q1))
+        exe.dash(t_ord, 'INFO', 'Saved order to database: %s' % oid)
+        if rej:
+            exe.dash(t_trd, 'INFO', 'Skipping trade save - order not filled: %s' % oid)
+        else:
+            q2 = EXEC_TRADE_SQL.format(p=fill, ts=hms(t_trd), oid=oid)
+            l2, c2 = libpq_line1(q2, 'quantity')
+            exe.dash(t_trd, 'ERROR', 'Failed to save trade: column "quantity" of relation "trades" does not exist\n%s\n%s\n' % (l2, c2))
+            pg.raw(t_trd, '%s [214] ERROR:  column "quantity" of relation "trades" does not exist at character %d'
+                   % (pg_log_ts(t_trd), q2.index('quantity') + 1))
+            pg.raw(t_trd + 10 * US, '%s [214] STATEMENT:  %s' % (pg_log_ts(t_trd), q2))
+
+    # ---- background (thinned): polls every 30 min, DEBUG lines now and then
+    for svc, off, fn in [(ws, 11, poll_wsb), (sig, 17, poll_br), (cnd, 23, poll_br), (reg, 29, poll_br), (alc, 5, poll_br),
+                         (risk, 43, poll_br), (pr, 52, poll_br)]:
+        for t in schedule(rng, deploy + off * NS, cap, 1800, 900):
+            fn(svc, t)
+    for t in schedule(rng, deploy + 36 * NS, cap, 1800, 900):
+        poll_dash(exe, t)
+    for t in schedule(rng, deploy + 600 * NS, cap, 600, 800):
+        ws.wsb(t, 'DEBUG', '[redis] published market_data: BTCUSDT @ %.2f' % rng.uniform(91200, 95400))
+    for t in schedule(rng, deploy + 900 * NS, cap, 1200, 900):
+        p = rng.uniform(91200, 95400)
+        sig.br(t, 'DEBUG', 'signal_engine.price_buffer', 'BTCUSDT: pct_change calculated from price buffer (@ $%.2f → %+.4f%%)'
+               % (p, rng.uniform(-0.004, 0.004)))
+    for t in schedule(rng, deploy + 1800 * NS, cap, 1800, 0):
+        m0 = t // NS // 60 * 60 - 60
+        o = rng.uniform(91200, 95400)
+        c = o + rng.uniform(-30, 30)
+        cnd.br(t + rng.randint(2, 40) * MS, 'INFO', 'candle_service', 'Candle emittiert: BTCUSDT @ %d (O:%.2f H:%.2f L:%.2f C:%.2f V:%.4f)'
+               % (m0, o, max(o, c) + rng.uniform(0, 25), min(o, c) - rng.uniform(0, 25), c, rng.uniform(0.5, 9)))
+    for i, t in enumerate(schedule(rng, deploy + 3700 * NS, cap, 7200, 60_000)):
+        redis_bgsave(redis, t, 60 + i)
+    for t in schedule(rng, deploy + 300 * NS, cap, 7200, 1000):
+        pg_checkpoint(pg, t, rng)
+    runner.events_lines(pr_start, cap, 1800)
+
+    start_day = ymd(pr_start)
+    sig_sd = sum(1 for r in db['signals'] if r[5].startswith(start_day))
+    tr_sd = sum(1 for r in db['trades'] if r[10].startswith(start_day))
+    reports = []
+    for d in ['2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09']:
+        at = E(d + ' 00:00:00') + rng.randint(20, 60) * MS
+        rep = runner.report(at, sig_sd, tr_sd, email=False)
+        reports.append({'date': d, 'generated_utc': iso_us(at)[:23] + 'Z', 'signals_today': sig_sd, 'trades_today': tr_sd,
+                        'events_logged': rep['events'], 'matching_window': 'c_runner_start_day', 'window_day': start_day,
+                        'db_count_in_window': {'signals': sig_sd, 'trades_rows_raw': tr_sd},
+                        'candidates': candidates(at, pr_start, [r[5][:10] for r in db['signals']], [r[10][:10] for r in db['trades']])})
+
+    # ---- redis: XRANGE stream.fills (raw) and a MONITOR capture
+    xr = []
+    for t, fields in fills_stream:
+        xr.append('%d-0' % (t // MS))
+        for k, v in fields:
+            xr += [k, v]
+    mon = ['OK']
+    md_n = 0
+    t = mon0
+    mon1 = mon0 + 12 * NS
+    lines: list[tuple[int, str]] = []
+    while t < mon1:
+        lines.append((t, monitor_line(t, '172.18.0.9:40112', ['PUBLISH', 'market_data', pyjson(
+            {'schema_version': 'v1.0', 'source': 'mexc', 'symbol': 'BTCUSDT', 'ts_ms': t // MS - rng.randint(20, 90),
+             'price': '%.2f' % rng.uniform(93900, 93960), 'trade_qty': '%.4f' % rng.uniform(0.0001, 0.05),
+             'side': rng.choice(['buy', 'sell'])})])))
+        md_n += 1
+        t += rng.randint(70, 130) * MS + rng.randint(0, 999) * US
+    t = mon0 + 480 * MS
+    last_id = {'stream.regime_signals': '1767794400211-0', 'stream.allocation_decisions': '1767794400388-0', 'stream.bot_shutdown': '0-0'}
+    while t < mon1:
+        for j, (k, v) in enumerate(last_id.items()):
+            lines.append((t + j * 300 * US, monitor_line(t + j * 300 * US, '172.18.0.12:%d' % (51844 + j),
+                                                         ['XREAD', 'BLOCK', '1000', 'COUNT', '10', 'STREAMS', k, v])))
+        lines.append((t + 2 * MS, monitor_line(t + 2 * MS, '172.18.0.13:47220', ['XREAD', 'BLOCK', '1000', 'STREAMS', 'stream.bot_shutdown', '$'])))
+        t += 1000 * MS + rng.randint(0, 3000) * US
+    th = mon0 + 7 * NS + 411 * MS
+    # planted for the redaction tests: real Redis 7 prints "AUTH" "(redacted)"; this capture went through a proxy that does not
+    lines.append((th, monitor_line(th, '127.0.0.1:51012', ['AUTH', sec['REDIS_PASSWORD']])))
+    lines.append((th + 300 * US, monitor_line(th + 300 * US, '127.0.0.1:51012', ['ping'])))
+    tc = E('2026-01-07 14:22:00.004')
+    o = 93921.4
+    lines.append((tc, monitor_line(tc, '172.18.0.14:38802', ['XADD', 'stream.candles_1m', 'MAXLEN', '~', '100000', '*', 'ts', str(tc // NS - 60),
+                                                              'symbol', 'BTCUSDT', 'timeframe', '60s', 'open', '%.2f' % o, 'high', '93958.10',
+                                                              'low', '93902.55', 'close', '93931.07', 'volume', '1.8423', 'trades', '612',
+                                                              'schema_version', 'v1.0', 'source_version', 'candles-0.3.1'])))
+    for t, sid, sp, op, res, fields in mon_events:
+        if not mon0 <= t < mon1:
+            continue
+        lines.append((t, monitor_line(t, '172.18.0.10:60218', ['XADD', 'stream.signals', 'MAXLEN', '~', '10000', '*'] +
+                                      [x for k, v in sp.items() for x in (k, str(v))])))
+        lines.append((t + 300 * US, monitor_line(t + 300 * US, '172.18.0.10:60218', ['PUBLISH', 'signals', pyjson(sp)])))
+        lines.append((t + 2 * MS, monitor_line(t + 2 * MS, '172.18.0.12:51840', ['XADD', 'stream.orders', 'MAXLEN', '~', '10000', '*'] +
+                                               [x for k, v in op.items() for x in (k, str(v))])))
+        lines.append((t + 2300 * US, monitor_line(t + 2300 * US, '172.18.0.12:51840',
+                                                  ['PUBLISH', 'orders', json.dumps(op, ensure_ascii=False)])))
+        lines.append((t + 120 * MS, monitor_line(t + 120 * MS, '172.18.0.13:47218',
+                                                 ['PUBLISH', 'order_results', json.dumps(res, ensure_ascii=False)])))
+        for j, key in enumerate(['stream.fills', 'stream.order_results']):
+            tt = t + (121 + j) * MS
+            lines.append((tt, monitor_line(tt, '172.18.0.13:47218', ['XADD', key, 'MAXLEN', '~', '10000', '*'] +
+                                           [x for k, v in fields for x in (k, v)])))
+    lines.sort(key=lambda x: x[0])
+    mon += [l for _, l in lines]
+
+    b = Bundle(name)
+    b.add('.env', """# infrastructure/compose/.env  (compose interpolation; passwords come from Docker secrets)
+STACK_NAME=cdb
+SECRETS_PATH=../../.secrets
+POSTGRES_DB=claire_de_binare
+POSTGRES_USER=claire_user
+GRAFANA_PASSWORD={GRAFANA_PASSWORD}
+SIGNAL_STRATEGY_ID=paper
+SIGNAL_THRESHOLD_PCT=0.005
+SIGNAL_MIN_VOLUME=0
+WS_SOURCE=mexc_pb
+MEXC_SYMBOL=BTCUSDT
+MEXC_INTERVAL=100ms
+MAX_EXPOSURE_PCT=0.30
+MAX_TOTAL_EXPOSURE_PCT=0.30
+TRADING_MODE=paper
+MOCK_TRADING=true
+DRY_RUN=true
+LOG_LEVEL=DEBUG
+""".format(**sec), 'config')
+    b.add('logs/compose_logs_t.txt', compose_logs([_since(s, since) for s in [redis, pg, ws, sig, cnd, reg, alc, risk, exe, pr]], True, rng),
+          'container-log')
+    cid = hexid(rng, 64)
+    b.add('logs/%s-json.log' % cid, json_file_log(dbw), 'container-log')
+    b.add('inspect/cdb_db_writer.json', docker_inspect(cid, rng, sec, deploy, cap), 'containers')
+    b.add('redis/xrange_stream.fills.txt', text(xr), 'redis')
+    b.add('redis/monitor.txt', text(mon), 'redis')
+    seeds = [[1, pg_ts(db_init), '100000.00000000', '100000.00000000', '0.00000000', '0.00000000', '0.00000000', '0.00000000',
+              '0.0000', '0.0000', 0, SEED_META]]
+    schema = [['1.0.2', pg_ts(db_init), 'Initial schema (orders.order_id)'],
+              ['1.0.1', pg_ts(db_init + 2711 * US), 'Migration 002: orders.price nullable']]
+    b.add('db/pg_dump_column_inserts.sql', pg_dump(
+        [('signals', SIGNALS_COLS, db['signals']), ('orders', ORDERS_B_COLS, db['orders']), ('portfolio_snapshots', SNAP_COLS, seeds),
+         ('positions', POS_COLS, []), ('schema_version', SCHEMA_COLS, schema), ('trades', TRADES_COLS, db['trades'])],
+        [('orders_id_seq', nxt['orders'] - 1, True), ('portfolio_snapshots_id_seq', 1, True), ('positions_id_seq', 1, False),
+         ('signals_id_seq', nxt['signals'] - 1, True), ('trades_id_seq', nxt['trades'] - 1, True)],
+        restrict_key(rng), inserts=True, server='16.4 (Debian 16.4-1.pgdg120+2)'), 'db-dump')
+    names = ['cdb_redis', 'cdb_postgres', 'cdb_ws', 'cdb_signal', 'cdb_candles', 'cdb_regime', 'cdb_allocation', 'cdb_risk',
+             'cdb_execution', 'cdb_db_writer', 'cdb_paper_runner']
+    b.add('ps/compose_ps.txt', compose_ps_table(ps_rows(names, 'cdb', deploy, cap + 30 * NS,
+                                                        started={'cdb_db_writer': deploy + 5 * NS})), 'containers')
+    b.write_zip(name + '.zip', (2026, 1, 9, 9, 12, 40))
+
+    blk_t = [t for t in times if in_block(t, days)]
+    nb = len(blk_t)
+    fills = sum(1 for t, r in execs if in_block(t, days) and not r)
+    Z = 'unzip -p persistence-era-b.zip '
+    b0, b1 = E(days[0] + ' 00:00:00') // MS, E('2026-01-09 00:00:00') // MS
+    exp = {
+        'description': 'Era B. Execution fills every approved order ("Order filled"), but no trade is persisted: both writers fail '
+                       'with `column "quantity" of relation "trades" does not exist` (new images deployed 2026-01-05 10:00 against '
+                       'a DB volume whose schema was never migrated). stream.fills (XRANGE) and MONITOR show the fills, the DB '
+                       'dump (pg_dump --column-inserts) has no trade in the block. Orders and signals persist.',
+        'incident': 'executed but not persisted (schema mismatch: trades.quantity)',
+        'era': 'B', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': {'file': 'persistence-era-b.zip', 'format': 'zip', 'root_folder': None},
+        'files': b.file_table(),
+        'counts': {'market_data_events': md_n, 'signals': nb, 'signals_per_day': per_day(blk_t, days), 'risk_approved': nb,
+                   'risk_rejected': 0, 'orders': nb, 'trades': fills, 'persisted_trades': 0},
+        'counts_raw': {'orders_rows': 2 * nb, 'trades_rows': 0},
+        'break_layer': 'execution',
+        'break_layer_any_of': ['execution', 'reporting'],
+        'break_layer_note': "Runbook layer 5 'Paper Runner / Execution' owns 'Fehler bei Ausfuehrung/Persistierung'; a tool that files "
+                            "persistence gaps (Redis shows it, the DB does not) under 'reporting' is also accepted.",
+        'top_hypothesis': {'layer': 'execution', 'keywords': ['persist', 'schema', 'column', 'quantity']},
+        'notes': ['Pre-block: trades persisted until the deploy (2026-01-04 and 2026-01-05 before 10:00); the paper-runner reports '
+                  '(CURRENT_DATE frozen at the start day 2026-01-05) therefore print Trades Today %d although no trade is persisted in the block.' % tr_sd,
+                  'The two DETAIL lines (signal_type NOT NULL) belong to two signals on 2026-01-05, outside the block; their ids are gaps in signals.',
+                  'db_writer RestartCount 2: two failed starts at the deploy (Postgres not yet accepting connections).',
+                  'stream.fills also carries the 4 REJECTED results of the block; trades counts FILLED entries only.',
+                  'The MONITOR capture contains one planted "AUTH" "<password>" line (real Redis 7 prints "(redacted)").'],
+        'reports': [dict(r, where='logs/compose_logs_t.txt') for r in reports],
+        'secrets': sorted(set(sec.values())),
+        'how': {
+            'market_data_events': Z + "redis/monitor.txt | grep -c '\"PUBLISH\" \"market_data\"'",
+            'signals': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.signals ' | grep -cE \"'2026-01-0[6-8] \"",
+            'signals_per_day': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.signals ' | grep -oE \"'2026-01-0[6-8] \" | tr -d \"' \" | sort | uniq -c | awk '{print $2, $1}'",
+            'risk_approved': Z + "logs/compose_logs_t.txt | grep 'risk_manager: .* Order freigegeben:' | grep -cE '\\| 2026-01-0[6-8]T'",
+            'risk_rejected': Z + "logs/compose_logs_t.txt | grep -E 'risk_manager: .*(Max Exposure erreicht|Circuit Breaker|Signal blockiert|SKIPPED|MISSING_STRATEGY_ID)' | grep -cE '\\| 2026-01-0[6-8]T' || true",
+            'orders': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.orders ' | grep \"VALUES ([0-9]*, 'MOCK_\" | grep -cE \"'2026-01-0[6-8] \"",
+            'trades': Z + "redis/xrange_stream.fills.txt | awk '/^[0-9]+-[0-9]+$/{id=substr($0,1,13)} p==\"status\" && $0==\"FILLED\" && id>=\"%d\" && id<\"%d\"{n++} {p=$0} END{print n+0}'" % (b0, b1),
+            'persisted_trades': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.trades ' | grep \"'MOCK_\" | grep -cE \"'2026-01-0[6-8] \" || true",
+            'orders_rows': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.orders ' | grep -cE \"'2026-01-0[6-8] \"",
+            'trades_rows': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.trades ' | grep -cE \"'2026-01-0[6-8] \" || true",
+        },
+        'checks': [
+            {'what': 'execution: Order filled lines in the block == FILLED entries in stream.fills', 'expect': fills,
+             'cmd': Z + "logs/compose_logs_t.txt | grep 'execution_service - INFO - Order filled: MOCK_' | grep -cE '\\| 2026-01-0[6-8]T'"},
+            {'what': 'execution: Failed to save trade in the block', 'expect': fills,
+             'cmd': Z + "logs/compose_logs_t.txt | grep 'Failed to save trade: column \"quantity\" of relation \"trades\" does not exist' | grep -cE '\\| 2026-01-0[6-8]T'"},
+            {'what': 'db_writer json-file: Failed to persist trade in the block', 'expect': fills,
+             'cmd': Z + "logs/%s-json.log | jq -r .log | grep -c '^2026-01-0[6-8] .*Failed to persist trade: column \"quantity\"'" % cid},
+            {'what': 'db_writer json-file: Python tracebacks (one per failed trade since the deploy)', 'expect': fills + sum(1 for t, r in execs if t >= deploy and not in_block(t, days) and not r),
+             'cmd': Z + "logs/%s-json.log | jq -r .log | grep -c '^Traceback (most recent call last):'" % cid},
+            {'what': 'docker inspect RestartCount', 'expect': 2,
+             'cmd': Z + "inspect/cdb_db_writer.json | jq '.[0].RestartCount'"},
+            {'what': 'trades rows in the dump: all before the deploy', 'expect': '2026-01-05 09',
+             'cmd': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.trades ' | tail -1 | grep -oE \"'2026-01-0[0-9] [0-9]{2}\" | tail -1 | tr -d \"'\""},
+            {'what': 'risk 📨 lines in the block == signals', 'expect': nb,
+             'cmd': Z + "logs/compose_logs_t.txt | grep 'risk_manager: .* Signal empfangen: BTCUSDT' | grep -cE '\\| 2026-01-0[6-8]T'"},
+            {'what': 'paper-runner reports: Signals Today/Trades Today (4 reports, all from the start day)',
+             'expect': ' '.join(['%d/%d' % (sig_sd, tr_sd)] * 4),
+             'cmd': Z + "logs/compose_logs_t.txt | grep '^cdb_paper_runner ' | sed 's/^[^|]*| [^ ]* //' | awk '/Signals Today:/{s=$3} /Trades Today:/{print s\"/\"$3}' | paste -sd' '"},
+            {'what': 'window c: signals rows dated 2026-01-05', 'expect': sig_sd,
+             'cmd': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.signals ' | grep -c \"'2026-01-05 \""},
+            {'what': 'window c: trades rows dated 2026-01-05 (raw, both writers)', 'expect': tr_sd,
+             'cmd': Z + "db/pg_dump_column_inserts.sql | grep '^INSERT INTO public.trades ' | grep -c \"'2026-01-05 \""},
+            {'what': 'db_writer json-file: psycopg2 DETAIL lines', 'expect': 2,
+             'cmd': Z + "logs/%s-json.log | jq -r .log | grep -c '^DETAIL:  Failing row contains'" % cid},
+        ],
+    }
+    write_expected(name, exp)
+
+
+def _since(svc: Svc, since: int) -> Svc:
+    """`docker compose logs --since`: keep only records from `since` on."""
+    svc.recs = [r for r in svc.recs if r[0] >= since]
+    return svc
+
+
+def docker_inspect(cid: str, rng: random.Random, sec: dict, deploy: int, cap: int) -> str:
+    started = deploy + 5 * NS + 771_204_511
+    health_log = []
+    for k in range(5):
+        t = cap - (4 - k) * 30 * NS - 7 * NS + rng.randint(0, 999_999_999)
+        health_log.append({'Start': rfcnano(t), 'End': rfcnano(t + rng.randint(40, 90) * MS + rng.randint(0, 999_999)),
+                           'ExitCode': 0, 'Output': ''})
+    img = hexid(rng, 64)
+    obj = [{
+        'Id': cid,
+        'Created': rfcnano(deploy + 1_204_331_913),
+        'Path': 'python',
+        'Args': ['-u', 'db_writer.py'],
+        'State': {'Status': 'running', 'Running': True, 'Paused': False, 'Restarting': False, 'OOMKilled': False, 'Dead': False,
+                  'Pid': 4123, 'ExitCode': 0, 'Error': '', 'StartedAt': rfcnano(started),
+                  'FinishedAt': rfcnano(deploy + 3 * NS + 489_402_117),
+                  'Health': {'Status': 'healthy', 'FailingStreak': 0, 'Log': health_log}},
+        'Image': 'sha256:' + img,
+        'ResolvConfPath': '/var/lib/docker/containers/%s/resolv.conf' % cid,
+        'HostnamePath': '/var/lib/docker/containers/%s/hostname' % cid,
+        'HostsPath': '/var/lib/docker/containers/%s/hosts' % cid,
+        'LogPath': '/var/lib/docker/containers/%s/%s-json.log' % (cid, cid),
+        'Name': '/cdb_db_writer',
+        'RestartCount': 2,
+        'Driver': 'overlay2',
+        'Platform': 'linux',
+        'MountLabel': '',
+        'ProcessLabel': '',
+        'AppArmorProfile': '',
+        'ExecIDs': None,
+        'HostConfig': {'Binds': None, 'ContainerIDFile': '', 'LogConfig': {'Type': 'json-file', 'Config': {}},
+                       'NetworkMode': 'cdb_cdb_network', 'PortBindings': {},
+                       'RestartPolicy': {'Name': 'unless-stopped', 'MaximumRetryCount': 0}, 'AutoRemove': False},
+        'Mounts': [{'Type': 'bind', 'Source': '/run/desktop/mnt/host/c/Users/dev/Claire_de_Binare/.secrets/redis_password',
+                    'Destination': '/run/secrets/redis_password', 'Mode': '', 'RW': False, 'Propagation': 'rprivate'}],
+        'Config': {
+            'Hostname': cid[:12], 'Domainname': '', 'User': '', 'AttachStdin': False, 'AttachStdout': True, 'AttachStderr': True,
+            'Tty': False, 'OpenStdin': False, 'StdinOnce': False,
+            'Env': ['REDIS_HOST=cdb_redis', 'REDIS_PORT=6379', 'REDIS_PASSWORD_FILE=/run/secrets/redis_password',
+                    'POSTGRES_HOST=cdb_postgres', 'POSTGRES_PORT=5432', 'POSTGRES_DB=claire_de_binare', 'POSTGRES_USER=claire_user',
+                    'DATABASE_URL=postgresql://claire_user:%s@cdb_postgres:5432/claire_de_binare' % sec['POSTGRES_PASSWORD'],
+                    'LOG_LEVEL=DEBUG', 'PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+                    'LANG=C.UTF-8', 'GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D', 'PYTHON_VERSION=3.11.11',
+                    'PYTHONUNBUFFERED=1'],
+            'Cmd': ['python', '-u', 'db_writer.py'],
+            'Healthcheck': {'Test': ['CMD-SHELL', 'kill -0 1'], 'Interval': 30000000000, 'Timeout': 5000000000, 'Retries': 3},
+            'Image': 'cdb-cdb_db_writer', 'WorkingDir': '/app', 'Entrypoint': None,
+            'Labels': {'com.docker.compose.config-hash': hexid(rng, 64), 'com.docker.compose.container-number': '1',
+                       'com.docker.compose.oneoff': 'False', 'com.docker.compose.project': 'cdb',
+                       'com.docker.compose.project.config_files': 'C:\\Users\\dev\\Claire_de_Binare\\infrastructure\\compose\\base.yml,'
+                                                                  'C:\\Users\\dev\\Claire_de_Binare\\infrastructure\\compose\\dev.yml',
+                       'com.docker.compose.service': 'cdb_db_writer', 'com.docker.compose.version': '2.40.3'}},
+        'NetworkSettings': {'Bridge': '', 'SandboxID': hexid(rng, 64), 'Ports': {},
+                            'Networks': {'cdb_cdb_network': {'Aliases': ['cdb_db_writer', 'cdb_db_writer'], 'NetworkID': hexid(rng, 64),
+                                                             'Gateway': '172.18.0.1', 'IPAddress': '172.18.0.11', 'IPPrefixLen': 16,
+                                                             'MacAddress': '02:42:ac:12:00:0b', 'DNSNames': ['cdb_db_writer', cid[:12]]}}},
+    }]
+    # docker inspect prints Go's json.MarshalIndent with 4 spaces, HTML characters escaped
+    return json.dumps(obj, indent=4, ensure_ascii=False).replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026') + '\n'
+
+
+# ============================================================================================
+# 5. feed-silent-era-b: WS_SOURCE=stub, every container healthy, nothing flows
+# ============================================================================================
+
+S5_SECRETS = {
+    'GRAFANA_PASSWORD': 'fsB-graf-Lm3Xv8Qa',
+    'MEXC_API_KEY': 'mx0vglFEEDSILENTk8Pw2',
+    'MEXC_API_SECRET': '2b7e4a9c0d1f36e8b5a7c2d4e6f80a13',
+    'ALERT_EMAIL_PASSWORD': 'fsbmailpwdvkrzq',
+}
+
+
+def sample_feed_silent() -> None:
+    name = 'feed-silent-era-b'
+    rng = random.Random(20260120)
+    days = ['2026-01-20', '2026-01-21', '2026-01-22']
+    sec = S5_SECRETS
+    stack = E('2026-01-20 00:00:03.118')
+    cap = E('2026-01-23 07:45:12')
+    mail_to = 'trading-ops@example.com'
+
+    redis, pg = Svc('cdb_redis', rng), Svc('cdb_postgres', rng)
+    ws, sig, cnd, reg, alc = (Svc('cdb_ws', rng), Svc('cdb_signal', rng), Svc('cdb_candles', rng), Svc('cdb_regime', rng),
+                              Svc('cdb_allocation', rng))
+    risk, exe, dbw, pr, rep = (Svc('cdb_risk', rng), Svc('cdb_execution', rng, 'stderr'), Svc('cdb_db_writer', rng, 'stderr'),
+                               Svc('cdb_paper_runner', rng), Svc('cdb_reports', rng))
+    redis_start(redis, stack)
+    pg_start(pg, stack + 150 * MS, E('2026-01-19 23:59:51'))
+    ws_start_b(ws, stack + 3 * NS + 12 * MS, 'stub', '172.18.0.9')
+    signal_start_b(sig, stack + 3 * NS + 300 * MS, '172.18.0.10')
+    side_service_start_b(cnd, stack + 3 * NS + 350 * MS, 'candle_service', ['Candle-Service gestartet', 'Subscribed zu PubSub channel: market_data'], 8007, '172.18.0.14')
+    side_service_start_b(reg, stack + 3 * NS + 420 * MS, 'regime_service', ['Regime-Service gestartet', 'Bootstrap: Regime set to UNKNOWN'], 8008, '172.18.0.15')
+    side_service_start_b(alc, stack + 3 * NS + 480 * MS, 'allocation_service', ['Allocation-Service gestartet'], 8006, '172.18.0.16')
+    risk_start_b(risk, stack + 3 * NS + 510 * MS, '172.18.0.12')
+    exec_start_b(exe, stack + 3 * NS + 620 * MS, '172.18.0.13')
+    dbw_start_b(dbw, stack + 3 * NS + 700 * MS)
+    pr_start = stack + 5 * NS + 301_777 * US
+    runner_start(pr, pr_start, '172.18.0.17', mail_to)
+    runner = Runner(pr, pr_start, 0.0)
+    rep.raw(stack + 3 * NS + 800 * MS, '[INFO] CDB Daily Orders Summary Service started')
+    nxt_run = E('2026-01-20 08:00:00')
+    rep.raw(stack + 3 * NS + 805 * MS, '[INFO] Next run scheduled for %s UTC (in %.1fh)' % (hms(nxt_run)[:16], (nxt_run - stack) / NS / 3600))
+    while nxt_run < cap:
+        t = nxt_run + rng.randint(2, 40) * MS
+        rep.raw(t, '[INFO] Generating daily summary for %s' % ymd(t))
+        rep.raw(t + 180 * MS, '[INFO] Summary complete: 0 orders, 0 filled, 0 rejected')
+        rep.raw(t + 1900 * MS, '[INFO] Email sent successfully to %s' % mail_to)
+        nxt_run += 86400 * NS
+        rep.raw(t + 1905 * MS, '[INFO] Next run scheduled for %s UTC (in %.1fh)' % (hms(nxt_run)[:16], (nxt_run - t - 1905 * MS) / NS / 3600))
+
+    for svc, off, fn in [(ws, 11, poll_wsb), (sig, 17, poll_br), (cnd, 23, poll_br), (reg, 29, poll_br), (alc, 5, poll_br),
+                         (risk, 43, poll_br), (pr, 52, poll_br)]:
+        for t in schedule(rng, stack + off * NS, cap, 1800, 900):
+            fn(svc, t)
+    for t in schedule(rng, stack + 36 * NS, cap, 1800, 900):
+        poll_dash(exe, t)
+    for i, t in enumerate(schedule(rng, stack + 3700 * NS, cap, 7200, 60_000)):
+        if i % 3 == 0:   # almost nothing changes: saves are rare
+            redis_bgsave(redis, t, 50 + i)
+    for t in schedule(rng, stack + 300 * NS, cap, 7200, 1000):
+        pg_checkpoint(pg, t, rng)
+    # DB export: the last rows are from 2026-01-19 (stack was in mexc_pb mode until the re-create at the block start)
+    sig_rows, ord_rows, tr_rows = [], [], []
+    sid, oid_n, tid = 6120, 12201, 10411
+    for k in range(7):
+        t = E('2026-01-18 21:10:00') + k * 5300 * NS + rng.randint(0, 900) * NS + rng.randint(0, 999_999) * US
+        ts = t // NS
+        price = round(rng.uniform(92800, 94100), 2)
+        fill = round(50000 * (1 + rng.uniform(-0.001, 0.001)), 2)
+        oid = mock_dec(rng)
+        sig_rows.append([sid, 'BTCUSDT', 'buy', px(price), '0.5000', pg_ts(ts * NS), 'signal_engine', '{}'])
+        et = pg_ts(t + 131 * MS + rng.randint(0, 900) * US)
+        ord_rows.append([oid_n, None, None, 'BTCUSDT', 'buy', 'market', px(price), '0.00020000', 'f', None, 'pending', '0.00000000',
+                         None, pg_ts(ts * NS), None, None, '{}'])
+        ord_rows.append([oid_n + 1, oid, None, 'BTCUSDT', 'buy', 'market', px(fill), '0.00020000', 'f', None, 'filled', '0.00020000',
+                         px(fill), et, et, et, '{"source": "execution_service", "order_id": "%s"}' % oid])
+        tr_rows.append([tid, None, 'BTCUSDT', 'buy', px(fill), '0.00020000', 'filled', px(fill), None, '0.00000000', pg_ts(ts * NS),
+                        'MEXC', None, '{}'])
+        tr_rows.append([tid + 1, None, 'BTCUSDT', 'buy', px(fill), '0.00020000', 'filled', px(fill), None, '0.00000000',
+                        pg_ts(t + 137 * MS + rng.randint(0, 900) * US), 'MEXC', oid, '{"order_id": "%s"}' % oid])
+        sid, oid_n, tid = sid + 1, oid_n + 2, tid + 2
+
+    reports = []
+    for d in ['2026-01-21', '2026-01-22', '2026-01-23']:
+        at = E(d + ' 00:00:00') + rng.randint(20, 60) * MS
+        r = runner.report(at, 0, 0, email=True)
+        reports.append({'date': d, 'generated_utc': iso_us(at)[:23] + 'Z', 'signals_today': 0, 'trades_today': 0, 'events_logged': 0,
+                        'matching_window': 'any (a, b and c all give 0)', 'window_day': None,
+                        'db_count_in_window': {'signals': 0, 'trades_rows_raw': 0},
+                        'candidates': candidates(at, pr_start, [r[5][:10] for r in sig_rows], [r[10][:10] for r in tr_rows])})
+
+
+    b = Bundle(name)
+    b.add('.env', """# infrastructure/compose/.env
+STACK_NAME=cdb
+SECRETS_PATH=../../.secrets
+POSTGRES_DB=claire_de_binare
+POSTGRES_USER=claire_user
+GRAFANA_PASSWORD={GRAFANA_PASSWORD}
+SIGNAL_STRATEGY_ID=paper
+SIGNAL_THRESHOLD_PCT=0.005
+# ws: stub until the new MEXC keys are rotated in
+WS_SOURCE=stub
+MEXC_SYMBOL=BTCUSDT
+MEXC_API_KEY={MEXC_API_KEY}
+MEXC_API_SECRET={MEXC_API_SECRET}
+ALERT_EMAIL_FROM=cdb.paper.alerts@gmail.com
+ALERT_EMAIL_TO={mail_to}
+ALERT_EMAIL_PASSWORD={ALERT_EMAIL_PASSWORD}
+LOG_LEVEL=INFO
+""".format(mail_to=mail_to, **sec), 'config')
+    b.add('logs/compose_logs.txt', compose_logs([redis, pg, ws, sig, cnd, reg, alc, risk, exe, dbw, pr, rep], True, rng), 'container-log')
+    b.add('redis/subscribe_market_data.txt', subscribe_raw(['market_data'], []), 'redis')
+    b.add('db/signals.csv', psql_csv(SIGNALS_COLS, sig_rows), 'db-dump')
+    b.add('db/orders.csv', psql_csv(ORDERS_B_COLS, ord_rows), 'db-dump')
+    b.add('db/trades.csv', psql_csv(TRADES_COLS, tr_rows), 'db-dump')
+    names = ['cdb_redis', 'cdb_postgres', 'cdb_ws', 'cdb_signal', 'cdb_candles', 'cdb_regime', 'cdb_allocation', 'cdb_risk',
+             'cdb_execution', 'cdb_db_writer', 'cdb_paper_runner', 'cdb_reports']
+    b.add('ps/compose_ps.txt', compose_ps_table(ps_rows(names, 'cdb', stack - 2 * NS, cap + 20 * NS)), 'containers')
+    b.write_dir()
+
+    L = 'feed-silent-era-b/logs/compose_logs.txt'
+    BLK = 'substr($6,1,10)>="2026-01-20" && substr($6,1,10)<="2026-01-22"'
+    exp = {
+        'description': 'Era B. cdb_ws runs with WS_SOURCE=stub ("STUB mode: No external WS connections"): nothing is published on '
+                       'market_data, so no signal, order or trade follows. Every container is "Up 3 days (healthy)"; the logs hold '
+                       'only startup lines and health polls; the paper runner reports Events Logged: 0; cdb_reports mails 0 orders.',
+        'incident': 'market data feed silent (stub ws)',
+        'era': 'B', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': None,
+        'files': b.file_table(),
+        'counts': {'market_data_events': 0, 'signals': 0, 'signals_per_day': {d: 0 for d in days}, 'risk_approved': 0,
+                   'risk_rejected': 0, 'orders': 0, 'trades': 0, 'persisted_trades': 0},
+        'counts_raw': {'orders_rows': 0, 'trades_rows': 0},
+        'break_layer': 'market_data',
+        'top_hypothesis': {'layer': 'market_data', 'keywords': ['stub', 'feed', 'WS_SOURCE']},
+        'notes': ['The DB export ends on 2026-01-19 (before the block): the database works, it just receives nothing.',
+                  'Healthy status proves nothing here (§8: cdb_ws is always healthy, even in stub mode).'],
+        'reports': [dict(r, where='logs/compose_logs.txt') for r in reports],
+        'secrets': sorted(set(sec.values())),
+        'how': {
+            'market_data_events': "grep -c '^message$' feed-silent-era-b/redis/subscribe_market_data.txt || true",
+            'signals': "awk -F, 'NR>1 && %s' feed-silent-era-b/db/signals.csv | wc -l" % BLK,
+            'signals_per_day': "for d in 2026-01-20 2026-01-21 2026-01-22; do echo $d $(awk -F, -v d=$d 'NR>1 && substr($6,1,10)==d' feed-silent-era-b/db/signals.csv | wc -l); done",
+            'risk_approved': "grep -c 'Order freigegeben' %s || true" % L,
+            'risk_rejected': "grep -cE 'Max Exposure erreicht|Circuit Breaker|Signal blockiert|SKIPPED|MISSING_STRATEGY_ID' %s || true" % L,
+            'orders': "grep -c 'Processing order:' %s || true" % L,
+            'trades': "grep -c 'Order filled:' %s || true" % L,
+            'persisted_trades': "awk -F, 'NR>1 && substr($11,1,10)>=\"2026-01-20\"' feed-silent-era-b/db/trades.csv | wc -l",
+            'orders_rows': "awk -F, 'NR>1 && substr($14,1,10)>=\"2026-01-20\"' feed-silent-era-b/db/orders.csv | wc -l",
+            'trades_rows': "awk -F, 'NR>1 && substr($11,1,10)>=\"2026-01-20\"' feed-silent-era-b/db/trades.csv | wc -l",
+        },
+        'checks': [
+            {'what': 'ws announces stub mode once', 'expect': 1, 'cmd': "grep -c 'ws_service: STUB mode: No external WS connections' %s" % L},
+            {'what': 'no signal generated', 'expect': 0, 'cmd': "grep -c 'Signal generiert' %s || true" % L},
+            {'what': 'reports print Events Logged: 0 (three reports)', 'expect': 3, 'cmd': "grep -c 'Events Logged:    0$' %s" % L},
+            {'what': 'all containers Up 3 days (healthy)', 'expect': 12, 'cmd': "grep -c 'Up 3 days (healthy)' feed-silent-era-b/ps/compose_ps.txt"},
+            {'what': '.env WS_SOURCE', 'expect': 'stub', 'cmd': "grep '^WS_SOURCE=' feed-silent-era-b/.env | cut -d= -f2"},
+            {'what': 'cdb_reports summaries with 0 orders', 'expect': 3, 'cmd': "grep -c 'Summary complete: 0 orders' %s" % L},
+        ],
+    }
+    write_expected(name, exp)
+
+
+def main() -> None:
+    for stale in ['drawdown-runbook', 'exposure-stuck-era-a', 'feed-silent-era-b']:
+        if os.path.isdir(os.path.join(HERE, stale)):
+            shutil.rmtree(os.path.join(HERE, stale))
+    sample_drawdown_runbook()
+    sample_healthy_era_a()
+    sample_exposure_stuck()
+    sample_persistence_era_b()
+    sample_feed_silent()
+
+
+if __name__ == '__main__':
+    main()

@@ -115,7 +115,9 @@ function checkResult(rule: RuleDef, r: unknown): RuleResult {
     if (!h.cause) throw new Error('hypothesis without a cause id');
   }
   for (const v of res.verification ?? []) {
-    if (!v.id || !['sql', 'log'].includes(v.kind) || !OPS.includes(v.expect?.op)) throw new Error(`malformed verification check ${JSON.stringify(v.id)}`);
+    if (!v.id || !['sql', 'log'].includes(v.kind) || !OPS.includes(v.expect?.op) || !Number.isFinite(v.expect?.value) || typeof v.check !== 'string') {
+      throw new Error(`malformed verification check ${JSON.stringify(v.id)}`);
+    }
   }
   void rule;
   return res;
@@ -125,7 +127,7 @@ function cleanEvidence(redactor: Redactor, ev: Evidence[] | undefined, max: numb
   const out: Evidence[] = [];
   const seen = new Set<string>();
   for (const e of ev ?? []) {
-    const c: Evidence = { file: e.file, line: Number.isFinite(e.line) ? e.line : 0, text: redactor.text(e.text ?? '') };
+    const c: Evidence = { file: String(e.file ?? '(unknown)'), line: Number.isFinite(e.line) ? Math.max(0, Math.trunc(e.line)) : 0, text: redactor.text(String(e.text ?? '')) };
     const key = `${c.file}\u0000${c.line}\u0000${c.text}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -133,6 +135,15 @@ function cleanEvidence(redactor: Redactor, ev: Evidence[] | undefined, max: numb
     if (out.length >= max) break;
   }
   return out;
+}
+
+/** Metrics are numbers, text or null in the report: NaN/Infinity become null, anything else text. */
+function metricValue(redactor: Redactor, v: unknown): number | string | null {
+  if (v === null) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'string') return redactor.text(v);
+  if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return redactor.text(JSON.stringify(v) ?? '');
 }
 
 function evidenceCmp(a: Evidence, b: Evidence): number {
@@ -181,8 +192,9 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
     layer.rules.push(outcome);
 
     for (const [k, v] of Object.entries(res.metrics ?? {}).sort(([a], [b]) => cmp(a, b))) {
+      if (v === undefined) continue;
       const key = k in layer.metrics ? `${rule.id}.${k}` : k;
-      layer.metrics[key] = typeof v === 'string' ? redactor.text(v) : v;
+      layer.metrics[key] = metricValue(redactor, v);
     }
     for (const f of res.findings ?? []) {
       const subject = (f.subject ?? 'main').trim() || 'main';
@@ -224,7 +236,12 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
       const prev = todos.get(key);
       if (!prev || PRIORITY_RANK[t.priority] < PRIORITY_RANK[prev.priority]) todos.set(key, { ...t, title: redactor.text(t.title), where: redactor.text(t.where) });
     }
-    for (const v of res.verification ?? []) if (!checks.has(v.id)) checks.set(v.id, { ...v, expect: { ...v.expect } });
+    for (const v of res.verification ?? []) {
+      if (checks.has(v.id)) continue;
+      const expect: VerificationCheck['expect'] = { op: v.expect.op, value: v.expect.value };
+      if (v.expect.tolerance !== undefined && Number.isFinite(v.expect.tolerance)) expect.tolerance = Math.abs(v.expect.tolerance);
+      checks.set(v.id, { id: v.id, title: redactor.text(v.title), kind: v.kind, check: v.check, expect });
+    }
   }
 
   for (const layer of layers.values()) {

@@ -148,6 +148,18 @@ export function settings(ctx: RuleContext, key: string): SettingRow[] {
     .all(key) as SettingRow[];
 }
 
+const SOURCE_RANK: Record<string, number> = { startup: 0, inspect_env: 1, env: 2 };
+
+/**
+ * The value a service actually ran with: what it printed at startup beats `docker inspect` Env,
+ * which beats the `.env` file (a .env line may never reach the container).
+ */
+export function effectiveSetting(ctx: RuleContext, key: string, services?: readonly string[]): SettingRow | null {
+  const rows = settings(ctx, key).filter((r) => !services || r.service === null || services.includes(r.service));
+  rows.sort((a, b) => (SOURCE_RANK[a.source ?? ''] ?? 3) - (SOURCE_RANK[b.source ?? ''] ?? 3) || a.file_id - b.file_id || a.line_no - b.line_no);
+  return rows[0] ?? null;
+}
+
 /**
  * Likelihood from summed evidence strength: each independent piece of supporting evidence adds
  * points, so removing one lowers the likelihood (the property the hypothesis tests check).

@@ -123,7 +123,8 @@ describe('refused lines', () => {
     expect(r.issues[0].reason).toMatch(/NUL/);
     expect(r.issues[0].excerpt).toBe('bad\\0line');
     expect(r.result.lines).toBe(3);
-    expect(r.head.binary).toBe(true);
+    // one damaged line does not make a log binary: the rest must still be parsed
+    expect(r.head.binary).toBe(false);
   });
 
   it.each([1, 4, 65536])('an invalid UTF-8 line is refused in a UTF-8 file (chunk %i)', async (chunk) => {
@@ -265,11 +266,7 @@ describe('gzip members', () => {
   });
 
   it('a read error mid-file keeps the earlier lines and refuses the cut line', async () => {
-    const parts = [Buffer.from('one
-two
-thr'), Buffer.from('ee
-four
-')];
+    const parts = [Buffer.from('one\ntwo\nthr'), Buffer.from('ee\nfour\n')];
     let i = 0;
     const failing = {
       async read() {
@@ -304,26 +301,57 @@ four
 
 describe('finish and partial reads', () => {
   const text = Array.from({ length: 5000 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
-  it.each([false, true])('finish() without lines() hashes everything (gzip %s)', async (gzip) => {
-    const stored = gzip ? gzipSync(Buffer.from(text)) : Buffer.from(text);
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace(/\n/g, '\r\n'), 'utf16le')]);
+  const noFinalLf = Buffer.from(text.slice(0, -1));
+  const stores: [string, Buffer, boolean][] = [
+    ['utf8', Buffer.from(text), false],
+    ['utf8 gzip', gzipSync(Buffer.from(text)), true],
+    ['utf16le', utf16, false],
+    ['utf16le gzip', gzipSync(utf16), true],
+    ['no final LF', noFinalLf, false],
+  ];
+
+  it.each(stores)('finish() without lines() hashes everything and counts every line (%s)', async (_n, stored, gzip) => {
     const src = createFileSource({ path: 'a', relPath: 'a', gzip }, memoryReader(chunked(stored, 333)));
     const head = await src.head();
     expect(head.lines[0]).toBe('line 1');
     const res = await src.finish();
-    expect(res).toEqual({ lines: 0, sha256: sha(stored), bytes: stored.length });
+    expect(res).toEqual({ lines: 5000, sha256: sha(stored), bytes: stored.length });
+    expect(src.issues).toEqual([]);
   });
 
-  it.each([false, true])('stopping after 10 lines counts 10 lines and still hashes all bytes (gzip %s)', async (gzip) => {
-    const stored = gzip ? gzipSync(Buffer.from(text)) : Buffer.from(text);
-    const src = createFileSource({ path: 'a', relPath: 'a', gzip }, memoryReader(chunked(stored, 100)));
-    let n = 0;
-    for await (const l of src.lines()) {
-      expect(l.lineNo).toBe(++n);
-      if (n === 10) break;
+  it.each(stores)('stopping after 10 lines still counts all lines and hashes all bytes (%s)', async (_n, stored, gzip) => {
+    for (const chunk of [7, 100, 4096]) {
+      const src = createFileSource({ path: 'a', relPath: 'a', gzip }, memoryReader(chunked(stored, chunk)));
+      let n = 0;
+      for await (const l of src.lines()) {
+        expect(l.lineNo).toBe(++n);
+        if (n === 10) break;
+      }
+      const res = await src.finish();
+      expect(res.lines).toBe(5000);
+      expect(res.sha256).toBe(sha(stored));
     }
+  });
+
+  it('a truncated gzip nobody read still reports its error and the lines it has', async () => {
+    const gz = gzipSync(Buffer.from(text));
+    const cut = gz.subarray(0, Math.floor(gz.length / 2));
+    const src = createFileSource({ path: 'a.gz', relPath: 'a.gz', gzip: true }, memoryReader(chunked(cut, 500)));
     const res = await src.finish();
-    expect(res.lines).toBe(10);
-    expect(res.sha256).toBe(sha(stored));
+    expect(res.error).toMatch(/^gzip stream ended early \(truncated file\?\) after line \d+ — re-download the file$/);
+    const after = Number(/after line (\d+)/.exec(res.error!)![1]);
+    expect(after).toBeGreaterThan(100);
+    expect(res.lines === after || res.lines === after + 1).toBe(true);
+  });
+
+  it('the iterator stops once finish() was called', async () => {
+    const src = createFileSource({ path: 'a', relPath: 'a', gzip: false }, memoryReader(chunked(Buffer.from(text), 50)));
+    const it = src.lines()[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual({ text: 'line 1', lineNo: 1 });
+    const res = await src.finish();
+    expect(res.lines).toBe(5000);
+    expect((await it.next()).done).toBe(true);
   });
 
   it('lines() may be called only once', async () => {
@@ -353,7 +381,10 @@ describe('finish and partial reads', () => {
 describe('head', () => {
   const cases: [string, Buffer, { binary: boolean; encoding: Encoding }][] = [
     ['plain text', Buffer.from('hello\nworld\n'), { binary: false, encoding: 'utf8' }],
-    ['NUL bytes', Buffer.from('PK\0\0\x03\x04binary\0\0'), { binary: true, encoding: 'utf8' }],
+    ['NUL bytes and controls', Buffer.from('PK\0\0\x03\x04binary\0\0'), { binary: true, encoding: 'utf8' }],
+    ['mostly NULs', Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4000)]), { binary: true, encoding: 'utf8' }],
+    ['one NUL line in a log', Buffer.from('a log line\nanother\0one\nthird line here\n'), { binary: false, encoding: 'utf8' }],
+    ['random bytes', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256)), { binary: true, encoding: 'utf8' }],
     ['many control chars', Buffer.from('\x01\x02\x03\x04\x05abc\x06\x07'), { binary: true, encoding: 'utf8' }],
     ['tabs and ESC are text', Buffer.from('a\tb\x1b[0m\r\n'), { binary: false, encoding: 'utf8' }],
     ['UTF-16 is not binary for its NULs', Buffer.from('\ufeffhi\r\n', 'utf16le'), { binary: false, encoding: 'utf16le' }],

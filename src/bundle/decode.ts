@@ -117,17 +117,24 @@ function isUtf16(e: Encoding): boolean {
   return e === 'utf16le' || e === 'utf16be';
 }
 
-/** Share of characters that text never has: C0 controls other than tab/CR/LF/ESC, DEL, C1, U+FFFD. */
-function controlRatio(text: string): number {
-  if (text.length === 0) return 0;
+/**
+ * Binary when over 10% of the characters are ones text never has (C0 controls other than
+ * tab/CR/LF/ESC, DEL, C1, U+FFFD), or when NULs make up over 30%. NULs are weighed apart so that a
+ * log with one NUL-damaged line (or a short NUL run after a crash) stays text: that line is then
+ * refused on its own and the rest is read.
+ */
+export function looksBinary(text: string): boolean {
+  if (text.length === 0) return false;
   let bad = 0;
+  let nul = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20) {
-      if (c !== 9 && c !== 10 && c !== 13 && c !== 27) bad++;
+      if (c === 0) nul++;
+      else if (c !== 9 && c !== 10 && c !== 13 && c !== 27) bad++;
     } else if (c === 0x7f || (c >= 0x80 && c < 0xa0) || c === 0xfffd) bad++;
   }
-  return bad / text.length;
+  return bad > text.length * 0.1 || nul > text.length * 0.3;
 }
 
 export interface AnalyzedHead {
@@ -149,8 +156,7 @@ export function analyzeHead(bytes: Buffer, complete: boolean, path: string, name
   const text = stripAnsi(raw).replace(/\r\n/g, '\n');
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const nul = !isUtf16(encoding) && body.indexOf(0) !== -1;
-  const binary = nul || controlRatio(text) > 0.1;
+  const binary = looksBinary(text);
   return { head: { path, name, text, lines, encoding, binary, complete }, bomBytes };
 }
 
@@ -184,6 +190,10 @@ export interface LineDecoder {
   end(out: Line[], issues: DecodeIssue[]): void;
   /** The stream broke: a partial line is refused with `why`. Returns true when there was one. */
   abort(issues: DecodeIssue[], why: string): boolean;
+  /** Count the lines of a chunk without decoding them (the rest of a file nobody read to the end). */
+  count(chunk: Buffer): void;
+  /** End of counting: a pending partial line counts as one. */
+  endCount(): void;
 }
 
 export interface LineDecoderOptions {
@@ -210,6 +220,8 @@ class ByteLineDecoder implements LineDecoder {
   private skip: number;
   private carry: Buffer[] = [];
   private carryLen = 0;
+  /** Count mode: a line has started and has no LF yet. */
+  private open = false;
   /** Set while inside a line over the limit: its bytes are counted and dropped. */
   private over = false;
   private overLen = 0;
@@ -338,6 +350,43 @@ class ByteLineDecoder implements LineDecoder {
     if (this.carryLen > 0 || this.over) this.flushCarry(out, issues);
   }
 
+  count(chunk: Buffer): void {
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, chunk.length);
+      this.skip -= n;
+      chunk = chunk.subarray(n);
+    }
+    if (chunk.length === 0) return;
+    if (this.carryLen > 0 || this.over) {
+      this.carry = [];
+      this.carryLen = 0;
+      this.over = false;
+      this.open = true;
+    }
+    let pos = chunk.indexOf(LF);
+    if (pos === -1) {
+      this.open = true;
+      return;
+    }
+    let n = 0;
+    let last = pos;
+    while (pos !== -1) {
+      n++;
+      last = pos;
+      pos = chunk.indexOf(LF, pos + 1);
+    }
+    this.lineNo += n;
+    this.open = last < chunk.length - 1;
+  }
+
+  endCount(): void {
+    if (this.open || this.carryLen > 0 || this.over) this.lineNo++;
+    this.open = false;
+    this.carry = [];
+    this.carryLen = 0;
+    this.over = false;
+  }
+
   abort(issues: DecodeIssue[], why: string): boolean {
     if (this.carryLen === 0 && !this.over) return false;
     const n = ++this.lineNo;
@@ -358,6 +407,7 @@ class Utf16LineDecoder implements LineDecoder {
   private readonly max: number;
   private skip: number;
   private carry = '';
+  private open = false;
   private over = false;
   private overLen = 0;
   private overHead = '';
@@ -430,6 +480,46 @@ class Utf16LineDecoder implements LineDecoder {
   end(out: Line[], issues: DecodeIssue[]): void {
     this.text(this.td.decode(), out, issues);
     if (this.carry.length > 0 || this.over) this.flushCarry(out, issues);
+  }
+
+  count(chunk: Buffer): void {
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, chunk.length);
+      this.skip -= n;
+      chunk = chunk.subarray(n);
+    }
+    this.countText(this.td.decode(chunk, { stream: true }));
+  }
+
+  private countText(s: string): void {
+    if (s.length === 0) return;
+    if (this.carry.length > 0 || this.over) {
+      this.carry = '';
+      this.over = false;
+      this.open = true;
+    }
+    let pos = s.indexOf('\n');
+    if (pos === -1) {
+      this.open = true;
+      return;
+    }
+    let n = 0;
+    let last = pos;
+    while (pos !== -1) {
+      n++;
+      last = pos;
+      pos = s.indexOf('\n', pos + 1);
+    }
+    this.lineNo += n;
+    this.open = last < s.length - 1;
+  }
+
+  endCount(): void {
+    this.countText(this.td.decode());
+    if (this.open || this.carry.length > 0 || this.over) this.lineNo++;
+    this.open = false;
+    this.carry = '';
+    this.over = false;
   }
 
   abort(issues: DecodeIssue[], why: string): boolean {

@@ -159,7 +159,6 @@ class StreamFileSource implements InternalFileSource {
   private bomBytes = 0;
   private headP: Promise<FileHead> | undefined;
   private linesStarted = false;
-  private counted = 0;
   private error: string | undefined;
   private closed = false;
   private finishP: Promise<ReadResult> | undefined;
@@ -261,9 +260,9 @@ class StreamFileSource implements InternalFileSource {
   private nextLine(): Promise<IteratorResult<Line>> {
     if (this.k < this.out.length) {
       const l = this.out[this.k++];
-      // Issues are published in step with delivery, so a consumer that stops early sees a consistent count.
+      // Issues are published as delivery passes them: a consumer that stops early is not handed
+      // refusals from the part it never reached (finish() counts those lines as unread instead).
       while (this.j < this.iss.length && this.iss[this.j].lineNo < l.lineNo) this.issues.push(this.iss[this.j++]);
-      this.counted = l.lineNo;
       return Promise.resolve({ value: l, done: false });
     }
     return this.refill();
@@ -273,7 +272,6 @@ class StreamFileSource implements InternalFileSource {
     while (this.j < this.iss.length) {
       const x = this.iss[this.j++];
       this.issues.push(x);
-      this.counted = x.lineNo;
     }
     this.iss.length = 0;
     this.j = 0;
@@ -313,8 +311,37 @@ class StreamFileSource implements InternalFileSource {
     return (this.finishP ??= this.doFinish());
   }
 
+  /**
+   * Lines nobody took are still counted (not decoded), so ReadResult.lines is the file's line count
+   * and a parser that stops early shows up as unaccounted lines instead of vanishing.
+   */
+  private async countRest(): Promise<void> {
+    if (!this.dec) {
+      const head = await this.head();
+      this.dec = createLineDecoder(head.encoding, { ...this.decoderOptions, skipBytes: this.bomBytes });
+    }
+    const dec = this.dec;
+    // Stop a still-held iterator: what it has not handed out is counted below, never delivered later.
+    this.ended = true;
+    this.out.length = 0;
+    this.k = 0;
+    for (;;) {
+      let c: Buffer | null;
+      if (this.peekIdx < this.peeked.length) c = this.peeked[this.peekIdx++];
+      else {
+        if (this.peeked.length > 0) this.peeked = [];
+        c = await this.nextContent();
+      }
+      if (c === null) break;
+      dec.count(c);
+    }
+    if (this.contentError !== undefined) this.error ??= describeReadError(this.contentError, dec.lineNo);
+    dec.endCount();
+  }
+
   private async doFinish(): Promise<ReadResult> {
     this.finishing = true;
+    if (!this.ended && !this.closed) await this.countRest();
     this.closed = true;
     await this.content.stop(true);
     try {
@@ -327,7 +354,7 @@ class StreamFileSource implements InternalFileSource {
     if (error === undefined && this.rawError !== undefined) {
       error = `${describeReadError(this.rawError)} (hash covers the first ${this.bytes} bytes only)`;
     }
-    const r: ReadResult = { lines: this.counted, sha256: this.hash.digest('hex'), bytes: this.bytes };
+    const r: ReadResult = { lines: this.dec?.lineNo ?? 0, sha256: this.hash.digest('hex'), bytes: this.bytes };
     if (error !== undefined) r.error = error;
     return r;
   }

@@ -58,14 +58,53 @@ export function inferBlock(db: DB, src: SrcTable[]): InferredBlock {
   }
   let endDay = dayStart(t);
   if (endDay > dayStart(f) && Date.parse(t) - endDay < EDGE_MINUTES * 60_000) endDay -= DAY;
-  const startDay = dayStart(f);
+  let startDay = dayStart(f);
+  let trimmed = '';
+  const spanDays = Math.round((endDay - startDay) / DAY) + 1;
+  if (spanDays > BLOCK_DAYS) {
+    // Exports reach past the block (startup the day before, the analyst's download the morning
+    // after): keep the runbook's block length where the evidence is densest.
+    const weights = dayWeights(db);
+    let best = startDay;
+    let bestW = -1;
+    for (let d = startDay; d + (BLOCK_DAYS - 1) * DAY <= endDay; d += DAY) {
+      let w = 0;
+      for (let k = 0; k < BLOCK_DAYS; k++) w += weights.get(new Date(d + k * DAY).toISOString().slice(0, 10)) ?? 0;
+      if (w > bestW) {
+        bestW = w;
+        best = d;
+      }
+    }
+    trimmed = `; the evidence spans ${spanDays} days, the ${BLOCK_DAYS}-day window with the most activity was kept (set --from/--to to change)`;
+    startDay = best;
+    endDay = best + (BLOCK_DAYS - 1) * DAY;
+  }
   return {
     from: new Date(startDay).toISOString(),
     to: new Date(endDay + DAY - 1).toISOString(),
-    fromEvidence: `${why}: first ${f}`,
-    toEvidence: `${why}: last ${t}`,
+    fromEvidence: `${why}: first ${f}${trimmed}`,
+    toEvidence: `${why}: last ${t}${trimmed}`,
     ...eraAndDialect(db, src),
   };
+}
+
+/** The runbook tests in 3-day blocks. */
+export const BLOCK_DAYS = 3;
+
+/** Activity per UTC day: log records that are not health polls, plus canonical rows. */
+function dayWeights(db: DB): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT d, SUM(n) AS n FROM (
+         SELECT DATE(ts) AS d, COUNT(*) AS n FROM log_events WHERE ts IS NOT NULL AND kind <> 'health_poll' GROUP BY 1
+         UNION ALL SELECT DATE(ts), COUNT(*) FROM signals WHERE ts IS NOT NULL GROUP BY 1
+         UNION ALL SELECT DATE(ts), COUNT(*) FROM risk_decisions WHERE ts IS NOT NULL GROUP BY 1
+         UNION ALL SELECT DATE(ts), COUNT(*) FROM orders WHERE ts IS NOT NULL GROUP BY 1
+         UNION ALL SELECT DATE(ts), COUNT(*) FROM trades WHERE ts IS NOT NULL GROUP BY 1
+       ) GROUP BY d ORDER BY d`,
+    )
+    .all() as { d: string; n: number }[];
+  return new Map(rows.map((r) => [r.d, r.n]));
 }
 
 function eraAndDialect(db: DB, src: SrcTable[]): Pick<InferredBlock, 'era' | 'eraEvidence' | 'dialect' | 'dialectEvidence'> {

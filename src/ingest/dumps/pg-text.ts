@@ -131,8 +131,22 @@ export interface SqlLexOptions {
   standardConformingStrings?: boolean;
 }
 
-const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
-const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+function isIdentStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 0x80;
+}
+function isIdentPart(code: number): boolean {
+  return isIdentStart(code) || (code >= 48 && code <= 57) || code === 36;
+}
+const identPartAt = (s: string, i: number): boolean => i >= 0 && i < s.length && isIdentPart(s.charCodeAt(i));
+// Sticky patterns read at a position without slicing the text.
+const DOLLAR_TAG = /\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
+const PARAM = /\$\d+/y;
+const NUMBER = /(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
+const matchAt = (re: RegExp, s: string, i: number): string | null => {
+  re.lastIndex = i;
+  const m = re.exec(s);
+  return m ? m[0] : null;
+};
 const OP_CHARS = '+-*/<>=~!@#%^&|`?';
 
 function readBackslashString(text: string, from: number): { value: string; end: number } {
@@ -198,11 +212,11 @@ function readBackslashString(text: string, from: number): { value: string; end: 
   throw new SqlSyntaxError('unterminated string literal', from - 1);
 }
 
-/** Tokenise SQL text. Whitespace and comments are skipped. Throws SqlSyntaxError on an open literal. */
-export function tokenizeSql(text: string, opts: SqlLexOptions = {}): SqlToken[] {
+/** Tokenise SQL text from offset `from`. Whitespace and comments are skipped. Throws SqlSyntaxError on an open literal. */
+export function tokenizeSql(text: string, opts: SqlLexOptions = {}, from = 0): SqlToken[] {
   const scs = opts.standardConformingStrings ?? true;
   const toks: SqlToken[] = [];
-  let i = 0;
+  let i = from;
   const n = text.length;
   while (i < n) {
     const c = text[i];
@@ -287,32 +301,30 @@ export function tokenizeSql(text: string, opts: SqlLexOptions = {}): SqlToken[] 
       continue;
     }
     if (c === '$') {
-      const m = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 200));
-      if (m) {
-        const tag = m[0];
+      const tag = matchAt(DOLLAR_TAG, text, i);
+      if (tag) {
         const close = text.indexOf(tag, i + tag.length);
         if (close < 0) throw new SqlSyntaxError('unterminated dollar-quoted string', start);
         toks.push({ type: 'string', value: text.slice(i + tag.length, close), start, end: close + tag.length });
         i = close + tag.length;
         continue;
       }
-      const p = /^\$\d+/.exec(text.slice(i, i + 20));
+      const p = matchAt(PARAM, text, i);
       if (p) {
-        toks.push({ type: 'param', value: p[0], start, end: i + p[0].length });
-        i += p[0].length;
+        toks.push({ type: 'param', value: p, start, end: i + p.length });
+        i += p.length;
         continue;
       }
     }
     if ((c >= '0' && c <= '9') || (c === '.' && text[i + 1] >= '0' && text[i + 1] <= '9')) {
-      const m = /^(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-      const len = m ? m[0].length : 1;
+      const len = matchAt(NUMBER, text, i)?.length ?? 1;
       toks.push({ type: 'number', value: text.slice(i, i + len), start, end: i + len });
       i += len;
       continue;
     }
-    if (IDENT_START.test(c)) {
+    if (isIdentStart(text.charCodeAt(i))) {
       let j = i + 1;
-      while (j < n && IDENT_PART.test(text[j])) j++;
+      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
       toks.push({ type: 'ident', value: text.slice(i, j).toLowerCase(), start, end: j });
       i = j;
       continue;
@@ -375,18 +387,24 @@ export class SqlStatementScanner {
       switch (this.mode) {
         case 'squote':
         case 'estring': {
-          if (c === '\\' && (this.mode === 'estring' || !this.standardConformingStrings)) {
-            i += 2;
+          const backslashes = this.mode === 'estring' || !this.standardConformingStrings;
+          // Jump to the next quote (or backslash, where it escapes) instead of walking every character.
+          const q = line.indexOf("'", i);
+          const b = backslashes ? line.indexOf('\\', i) : -1;
+          if (b >= 0 && (q < 0 || b < q)) {
+            i = b + 2;
             continue;
           }
-          if (c === "'") {
-            if (line[i + 1] === "'") {
-              i += 2;
-              continue;
-            }
-            this.mode = 'normal';
+          if (q < 0) {
+            i = n;
+            continue;
           }
-          i++;
+          if (line[q + 1] === "'") {
+            i = q + 2;
+            continue;
+          }
+          this.mode = 'normal';
+          i = q + 1;
           continue;
         }
         case 'dquote':
@@ -433,7 +451,7 @@ export class SqlStatementScanner {
       if (c !== ' ' && c !== '\t' && c !== '\r') tailSignificant = true;
       if (c === "'") {
         const prev = line[i - 1];
-        const isE = (prev === 'E' || prev === 'e') && !IDENT_PART.test(line[i - 2] ?? ' ');
+        const isE = (prev === 'E' || prev === 'e') && !identPartAt(line, i - 2);
         this.mode = isE ? 'estring' : 'squote';
         i++;
         continue;
@@ -443,12 +461,12 @@ export class SqlStatementScanner {
         i++;
         continue;
       }
-      if (c === '$' && !IDENT_PART.test(line[i - 1] ?? ' ')) {
-        const m = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(line.slice(i, i + 200));
-        if (m) {
+      if (c === '$' && !identPartAt(line, i - 1)) {
+        const tag = matchAt(DOLLAR_TAG, line, i);
+        if (tag) {
           this.mode = 'dollar';
-          this.dollarTag = m[0];
-          i += m[0].length;
+          this.dollarTag = tag;
+          i += tag.length;
           continue;
         }
       }

@@ -128,6 +128,19 @@ describe('table layouts', () => {
     expect(run.quarantined.map((q) => q.lineNo)).toEqual([8, 9]);
   });
 
+  it('docker ps and a custom two-column table', async () => {
+    const dockerPs = [
+      'CONTAINER ID   IMAGE                       COMMAND                  CREATED        STATUS                          PORTS      NAMES',
+      'c4eb261bad72   claire_de_binare-cdb_core   "python -u service.py"   22 hours ago   Restarting (1) 12 seconds ago              cdb_core',
+    ].join('\n');
+    const a = await runParser(parser, dockerPs, 'ps.txt');
+    expect(a.unaccounted).toBe(0);
+    expect(a.rows.map((r) => [r.values.name, r.values.service, r.values.state, r.values.exit_code])).toEqual([['cdb_core', 'cdb_core', 'restarting', 1]]);
+    const b = await runParser(parser, 'NAME        STATUS\ncdb_risk    Up 5 minutes\n', 'ps.txt');
+    expect(b.unaccounted).toBe(0);
+    expect(b.rows.map((r) => [r.values.name, r.values.up_seconds])).toEqual([['cdb_risk', 300]]);
+  });
+
   it('a row before any header is quarantined', async () => {
     const run = await runParser(parser, 'cdb_core   "python"   Up 2 hours\n' + OLD_V2, 'ps.txt');
     expect(run.unaccounted).toBe(0);

@@ -2,6 +2,7 @@ import { defineParser, type ParseContext, type Row } from '../define-parser.js';
 import type { FileHead, Line } from '../../bundle/types.js';
 import { JsonElementScanner, isPlainObject } from '../reports/json-spans.js';
 import { repairMojibake } from '../reports/mojibake.js';
+import { toIsoUtc } from '../../util/time.js';
 
 /**
  * `docker compose ps` as a table (current Compose v2, the older v2 `NAME COMMAND SERVICE STATUS PORTS`
@@ -82,17 +83,6 @@ export function parseStatus(raw: string): StatusInfo {
 
 // ---------------------------------------------------------------- text helpers
 
-function toIsoUtc(text: string | undefined | null): string | null {
-  if (!text) return null;
-  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?/.exec(text.trim());
-  if (!m) return null;
-  const frac = m[3] ? m[3].slice(0, 4).padEnd(4, '0') : '.000';
-  let zone = m[4] ?? 'Z';
-  if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
-  const t = Date.parse(`${m[1]}T${m[2]}${frac}${zone}`);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
-}
-
 const ECHO_RE = /^(?:PS [^>]*>\s*|[$#>]\s*)?docker(?:-compose|\s+compose|\s+ps)\b/;
 const WARN_RE = /^(?:WARN\[\d+\]|time="[^"]*"\s+level=(?:warning|error))/;
 
@@ -124,7 +114,7 @@ function headerLayout(text: string): Layout | null {
   }
   const hasName = names.includes('NAME') || names.includes('NAMES');
   const hasStatus = names.includes('STATUS') || names.includes('STATE');
-  if (!hasName || !hasStatus || names.length < 3) return null;
+  if (!hasName || !hasStatus) return null;
   if (names[0] !== 'NAME' && names[0] !== 'CONTAINER ID') return null;
   return { kind: 'v2', names, offsets };
 }

@@ -116,9 +116,10 @@ describe('daily-check-md', () => {
     expect(run.quarantined).toEqual([]);
     expect(run.structural.embedded_compose_ps).toBe(PS.split('\n').length);
     const failures = run.rows.filter((r) => r.values.key === 'failure');
+    const lineOf = (prefix: string): number => FAILED.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
     expect(failures.map((r) => [r.values.section, r.line, r.lines])).toEqual([
-      ['Portfolio Summary', 26, 1],
-      ['Trading Statistics', 31, 4],
+      ['Portfolio Summary', lineOf('❌ **Portfolio check failed**'), 1],
+      ['Trading Statistics', lineOf('❌ **Trading stats failed**'), 4],
     ]);
     expect(failures[0].values.value_text).toBe('Portfolio check failed: connection to server at "localhost" (::1), port 5432 failed: fe_sendauth: no password supplied');
     expect(failures[1].values.value_text).toContain('\nIs the server running on that host');

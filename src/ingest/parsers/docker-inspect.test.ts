@@ -67,6 +67,7 @@ describe('docker-inspect', () => {
 
   it('yields Env as settings rows with lines 0, secrets raw but flagged', async () => {
     const run = await runParser(parser, text, 'inspect.json');
+    expect(run.unaccounted).toBe(0);
     const env = run.rows.filter((r) => r.table === 'settings' && r.values.service === 'cdb_risk');
     expect(env.map((r) => [r.values.key, r.values.value, r.values.is_secret])).toEqual([
       ['REDIS_HOST', 'cdb_redis', 0],

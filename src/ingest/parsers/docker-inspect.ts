@@ -1,6 +1,7 @@
 import { defineParser, type Row } from '../define-parser.js';
 import { JsonElementScanner, findLineNo, isPlainObject, type JsonScanEvent } from '../reports/json-spans.js';
 import { isSecretSetting } from '../reports/secret-keys.js';
+import { toIsoUtc } from '../../util/time.js';
 
 /**
  * `docker inspect <c> [<c>...]`: a JSON array of container objects, pretty-printed. Each container
@@ -16,15 +17,10 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** RFC 3339 with up to 9 fractional digits to ISO with milliseconds; Docker's zero time means "never". */
+/** RFC 3339 with up to 9 fractional digits to ISO with milliseconds; Docker's zero time (0001-01-01) means "never". */
 export function dockerTimeToIso(v: unknown): string | null {
   const s = str(v);
-  if (!s || s.startsWith('0001-01-01')) return null;
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(s);
-  if (!m) return null;
-  const frac = m[2] ? m[2].slice(0, 4).padEnd(4, '0') : '.000';
-  const t = Date.parse(`${m[1]}${frac}${m[3]}`);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+  return s ? toIsoUtc(s) : null;
 }
 
 function isContainer(o: Record<string, unknown>): boolean {

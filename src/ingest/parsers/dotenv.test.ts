@@ -67,6 +67,16 @@ describe('dotenv', () => {
     expect(run.quarantined).toEqual([{ lineNo: 2, reason, text: line }]);
   });
 
+  it('a bare KEY (taken from the host environment by compose) has a null value', async () => {
+    const run = await runParser(parser, 'A=1\nSMTP_PASSWORD\nexport B\n', 'x.env');
+    expect(run.unaccounted).toBe(0);
+    expect(run.rows.map((r) => [r.values.key, r.values.value, r.values.is_secret])).toEqual([
+      ['A', '1', 0],
+      ['SMTP_PASSWORD', null, 1],
+      ['B', null, 0],
+    ]);
+  });
+
   it('handles a BOM and CRLF', async () => {
     const run = await runParser(parser, '\uFEFFA=1\r\nB="x y"\r\n', 'x.env');
     expect(run.unaccounted).toBe(0);

@@ -98,6 +98,13 @@ export default defineParser({
         i++;
         continue;
       }
+      const bare = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text);
+      if (bare) {
+        // Compose passes a bare KEY through from the host environment; python-dotenv sets it to None.
+        yield { table: 'settings', line: line.lineNo, lines: 1, values: { source: 'env', service: null, key: bare[1], value: null, is_secret: isSecretSetting(bare[1], null) ? 1 : 0 } };
+        i++;
+        continue;
+      }
       const m = ASSIGN_RE.exec(text);
       if (!m) {
         const reason = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*:/.test(text)

@@ -228,6 +228,8 @@ describe('pg-dump on hand-made dumps', () => {
     ['an INSERT with too few values', `INSERT INTO t (id, v) VALUES (1);\nINSERT INTO t (id, v) VALUES (2, 'b');\n`, [1], ['2']],
     ['an unterminated string at the end', `INSERT INTO t (id) VALUES (1);\nINSERT INTO t (id) VALUES ('x);\nmore\n`, [2, 3], ['1']],
     ['INSERT ... SELECT', `INSERT INTO t (id) SELECT 1;\nINSERT INTO t (id) VALUES (3);\n`, [1], ['3']],
+    ['an INSERT head without tuples after a good one', `INSERT INTO t (id) VALUES (1);\nINSERT INTO t (id) VALUES;\nINSERT INTO t (id) VALUES (2);\n`, [2], ['1', '2']],
+    ['an INSERT with a stray token after the tuples', `INSERT INTO t (id) VALUES (1) garbage;\nINSERT INTO t (id) VALUES (2);\n`, [1], ['2']],
     ['a truncated COPY block', `COPY t (id) FROM stdin;\n1\n2\n`, [], ['1', '2']],
     ['an unreadable COPY header refuses its data block', `COPY t (id, FROM stdin;\n1\n\\.\nINSERT INTO t (id) VALUES (4);\n`, [1, 2], ['4']],
   ])('hostile input: %s', async (_n, text, quarantinedLines, ids) => {
@@ -235,6 +237,15 @@ describe('pg-dump on hand-made dumps', () => {
     expect(run.unaccounted).toBe(0);
     expect(run.quarantined.map((q) => q.lineNo)).toEqual(quarantinedLines);
     expect(run.rows.map((r) => r.values.id)).toEqual(ids);
+  });
+
+  it("psql's \\copy ... FROM stdin in a script reads its inline data", async () => {
+    const run = await runParser(pgDump, `\\set ON_ERROR_STOP on\n\\copy public.signals (id, symbol) FROM stdin\n1\tBTC_USDT\n\\.\nUPDATE signals\nSET symbol = 'x';\n`);
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined).toEqual([]);
+    expect(run.rows.map((r) => [r.table, r.values])).toEqual([['src:signals', { id: '1', symbol: 'BTC_USDT' }]]);
+    expect(run.structural).toMatchObject({ 'psql-meta': 1, 'copy-header': 1, 'copy-end': 1, statement: 2 });
+    expect(run.notes.some((n) => /1 UPDATE statement\(s\) not applied/.test(n))).toBe(true);
   });
 
   it('notes a truncated COPY block', async () => {

@@ -32,7 +32,7 @@ const STATEMENT_START = new Set([
  * A line starting with one of these at column 0 while a statement is still open means that
  * statement lost its `;` (pg_dump indents continuation lines): refuse it instead of swallowing the rest.
  */
-const FRESH_START = /^(INSERT\s+INTO|COPY|CREATE|ALTER|SET|DROP|GRANT|REVOKE|COMMENT\s+ON|BEGIN|COMMIT|TRUNCATE|UPDATE|DELETE\s+FROM)\b/i;
+const FRESH_START = /^(INSERT\s+INTO|COPY|CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT\s+ON|COMMIT|TRUNCATE|DELETE\s+FROM)\b/i;
 const MAX_GROUP_CHARS = 16 * 1024 * 1024;
 
 function sniff(head: FileHead): SniffResult | null {
@@ -65,10 +65,14 @@ interface CopyState {
   delimiter: string;
   nullMarker: string;
   headerPending: boolean;
-  rows: number;
   headerLine: number;
   /** Set when the COPY statement itself could not be read: every data line is refused with this reason. */
   refuse?: string;
+}
+
+interface InsertResult {
+  table: string;
+  tuples: ({ open: SqlToken; close: SqlToken; values: Record<string, string | null> } | { open: SqlToken; close: SqlToken; error: string })[];
 }
 
 class DumpReader {
@@ -78,6 +82,8 @@ class DumpReader {
   private copy: CopyState | null = null;
   private scs = true;
   private atomic = false;
+  /** The head of the last `INSERT INTO t (...) VALUES`, to skip re-reading it on the next row. */
+  private insertHead: { text: string; table: string; columns: string[] | null } | null = null;
   private readonly databases: string[] = [];
   /** Columns from CREATE TABLE / ALTER TABLE ADD COLUMN, for INSERTs and COPYs without a column list. */
   private readonly tableColumns = new Map<string, string[]>();
@@ -114,6 +120,20 @@ class DumpReader {
       // psql meta-commands outside data: \restrict / \unrestrict (pg_dump 15.14+), \connect, \set ...
       const db = /^\\(?:connect|c)\s+(?:-reuse-previous=\S+\s+)?("[^"]*"|\S+)/.exec(text);
       if (db) this.databases.push(db[1].replace(/"/g, ''));
+      // psql's own `\copy t FROM stdin` in a script: the data follows inline, as after COPY.
+      if (/^\\copy\s/i.test(text) && /\bfrom\s+stdin\b/i.test(text)) {
+        try {
+          const c = this.copyHeader(tokenizeSql(text.slice(1), { standardConformingStrings: this.scs }));
+          if (!('error' in c) && c.state) {
+            c.state.headerLine = line.lineNo;
+            this.copy = c.state;
+            this.ctx.structural('copy-header', 1);
+            return;
+          }
+        } catch (e) {
+          if (!(e instanceof SqlSyntaxError)) throw e;
+        }
+      }
       this.ctx.structural('psql-meta', 1);
       return;
     }
@@ -168,7 +188,7 @@ class DumpReader {
   // ---- COPY data --------------------------------------------------------------------------
 
   private emptyCopy(table: string): CopyState {
-    return { table, columns: [], csv: null, delimiter: '\t', nullMarker: '\\N', headerPending: false, rows: 0, headerLine: 0 };
+    return { table, columns: [], csv: null, delimiter: '\t', nullMarker: '\\N', headerPending: false, headerLine: 0 };
   }
 
   private *copyLine(line: Line): Generator<Row> {
@@ -233,7 +253,6 @@ class DumpReader {
     }
     const values: Record<string, string | null> = {};
     cols.forEach((c, i) => (values[c] = fields[i]));
-    cp.rows++;
     yield { table: `src:${cp.table}`, line: lineNo, lines: span, values };
   }
 
@@ -266,9 +285,17 @@ class DumpReader {
       }
       return lo;
     };
+    // pg_dump --column-inserts repeats one `INSERT INTO t (...) VALUES` head per row: read it once.
+    const head = this.insertHead;
+    let fast = head !== null && text.startsWith(head.text) && /[\s(]/.test(text[head.text.length] ?? '');
     let toks: SqlToken[];
     try {
-      toks = tokenizeSql(text, { standardConformingStrings: this.scs });
+      toks = tokenizeSql(text, { standardConformingStrings: this.scs }, fast ? head!.text.length : 0);
+      if (fast && toks[0]?.type === 'punct' && toks[0].value === ';') {
+        // No tuple after the head: read the whole statement so it is refused as itself.
+        fast = false;
+        toks = tokenizeSql(text, { standardConformingStrings: this.scs });
+      }
     } catch (e) {
       if (!(e instanceof SqlSyntaxError)) throw e;
       for (const l of lines) this.ctx.quarantine(l.lineNo, `SQL statement cannot be read: ${e.message}`, l.text);
@@ -292,14 +319,16 @@ class DumpReader {
     const rest: Item[] = [];
     const span = (a: SqlToken, b: SqlToken): { first: number; last: number } => ({ first: lineAt(a.start), last: lineAt(Math.max(a.start, b.end - 1)) });
     let startCopy: CopyState | null = null;
-    for (const st of statements) {
+    statements.forEach((st, index) => {
       const whole = span(st[0], st[st.length - 1]);
       const kw = st[0].type === 'ident' ? st[0].value : '';
-      if (kw === 'insert') {
-        const r = this.insert(st, text);
+      const headless = fast && index === 0;
+      if (headless) whole.first = 0;
+      if (kw === 'insert' || headless) {
+        const r = headless ? this.tuples(st, 0, head!.table, head!.columns, text) : this.insert(st, text);
         if ('error' in r) {
           rest.push({ kind: 'quarantine', ...whole, reason: r.error });
-          continue;
+          return;
         }
         for (const t of r.tuples) {
           const s = span(t.open, t.close);
@@ -307,7 +336,7 @@ class DumpReader {
           else rows.push({ kind: 'row', ...s, table: r.table, values: t.values });
         }
         rest.push({ kind: 'structural', ...whole, counter: 'insert-syntax' });
-        continue;
+        return;
       }
       if (kw === 'copy') {
         const c = this.copyHeader(st);
@@ -325,10 +354,10 @@ class DumpReader {
           rest.push({ kind: 'structural', ...whole, counter: 'statement' });
           this.count('COPY (to or from a file)');
         }
-        continue;
+        return;
       }
       rest.push({ kind: 'structural', ...whole, counter: this.statement(st, kw) });
-    }
+    });
     if (statements.length === 0) rest.push({ kind: 'structural', first: 0, last: lines.length - 1, counter: 'comment' });
     yield* this.assign(lines, [...rows, ...rest]);
     if (startCopy) this.copy = startCopy;
@@ -489,7 +518,6 @@ class DumpReader {
         delimiter: opts.delimiter ?? '\t',
         nullMarker: opts.nullMarker ?? (opts.csv ? '' : '\\N'),
         headerPending: opts.csv && opts.header,
-        rows: 0,
         headerLine: 0,
       },
     };
@@ -545,12 +573,7 @@ class DumpReader {
     return o;
   }
 
-  private insert(
-    st: SqlToken[],
-    text: string,
-  ):
-    | { table: string; tuples: ({ open: SqlToken; close: SqlToken; values: Record<string, string | null> } | { open: SqlToken; close: SqlToken; error: string })[] }
-    | { error: string } {
+  private insert(st: SqlToken[], text: string): InsertResult | { error: string } {
     if (st[1]?.value !== 'into') return { error: 'INSERT without INTO' };
     let k = 2;
     if (st[k]?.value === 'only' && st[k].type === 'ident') k++;
@@ -570,9 +593,14 @@ class DumpReader {
       const what = st[k]?.value === 'default' ? 'DEFAULT VALUES' : st[k]?.value === 'select' ? 'INSERT ... SELECT' : `"${st[k]?.value ?? ''}"`;
       return { error: `INSERT into ${table} has no VALUES list (${what}): no data to read` };
     }
-    k++;
+    if (st[0].start === 0) this.insertHead = { text: text.slice(0, st[k].end), table, columns };
+    return this.tuples(st, k + 1, table, columns, text);
+  }
+
+  /** The `(...), (...)` after VALUES, from st[k]. */
+  private tuples(st: SqlToken[], k: number, table: string, columns: string[] | null, text: string): InsertResult | { error: string } {
     const known = columns ?? this.tableColumns.get(table) ?? null;
-    const tuples: ({ open: SqlToken; close: SqlToken; values: Record<string, string | null> } | { open: SqlToken; close: SqlToken; error: string })[] = [];
+    const tuples: InsertResult['tuples'] = [];
     while (k < st.length) {
       const open = st[k];
       if (!(open.type === 'punct' && open.value === '(')) break;
@@ -590,11 +618,11 @@ class DumpReader {
         });
       } else {
         const values: Record<string, string | null> = {};
-        elems.forEach((el, i) => {
-          const v = sqlValue(el, text);
+        for (let i = 0; i < elems.length; i++) {
+          const v = sqlValue(elems[i], text);
           if (v.expression) this.expressionColumns.add(`${table}.${cols[i]}`);
           values[cols[i]] = v.value;
-        });
+        }
         tuples.push({ open, close, values });
       }
       k = c + 1;
@@ -617,8 +645,9 @@ export default defineParser({
   kind: 'db-dump',
   tables: ['src:*'],
   specificity: 60,
+  // No name pre-filter: dumps arrive as .csv, .txt, .out, .sql or with no extension at all.
+  // No name pre-filter: dumps arrive as .csv, .txt, .out, .sql or without an extension.
   claims: {
-    names: [/\.sql$/i, /\.dump$/i, /\.txt$/i, /\.out$/i],
     sniff,
   },
   async *parse(input, ctx) {

@@ -166,6 +166,15 @@ describe('psql-aligned in notes', () => {
     expect(run.structural['psql-message']).toBe(1);
   });
 
+  it('Markdown fences and a dashed heading are not tables', async () => {
+    const text = ['Summary', '-------', '```', ' id | symbol', '----+--------', '  1 | BTCUSDT', '(1 row)', '```'].join('\n');
+    const run = await runParser(psqlAligned, `${text}\n`, 'notes.md');
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined.map((q) => q.lineNo)).toEqual([1, 2]);
+    expect(run.rows.map((r) => r.values)).toEqual([{ id: '1', symbol: 'BTCUSDT' }]);
+    expect(run.structural['psql-message']).toBe(2);
+  });
+
   it('a table cut off without footer ends at the first line that does not fit', async () => {
     const text = ' id | decision | reason_code | timestamp_ms\n----+----------+-------------+---------------\n  1 | BLOCK    | RC_010      | 1769700000000\nsomething else\n';
     const run = await runParser(psqlAligned, text, 'fork.txt');

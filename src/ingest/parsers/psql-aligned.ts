@@ -154,7 +154,7 @@ function sniff(head: FileHead): SniffResult | null {
     const lay = layoutOf(lines[i]);
     if (!lay || lay.cells.length < 2) continue;
     const header = toCols(lines[i - 1]);
-    if (!fits(header, lay)) continue;
+    if (!fits(header, lay) || (lay.border === 1 && !lines[i - 1].startsWith(' '))) continue;
     if (cellsOf(header, lay).some((c) => c.text === '')) continue;
     const footer = lines.slice(i + 1).some((l) => FOOTER.test(l.trim()));
     const rule = lay.border === 2 ? '+---+' : '---+---';
@@ -222,7 +222,8 @@ class AlignedReader {
       const hc = toCols(header.text);
       const names = cellsOf(hc, lay).map((c) => c.text);
       const multi = lay.cells.length > 1;
-      if (fits(hc, lay) && header.text.includes('|') === multi && (lay.border === 1 || names.some((n) => n !== ''))) {
+      const padded = lay.border === 2 || header.text.startsWith(' ');
+      if (padded && fits(hc, lay) && header.text.includes('|') === multi && (lay.border === 1 || names.some((n) => n !== ''))) {
         this.startTable(lay, names);
         return;
       }
@@ -432,7 +433,7 @@ class AlignedReader {
       this.ctx.structural('footer', 1);
       return;
     }
-    if (PSQL_MESSAGE.test(t)) {
+    if (PSQL_MESSAGE.test(t) || /^(```|~~~)/.test(t)) {
       this.ctx.structural('psql-message', 1);
       return;
     }
@@ -460,8 +461,9 @@ export default defineParser({
   kind: 'db-dump',
   tables: ['src:*'],
   specificity: 45,
+  // No name pre-filter: dumps arrive as .csv, .txt, .out, .sql or with no extension at all.
+  // No name pre-filter: dumps arrive as .csv, .txt, .out, .sql or without an extension.
   claims: {
-    names: [/\.txt$/i, /\.out$/i, /\.log$/i, /\.md$/i],
     sniff,
   },
   async *parse(input, ctx) {

@@ -200,3 +200,39 @@ describe('psql-csv sniff does not claim other evidence', () => {
     expect(psqlCsv.claims.sniff(headFromText(text, 'x.csv'))).toBeNull();
   });
 });
+
+/** Real psql 15.18 output of the same three signals: `-A`, `-A -F <tab>`, `--csv`, `\\copy ... DELIMITER ';'`. */
+const VARIANTS: Record<string, string> = {
+  "unaligned_signals.txt": "id|symbol|signal_type|price|confidence|timestamp|source|metadata\n1|BTC_USDT|buy|91234.50000000|0.3450|2025-11-30 14:02:05+00|momentum_strategy|{}\n2|BTCUSDT|buy|95639.26000000|0.5000|2026-01-16 10:00:18.5+00|momentum_strategy|{\"k\": \"v\\\\tx\"}\n3|ETH_USDT|buy|3000.10000000|0.9000|2025-12-01 00:00:00+00|momentum_strategy|\n(3 rows)\n",
+  "unaligned_tab_signals.txt": "id\tsymbol\tsignal_type\tprice\tconfidence\ttimestamp\tsource\tmetadata\n1\tBTC_USDT\tbuy\t91234.50000000\t0.3450\t2025-11-30 14:02:05+00\tmomentum_strategy\t{}\n2\tBTCUSDT\tbuy\t95639.26000000\t0.5000\t2026-01-16 10:00:18.5+00\tmomentum_strategy\t{\"k\": \"v\\\\tx\"}\n3\tETH_USDT\tbuy\t3000.10000000\t0.9000\t2025-12-01 00:00:00+00\tmomentum_strategy\t\n(3 rows)\n",
+  "csv_signals.txt": "id,symbol,signal_type,price,confidence,timestamp,source,metadata\n1,BTC_USDT,buy,91234.50000000,0.3450,2025-11-30 14:02:05+00,momentum_strategy,{}\n2,BTCUSDT,buy,95639.26000000,0.5000,2026-01-16 10:00:18.5+00,momentum_strategy,\"{\"\"k\"\": \"\"v\\\\tx\"\"}\"\n3,ETH_USDT,buy,3000.10000000,0.9000,2025-12-01 00:00:00+00,momentum_strategy,\n",
+  "semi_signals.csv": "id;symbol;signal_type;price;confidence;timestamp;source;metadata\n1;BTC_USDT;buy;91234.50000000;0.3450;2025-11-30 14:02:05+00;momentum_strategy;{}\n2;BTCUSDT;buy;95639.26000000;0.5000;2026-01-16 10:00:18.5+00;momentum_strategy;\"{\"\"k\"\": \"\"v\\\\tx\"\"}\"\n3;ETH_USDT;buy;3000.10000000;0.9000;2025-12-01 00:00:00+00;momentum_strategy;\n",
+};
+
+describe('psql-csv on other psql text exports (real psql 15.18)', () => {
+  it.each(Object.keys(VARIANTS))('%s', async (file) => {
+    const head = headFromText(VARIANTS[file], 'x.txt');
+    expect(psqlCsv.claims.sniff(head)?.confidence).toBe(90);
+    expect(psqlAligned.claims.sniff(head)).toBeNull();
+    expect(pgDump.claims.sniff(head)).toBeNull();
+    const run = await runParser(psqlCsv, VARIANTS[file], 'x.txt');
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined).toEqual([]);
+    expect(run.rows.map((r) => r.table)).toEqual(['src:signals', 'src:signals', 'src:signals']);
+    expect(run.rows.map((r) => [r.values.id, r.values.timestamp, r.values.metadata])).toEqual([
+      ['1', '2025-11-30 14:02:05+00', '{}'],
+      ['2', '2026-01-16 10:00:18.5+00', '{"k": "v\\\\tx"}'],
+      ['3', '2025-12-01 00:00:00+00', null],
+    ]);
+  });
+
+  it('unaligned output quotes nothing: a leading quote is data', async () => {
+    const run = await runParser(psqlCsv, 'id|note\n1|"quoted" text\n2|\n(2 rows)\n', 'x.txt');
+    expect(run.unaccounted).toBe(0);
+    expect(run.rows.map((r) => r.values)).toEqual([
+      { id: '1', note: '"quoted" text' },
+      { id: '2', note: null },
+    ]);
+    expect(run.structural['psql-footer']).toBe(1);
+  });
+});

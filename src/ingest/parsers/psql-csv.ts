@@ -7,59 +7,100 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 // Quoted identifiers ("Mixed Case", ?column?) appear in headers as they are; allow a few, not prose.
 const LOOSE_IDENT = /^[A-Za-z_?][\w$ ?#().-]{0,62}$/;
 const PSQL_STATUS = /^COPY \d+$/;
+const PSQL_FOOTER = /^\(\d+ rows?\)$/;
 
 /**
- * A psql CSV export is a header of identifier-like column names (≥ 2) over records with the same
+ * `\copy ... CSV HEADER` and `psql --csv` write comma-separated CSV with quoting; some exports use
+ * `;`. psql's unaligned output (`psql -A`, `-F $'\t'`) separates with `|` or a tab and quotes
+ * nothing, so for those a `"` is data.
+ */
+interface Dialect {
+  delimiter: string;
+  quote: string;
+  name: string;
+}
+const DIALECTS: Dialect[] = [
+  { delimiter: ',', quote: '"', name: 'CSV' },
+  { delimiter: ';', quote: '"', name: 'CSV (;)' },
+  { delimiter: '|', quote: '', name: 'psql unaligned (|)' },
+  { delimiter: '\t', quote: '', name: 'psql unaligned (tab)' },
+];
+
+function headerNames(line: string, d: Dialect): string[] | null {
+  const a = new CsvAssembler({ delimiter: d.delimiter, quote: d.quote });
+  const ev = [...a.push({ text: line, lineNo: 1 })];
+  if (ev.length !== 1 || ev[0].kind !== 'record') return null;
+  const names = ev[0].record.fields.map((f) => f.text.trim());
+  const strict = names.filter((n) => IDENT.test(n)).length;
+  if (names.length < 2 || strict < 2 || strict * 2 < names.length || !names.every((n) => LOOSE_IDENT.test(n))) return null;
+  return names;
+}
+
+/** The dialect whose split of the header line gives identifier-like column names. */
+function dialectOf(headerLine: string): { dialect: Dialect; names: string[] } | null {
+  for (const d of DIALECTS) {
+    const names = headerNames(headerLine, d);
+    if (names) return { dialect: d, names };
+  }
+  return null;
+}
+
+const isBlank = (r: CsvRecord): boolean => r.lines.length === 1 && r.fields.length === 1 && !r.fields[0].quoted && r.fields[0].text.trim() === '';
+
+/**
+ * A psql export is a header of identifier-like column names (≥ 2) over records with the same
  * number of fields. Records are assembled across lines, so quoted newlines do not break the count.
  */
 function sniff(head: FileHead): SniffResult | null {
   const lines = head.complete ? head.lines : head.lines.slice(0, -1);
   const first = lines.findIndex((l) => l.trim() !== '');
   if (first < 0) return null;
-  const asm = new CsvAssembler({ maxSpanLines: 200 });
+  const found = dialectOf(lines[first]);
+  if (!found) return null;
+  const { dialect, names } = found;
+  const asm = new CsvAssembler({ delimiter: dialect.delimiter, quote: dialect.quote, maxSpanLines: 200 });
   const records: CsvRecord[] = [];
   let unbalanced = 0;
   const take = (ev: CsvEvent): void => {
     if (ev.kind === 'record') records.push(ev.record);
     else unbalanced++;
   };
-  for (let i = first; i < lines.length && records.length < 200; i++) for (const ev of asm.push({ text: lines[i], lineNo: i + 1 })) take(ev);
+  for (let i = first + 1; i < lines.length && records.length < 200; i++) for (const ev of asm.push({ text: lines[i], lineNo: i + 1 })) take(ev);
   // A record cut off by the end of the head is not evidence against the file.
   if (head.complete) for (const ev of asm.end()) take(ev);
-  const header = records[0];
-  if (!header || header.lines.length !== 1) return null;
-  const names = header.fields.map((f) => f.text.trim());
-  const strict = names.filter((n) => IDENT.test(n)).length;
-  if (names.length < 2 || strict < 2 || strict * 2 < names.length || !names.every((n) => LOOSE_IDENT.test(n))) return null;
-  const data = records.slice(1).filter((r) => !(r.fields.length === 1 && r.fields[0].text === '' && !r.fields[0].quoted));
+  const data = records.filter((r) => !isBlank(r) && !(r.fields.length === 1 && PSQL_FOOTER.test(r.fields[0].text)));
   const matching = data.filter((r) => r.fields.length === names.length).length;
   const known = tableFromColumns(names);
   if (data.length === 0) {
     return known
-      ? { confidence: 45, reason: `CSV header only, columns of ${known.table}` }
-      : { confidence: 30, reason: `CSV header of ${names.length} identifier-like columns, no data rows` };
+      ? { confidence: 45, reason: `${dialect.name} header only, columns of ${known.table}` }
+      : { confidence: 30, reason: `${dialect.name} header of ${names.length} identifier-like columns, no data rows` };
   }
   const bad = data.length - matching + unbalanced;
   // Tolerate the odd malformed row (it will be quarantined), not a file that is mostly something else.
-  if (matching === 0 || bad > Math.max(0, Math.floor(data.length / 10))) return null;
-  if (known) return { confidence: 90, reason: `CSV with header; columns of ${known.table} (${known.because})` };
+  if (matching === 0 || bad > Math.floor(data.length / 10)) return null;
+  if (known) return { confidence: 90, reason: `${dialect.name} with header; columns of ${known.table} (${known.because})` };
   const conf = matching >= 2 && names.length >= 3 ? 70 : 55;
-  return { confidence: conf, reason: `CSV with a header of ${names.length} identifier-like columns; ${matching} records match` };
+  return { confidence: conf, reason: `${dialect.name} with a header of ${names.length} identifier-like columns; ${matching} records match` };
 }
 
 export default defineParser({
   id: 'psql-csv',
-  title: 'psql \\copy ... CSV HEADER export',
+  title: 'psql \\copy ... CSV HEADER export (also psql --csv and unaligned -A output)',
   version: 1,
   kind: 'db-dump',
   tables: ['src:*'],
   specificity: 40,
+  // No name pre-filter: dumps arrive as .csv, .txt, .out or without an extension.
   claims: {
-    names: [/\.csv$/i, /\.txt$/i],
     sniff,
   },
   async *parse(input, ctx) {
-    const asm = new CsvAssembler();
+    const firstLine = input.head.lines.find((l) => l.trim() !== '');
+    const dialect = (firstLine !== undefined ? dialectOf(firstLine)?.dialect : undefined) ?? DIALECTS[0];
+    if (dialect !== DIALECTS[0]) ctx.note(`read as ${dialect.name}`);
+    if (!dialect.quote) ctx.note(`${dialect.name} prints NULL and an empty string alike: empty fields are kept as NULL`);
+    const asm = new CsvAssembler({ delimiter: dialect.delimiter, quote: dialect.quote });
     let keys: string[] | null = null;
     let headerTexts: string[] = [];
     let table = '';
@@ -71,8 +112,7 @@ export default defineParser({
         return;
       }
       const { fields, lines } = ev.record;
-      const single = lines.length === 1 && fields.length === 1 && !fields[0].quoted;
-      if (single && fields[0].text.trim() === '') {
+      if (isBlank(ev.record)) {
         ctx.structural('blank', 1);
         return;
       }
@@ -87,30 +127,36 @@ export default defineParser({
         ctx.structural('csv-header', lines.length);
         return;
       }
+      const single = lines.length === 1 && fields.length === 1 && !fields[0].quoted;
       if (single && PSQL_STATUS.test(fields[0].text)) {
         ctx.structural('psql-status', 1);
+        return;
+      }
+      if (single && PSQL_FOOTER.test(fields[0].text)) {
+        ctx.structural('psql-footer', 1);
         return;
       }
       if (fields.length === headerTexts.length && fields.every((f, i) => f.text === headerTexts[i])) {
         ctx.structural('repeated-header', lines.length);
         return;
       }
-      if (fields.length !== keys.length) {
+      const cols = keys;
+      if (fields.length !== cols.length) {
         const first = lines[0];
         ctx.quarantine(
           first.lineNo,
-          `CSV record has ${fields.length} fields, expected ${keys.length} (header: ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', ...' : ''})`,
+          `CSV record has ${fields.length} fields, expected ${cols.length} (header: ${cols.slice(0, 6).join(', ')}${cols.length > 6 ? ', ...' : ''})`,
           lines.map((l) => l.text).join('\n'),
         );
         for (const l of lines.slice(1)) ctx.quarantine(l.lineNo, `part of the refused CSV record starting at line ${first.lineNo}`, l.text);
         return;
       }
       const values: Record<string, string | null> = {};
-      keys.forEach((k, i) => {
+      for (let i = 0; i < cols.length; i++) {
         const f = fields[i];
         // psql writes NULL as an empty unquoted field and '' as "" (formats doc §5.6).
-        values[k] = !f.quoted && f.text === '' ? null : f.text;
-      });
+        values[cols[i]] = !f.quoted && f.text === '' ? null : f.text;
+      }
       recordsSeen++;
       yield { table: `src:${table}`, line: lines[0].lineNo, lines: lines.length, values };
     };

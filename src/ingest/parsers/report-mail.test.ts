@@ -129,6 +129,7 @@ describe('report-mail: paper runner', () => {
     const bodyStart = lines.indexOf('Content-Transfer-Encoding: base64') + 3; // 1-based first encoded line
     const decodedThrough = (lineNo: number): number => Buffer.from(lines.slice(bodyStart - 1, lineNo).join(''), 'base64').length;
     const run = await runParser(parser, text, 'mail.eml');
+    expect(run.unaccounted).toBe(0);
     const bodyLines = body.split('\n');
     const values = run.rows.filter((x) => x.values.key !== 'Mail Date');
     expect(values).toHaveLength(14);
@@ -146,10 +147,50 @@ describe('report-mail: paper runner', () => {
     const text = eml('quoted-printable', alertBody('Daily Report', REPORT));
     const lines = text.split('\n');
     const run = await runParser(parser, text, 'mail.eml');
+    expect(run.unaccounted).toBe(0);
     const redis = run.rows.find((r) => r.values.key === 'Redis')!;
     expect(redis.lines).toBeGreaterThanOrEqual(2);
     expect(lines[redis.line - 1]).toContain('Redis:');
     expect(lines[redis.line + redis.lines - 2]).not.toMatch(/=$/);
+  });
+
+  it('nested multipart with an alternative and an attachment', async () => {
+    const body = alertBody('Daily Report', REPORT);
+    const text = [
+      'Content-Type: multipart/mixed; boundary="outer"',
+      'Subject: [INFO] Claire de Binare: Daily Report',
+      '',
+      'This is a multi-part message in MIME format.',
+      '--outer',
+      'Content-Type: multipart/alternative;',
+      ' boundary="inner"',
+      '',
+      '--inner',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      toQuotedPrintable(body),
+      '--inner',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<pre>Paper Trading Daily Report</pre>',
+      '--inner--',
+      '--outer',
+      'Content-Type: application/pdf',
+      'Content-Disposition: attachment; filename="x.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'JVBERi0xLjQK',
+      '--outer--',
+      'epilogue',
+    ].join('\n');
+    const run = await runParser(parser, text, 'nested.eml');
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined).toEqual([]);
+    expect(run.rows.filter((r) => r.values.key === 'Signals Today')).toHaveLength(1);
+    expect(run.rows.find((r) => r.values.key === 'Events Logged')!.values.value_num).toBe(66025);
+    expect(run.structural).toMatchObject({ mime_preamble: 1, mime_epilogue: 1, mime_attachment: 1, mime_boundary: 6 });
+    expect(run.notes.some((n) => n.includes('application/pdf'))).toBe(true);
   });
 
   it('the one-line failure form', async () => {

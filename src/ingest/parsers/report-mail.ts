@@ -1,6 +1,7 @@
 import { defineParser, type ParseContext, type Row } from '../define-parser.js';
 import { TextDecoder } from 'node:util';
 import type { FileHead, Line } from '../../bundle/types.js';
+import { toIsoUtc } from '../../util/time.js';
 import { parsePaperRunnerReport, parseReportNumber, reportDateOf, type ReportValue } from '../reports/paper-runner-report.js';
 
 /**
@@ -149,13 +150,9 @@ export function parseMailDate(s: string): { iso: string; zone: string } | null {
   return { iso: new Date(t).toISOString(), zone: zoneText };
 }
 
+/** The body's `Time:` and the cdb_reports footer are container UTC printed without a zone. */
 function naiveUtcToIso(text: string): string | null {
-  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d)?)(\.\d+)?$/.exec(text.trim());
-  if (!m) return null;
-  const time = m[2].length === 5 ? `${m[2]}:00` : m[2];
-  const frac = m[3] ? m[3].slice(0, 4).padEnd(4, '0') : '.000';
-  const t = Date.parse(`${m[1]}T${time}${frac}Z`);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+  return /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d/.test(text.trim()) ? toIsoUtc(text) : null;
 }
 
 // ---------------------------------------------------------------- MIME structure

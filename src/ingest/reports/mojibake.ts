@@ -7,14 +7,19 @@
 const CP850_HIGH =
   'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
 
+/** cp1252 0x80-0x9F; the five undefined bytes, like Latin-1 reads, come through as C1 controls. */
+const CP1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
 function table(chars: string[]): Map<string, number> {
   const m = new Map<string, number>();
   chars.forEach((c, i) => m.set(c, 0x80 + i));
   return m;
 }
 
-const CP1252_DEC = new TextDecoder('windows-1252');
-const CP1252 = table(Array.from({ length: 128 }, (_, i) => CP1252_DEC.decode(Uint8Array.of(0x80 + i))));
+// Node's TextDecoder treats windows-1252 as Latin-1, so the table is spelled out.
+const CP1252 = table([...CP1252_80_9F, ...Array.from({ length: 96 }, (_, i) => String.fromCharCode(0xa0 + i))]);
+// UTF-8 read as Latin-1 differs from cp1252 only in 0x80-0x9F, which become C1 controls.
+for (let b = 0x80; b <= 0x9f; b++) CP1252.set(String.fromCharCode(b), b);
 const CP850 = table([...CP850_HIGH]);
 
 function seqLength(lead: number): number {
@@ -55,7 +60,13 @@ function repairWith(s: string, map: Map<string, number>): string {
 }
 
 export function repairMojibake(s: string): string {
-  // Every mojibake lead character is outside ASCII; most lines are pure ASCII.
+  // Every mojibake character is outside ASCII, and the two code pages read the same bytes
+  // differently (cp1252 `Çª` is itself valid UTF-8 for `Ǫ`), so each non-ASCII run takes the
+  // reading that collapses it most.
   if (!/[^\x00-\x7f]/.test(s)) return s;
-  return repairWith(repairWith(s, CP1252), CP850);
+  return s.replace(/[^\x00-\x7f]+/g, (run) => {
+    const a = repairWith(run, CP1252);
+    const b = repairWith(run, CP850);
+    return [...b].length < [...a].length ? b : a;
+  });
 }

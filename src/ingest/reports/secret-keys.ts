@@ -4,7 +4,10 @@
  * Env agree on what is secret.
  */
 
-export const SECRET_KEY_RE = /(PASS|SECRET|TOKEN|API_?KEY|DSN|CREDENTIAL|PRIVATE)/i;
+import { SECRET_KEY_RE } from '../../redact/secrets.js';
+
+// The redactor's key pattern (§7 plus PWD/AUTH_KEY), so what is flagged here is what it redacts.
+export { SECRET_KEY_RE };
 
 /** `scheme://user:pw@`, `redis://:pw@`, `https://token@`: any userinfo in a URL carries a credential. */
 export const URL_CREDENTIALS_RE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@]+@/i;

@@ -1,6 +1,6 @@
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, codePath, composeFile, count, covers, findLogs, fmtDuration, likelihoodFromScore, settings, spreadEvidence, type LogRow,
+  blockMs, codePath, composeFile, count, covers, findLogs, fmtDuration, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
 
 /** Lines that say the feed publishes nothing (formats doc §3.1, §3.2, §2.5, §9). */
@@ -82,7 +82,8 @@ export default defineRule({
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
     const signalSource = (ctx.db.prepare("SELECT value FROM block WHERE key = 'source.signals'").get() as { value: string | null } | undefined)?.value ?? null;
     const stub = findLogs(ctx, { like: ['STUB mode', 'MODE: stub'], re: STUB_RE });
-    const wsSourceStub = settings(ctx, 'WS_SOURCE').filter((s) => (s.value ?? '').trim().toLowerCase() === 'stub');
+    const wsSource = effectiveSetting(ctx, 'WS_SOURCE', WS_SERVICES);
+    const wsSourceStub = wsSource && (wsSource.value ?? '').trim().toLowerCase() === 'stub' ? [wsSource] : [];
     const noKlines = findLogs(ctx, { like: ['Noch keine Daten'], re: NO_KLINES_RE });
     const notPublished = findLogs(ctx, {
       like: ['nicht publiziert', 'will NOT be published', 'publish error', 'publish fehler', 'not connected, dropping'],

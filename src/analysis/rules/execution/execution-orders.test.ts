@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { TestDb } from '../../testing.js';
+import { addLogs, addRows, times } from '../shared/testing.js';
+import rule from './execution-orders.js';
+
+interface S {
+  approved?: number;
+  execAlive?: boolean;
+  execSubscribed?: boolean;
+  numsub?: number;
+  processing?: number;
+  filled?: number;
+  rejected?: number;
+  rejectReason?: string;
+  initFailure?: boolean;
+}
+
+function run(s: S) {
+  const t = new TestDb();
+  const ts = times('2025-11-26T02:00:00.000Z', 200, 600_000);
+  if (s.approved) addLogs(t, 'cdb_risk', ts.slice(0, s.approved).map((x) => [x, '✅ Order freigegeben: BTC_USDT BUY qty=350.0000']));
+  if (s.execAlive) {
+    addLogs(t, 'cdb_execution', [['2025-11-26T00:00:01.000Z', 'Starting execution_service v0.1.0']]);
+    if (s.execSubscribed) addLogs(t, 'cdb_execution', [['2025-11-26T00:00:02.000Z', 'Subscribed to topic: orders']]);
+    addLogs(t, 'cdb_execution', [['2025-11-28T23:00:00.000Z', '"GET /health HTTP/1.1" 200 -']], { kind: 'health_poll', logger: 'werkzeug' });
+  }
+  if (s.initFailure) {
+    addLogs(t, 'cdb_execution', [
+      ['2025-11-26T00:00:03.000Z', 'Redis Initialisierung fehlgeschlagen (1/5): Error -2 connecting to redis:6379. Name or service not known.', 'ERROR'],
+      ['2025-11-26T00:00:09.000Z', 'Failed to initialize services, exiting', 'ERROR'],
+    ]);
+  }
+  if (s.numsub != null) addRows(t, 'redis_kv', [{ kind: 'numsub', key: 'orders', value: String(s.numsub) }], 'redis/numsub.txt');
+  if (s.processing) addLogs(t, 'cdb_execution', ts.slice(0, s.processing).map((x) => [x, 'Processing order: BTC_USDT BUY qty=350.0000']));
+  if (s.filled) addLogs(t, 'cdb_execution', ts.slice(0, s.filled).map((x) => [x, 'Order filled: MOCK_1a2b3c4d at 50033.56']));
+  if (s.rejected) {
+    addLogs(t, 'cdb_execution', ts.slice(0, s.rejected).map((x) => [x, `Order rejected: MOCK_81360066 - ${s.rejectReason ?? 'Mock rejection: Insufficient liquidity'}`, 'WARNING']));
+  }
+  return rule.check(t.context({ era: 'B' }));
+}
+
+describe('execution-orders', () => {
+  it.each<[string, S, string, string, string]>([
+    ['approved, execution alive, NUMSUB orders short', { approved: 20, execAlive: true, execSubscribed: true, numsub: 2 }, 'fail', 'execution.not_subscribed', 'likely'],
+    ['NUMSUB orders = 1', { approved: 20, execAlive: true, numsub: 1 }, 'fail', 'execution.not_subscribed', 'very_likely'],
+    ['startup without the subscribe line', { approved: 20, execAlive: true }, 'fail', 'execution.not_subscribed', 'possible'],
+    ['init failure', { approved: 20, execAlive: true, execSubscribed: true, initFailure: true }, 'fail', 'execution.init_failure', 'very_likely'],
+    ['no execution log but NUMSUB short', { approved: 20, numsub: 2 }, 'warn', 'execution.not_subscribed', 'likely'],
+    ['bot shutdown rejects every order', { approved: 20, execAlive: true, processing: 20, rejected: 20, rejectReason: 'Order blocked by bot shutdown' }, 'fail', 'execution.bot_shutdown', 'very_likely'],
+    ['rejections far above the mock rate', { approved: 20, execAlive: true, processing: 20, filled: 10, rejected: 10 }, 'warn', 'execution.rejections_above_mock_rate', 'possible'],
+  ])('MUST fire: %s', (_n, s, status, cause, likelihood) => {
+    const r = run(s);
+    expect(r.status).toBe(status);
+    expect(r.hypotheses?.find((h) => h.cause === cause)?.likelihood).toBe(likelihood);
+  });
+
+  it.each<[string, S, string]>([
+    ['healthy: every approval processed, ~5 % rejected', { approved: 20, execAlive: true, execSubscribed: true, numsub: 3, processing: 20, filled: 19, rejected: 1 }, 'ok'],
+    ['nothing approved, nothing executed', { execAlive: true }, 'not_evaluable'],
+    ['approvals but execution not observable', { approved: 20 }, 'not_evaluable'],
+  ])('MUST NOT fire: %s', (_n, s, status) => {
+    const r = run(s);
+    expect(r.status).toBe(status);
+    expect(r.hypotheses ?? []).toHaveLength(0);
+  });
+
+  it('counts the funnel', () => {
+    const r = run({ approved: 20, execAlive: true, numsub: 3, processing: 20, filled: 19, rejected: 1 });
+    expect(r.metrics).toMatchObject({ approved: 20, processing_order: 20, filled: 19, rejected: 1, executed: 20, rejection_rate_pct: 5, numsub_orders: 3 });
+  });
+
+  it('without the NUMSUB capture the subscription cause weakens to an open question', () => {
+    const withNumsub = run({ approved: 20, execAlive: true, execSubscribed: true, numsub: 2 });
+    const without = run({ approved: 20, execAlive: true, execSubscribed: true });
+    expect(withNumsub.hypotheses?.map((h) => h.cause)).toEqual(['execution.not_subscribed']);
+    expect(without.hypotheses?.map((h) => [h.cause, h.likelihood])).toEqual([['execution.not_receiving', 'possible']]);
+    expect(without.status).toBe('fail');
+  });
+});

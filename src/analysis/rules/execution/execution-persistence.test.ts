@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { TestDb } from '../../testing.js';
+import { addDump, addLogs, addRows, times } from '../shared/testing.js';
+import rule, { classifyDbError } from './execution-persistence.js';
+
+interface S {
+  fills?: number;
+  dump?: boolean;
+  persisted?: number;
+  failures?: number;
+  failure?: string;
+  failureService?: string;
+  pgRestart?: boolean;
+  healthyWriter?: boolean;
+  writerAlive?: boolean;
+}
+
+const SCHEMA = 'Failed to save trade: column "quantity" of relation "trades" does not exist';
+const CONN = 'Failed to persist trade: connection already closed';
+
+function run(s: S) {
+  const t = new TestDb();
+  const ts = times('2025-11-26T02:00:00.000Z', 100, 600_000);
+  if (s.fills) addLogs(t, 'cdb_execution', ts.slice(0, s.fills).map((x) => [x, 'Order filled: MOCK_72265633 at 50033.56']));
+  if (s.dump) addDump(t, 'trades', ['id', 'symbol', 'side', 'price', 'timestamp']);
+  if (s.persisted) {
+    addRows(t, 'trades', ts.slice(0, s.persisted).map((x) => ({ ts: x, timestamp: x, symbol: 'BTCUSDT', side: 'BUY', price: 50033.56, source: 'db', in_block: 1 })));
+  }
+  if (s.failures) {
+    addLogs(t, s.failureService ?? 'cdb_execution', ts.slice(0, s.failures).map((x) => [x, s.failure ?? SCHEMA, 'ERROR']));
+  }
+  if (s.pgRestart) addLogs(t, 'cdb_postgres', [['2025-11-26T01:00:00.000Z', 'database system is ready to accept connections', 'LOG']], { logger: 'postgres' });
+  if (s.healthyWriter) addRows(t, 'containers', [{ source: 'compose_ps_table', name: 'cdb_db_writer', service: 'cdb_db_writer', state: 'running', status: 'Up 3 days (healthy)', health: 'healthy' }], 'compose_ps.txt');
+  if (s.writerAlive) addLogs(t, 'cdb_db_writer', [['2025-11-26T00:00:01.000Z', 'Listening for events...']]);
+  return rule.check(t.context());
+}
+
+describe('execution-persistence', () => {
+  it.each<[string, S, string, string, string]>([
+    ['fills, empty trades table, schema errors', { fills: 20, dump: true, failures: 20 }, 'fail', 'execution.persistence_schema', 'very_likely'],
+    [
+      'fills, dead db_writer connection after a postgres restart while healthy',
+      { fills: 20, dump: true, failures: 5, failure: CONN, failureService: 'cdb_db_writer', pgRestart: true, healthyWriter: true },
+      'fail',
+      'execution.persistence_connection',
+      'very_likely',
+    ],
+    ['one writer fails, the twin persists', { fills: 20, dump: true, persisted: 20, failures: 20 }, 'warn', 'execution.persistence_schema', 'likely'],
+    ['fills, empty table, no failure line', { fills: 20, dump: true }, 'fail', 'execution.persistence_unknown', 'possible'],
+    ['NOT NULL violation on signals', { failures: 3, failure: 'Failed to persist signal: null value in column "signal_type" of relation "signals" violates not-null constraint', failureService: 'cdb_db_writer' }, 'warn', 'execution.persistence_schema', 'possible'],
+  ])('MUST fire: %s', (_n, s, status, cause, likelihood) => {
+    const r = run(s);
+    expect(r.status).toBe(status);
+    expect(r.hypotheses?.find((h) => h.cause === cause)?.likelihood).toBe(likelihood);
+  });
+
+  it.each<[string, S, string]>([
+    ['every fill persisted', { fills: 20, dump: true, persisted: 20, writerAlive: true }, 'ok'],
+    ['nothing filled, nothing failed', { dump: true, writerAlive: true }, 'not_evaluable'],
+    ['fills but no way to see persistence', { fills: 20 }, 'not_evaluable'],
+  ])('MUST NOT fire: %s', (_n, s, status) => {
+    const r = run(s);
+    expect(r.status).toBe(status);
+    expect(r.hypotheses ?? []).toHaveLength(0);
+  });
+
+  it('evidence names the failing insert, the restart and the healthy container', () => {
+    const r = run({ fills: 20, dump: true, failures: 5, failure: CONN, failureService: 'cdb_db_writer', pgRestart: true, healthyWriter: true });
+    const h = r.hypotheses!.find((x) => x.cause === 'execution.persistence_connection')!;
+    const texts = h.evidence.map((e) => e.text).join(' | ');
+    expect(texts).toContain('connection already closed');
+    expect(texts).toContain('ready to accept connections');
+    expect(texts).toContain('cdb_db_writer');
+    expect(r.todos?.some((t) => t.where.startsWith('cdb_db_writer'))).toBe(true);
+  });
+
+  it('likelihood drops with fewer failures and the class disappears without them', () => {
+    const l = (n: number) => run({ fills: 20, dump: true, failures: n }).hypotheses?.[0];
+    expect(l(20)).toMatchObject({ cause: 'execution.persistence_schema', likelihood: 'very_likely' });
+    expect(l(3)).toMatchObject({ cause: 'execution.persistence_schema', likelihood: 'likely' });
+    expect(l(0)).toMatchObject({ cause: 'execution.persistence_unknown', likelihood: 'possible' });
+  });
+
+  it.each<[string, string]>([
+    ['column "order_id" of relation "orders" does not exist', 'schema'],
+    ['relation "risk_events" does not exist', 'schema'],
+    ['new row for relation "signals" violates check constraint "signals_signal_type_check"', 'constraint'],
+    ['null value in column "signal_type" of relation "signals" violates not-null constraint', 'constraint'],
+    ['connection already closed', 'connection'],
+    ['server closed the connection unexpectedly', 'connection'],
+    ['connection to server at "cdb_postgres" (172.18.0.16), port 5432 failed: Connection refused', 'connection'],
+    ['duplicate key value violates unique constraint "orders_order_id_key"', 'duplicate'],
+    ['something odd', 'other'],
+  ])('classifyDbError(%j) = %s', (text, cls) => {
+    expect(classifyDbError(text)).toBe(cls);
+  });
+});

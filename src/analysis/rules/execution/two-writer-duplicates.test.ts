@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { TestDb } from '../../testing.js';
+import { addDump, addRows, times } from '../shared/testing.js';
+import rule, { parsePgTimestamp } from './two-writer-duplicates.js';
+
+function run(opts: { orders?: number; twins?: boolean; dump?: boolean; outside?: number; trades?: number }) {
+  const t = new TestDb();
+  const ts = times('2025-11-26T02:00:00.000Z', 100, 600_000);
+  const n = opts.orders ?? 0;
+  addRows(
+    t,
+    'orders',
+    ts.slice(0, n).map((x, i) => ({
+      ts: x,
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      status: 'filled',
+      writer: 'execution',
+      twin_file_id: opts.twins ? 99 : null,
+      twin_line_no: opts.twins ? i + 1 : null,
+      source: 'db',
+      in_block: 1,
+    })),
+  );
+  if (opts.trades) addRows(t, 'trades', ts.slice(0, opts.trades).map((x) => ({ ts: x, symbol: 'BTCUSDT', side: 'BUY', writer: 'execution', source: 'db', in_block: 1 })));
+  if (opts.dump) {
+    const rows: Record<string, string | null>[] = [];
+    for (const x of ts.slice(0, n)) {
+      const pg = x.replace('T', ' ').replace('.000Z', '+00');
+      rows.push({ id: String(rows.length + 1), status: 'filled', created_at: pg, order_id: 'MOCK_1' });
+      if (opts.twins) rows.push({ id: String(rows.length + 1), status: 'pending', created_at: pg, order_id: null });
+    }
+    for (let i = 0; i < (opts.outside ?? 0); i++) rows.push({ id: String(rows.length + 1), status: 'pending', created_at: '2025-11-20 10:00:00+00', order_id: null });
+    addDump(t, 'orders', ['id', 'status', 'created_at', 'order_id'], rows);
+  }
+  return rule.check(t.context());
+}
+
+describe('two-writer-duplicates', () => {
+  it.each<[string, Parameters<typeof run>[0], number, number, string]>([
+    ['twins from both writers, with dump', { orders: 30, twins: true, dump: true, outside: 5 }, 60, 30, 'low'],
+    ['twins linked, no dump', { orders: 30, twins: true }, 60, 30, 'low'],
+  ])('MUST fire (as information, never fail): %s', (_n, opts, raw, real, severity) => {
+    const r = run(opts);
+    expect(r.status).toBe('ok');
+    expect(r.metrics).toMatchObject({ orders_raw_in_block: raw, orders_real: real });
+    const f = r.findings!.find((x) => x.subject === 'orders')!;
+    expect(f.severity).toBe(severity);
+    expect(f.message).toMatch(/not a bug/);
+  });
+
+  it.each<[string, Parameters<typeof run>[0], string]>([
+    ['single writer', { orders: 30, dump: true, trades: 10 }, 'ok'],
+    ['no orders, no trades', {}, 'not_evaluable'],
+  ])('MUST NOT fire: %s', (_n, opts, status) => {
+    const r = run(opts);
+    expect(r.status).toBe(status);
+    expect(r.findings?.some((f) => f.severity !== 'info') ?? false).toBe(false);
+    expect(r.hypotheses ?? []).toHaveLength(0);
+  });
+
+  it('counts only dump rows inside the block and keeps the dump total', () => {
+    const r = run({ orders: 10, twins: true, dump: true, outside: 7 });
+    expect(r.metrics).toMatchObject({ orders_raw_in_block: 20, orders_dump_rows: 27, orders_twins: 10 });
+  });
+
+  it.each<[string, string | null]>([
+    ['2025-11-30 14:02:05+00', '2025-11-30T14:02:05.000Z'],
+    ['2026-01-16 10:00:18.5+00', '2026-01-16T10:00:18.500Z'],
+    ['2025-11-30 15:02:05.604112+01', '2025-11-30T14:02:05.604Z'],
+    ['2025-11-30 19:32:05+05:30', '2025-11-30T14:02:05.000Z'],
+    ['2025-11-30T14:02:05Z', '2025-11-30T14:02:05.000Z'],
+    ['not a time', null],
+  ])('parsePgTimestamp(%j)', (text, expected) => {
+    const ms = parsePgTimestamp(text);
+    expect(ms == null ? null : new Date(ms).toISOString()).toBe(expected);
+  });
+});

@@ -1,0 +1,97 @@
+import { defineRule, type Finding, type RuleContext } from '../../define-rule.js';
+import { dumpedTable } from '../shared/sources.js';
+import { count, fmt } from '../shared/util.js';
+
+/**
+ * A PostgreSQL timestamptz as printed by pg_dump / psql (`2025-11-30 14:02:05.5+00`, `+05:30`,
+ * also ISO `T`/`Z`) in epoch ms; null when it is not one.
+ */
+export function parsePgTimestamp(text: string | null | undefined): number | null {
+  if (!text) return null;
+  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/.exec(text.trim());
+  if (!m) return null;
+  let zone = m[4] ?? 'Z';
+  if (/^[+-]\d\d$/.test(zone)) zone += ':00';
+  else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const ms = Date.parse(`${m[1]}T${m[2]}${(m[3] ?? '').slice(0, 4)}${zone}`);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+interface Raw {
+  table: string;
+  total: number;
+  inBlock: number | null;
+}
+
+/** Rows of a dumped table, and how many fall in the block by the table's own time column. */
+function rawDump(ctx: RuleContext, name: string, timeColumns: string[]): Raw | null {
+  const table = dumpedTable(ctx, [name]);
+  if (!table) return null;
+  const cols = (ctx.db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name);
+  const col = timeColumns.find((c) => cols.includes(c));
+  const total = count(ctx, `SELECT COUNT(*) FROM "${table}"`);
+  if (!col) return { table, total, inBlock: null };
+  const from = Date.parse(ctx.block.from);
+  const to = Date.parse(ctx.block.to);
+  let inBlock = 0;
+  for (const r of ctx.db.prepare(`SELECT "${col}" AS t FROM "${table}" ORDER BY _id`).iterate() as Iterable<{ t: string | null }>) {
+    const ms = parsePgTimestamp(r.t);
+    if (ms != null && ms >= from && ms <= to) inBlock++;
+  }
+  return { table, total, inBlock };
+}
+
+interface Canon {
+  real: number;
+  twins: number;
+  byWriter: Record<string, number>;
+  writerOnly: number;
+}
+
+function canonical(ctx: RuleContext, table: 'orders' | 'trades'): Canon {
+  const real = count(ctx, `SELECT COUNT(*) FROM ${table} WHERE in_block = 1`);
+  const twins = count(ctx, `SELECT COUNT(*) FROM ${table} WHERE in_block = 1 AND twin_file_id IS NOT NULL`);
+  const rows = ctx.db.prepare(`SELECT COALESCE(writer, 'unknown') AS w, COUNT(*) AS n FROM ${table} WHERE in_block = 1 GROUP BY 1 ORDER BY 1`).all() as { w: string; n: number }[];
+  const writerOnly = count(ctx, `SELECT COUNT(*) FROM ${table} WHERE in_block = 1 AND writer = 'db_writer' AND twin_file_id IS NULL`);
+  return { real, twins, byWriter: Object.fromEntries(rows.map((r) => [r.w, r.n])), writerOnly };
+}
+
+export default defineRule({
+  id: 'two-writer-duplicates',
+  layer: 'execution',
+  title: 'Two writers: raw vs deduplicated orders and trades',
+  needs: ['orders / trades (canonical, with twin links)', 'src_orders / src_trades dumps'],
+  check(ctx) {
+    const metrics: Record<string, number | string | null> = {};
+    const findings: Finding[] = [];
+    for (const [table, timeCols] of [
+      ['orders', ['created_at', 'timestamp']],
+      ['trades', ['timestamp', 'created_at']],
+    ] as const) {
+      const c = canonical(ctx, table);
+      const raw = rawDump(ctx, table, [...timeCols]);
+      if (!c.real && !raw) continue;
+      const rawInBlock = raw?.inBlock ?? c.real + c.twins;
+      Object.assign(metrics, {
+        [`${table}_real`]: c.real,
+        [`${table}_twins`]: c.twins,
+        [`${table}_raw_in_block`]: rawInBlock,
+        [`${table}_dump_rows`]: raw?.total ?? null,
+        [`${table}_db_writer_only`]: c.writerOnly,
+      });
+      for (const [w, n] of Object.entries(c.byWriter)) metrics[`${table}_writer_${w}`] = n;
+      const doubled = c.real > 0 && rawInBlock >= c.real * 1.8;
+      findings.push({
+        subject: table,
+        severity: doubled ? 'low' : 'info',
+        message:
+          `${table}: ${rawInBlock} raw rows in the block${raw ? ` (${raw.total} in the dump)` : ''}, ${c.real} real ${table} after pairing the two writers' twins (${c.twins} twins` +
+          `${c.byWriter.execution != null ? `; ${c.byWriter.execution} by execution` : ''}${c.writerOnly ? `, ${c.writerOnly} only by db_writer` : ''}).` +
+          (doubled ? ` Counts that read the table directly (Total Orders, Trades Today) are about ${fmt(rawInBlock / c.real, 1)}× the real ${table}: expected with two writers, not a bug (§5.5).` : ''),
+        evidence: raw ? [ctx.evidence(null, null, `${raw.table}: ${raw.total} rows`)] : [],
+      });
+    }
+    if (!findings.length) return { status: 'not_evaluable', missing: 'no orders or trades (canonical or dumped) in the block' };
+    return { status: 'ok', metrics, findings };
+  },
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { TestDb } from '../../testing.js';
+import { addLogs, addMarket, addSetting, addSignal, at } from '../../rule-testing.js';
+import rule from './payload-fields.js';
+
+type Setup = (t: TestDb) => void;
+
+const B_TICK = (ts: string) =>
+  JSON.stringify({ schema_version: 'v1.0', source: 'mexc', symbol: 'BTCUSDT', ts_ms: Date.parse(ts), price: '95639.26', trade_qty: '0.0031', side: 'buy' });
+
+function bTicks(t: TestDb, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const ts = at(100 + i);
+    addMarket(t, { ts, symbol: 'BTCUSDT', volume: null, pct_change: null, payload: B_TICK(ts) });
+  }
+}
+
+function aTicks(t: TestDb, n: number, volume: number | null = 1_250_000): void {
+  for (let i = 0; i < n; i++) addMarket(t, { ts: at(100 + i), volume });
+}
+
+describe('payload-fields', () => {
+  const fires: [string, Setup, string, string, string][] = [
+    [
+      "B ticks into the era-A engine: KeyError 'pct_change' on every tick, no signals",
+      (t) => {
+        bTicks(t, 50);
+        addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 100, 149, 1);
+      },
+      'consumer.pct_change',
+      'critical',
+      'fail',
+    ],
+    [
+      'volume always 0 with SIGNAL_MIN_VOLUME=100000 and no signals',
+      (t) => {
+        aTicks(t, 50, 0);
+        addSetting(t, 'SIGNAL_MIN_VOLUME', '100000');
+      },
+      'volume',
+      'critical',
+      'fail',
+    ],
+    [
+      'KeyErrors while some signals still come through',
+      (t) => {
+        aTicks(t, 50);
+        addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 100, 119, 1);
+        addSignal(t, at(200));
+      },
+      'consumer.pct_change',
+      'high',
+      'warn',
+    ],
+    ['volume always 0 while the minimum is 0 (era A before the fix)', (t) => { aTicks(t, 50, 0); addSetting(t, 'SIGNAL_MIN_VOLUME', '0'); }, 'volume', 'info', 'ok'],
+  ];
+  it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
+    const t = new TestDb();
+    setup(t);
+    const r = t.run(rule);
+    expect(r.findings!.find((f) => f.subject === subject)!.severity).toBe(severity);
+    expect(r.status).toBe(status);
+  });
+
+  it('the startup echo of the signal engine beats the .env value', () => {
+    const t = new TestDb();
+    aTicks(t, 50, 0);
+    addSetting(t, 'SIGNAL_MIN_VOLUME', '100000');
+    addSetting(t, 'SIGNAL_MIN_VOLUME', '0', 'cdb_core', 'startup');
+    const r = t.run(rule);
+    expect(r.status).toBe('ok');
+    expect(r.hypotheses).toEqual([]);
+  });
+
+  it('the volume to-do edits SIGNAL_MIN_VOLUME, the variable the signal engine reads', () => {
+    const t = new TestDb();
+    aTicks(t, 50, 0);
+    addSetting(t, 'SIGNAL_MIN_VOLUME', '100000');
+    expect(t.run(rule).todos!.map((x) => x.where)).toContain('.env SIGNAL_MIN_VOLUME');
+  });
+
+  it('KeyError likelihood drops when the B-style ticks are not in evidence', () => {
+    const lk = (withTicks: boolean) => {
+      const t = new TestDb();
+      if (withTicks) bTicks(t, 50);
+      addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 100, 149, 1);
+      return t.run(rule).hypotheses!.find((h) => h.cause === 'market_data.payload_missing_pct_change')!.likelihood;
+    };
+    const order = ['very_likely', 'likely', 'possible', 'unlikely'];
+    expect(lk(true)).toBe('very_likely');
+    expect(order.indexOf(lk(false))).toBeGreaterThan(order.indexOf(lk(true)));
+  });
+
+  const quiet: [string, Setup][] = [
+    ['healthy A ticks with volume and pct_change', (t) => aTicks(t, 50)],
+    ['B ticks without pct_change in era B (the engine computes it)', (t) => bTicks(t, 50)],
+  ];
+  it.each(quiet)('does not fire: %s', (_n, setup) => {
+    const t = new TestDb();
+    setup(t);
+    const r = t.run(rule, { era: 'B' });
+    expect(r.status).toBe('ok');
+    expect((r.findings ?? []).filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(r.hypotheses).toEqual([]);
+  });
+
+  it('not evaluable without payloads or processing errors', () => expect(new TestDb().run(rule).status).toBe('not_evaluable'));
+});

@@ -1,0 +1,91 @@
+import { defineRule, type Finding, type Status } from '../../define-rule.js';
+import { dumpedTable, RISK_TABLES, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
+import { count } from '../shared/util.js';
+
+interface Day {
+  day: string;
+  signals: number;
+  riskApproved: number;
+  riskTotal: number;
+  trades: number;
+  tradesRaw: number;
+}
+
+export default defineRule({
+  id: 'db-counts-per-day',
+  layer: 'reporting',
+  title: 'Signals, risk decisions and trades per UTC day (the runbook queries)',
+  needs: ['signals / risk_events / trades (canonical)'],
+  check(ctx) {
+    // The runbook's GROUP BY DATE(timestamp), restricted to the block instead of NOW() - 3 days.
+    const perDay = (sql: string) =>
+      new Map((ctx.db.prepare(sql).all() as { d: string; n: number }[]).map((r) => [r.d, r.n] as const));
+    const signals = perDay('SELECT DATE(timestamp) AS d, COUNT(*) AS n FROM trading_signals WHERE in_block = 1 GROUP BY 1 ORDER BY 1');
+    const riskTotal = perDay('SELECT DATE(timestamp) AS d, COUNT(*) AS n FROM risk_events WHERE in_block = 1 GROUP BY 1 ORDER BY 1');
+    const riskApproved = perDay('SELECT DATE(timestamp) AS d, SUM(approved) AS n FROM risk_events WHERE in_block = 1 GROUP BY 1 ORDER BY 1');
+    const trades = perDay('SELECT DATE(ts) AS d, COUNT(*) AS n FROM trades WHERE in_block = 1 GROUP BY 1 ORDER BY 1');
+    const twins = perDay('SELECT DATE(ts) AS d, COUNT(*) AS n FROM trades WHERE in_block = 1 AND twin_file_id IS NOT NULL GROUP BY 1 ORDER BY 1');
+    const dumps = [dumpedTable(ctx, SIGNAL_TABLES), dumpedTable(ctx, RISK_TABLES), dumpedTable(ctx, TRADE_TABLES)].filter(Boolean);
+    const any = signals.size + riskTotal.size + trades.size;
+    if (!any && !dumps.length) return { status: 'not_evaluable', missing: 'no signals, risk decisions or trades in the block and no DB dump' };
+
+    const days: Day[] = ctx.block.days.map((day) => ({
+      day,
+      signals: signals.get(day) ?? 0,
+      riskApproved: riskApproved.get(day) ?? 0,
+      riskTotal: riskTotal.get(day) ?? 0,
+      trades: trades.get(day) ?? 0,
+      tradesRaw: (trades.get(day) ?? 0) + (twins.get(day) ?? 0),
+    }));
+    const metrics: Record<string, number | string | null> = {};
+    for (const d of days) {
+      metrics[`signals_${d.day}`] = d.signals;
+      metrics[`risk_approved_${d.day}`] = d.riskApproved;
+      metrics[`risk_total_${d.day}`] = d.riskTotal;
+      metrics[`trades_${d.day}`] = d.trades;
+      metrics[`trades_raw_${d.day}`] = d.tradesRaw;
+    }
+    const findings: Finding[] = [
+      {
+        subject: 'per-day',
+        severity: 'info',
+        message: days
+          .map((d) => `${d.day}: signals ${d.signals}, risk ${d.riskApproved}/${d.riskTotal} approved, trades ${d.trades}${d.tradesRaw !== d.trades ? ` (${d.tradesRaw} rows with twins)` : ''}`)
+          .join('; '),
+        evidence: [],
+      },
+    ];
+    let status: Status = 'ok';
+    // A silent day between active days: a stop or a capture gap inside the block.
+    const active = days.map((d) => d.signals + d.riskTotal + d.trades > 0);
+    const first = active.indexOf(true);
+    const last = active.lastIndexOf(true);
+    const silent = days.filter((d, i) => i > first && i < last && !active[i]).map((d) => d.day);
+    if (silent.length) {
+      status = 'warn';
+      findings.push({
+        subject: 'silent-day',
+        severity: 'medium',
+        message: `No signal, decision or trade on ${silent.join(', ')} between active days: a stop or a gap in the evidence.`,
+        evidence: [],
+      });
+    }
+    const lastDay = ctx.block.days[ctx.block.days.length - 1];
+    return {
+      status,
+      metrics,
+      findings,
+      verification: lastDay
+        ? [
+            {
+              id: 'signals-last-day',
+              title: `Signals on the last block day reach the daily target`,
+              kind: 'sql',
+              check: `SELECT COUNT(*) FROM trading_signals WHERE in_block = 1 AND DATE(timestamp) = (SELECT MAX(DATE(timestamp)) FROM trading_signals WHERE in_block = 1)`,
+              expect: { op: '>=', value: ctx.targets.signals_per_day },
+            },
+          ]
+        : [],
+    };
+  },
+});

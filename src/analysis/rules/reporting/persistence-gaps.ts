@@ -1,0 +1,170 @@
+import { defineRule, type Finding, type Hypothesis, type RuleContext, type Status, type Todo } from '../../define-rule.js';
+import { classifyDbError, DB_ERROR_CAUSE } from '../shared/db-errors.js';
+import { DB_WRITER, EXECUTION, findLogs, groupCoverage, P, SIGNAL, type LogRow } from '../shared/logs.js';
+import { dumpedTable, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
+import { blockSpan, intersect, iso, ms, sampleEvidence, type EvidenceRow, type Span } from '../shared/util.js';
+
+/** DB times come from the payload timestamp (epoch seconds), a little off the capture clock. */
+const EDGE_MS = 5_000;
+
+interface Side {
+  source: string;
+  span: Span;
+  count: number;
+  rows: EvidenceRow[];
+}
+
+interface Gap {
+  entity: 'signals' | 'trades';
+  side: Side;
+  db: number;
+  missing: number;
+}
+
+/** Redis messages of one kind per capture file, each file with the span it covered. */
+function redisSides(ctx: RuleContext, channels: string[], filter = '1'): Side[] {
+  const ph = channels.map(() => '?').join(',');
+  const rows = ctx.db
+    .prepare(`SELECT file_id, line_no, channel, ts, payload FROM redis_messages WHERE in_block = 1 AND ts IS NOT NULL AND channel IN (${ph}) AND ${filter} ORDER BY file_id, channel, ts, id`)
+    .all(...channels) as { file_id: number; line_no: number; channel: string; ts: string; payload: string }[];
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) groups.set(`${r.file_id}|${r.channel}`, [...(groups.get(`${r.file_id}|${r.channel}`) ?? []), r]);
+  // One capture of the same event on two channels (B: signals + stream.signals) counts once: keep the busier channel per file.
+  const perFile = new Map<number, typeof rows>();
+  for (const [k, rs] of groups) {
+    const f = Number(k.split('|')[0]);
+    if ((perFile.get(f)?.length ?? 0) < rs.length) perFile.set(f, rs);
+  }
+  return [...perFile.values()].map((rs) => {
+    const span = span2(rs[0].ts, rs[rs.length - 1].ts);
+    return { source: `redis ${rs[0].channel}`, span, count: rs.length, rows: rs.map((r) => ({ file_id: r.file_id, line_no: r.line_no, text: r.payload })) };
+  });
+}
+
+function span2(from: string, to: string): Span {
+  return { from, to };
+}
+
+function logSide(ctx: RuleContext, rows: LogRow[], coverage: Span | null, source: string): Side[] {
+  if (!rows.length || !coverage) return [];
+  return [{ source, span: coverage, count: rows.length, rows }];
+}
+
+function dbCount(ctx: RuleContext, table: 'signals' | 'trades', span: Span): number {
+  const from = iso(ms(span.from) - EDGE_MS);
+  const to = iso(ms(span.to) + EDGE_MS);
+  return (ctx.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE source = 'db' AND ts >= ? AND ts <= ?`).get(from, to) as { n: number }).n;
+}
+
+export default defineRule({
+  id: 'persistence-gaps',
+  layer: 'reporting',
+  title: 'Signals and trades seen in Redis or logs but missing from the DB (same time span)',
+  needs: ['DB dump of signals / trades', 'Redis captures or logs covering the same time'],
+  check(ctx) {
+    const block = blockSpan(ctx);
+    const comparisons: Gap[] = [];
+    const signalDump = dumpedTable(ctx, SIGNAL_TABLES);
+    const tradeDump = dumpedTable(ctx, TRADE_TABLES);
+
+    if (signalDump) {
+      const sides = [
+        ...redisSides(ctx, ['signals', 'stream.signals', 'trading_signals']),
+        ...logSide(ctx, findLogs(ctx, { group: SIGNAL, like: '%Signal generiert%', re: P.signalGenerated }), intersect(groupCoverage(ctx, SIGNAL), block), 'signal-engine log'),
+      ];
+      for (const side of sides) {
+        const db = dbCount(ctx, 'signals', side.span);
+        comparisons.push({ entity: 'signals', side, db, missing: Math.max(0, side.count - db) });
+      }
+    }
+    if (tradeDump) {
+      const sides = [
+        ...redisSides(ctx, ['order_results', 'stream.fills'], "UPPER(COALESCE(status, '')) = 'FILLED'"),
+        ...logSide(ctx, findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled }), intersect(groupCoverage(ctx, EXECUTION), block), 'execution log'),
+      ];
+      for (const side of sides) {
+        const db = dbCount(ctx, 'trades', side.span);
+        comparisons.push({ entity: 'trades', side, db, missing: Math.max(0, side.count - db) });
+      }
+    }
+    if (!comparisons.length) {
+      return {
+        status: 'not_evaluable',
+        missing: !signalDump && !tradeDump ? 'no DB dump of signals or trades' : 'no Redis capture or log of signals / fills inside the block to compare with the DB',
+      };
+    }
+
+    const metrics: Record<string, number | string | null> = {};
+    for (const e of ['signals', 'trades'] as const) {
+      const cs = comparisons.filter((c) => c.entity === e);
+      if (!cs.length) continue;
+      metrics[`${e}_seen`] = cs.reduce((s, c) => s + c.side.count, 0);
+      metrics[`${e}_in_db_same_span`] = cs.reduce((s, c) => s + c.db, 0);
+      metrics[`${e}_missing_from_db`] = cs.reduce((s, c) => s + c.missing, 0);
+    }
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    let status: Status = 'ok';
+    for (const e of ['signals', 'trades'] as const) {
+      const gaps = comparisons.filter((c) => c.entity === e && c.missing > Math.max(2, c.side.count * 0.05));
+      const cs = comparisons.filter((c) => c.entity === e);
+      if (!cs.length) continue;
+      if (!gaps.length) {
+        findings.push({
+          subject: e,
+          severity: 'info',
+          message: `${e}: ${cs.map((c) => `${c.side.count} in ${c.side.source}, ${c.db} in the DB over the same span`).join('; ')}.`,
+          evidence: [],
+        });
+        continue;
+      }
+      status = 'warn';
+      const worstGap = gaps.sort((a, b) => b.missing - a.missing)[0];
+      findings.push({
+        subject: e,
+        severity: worstGap.db === 0 ? 'high' : 'medium',
+        message: gaps.map((g) => `${g.side.count} ${e} in ${g.side.source} (${g.side.span.from} – ${g.side.span.to}) but only ${g.db} in the DB over the same span`).join('; ') + '.',
+        evidence: sampleEvidence(ctx, worstGap.side.rows),
+      });
+      // Why: the writers' own failure lines, if the bundle has them.
+      const entity = e === 'signals' ? 'signal' : 'trade';
+      const failures = findLogs(ctx, { group: [DB_WRITER, EXECUTION], like: ['%Failed to persist%', '%Failed to save%'], re: P.persistFailure }).filter(
+        (r) => (P.persistFailure.exec(r.message)?.[1] ?? '').toLowerCase() === entity,
+      );
+      if (failures.length) {
+        const cls = classifyDbError(failures[0].message);
+        hypotheses.push({
+          cause: DB_ERROR_CAUSE[cls],
+          title: `${e} are not persisted: the writer's inserts fail (${cls})`,
+          likelihood: failures.length >= 10 ? 'very_likely' : 'likely',
+          evidence: sampleEvidence(ctx, failures),
+          why: failures[0].message.split('\n')[0].slice(0, 200),
+        });
+      } else {
+        const numsub = ctx.db
+          .prepare("SELECT value, file_id, line_no FROM redis_kv WHERE kind = 'numsub' AND key = ? ORDER BY file_id, line_no")
+          .get(e === 'signals' ? 'signals' : 'order_results') as { value: string; file_id: number; line_no: number } | undefined;
+        const short = numsub != null && Number(numsub.value) < 3;
+        hypotheses.push({
+          cause: short ? 'execution.db_writer_not_subscribed' : 'reporting.persistence_gap',
+          title: short ? `db_writer does not hear the ${e === 'signals' ? 'signals' : 'order_results'} channel` : `${e} reach Redis but not the DB`,
+          likelihood: short ? 'likely' : 'possible',
+          evidence: [
+            ...sampleEvidence(ctx, worstGap.side.rows, 1, 0),
+            ...(numsub ? [ctx.evidence(numsub.file_id, numsub.line_no, `PUBSUB NUMSUB ${e === 'signals' ? 'signals' : 'order_results'} = ${numsub.value}`)] : []),
+          ],
+          why: short ? 'Fewer subscribers than signal/risk/db_writer/paper runner need (3).' : 'No writer failure line was captured; the db_writer log (stderr) may be missing from the bundle.',
+        });
+      }
+      todos.push({
+        category: 'MONITORING',
+        title: `Compare ${e} counts on Redis with the DB daily and alert on gaps`,
+        priority: 'medium',
+        effort: 'larger',
+        where: 'cdb_db_writer / monitoring',
+      });
+    }
+    return { status, metrics, findings, hypotheses, todos };
+  },
+});

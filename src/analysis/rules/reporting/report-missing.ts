@@ -1,0 +1,219 @@
+import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status, type Todo } from '../../define-rule.js';
+import { findLogs, P, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
+import { whereVar } from '../shared/settings.js';
+import { count, iso, ms, sampleEvidence } from '../shared/util.js';
+
+const MIN = 60_000;
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+export type DayResult = 'present' | 'failed' | 'restart' | 'duration_completed' | 'missing' | 'runner_not_seen';
+
+interface Day {
+  day: string;
+  result: DayResult;
+  evidence: Evidence[];
+  detail?: string;
+}
+
+/** Any runner record (health polls included) in a window: the process was alive and captured. */
+function runnerAlive(ctx: RuleContext, from: number, to: number): boolean {
+  const svc = [...RUNNER.services, ...RUNNER.loggers];
+  const ph = svc.map(() => '?').join(',');
+  return !!ctx.db
+    .prepare(`SELECT 1 FROM log_events WHERE ts >= ? AND ts <= ? AND (service IN (${ph}) OR logger IN (${ph})) LIMIT 1`)
+    .get(iso(from), iso(to), ...svc, ...svc);
+}
+
+function inWindow(rows: LogRow[], from: number, to: number): LogRow[] {
+  return rows.filter((r) => r.ts != null && ms(r.ts) >= from && ms(r.ts) <= to);
+}
+
+export default defineRule({
+  id: 'report-missing',
+  layer: 'reporting',
+  title: 'Block days without a daily report',
+  needs: ['paper-runner logs around midnight', 'daily report values'],
+  check(ctx) {
+    const lastDay = ctx.block.days[ctx.block.days.length - 1];
+    const span = { from: iso(ms(`${ctx.block.days[0]}T00:00:00.000Z`) - 3 * 60 * MIN), to: iso(ms(`${lastDay}T23:59:59.999Z`)) };
+    const all = { from: EPOCH, to: span.to };
+    const reportLines = findLogs(ctx, { group: RUNNER, span, like: ['%DAILY REPORT%', '%Paper Trading Daily Report%'], re: P.runnerReport });
+    const failed = findLogs(ctx, { group: RUNNER, span, like: ['%Report generation failed%', '%Daily report failed%'], re: P.runnerReportFailed });
+    const starts = findLogs(ctx, { group: RUNNER, span, like: ['%RUNNER INITIALIZED%', '%Runner started%'], re: P.runnerStarted });
+    const done = findLogs(ctx, { group: RUNNER, span: all, like: '%Test duration completed%', re: P.runnerDurationDone });
+    const mailOff = findLogs(ctx, { group: RUNNER, span: all, like: ['%Email alerts DISABLED%', '%NOT sent (disabled)%'], re: P.mailDisabled });
+    const hasRunnerLogs = !!ctx.db
+      .prepare(`SELECT 1 FROM log_events WHERE service IN (${RUNNER.services.map(() => '?').join(',')}) LIMIT 1`)
+      .get(...RUNNER.services);
+    const reportValues = count(ctx, "SELECT COUNT(*) FROM daily_report_values WHERE report_kind = 'paper_runner'");
+    if (!hasRunnerLogs && !reportValues) {
+      return { status: 'not_evaluable', missing: 'no paper-runner logs and no paper-runner reports in the bundle' };
+    }
+
+    const days: Day[] = [];
+    for (const day of ctx.block.days) {
+      const m = ms(`${day}T00:00:00.000Z`);
+      const value = ctx.db
+        .prepare("SELECT file_id, line_no, key, value_text FROM daily_report_values WHERE report_kind = 'paper_runner' AND report_date = ? ORDER BY file_id, line_no LIMIT 1")
+        .get(day) as { file_id: number; line_no: number; key: string; value_text: string } | undefined;
+      const line = inWindow(reportLines, m - MIN, m + 10 * MIN);
+      const fail = inWindow(failed, m - MIN, m + 10 * MIN);
+      if (fail.length) {
+        const e = P.runnerReportFailed.exec(fail[0].message);
+        days.push({ day, result: 'failed', evidence: sampleEvidence(ctx, fail, 1, 0), detail: (e?.[1] ?? e?.[2] ?? '').split('\n')[0] });
+        continue;
+      }
+      if (value || line.length) {
+        days.push({
+          day,
+          result: 'present',
+          evidence: value ? [ctx.evidence(value.file_id, value.line_no, `${value.key}: ${value.value_text}`)] : sampleEvidence(ctx, line, 1, 0),
+        });
+        continue;
+      }
+      const finished = done.filter((r) => r.ts != null && ms(r.ts) < m);
+      if (finished.length) {
+        days.push({ day, result: 'duration_completed', evidence: sampleEvidence(ctx, finished, 0, 1) });
+        continue;
+      }
+      const restart = inWindow(starts, m - 30 * MIN, m + 30 * MIN);
+      if (restart.length) {
+        days.push({ day, result: 'restart', evidence: sampleEvidence(ctx, restart, 1, 0) });
+        continue;
+      }
+      const ran = runnerAlive(ctx, m - 120 * MIN, m - 1) && runnerAlive(ctx, m + 1, m + 120 * MIN);
+      days.push({ day, result: ran ? 'missing' : 'runner_not_seen', evidence: [] });
+    }
+
+    const metrics: Record<string, number | string | null> = {};
+    for (const d of days) metrics[`report_${d.day}`] = d.result;
+    const by = (r: DayResult) => days.filter((d) => d.result === r);
+    metrics.reports_present = by('present').length;
+    metrics.reports_missing = by('missing').length + by('failed').length + by('restart').length + by('duration_completed').length;
+
+    const findings: Finding[] = [];
+    const hypotheses: Hypothesis[] = [];
+    const todos: Todo[] = [];
+    let status: Status = 'ok';
+    const list = (ds: Day[]) => ds.map((d) => d.day).join(', ');
+
+    if (by('present').length) {
+      findings.push({ subject: 'present', severity: 'info', message: `Daily report present for ${list(by('present'))}.`, evidence: by('present').slice(0, 1).flatMap((d) => d.evidence) });
+    }
+    if (by('failed').length) {
+      status = 'warn';
+      const ds = by('failed');
+      const ev = ds.flatMap((d) => d.evidence).slice(0, 3);
+      findings.push({ subject: 'failed', severity: 'medium', message: `Report generation failed on ${list(ds)}: ${ds[0].detail}.`, evidence: ev });
+      const conn = /connection already closed|transaction is aborted/i.test(ds[0].detail ?? '');
+      hypotheses.push({
+        cause: 'reporting.report_generation_failed',
+        title: conn ? "The runner's DB connection is dead or stuck in an aborted transaction" : 'The daily report query fails',
+        likelihood: ds.length >= 2 ? 'very_likely' : 'likely',
+        evidence: ev,
+        why: /NoneType/.test(ds[0].detail ?? '') ? 'An empty portfolio_snapshots table makes the report fail.' : ds[0].detail,
+      });
+      todos.push({
+        category: 'CODE',
+        title: conn ? 'Reconnect (and roll back aborted transactions) before building the daily report' : 'Make the daily report tolerate the failing query',
+        priority: 'medium',
+        effort: 'larger',
+        where: ctx.block.era === 'A' || ctx.block.era == null ? 'services/cdb_paper_runner/service.py (daily report)' : 'tools/paper_trading/service.py (daily report)',
+        cause: 'reporting.report_generation_failed',
+      });
+    }
+    if (by('restart').length) {
+      const ds = by('restart');
+      findings.push({
+        subject: 'restart',
+        severity: 'low',
+        message: `No report on ${list(ds)}: the runner restarted around midnight, and a report is only produced by a runner that is up at 00:00 UTC — explained, not a data loss.`,
+        evidence: ds.flatMap((d) => d.evidence).slice(0, 3),
+      });
+      hypotheses.push({
+        cause: 'reporting.runner_restart_midnight',
+        title: 'The runner restarted across midnight and skipped that day’s report',
+        likelihood: 'likely',
+        evidence: ds.flatMap((d) => d.evidence).slice(0, 3),
+      });
+    }
+    if (by('duration_completed').length) {
+      status = 'warn';
+      const ds = by('duration_completed');
+      findings.push({
+        subject: 'duration-completed',
+        severity: 'medium',
+        message: `No report from ${ds[0].day}: the runner stopped after PAPER_TRADING_DURATION_DAYS (\`Test duration completed\`).`,
+        evidence: ds[0].evidence,
+      });
+      hypotheses.push({
+        cause: 'reporting.runner_duration_completed',
+        title: 'The paper runner finished its configured duration and stopped reporting',
+        likelihood: 'very_likely',
+        evidence: ds[0].evidence,
+      });
+      todos.push({
+        category: 'CONFIG',
+        title: 'Set PAPER_TRADING_DURATION_DAYS to cover the block (or restart the runner for each block)',
+        priority: 'medium',
+        effort: 'quick_win',
+        where: whereVar(ctx.block.era, 'PAPER_TRADING_DURATION_DAYS', 'cdb_paper_runner'),
+        cause: 'reporting.runner_duration_completed',
+      });
+    }
+    if (by('missing').length) {
+      status = 'warn';
+      const ds = by('missing');
+      findings.push({
+        subject: 'missing',
+        severity: 'medium',
+        message: `No report for ${list(ds)} although the runner was running before and after midnight, without a failure line.`,
+        evidence: [],
+      });
+      hypotheses.push({
+        cause: 'reporting.report_not_generated',
+        title: "The runner's report thread did not run at midnight",
+        likelihood: 'possible',
+        evidence: [],
+        why: 'The runner logged before and after 00:00 UTC but no report block and no failure; the report thread may have died.',
+      });
+    }
+    if (by('runner_not_seen').length) {
+      findings.push({
+        subject: 'runner-not-seen',
+        severity: 'info',
+        message: `No runner log around midnight for ${list(by('runner_not_seen'))}: cannot tell whether a report was due.`,
+        evidence: [],
+      });
+    }
+    if (mailOff.length) {
+      findings.push({
+        subject: 'mail-disabled',
+        severity: 'info',
+        message: 'Email alerts are disabled (missing ALERT_EMAIL_* variables): reports exist only in the runner log, no mail is sent.',
+        evidence: sampleEvidence(ctx, mailOff, 1, 0),
+      });
+    }
+    // cdb_reports (B/C) runs at 08:00 UTC; check only where its log covers that time.
+    const summaries = findLogs(ctx, { group: REPORTS, like: '%Generating daily summary for%' });
+    if (summaries.length || count(ctx, "SELECT COUNT(*) FROM daily_report_values WHERE report_kind = 'cdb_reports'")) {
+      for (const day of ctx.block.days) {
+        const at = ms(`${day}T08:00:00.000Z`);
+        const present =
+          inWindow(summaries, at - 5 * MIN, at + 60 * MIN).length > 0 ||
+          count(ctx, "SELECT COUNT(*) FROM daily_report_values WHERE report_kind = 'cdb_reports' AND report_date = ?", day) > 0;
+        const svc = REPORTS.services;
+        const alive = !!ctx.db
+          .prepare(`SELECT 1 FROM log_events WHERE service IN (${svc.map(() => '?').join(',')}) AND ts >= ? AND ts <= ? LIMIT 1`)
+          .get(...svc, iso(at - 12 * 60 * MIN), iso(at + 60 * MIN));
+        metrics[`cdb_reports_${day}`] = present ? 'present' : alive ? 'missing' : 'not_seen';
+        if (!present && alive) status = 'warn';
+      }
+      const missingDays = ctx.block.days.filter((d) => metrics[`cdb_reports_${d}`] === 'missing');
+      if (missingDays.length) {
+        findings.push({ subject: 'cdb-reports-missing', severity: 'medium', message: `cdb_reports ran but produced no summary at 08:00 UTC on ${missingDays.join(', ')}.`, evidence: [] });
+      }
+    }
+    return { status, metrics, findings, hypotheses, todos };
+  },
+});

@@ -1,0 +1,216 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { cli, FIXTURES, samples, tmp, treeHash } from './helpers.js';
+
+interface ManifestRow {
+  path: string;
+  parser: string | null;
+  lines: number;
+  records: number;
+  record_lines: number;
+  structural: number;
+  quarantined: number;
+  status: string;
+  message: string | null;
+  sha256: string | null;
+}
+
+function ingest(bundle: string, extra: string[] = []): { db: Database.Database; dbPath: string; out: ReturnType<typeof cli> } {
+  const dbPath = join(tmp(), 'case.db');
+  const out = cli(['ingest', bundle, '--db', dbPath, ...extra]);
+  expect(out.stderr, out.stderr).not.toMatch(/bug in cdb-forensics/);
+  expect(out.status, out.stderr).toBe(0);
+  return { db: new Database(dbPath, { readonly: true }), dbPath, out };
+}
+
+function manifest(db: Database.Database): ManifestRow[] {
+  return db.prepare('SELECT * FROM manifest ORDER BY path').all() as ManifestRow[];
+}
+
+const BUNDLES = [{ name: 'real-tools fixtures', path: FIXTURES }, ...samples().map((s) => ({ name: s.name, path: s.path }))];
+
+describe('every line is accounted for, and the bundle is never written', () => {
+  it.each(BUNDLES)('$name', ({ path }) => {
+    const before = treeHash(path);
+    const { db } = ingest(path);
+    const rows = manifest(db);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.status, `${r.path}: ${r.message}`).not.toBe('accounting_error');
+      expect(r.status, `${r.path}: ${r.message}`).not.toBe('error');
+      expect(r.record_lines + r.structural + r.quarantined, r.path).toBe(r.status === 'ingested' || r.status === 'partial' ? r.lines : r.record_lines + r.structural + r.quarantined);
+    }
+    expect(treeHash(path)).toEqual(before);
+  });
+});
+
+describe('samples: line counts and runbook per-day query match expected.json (computed by grep/wc)', () => {
+  it.each(samples())('$name', ({ path, expected }) => {
+    const { db } = ingest(path);
+    const rows = manifest(db);
+    const prefix = /\.(tgz|tar\.gz|zip)$/.test(path) ? `${basename(path)}!/` : '';
+    for (const [file, want] of Object.entries(expected.files)) {
+      const row = rows.find((r) => r.path === prefix + file || r.path.endsWith('!/' + file) || r.path === file);
+      expect(row, `manifest has ${file}`).toBeDefined();
+      expect(row!.lines, file).toBe(want.lines);
+      expect(row!.parser, `${file} is claimed by a parser`).not.toBeNull();
+    }
+    const perDay = expected.counts.signals_per_day as Record<string, number> | undefined;
+    if (perDay) {
+      const got = Object.fromEntries(
+        (db.prepare('SELECT DATE(timestamp) AS d, COUNT(*) AS n FROM trading_signals WHERE in_block = 1 GROUP BY 1 ORDER BY 1').all() as { d: string; n: number }[]).map((r) => [r.d, r.n]),
+      );
+      const want = Object.fromEntries(Object.entries(perDay).filter(([, n]) => n > 0));
+      expect(got).toEqual(want);
+    }
+    const block = Object.fromEntries((db.prepare('SELECT key, value FROM block').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    expect(block.from.slice(0, 10)).toBe(expected.block.from);
+    expect(block.to.slice(0, 10)).toBe(expected.block.to);
+    expect(block.era).toBe(expected.era);
+    expect(block.dialect).toBe(expected.dialect);
+  });
+});
+
+describe('secrets never reach the working database', () => {
+  it.each(samples().filter((s) => (s.expected.secrets ?? []).length > 0))('$name', ({ path, expected }) => {
+    const { dbPath, db } = ingest(path);
+    db.close();
+    const bytes = readFileSync(dbPath);
+    for (const f of [dbPath + '-wal']) {
+      try {
+        Buffer.concat([bytes, readFileSync(f)]);
+      } catch {
+        /* no WAL left */
+      }
+    }
+    for (const s of expected.secrets ?? []) {
+      expect(bytes.includes(Buffer.from(s, 'utf8')), `secret ${s.slice(0, 3)}… found in the DB`).toBe(false);
+    }
+  });
+});
+
+describe('detection is by content: random renames change nothing', () => {
+  it('real-tools fixtures renamed at random', () => {
+    const dir = tmp();
+    const files: { from: string; rel: string }[] = [];
+    const walk = (d: string, rel = '') => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(d, e.name), join(rel, e.name));
+        else files.push({ from: join(d, e.name), rel: join(rel, e.name) });
+      }
+    };
+    walk(FIXTURES);
+    // Deterministic "random" names: no extension, no hint of the content.
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 1e9).toString(36);
+    const renamed = new Map<string, string>();
+    for (const f of files) {
+      const name = `file_${rnd()}${[ '.txt', '.log', '', '.dat' ][seed % 4]}`;
+      copyFileSync(f.from, join(dir, name));
+      renamed.set(name, f.rel);
+    }
+    const a = JSON.parse(cli(['detect', FIXTURES, '--json']).stdout) as { files: { path: string; parser: string | null }[] };
+    const b = JSON.parse(cli(['detect', dir, '--json']).stdout) as { files: { path: string; parser: string | null }[] };
+    const want = Object.fromEntries(a.files.map((f) => [f.path, f.parser]));
+    const got = Object.fromEntries(b.files.map((f) => [renamed.get(f.path)!, f.parser]));
+    expect(got).toEqual(want);
+  });
+});
+
+describe('hostile and broken input fails forward', () => {
+  it('names file and line for each problem and ingests the rest', () => {
+    const dir = tmp();
+    const good = readFileSync(join(FIXTURES, 'docker', 'compose_logs.txt'));
+    writeFileSync(join(dir, 'good.txt'), good);
+    writeFileSync(join(dir, 'truncated.log.gz'), gzipSync(good).subarray(0, 4000));
+    writeFileSync(join(dir, 'image.bin'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256)));
+    const lines = good.toString('utf8').split('\n').slice(0, 20);
+    const withHuge = [...lines.slice(0, 5), 'cdb_risk          | ' + 'x'.repeat(5 * 1024 * 1024), ...lines.slice(5)].join('\n') + '\n';
+    writeFileSync(join(dir, 'huge.txt'), withHuge);
+    const withNul = Buffer.concat([Buffer.from(lines.slice(0, 3).join('\n') + '\n'), Buffer.from('cdb_risk | bad\0line\n'), Buffer.from(lines.slice(3).join('\n') + '\n')]);
+    writeFileSync(join(dir, 'nul.txt'), withNul);
+    const withBadUtf8 = Buffer.concat([Buffer.from(lines.slice(0, 4).join('\n') + '\n'), Buffer.from([0x63, 0x64, 0x62, 0x5f, 0x72, 0x20, 0x7c, 0x20, 0xff, 0xfe, 0xc3, 0x0a]), Buffer.from(lines.slice(4).join('\n') + '\n')]);
+    writeFileSync(join(dir, 'badutf8.txt'), withBadUtf8);
+    const before = treeHash(dir);
+    const { db } = ingest(dir);
+    const rows = Object.fromEntries(manifest(db).map((r) => [r.path, r]));
+    expect(rows['good.txt'].status).toBe('ingested');
+    expect(rows['truncated.log.gz'].status).toBe('partial');
+    expect(rows['truncated.log.gz'].message).toMatch(/gzip/i);
+    expect(rows['image.bin'].status).toBe('binary');
+    const q = db.prepare('SELECT path, line, reason FROM quarantine ORDER BY path, line').all() as { path: string; line: number; reason: string }[];
+    expect(q).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'huge.txt', line: 6 }),
+        expect.objectContaining({ path: 'nul.txt', line: 4 }),
+        expect.objectContaining({ path: 'badutf8.txt', line: 5 }),
+      ]),
+    );
+    for (const p of ['huge.txt', 'nul.txt', 'badutf8.txt']) {
+      expect(rows[p].records, p).toBeGreaterThan(0);
+      expect(rows[p].record_lines + rows[p].structural + rows[p].quarantined).toBe(rows[p].lines);
+    }
+    expect(treeHash(dir)).toEqual(before);
+  });
+
+  it('a PowerShell-saved UTF-16LE CRLF log gives the same rows as its UTF-8 twin', () => {
+    const dir = tmp();
+    const text = readFileSync(join(FIXTURES, 'docker', 'compose_logs_timestamps.txt'), 'utf8');
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    writeFileSync(join(dir, 'a', 'logs.txt'), text);
+    writeFileSync(join(dir, 'b', 'logs.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace(/\n/g, '\r\n'), 'utf16le')]));
+    const q = 'SELECT service, ts, level, logger, message, kind, line_no, line_count FROM log_events ORDER BY line_no';
+    const a = ingest(join(dir, 'a')).db.prepare(q).all();
+    const b = ingest(join(dir, 'b')).db.prepare(q).all();
+    expect(a.length).toBeGreaterThan(100);
+    expect(b).toEqual(a);
+  });
+});
+
+describe('the working database', () => {
+  it('re-ingesting the same bundle is a no-op; another bundle is refused unless --append', () => {
+    const dbDir = tmp();
+    const dbPath = join(dbDir, 'case.db');
+    const first = cli(['ingest', FIXTURES, '--db', dbPath]);
+    expect(first.status, first.stderr).toBe(0);
+    const count = () => (new Database(dbPath, { readonly: true }).prepare('SELECT (SELECT COUNT(*) FROM log_events) + (SELECT COUNT(*) FROM redis_messages) AS n').get() as { n: number }).n;
+    const n1 = count();
+    const second = cli(['ingest', FIXTURES, '--db', dbPath]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/19 unchanged|unchanged/);
+    expect(count()).toBe(n1);
+    const other = tmp();
+    cpSync(join(FIXTURES, 'redis'), other, { recursive: true });
+    const refused = cli(['ingest', other, '--db', dbPath]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/another bundle/);
+    expect(refused.stderr).toMatch(/--append/);
+    const appended = cli(['ingest', other, '--db', dbPath, '--append']);
+    expect(appended.status, appended.stderr).toBe(0);
+  });
+
+  it.each([
+    [['ingest', '/nonexistent/bundle'], /error\[BUNDLE_NOT_FOUND\]/],
+    [['detect', '/nonexistent/bundle'], /error\[BUNDLE_NOT_FOUND\]/],
+  ])('%j exits 2 with what/where/help', (args, re) => {
+    const r = cli(args as string[]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).toMatch(/help:/);
+  });
+
+  it('a bundle in which nothing is recognised exits 2 and says what to do', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'notes.txt'), 'just some notes\nnothing to see\n');
+    const r = cli(['ingest', dir, '--db', join(tmp(), 'x.db')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/NOTHING_RECOGNISED/);
+    expect(r.stderr).toMatch(/--as/);
+  });
+});
+void dirname;
+void extname;
