@@ -130,6 +130,24 @@ describe('engine', () => {
     ]);
   });
 
+  it('never offers a setting that no service reads as the fix', () => {
+    const todo = (where: string) => ({ category: 'CONFIG' as const, title: `edit ${where}`, priority: 'high' as const, effort: 'quick_win' as const, where });
+    const r = runEngine(new TestDb().context({ era: 'A' }), [
+      stub('r', 'risk', {
+        status: 'ok',
+        todos: [todo('.env MIN_CONFIDENCE'), todo('.env CIRCUIT_BREAKER_THRESHOLD_PCT'), todo('.env MAX_TOTAL_EXPOSURE_PCT'), todo('.env MAX_EXPOSURE_PCT'), todo('docker-compose.yml cdb_redis command')],
+      }),
+    ]);
+    expect(r.todos.map((t) => t.where)).toEqual(['.env MAX_EXPOSURE_PCT', 'docker-compose.yml cdb_redis command']);
+    expect(r.errors.map((e) => e.message)).toEqual([
+      'dropped the to-do "edit .env MIN_CONFIDENCE": MIN_CONFIDENCE is read by no service in era A',
+      'dropped the to-do "edit .env CIRCUIT_BREAKER_THRESHOLD_PCT": CIRCUIT_BREAKER_THRESHOLD_PCT is read by no service in era A',
+      'dropped the to-do "edit .env MAX_TOTAL_EXPOSURE_PCT": MAX_TOTAL_EXPOSURE_PCT is read by no service in era A',
+    ]);
+    const b = runEngine(new TestDb().context({ era: 'B' }), [stub('r', 'risk', { status: 'ok', todos: [todo('.env MAX_TOTAL_EXPOSURE_PCT')] })]);
+    expect(b.todos).toHaveLength(1);
+  });
+
   it('redacts secrets in evidence and messages', () => {
     const r = run([
       stub('s', 'system', {

@@ -19,7 +19,7 @@ import {
   type Todo,
   type VerificationCheck,
 } from './define-rule.js';
-import { cmp } from './rule-kit.js';
+import { cmp, envKeyOf, isUnreadSetting } from './rule-kit.js';
 
 export interface EngineFinding {
   /** `<rule>:<subject or 'main'>` — stable across runs and blocks (no counts, no times). */
@@ -232,6 +232,12 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
       });
     }
     for (const t of res.todos ?? []) {
+      // A setting no service reads is never the fix (formats doc §7); offering it is a rule bug.
+      const envKey = envKeyOf(t.where);
+      if (envKey && isUnreadSetting(envKey, ctx.block.era)) {
+        errors.push({ rule: rule.id, message: `dropped the to-do "${t.title}": ${envKey} is read by no service in era ${ctx.block.era ?? '?'}` });
+        continue;
+      }
       const key = `${t.category}\u0000${t.title}\u0000${t.where}`;
       const prev = todos.get(key);
       if (!prev || PRIORITY_RANK[t.priority] < PRIORITY_RANK[prev.priority]) todos.set(key, { ...t, title: redactor.text(t.title), where: redactor.text(t.where) });

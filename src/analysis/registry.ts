@@ -24,6 +24,10 @@ import executionOrders from './rules/execution/execution-orders.js';
 import executionPersistence from './rules/execution/execution-persistence.js';
 import tradeStats from './rules/execution/trade-stats.js';
 import twoWriterDuplicates from './rules/execution/two-writer-duplicates.js';
+import dbCountsPerDay from './rules/reporting/db-counts-per-day.js';
+import persistenceGaps from './rules/reporting/persistence-gaps.js';
+import reportMissing from './rules/reporting/report-missing.js';
+import reportReconciliation from './rules/reporting/report-reconciliation.js';
 
 export const RULES: RuleDef[] = [
   // system
@@ -52,4 +56,8 @@ export const RULES: RuleDef[] = [
   tradeStats,
   twoWriterDuplicates,
   // reporting
+  dbCountsPerDay,
+  persistenceGaps,
+  reportMissing,
+  reportReconciliation,
 ];

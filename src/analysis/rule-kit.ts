@@ -14,6 +14,25 @@ export const PIPELINE_SERVICES: readonly string[] = [
 /** The paper runner only logs and reports; it is not on the signal → trade path. */
 export const REPORTING_SERVICES: readonly string[] = ['cdb_paper_runner', 'cdb_reports'];
 
+/**
+ * Variables no service reads (formats doc §7): a to-do that edits them changes nothing.
+ * MAX_TOTAL_EXPOSURE_PCT is read from era B on only; era A reads MAX_EXPOSURE_PCT.
+ */
+export const UNREAD_SETTINGS: readonly string[] = [
+  'CIRCUIT_BREAKER_THRESHOLD_PCT', 'MAX_SLIPPAGE_PCT', 'DATA_STALE_TIMEOUT_SEC', 'ACCOUNT_EQUITY', 'MIN_CONFIDENCE', 'MIN_VOLUME_24H', 'REDIS_MAXMEMORY',
+];
+
+export function isUnreadSetting(key: string, era: string | null): boolean {
+  const k = key.toUpperCase();
+  return UNREAD_SETTINGS.includes(k) || (k === 'MAX_TOTAL_EXPOSURE_PCT' && era === 'A');
+}
+
+/** The .env variable a to-do's `where` tells the user to edit, if any (`.env MAX_EXPOSURE_PCT`, `.env Zeile 23`). */
+export function envKeyOf(where: string): string | null {
+  const m = /^\.env\b[^A-Z]*([A-Z][A-Z0-9_]{2,})/.exec(where.trim());
+  return m ? m[1] : null;
+}
+
 export function isPipeline(service: string | null | undefined): boolean {
   return !!service && PIPELINE_SERVICES.includes(service);
 }

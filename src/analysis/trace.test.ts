@@ -13,7 +13,7 @@ interface Era {
   order?: boolean;
   result?: 'FILLED' | 'REJECTED' | null;
   trade?: 'both' | 'execution' | 'log' | null;
-  report?: boolean;
+  report?: boolean | 'zero';
   otherDbTrade?: boolean;
 }
 
@@ -50,7 +50,9 @@ function eraA(t: TestDb, o: Era = {}): void {
   }
   if (o.otherDbTrade) t.insert('trades', { ts: iso(SIG_S - 5000), symbol: 'ETHUSDT', side: 'BUY', writer: 'execution', source: 'db', file_id: trd, line_no: 2 });
   if (o.report !== false) {
-    t.insert('daily_report_values', { file_id: rep, line_no: 300, report_kind: 'paper_runner', report_date: '2025-11-30', key: 'Trades Today', value_text: '0', value_num: 0 });
+    const zero = o.report === 'zero';
+    t.insert('daily_report_values', { file_id: rep, line_no: 299, report_kind: 'paper_runner', report_date: '2025-11-30', key: 'Signals Today', value_text: zero ? '0' : '1', value_num: zero ? 0 : 1 });
+    t.insert('daily_report_values', { file_id: rep, line_no: 300, report_kind: 'paper_runner', report_date: '2025-11-30', key: 'Trades Today', value_text: zero ? '0' : '1', value_num: zero ? 0 : 1 });
   }
 }
 
@@ -94,6 +96,7 @@ describe('trace', () => {
     ['the fill was never persisted', { trade: null, otherDbTrade: true }, 'trade_rows', null],
     ['the fill is only in the execution log', { trade: 'log', otherDbTrade: true }, 'trade_rows', null],
     ['no report for the day', { report: false, otherDbTrade: true }, null, null],
+    ['the report of the day counts 0 trades', { report: 'zero' }, 'report_day', null],
     ['rejected by risk: an ending, not a vanishing', { decision: 'rejected', order: false, result: null, trade: null }, null, 'risk_decision'],
     ['rejected by the mock exchange', { result: 'REJECTED', trade: null }, null, 'order_result'],
   ];

@@ -204,7 +204,7 @@ export function trace(db: Database.Database, id: string): TraceResult {
       keys.clientId = keys.clientId ?? order.client_id;
       const e = [ev(order.file_id, order.line_no, `orders: ${order.order_id ?? '(no order_id)'} status=${order.status ?? '?'} writer=${order.writer ?? '?'} at ${order.ts ?? '?'}`)];
       if (order.twin_file_id !== null) e.push(ev(order.twin_file_id, order.twin_line_no, 'orders: db_writer twin (pending, approved=false)'));
-      hops.push({ hop: 'order', found: true, summary: `order ${order.order_id ?? '(no id yet)'} (${order.writer ?? 'unknown writer'}, ${order.source ?? '?'})`, evidence: e });
+      hops.push({ hop: 'order', found: true, summary: `order ${order.order_id ?? keys.orderId ?? '(no order_id recorded)'} at ${order.ts ?? '?'} (${order.writer ?? 'unknown writer'}, ${order.source ?? '?'})`, evidence: e });
     } else if (published) {
       hops.push({ hop: 'order', found: true, summary: `order published on the orders channel (client_id ${published.client_id})`, evidence: [ev(published.file_id, published.line_no, published.payload ?? '')] });
     } else {
@@ -294,24 +294,41 @@ export function trace(db: Database.Database, id: string): TraceResult {
       hops.push({ hop: 'report_day', found: null, summary: 'no day to look up', evidence: [] });
     } else {
       const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-      // The paper runner's report dated D+1 (generated at midnight) covers D; daily_check and cdb_reports are dated D or D+1.
+      const hour = tradeDay ? null : keys.signalMs !== null ? new Date(keys.signalMs).getUTCHours() : null;
+      // Which report counts day D (formats doc §6): the paper runner's midnight report dated D+1,
+      // daily_check dated D, cdb_reports' 08:00 rolling window dated D or D+1.
+      const counted = tradeDay !== null && !ended;
+      const wanted = counted ? ['Trades Today', 'Trades', 'Total Trades'] : ['Signals Today', 'Signals'];
       const rows = db
         .prepare(
-          `SELECT file_id, line_no, report_kind, report_date, key, value_text FROM daily_report_values
-           WHERE report_date IN (?, ?) AND key IN ('Signals Today', 'Trades Today', 'Signals', 'Trades', 'Total Trades', 'Total Orders')
-           ORDER BY report_date, report_kind, file_id, line_no LIMIT 6`,
+          `SELECT file_id, line_no, report_kind, report_date, key, value_text, value_num FROM daily_report_values
+           WHERE key IN (${wanted.map(() => '?').join(',')})
+             AND ((report_kind = 'paper_runner' AND report_date = ?) OR (report_kind = 'daily_check' AND report_date = ?)
+                  OR (report_kind = 'cdb_reports' AND report_date = ?) OR (report_kind NOT IN ('paper_runner', 'daily_check', 'cdb_reports') AND report_date IN (?, ?)))
+           ORDER BY report_date, report_kind, key, file_id, line_no`,
         )
-        .all(day, next) as { file_id: number; line_no: number; report_kind: string; report_date: string; key: string; value_text: string }[];
+        .all(...wanted, next, day, hour !== null && hour < 8 ? day : next, day, next) as {
+          file_id: number; line_no: number; report_kind: string; report_date: string; key: string; value_text: string; value_num: number | null;
+        }[];
+      const seen = new Set<string>();
+      const uniq = rows.filter((r) => {
+        const k = `${r.report_kind}|${r.report_date}|${r.key}|${r.value_text}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
       const anyReport = n('SELECT COUNT(*) AS n FROM daily_report_values');
+      const zero = uniq.length > 0 && uniq.every((r) => r.value_num === 0);
+      const text = uniq.map((r) => `${r.report_kind} dated ${r.report_date}: ${r.key} = ${r.value_text}`).join('; ');
       hops.push({
         hop: 'report_day',
-        found: rows.length ? true : anyReport ? false : null,
-        summary: rows.length
-          ? `${day}: ${rows.map((r) => `${r.report_kind} ${r.report_date} ${r.key}=${r.value_text}`).join('; ')}`
+        found: uniq.length ? !zero : anyReport ? false : null,
+        summary: uniq.length
+          ? `${text}${zero ? ` — the report counts nothing for ${day} although the ${counted ? 'trade was persisted' : 'signal exists'}` : ''}`
           : anyReport
-            ? `no daily report for ${day} (or ${next}) in the bundle`
+            ? `no report that counts ${day} is in the bundle (the paper runner's would be dated ${next})`
             : 'no daily reports in the bundle',
-        evidence: rows.slice(0, 3).map((r) => ev(r.file_id, r.line_no, `${r.key}: ${r.value_text}`)),
+        evidence: uniq.slice(0, 3).map((r) => ev(r.file_id, r.line_no, `${r.key}: ${r.value_text}`)),
       });
     }
   }

@@ -148,7 +148,7 @@ describe('walkTar', () => {
 
   it('a member source hashes the member bytes even when only the head was read', async () => {
     const results: string[] = [];
-    await walkTar(join(dir, 'mixed.tar'), false, async (i, h, raw) => {
+    await walkTar(join(dir, 'mixed.tar'), false, async (_i, h, raw) => {
       if (h.name !== 'gz/inner.log.gz') return;
       const src = createFileSource({ path: h.name, relPath: h.name, gzip: true }, raw);
       expect((await src.head()).lines).toEqual(['in1', 'in2']);

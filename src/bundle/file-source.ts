@@ -10,9 +10,16 @@ import { analyzeHead, createLineDecoder, HEAD_BYTES, type LineDecoder, type Line
 import type { DecodeIssue, FileHead, Line, ReadResult } from './types.js';
 
 export interface FileSource {
+  /** Decoded head (see FileHead); safe to call before lines(). */
   head(): Promise<FileHead>;
+  /** Decoded lines of the whole file; call at most once. */
   lines(): AsyncIterable<Line>;
+  /** Lines the decoder refused itself (filled during lines(), as delivery passes them); they are not yielded. */
   issues: DecodeIssue[];
+  /**
+   * Reads whatever was not read (hashing it, counting its lines without decoding them) and returns
+   * the file's line count, sha256 and size of the bytes as stored, and the read error if any.
+   */
   finish(): Promise<ReadResult>;
 }
 

@@ -53,7 +53,10 @@ export interface RefusedEntry {
 }
 
 export interface ReadResult {
-  /** Lines the decoder produced, including the ones it refused itself. */
+  /**
+   * Physical lines of the decoded file: the ones delivered, the ones the decoder refused itself, and
+   * any the reader never took (finish() counts those), so a reader that stops early leaves lines unaccounted.
+   */
   lines: number;
   sha256: string;
   bytes: number;

@@ -224,8 +224,6 @@ async function ingestFile(job: FileJob): Promise<FileOutcome> {
   if (job.prevId !== undefined) db.transaction(() => forgetFile(db, job.prevId!))();
 
   if (!parser) {
-    // Count its lines all the same: the manifest says how much evidence was left unread.
-    if (!p.head.binary) for await (const _line of src.lines()) void _line;
     const res = await src.finish();
     const status = p.head.binary ? 'binary' : 'not_ingested';
     const message = p.head.binary

@@ -18,6 +18,7 @@ const REAL = {
   blocked_decisions: 'decision_pk,signal_id,decision_id,symbol,reason_code,timestamp_ms,created_at,payload',
   correlation_ledger: 'event_pk,correlation_id,signal_id,decision_id,order_id,fill_id,event_type,symbol,timestamp_ms,created_at,payload',
   candles_1m: 'symbol,ts_ms,open,high,low,close,volume,trade_count,regime_id,ingested_at',
+  runbook_trades: 'id,signal_id,symbol,side,price,quantity,timestamp',
   fork_trades: 'id,order_id,symbol,side,price,size,status,execution_price,slippage_bps,fees,timestamp,exchange,exchange_trade_id,metadata,realized_pnl',
 };
 const cols = (k: keyof typeof REAL): string[] => REAL[k].split(',');
@@ -28,6 +29,7 @@ describe('tableFromColumns', () => {
     ['orders', 'orders'],
     ['trades', 'trades'],
     ['fork_trades', 'trades'],
+    ['runbook_trades', 'trades'],
     ['portfolio_snapshots', 'portfolio_snapshots'],
     ['positions', 'positions'],
     ['schema_version', 'schema_version'],

@@ -68,6 +68,14 @@ const SIGNATURES: Signature[] = [
     test: (c) =>
       any(c, 'size', 'quantity') && any(c, 'order_type', 'approved', 'status', 'rejection_reason', 'filled_size') && !c.has('total_equity'),
   },
+  {
+    table: 'trades',
+    because: 'side + price + size/quantity + timestamp without order columns (runbook trades)',
+    test: (c) =>
+      all(c, 'side', 'price', 'timestamp') &&
+      any(c, 'size', 'quantity') &&
+      !any(c, 'order_type', 'approved', 'status', 'rejection_reason', 'filled_size', 'entry_price', 'total_equity'),
+  },
   { table: 'portfolio_snapshots', because: 'total_equity (portfolio_snapshots)', test: (c) => c.has('total_equity') },
   {
     table: 'positions',

@@ -93,6 +93,7 @@ const SHORT_NAMES: readonly [string, string][] = [
   ['dbwriter', 'cdb_db_writer'],
   ['allocation', 'cdb_allocation'],
   ['execution', 'cdb_execution'],
+  ['exec', 'cdb_execution'],
   ['postgres', 'cdb_postgres'],
   ['reports', 'cdb_reports'],
   ['candles', 'cdb_candles'],

@@ -63,6 +63,11 @@ function sniff(head: FileHead) {
   // A report or note that quotes a few log lines is not a log.
   if (markdown / considered > 0.1) return null;
   const ratio = (headers + prints) / considered;
+  // `docker logs -t` of a container that printed only unformatted lines (werkzeug banner, prints):
+  // the daemon's stamp on every line is the tell.
+  if ((headers + prints === 0 || ratio < 0.2) && stamped / considered >= 0.8) {
+    return { confidence: 50, reason: `${stamped}/${considered} head lines start with docker -t stamps (no application header)` };
+  }
   if (headers + prints === 0 || ratio < 0.2) return null;
   const what = python > 0 ? 'Python logging headers' : headers > 0 ? 'container log headers' : 'era-A cdb_ws prints';
   const how = stamped > 0 ? ' after docker -t stamps' : '';

@@ -166,6 +166,12 @@ describe('psql-aligned in notes', () => {
     expect(run.structural['psql-message']).toBe(1);
   });
 
+  it('an ellipsis or arrow in an ASCII table is data', async () => {
+    const run = await runParser(psqlAligned, ' id | msg\n----+------------\n  1 | Truncated…\n  2 | a ↵ b\n(2 rows)\n', 'x.txt');
+    expect(run.unaccounted).toBe(0);
+    expect(run.rows.map((r) => r.values.msg)).toEqual(['Truncated…', 'a ↵ b']);
+  });
+
   it('Markdown fences and a dashed heading are not tables', async () => {
     const text = ['Summary', '-------', '```', ' id | symbol', '----+--------', '  1 | BTCUSDT', '(1 row)', '```'].join('\n');
     const run = await runParser(psqlAligned, `${text}\n`, 'notes.md');

@@ -21,11 +21,19 @@ import { identifyTable, uniqueColumnNames } from '../dumps/table-identity.js';
 const BOX: Record<string, string> = {
   '─': '-', '━': '-', '═': '-', '┼': '+', '╋': '+', '╪': '+', '│': '|', '┃': '|', '║': '|',
   '┌': '+', '┬': '+', '┐': '+', '└': '+', '┴': '+', '┘': '+', '├': '+', '┤': '+', '╞': '+', '╡': '+',
-  '╔': '+', '╦': '+', '╗': '+', '╚': '+', '╩': '+', '╝': '+', '╠': '+', '╣': '+', '╬': '+', '↵': '+', '…': '.',
+  '╔': '+', '╦': '+', '╗': '+', '╚': '+', '╩': '+', '╝': '+', '╠': '+', '╣': '+', '╬': '+',
 };
-const BOX_TEST = /[─━═┼╋╪│┃║┌┬┐└┴┘├┤╞╡╔╦╗╚╩╝╠╣╬↵…]/;
+const BOX_TEST = /[─━═┼╋╪│┃║┌┬┐└┴┘├┤╞╡╔╦╗╚╩╝╠╣╬]/;
 const BOX_RE = new RegExp(BOX_TEST.source, 'g');
-const asciiLines = (s: string): string => (BOX_TEST.test(s) ? s.replace(BOX_RE, (c) => BOX[c] ?? c) : s);
+/**
+ * Unicode line style → ASCII. `↵` and `…` are margin marks only on lines drawn with `│`:
+ * elsewhere they are data (a DB value may well contain `…`).
+ */
+const asciiLines = (s: string): string => {
+  if (!BOX_TEST.test(s)) return s;
+  const t = s.replace(BOX_RE, (c) => BOX[c] ?? c);
+  return /[│┃║]/.test(s) ? t.replace(/↵/g, '+').replace(/…/g, '.') : t;
+};
 
 const RULE1 = /^-+(\+-+)*$/;
 const RULE2 = /^\+-+(\+-+)*\+$/;

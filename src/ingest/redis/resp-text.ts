@@ -181,7 +181,7 @@ export class TtyNesting {
 }
 
 /** What kind of non-answer line this is, and under which structural counter it goes. */
-export type NoiseKind = 'blank' | 'auth_warning' | 'reading_header' | 'command_echo' | 'redis_error' | 'interrupt';
+export type NoiseKind = 'blank' | 'auth_warning' | 'reading_header' | 'command_echo' | 'redis_error' | 'interrupt' | 'powershell_wrapper';
 
 export interface Noise {
   kind: NoiseKind;
@@ -294,6 +294,11 @@ export function classifyNoise(text: string): Noise | null {
   if (/^Warning: Using a password with '-a' or '-u' option/.test(t)) return { kind: 'auth_warning' };
   if (/^Reading messages\.\.\. \(press Ctrl-C to quit/.test(t)) return { kind: 'reading_header' };
   if (t === '^C') return { kind: 'interrupt' };
+  // Windows PowerShell 5.1 wraps the first stderr line of `2>&1` (usually the -a warning) in an
+  // error record: `docker : <line>`, `At line:1 char:1`, `+ <command>`, `+ ~~~`, `    + CategoryInfo ...`.
+  if (/^docker : /.test(t) || /^At line:\d+ char:\d+/.test(t) || /^\s*\+ (?:~+|CategoryInfo|FullyQualifiedErrorId|\S)/.test(t)) {
+    return { kind: 'powershell_wrapper' };
+  }
   let m: RegExpExecArray | null;
   if ((m = /^\(error\) (.*)$/.exec(t))) return { kind: 'redis_error', error: m[1] };
   if (RAW_ERROR.test(t) || CLIENT_ERROR.test(t)) return { kind: 'redis_error', error: t };

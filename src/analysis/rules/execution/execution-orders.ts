@@ -9,9 +9,9 @@ import {
   type Todo,
   type VerificationCheck,
 } from '../../define-rule.js';
-import { EXECUTION, findLogs, groupCoverage, P, RISK, type LogRow } from '../shared/logs.js';
+import { EXECUTION, findLogs, groupClause, groupCoverage, P, RISK, type LogRow } from '../shared/logs.js';
 import { channelCoverage, dumpedTable, ORDER_TABLES } from '../shared/sources.js';
-import { count, fmt, intersect, pct, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
+import { count, fmt, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
 
 /** Subscribers `orders` should have: execution, db_writer, paper runner (§4.1). */
 const EXPECTED_ORDER_SUBSCRIBERS = 3;
@@ -27,12 +27,13 @@ interface ResultCounts {
 
 /** Execution results on Redis: B publishes each to three places, so take the busiest channel, not the sum. */
 function redisResults(ctx: RuleContext): ResultCounts {
+  const rw = redisWindow(ctx);
   const rows = ctx.db
     .prepare(
       `SELECT channel, file_id, line_no, payload, UPPER(COALESCE(status, '')) AS status, reason FROM redis_messages
-       WHERE in_block = 1 AND channel IN ('order_results', 'stream.fills', 'stream.order_results') ORDER BY ts, id`,
+       WHERE ${rw.sql} AND channel IN ('order_results', 'stream.fills', 'stream.order_results') ORDER BY COALESCE(ts, payload_ts), id`,
     )
-    .all() as { channel: string; file_id: number; line_no: number; payload: string; status: string; reason: string | null }[];
+    .all(...rw.params) as { channel: string; file_id: number; line_no: number; payload: string; status: string; reason: string | null }[];
   const byChannel = new Map<string, typeof rows>();
   for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
   const best = [...byChannel.values()].sort((a, b) => b.length - a.length)[0] ?? [];
@@ -65,7 +66,8 @@ export default defineRule({
       .all() as (EvidenceRow & { ts: string | null; source: string | null })[];
     const approvedLog = findLogs(ctx, { group: RISK, like: '%Order freigegeben%', re: P.riskApproved });
     const approvals: (EvidenceRow & { ts: string | null })[] = approvedLog.length >= approvedRows.length ? approvedLog : approvedRows;
-    const published = count(ctx, "SELECT COUNT(*) FROM redis_messages WHERE in_block = 1 AND channel IN ('orders', 'stream.orders')");
+    const rw = redisWindow(ctx);
+    const published = count(ctx, `SELECT COUNT(*) FROM redis_messages WHERE ${rw.sql} AND channel IN ('orders', 'stream.orders')`, ...rw.params);
 
     const processing = findLogs(ctx, { group: EXECUTION, like: '%Processing order%', re: P.execProcessing });
     const filledLog = findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled });
@@ -235,11 +237,12 @@ function rejectionReasons(rejectedLog: LogRow[], results: ResultCounts): Map<str
 }
 
 function aliveLine(ctx: RuleContext): Evidence[] {
-  const svc = [...EXECUTION.services, ...EXECUTION.loggers];
-  const ph = svc.map(() => '?').join(',');
+  const params: (string | number)[] = [];
+  const clause = groupClause(ctx, [EXECUTION], params);
+  const w = logWindow(ctx);
   const r = ctx.db
-    .prepare(`SELECT file_id, line_no FROM log_events WHERE in_block = 1 AND (service IN (${ph}) OR logger IN (${ph})) ORDER BY ts DESC, file_id DESC, line_no DESC LIMIT 1`)
-    .get(...svc, ...svc) as { file_id: number; line_no: number } | undefined;
+    .prepare(`SELECT file_id, line_no FROM log_events WHERE ${clause} AND ${w.sql} ORDER BY ts DESC, file_id DESC, line_no DESC LIMIT 1`)
+    .get(...params, ...w.params) as { file_id: number; line_no: number } | undefined;
   return r ? [ctx.evidence(r.file_id, r.line_no)] : [];
 }
 

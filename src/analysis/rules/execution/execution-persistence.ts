@@ -2,7 +2,7 @@ import { defineRule, type Finding, type Hypothesis, type Likelihood, type RuleCo
 import { DB_WRITER, EXECUTION, findLogs, groupCoverage, P, type LogRow, type ServiceGroup } from '../shared/logs.js';
 import { classifyDbError, DB_ERROR_CAUSE as CAUSE, type FailureClass } from '../shared/db-errors.js';
 import { dumpedTable, TRADE_TABLES } from '../shared/sources.js';
-import { count, sampleEvidence, worst, type EvidenceRow } from '../shared/util.js';
+import { count, redisWindow, sampleEvidence, worst, type EvidenceRow } from '../shared/util.js';
 
 const POSTGRES: ServiceGroup = { name: 'cdb_postgres', services: ['cdb_postgres'], loggers: [] };
 
@@ -22,12 +22,13 @@ interface Fills {
 
 function fills(ctx: RuleContext): Fills {
   const log = findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled });
+  const rw = redisWindow(ctx);
   const redis = ctx.db
     .prepare(
-      `SELECT channel, file_id, line_no, payload FROM redis_messages WHERE in_block = 1 AND channel IN ('order_results', 'stream.fills')
-       AND UPPER(COALESCE(status, '')) = 'FILLED' ORDER BY ts, id`,
+      `SELECT channel, file_id, line_no, payload FROM redis_messages WHERE ${rw.sql} AND channel IN ('order_results', 'stream.fills')
+       AND UPPER(COALESCE(status, '')) = 'FILLED' ORDER BY COALESCE(ts, payload_ts), id`,
     )
-    .all() as { channel: string; file_id: number; line_no: number; payload: string }[];
+    .all(...rw.params) as { channel: string; file_id: number; line_no: number; payload: string }[];
   // B writes each fill to order_results and stream.fills: count the busier one.
   const oc = redis.filter((r) => r.channel === 'order_results');
   const sf = redis.filter((r) => r.channel === 'stream.fills');

@@ -71,7 +71,8 @@ export default defineRule({
       const c = canonical(ctx, table);
       const raw = rawDump(ctx, table, [...timeCols]);
       if (!c.real && !raw) continue;
-      const rawInBlock = raw?.inBlock ?? c.real + c.twins;
+      // A dump that holds fewer rows in the block than the model's real rows did not feed the model (logs or Redis did).
+      const rawInBlock = raw?.inBlock != null && raw.inBlock >= c.real ? raw.inBlock : c.real + c.twins;
       Object.assign(metrics, {
         [`${table}_real`]: c.real,
         [`${table}_twins`]: c.twins,

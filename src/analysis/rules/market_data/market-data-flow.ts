@@ -66,7 +66,7 @@ export default defineRule({
         message:
           `${n} market_data event(s) in the block, ${symbols} distinct symbol(s)` +
           (perMin !== null ? `, ${perMin} events/min over ${fmtDuration(spanMs)} of capture` : '') +
-          (coverage < 0.5 ? ` (the capture covers ${Math.round(coverage * 1000) / 10} % of the block: the total is a sample, not the block's volume)` : '') +
+          (coverage < 0.5 ? ` (the capture spans ${fmtDuration(spanMs)} of the ${fmtDuration(L)} block: the total is a sample, not the block's volume)` : '') +
           `; sample: ${sample.symbol} @ ${sample.price ?? '?'} at ${sample.ts ?? 'unknown time'}`,
         evidence: [sampleEv],
       });

@@ -2,7 +2,7 @@ import { defineRule, type Finding, type Hypothesis, type RuleContext, type Statu
 import { classifyDbError, DB_ERROR_CAUSE } from '../shared/db-errors.js';
 import { DB_WRITER, EXECUTION, findLogs, groupCoverage, P, SIGNAL, type LogRow } from '../shared/logs.js';
 import { dumpedTable, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
-import { blockSpan, intersect, iso, ms, sampleEvidence, type EvidenceRow, type Span } from '../shared/util.js';
+import { blockSpan, intersect, iso, ms, redisWindow, sampleEvidence, type EvidenceRow, type Span } from '../shared/util.js';
 
 /** DB times come from the payload timestamp (epoch seconds), a little off the capture clock. */
 const EDGE_MS = 5_000;
@@ -24,9 +24,13 @@ interface Gap {
 /** Redis messages of one kind per capture file, each file with the span it covered. */
 function redisSides(ctx: RuleContext, channels: string[], filter = '1'): Side[] {
   const ph = channels.map(() => '?').join(',');
+  const rw = redisWindow(ctx);
   const rows = ctx.db
-    .prepare(`SELECT file_id, line_no, channel, ts, payload FROM redis_messages WHERE in_block = 1 AND ts IS NOT NULL AND channel IN (${ph}) AND ${filter} ORDER BY file_id, channel, ts, id`)
-    .all(...channels) as { file_id: number; line_no: number; channel: string; ts: string; payload: string }[];
+    .prepare(
+      `SELECT file_id, line_no, channel, COALESCE(ts, payload_ts) AS ts, payload FROM redis_messages
+       WHERE ${rw.sql} AND COALESCE(ts, payload_ts) IS NOT NULL AND channel IN (${ph}) AND ${filter} ORDER BY file_id, channel, 4, id`,
+    )
+    .all(...rw.params, ...channels) as { file_id: number; line_no: number; channel: string; ts: string; payload: string }[];
   const groups = new Map<string, typeof rows>();
   for (const r of rows) groups.set(`${r.file_id}|${r.channel}`, [...(groups.get(`${r.file_id}|${r.channel}`) ?? []), r]);
   // One capture of the same event on two channels (B: signals + stream.signals) counts once: keep the busier channel per file.

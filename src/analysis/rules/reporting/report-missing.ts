@@ -1,5 +1,5 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status, type Todo } from '../../define-rule.js';
-import { findLogs, P, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
+import { findLogs, groupClause, P, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
 import { whereVar } from '../shared/settings.js';
 import { count, iso, ms, sampleEvidence } from '../shared/util.js';
 
@@ -17,11 +17,9 @@ interface Day {
 
 /** Any runner record (health polls included) in a window: the process was alive and captured. */
 function runnerAlive(ctx: RuleContext, from: number, to: number): boolean {
-  const svc = [...RUNNER.services, ...RUNNER.loggers];
-  const ph = svc.map(() => '?').join(',');
-  return !!ctx.db
-    .prepare(`SELECT 1 FROM log_events WHERE ts >= ? AND ts <= ? AND (service IN (${ph}) OR logger IN (${ph})) LIMIT 1`)
-    .get(iso(from), iso(to), ...svc, ...svc);
+  const params: (string | number)[] = [];
+  const clause = groupClause(ctx, [RUNNER], params);
+  return !!ctx.db.prepare(`SELECT 1 FROM log_events WHERE ${clause} AND ts >= ? AND ts <= ? LIMIT 1`).get(...params, iso(from), iso(to));
 }
 
 function inWindow(rows: LogRow[], from: number, to: number): LogRow[] {

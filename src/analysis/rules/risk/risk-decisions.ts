@@ -10,7 +10,7 @@ import {
 import { findLogs, groupCoverage, P, RISK } from '../shared/logs.js';
 import { normalizeRiskReason, RC_MEANINGS, reasonCause } from '../shared/risk-reasons.js';
 import { whereVar } from '../shared/settings.js';
-import { count, fmt, pct, sampleEvidence, type EvidenceRow } from '../shared/util.js';
+import { count, fmt, pct, redisWindow, sampleEvidence, type EvidenceRow } from '../shared/util.js';
 
 interface Decision extends EvidenceRow {
   decision: string;
@@ -132,9 +132,10 @@ export default defineRule({
     const reasons = [...byReason.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
 
     const alertCodes = new Map<string, number>();
+    const rw = redisWindow(ctx);
     const alertRows = ctx.db
-      .prepare("SELECT code, COUNT(*) AS n FROM redis_messages WHERE in_block = 1 AND code IS NOT NULL AND code != '' GROUP BY code ORDER BY code")
-      .all() as { code: string; n: number }[];
+      .prepare(`SELECT code, COUNT(*) AS n FROM redis_messages WHERE ${rw.sql} AND code IS NOT NULL AND code != '' GROUP BY code ORDER BY code`)
+      .all(...rw.params) as { code: string; n: number }[];
     for (const a of alertRows) alertCodes.set(a.code, a.n);
     if (!alertRows.length) {
       for (const l of findLogs(ctx, { group: RISK, like: 'Alert:%', re: P.alert })) {

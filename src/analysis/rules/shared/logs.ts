@@ -1,5 +1,5 @@
 import type { RuleContext } from '../../define-rule.js';
-import type { Span } from './util.js';
+import { logWindow, type Span } from './util.js';
 
 /**
  * Which log records belong to a pipeline stage. Compose names come first; the logger name is a
@@ -42,19 +42,36 @@ export interface LogQuery {
   span?: Span;
 }
 
-function groupClause(groups: ServiceGroup[], params: (string | number)[]): string {
+const servicePresence = new WeakMap<object, Map<string, boolean>>();
+
+function hasService(ctx: RuleContext, services: string[]): boolean {
+  // Per context, not per database: a context is one analysis run over a database that no longer changes.
+  let m = servicePresence.get(ctx);
+  if (!m) servicePresence.set(ctx, (m = new Map()));
+  const k = services.join(',');
+  if (!m.has(k)) {
+    m.set(k, !!ctx.db.prepare(`SELECT 1 FROM log_events WHERE service IN (${services.map(() => '?').join(',')}) LIMIT 1`).get(...services));
+  }
+  return m.get(k)!;
+}
+
+/**
+ * Records of a stage: by compose service name, plus records without a service whose logger is
+ * unique to the stage. When no record carries the service name at all, the logger alone decides.
+ */
+export function groupClause(ctx: RuleContext, groups: ServiceGroup[], params: (string | number)[]): string {
   const services = groups.flatMap((g) => g.services);
   const loggers = groups.flatMap((g) => g.loggers);
-  const parts: string[] = [];
-  if (services.length) {
-    parts.push(`service IN (${services.map(() => '?').join(',')})`);
+  const loggerIn = `logger IN (${loggers.map(() => '?').join(',')})`;
+  if (services.length && hasService(ctx, services)) {
     params.push(...services);
-  }
-  if (loggers.length) {
-    parts.push(`logger IN (${loggers.map(() => '?').join(',')})`);
+    if (!loggers.length) return `service IN (${services.map(() => '?').join(',')})`;
     params.push(...loggers);
+    return `(service IN (${services.map(() => '?').join(',')}) OR (service IS NULL AND ${loggerIn}))`;
   }
-  return parts.length ? `(${parts.join(' OR ')})` : '1';
+  if (!loggers.length) return '0';
+  params.push(...loggers);
+  return loggerIn;
 }
 
 /**
@@ -63,17 +80,21 @@ function groupClause(groups: ServiceGroup[], params: (string | number)[]): strin
  */
 export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
   const params: (string | number)[] = [];
-  const where: string[] = ["(kind IS NULL OR kind != 'health_poll')"];
-  if (q.span) {
-    where.push('ts IS NOT NULL AND ts >= ? AND ts <= ?');
-    params.push(q.span.from, q.span.to);
-  } else if (q.inBlock !== false) {
-    where.push('in_block = 1');
-  }
+  const where: string[] = [];
   if (q.group) {
     const groups = Array.isArray(q.group) ? q.group : [q.group];
-    where.push(groupClause(groups, params));
+    where.push(groupClause(ctx, groups, params));
   }
+  if (q.span) {
+    const w = logWindow(ctx, q.span, false);
+    where.push(w.sql);
+    params.push(...w.params);
+  } else if (q.inBlock !== false) {
+    const w = logWindow(ctx);
+    where.push(w.sql);
+    params.push(...w.params);
+  }
+  where.push("(kind IS NULL OR kind != 'health_poll')");
   const likes = q.like === undefined ? [] : Array.isArray(q.like) ? q.like : [q.like];
   if (likes.length) {
     where.push(`(${likes.map(() => 'message LIKE ?').join(' OR ')})`);
@@ -110,11 +131,12 @@ export function groupCoverage(ctx: RuleContext, group: ServiceGroup): Coverage |
     if (c && (!best || c.records > best.records)) best = c;
   }
   if (best || group.loggers.length === 0) return best;
+  const params: (string | number)[] = [];
+  const clause = groupClause(ctx, [group], params);
+  const w = logWindow(ctx);
   const r = ctx.db
-    .prepare(
-      `SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE logger IN (${group.loggers.map(() => '?').join(',')}) AND ts IS NOT NULL AND ts >= ? AND ts <= ?`,
-    )
-    .get(...group.loggers, ctx.block.from, ctx.block.to) as { f: string | null; t: string | null; n: number };
+    .prepare(`SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE ${clause} AND ${w.sql}`)
+    .get(...params, ...w.params) as { f: string | null; t: string | null; n: number };
   if (!r.n || !r.f || !r.t) return null;
   const blockMs = Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
   return { from: r.f, to: r.t, records: r.n, fraction: Math.min(1, (Date.parse(r.t) - Date.parse(r.f)) / blockMs) };

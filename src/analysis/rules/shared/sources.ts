@@ -1,5 +1,5 @@
 import type { RuleContext } from '../../define-rule.js';
-import { hull, type Span } from './util.js';
+import { hull, redisWindow, type Span } from './util.js';
 
 /**
  * Which evidence sources cover which time: a DB dump (a whole-table copy), Redis captures, logs.
@@ -42,12 +42,13 @@ export interface ChannelCoverage {
  */
 export function channelCoverage(ctx: RuleContext, channels: string[]): ChannelCoverage {
   const ph = channels.map(() => '?').join(',');
+  const rw = redisWindow(ctx);
   const rows = ctx.db
     .prepare(
-      `SELECT file_id, source, MIN(ts) AS f, MAX(ts) AS t, SUM(CASE WHEN channel IN (${ph}) THEN 1 ELSE 0 END) AS hits
-       FROM redis_messages WHERE in_block = 1 AND ts IS NOT NULL GROUP BY file_id, source ORDER BY file_id, source`,
+      `SELECT file_id, source, MIN(COALESCE(ts, payload_ts)) AS f, MAX(COALESCE(ts, payload_ts)) AS t, SUM(CASE WHEN channel IN (${ph}) THEN 1 ELSE 0 END) AS hits
+       FROM redis_messages WHERE ${rw.sql} AND COALESCE(ts, payload_ts) IS NOT NULL GROUP BY file_id, source ORDER BY file_id, source`,
     )
-    .all(...channels) as { file_id: number; source: string; f: string; t: string; hits: number }[];
+    .all(...channels, ...rw.params) as { file_id: number; source: string; f: string; t: string; hits: number }[];
   const spans: Span[] = [];
   let messages = 0;
   for (const r of rows) {

@@ -144,3 +144,27 @@ export function fmt(n: number | null | undefined, digits = 2): string {
   if (n == null || !Number.isFinite(n)) return 'n/a';
   return Number.isInteger(n) ? String(n) : n.toFixed(digits);
 }
+
+export interface SqlPart {
+  sql: string;
+  params: string[];
+}
+
+/**
+ * Log records inside the block. By time, so the (service, ts) index applies; a record the model
+ * builder marked outside the block (in_block = 0) stays out, one it has not marked yet counts by time.
+ */
+export function logWindow(ctx: RuleContext, span: Span = blockSpan(ctx), honourInBlock = true): SqlPart {
+  return { sql: `ts >= ? AND ts <= ?${honourInBlock ? ' AND COALESCE(in_block, 1) = 1' : ''}`, params: [span.from, span.to] };
+}
+
+/**
+ * Redis rows inside the block. SUBSCRIBE captures carry no clock, so their time is the payload's;
+ * the model builder's in_block wins where it has set it.
+ */
+export function redisWindow(ctx: RuleContext): SqlPart {
+  return {
+    sql: '(in_block = 1 OR (in_block IS NULL AND COALESCE(ts, payload_ts) >= ? AND COALESCE(ts, payload_ts) <= ?))',
+    params: [ctx.block.from, ctx.block.to],
+  };
+}

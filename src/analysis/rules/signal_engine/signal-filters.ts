@@ -11,7 +11,7 @@ import {
 } from '../../define-rule.js';
 import { findLogs, P, RISK } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVar, type SettingRow } from '../shared/settings.js';
-import { count, fmt, round, sampleEvidence, weaken, worst } from '../shared/util.js';
+import { count, fmt, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
 
 /** Code defaults (§7) that apply when the configuration was captured but does not set the variable. */
 const DEFAULT_MIN_VOLUME = 100_000;
@@ -83,9 +83,10 @@ export default defineRule({
     const minConfidence = setting(ctx, 'MIN_CONFIDENCE');
     const strategy = setting(ctx, 'SIGNAL_STRATEGY_ID');
     const missingAlertLogs = findLogs(ctx, { group: RISK, like: '%MISSING_STRATEGY_ID%' });
+    const rw = redisWindow(ctx);
     const missingAlertMsgs = ctx.db
-      .prepare("SELECT file_id, line_no, payload FROM redis_messages WHERE in_block = 1 AND code = 'MISSING_STRATEGY_ID' ORDER BY ts, id")
-      .all() as { file_id: number; line_no: number; payload: string }[];
+      .prepare(`SELECT file_id, line_no, payload FROM redis_messages WHERE ${rw.sql} AND code = 'MISSING_STRATEGY_ID' ORDER BY COALESCE(ts, payload_ts), id`)
+      .all(...rw.params) as { file_id: number; line_no: number; payload: string }[];
     const missingDecisions = count(ctx, "SELECT COUNT(*) FROM risk_decisions WHERE in_block = 1 AND reason_code = 'missing_strategy_id'");
     const missingCount = Math.max(missingAlertLogs.length, missingAlertMsgs.length, missingDecisions);
 

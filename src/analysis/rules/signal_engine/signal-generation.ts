@@ -1,7 +1,7 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status } from '../../define-rule.js';
-import { findLogs, groupCoverage, P, RUNNER, SIGNAL, type LogRow } from '../shared/logs.js';
+import { findLogs, groupClause, groupCoverage, P, RUNNER, SIGNAL, type LogRow } from '../shared/logs.js';
 import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
-import { blockHours, blockSpan, count, fmt, hull, intersect, round, sampleEvidence, spanHours, type Span } from '../shared/util.js';
+import { blockHours, blockSpan, count, fmt, hull, intersect, logWindow, round, sampleEvidence, spanHours, type Span } from '../shared/util.js';
 
 /** Hours of overlap without a single signal that make "no signals" a stopped flow, not a lull. */
 const FAIL_HOURS = 6;
@@ -156,14 +156,13 @@ export default defineRule({
 
 /** First and last record of the signal engine in the block (health polls included): it was alive and captured. */
 function aliveLines(ctx: RuleContext): Evidence[] {
-  const svc = [...SIGNAL.services, ...SIGNAL.loggers];
-  const ph = svc.map(() => '?').join(',');
+  const params: (string | number)[] = [];
+  const clause = groupClause(ctx, [SIGNAL], params);
+  const w = logWindow(ctx);
   const q = (dir: 'ASC' | 'DESC') =>
     ctx.db
-      .prepare(
-        `SELECT file_id, line_no FROM log_events WHERE in_block = 1 AND ts IS NOT NULL AND (service IN (${ph}) OR logger IN (${ph})) ORDER BY ts ${dir}, file_id ${dir}, line_no ${dir} LIMIT 1`,
-      )
-      .get(...svc, ...svc) as { file_id: number; line_no: number } | undefined;
+      .prepare(`SELECT file_id, line_no FROM log_events WHERE ${clause} AND ${w.sql} ORDER BY ts ${dir}, file_id ${dir}, line_no ${dir} LIMIT 1`)
+      .get(...params, ...w.params) as { file_id: number; line_no: number } | undefined;
   const out: Evidence[] = [];
   const a = q('ASC');
   const b = q('DESC');
