@@ -6,6 +6,7 @@ import { RAW_TABLES } from './raw-tables.js';
 type Value = string | number | null;
 
 const BATCH = 64;
+const RESERVED = new Set(['_id', 'file_id', 'line_no', 'line_count']);
 
 interface TableSink {
   columns: string[];
@@ -99,8 +100,33 @@ export class Writer {
     return { sink, key: name };
   }
 
+  private readonly safeKeys = new Map<string, string>();
+
+  /**
+   * A dumped column may not take the writer's own names (`_id`, `file_id`, `line_no`,
+   * `line_count`), and SQLite column names ignore case: such columns get a `src_` prefix.
+   */
+  private safeValues(values: Row['values']): Row['values'] {
+    let changed = false;
+    const seen = new Set<string>();
+    const out: Row['values'] = {};
+    for (const [k, v] of Object.entries(values)) {
+      let safe = this.safeKeys.get(k);
+      if (safe === undefined) {
+        safe = RESERVED.has(k.toLowerCase()) ? `src_${k}` : k;
+        this.safeKeys.set(k, safe);
+      }
+      while (seen.has(safe.toLowerCase())) safe = `${safe}_`;
+      seen.add(safe.toLowerCase());
+      if (safe !== k) changed = true;
+      out[safe] = v;
+    }
+    return changed ? out : values;
+  }
+
   write(row: Row): void {
     const isSrc = row.table.startsWith('src:');
+    if (isSrc) row = { ...row, values: this.safeValues(row.values) };
     const sink = isSrc ? this.srcSink(row.table.slice(4), row.values).sink : this.rawSink(row.table);
     const secretField = row.table === 'settings' && row.values.is_secret === 1;
     const out: Value[] = [this.fileId, row.line, row.lines];

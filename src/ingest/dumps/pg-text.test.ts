@@ -4,7 +4,6 @@ import {
   CsvAssembler,
   type CsvEvent,
   splitCopyLine,
-  splitCsvLine,
   splitTopLevel,
   SqlStatementScanner,
   SqlSyntaxError,
@@ -164,10 +163,5 @@ describe('CsvAssembler', () => {
     const evs = run(lines.join('\n'), { maxSpanLines: 5 });
     expect(evs[0]).toMatchObject({ kind: 'unbalanced', line: { lineNo: 1 } });
     expect(records(evs).map((r) => r[2][0])).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-  });
-
-  it('splitCsvLine splits one line or says the quote stays open', () => {
-    expect(splitCsvLine('a,"b"')?.map((f) => f.text)).toEqual(['a', 'b']);
-    expect(splitCsvLine('a,"b')).toBeNull();
   });
 });

@@ -620,6 +620,7 @@ export type CsvEvent =
 
 export interface CsvOptions {
   delimiter?: string;
+  /** '' for formats that quote nothing (psql's unaligned output): every `"` is then data. */
   quote?: string;
   /** A record spanning more lines than this is taken for a stray quote. */
   maxSpanLines?: number;
@@ -757,12 +758,4 @@ export class CsvAssembler {
       yield* this.drain(queue);
     }
   }
-}
-
-/** Split one complete CSV line (no embedded line breaks) — for sniffing. Null when a quote stays open. */
-export function splitCsvLine(text: string, delimiter = ','): CsvField[] | null {
-  const a = new CsvAssembler({ delimiter });
-  const ev = [...a.push({ text, lineNo: 1 })];
-  if (ev.length === 1 && ev[0].kind === 'record') return ev[0].record.fields;
-  return null;
 }

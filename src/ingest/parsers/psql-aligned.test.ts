@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { headFromText, runParser } from '../testing.js';
-import composePs from './compose-ps.js';
 import pgDump from './pg-dump.js';
 import psqlAligned from './psql-aligned.js';
 import psqlCsv from './psql-csv.js';
@@ -205,12 +204,6 @@ describe('psql-aligned sniff', () => {
     ['compose ps', 'NAME             IMAGE     SERVICE   STATUS\ncdb_core         img       cdb_core  Up 4 hours (healthy)\n'],
     ['a dashed underline', 'Title\n-----\ntext\n'],
   ])('does not claim %s', (_n, text) => {
-    expect(psqlAligned.claims.sniff(headFromText(text, 'x.txt'))).toBeNull();
-  });
-
-  it('does not steal compose ps from its parser', () => {
-    const text = 'NAME             IMAGE     COMMAND   SERVICE   CREATED   STATUS   PORTS\n';
-    expect(composePs).toBeDefined();
     expect(psqlAligned.claims.sniff(headFromText(text, 'x.txt'))).toBeNull();
   });
 });

@@ -63,6 +63,8 @@ describe('failure forms', () => {
       { text: 'Signals Today 5', lineNo: 3 },
       { text: '   Events Logged:    ', lineNo: 4 },
       { text: 'x'.repeat(10000), lineNo: 5 },
+      { text: '📊 Events logged: 66000', lineNo: 6 },
+      { text: 'Email alert NOT sent (disabled): [INFO] Daily Report', lineNo: 7 },
     ]);
     expect(v).toEqual([]);
   });

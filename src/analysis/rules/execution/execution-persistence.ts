@@ -33,11 +33,11 @@ function fills(ctx: RuleContext): Fills {
   const oc = redis.filter((r) => r.channel === 'order_results');
   const sf = redis.filter((r) => r.channel === 'stream.fills');
   const red = oc.length >= sf.length ? oc : sf;
-  const db = count(ctx, "SELECT COUNT(*) FROM orders WHERE in_block = 1 AND writer = 'execution' AND LOWER(status) = 'filled'");
+  const db = count(ctx, "SELECT COUNT(*) FROM orders WHERE in_block = 1 AND LOWER(status) = 'filled'");
   const best = [
     { n: log.length, rows: log as EvidenceRow[], source: 'execution log (Order filled)' },
     { n: red.length, rows: red.map((r) => ({ file_id: r.file_id, line_no: r.line_no, text: r.payload })), source: `redis ${red === oc ? 'order_results' : 'stream.fills'}` },
-    { n: db, rows: [] as EvidenceRow[], source: 'orders (execution rows, status filled)' },
+    { n: db, rows: [] as EvidenceRow[], source: 'orders (status filled)' },
   ].sort((a, b) => b.n - a.n)[0];
   return best;
 }

@@ -64,6 +64,18 @@ describe('two-writer-duplicates', () => {
     expect(r.metrics).toMatchObject({ orders_raw_in_block: 20, orders_dump_rows: 27, orders_twins: 10 });
   });
 
+  it('the same table dumped in several formats counts once (the largest copy)', () => {
+    const t = new TestDb();
+    const rows = times('2025-11-26T02:00:00.000Z', 12, 60_000).map((x, i) => ({ id: String(i), created_at: x.replace('T', ' ').replace('.000Z', '+00') }));
+    addDump(t, 'orders', ['id', 'created_at'], rows, 'dump/pg_dump.sql');
+    addDump(t, 'orders', ['id', 'created_at'], rows, 'dump/orders.csv');
+    addDump(t, 'orders', ['id', 'created_at'], rows.slice(0, 5), 'dump/partial.sql');
+    addRows(t, 'orders', rows.slice(0, 6).map((r, i) => ({ ts: r.created_at, writer: 'execution', twin_file_id: 9, twin_line_no: i, source: 'db', in_block: 1 })));
+    const r = rule.check(t.context());
+    expect(r.metrics).toMatchObject({ orders_raw_in_block: 12, orders_dump_rows: 12, orders_real: 6 });
+    expect(r.findings![0].message).toContain('the largest of 3 copies');
+  });
+
   it.each<[string, string | null]>([
     ['2025-11-30 14:02:05+00', '2025-11-30T14:02:05.000Z'],
     ['2026-01-16 10:00:18.5+00', '2026-01-16T10:00:18.500Z'],

@@ -21,24 +21,33 @@ interface Raw {
   table: string;
   total: number;
   inBlock: number | null;
+  files: number;
 }
 
-/** Rows of a dumped table, and how many fall in the block by the table's own time column. */
+/**
+ * Rows of a dumped table, and how many fall in the block by the table's own time column. A bundle
+ * may hold the same table several times (pg_dump, --inserts, \copy CSV): each file is a whole copy,
+ * so the largest file counts, never the sum.
+ */
 function rawDump(ctx: RuleContext, name: string, timeColumns: string[]): Raw | null {
   const table = dumpedTable(ctx, [name]);
   if (!table) return null;
   const cols = (ctx.db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name);
   const col = timeColumns.find((c) => cols.includes(c));
-  const total = count(ctx, `SELECT COUNT(*) FROM "${table}"`);
-  if (!col) return { table, total, inBlock: null };
   const from = Date.parse(ctx.block.from);
   const to = Date.parse(ctx.block.to);
-  let inBlock = 0;
-  for (const r of ctx.db.prepare(`SELECT "${col}" AS t FROM "${table}" ORDER BY _id`).iterate() as Iterable<{ t: string | null }>) {
+  const perFile = new Map<number, { total: number; inBlock: number }>();
+  const sql = `SELECT file_id AS f, ${col ? `"${col}"` : 'NULL'} AS t FROM "${table}" ORDER BY file_id, _id`;
+  for (const r of ctx.db.prepare(sql).iterate() as Iterable<{ f: number; t: string | null }>) {
+    let e = perFile.get(r.f);
+    if (!e) perFile.set(r.f, (e = { total: 0, inBlock: 0 }));
+    e.total++;
     const ms = parsePgTimestamp(r.t);
-    if (ms != null && ms >= from && ms <= to) inBlock++;
+    if (ms != null && ms >= from && ms <= to) e.inBlock++;
   }
-  return { table, total, inBlock };
+  const files = [...perFile.values()];
+  const total = Math.max(0, ...files.map((x) => x.total));
+  return { table, total, inBlock: col ? Math.max(0, ...files.map((x) => x.inBlock)) : null, files: files.length };
 }
 
 interface Canon {
@@ -86,7 +95,7 @@ export default defineRule({
         subject: table,
         severity: doubled ? 'low' : 'info',
         message:
-          `${table}: ${rawInBlock} raw rows in the block${raw ? ` (${raw.total} in the dump)` : ''}, ${c.real} real ${table} after pairing the two writers' twins (${c.twins} twins` +
+          `${table}: ${rawInBlock} raw rows in the block${raw ? ` (${raw.total} in the dump${raw.files > 1 ? `, the largest of ${raw.files} copies` : ''})` : ''}, ${c.real} real ${table} after pairing the two writers' twins (${c.twins} twins` +
           `${c.byWriter.execution != null ? `; ${c.byWriter.execution} by execution` : ''}${c.writerOnly ? `, ${c.writerOnly} only by db_writer` : ''}).` +
           (doubled ? ` Counts that read the table directly (Total Orders, Trades Today) are about ${fmt(rawInBlock / c.real, 1)}× the real ${table}: expected with two writers, not a bug (§5.5).` : ''),
         evidence: raw ? [ctx.evidence(null, null, `${raw.table}: ${raw.total} rows`)] : [],

@@ -88,6 +88,12 @@ describe('risk-decisions', () => {
     });
   });
 
+  it('counts alert codes from the risk log when the alerts channel was not captured', () => {
+    const r = rule.check(build([[1, 'approved', null], [40, 'rejected', 'Alert: [CRITICAL] MISSING_STRATEGY_ID: Signal ohne strategy_id abgelehnt']]).context());
+    expect(r.metrics).toMatchObject({ alert_MISSING_STRATEGY_ID: 40 });
+    expect(r.findings?.find((f) => f.subject === 'alerts')?.message).toBe('Risk alerts by code: MISSING_STRATEGY_ID 40 (risk log).');
+  });
+
   it('the exposure hypothesis weakens as rejections are removed', () => {
     const l = (n: number) => rule.check(build([[n, 'rejected', EXPOSURE]]).context()).hypotheses?.[0]?.likelihood;
     expect(l(30)).toBe('very_likely');

@@ -244,6 +244,18 @@ export default defineRule({
       evidence: sampleEvidence(ctx, approved.length ? approved : rows, 1, 1),
     });
 
+    if (alertCodes.size) {
+      findings.push({
+        subject: 'alerts',
+        severity: 'info',
+        message: `Risk alerts by code: ${[...alertCodes.entries()]
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+          .map(([c, n]) => `${c} ${n}`)
+          .join(', ')}${alertRows.length ? ' (alerts channel)' : ' (risk log)'}.`,
+        evidence: [],
+      });
+    }
+
     const allRejected = approved.length === 0;
     const lowApproval = !allRejected && rows.length >= 20 && approved.length / rows.length < 0.05;
     if (allRejected) {

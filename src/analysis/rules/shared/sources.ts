@@ -20,11 +20,6 @@ export const TRADE_TABLES = ['trades'];
 export const ORDER_TABLES = ['orders'];
 export const RISK_TABLES = ['risk_events', 'blocked_decisions'];
 
-/** Rows of a dumped table (whole dump, not limited to the block: dumps carry their own columns). */
-export function dumpRows(ctx: RuleContext, table: string): number {
-  return (ctx.db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
-}
-
 /** The paper runner's JSONL logs every message on these five channels (§4.5). */
 const RUNNER_CHANNELS = ['market_data', 'signals', 'orders', 'order_results', 'alerts'];
 

@@ -79,13 +79,13 @@ export function addRows(t: TestDb, table: string, rows: Record<string, unknown>[
 }
 
 /** A dumped table `src_<name>` as the writer would create it (TEXT columns). */
-export function addDump(t: TestDb, name: string, columns: string[], rows: Record<string, string | null>[] = []): void {
+export function addDump(t: TestDb, name: string, columns: string[], rows: Record<string, string | null>[] = [], path = `dump/${name}.sql`): void {
   const table = `src_${name}`;
   t.db.exec(
     `CREATE TABLE IF NOT EXISTS "${table}" (_id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, line_no INTEGER NOT NULL, line_count INTEGER NOT NULL, ${columns.map((c) => `"${c}" TEXT`).join(', ')})`,
   );
   t.db.prepare('INSERT OR REPLACE INTO src_tables (name, original, columns) VALUES (?, ?, ?)').run(table, name, JSON.stringify(columns));
-  const f = fileFor(t, `dump/${name}.sql`);
+  const f = fileFor(t, path);
   for (const r of rows) {
     const keys = Object.keys(r);
     t.db

@@ -77,10 +77,6 @@ export function worst(...statuses: Status[]): Status {
 
 const LIKELIHOOD_RANK: Record<Likelihood, number> = { unlikely: 0, possible: 1, likely: 2, very_likely: 3 };
 
-export function likelihoodRank(l: Likelihood): number {
-  return LIKELIHOOD_RANK[l];
-}
-
 /** Lower a likelihood by `steps` (never below `unlikely`). */
 export function weaken(l: Likelihood, steps = 1): Likelihood {
   const order: Likelihood[] = ['unlikely', 'possible', 'likely', 'very_likely'];
@@ -126,11 +122,6 @@ export function round(n: number | null | undefined, digits = 2): number | null {
 /** Escape text for use inside a JS regex source (verification log checks). */
 export function reEscape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Does a table exist in the working database (dumped `src_*` tables exist only when a dump had them). */
-export function tableExists(ctx: RuleContext, name: string): boolean {
-  return !!ctx.db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?").get(name);
 }
 
 export function count(ctx: RuleContext, sql: string, ...params: (string | number | null)[]): number {

@@ -1,6 +1,6 @@
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
+  blockMs, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, loggedServices, PIPELINE_SERVICES,
   spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
 
@@ -51,6 +51,8 @@ export default defineRule({
     const verification: VerificationCheck[] = [];
     const metrics: Record<string, number | string | null> = {};
     const L = blockMs(ctx);
+    /** Restarts per service: the larger of docker's RestartCount and the banner count. */
+    const perService = new Map<string, number>();
 
     // --- docker compose ps / inspect
     const containers = ctx.db
@@ -74,7 +76,7 @@ export default defineRule({
       }
       const rc = Math.max(0, ...rows.map((r) => r.restart_count ?? 0));
       if (rc > 0) {
-        metrics[`restart_count.${svc}`] = rc;
+        perService.set(svc, Math.max(perService.get(svc) ?? 0, rc));
         const r = rows.find((x) => (x.restart_count ?? 0) === rc)!;
         findings.push({
           subject: `restart-count.${svc}`,
@@ -159,7 +161,7 @@ export default defineRule({
       const restarts = earlier > 0 ? rows.length : rows.length - 1;
       if (restarts <= 0) continue;
       bannerRestarts += restarts;
-      metrics[`restarts.${svc}`] = restarts;
+      perService.set(svc, Math.max(perService.get(svc) ?? 0, restarts));
       const timed = rows.filter((r) => r.ts);
       const spread = timed.length > 1 ? Date.parse(timed[timed.length - 1].ts!) - Date.parse(timed[0].ts!) : 0;
       const loop = isPipeline(svc) && restarts >= CRASH_LOOP_RESTARTS && spread >= L * 0.5;
@@ -172,6 +174,11 @@ export default defineRule({
       });
       if (restarts >= 3) crashEvidence.push(...spreadEvidence(ctx, rows, 2));
     }
+    // Every service seen gets its count, 0 included (the runbook's "Anzahl Restarts pro Service").
+    for (const svc of new Set([...bySvc.keys(), ...loggedServices(ctx).filter((s) => PIPELINE_SERVICES.includes(s) || s === 'cdb_paper_runner')])) {
+      if (!perService.has(svc)) perService.set(svc, 0);
+    }
+    for (const [svc, n] of [...perService.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) metrics[`restarts.${svc}`] = n;
     metrics.restarts_total = bannerRestarts;
     metrics.docker_restart_count_max = containers.length ? restartCount : null;
     metrics.services_restarting = new Set(restarting.map((r) => r.svc)).size;

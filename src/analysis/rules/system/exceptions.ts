@@ -1,5 +1,5 @@
 import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
-import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices, type LogRow } from '../../rule-kit.js';
+import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices } from '../../rule-kit.js';
 
 /** One exception class repeating this often in a pipeline service is a per-message failure, not noise. */
 const RECURRING = 100;
@@ -22,7 +22,7 @@ export function normalizeError(message: string): string {
 interface Group {
   key: string;
   n: number;
-  first: LogRow;
+  first: { file_id: number; line_no: number };
 }
 
 export default defineRule({
@@ -31,16 +31,21 @@ export default defineRule({
   title: 'Exceptions, tracebacks and ERROR/CRITICAL records per service',
   needs: ['service logs (log_events)'],
   check(ctx): RuleResult {
-    const rows = ctx.db
+    // Grouped in SQL: a per-message error at the tick rate can be millions of records.
+    const groups = ctx.db
       .prepare(
-        `SELECT id, file_id, line_no, service, ts, docker_ts, level, logger, message, kind FROM log_events
+        `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, MIN(id) AS first_id, file_id, line_no, message,
+                SUM(UPPER(COALESCE(level, '')) IN ('CRITICAL', 'FATAL', 'PANIC')) AS critical,
+                SUM(message LIKE '%Traceback (most recent call last)%') AS tracebacks
+         FROM log_events
          WHERE COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') NOT IN ('health_poll', 'report')
            AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR message LIKE '%Traceback (most recent call last)%')
-         ORDER BY ts IS NULL, ts, file_id, line_no, id`,
+         GROUP BY COALESCE(service, '(unknown service)'), substr(message, 1, 200)
+         ORDER BY service, first_id`,
       )
-      .all() as LogRow[];
+      .all() as { service: string; n: number; first_id: number; file_id: number; line_no: number; message: string; critical: number; tracebacks: number }[];
     const services = loggedServices(ctx);
-    if (rows.length === 0) {
+    if (groups.length === 0) {
       const covered = services.filter((s) => covers(ctx, s));
       if (covered.length === 0) {
         return {
@@ -54,24 +59,24 @@ export default defineRule({
     }
 
     const per = new Map<string, { errors: number; critical: number; tracebacks: number; groups: Map<string, Group> }>();
-    for (const r of rows) {
-      const svc = r.service ?? '(unknown service)';
-      let p = per.get(svc);
-      if (!p) per.set(svc, (p = { errors: 0, critical: 0, tracebacks: 0, groups: new Map() }));
-      p.errors++;
-      if (/^(CRITICAL|FATAL|PANIC)$/i.test(r.level ?? '')) p.critical++;
-      if (r.message.includes('Traceback (most recent call last)')) p.tracebacks++;
+    for (const r of groups) {
+      let p = per.get(r.service);
+      if (!p) per.set(r.service, (p = { errors: 0, critical: 0, tracebacks: 0, groups: new Map() }));
+      p.errors += r.n;
+      p.critical += r.critical;
+      p.tracebacks += r.tracebacks;
       const key = normalizeError(r.message);
       const g = p.groups.get(key);
-      if (g) g.n++;
-      else p.groups.set(key, { key, n: 1, first: r });
+      if (g) g.n += r.n;
+      else p.groups.set(key, { key, n: r.n, first: { file_id: r.file_id, line_no: r.line_no } });
     }
+    const total = groups.reduce((a, g) => a + g.n, 0);
 
     const findings: Finding[] = [];
     const hypotheses: Hypothesis[] = [];
     const todos: Todo[] = [];
     const metrics: Record<string, number | string | null> = {
-      errors_total: rows.length,
+      errors_total: total,
       tracebacks_total: [...per.values()].reduce((a, p) => a + p.tracebacks, 0),
       services_with_errors: per.size,
     };
