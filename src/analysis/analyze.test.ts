@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { ReportSchema } from '../report/model.js';
@@ -84,13 +87,6 @@ describe('analyze', () => {
     ]);
   });
 
-  it.skipIf(!process.env.PEEK)('peek', () => {
-    const t = new TestDb();
-    healthy(t);
-    const m = analyze(t.db, { now: NOW, toolVersion: '0.1.0' });
-    console.log(JSON.stringify({ layers: m.layers.map((l) => ({ id: l.id, status: l.status, metrics: l.metrics, findings: l.findings.map((f) => `${f.severity} ${f.id}: ${f.message}`), rules: l.rules.map((r) => `${r.id}=${r.status}${r.missing ? ' (' + r.missing + ')' : ''}`) })), hyp: m.hypotheses, todos: m.todos, ver: m.verification }, null, 1));
-  });
-
   it('is byte-identical across two runs', () => {
     const t = new TestDb();
     healthy(t);
@@ -130,6 +126,19 @@ describe('analyze', () => {
     healthy(t);
     const m = analyze(t.db, { now: NOW, toolVersion: '0.1.0', targets: { signals_total: 1000, signals_per_day: 30, risk_approved: 10, trades: 10, market_data_events: 10 } });
     expect(m.kpis.find((k) => k.metric === 'signals_total')).toMatchObject({ value: 108, target: 1000, status: 'fail' });
+  });
+
+  it('reads KPI targets from a config file and refuses a bad one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdbf-analyze-'));
+    const good = join(dir, 'good.json');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(good, JSON.stringify({ targets: { trades: 500 } }));
+    writeFileSync(bad, JSON.stringify({ targets: { trades: -5 } }));
+    const t = new TestDb();
+    healthy(t);
+    const m = analyze(t.db, { now: NOW, toolVersion: '0.1.0', configPath: good });
+    expect(m.kpis.find((k) => k.metric === 'trades')).toMatchObject({ target: 500, status: 'fail' });
+    expect(() => analyze(t.db, { now: NOW, toolVersion: '0.1.0', configPath: bad })).toThrow(UserError);
   });
 
   it('refuses a database without a block window', () => {

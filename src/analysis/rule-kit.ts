@@ -193,9 +193,8 @@ export function likelihoodFromScore(score: number): Likelihood | null {
 
 /** Where a service's code lives in the era's repository layout (formats doc: A `backoffice/services/<x>/`, B `services/<x>/`). */
 export function codePath(era: string | null, service: string, file = ''): string {
-  const dir = service.replace(/^cdb_/, '');
-  const root = era === 'A' ? 'backoffice/services' : 'services';
-  return `${root}/${dir}/${file}`;
+  // Era A keeps the container name as directory (`services/cdb_paper_runner/service.py`); B drops the prefix (`services/reports/`).
+  return era === 'A' ? `backoffice/services/${service}/${file}` : `services/${service.replace(/^cdb_/, '')}/${file}`;
 }
 
 /** The compose file that defines a service's environment and command in the era. */

@@ -1,6 +1,5 @@
 import { defineRule, type Finding, type Status } from '../../define-rule.js';
 import { dumpedTable, RISK_TABLES, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
-import { count } from '../shared/util.js';
 
 interface Day {
   day: string;
@@ -60,7 +59,7 @@ export default defineRule({
     const active = days.map((d) => d.signals + d.riskTotal + d.trades > 0);
     const first = active.indexOf(true);
     const last = active.lastIndexOf(true);
-    const silent = days.filter((d, i) => i > first && i < last && !active[i]).map((d) => d.day);
+    const silent = days.filter((_d, i) => i > first && i < last && !active[i]).map((d) => d.day);
     if (silent.length) {
       status = 'warn';
       findings.push({

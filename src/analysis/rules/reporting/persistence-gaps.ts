@@ -40,16 +40,12 @@ function redisSides(ctx: RuleContext, channels: string[], filter = '1'): Side[] 
     if ((perFile.get(f)?.length ?? 0) < rs.length) perFile.set(f, rs);
   }
   return [...perFile.values()].map((rs) => {
-    const span = span2(rs[0].ts, rs[rs.length - 1].ts);
+    const span: Span = { from: rs[0].ts, to: rs[rs.length - 1].ts };
     return { source: `redis ${rs[0].channel}`, span, count: rs.length, rows: rs.map((r) => ({ file_id: r.file_id, line_no: r.line_no, text: r.payload })) };
   });
 }
 
-function span2(from: string, to: string): Span {
-  return { from, to };
-}
-
-function logSide(ctx: RuleContext, rows: LogRow[], coverage: Span | null, source: string): Side[] {
+function logSide(rows: LogRow[], coverage: Span | null, source: string): Side[] {
   if (!rows.length || !coverage) return [];
   return [{ source, span: coverage, count: rows.length, rows }];
 }
@@ -74,7 +70,7 @@ export default defineRule({
     if (signalDump) {
       const sides = [
         ...redisSides(ctx, ['signals', 'stream.signals', 'trading_signals']),
-        ...logSide(ctx, findLogs(ctx, { group: SIGNAL, like: '%Signal generiert%', re: P.signalGenerated }), intersect(groupCoverage(ctx, SIGNAL), block), 'signal-engine log'),
+        ...logSide(findLogs(ctx, { group: SIGNAL, like: '%Signal generiert%', re: P.signalGenerated }), intersect(groupCoverage(ctx, SIGNAL), block), 'signal-engine log'),
       ];
       for (const side of sides) {
         const db = dbCount(ctx, 'signals', side.span);
@@ -84,7 +80,7 @@ export default defineRule({
     if (tradeDump) {
       const sides = [
         ...redisSides(ctx, ['order_results', 'stream.fills'], "UPPER(COALESCE(status, '')) = 'FILLED'"),
-        ...logSide(ctx, findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled }), intersect(groupCoverage(ctx, EXECUTION), block), 'execution log'),
+        ...logSide(findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled }), intersect(groupCoverage(ctx, EXECUTION), block), 'execution log'),
       ];
       for (const side of sides) {
         const db = dbCount(ctx, 'trades', side.span);

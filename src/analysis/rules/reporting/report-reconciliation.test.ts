@@ -131,8 +131,10 @@ describe('report-reconciliation', () => {
     const t = base();
     signalsOn(t, '2025-11-26', 30, 20);
     signalsOn(t, '2025-11-27', 40, 3);
-    // 00:30 CET on the 27th is 23:30 UTC on the 26th.
-    report(t, 'daily_check', '2025-11-27', '2025-11-27 00:30:00', { 'Signals Today': value }, null);
+    // 00:30 CET on the 27th is 23:30 UTC on the 26th; the parser leaves generated_at empty without a printed zone.
+    addRows(t, 'daily_report_values', [
+      { report_kind: 'daily_check', report_date: '2025-11-27', generated_at: null, generated_text: '2025-11-27 00:30:00', zone: 'host local (CET/CEST, assumed)', key: 'Signals Today', value_text: String(value), value_num: value },
+    ]);
     const r = rule.check(t.context(BLOCK));
     expect(r.metrics?.['daily_check.2025-11-27.signals_today']).toBe(verdict);
     expect(r.hypotheses?.some((h) => h.cause === 'reporting.local_vs_utc_date')).toBe(verdict.startsWith('explained'));

@@ -38,6 +38,7 @@ interface ReportRow {
   report_kind: string;
   report_date: string | null;
   generated_at: string | null;
+  generated_text: string | null;
   zone: string | null;
   key: string;
   value_text: string | null;
@@ -71,7 +72,7 @@ function loadReports(ctx: RuleContext): Report[] {
   const afterLast = addDays(ctx.block.days[ctx.block.days.length - 1], 1);
   const rows = ctx.db
     .prepare(
-      `SELECT report_kind, report_date, generated_at, zone, key, value_text, value_num, file_id, line_no FROM daily_report_values
+      `SELECT report_kind, report_date, generated_at, generated_text, zone, key, value_text, value_num, file_id, line_no FROM daily_report_values
        WHERE report_date >= ? AND report_date <= ? ORDER BY report_kind, report_date, generated_at, file_id, line_no`,
     )
     .all(first, afterLast) as ReportRow[];
@@ -79,7 +80,8 @@ function loadReports(ctx: RuleContext): Report[] {
   for (const r of rows) {
     if (!r.report_date) continue;
     const fallback = r.report_kind === 'cdb_reports' ? `${r.report_date}T08:00:00.000Z` : dayStart(r.report_date);
-    const genMs = generatedMs(r.generated_at, r.zone) ?? Date.parse(fallback);
+    // generated_at is only set when the zone was printed; daily_check's header time is host-local text.
+    const genMs = generatedMs(r.generated_at, 'UTC') ?? generatedMs(r.generated_text, r.zone) ?? Date.parse(fallback);
     // The same report can be in the log and in a mail: one report per kind, date and generation minute.
     const k = `${r.report_kind}|${r.report_date}|${Math.floor(genMs / 60_000)}`;
     let rep = reports.get(k);

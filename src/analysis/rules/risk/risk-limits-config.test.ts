@@ -49,8 +49,18 @@ describe('risk-limits-config', () => {
     const r = run([{ key: 'MAX_TOTAL_EXPOSURE_PCT', value: '0.30' }]);
     expect(r.metrics).toMatchObject({ effective_MAX_EXPOSURE_PCT: 0.5, effective_MAX_EXPOSURE_PCT_source: 'code default' });
     expect(r.findings![0].message).toMatch(/reads MAX_EXPOSURE_PCT, in effect 50 %/);
-    expect(r.hypotheses?.[0]).toMatchObject({ cause: 'risk.wrong_variable_name', likelihood: 'likely' });
-    expect(r.todos?.[0].where).toBe('.env MAX_EXPOSURE_PCT');
+    expect(r.todos?.[0]).toMatchObject({ where: '.env MAX_EXPOSURE_PCT', priority: 'low' });
+  });
+
+  it('the wrong-name cause needs exposure rejections in the block', () => {
+    const t = new TestDb();
+    addSettings(t, [{ key: 'MAX_TOTAL_EXPOSURE_PCT', value: '0.30' }]);
+    const without = rule.check(t.context({ era: 'A' }));
+    expect(without.hypotheses ?? []).toHaveLength(0);
+    t.insert('risk_decisions', { ts: '2025-11-27T10:00:00.000Z', decision: 'rejected', reason_code: 'exposure', in_block: 1 });
+    const withRejections = rule.check(t.context({ era: 'A' }));
+    expect(withRejections.hypotheses?.[0]).toMatchObject({ cause: 'risk.wrong_variable_name', likelihood: 'likely' });
+    expect(withRejections.todos?.[0]).toMatchObject({ cause: 'risk.wrong_variable_name', priority: 'medium' });
   });
 
   it('the mismatch hypothesis is weaker without the startup banner', () => {

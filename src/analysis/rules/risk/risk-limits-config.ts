@@ -9,7 +9,7 @@ import {
   whereVar,
   type SettingRow,
 } from '../shared/settings.js';
-import { fmt, reEscape, worst } from '../shared/util.js';
+import { count, fmt, reEscape, worst } from '../shared/util.js';
 
 interface Limit {
   key: string;
@@ -148,22 +148,28 @@ export default defineRule({
           message: `MAX_TOTAL_EXPOSURE_PCT = ${r.value} is ignored in era A; the risk manager reads MAX_EXPOSURE_PCT, in effect ${show(LIMITS[1], effective)} (${metrics.effective_MAX_EXPOSURE_PCT_source}).`,
           evidence: ev,
         });
-        if (differs) {
+        // It explains behaviour only where the exposure limit decided something in the block.
+        const exposureRejections = count(
+          ctx,
+          "SELECT COUNT(*) FROM risk_decisions WHERE in_block = 1 AND decision = 'rejected' AND reason_code IN ('exposure', 'projected_exposure', 'rc_021')",
+        );
+        metrics.exposure_rejections = exposureRejections;
+        if (differs && exposureRejections > 0) {
           hypotheses.push({
             cause: 'risk.wrong_variable_name',
             title: 'The exposure limit was set through a variable era A does not read',
             likelihood: 'likely',
             evidence: ev,
-            why: `The intended ${show(LIMITS[1], intended)} never applies; the limit in effect is ${show(LIMITS[1], effective)}.`,
+            why: `The intended ${show(LIMITS[1], intended)} never applies; the limit in effect is ${show(LIMITS[1], effective)}, and ${exposureRejections} signals were rejected on exposure.`,
           });
         }
         todos.push({
           category: 'CONFIG',
           title: `Set the exposure limit through MAX_EXPOSURE_PCT (era A ignores MAX_TOTAL_EXPOSURE_PCT)`,
-          priority: differs ? 'high' : 'low',
+          priority: differs && exposureRejections > 0 ? 'medium' : 'low',
           effort: 'quick_win',
           where: '.env MAX_EXPOSURE_PCT',
-          cause: differs ? 'risk.wrong_variable_name' : undefined,
+          cause: differs && exposureRejections > 0 ? 'risk.wrong_variable_name' : undefined,
         });
         continue;
       }

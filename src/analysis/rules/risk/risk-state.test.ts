@@ -55,7 +55,7 @@ describe('risk-state', () => {
       { breaker: ['2025-11-26', '2025-11-27', '2025-11-28'].map((day) => ({ day, n: 4, text: 'Daily Drawdown exceeded (5.2% > 5.0%)' })) },
       'fail',
       'risk.daily_pnl_not_reset',
-      'very_likely',
+      'likely',
     ],
   ])('MUST fire: %s', (_n, s, status, cause, likelihood) => {
     const r = run(s);

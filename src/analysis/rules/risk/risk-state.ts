@@ -181,6 +181,8 @@ export default defineRule({
       const ev = [...sampleEvidence(ctx, breaker, 1, 1), ...statusCb.slice(0, 1).map(() => ctx.evidence(null, null, `/status ${statusCb[0].key}=${statusCb[0].value}`))];
       if (days.length >= 2) {
         let likelihood: Likelihood = cbConstant ? (days.length >= 3 && allDrawdown ? 'very_likely' : 'likely') : 'possible';
+        // Runbook wording is never logged by a real service (§3.6): its repeated value may be a template, not a state.
+        if (breaker.every((r) => !P.circuitBreaker.test(r.message)) && likelihood === 'very_likely') likelihood = 'likely';
         if (!allDrawdown && d.approved > 0) likelihood = 'unlikely';
         findings.push({
           subject: 'circuit-breaker-days',

@@ -25,7 +25,7 @@ const CLASSES: { klass: Klass; like: string[]; re: RegExp }[] = [
   {
     klass: 'init',
     like: ['Redis-Verbindung fehlgeschlagen', 'Initialisierung fehlgeschlagen', 'Failed to connect to', 'connection failed', 'Failed to initialize services'],
-    re: /Redis-Verbindung fehlgeschlagen|Redis Initialisierung fehlgeschlagen|PostgreSQL Initialisierung fehlgeschlagen|Failed to connect to (?:Redis|PostgreSQL)|(?:Redis|PostgreSQL) connection failed|Failed to initialize services/i,
+    re: /Redis-Verbindung fehlgeschlagen|Redis Initialisierung fehlgeschlagen|PostgreSQL Initialisierung fehlgeschlagen|Failed to connect to (?:Redis|PostgreSQL)|(?:Redis|PostgreSQL|Database) connection failed|Failed to initialize services/i,
   },
 ];
 
@@ -33,11 +33,11 @@ const CLASSES: { klass: Klass; like: string[]; re: RegExp }[] = [
 const RECOVERY_LIKE = ['Redis verbunden', 'Connected to Redis', 'Redis connected', 'Connected to PostgreSQL', 'PostgreSQL connected', '[ws] connected', 'Ready to accept connections', 'ready to accept connections'];
 const RECOVERY_RE = /Redis verbunden|Connected to Redis|Redis connected|Connected to PostgreSQL|PostgreSQL connected|\[ws\] connected|Ready to accept connections|ready to accept connections/;
 /** Messages after which the process keeps running but never recovers by itself. */
-const NEVER_RECOVERS = /will NOT be published|Service cannot start|Auth validation FAILED/;
+const NEVER_RECOVERS = /will NOT be published|nicht publiziert|Service cannot start|Auth validation FAILED/;
 
 function targetOf(r: LogRow): Target {
   const m = r.message;
-  if (/fe_sendauth|password authentication failed|psycopg|postgres|5432|server closed the connection|connection already closed/i.test(m)) return 'postgres';
+  if (/fe_sendauth|password authentication failed|psycopg|postgres|5432|server closed the connection|connection already closed|Database connection failed/i.test(m)) return 'postgres';
   if (/redis|6379|NOAUTH|WRONGPASS/i.test(m)) return 'redis';
   if (r.service === 'cdb_postgres') return 'postgres';
   return 'unknown';
@@ -89,7 +89,7 @@ export default defineRule({
       : [];
     // `Service will continue but market_data will NOT be published!` is its own line after the error.
     const stuckLines = services.length
-      ? findLogs(ctx, { like: ['will NOT be published', 'Service cannot start', 'Auth validation FAILED'], re: NEVER_RECOVERS, services })
+      ? findLogs(ctx, { like: ['will NOT be published', 'nicht publiziert', 'Service cannot start', 'Auth validation FAILED'], re: NEVER_RECOVERS, services })
       : [];
     for (const g of groups.values()) {
       const last = g.rows[g.rows.length - 1];

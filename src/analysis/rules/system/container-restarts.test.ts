@@ -123,6 +123,24 @@ describe('container-restarts', () => {
     expect(r.metrics?.restarts_total).toBe(0);
   });
 
+  it('reports restarts per service, 0 included, taking the larger of docker and banner counts', () => {
+    const t = new TestDb();
+    healthyPs(t);
+    addContainer(t, { name: 'cdb_db_writer', service: 'cdb_db_writer', state: 'running', status: 'Up 2 hours', restart_count: 4, source: 'inspect' });
+    // the log starts with the first banner: that one is the initial start, not a restart
+    addHealthPolls(t, 'cdb_risk', 12, 4000);
+    for (const m of [10, 900, 1800, 2700]) addLog(t, { service: 'cdb_risk', ts: at(m), message: '🚀 Risk-Manager gestartet' });
+    const r = t.run(rule);
+    expect(r.metrics).toMatchObject({ 'restarts.cdb_risk': 3, 'restarts.cdb_db_writer': 4, 'restarts.cdb_core': 0, 'restarts.cdb_ws': 0, restarts_total: 3 });
+  });
+
+  it('a banner after an hour of earlier records is a restart too', () => {
+    const t = new TestDb();
+    addHealthPolls(t, 'cdb_risk', 0, 4000);
+    addLog(t, { service: 'cdb_risk', ts: at(600), message: '🚀 Risk-Manager gestartet' });
+    expect(t.run(rule).metrics).toMatchObject({ 'restarts.cdb_risk': 1, restarts_total: 1 });
+  });
+
   it('is not evaluable without compose ps and without logs covering the block', () => {
     const t = new TestDb();
     // a --tail=100 log: 20 minutes of a 3-day block

@@ -232,7 +232,8 @@ export default defineRule({
     let score = 0;
     const ev: Evidence[] = [];
     if (pipeRestarting) {
-      score += 2;
+      // `Restarting (n)` is the crash loop itself, observed by docker.
+      score += 3;
       ev.push(...findings.filter((f) => f.subject?.startsWith('restarting.')).flatMap((f) => f.evidence));
     }
     if (bannerRestarts >= 1) score += 1;

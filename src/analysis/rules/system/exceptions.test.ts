@@ -67,6 +67,15 @@ describe('exceptions', () => {
     expect(r.hypotheses!.map((h) => h.cause)).toEqual(['system.recurring_error.cdb_core']);
   });
 
+  it('leaves recurring connection errors to connectivity-failures (no generic hypothesis or code to-do)', () => {
+    const t = new TestDb();
+    addLogs(t, { service: 'cdb_signal', level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Authentication required.' }, 0, 4300, 10);
+    const r = t.run(rule);
+    expect(r.findings![0].subject).toBe('cdb_signal');
+    expect(r.hypotheses).toEqual([]);
+    expect(r.todos!.map((x) => x.category)).toEqual(['MONITORING']);
+  });
+
   const quiet: [string, Setup, string][] = [
     ['only INFO and health polls over the block', (t) => {
       addHealthPolls(t, 'cdb_risk', 0, 4300);

@@ -4,6 +4,7 @@ import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices
 /** One exception class repeating this often in a pipeline service is a per-message failure, not noise. */
 const RECURRING = 100;
 const TOP = 3;
+const CONNECTIVITY = /Authentication required|NOAUTH|WRONGPASS|fe_sendauth|password authentication|connection refused|Verbindung fehlgeschlagen|Initialisierung fehlgeschlagen|Failed to connect|connection failed|Error -?N connecting|Name or service not known|server closed the connection|connection already closed/i;
 
 /** A message without its variable parts, so repeats of one error group together. */
 export function normalizeError(message: string): string {
@@ -94,7 +95,8 @@ export default defineRule({
         evidence: top.map((g) => logEvidence(ctx, g.first)),
       });
       const rec = top[0];
-      if (rec && rec.n >= RECURRING && isPipeline(svc)) {
+      // Connection and credential errors are connectivity-failures' to explain, with a better fix.
+      if (rec && rec.n >= RECURRING && isPipeline(svc) && !CONNECTIVITY.test(rec.key)) {
         const cause = `system.recurring_error.${svc}`;
         hypotheses.push({
           cause,

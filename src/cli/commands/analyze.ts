@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { analyze, exitCodeFor, parseSeverity } from '../../analysis/analyze.js';
+import { openDb } from '../../db/open.js';
+import { UserError } from '../../errors.js';
+import { VERSION } from '../../version.js';
+import { parseFormats, reportClock, writeReports } from './output.js';
+import type { CommandDef } from './types.js';
+
+const Options = z.object({
+  db: z.string().min(1),
+  out: z.string().optional(),
+  now: z.string().optional(),
+  config: z.string().optional(),
+  failOn: z.string().optional(),
+  format: z.unknown().optional(),
+});
+
+export const analyzeCommand: CommandDef = {
+  command: 'analyze',
+  describe: 'Run the six-layer analysis on a working database and write report.json (and .md/.html)',
+  examples: [['$0 analyze --db case.db --out out/ --fail-on high', 'analyse an ingested bundle; exit 1 on a high or critical finding']],
+  builder: (y) =>
+    y
+      .option('db', { type: 'string', demandOption: true, describe: 'working database (from ingest)' })
+      .option('out', { type: 'string', describe: 'report directory (default: print report.json to stdout)' })
+      .option('now', { type: 'string', describe: 'the report clock (ISO); default SOURCE_DATE_EPOCH or the block end' })
+      .option('config', { type: 'string', describe: 'JSON file with KPI targets' })
+      .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above: info|low|medium|high|critical' })
+      .option('format', { type: 'string', describe: 'formats to write with --out: json,md,html (default all)' }),
+  async handler(args) {
+    const o = Options.parse(args);
+    const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
+    const db = openDb(o.db, { readonly: true });
+    try {
+      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'block'").get();
+      if (!has) throw new UserError('NOT_INGESTED', 'the database holds no ingested block', o.db, 'run `cdb-forensics ingest <bundle> --db ' + o.db + '` first');
+      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION });
+      if (o.out) {
+        for (const p of writeReports(model, o.out, parseFormats(o.format))) process.stdout.write(`wrote ${p}\n`);
+      } else {
+        process.stdout.write(JSON.stringify(model, null, 2) + '\n');
+      }
+      return exitCodeFor(model, failOn);
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { UserError } from '../../errors.js';
+import type { ReportModel } from '../../report/model.js';
+import { renderHtml, renderJson, renderMarkdown } from '../../report/render.js';
+
+export const FORMATS = ['json', 'md', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function parseFormats(v: unknown): Format[] {
+  const list = (Array.isArray(v) ? v : [v ?? 'json,md,html'])
+    .flatMap((x) => String(x).split(','))
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
+  for (const f of list) {
+    if (!(FORMATS as readonly string[]).includes(f)) {
+      throw new UserError('BAD_FORMAT', `unknown report format "${f}"`, '--format', `use any of ${FORMATS.join(', ')} (comma-separated)`);
+    }
+  }
+  return [...new Set(list)] as Format[];
+}
+
+/** Write report.<fmt> files; returns the paths written, in a fixed order. */
+export function writeReports(model: ReportModel, outDir: string, formats: Format[]): string[] {
+  const dir = resolve(outDir);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError('OUT_DIR', `cannot create the report directory: ${(e as Error).message}`, dir, 'choose another directory with --out');
+  }
+  const written: string[] = [];
+  for (const f of FORMATS) {
+    if (!formats.includes(f)) continue;
+    const text = f === 'json' ? renderJson(model) : f === 'md' ? renderMarkdown(model) : renderHtml(model);
+    const path = join(dir, `report.${f}`);
+    writeFileSync(path, text);
+    written.push(path);
+  }
+  return written;
+}
+
+/**
+ * The report's clock: --now when given, else SOURCE_DATE_EPOCH, else the end of the block, so
+ * the same bundle gives the same bytes without any flag.
+ */
+export function reportClock(now: string | undefined, db: Database.Database): string {
+  if (now) {
+    const t = Date.parse(now);
+    if (Number.isNaN(t)) throw new UserError('BAD_NOW', `--now is not a date/time: "${now}"`, '--now', 'use ISO 8601, e.g. --now 2025-11-29T08:00:00Z');
+    return new Date(t).toISOString();
+  }
+  const sde = process.env.SOURCE_DATE_EPOCH;
+  if (sde && /^\d+$/.test(sde)) return new Date(Number(sde) * 1000).toISOString();
+  const row = db.prepare("SELECT value FROM block WHERE key = 'to'").get() as { value: string } | undefined;
+  return row?.value ?? '1970-01-01T00:00:00.000Z';
+}

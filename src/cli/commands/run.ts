@@ -1,0 +1,70 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { analyze, exitCodeFor, parseSeverity } from '../../analysis/analyze.js';
+import { openDb } from '../../db/open.js';
+import { VERSION } from '../../version.js';
+import { bundleDisplayName } from '../paths.js';
+import { runIngest } from './ingest.js';
+import { parseFormats, reportClock, writeReports } from './output.js';
+import type { CommandDef } from './types.js';
+
+const Options = z.object({
+  bundle: z.string().min(1),
+  out: z.string().optional(),
+  db: z.string().optional(),
+  now: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  config: z.string().optional(),
+  failOn: z.string().optional(),
+  format: z.unknown().optional(),
+  as: z.array(z.string()).default([]),
+  append: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+});
+
+export const runCommand: CommandDef = {
+  command: 'run <bundle>',
+  describe: 'Ingest a bundle and analyse it: writes report.json, report.md and report.html',
+  examples: [['$0 run samples/drawdown-runbook --out report/ --now 2025-11-29T08:00:00Z', 'the main job, on a bundled sample']],
+  builder: (y) =>
+    y
+      .positional('bundle', { type: 'string', describe: 'bundle directory or archive (never written to)' })
+      .option('out', { type: 'string', describe: 'report directory (default ./cdb-forensics-report/<bundle>/)' })
+      .option('db', { type: 'string', describe: 'working database (default ./.cdb-forensics/<bundle>.db)' })
+      .option('now', { type: 'string', describe: 'the report clock (ISO); default SOURCE_DATE_EPOCH or the block end' })
+      .option('from', { type: 'string', describe: 'block start (UTC); default inferred' })
+      .option('to', { type: 'string', describe: 'block end (UTC); default inferred' })
+      .option('config', { type: 'string', describe: 'JSON file with KPI targets' })
+      .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above this severity' })
+      .option('format', { type: 'string', describe: 'json,md,html (default all)' })
+      .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
+      .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
+      .option('quiet', { type: 'boolean', describe: 'print only the report paths' }),
+  async handler(args) {
+    const o = Options.parse({ ...args, as: args.as ?? [] });
+    const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
+    const formats = parseFormats(o.format);
+    const { dbPath, summary } = await runIngest({ bundle: o.bundle, db: o.db, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to });
+    const db = openDb(dbPath, { readonly: true });
+    try {
+      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION });
+      const out = resolve(o.out ?? join('cdb-forensics-report', bundleDisplayName(o.bundle)));
+      const written = writeReports(model, out, formats);
+      if (!o.quiet) {
+        const q = summary.files.reduce((a, f) => a + f.quarantined, 0);
+        const top = model.hypotheses[0];
+        process.stdout.write(
+          `${summary.files.length} file(s) ingested into ${dbPath} (${q} line(s) quarantined)\n` +
+            `block ${model.block.from.slice(0, 10)} … ${model.block.to.slice(0, 10)}, era ${model.block.era ?? '?'}, ${model.block.dialect ?? '?'} dialect\n` +
+            `break layer: ${model.flow.break_layer ?? 'none — the flow held'}\n` +
+            (top ? `top hypothesis: ${top.title} (${top.likelihood.replace('_', ' ')})\n` : ''),
+        );
+      }
+      for (const p of written) process.stdout.write(`wrote ${p}\n`);
+      return exitCodeFor(model, failOn);
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { runChecks } from '../../analysis/verify.js';
+import { openDb } from '../../db/open.js';
+import { UserError } from '../../errors.js';
+import { VerificationSchema } from '../../report/model.js';
+import type { CommandDef } from './types.js';
+
+const Options = z.object({ db: z.string().min(1), plan: z.string().min(1), json: z.boolean().default(false) });
+
+export const verifyCommand: CommandDef = {
+  command: 'verify',
+  describe: "Run the previous block's verification plan (from its report.json) on the next block's database",
+  examples: [['$0 verify --plan old/report.json --db next-block.db', 'did the changes work? exit 1 when a check fails']],
+  builder: (y) =>
+    y
+      .option('db', { type: 'string', demandOption: true, describe: 'working database of the next block' })
+      .option('plan', { type: 'string', demandOption: true, describe: 'report.json holding the verification plan' })
+      .option('json', { type: 'boolean' }),
+  async handler(args) {
+    const o = Options.parse(args);
+    let checks;
+    try {
+      const parsed = JSON.parse(readFileSync(o.plan, 'utf8')) as { verification?: unknown };
+      checks = z.array(VerificationSchema).parse(parsed.verification);
+    } catch (e) {
+      throw new UserError('BAD_PLAN', `cannot read a verification plan: ${(e as Error).message.split('\n')[0]}`, o.plan, 'pass the report.json that `cdb-forensics run` or `analyze --out` wrote');
+    }
+    const db = openDb(o.db, { readonly: true });
+    try {
+      const results = runChecks(db, checks);
+      if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+      else {
+        for (const r of results) {
+          const want = `${r.expect.op} ${r.expect.value}${r.expect.tolerance ? ` ±${r.expect.tolerance}` : ''}`;
+          process.stdout.write(`${r.status.toUpperCase().padEnd(5)} ${r.id}: ${r.title} — got ${r.value ?? '-'}, want ${want}${r.message ? ` (${r.message})` : ''}\n`);
+        }
+        const failed = results.filter((r) => r.status !== 'pass').length;
+        process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
+      }
+      return results.some((r) => r.status !== 'pass') ? 1 : 0;
+    } finally {
+      db.close();
+    }
+  },
+};

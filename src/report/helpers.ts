@@ -1,0 +1,367 @@
+/**
+ * Handlebars helpers for the report templates: the small formatting decisions live here so the
+ * templates stay declarative (#each/#if and helper calls) and every rule is unit-testable.
+ *
+ * Everything is deterministic on purpose (no locale, no clock): the same model must render to
+ * the same bytes on any machine, so number grouping is done by hand instead of toLocaleString.
+ *
+ * Escaping split: the HTML environment escapes every `{{value}}` itself, so helpers return plain
+ * text there. The Markdown environment runs with noEscape, so any text that may come from the
+ * bundle must pass through `md` (or `code`/`fence`), which neutralise Markdown and HTML syntax.
+ */
+import type HandlebarsNs from 'handlebars';
+import { LAYER_TITLES, type ReportModel } from './model.js';
+
+type Hb = typeof HandlebarsNs;
+type Status = ReportModel['summary']['status'];
+type Severity = ReportModel['layers'][number]['findings'][number]['severity'];
+type Likelihood = ReportModel['hypotheses'][number]['likelihood'];
+type Todo = ReportModel['todos'][number];
+type Expect = ReportModel['verification'][number]['expect'];
+type LayerId = ReportModel['layers'][number]['id'];
+type Stage = ReportModel['flow']['funnel'][number]['stage'];
+
+const NA = 'n/a';
+
+/** 18340 → "18,340"; 42.25 → "42.25"; null → "n/a". */
+export function num(n: unknown): string {
+  if (typeof n !== 'number') return n === null || n === undefined ? NA : String(n);
+  if (!Number.isFinite(n)) return String(n);
+  const neg = n < 0;
+  const [int, frac] = String(Math.abs(n)).split('.');
+  // Exponent notation (1e21, 1e-7) has no digits to group; show it as JavaScript writes it.
+  if (/e/i.test(int) || (frac !== undefined && /e/i.test(frac))) return String(n);
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return (neg ? '-' : '') + grouped + (frac !== undefined ? '.' + frac : '');
+}
+
+/** 12.3 → "12.3%"; null → "–" (no previous stage to compare with). */
+export function pct(n: unknown): string {
+  return typeof n === 'number' ? `${num(n)}%` : '–';
+}
+
+const STATUS_ICON: Record<Status, string> = { ok: '✅', warn: '⚠️', fail: '❌', not_evaluable: '➖' };
+const STATUS_LABEL: Record<Status, string> = { ok: 'OK', warn: 'WARN', fail: 'FAIL', not_evaluable: 'NOT EVALUABLE' };
+
+export function statusIcon(s: unknown): string {
+  return STATUS_ICON[s as Status] ?? '❔';
+}
+
+export function statusLabel(s: unknown): string {
+  return STATUS_LABEL[s as Status] ?? String(s);
+}
+
+const SEVERITY_MARK: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
+
+/** Squares for severity, so they do not read like the runbook's priority circles. */
+export function severityBadge(s: unknown): string {
+  return `${SEVERITY_MARK[s as Severity] ?? '❔'} ${String(s).toUpperCase()}`;
+}
+
+const LIKELIHOOD_LABEL: Record<Likelihood, string> = { very_likely: 'very likely', likely: 'likely', possible: 'possible', unlikely: 'unlikely' };
+const LIKELIHOOD_STARS: Record<Likelihood, string> = { very_likely: '⭐⭐⭐', likely: '⭐⭐', possible: '⭐', unlikely: '☆' };
+
+export function likelihood(l: unknown): string {
+  return LIKELIHOOD_LABEL[l as Likelihood] ?? String(l).replace(/_/g, ' ');
+}
+
+export function likelihoodStars(l: unknown): string {
+  return LIKELIHOOD_STARS[l as Likelihood] ?? '';
+}
+
+const PRIORITY: Record<Todo['priority'], string> = { high: '🔴 high', medium: '🟡 medium', low: '🟢 low' };
+const EFFORT: Record<Todo['effort'], string> = { quick_win: '⚡ quick win', larger: '🔧 larger' };
+
+export function priority(p: unknown): string {
+  return PRIORITY[p as Todo['priority']] ?? String(p);
+}
+
+export function effort(e: unknown): string {
+  return EFFORT[e as Todo['effort']] ?? String(e).replace(/_/g, ' ');
+}
+
+/** 12 hex digits: enough to tell files apart in a table, the full hash stays in report.json. */
+export function shortSha(sha: unknown): string {
+  return typeof sha === 'string' && sha.length > 0 ? sha.slice(0, 12) : '–';
+}
+
+export function eq(a: unknown, b: unknown): boolean {
+  return a === b;
+}
+
+export function layerTitle(id: unknown): string {
+  return LAYER_TITLES[id as LayerId] ?? String(id);
+}
+
+/** The calendar day of an ISO time ("2025-11-26T00:00:00.000Z" → "2025-11-26"). */
+export function day(iso: unknown): string {
+  const s = String(iso ?? '');
+  return /^\d{4}-\d\d-\d\d/.test(s) ? s.slice(0, 10) : s;
+}
+
+export function plural(n: unknown, word: unknown): string {
+  const k = typeof n === 'number' ? n : 0;
+  return `${num(k)} ${String(word)}${k === 1 ? '' : 's'}`;
+}
+
+const OPS: Record<Expect['op'], string> = { '>': '>', '>=': '≥', '<': '<', '<=': '≤', '==': '=', '!=': '≠' };
+
+/** `{op: '>=', value: 10}` → "≥ 10"; a tolerance is shown as "± t". */
+export function expectation(e: Expect | undefined): string {
+  if (!e) return NA;
+  const tol = e.tolerance ? ` (± ${num(e.tolerance)})` : '';
+  return `${OPS[e.op] ?? e.op} ${num(e.value)}${tol}`;
+}
+
+export function checkKind(kind: unknown): string {
+  return kind === 'sql' ? 'SQL check (working database)' : kind === 'log' ? 'Log check (regex over the block’s log messages)' : String(kind);
+}
+
+/** Fence info string: syntax colouring for SQL, none for a regex. */
+export function fenceLang(kind: unknown): string {
+  return kind === 'sql' ? 'sql' : 'text';
+}
+
+const STAGE_LABEL: Record<Stage, string> = {
+  market_data_events: 'Market data events',
+  signals: 'Signals',
+  risk_approved: 'Approved by risk',
+  risk_rejected: 'Rejected by risk',
+  orders: 'Orders',
+  trades: 'Trades',
+  persisted_trades: 'Persisted trades',
+};
+
+export function stageLabel(s: unknown): string {
+  return STAGE_LABEL[s as Stage] ?? String(s);
+}
+
+/** A count whose source is absent from the bundle is "unknown", not zero. */
+export function sourced(n: unknown, source: unknown): string {
+  return source === 'none' ? `${num(n)} (no evidence in the bundle)` : num(n);
+}
+
+export function metric(v: unknown): string {
+  return v === null || v === undefined ? NA : typeof v === 'number' ? num(v) : String(v);
+}
+
+/** `{critical: 1, high: 0, ...}` → "1 critical, 3 medium"; all zero → "none". */
+export function findingCounts(f: ReportModel['summary']['findings'] | undefined): string {
+  if (!f) return 'none';
+  const order: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+  const parts = order.filter((s) => f[s] > 0).map((s) => `${num(f[s])} ${s}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+/** "2025-11-26: 45, 2025-11-27: 52" for one flow stage. */
+export function perDay(days: ReportModel['flow']['per_day'] | undefined, stage: unknown): string {
+  if (!days || days.length === 0) return 'no block days';
+  return days.map((d) => `${d.date}: ${num(d[stage as Stage])}`).join(', ');
+}
+
+/** "3 rules: 1 fail, 2 ok" — in the fixed status order, zeros left out. */
+export function ruleSummary(rules: { status: Status }[] | undefined): string {
+  const list = rules ?? [];
+  const order: Status[] = ['fail', 'warn', 'ok', 'not_evaluable'];
+  const parts = order
+    .map((s) => [s, list.filter((r) => r.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s.replace('_', ' ')}`);
+  return `${plural(list.length, 'rule')}${parts.length ? ': ' + parts.join(', ') : ''}`;
+}
+
+/** Manifest status → icon: only a clean ingest is green; anything the analyst did not get is flagged. */
+export function fileStatusIcon(status: unknown): string {
+  switch (status) {
+    case 'ingested':
+      return '✅';
+    case 'partial':
+    case 'not_ingested':
+    case 'binary':
+      return '⚠️';
+    default:
+      return '❌';
+  }
+}
+
+/** "10 files: 9 ingested, 1 not_ingested" (statuses in first-seen order, which is manifest order). */
+export function manifestSummary(files: { status: string }[] | undefined): string {
+  const list = files ?? [];
+  const counts = new Map<string, number>();
+  for (const f of list) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
+  const parts = [...counts.entries()].map(([s, n]) => `${num(n)} ${s}`);
+  return `${plural(list.length, 'file')}${parts.length ? ': ' + parts.join(', ') : ''}`;
+}
+
+/** Files the analyst must look at: everything not cleanly ingested, or with quarantined lines. */
+export function problemFiles<T extends { status: string; quarantined: number }>(files: T[] | undefined): T[] {
+  return (files ?? []).filter((f) => f.status !== 'ingested' || f.quarantined > 0);
+}
+
+export function sum(list: Record<string, unknown>[] | undefined, key: unknown): number {
+  let t = 0;
+  for (const r of list ?? []) {
+    const v = r[String(key)];
+    if (typeof v === 'number') t += v;
+  }
+  return t;
+}
+
+export interface TodoGroup {
+  category: Todo['category'];
+  todos: (Todo & { n: number })[];
+}
+
+/**
+ * To-dos in the runbook's four groups, always all four (an empty group says "nothing to do"
+ * there, which is information too), numbered through the groups like the runbook's #1..#7.
+ */
+export function groupTodos(todos: Todo[] | undefined): TodoGroup[] {
+  const cats: Todo['category'][] = ['CONFIG', 'CODE', 'MONITORING', 'RISK'];
+  let n = 0;
+  return cats.map((category) => ({
+    category,
+    todos: (todos ?? []).filter((t) => t.category === category).map((t) => ({ ...t, n: ++n })),
+  }));
+}
+
+/** "hypothesis #2" when a to-do addresses a ranked cause, else "". */
+export function hypothesisRef(cause: unknown, hypotheses: ReportModel['hypotheses'] | undefined): string {
+  if (typeof cause !== 'string') return '';
+  const h = (hypotheses ?? []).find((x) => x.cause === cause);
+  return h ? `hypothesis #${h.rank}` : '';
+}
+
+export function isBreak(layer: unknown, breakLayer: unknown): boolean {
+  return breakLayer !== null && breakLayer !== undefined && layer === breakLayer;
+}
+
+/** Class for a flow column or card of the break layer (HTML). */
+export function breakClass(layer: unknown, breakLayer: unknown): string {
+  return isBreak(layer, breakLayer) ? 'brk' : '';
+}
+
+export function many(list: unknown[] | undefined, n: unknown): boolean {
+  return (list?.length ?? 0) > Number(n);
+}
+
+/** True when any item has a truthy `key` (e.g. any KPI with a note). */
+export function some(list: Record<string, unknown>[] | undefined, key: unknown): boolean {
+  return (list ?? []).some((r) => !!r[String(key)]);
+}
+
+/** 1-based position for numbered lists. */
+export function inc(i: unknown): number {
+  return Number(i) + 1;
+}
+
+/** "file:line" for an evidence pointer (line 0 means the file as a whole). */
+export function loc(file: unknown, line: unknown): string {
+  return typeof line === 'number' && line > 0 ? `${String(file)}:${line}` : String(file);
+}
+
+export function len(list: unknown[] | undefined): number {
+  return list?.length ?? 0;
+}
+
+/** Newlines folded into a visible mark: a report line must stay one line (table rows, list items). */
+export function oneLine(s: string): string {
+  return s.replace(/\r\n|\r|\n/g, ' ↵ ');
+}
+
+/**
+ * Text from the bundle made inert for Markdown, valid both inline and inside a table cell:
+ * backslash and Markdown punctuation escaped, `|` escaped for tables, newlines folded (a newline
+ * could start a heading or an HTML block), `<` as `&lt;` so no renderer sees a tag, and a leading
+ * `#`/`>`/list marker escaped.
+ */
+export function md(text: unknown): string {
+  if (text === null || text === undefined) return '';
+  let s = oneLine(String(text));
+  s = s.replace(/[\\`*[\]|]/g, (c) => '\\' + c);
+  // Intraword underscores never start emphasis (GFM), so snake_case stays readable; `__main__` is escaped.
+  s = s.replace(/_/g, (c, i: number, all: string) => (/[\p{L}\p{N}]/u.test(all[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[i + 1] ?? '') ? c : '\\_'));
+  s = s.replace(/</g, '&lt;');
+  // After a list marker these would still open a heading, quote, nested list, ordered list or fence.
+  s = s.replace(/^(\s*)(#|>|[-+](?=\s|$)|~~~)/, (_m, ws: string, lead: string) => `${ws}\\${lead}`);
+  s = s.replace(/^(\s*\d+)([.)])(?=\s|$)/, (_m, digits: string, mark: string) => `${digits}\\${mark}`);
+  return s;
+}
+
+/**
+ * Inline code for short identifiers (file:line, rule ids). Falls back to `md` text when the
+ * content holds `<`: inside a code span it would be inert, but a raw tag in the Markdown source
+ * still trips simpler viewers and greps for injected markup.
+ */
+export function code(text: unknown): string {
+  if (text === null || text === undefined) return '';
+  const s = oneLine(String(text));
+  if (s.length === 0 || s.includes('<') || s.includes('|')) return md(s);
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+  const tick = '`'.repeat(longest + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${tick}${pad}${s}${pad}${tick}`;
+}
+
+/** A fenced block whose fence is longer than any backtick run inside, so content cannot close it. */
+export function fence(text: unknown, lang: unknown): string {
+  const s = String(text ?? '').replace(/\r\n?/g, '\n');
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+  const f = '`'.repeat(Math.max(3, longest + 1));
+  return `${f}${typeof lang === 'string' ? lang : ''}\n${s}\n${f}`;
+}
+
+/** Registry: name → pure function; the Handlebars options argument is stripped before the call. */
+const COMMON = {
+  num,
+  pct,
+  statusIcon,
+  statusLabel,
+  severityBadge,
+  likelihood,
+  likelihoodStars,
+  priority,
+  effort,
+  shortSha,
+  eq,
+  layerTitle,
+  day,
+  plural,
+  expectation,
+  checkKind,
+  fenceLang,
+  stageLabel,
+  sourced,
+  metric,
+  findingCounts,
+  perDay,
+  ruleSummary,
+  fileStatusIcon,
+  manifestSummary,
+  problemFiles,
+  sum,
+  groupTodos,
+  hypothesisRef,
+  isBreak,
+  breakClass,
+  many,
+  some,
+  inc,
+  loc,
+  len,
+} as const;
+
+const MARKDOWN_ONLY = { md, code, fence } as const;
+
+export type HelperFormat = 'md' | 'html';
+
+/** Register the helpers of one output format on a private Handlebars environment. */
+export function registerHelpers(hb: Hb, format: HelperFormat): void {
+  const fns: Record<string, (...a: never[]) => unknown> = { ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : {}) };
+  for (const [name, fn] of Object.entries(fns)) {
+    hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      // Handlebars appends its options object; helpers here are plain functions of their arguments.
+      return (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1));
+    });
+  }
+}
