@@ -2,7 +2,6 @@ import { resolve, basename } from 'node:path';
 import { openBundle, type Bundle, type FileSource } from '../bundle/open-bundle.js';
 import type { BundleFile, FileHead } from '../bundle/types.js';
 import type { DB } from '../db/open.js';
-import { INDEX_SQL } from '../db/schema.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
 import { Writer } from '../db/writer.js';
 import { UserError } from '../errors.js';
@@ -180,7 +179,6 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
       reason: r.reason, encoding: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'refused', message: r.reason,
     });
   }
-  db.exec(INDEX_SQL);
   outcomes.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { bundle: basename(resolve(bundlePath)), files: outcomes, refused: bundle.refused.length, rows: writer.rowsWritten, unchanged };
 }

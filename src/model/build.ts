@@ -1,4 +1,5 @@
 import type { DB } from '../db/open.js';
+import { INDEX_SQL } from '../db/schema.js';
 import { UserError } from '../errors.js';
 import { normalizeRiskReason } from '../analysis/rules/shared/risk-reasons.js';
 import { parsePaperRunnerReport } from '../ingest/reports/paper-runner-report.js';
@@ -462,6 +463,8 @@ export interface ModelSummary {
 /** (Re)build the canonical model from the raw tables. Deterministic: same raw rows, same model. */
 export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   let summary!: ModelSummary;
+  // Raw-table indexes are built here, once, after bulk loading: cheaper than row by row.
+  db.exec(INDEX_SQL);
   db.transaction(() => {
     db.exec(MODEL_SQL);
     deriveFromLogs(db);

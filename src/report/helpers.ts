@@ -72,6 +72,11 @@ export function likelihoodStars(l: unknown): string {
 const PRIORITY: Record<Todo['priority'], string> = { high: '🔴 high', medium: '🟡 medium', low: '🟢 low' };
 const EFFORT: Record<Todo['effort'], string> = { quick_win: '⚡ quick win', larger: '🔧 larger' };
 
+/** Effort without its icon (HTML, where colour carries the signal and emoji fonts may be missing). */
+export function effortLabel(e: unknown): string {
+  return String(e).replace(/_/g, ' ');
+}
+
 export function priority(p: unknown): string {
   return PRIORITY[p as Todo['priority']] ?? String(p);
 }
@@ -170,18 +175,22 @@ export function ruleSummary(rules: { status: Status }[] | undefined): string {
   return `${plural(list.length, 'rule')}${parts.length ? ': ' + parts.join(', ') : ''}`;
 }
 
-/** Manifest status → icon: only a clean ingest is green; anything the analyst did not get is flagged. */
-export function fileStatusIcon(status: unknown): string {
+/** Manifest status → ok/warn/fail: only a clean ingest is ok; anything the analyst did not fully get is flagged. */
+export function fileStatus(status: unknown): 'ok' | 'warn' | 'fail' {
   switch (status) {
     case 'ingested':
-      return '✅';
+      return 'ok';
     case 'partial':
     case 'not_ingested':
     case 'binary':
-      return '⚠️';
+      return 'warn';
     default:
-      return '❌';
+      return 'fail';
   }
+}
+
+export function fileStatusIcon(status: unknown): string {
+  return statusIcon(fileStatus(status));
 }
 
 /** "10 files: 9 ingested, 1 not_ingested" (statuses in first-seen order, which is manifest order). */
@@ -322,6 +331,7 @@ const COMMON = {
   likelihoodStars,
   priority,
   effort,
+  effortLabel,
   shortSha,
   eq,
   layerTitle,
@@ -336,6 +346,7 @@ const COMMON = {
   findingCounts,
   perDay,
   ruleSummary,
+  fileStatus,
   fileStatusIcon,
   manifestSummary,
   problemFiles,
