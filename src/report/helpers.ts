@@ -175,11 +175,14 @@ export function ruleSummary(rules: { status: Status }[] | undefined): string {
   return `${plural(list.length, 'rule')}${parts.length ? ': ' + parts.join(', ') : ''}`;
 }
 
-/** Manifest status → ok/warn/fail: only a clean ingest is ok; anything the analyst did not fully get is flagged. */
-export function fileStatus(status: unknown): 'ok' | 'warn' | 'fail' {
+/**
+ * Manifest status → ok/warn/fail: only a clean, complete ingest is ok; quarantined lines or a file
+ * the analyst did not fully get are flagged.
+ */
+export function fileStatus(status: unknown, quarantined?: unknown): 'ok' | 'warn' | 'fail' {
   switch (status) {
     case 'ingested':
-      return 'ok';
+      return typeof quarantined === 'number' && quarantined > 0 ? 'warn' : 'ok';
     case 'partial':
     case 'not_ingested':
     case 'binary':
@@ -189,8 +192,8 @@ export function fileStatus(status: unknown): 'ok' | 'warn' | 'fail' {
   }
 }
 
-export function fileStatusIcon(status: unknown): string {
-  return statusIcon(fileStatus(status));
+export function fileStatusIcon(status: unknown, quarantined?: unknown): string {
+  return statusIcon(fileStatus(status, quarantined));
 }
 
 /** "10 files: 9 ingested, 1 not_ingested" (statuses in first-seen order, which is manifest order). */
@@ -365,6 +368,11 @@ const COMMON = {
 const MARKDOWN_ONLY = { md, code, fence } as const;
 
 export type HelperFormat = 'md' | 'html';
+
+/** The helper names of a format (a bare `{{name}}` in a template calls the helper, not the field). */
+export function helperNames(format: HelperFormat): string[] {
+  return Object.keys({ ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : {}) }).sort();
+}
 
 /** Register the helpers of one output format on a private Handlebars environment. */
 export function registerHelpers(hb: Hb, format: HelperFormat): void {

@@ -1,0 +1,203 @@
+import Handlebars from 'handlebars';
+import { describe, expect, it } from 'vitest';
+import {
+  code,
+  effort,
+  expectation,
+  fence,
+  fileStatus,
+  findingCounts,
+  groupTodos,
+  hypothesisRef,
+  likelihood,
+  loc,
+  manifestSummary,
+  md,
+  num,
+  pct,
+  perDay,
+  priority,
+  registerHelpers,
+  ruleSummary,
+  severityBadge,
+  shortSha,
+  sourced,
+  statusIcon,
+  statusLabel,
+} from './helpers.js';
+import { incidentModel } from './testing.js';
+
+describe('number formatting', () => {
+  it.each<[unknown, string]>([
+    [0, '0'],
+    [999, '999'],
+    [1000, '1,000'],
+    [18340, '18,340'],
+    [1234567, '1,234,567'],
+    [-1234567, '-1,234,567'],
+    [42.3, '42.3'],
+    [12345.678, '12,345.678'],
+    [0.69, '0.69'],
+    [1e21, '1e+21'],
+    [null, 'n/a'],
+    [undefined, 'n/a'],
+    ['abc', 'abc'],
+  ])('num(%s) = %s', (n, want) => expect(num(n)).toBe(want));
+
+  it.each<[unknown, string]>([
+    [0, '0%'],
+    [198.4, '198.4%'],
+    [1500, '1,500%'],
+    [null, '–'],
+  ])('pct(%s) = %s', (n, want) => expect(pct(n)).toBe(want));
+});
+
+describe('labels and icons', () => {
+  it.each<[(v: unknown) => string, unknown, string]>([
+    [statusIcon, 'ok', '✅'],
+    [statusIcon, 'warn', '⚠️'],
+    [statusIcon, 'fail', '❌'],
+    [statusIcon, 'not_evaluable', '➖'],
+    [statusLabel, 'not_evaluable', 'NOT EVALUABLE'],
+    [statusLabel, 'fail', 'FAIL'],
+    [severityBadge, 'critical', '🟥 CRITICAL'],
+    [severityBadge, 'info', '⬜ INFO'],
+    [likelihood, 'very_likely', 'very likely'],
+    [likelihood, 'unlikely', 'unlikely'],
+    [priority, 'high', '🔴 high'],
+    [priority, 'low', '🟢 low'],
+    [effort, 'quick_win', '⚡ quick win'],
+    [effort, 'larger', '🔧 larger'],
+    [shortSha, '60bc2eacfb10389fd65dd8706f169ee70d0d7b721bb1aeb4d0fb96fd3988ef59', '60bc2eacfb10'],
+    [shortSha, null, '–'],
+  ])('%o(%s) = %s', (fn, v, want) => expect(fn(v)).toBe(want));
+
+  it.each<[Parameters<typeof expectation>[0], string]>([
+    [{ op: '>=', value: 10 }, '≥ 10'],
+    [{ op: '==', value: 0 }, '= 0'],
+    [{ op: '<=', value: 5 }, '≤ 5'],
+    [{ op: '!=', value: 1 }, '≠ 1'],
+    [{ op: '>', value: 10000 }, '> 10,000'],
+    [{ op: '==', value: 165, tolerance: 15 }, '= 165 (± 15)'],
+  ])('expectation(%o) = %s', (e, want) => expect(expectation(e)).toBe(want));
+
+  it.each<[string, number | undefined, string]>([
+    ['ingested', 0, 'ok'],
+    ['ingested', 2, 'warn'],
+    ['partial', 0, 'warn'],
+    ['not_ingested', 0, 'warn'],
+    ['binary', 0, 'warn'],
+    ['error', 0, 'fail'],
+    ['accounting_error', 0, 'fail'],
+    ['refused', undefined, 'fail'],
+  ])('fileStatus(%s, %s) = %s', (s, q, want) => expect(fileStatus(s, q)).toBe(want));
+
+  it.each<[unknown, unknown, string]>([
+    ['a.log', 12, 'a.log:12'],
+    ['a.log', 0, 'a.log'],
+    ['a.log', null, 'a.log'],
+  ])('loc(%s, %s) = %s', (f, l, want) => expect(loc(f, l)).toBe(want));
+
+  it('a count without a source is marked, not passed off as zero', () => {
+    expect(sourced(0, 'none')).toBe('0 (no evidence in the bundle)');
+    expect(sourced(18340, 'db')).toBe('18,340');
+  });
+});
+
+describe('markdown escaping', () => {
+  it.each<[string, string]>([
+    ['plain text', 'plain text'],
+    ['a | b', 'a \\| b'],
+    ['line1\nline2\r\nline3', 'line1 ↵ line2 ↵ line3'],
+    ['<script>alert(1)</script>', '&lt;script>alert(1)&lt;/script>'],
+    ['"><img src=x onerror=alert(1)>', '">&lt;img src=x onerror=alert(1)>'],
+    ['# heading', '\\# heading'],
+    ['## heading', '\\## heading'],
+    ['> quote', '\\> quote'],
+    ['- item', '\\- item'],
+    ['-5 dB', '-5 dB'],
+    ['1. first', '1\\. first'],
+    ['0.1.0', '0.1.0'],
+    ['~~~ fence', '\\~~~ fence'],
+    ['use `rm -rf`', 'use \\`rm -rf\\`'],
+    ['**bold** and [link](http://x)', '\\*\\*bold\\*\\* and \\[link\\](http://x)'],
+    ['max_skew_s', 'max_skew_s'],
+    ['__main__: started', '\\_\\_main\\_\\_: started'],
+    ['C:\\path', 'C:\\\\path'],
+  ])('md(%j) = %j', (input, want) => expect(md(input)).toBe(want));
+
+  it('never leaves a raw tag or a line break, whatever the input', () => {
+    const nasty = '<b>x</b>\n# h\n<!-- c -->|`';
+    const out = md(nasty);
+    expect(out).not.toMatch(/<[a-z!/]/i);
+    expect(out).not.toContain('\n');
+  });
+
+  it.each<[string, string]>([
+    ['db/risk_events.csv:2', '`db/risk_events.csv:2`'],
+    ['has `tick` inside', '``has `tick` inside``'],
+    ['`edge`', '`` `edge` ``'],
+    ['logs/<b>x</b>.txt:3', 'logs/&lt;b>x&lt;/b>.txt:3'],
+    ['a|b', 'a\\|b'],
+  ])('code(%j) = %j', (input, want) => expect(code(input)).toBe(want));
+
+  it.each<[string, string, string]>([
+    ['SELECT 1 WHERE a < 5', 'sql', '```sql\nSELECT 1 WHERE a < 5\n```'],
+    ['x ``` y', 'text', '````text\nx ``` y\n````'],
+    ['a\r\nb', 'text', '```text\na\nb\n```'],
+  ])('fence(%j) keeps content verbatim and cannot be closed from inside', (input, lang, want) => expect(fence(input, lang)).toBe(want));
+});
+
+describe('grouping and summaries', () => {
+  const m = incidentModel();
+
+  it('groups to-dos in the runbook order, all four groups, numbered through the groups', () => {
+    const g = groupTodos(m.todos);
+    expect(g.map((x) => x.category)).toEqual(['CONFIG', 'CODE', 'MONITORING', 'RISK']);
+    expect(g.map((x) => x.todos.map((t) => [t.n, t.title.slice(0, 12)]))).toEqual([
+      [
+        [1, 'Lower SIGNAL'],
+        [2, 'Raise --maxm'],
+      ],
+      [[3, 'Log drawdown']],
+      [[4, 'Add the top ']],
+      [[5, 'Check why th']],
+    ]);
+    expect(groupTodos([]).every((x) => x.todos.length === 0)).toBe(true);
+  });
+
+  it.each<[string | null, string]>([
+    ['risk.drawdown_limit', 'hypothesis #1'],
+    ['system.redis_memory', 'hypothesis #3'],
+    ['nothing.like.this', ''],
+    [null, ''],
+  ])('hypothesisRef(%s) = %j', (cause, want) => expect(hypothesisRef(cause, m.hypotheses)).toBe(want));
+
+  it('summarises findings, rules, files and days', () => {
+    expect(findingCounts(m.summary.findings)).toBe('1 critical, 1 high, 1 medium, 1 low, 1 info');
+    expect(findingCounts({ info: 0, low: 0, medium: 0, high: 0, critical: 0 })).toBe('none');
+    expect(ruleSummary(m.layers[5].rules)).toBe('2 rules: 1 ok, 1 not evaluable');
+    expect(ruleSummary([])).toBe('0 rules');
+    expect(manifestSummary(m.manifest.files)).toBe('5 files: 3 ingested, 1 binary, 1 partial');
+    expect(perDay(m.flow.per_day, 'signals')).toBe('2025-11-26: 45, 2025-11-27: 52, 2025-11-28: 30');
+    expect(perDay([], 'signals')).toBe('no block days');
+  });
+});
+
+describe('registration', () => {
+  it('strips the Handlebars options argument, so helpers see only their own arguments', () => {
+    const hb = Handlebars.create();
+    registerHelpers(hb, 'html');
+    const t = hb.compile('{{num n}}|{{plural k "day"}}|{{statusIcon s}}|{{#if (eq a b)}}same{{/if}}|{{loc f l}}');
+    expect(t({ n: 18340, k: 1, s: 'fail', a: 'x', b: 'x', f: '<b>.log', l: 3 })).toBe('18,340|1 day|❌|same|&lt;b&gt;.log:3');
+  });
+
+  it('gives the Markdown helpers only to the Markdown environment', () => {
+    const mdEnv = Handlebars.create();
+    registerHelpers(mdEnv, 'md');
+    expect(mdEnv.compile('{{md x}}', { noEscape: true })({ x: '<b>|' })).toBe('&lt;b>\\|');
+    const htmlEnv = Handlebars.create();
+    registerHelpers(htmlEnv, 'html');
+    expect(() => htmlEnv.compile('{{md x}}')({ x: 'y' })).toThrow(/Missing helper/);
+  });
+});

@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tmp } from './helpers.js';
+
+/** The benchmark's accounting, on a small size. Timing is printed by `npm run bench`, never asserted. */
+describe('bench accounting', () => {
+  it('every generated line and row is read and stored, per evidence kind', () => {
+    const out = tmp('cdbf-bench-');
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'bench.js'), '--log-mb', '2', '--dump-rows', '3000', '--redis-msgs', '1500', '--small-mb', '1', '--out', out, '--json'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as {
+      accounting: string | string[];
+      results: { kind: string; rows: number; lines: number }[];
+    };
+    expect(report.accounting).toBe('ok');
+    const byKind = Object.fromEntries(report.results.map((x) => [x.kind, x]));
+    expect(byKind['psql CSV'].rows).toBe(3000);
+    expect(byKind['psql CSV'].lines).toBe(3001);
+    expect(byKind['pg_dump COPY'].rows).toBe(3000);
+    expect(byKind['redis-cli SUBSCRIBE'].rows).toBe(1500);
+    expect(byKind['redis-cli SUBSCRIBE'].lines).toBe(6 + 3 * 1500);
+    const logs = byKind['container logs (compose --timestamps)'];
+    const text = readFileSync(join(out, 'logs', 'docker_compose_logs.txt'), 'utf8');
+    const physical = text.split('\n').length - 1;
+    // A traceback is one record over 5 lines: records = lines - 4 per traceback header.
+    const tracebacks = (text.match(/Traceback \(most recent call last\)/g) ?? []).length;
+    expect(logs.lines).toBe(physical);
+    expect(logs.rows).toBe(physical - 4 * tracebacks);
+  });
+});
