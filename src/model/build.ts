@@ -235,24 +235,42 @@ function buildRiskDecisions(db: DB, src: SrcTable[]): string {
   return 'none';
 }
 
+interface WriterRow {
+  r: Record<string, string | null>;
+  ts: string | null;
+  ms: number;
+  symbol: string | null;
+  side: string | null;
+  writer: 'execution' | 'db_writer' | 'unknown';
+}
+
+/**
+ * One row per real order/trade: each db_writer twin paired with its execution row is dropped,
+ * and the execution row remembers it. Unpaired rows of either writer stay.
+ */
+function linkTwins(rows: Record<string, string | null>[], timeCols: string[], writerOf: (r: Record<string, string | null>) => WriterRow['writer']): { row: WriterRow; twin?: WriterRow }[] {
+  const mapped: WriterRow[] = rows.map((r) => {
+    const ts = toIsoUtc(pick(r, ...timeCols));
+    return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer: writerOf(r) };
+  });
+  const twins = mapped.filter((m) => m.writer === 'db_writer');
+  const prim = mapped.filter((m) => m.writer === 'execution');
+  const pairs = pairTwins(twins, prim);
+  const twinOf = new Map<WriterRow, WriterRow>();
+  for (const [ti, pi] of pairs) twinOf.set(prim[pi], twins[ti]);
+  const paired = new Set([...pairs.keys()].map((ti) => twins[ti]));
+  return mapped.filter((m) => !paired.has(m)).map((m) => ({ row: m, twin: twinOf.get(m) }));
+}
+
+function tradeWriter(r: Record<string, string | null>): WriterRow['writer'] {
+  if (isExecutionRow(r)) return 'execution';
+  return (r.metadata ?? '{}').trim() === '{}' && !pick(r, 'exchange_trade_id') && 'metadata' in r ? 'db_writer' : 'unknown';
+}
+
 function buildOrders(db: DB, src: SrcTable[]): string {
   const ins = inserter(db, 'orders');
   if (src.some((t) => t.kind === 'orders')) {
-    const rows = rowsOfKind(db, src, 'orders');
-    const mapped = rows.map((r) => {
-      const ts = toIsoUtc(pick(r, 'created_at', 'timestamp', 'submitted_at'));
-      const writer = orderWriter(r);
-      return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer };
-    });
-    const twins = mapped.filter((m) => m.writer === 'db_writer');
-    const prim = mapped.filter((m) => m.writer === 'execution');
-    const pairs = pairTwins(twins, prim);
-    const twinOf = new Map<number, (typeof twins)[number]>();
-    for (const [ti, pi] of pairs) twinOf.set(pi, twins[ti]);
-    const pairedTwins = new Set([...pairs.keys()].map((ti) => twins[ti]));
-    for (const m of mapped) {
-      if (pairedTwins.has(m)) continue;
-      const twin = m.writer === 'execution' ? twinOf.get(prim.indexOf(m)) : undefined;
+    for (const { row: m, twin } of linkTwins(rowsOfKind(db, src, 'orders'), ['created_at', 'timestamp', 'submitted_at'], orderWriter)) {
       const r = m.r;
       ins({
         ts: m.ts, symbol: m.symbol, symbol_raw: r.symbol, side: m.side, order_type: r.order_type, price: num(pick(r, 'avg_fill_price', 'price')),
@@ -334,22 +352,7 @@ function buildTrades(db: DB, src: SrcTable[]): string {
   const hasTrades = src.some((t) => t.kind === 'trades');
   const dbTrades: { ts: string | null; ms: number; symbol: string | null; side: string | null; order_id: string | null }[] = [];
   if (hasTrades) {
-    const rows = rowsOfKind(db, src, 'trades');
-    const mapped = rows.map((r) => {
-      const ts = toIsoUtc(pick(r, 'timestamp', 'created_at', 'ts', 'executed_at'));
-      const exec = isExecutionRow(r);
-      const writer = exec ? 'execution' : (r.metadata ?? '{}').trim() === '{}' && !pick(r, 'exchange_trade_id') && 'metadata' in r ? 'db_writer' : 'unknown';
-      return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer };
-    });
-    const twins = mapped.filter((m) => m.writer === 'db_writer');
-    const prim = mapped.filter((m) => m.writer === 'execution');
-    const pairs = pairTwins(twins, prim);
-    const twinOf = new Map<number, (typeof twins)[number]>();
-    for (const [ti, pi] of pairs) twinOf.set(pi, twins[ti]);
-    const pairedTwins = new Set([...pairs.keys()].map((ti) => twins[ti]));
-    for (const m of mapped) {
-      if (pairedTwins.has(m)) continue;
-      const twin = m.writer === 'execution' ? twinOf.get(prim.indexOf(m)) : undefined;
+    for (const { row: m, twin } of linkTwins(rowsOfKind(db, src, 'trades'), ['timestamp', 'created_at', 'ts', 'executed_at'], tradeWriter)) {
       const r = m.r;
       const orderId = /^MOCK_/i.test(r.exchange_trade_id ?? '') ? r.exchange_trade_id : (r.metadata ?? '').match(/"order_id":\s*"([^"]+)"/)?.[1] ?? null;
       dbTrades.push({ ts: m.ts, ms: m.ms, symbol: m.symbol, side: m.side, order_id: orderId });
