@@ -90,8 +90,11 @@ describe('Markdown: the runbook structure', () => {
   });
 
   it('marks a count whose evidence is absent instead of showing a bare zero', () => {
-    const m = validateReport({ ...incident, flow: { ...incident.flow, sources: { ...incident.flow.sources, trades: 'none' } } });
-    expect(renderMarkdown(m)).toContain('- **Trades**: 0 (no evidence in the bundle) — orders: 0, persisted: 0');
+    const m = validateReport({ ...incident, flow: { ...incident.flow, sources: { ...incident.flow.sources, trades: 'none', risk_decisions: 'none' } } });
+    const md = renderMarkdown(m);
+    expect(md).toContain('- **Trades**: 0 (no evidence in the bundle) — orders: 0, persisted: 0');
+    expect(md).toContain('- **Risk decisions**: 0 approved, 127 rejected (no risk decisions in the bundle)');
+    expect(renderHtml(m)).toContain('127 rejected <span class="muted">(no risk decisions in the bundle)</span>');
   });
 
   it.each<[string, ReportModel['layers'][number]['id'], string[]]>([

@@ -11,7 +11,7 @@ import {
 } from '../../define-rule.js';
 import { EXECUTION, findLogs, groupClause, groupCoverage, P, RISK, type LogRow } from '../shared/logs.js';
 import { channelCoverage, dumpedTable, ORDER_TABLES } from '../shared/sources.js';
-import { count, fmt, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
+import { count, fmt, groupBy, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
 
 /** Subscribers `orders` should have: execution, db_writer, paper runner (§4.1). */
 const EXPECTED_ORDER_SUBSCRIBERS = 3;
@@ -34,8 +34,7 @@ function redisResults(ctx: RuleContext): ResultCounts {
        WHERE ${rw.sql} AND channel IN ('order_results', 'stream.fills', 'stream.order_results') ORDER BY COALESCE(ts, payload_ts), id`,
     )
     .all(...rw.params) as { channel: string; file_id: number; line_no: number; payload: string; status: string; reason: string | null }[];
-  const byChannel = new Map<string, typeof rows>();
-  for (const r of rows) byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), r]);
+  const byChannel = groupBy(rows, (r) => r.channel);
   const best = [...byChannel.values()].sort((a, b) => b.length - a.length)[0] ?? [];
   const reasons = new Map<string, number>();
   for (const r of best.filter((x) => x.status !== 'FILLED')) {

@@ -69,7 +69,9 @@ export default defineRule({
     const byEntity = new Map<string, number>();
     for (const r of [...failures, ...pgErrors]) {
       const c = classifyDbError(r.message);
-      byClass.set(c, [...(byClass.get(c) ?? []), r]);
+      const g = byClass.get(c);
+      if (g) g.push(r);
+      else byClass.set(c, [r]);
       const entity = (P.persistFailure.exec(r.message)?.[1] ?? (r.service === 'cdb_postgres' ? 'postgres' : 'database')).toLowerCase();
       byEntity.set(entity, (byEntity.get(entity) ?? 0) + 1);
     }

@@ -1,6 +1,6 @@
 import { defineRule, type Finding, type Status } from '../../define-rule.js';
 import { dumpedTable, TRADE_TABLES } from '../shared/sources.js';
-import { fmt, round, sampleEvidence } from '../shared/util.js';
+import { fmt, groupBy, round, sampleEvidence } from '../shared/util.js';
 
 /** The mock executor's hard-coded fill price per symbol (§5.4); ±0.1 % plus slippage around it. */
 export function mockFillPrice(symbol: string | null): number {
@@ -34,8 +34,7 @@ export default defineRule({
     const priced = rows.filter((r) => r.price != null && r.price > 0);
     const avg = priced.length ? priced.reduce((s, r) => s + r.price!, 0) / priced.length : null;
     const mock = priced.filter((r) => looksMock(r.symbol, r.price)).length;
-    const bySymbol = new Map<string, number[]>();
-    for (const r of priced) bySymbol.set(r.symbol ?? '?', [...(bySymbol.get(r.symbol ?? '?') ?? []), r.price!]);
+    const bySymbol = new Map([...groupBy(priced, (r) => r.symbol ?? '?')].map(([k, rs]) => [k, rs.map((r) => r.price!)] as const));
     const symbols = [...bySymbol.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
 
     const metrics: Record<string, number | string | null> = {

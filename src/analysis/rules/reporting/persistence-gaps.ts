@@ -2,7 +2,7 @@ import { defineRule, type Finding, type Hypothesis, type RuleContext, type Statu
 import { classifyDbError, DB_ERROR_CAUSE } from '../shared/db-errors.js';
 import { DB_WRITER, EXECUTION, findLogs, groupCoverage, P, SIGNAL, type LogRow } from '../shared/logs.js';
 import { dumpedTable, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
-import { blockSpan, intersect, iso, ms, redisWindow, sampleEvidence, type EvidenceRow, type Span } from '../shared/util.js';
+import { blockSpan, groupBy, intersect, iso, ms, redisWindow, sampleEvidence, type EvidenceRow, type Span } from '../shared/util.js';
 
 /** DB times come from the payload timestamp (epoch seconds), a little off the capture clock. */
 const EDGE_MS = 5_000;
@@ -31,8 +31,7 @@ function redisSides(ctx: RuleContext, channels: string[], filter = '1'): Side[] 
        WHERE ${rw.sql} AND COALESCE(ts, payload_ts) IS NOT NULL AND channel IN (${ph}) AND ${filter} ORDER BY file_id, channel, 4, id`,
     )
     .all(...rw.params, ...channels) as { file_id: number; line_no: number; channel: string; ts: string; payload: string }[];
-  const groups = new Map<string, typeof rows>();
-  for (const r of rows) groups.set(`${r.file_id}|${r.channel}`, [...(groups.get(`${r.file_id}|${r.channel}`) ?? []), r]);
+  const groups = groupBy(rows, (r) => `${r.file_id}|${r.channel}`);
   // One capture of the same event on two channels (B: signals + stream.signals) counts once: keep the busier channel per file.
   const perFile = new Map<number, typeof rows>();
   for (const [k, rs] of groups) {

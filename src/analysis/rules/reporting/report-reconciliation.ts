@@ -2,7 +2,7 @@ import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleCont
 import { findLogs, P, RUNNER } from '../shared/logs.js';
 import { dumpedTable, ORDER_TABLES, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
 import { generatedMs } from '../shared/time-zones.js';
-import { addDays, dayEnd, dayOf, dayStart, iso } from '../shared/util.js';
+import { addDays, dayEnd, dayOf, dayStart, groupBy, iso } from '../shared/util.js';
 
 /**
  * Daily report values vs the DB, per report, over the windows the producers really count (§6):
@@ -323,8 +323,7 @@ export default defineRule({
     Object.assign(metrics, { matched: counts.match, explained: counts.explained, mismatched: counts.mismatch, not_evaluable: counts.not_evaluable });
 
     const findings: Finding[] = [];
-    const groups = new Map<string, Reconciled[]>();
-    for (const r of out) groups.set(`${r.kind}:${r.key}`, [...(groups.get(`${r.kind}:${r.key}`) ?? []), r]);
+    const groups = groupBy(out, (r) => `${r.kind}:${r.key}`);
     for (const [subject, rs] of [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
       const sev: Severity = rs.some((r) => r.verdict === 'mismatch' || r.newDayZero)
         ? 'medium'

@@ -10,7 +10,7 @@ import {
 import { findLogs, groupCoverage, P, RISK } from '../shared/logs.js';
 import { normalizeRiskReason, RC_MEANINGS, reasonCause } from '../shared/risk-reasons.js';
 import { whereVar } from '../shared/settings.js';
-import { count, fmt, pct, redisWindow, sampleEvidence, type EvidenceRow } from '../shared/util.js';
+import { count, fmt, groupBy, pct, redisWindow, sampleEvidence, type EvidenceRow } from '../shared/util.js';
 
 interface Decision extends EvidenceRow {
   decision: string;
@@ -127,8 +127,7 @@ export default defineRule({
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
     const cov = groupCoverage(ctx, RISK);
 
-    const byReason = new Map<string, Decision[]>();
-    for (const r of rejected) byReason.set(r.code, [...(byReason.get(r.code) ?? []), r]);
+    const byReason = groupBy(rejected, (r) => r.code);
     const reasons = [...byReason.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
 
     const alertCodes = new Map<string, number>();

@@ -159,3 +159,15 @@ export function redisWindow(ctx: RuleContext): SqlPart {
     params: [ctx.block.from, ctx.block.to],
   };
 }
+
+/** Rows grouped by a key, in first-seen order (push, not spread: groups can hold 10^5 ticks). */
+export function groupBy<T, K>(rows: Iterable<T>, key: (r: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const g = m.get(k);
+    if (g) g.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}

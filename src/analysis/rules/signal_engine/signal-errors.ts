@@ -1,6 +1,6 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { findLogs, groupCoverage, P, SIGNAL, type LogRow } from '../shared/logs.js';
-import { count, fmt, round, sampleEvidence, spanHours, worst, type Span } from '../shared/util.js';
+import { findLogs, groupCoverage, P, SIGNAL } from '../shared/logs.js';
+import { count, fmt, groupBy, round, sampleEvidence, spanHours, worst, type Span } from '../shared/util.js';
 
 type Kind = 'market_data' | 'publishing' | 'invalid_json' | 'main_loop';
 
@@ -33,12 +33,10 @@ export default defineRule({
       group: SIGNAL,
       like: ['%Market-Data-Verarbeitung%', '%Signal-Publishing%', '%ltiges JSON%', '%Hauptschleife%'],
     });
-    const byKind = new Map<Kind, LogRow[]>();
-    for (const r of rows) {
-      const k = KINDS.find((x) => x.re.test(r.message));
-      if (!k) continue;
-      byKind.set(k.kind, [...(byKind.get(k.kind) ?? []), r]);
-    }
+    const byKind = groupBy(
+      rows.filter((r) => KINDS.some((x) => x.re.test(r.message))),
+      (r) => KINDS.find((x) => x.re.test(r.message))!.kind,
+    );
 
     const metrics: Record<string, number | string | null> = {
       market_data_errors: byKind.get('market_data')?.length ?? 0,
@@ -56,11 +54,7 @@ export default defineRule({
     const md = byKind.get('market_data') ?? [];
     if (md.length) {
       // Group by the error text: one message usually dominates (the same missing field every tick).
-      const details = new Map<string, LogRow[]>();
-      for (const r of md) {
-        const d = (P.mdError.exec(r.message)?.[1] ?? '').split('\n')[0].trim();
-        details.set(d, [...(details.get(d) ?? []), r]);
-      }
+      const details = groupBy(md, (r) => (P.mdError.exec(r.message)?.[1] ?? '').split('\n')[0].trim());
       const [topDetail, topRows] = [...details.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0];
       const field = missingField(topDetail);
       const span: Span = { from: md[0].ts!, to: md[md.length - 1].ts! };
