@@ -124,6 +124,12 @@ export class Writer {
     return changed ? out : values;
   }
 
+  /** Create `src_<table>` with its columns although no row may follow (an exported, empty table). */
+  declareSrcTable(original: string, columns: string[]): void {
+    const values = this.safeValues(Object.fromEntries(columns.map((c) => [c, null])));
+    this.srcSink(original, values);
+  }
+
   write(row: Row): void {
     const isSrc = row.table.startsWith('src:');
     if (isSrc) row = { ...row, values: this.safeValues(row.values) };

@@ -35,6 +35,11 @@ export interface ParseContext {
   quarantine(lineNo: number, reason: string, text: string): void;
   /** A note about the file as a whole (shown in the manifest), e.g. "service taken from file name". */
   note(message: string): void;
+  /**
+   * A dumped table's columns, even when no row follows: an exported but empty `trades` table is
+   * evidence of zero trades, not missing evidence.
+   */
+  declareTable?(table: string, columns: string[]): void;
 }
 
 export interface ParseInput {

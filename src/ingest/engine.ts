@@ -252,6 +252,9 @@ async function ingestFile(job: FileJob): Promise<FileOutcome> {
     note(m: string) {
       if (!notes.includes(m)) notes.push(m);
     },
+    declareTable(table: string, columns: string[]) {
+      writer.declareSrcTable(table, columns);
+    },
   };
   const input = { path: file.path, name: p.head.name, head: p.head, lines: () => src.lines() };
   let inTx = false;

@@ -127,6 +127,7 @@ class DumpReader {
           if (!('error' in c) && c.state) {
             c.state.headerLine = line.lineNo;
             this.copy = c.state;
+            this.ctx.declareTable?.(c.state.table, c.state.columns);
             this.ctx.structural('copy-header', 1);
             return;
           }
@@ -360,7 +361,12 @@ class DumpReader {
     });
     if (statements.length === 0) rest.push({ kind: 'structural', first: 0, last: lines.length - 1, counter: 'comment' });
     yield* this.assign(lines, [...rows, ...rest]);
-    if (startCopy) this.copy = startCopy;
+    // Assigned inside the callback above, which TypeScript's narrowing cannot see.
+    const sc = startCopy as CopyState | null;
+    if (sc) {
+      this.copy = sc;
+      if (!(sc as { refuse?: string }).refuse) this.ctx.declareTable?.(sc.table, sc.columns);
+    }
   }
 
   /** Give each physical line to the first item that covers it: rows first, so a row owns its lines. */

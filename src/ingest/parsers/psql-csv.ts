@@ -124,6 +124,7 @@ export default defineParser({
         const id = identifyTable(input.name, keys);
         table = id.table;
         if (id.note) ctx.note(id.note);
+        ctx.declareTable?.(table, keys);
         ctx.structural('csv-header', lines.length);
         return;
       }

@@ -1,7 +1,7 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type RuleContext, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
 import { findLogs, groupCoverage, P, RISK, type LogRow } from '../shared/logs.js';
 import { fraction, num, setting } from '../shared/settings.js';
-import { dayOf, fmt, sampleEvidence, worst } from '../shared/util.js';
+import { dayOf, extent, fmt, sampleEvidence, worst } from '../shared/util.js';
 import { decisionReason } from './risk-decisions.js';
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
@@ -77,8 +77,9 @@ export default defineRule({
     const balance = num(setting(ctx, 'TEST_BALANCE')?.value) ?? 10_000;
     const pctLimit = fraction(setting(ctx, 'MAX_EXPOSURE_PCT')?.value) ?? (ctx.block.era === 'A' || ctx.block.era == null ? 0.5 : 0.3);
     const limit = expValues.length ? expValues[0][1] : balance * pctLimit;
-    const expMin = expValues.length ? Math.min(...expValues.map((v) => v[0])) : null;
-    const expMax = expValues.length ? Math.max(...expValues.map((v) => v[0])) : null;
+    const expRange = extent(expValues.map((v) => v[0]));
+    const expMin = expRange ? expRange[0] : null;
+    const expMax = expRange ? expRange[1] : null;
 
     const metrics: Record<string, number | string | null> = {
       state_loads: loads.length,
@@ -173,7 +174,8 @@ export default defineRule({
       });
       const days = [...new Set(breaker.map((r) => (r.ts ? dayOf(r.ts) : null)).filter((x): x is string => !!x))].sort();
       const nums = values.filter((v): v is number => v != null);
-      const cbConstant = nums.length >= 2 && Math.max(...nums) - Math.min(...nums) <= 0.01 * Math.max(1, Math.abs(nums[0]));
+      const cbRange = extent(nums);
+      const cbConstant = nums.length >= 2 && cbRange![1] - cbRange![0] <= 0.01 * Math.max(1, Math.abs(nums[0]));
       const drawdownRejected = d.byCode.get('drawdown') ?? 0;
       const allDrawdown = d.approved === 0 && d.rejected > 0 && drawdownRejected === d.rejected;
       metrics.circuit_breaker_days = days.length;

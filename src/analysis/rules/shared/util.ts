@@ -171,3 +171,15 @@ export function groupBy<T, K>(rows: Iterable<T>, key: (r: T) => K): Map<K, T[]> 
   }
   return m;
 }
+
+/** Min and max of many numbers (spreading 10^5 values into Math.min overflows the call stack). */
+export function extent(values: number[]): [number, number] | null {
+  if (!values.length) return null;
+  let lo = values[0];
+  let hi = values[0];
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
