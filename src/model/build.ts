@@ -443,7 +443,9 @@ function deriveFromLogs(db: DB): void {
 
 function markInBlock(db: DB, from: string, to: string): void {
   for (const t of ['signals', 'risk_decisions', 'orders', 'trades', 'market_data', 'log_events', 'redis_messages']) {
-    db.prepare(`UPDATE "${t}" SET in_block = CASE WHEN ts IS NULL THEN NULL WHEN ts >= ? AND ts <= ? THEN 1 ELSE 0 END`).run(from, to);
+    // A SUBSCRIBE capture has no clock of its own; the payload's time is the next best.
+    const ts = t === 'redis_messages' ? 'COALESCE(ts, payload_ts)' : 'ts';
+    db.prepare(`UPDATE "${t}" SET in_block = CASE WHEN ${ts} IS NULL THEN NULL WHEN ${ts} >= ? AND ${ts} <= ? THEN 1 ELSE 0 END`).run(from, to);
   }
 }
 

@@ -88,7 +88,8 @@ describe('signal-filters', () => {
   it.each<[string, S, string]>([
     ['volume minimum 0', { settings: [volSetting('0'), thrSetting('0.1')], ticks: 200 }, 'ok'],
     ['some ticks reach the threshold', { settings: [volSetting('0'), thrSetting('2.0')], ticks: 200, pct: (i) => (i % 100) / 20 }, 'ok'],
-    ['signals exist despite the volume setting (no cause claimed)', { settings: [volSetting('100000'), thrSetting('0.1')], ticks: 200, signals: 5 }, 'warn'],
+    ['signals exist despite the volume setting (no cause claimed)', { settings: [volSetting('100000'), thrSetting('0.1')], ticks: 200, signals: 5 }, 'ok'],
+    ['era B .env without SIGNAL_MIN_VOLUME: no default assumed', { settings: [{ key: 'STACK_NAME', value: 'cdb' }], ticks: 200, volume: null, era: 'B' }, 'ok'],
     ['era A with an empty SIGNAL_STRATEGY_ID (not read in A)', { settings: [{ key: 'SIGNAL_STRATEGY_ID', value: '' }, volSetting('0')] }, 'ok'],
   ])('MUST NOT fire: %s', (_n, s, status) => {
     const r = run(s);

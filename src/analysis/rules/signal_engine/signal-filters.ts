@@ -24,10 +24,19 @@ interface Effective {
   source: string;
 }
 
+/**
+ * The value the signal engine ran with. The code default applies only where the captured
+ * configuration is the engine's whole environment: era A's root .env (env_file), or docker
+ * inspect Env of the engine. A B/C .env only feeds compose interpolation, so its silence says nothing.
+ */
 function effective(ctx: RuleContext, key: string, fallback: number): Effective {
   const row = setting(ctx, key);
   if (row) return { value: num(row.value), row, source: row.source };
-  return hasAnySettings(ctx) ? { value: fallback, row: null, source: 'default' } : { value: null, row: null, source: 'unknown' };
+  const eraA = ctx.block.era === 'A' || ctx.block.era == null;
+  const engineEnv = !!ctx.db
+    .prepare("SELECT 1 FROM settings WHERE source = 'inspect_env' AND service IN ('cdb_core', 'cdb_signal') LIMIT 1")
+    .get();
+  return hasAnySettings(ctx) && (eraA || engineEnv) ? { value: fallback, row: null, source: 'default' } : { value: null, row: null, source: 'unknown' };
 }
 
 /**
@@ -118,7 +127,8 @@ export default defineRule({
       metrics.ticks_below_min_volume = below;
       metrics.volume_max = maxVol;
       if (below === ticks) {
-        status = worst(status, 'warn');
+        // With signals in the block the filter cannot have dropped every tick: the setting seen is not the one in effect.
+        if (signals === 0) status = worst(status, 'warn');
         const sample = ctx.db.prepare('SELECT file_id, line_no, symbol, volume, ts FROM market_data WHERE in_block = 1 ORDER BY ts, id LIMIT 1').get() as {
           file_id: number;
           line_no: number;
@@ -132,7 +142,7 @@ export default defineRule({
         ];
         findings.push({
           subject: 'volume-minimum',
-          severity: signals === 0 ? 'high' : 'low',
+          severity: signals === 0 ? 'high' : 'info',
           message:
             `SIGNAL_MIN_VOLUME = ${fmt(minVol.value)} (${minVol.source === 'default' ? 'code default, not set' : minVol.source}) but every one of ${ticks} ticks has ` +
             `${volKnown === 0 ? 'no volume field' : `volume below it (max ${fmt(maxVol)})`}: the volume filter drops every tick` +
@@ -172,11 +182,11 @@ export default defineRule({
         pct_change_p99: round(quantile(sorted, 0.99), 4),
       });
       if (values.length >= 10 && passing === 0) {
-        status = worst(status, 'warn');
+        if (signals === 0) status = worst(status, 'warn');
         const ev = settingEv(thr);
         findings.push({
           subject: 'threshold',
-          severity: signals === 0 ? 'high' : 'low',
+          severity: signals === 0 ? 'high' : 'info',
           message:
             `SIGNAL_THRESHOLD_PCT = ${fmt(thr.value)} % (${thr.source === 'default' ? 'code default, not set' : thr.source}); none of ${values.length} ` +
             `${derived ? 'tick-to-tick changes' : 'tick pct_change values'} reaches it (max ${fmt(sorted[sorted.length - 1], 4)} %, p99 ${fmt(quantile(sorted, 0.99), 4)} %).`,
