@@ -93,30 +93,36 @@ describe('secrets never reach the working database', () => {
 });
 
 describe('detection is by content: random renames change nothing', () => {
-  it('real-tools fixtures renamed at random', () => {
+  const dirs = [{ name: 'real-tools fixtures', path: FIXTURES }, ...samples().filter((s) => !/\.(tgz|zip)$/.test(s.path)).map((s) => ({ name: s.name, path: s.path }))];
+  it.each(dirs)('$name renamed at random', ({ path }) => {
     const dir = tmp();
     const files: { from: string; rel: string }[] = [];
     const walk = (d: string, rel = '') => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(d, e.name), join(rel, e.name));
-        else files.push({ from: join(d, e.name), rel: join(rel, e.name) });
+        if (e.isDirectory()) walk(join(d, e.name), rel ? `${rel}/${e.name}` : e.name);
+        else files.push({ from: join(d, e.name), rel: rel ? `${rel}/${e.name}` : e.name });
       }
     };
-    walk(FIXTURES);
-    // Deterministic "random" names: no extension, no hint of the content.
+    walk(path);
+    // Deterministic "random" names: flat, with no hint of the content; a .gz keeps its magic bytes, not its name.
     let seed = 12345;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 1e9).toString(36);
     const renamed = new Map<string, string>();
     for (const f of files) {
-      const name = `file_${rnd()}${[ '.txt', '.log', '', '.dat' ][seed % 4]}`;
+      const name = `file_${rnd()}${['.txt', '.log', '', '.dat'][seed % 4]}`;
       copyFileSync(f.from, join(dir, name));
       renamed.set(name, f.rel);
     }
-    const a = JSON.parse(cli(['detect', FIXTURES, '--json']).stdout) as { files: { path: string; parser: string | null }[] };
+    const a = JSON.parse(cli(['detect', path, '--json']).stdout) as { files: { path: string; parser: string | null }[] };
     const b = JSON.parse(cli(['detect', dir, '--json']).stdout) as { files: { path: string; parser: string | null }[] };
     const want = Object.fromEntries(a.files.map((f) => [f.path, f.parser]));
     const got = Object.fromEntries(b.files.map((f) => [renamed.get(f.path)!, f.parser]));
     expect(got).toEqual(want);
+    expect(Object.values(want).filter((p) => p !== null).length).toBeGreaterThan(0);
+    // Ingest results too: the same records, lines and quarantine per file.
+    const key = (db: Database.Database, map: (p: string) => string) =>
+      Object.fromEntries(manifest(db).map((r) => [map(r.path), [r.parser, r.lines, r.records, r.structural, r.quarantined, r.sha256]]));
+    expect(key(ingest(dir).db, (p) => renamed.get(p)!)).toEqual(key(ingest(path).db, (p) => p));
   });
 });
 
