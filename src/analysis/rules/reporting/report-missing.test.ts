@@ -53,6 +53,11 @@ describe('report-missing', () => {
     ['a report every day (mail values only)', { values: DAYS }, 'ok'],
     ['SMTP disabled is information only', { reportDays: DAYS, extra: [['2025-11-26T00:00:00.100Z', 'Email alert NOT sent (disabled): [INFO] Daily Report', 'WARNING']] }, 'ok'],
     ['runner not seen around midnight', { alive: false, reportDays: ['2025-11-26'], extra: [['2025-11-27T12:00:00.000Z', '📊 Events logged: 100']] }, 'ok'],
+    [
+      'the runner first starts at the beginning of the block (no earlier output): not a restart',
+      { alive: false, reportDays: ['2025-11-27', '2025-11-28'], extra: [['2025-11-26T00:00:12.000Z', '🚀 Paper Trading Runner started'], ['2025-11-26T06:00:00.000Z', '📊 Events logged: 100']] },
+      'ok',
+    ],
   ])('MUST NOT fire: %s', (_n, opts, status) => {
     const r = run(opts);
     expect(r.status).toBe(status);

@@ -75,6 +75,12 @@ export default defineRule({
         continue;
       }
       const restart = inWindow(starts, m - 30 * MIN, m + 30 * MIN);
+      // A start with no earlier runner output is the runner's first start (the block began with
+      // it), not a restart: no report was due yet.
+      if (restart.length && !runnerAlive(ctx, 0, ms(restart[0].ts!) - MIN)) {
+        days.push({ day, result: 'runner_not_seen', evidence: [] });
+        continue;
+      }
       if (restart.length) {
         days.push({ day, result: 'restart', evidence: sampleEvidence(ctx, restart, 1, 0) });
         continue;
