@@ -1,3 +1,4 @@
+import { analyze } from '../analysis/analyze.js';
 import { openDb } from '../db/open.js';
 import { ingestBundle } from '../ingest/engine.js';
 import { PARSERS } from '../ingest/registry.js';
@@ -10,10 +11,15 @@ async function main(): Promise<void> {
   const t0 = process.hrtime.bigint();
   const summary = await ingestBundle(db, bundle, PARSERS, {});
   const t1 = process.hrtime.bigint();
+  const ingestRssMB = process.resourceUsage().maxRSS / 1024;
   let modelSeconds = 0;
+  let analyzeSeconds = 0;
   if (withModel === 'model') {
     buildModel(db);
-    modelSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+    const t2 = process.hrtime.bigint();
+    modelSeconds = Number(t2 - t1) / 1e9;
+    analyze(db, { now: '2026-01-01T00:00:00.000Z', toolVersion: 'bench' });
+    analyzeSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
   }
   const totals = db.prepare('SELECT SUM(lines) lines, SUM(records) records, SUM(record_lines) record_lines, SUM(structural) structural, SUM(quarantined) quarantined, SUM(bytes) bytes FROM manifest').get() as Record<string, number>;
   db.close();
@@ -21,6 +27,8 @@ async function main(): Promise<void> {
     JSON.stringify({
       seconds: Number(t1 - t0) / 1e9,
       modelSeconds,
+      analyzeSeconds,
+      ingestRssMB,
       rows: summary.rows,
       ...totals,
       statuses: summary.files.map((f) => `${f.path}:${f.status}`),

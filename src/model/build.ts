@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
 import { UserError } from '../errors.js';
@@ -19,6 +20,18 @@ export interface BuildOptions {
 }
 
 type Ins = (row: Record<string, unknown>) => void;
+
+/**
+ * Large scans (millions of log records) are read through a second, read-only connection as an
+ * iterator, so memory stays flat while the main connection writes the model (better-sqlite3
+ * forbids other statements on a connection while one of its iterators is open).
+ */
+let reader: DB | null = null;
+function stream<T>(db: DB, sql: string, ...params: unknown[]): Iterable<T> {
+  if (reader) return reader.prepare(sql).iterate(...params) as Iterable<T>;
+  return db.prepare(sql).all(...params) as T[];
+}
+type LogRow = { file_id: number; line_no: number; ts: string | null; message: string };
 
 function inserter(db: DB, table: string): Ins {
   const cols = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id');
@@ -122,18 +135,17 @@ function buildSignals(db: DB, src: SrcTable[]): string {
     }
     return redisSource;
   }
-  const logs = db
-    .prepare(`SELECT file_id, line_no, ts, message FROM log_events WHERE message LIKE '%Signal generiert:%' ORDER BY ts, file_id, line_no`)
-    .all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
-  for (const l of logs) {
+  let n = 0;
+  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE message LIKE '%Signal generiert:%' ORDER BY ts, file_id, line_no`)) {
     const m = SIGNAL_GENERATED.exec(l.message);
     if (!m) continue;
+    n++;
     ins({
       ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], side: upper(m[2]), signal_type: upper(m[2]),
       confidence: m[5] ? Number(m[5]) : null, price: num(m[3]), signal_key: null, source: 'log', file_id: l.file_id, line_no: l.line_no,
     });
   }
-  return logs.length ? 'log' : 'none';
+  return n ? 'log' : 'none';
 }
 
 /** The capture kind with the most messages on these channels (captures of one time overlap; never add them up). */
@@ -179,15 +191,13 @@ function buildRiskDecisions(db: DB, src: SrcTable[]): string {
     return 'db';
   }
   // The risk service's own log: one outcome per received signal (§3.4).
-  const logs = db
-    .prepare(
-      `SELECT file_id, line_no, ts, message FROM log_events
-       WHERE (service = 'cdb_risk' OR logger = 'risk_manager') AND kind <> 'health_poll' ORDER BY ts, file_id, line_no`,
-    )
-    .all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
   let last: { symbol: string; side: string } | null = null;
   let n = 0;
-  for (const l of logs) {
+  for (const l of stream<LogRow>(
+    db,
+    `SELECT file_id, line_no, ts, message FROM log_events
+     WHERE (service = 'cdb_risk' OR logger = 'risk_manager') AND kind <> 'health_poll' ORDER BY ts, file_id, line_no`,
+  )) {
     const msg = l.message.split('\n')[0];
     const rec = RISK_SIGNAL_RECEIVED.exec(msg);
     if (rec) {
@@ -281,15 +291,14 @@ function buildOrders(db: DB, src: SrcTable[]): string {
     }
     return 'db';
   }
-  const logs = db
-    .prepare(`SELECT file_id, line_no, ts, message FROM log_events WHERE (service = 'cdb_execution' OR logger = 'execution_service') AND message LIKE 'Processing order:%' ORDER BY ts, file_id, line_no`)
-    .all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
-  for (const l of logs) {
+  let logged = 0;
+  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE (service = 'cdb_execution' OR logger = 'execution_service') AND message LIKE 'Processing order:%' ORDER BY ts, file_id, line_no`)) {
     const m = EXEC_PROCESSING.exec(l.message);
     if (!m) continue;
+    logged++;
     ins({ ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], side: upper(m[2]), size: num(m[3]), status: null, writer: 'execution', source: 'log', file_id: l.file_id, line_no: l.line_no });
   }
-  if (logs.length) return 'log';
+  if (logged) return 'log';
   const rs = bestRedisSource(db, ['orders', 'risk_approved_trades', 'stream.orders']);
   if (!rs) return 'none';
   const rows = db.prepare(`SELECT * FROM redis_messages WHERE channel IN ('orders','risk_approved_trades','stream.orders') AND source = ? ORDER BY ts, file_id, line_no`).all(rs) as Record<string, string | number | null>[];
@@ -314,11 +323,8 @@ interface Fill {
 /** Fills seen outside the DB: the execution log, else one Redis capture kind. */
 function observedFills(db: DB): Fill[] {
   const out: Fill[] = [];
-  const logs = db
-    .prepare(`SELECT file_id, line_no, ts, message, service FROM log_events WHERE (service = 'cdb_execution' OR logger = 'execution_service') AND (message LIKE 'Processing order:%' OR message LIKE 'Order filled:%') ORDER BY file_id, ts, line_no`)
-    .all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
   let last: { symbol: string; side: string; qty: number | null } | null = null;
-  for (const l of logs) {
+  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE (service = 'cdb_execution' OR logger = 'execution_service') AND (message LIKE 'Processing order:%' OR message LIKE 'Order filled:%') ORDER BY file_id, ts, line_no`)) {
     const p = EXEC_PROCESSING.exec(l.message);
     if (p) {
       last = { symbol: p[1], side: p[2].toUpperCase(), qty: num(p[3]) };
@@ -393,12 +399,13 @@ function buildMarketData(db: DB): string {
     }
     return rs;
   }
-  const logs = db.prepare(`SELECT file_id, line_no, ts, message FROM log_events WHERE service = 'cdb_ws' AND message LIKE '%published market_data:%' ORDER BY ts, file_id, line_no`).all() as { file_id: number; line_no: number; ts: string | null; message: string }[];
-  for (const l of logs) {
+  let published = 0;
+  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE service = 'cdb_ws' AND message LIKE '%published market_data:%' ORDER BY ts, file_id, line_no`)) {
     const m = WS_PUBLISHED.exec(l.message);
+    if (m) published++;
     if (m) ins({ ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], price: num(m[2]), source: 'log', file_id: l.file_id, line_no: l.line_no });
   }
-  return logs.length ? 'log' : 'none';
+  return published ? 'log' : 'none';
 }
 
 /** Report blocks and startup limits live inside log records; extract them as derived rows. */
@@ -470,30 +477,37 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   let summary!: ModelSummary;
   // Raw-table indexes are built here, once, after bulk loading: cheaper than row by row.
   db.exec(INDEX_SQL);
-  db.transaction(() => {
-    db.exec(MODEL_SQL);
-    deriveFromLogs(db);
-    const src = listSrcTables(db);
-    const sources = {
-      signals: buildSignals(db, src),
-      risk_decisions: buildRiskDecisions(db, src),
-      orders: buildOrders(db, src),
-      trades: buildTrades(db, src),
-      market_data: buildMarketData(db),
-    };
-    const inferred = inferBlock(db, src);
-    const from = opts.from ? parseBound(opts.from, false, '--from') : inferred.from;
-    const to = opts.to ? parseBound(opts.to, true, '--to') : inferred.to;
-    if (from > to) throw new UserError('BAD_WINDOW', `the block starts (${from}) after it ends (${to})`, '--from/--to', 'swap the two values');
-    markInBlock(db, from, to);
-    const put = db.prepare('INSERT OR REPLACE INTO block (key, value, evidence) VALUES (?, ?, ?)');
-    put.run('from', from, opts.from ? 'set with --from' : inferred.fromEvidence);
-    put.run('to', to, opts.to ? 'set with --to' : inferred.toEvidence);
-    put.run('era', inferred.era, inferred.eraEvidence);
-    put.run('dialect', inferred.dialect, inferred.dialectEvidence);
-    for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
-    db.exec(MODEL_INDEX_SQL);
-    summary = { from, to, days: daysBetween(from, to), era: inferred.era, dialect: inferred.dialect, sources };
-  })();
+  const file = db.name;
+  reader = file && file !== ':memory:' && !db.memory ? new Database(file, { readonly: true }) : null;
+  try {
+    db.transaction(() => {
+      db.exec(MODEL_SQL);
+      deriveFromLogs(db);
+      const src = listSrcTables(db);
+      const sources = {
+        signals: buildSignals(db, src),
+        risk_decisions: buildRiskDecisions(db, src),
+        orders: buildOrders(db, src),
+        trades: buildTrades(db, src),
+        market_data: buildMarketData(db),
+      };
+      const inferred = inferBlock(db, src);
+      const from = opts.from ? parseBound(opts.from, false, '--from') : inferred.from;
+      const to = opts.to ? parseBound(opts.to, true, '--to') : inferred.to;
+      if (from > to) throw new UserError('BAD_WINDOW', `the block starts (${from}) after it ends (${to})`, '--from/--to', 'swap the two values');
+      markInBlock(db, from, to);
+      const put = db.prepare('INSERT OR REPLACE INTO block (key, value, evidence) VALUES (?, ?, ?)');
+      put.run('from', from, opts.from ? 'set with --from' : inferred.fromEvidence);
+      put.run('to', to, opts.to ? 'set with --to' : inferred.toEvidence);
+      put.run('era', inferred.era, inferred.eraEvidence);
+      put.run('dialect', inferred.dialect, inferred.dialectEvidence);
+      for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
+      db.exec(MODEL_INDEX_SQL);
+      summary = { from, to, days: daysBetween(from, to), era: inferred.era, dialect: inferred.dialect, sources };
+    })();
+  } finally {
+    reader?.close();
+    reader = null;
+  }
   return summary;
 }
