@@ -187,8 +187,19 @@ describe('the working database', () => {
     const n1 = count();
     const second = cli(['ingest', FIXTURES, '--db', dbPath]);
     expect(second.status).toBe(0);
-    expect(second.stdout).toMatch(/19 unchanged|unchanged/);
+    expect(second.stdout).toMatch(/20 unchanged; 0 rows/);
     expect(count()).toBe(n1);
+    // A file parsed by an older parser version is parsed again, replacing (not adding to) its rows.
+    const rw = new Database(dbPath);
+    rw.prepare("UPDATE manifest SET parser_version = 0 WHERE path = 'redis/monitor.txt'").run();
+    rw.close();
+    const third = cli(['ingest', FIXTURES, '--db', dbPath]);
+    expect(third.status).toBe(0);
+    // Only monitor.txt is read again: its 64 commands (65 lines, less the OK line).
+    expect(third.stdout).toMatch(/19 unchanged; 64 rows/);
+    expect(count()).toBe(n1);
+    const v = new Database(dbPath, { readonly: true }).prepare("SELECT parser_version FROM manifest WHERE path = 'redis/monitor.txt'").get() as { parser_version: number };
+    expect(v.parser_version).toBeGreaterThan(0);
     const other = tmp();
     cpSync(join(FIXTURES, 'redis'), other, { recursive: true });
     const refused = cli(['ingest', other, '--db', dbPath]);
