@@ -608,6 +608,25 @@ def psql_csv(cs: list[Col], rows: list[list]) -> str:
     return '\n'.join(out) + '\n'
 
 
+def psql_aligned(query: str, heads: list[str], rows: list[list[str]], right: list[bool],
+                 prompt: str = 'claire_de_binare=# ') -> list[str]:
+    """An interactive psql 15 session as copied from the terminal: the prompt with the typed query, then the
+    aligned table (border 1): headers centred, text left and numbers right aligned, the last column not padded
+    on the right, a `---+---` rule, `(N rows)` and psql's blank line. ASCII values only (widths = len).
+    Checked against psql 15.18 on a real server."""
+    w = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    head = []
+    for h, n in zip(heads, w):
+        left = (n - len(h)) // 2
+        head.append(' ' * left + h + ' ' * (n - len(h) - left))
+    out = [prompt + query, ' ' + ' | '.join(head) + ' ', '+'.join('-' * (n + 2) for n in w)]
+    for r in rows:
+        cells = [v.rjust(n) if ra else (v if i == len(w) - 1 else v.ljust(n)) for i, (v, n, ra) in enumerate(zip(r, w, right))]
+        out.append(' ' + ' | '.join(cells))
+    out += ['(%d row%s)' % (len(rows), '' if len(rows) == 1 else 's'), '']
+    return out
+
+
 def restrict_key(rng: random.Random) -> str:
     alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
     return ''.join(rng.choice(alphabet) for _ in range(63))
@@ -633,7 +652,8 @@ def subscribe_raw(channels: list[str], messages: list[tuple[int, str, str]]) -> 
 
 
 def monitor_quote(s: str) -> str:
-    """sdscatrepr: quotes, backslash escapes, \\xHH for non-printable bytes (UTF-8 >= 0x80 too)."""
+    """sdscatrepr (MONITOR lines and redis-cli's TTY form): quotes, `\\\\ \\" \\n \\r \\t \\a \\b`, and
+    \\xHH (lower-case hex) for every other non-printable byte, UTF-8 bytes >= 0x80 included."""
     out = ['"']
     for b in s.encode('utf-8'):
         c = chr(b)
@@ -645,6 +665,10 @@ def monitor_quote(s: str) -> str:
             out.append('\\r')
         elif c == '\t':
             out.append('\\t')
+        elif c == '\a':
+            out.append('\\a')
+        elif c == '\b':
+            out.append('\\b')
         elif 32 <= b < 127:
             out.append(c)
         else:
@@ -655,6 +679,18 @@ def monitor_quote(s: str) -> str:
 
 def monitor_line(ns: int, client: str, args: list[str]) -> str:
     return '%d.%06d [0 %s] %s' % (ns // NS, (ns % NS) // US, client, ' '.join(monitor_quote(a) for a in args))
+
+
+def subscribe_tty(channels: list[str], messages: list[tuple[int, str, str]]) -> str:
+    """`redis-cli SUBSCRIBE ...` with stdout on a terminal (redis-cli 7.0 command-line mode), as copied from the
+    terminal: the banner, then every reply numbered `1) 2) 3)`, strings quoted by sdscatrepr, the count as
+    `(integer) n`. Checked byte for byte against redis-cli 7.0.15 in a pty (its CRs are the pty's, not redis-cli's)."""
+    out = ['Reading messages... (press Ctrl-C to quit)']
+    for i, ch in enumerate(channels, 1):
+        out += ['1) "subscribe"', '2) ' + monitor_quote(ch), '3) (integer) %d' % i]
+    for _, ch, payload in sorted(messages, key=lambda m: m[0]):
+        out += ['1) "message"', '2) ' + monitor_quote(ch), '3) ' + monitor_quote(payload)]
+    return '\n'.join(out) + '\n'
 
 
 def redis_info(uptime_s: int, start_ns: int, clients: int, used: int, keys_line: str, evicted: int = 0,
