@@ -26,6 +26,7 @@ import shutil
 import tarfile
 import zipfile
 from datetime import datetime, timezone
+from decimal import Decimal
 from email import policy
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -1628,6 +1629,66 @@ At line:1 char:1
 """
 
 
+DAILY_CHECK_RISK_PARAMS = [('MAX_POSITION_PCT', 0.10), ('MAX_DAILY_DRAWDOWN_PCT', 0.05), ('MAX_TOTAL_EXPOSURE_PCT', 0.30),
+                           ('CIRCUIT_BREAKER_THRESHOLD_PCT', 0.10)]
+
+
+def daily_check_md(local: str, ps_stdout: str, snap: dict, stats: tuple[int, int, int, int], env: dict[str, str],
+                   disk: tuple[int, int], backups: list[tuple[str, int, str]]) -> bytes:
+    """`backoffice/scripts/daily_check.py` run by hand on the Windows host (§6.2), re-enacted line by line:
+    `log()` collects messages (a message may hold newlines), `save_report()` writes the `# Daily Report` /
+    `Generated:` / `---` header and then every message + "\n" to logs/daily_reports/report_YYYYMMDD.md with
+    open(..., "w", encoding="utf-8"), i.e. CRLF on Windows. `local` is the host's local clock (datetime.now()).
+    ps_stdout is `docker compose ps --format table` as subprocess(text=True) decoded it with the ANSI code page;
+    snap holds the portfolio_snapshots row as psycopg2 returns it (Decimal, tz-aware datetime); stats =
+    (signals today, signals total, trades today, trades total); env = the host environment; disk = (total, free)
+    bytes of shutil.disk_usage; backups = (name, size bytes, mtime "%Y-%m-%d %H:%M") of F:/Claire_Backups/*.zip."""
+    m = ['# \U0001F4CA Claire de Binare - Daily Check', '\n**Date**: %s\n' % local, '---']
+    m += ['\n## 1. Docker Container Status\n', '```', ps_stdout, '```', '\n\u2705 **All containers checked**']
+    m += ['\n## 2. Portfolio Summary\n', '| Metric | Value |', '|--------|-------|',
+          '| Timestamp | %s |' % snap['timestamp'],
+          '| **Total Equity** | **${:,.2f}** |'.format(snap['total_equity']),
+          '| Available Balance | ${:,.2f} |'.format(snap['available_balance']),
+          '| Daily P&L | ${:,.2f} |'.format(snap['daily_pnl']),
+          '| Realized P&L | ${:,.2f} |'.format(snap['total_realized_pnl']),
+          '| Unrealized P&L | ${:,.2f} |'.format(snap['total_unrealized_pnl']),
+          '| Open Positions | %s |' % snap['open_positions'],
+          '| Total Exposure | {:.2%} |'.format(snap['total_exposure_pct'])]
+    m.append('\n\u2705 **Daily P&L: Positive**' if snap['daily_pnl'] >= 0 else '\n\u26a0\ufe0f  **Daily P&L: Negative**')
+    m += ['\n## 3. Trading Statistics\n', '| Metric | Today | Total |', '|--------|-------|-------|',
+          '| Signals | %d | %d |' % stats[:2], '| Trades | %d | %d |' % stats[2:]]
+    m += ['\n## 4. Risk Limits\n', '| Parameter | Configured | Status |', '|-----------|------------|--------|']
+    for param, expected in DAILY_CHECK_RISK_PARAMS:
+        value = env.get(param)
+        if value:
+            parsed = float(value)
+            m.append('| {} | {:.2%} | {} |'.format(param, parsed, '\u2705' if abs(parsed - expected) < 0.001 else '\u26a0\ufe0f'))
+        else:
+            m.append('| %s | Not set | \u274c |' % param)
+    total, free = disk
+    free_gb, total_gb, used_pct = free // 1024 ** 3, total // 1024 ** 3, (total - free) / total * 100
+    m += ['\n## 5. Disk Space\n', '- **Total**: %d GB' % total_gb, '- **Used**: %.1f%%' % used_pct, '- **Free**: %d GB' % free_gb]
+    m.append('\n\u2705 **Sufficient space** (>= 30 GB)' if free_gb >= 30 else '\n\u26a0\ufe0f  **Low disk space** (%d GB < 30 GB)' % free_gb)
+    m.append('\n## 6. Backup Status (Last 24h)\n')
+    if backups:
+        m += ['\u2705 **%d backup(s) in last 24h**\n' % len(backups), 'Recent backups:']
+        for name, size, mtime in sorted(backups, reverse=True)[:5]:
+            m.append('  - %s (%.2f MB) - %s' % (name, size / 1024 ** 2, mtime))
+    else:
+        m += ['\u26a0\ufe0f  **No backups in last 24h**', '   Run: `powershell .\\backoffice\\scripts\\backup_postgres.ps1`']
+    m += ['\n---\n', '**Report generated**: %s' % local]
+    body = '# Daily Report - %s\n\nGenerated: %s\n\n---\n\n' % (local[:10], local) + ''.join(x + '\n' for x in m)
+    return body.replace('\n', '\r\n').encode('utf-8')
+
+
+def risk_status_json(status: dict) -> str:
+    """era-A cdb_risk `/status` (`jsonify({**stats, "risk_state": {...}})`: Flask sorts keys, compact, ASCII),
+    fetched with `curl -s localhost:8002/status | python3 -m json.tool > file`: json.tool keeps the order and
+    re-indents by 4."""
+    body = json.dumps(status, sort_keys=True, separators=(',', ':')) + '\n'
+    return json.dumps(json.loads(body), indent=4) + '\n'
+
+
 def sample_exposure_stuck() -> None:
     name = 'exposure-stuck-era-a'
     rng = random.Random(20251205)
@@ -1712,8 +1773,8 @@ def sample_exposure_stuck() -> None:
     # the restart: POSIX signal 15, then a fresh start that restores the stuck exposure from Redis
     risk.br(restart, 'INFO', 'risk_manager', 'Signal empfangen: 15')
     risk.br(restart + 2 * MS, 'INFO', 'risk_manager', 'Risk-Manager gestoppt ✓')
-    risk_start_a(risk, restart + 2 * NS + 113 * MS, '172.18.0.7',
-                 'Risk-State aus Redis geladen: exposure=%s positions=2 pnl=0.00' % exp_after)
+    restart_up = restart + 2 * NS + 113 * MS   # the new process: banner line 6 (`🚀 Risk-Manager gestartet`) at +1.5 ms
+    risk_start_a(risk, restart_up, '172.18.0.7', 'Risk-State aus Redis geladen: exposure=%s positions=2 pnl=0.00' % exp_after)
 
     for svc, off, fn in [(core, 19, poll_br), (risk, 44, poll_br)]:
         for t in schedule(rng, create + off * NS, cap, 900, 900):
@@ -1785,6 +1846,61 @@ LOG_LEVEL=INFO
     b.add('ps/compose_ps.txt', compose_ps_table(ps_rows(names, 'claire_de_binare', create, cap + 40 * NS,
                                                         started={'cdb_risk': restart + 2 * NS},
                                                         health={'cdb_paper_runner': 'unhealthy'})), 'containers')
+
+    # ---- four more evidence formats. Fixed values only (no rng call), so every file above keeps its bytes.
+    # (1) daily_check.py on the Windows host, Sat 2025-12-06 21:40:12 CET = 20:40:12 UTC. The analyst had loaded
+    # the .env into the PowerShell session (so MAX_POSITION_PCT, MAX_TOTAL_EXPOSURE_PCT, ... are set) and set
+    # POSTGRES_HOST=localhost (the .env says cdb_postgres, which the host cannot resolve).
+    dc_local = '2025-12-06 21:40:12'
+    dc_utc = E(dc_local) - 3600 * NS
+    first_sid = 2101                                   # ids 1..2100: signals before the export window
+    sig_le = [r for r in sig_rows if E(r[5][:19]) <= dc_utc]
+    dc_sig_today = sum(1 for r in sig_le if r[5][:10] == ymd(dc_utc))
+    dc_sig_total = first_sid - 1 + len(sig_le)
+    assert dc_sig_total == sig_le[-1][0]              # contiguous ids: COUNT(*) = the highest id so far
+    dc_trades_total = 3984   # no trades export: 4194 order rows = 2097 executions (two writers), ~5 % mock rejections
+    assert not any(r[9] == 'filled' and r[12][:10] == ymd(dc_utc) for r in order_rows)   # Trades Today = 0
+    db_init = E('2025-11-16 09:12:40.551873')        # portfolio_snapshots seed row (never updated in era A)
+    snap = {'timestamp': D(db_init).replace(tzinfo=UTC), 'total_equity': Decimal('100000.00000000'),
+            'available_balance': Decimal('100000.00000000'), 'daily_pnl': Decimal('0.00000000'),
+            'total_realized_pnl': Decimal('0.00000000'), 'total_unrealized_pnl': Decimal('0.00000000'), 'open_positions': 0,
+            'total_exposure_pct': Decimal('0.0000')}
+    host_env = {'POSTGRES_HOST': 'localhost', 'POSTGRES_PORT': '5432', 'POSTGRES_DB': 'claire_de_binare', 'POSTGRES_USER': 'claire_user',
+                'MAX_POSITION_PCT': '0.10', 'MAX_TOTAL_EXPOSURE_PCT': '0.30', 'MAX_DAILY_DRAWDOWN_PCT': '0.05',
+                'STOP_LOSS_PCT': '0.02', 'TEST_BALANCE': '10000'}
+    dc_ps = compose_ps_table(ps_rows(names, 'claire_de_binare', create, dc_utc, started={'cdb_risk': restart + 2 * NS},
+                                     health={'cdb_paper_runner': 'unhealthy'}))
+    dc_ps = dc_ps.encode('utf-8').decode('cp1252')     # subprocess(text=True) on a German Windows: `…` -> `â€¦`
+    b.add('notes/daily_check_2025-12-06.md',
+          daily_check_md(dc_local, dc_ps, snap, (dc_sig_today, dc_sig_total, 0, dc_trades_total), host_env,
+                         (511_101_108_224, 143_294_586_880), [('claire_de_binare_20251206_030001.zip', 15_330_117, '2025-12-06 03:00')]),
+          'report')
+    # (2) psql in `docker exec -it cdb_postgres psql -U claire_user -d claire_de_binare`, pasted into the notes
+    st_count: dict[str, int] = {}
+    for r in order_rows:
+        st_count[r[9]] = st_count.get(r[9], 0) + 1
+    last_created = max(order_rows, key=lambda r: r[12])[12]
+    b.add('notes/orders_by_status.txt', text(
+        psql_aligned('SELECT status, COUNT(*) FROM orders GROUP BY 1 ORDER BY 1;', ['status', 'count'],
+                     [[k, str(st_count[k])] for k in sorted(st_count)], [False, True]) +
+        psql_aligned('SELECT MAX(created_at) FROM orders;', ['max'], [[last_created]], [False]))[:-1], 'db-dump')
+    # (3) cdb_risk /status, fetched while the bundle was collected; counters since the process start at the restart
+    st_at = E('2025-12-08 10:13:52')
+    since = [t for t, k in plan if k == 'blocked' and restart_up < t < st_at]
+    assert since and max(t for t, _ in plan) < st_at
+    started_at = D(restart_up + 1500 * US - 29 * US).isoformat()   # stats["started_at"] = datetime.now(), just before the banner
+    status = {'started_at': started_at, 'signals_received': len(since), 'orders_approved': 0, 'orders_blocked': len(since),
+              'alerts_generated': len(since), 'order_results_received': 0, 'orders_rejected_execution': 0,
+              'last_order_result': None, 'status': 'running',
+              'risk_state': {'total_exposure': 5120.4, 'daily_pnl': 0.0, 'open_positions': 2, 'circuit_breaker': False,
+                             'positions': {'DOGE_USDT': 1714.4, 'LTC_USDT': 3406.0}, 'pending_orders': 0}}
+    b.add('status/risk_status.json', risk_status_json(status), 'containers')
+    # (4) redis-cli SUBSCRIBE alerts in a terminal on Fri 2025-12-05, left open 05:47:21..06:04:52 UTC: exactly the
+    # alerts the paper runner logged in that window (the JSONL keeps the event as published)
+    sub0, sub1 = E('2025-12-05 05:47:21'), E('2025-12-05 06:04:52')
+    tty_msgs = [(t, 'alerts', pyjson(ev)) for t, ch, ev in jsonl if ch == 'alerts' and sub0 < t < sub1]
+    assert len(tty_msgs) == 3
+    b.add('redis/subscribe_alerts_tty.txt', subscribe_tty(['alerts'], tty_msgs), 'redis')
     b.write_dir()
 
     blk = [t for t, k in plan if k == 'blocked' and in_block(t, days)]

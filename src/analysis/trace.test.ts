@@ -109,6 +109,19 @@ describe('trace', () => {
     expect(r.ended?.at ?? null).toBe(ended);
   });
 
+  it.each([
+    ['ends before the report was due: not evaluable', '2025-11-29T23:10:00.000Z', null],
+    ['runs past the report time without it: vanished at report_day', '2025-11-30T06:00:00.000Z', false],
+  ])('a bundle whose evidence %s', (_n, lastTs, found) => {
+    const t = new TestDb();
+    eraA(t, { report: false });
+    t.insert('daily_report_values', { file_id: fileId(t, 'r.md'), report_kind: 'daily_check', report_date: '2025-11-20', key: 'Trades', value_text: '1' });
+    t.insert('log_events', { file_id: fileId(t, 'logs/x.log'), line_no: 1, service: 'cdb_risk', ts: lastTs, message: 'x', kind: 'app' });
+    const r = trace(t.db, 'BTC_USDT-1764449525');
+    expect(r.hops.find((h) => h.hop === 'report_day')!.found).toBe(found);
+    expect(r.vanished_at).toBe(found === false ? 'report_day' : null);
+  });
+
   it('era B: a sig-… id is linked to the DB row through the capture (the DB keeps no signal_id)', () => {
     const t = new TestDb();
     const s = fileId(t, 'redis/xrange_stream.signals.txt');

@@ -318,14 +318,19 @@ export function trace(db: Database.Database, id: string): TraceResult {
         return true;
       });
       const anyReport = n('SELECT COUNT(*) AS n FROM daily_report_values');
+      // A report due after the bundle's last evidence cannot be missing from it.
+      const last = (db.prepare('SELECT MAX(ts) AS t FROM log_events').get() as { t: string | null }).t;
+      const dueAfterEvidence = last !== null && last < `${next}T00:05:00.000Z`;
       const zero = uniq.length > 0 && uniq.every((r) => r.value_num === 0);
       const text = uniq.map((r) => `${r.report_kind} dated ${r.report_date}: ${r.key} = ${r.value_text}`).join('; ');
       hops.push({
         hop: 'report_day',
-        found: uniq.length ? !zero : anyReport ? false : null,
+        found: uniq.length ? !zero : anyReport && !dueAfterEvidence ? false : null,
         summary: uniq.length
           ? `${text}${zero ? ` — the report counts nothing for ${day} although the ${counted ? 'trade was persisted' : 'signal exists'}` : ''}`
-          : anyReport
+          : dueAfterEvidence
+            ? `the report that counts ${day} (dated ${next}) was due after the bundle's last evidence (${last})`
+            : anyReport
             ? `no report that counts ${day} is in the bundle (the paper runner's would be dated ${next})`
             : 'no daily reports in the bundle',
         evidence: uniq.slice(0, 3).map((r) => ev(r.file_id, r.line_no, `${r.key}: ${r.value_text}`)),
