@@ -104,5 +104,17 @@ describe('payload-fields', () => {
     expect(r.hypotheses).toEqual([]);
   });
 
+  it.each([
+    ['no signals in the block: a medium finding', false, 'medium'],
+    ['signals flowed (runbook payloads carry no pct_change): information only', true, 'info'],
+  ])('era A, pct_change missing, %s', (_n, withSignals, severity) => {
+    const t = new TestDb();
+    aTicks(t, 50);
+    t.db.prepare('UPDATE market_data SET pct_change = NULL').run();
+    if (withSignals) addSignal(t, at(200));
+    const r = t.run(rule, { era: 'A' });
+    expect(r.findings?.find((f) => f.subject === 'pct_change')?.severity).toBe(severity);
+  });
+
   it('not evaluable without payloads or processing errors', () => expect(new TestDb().run(rule).status).toBe('not_evaluable'));
 });

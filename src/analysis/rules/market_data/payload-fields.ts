@@ -119,9 +119,11 @@ export default defineRule({
 
     // --- pct_change missing (B ticks): only a fault for a consumer that needs it
     if (n >= MIN_EVENTS && pctNull / n >= ALWAYS && !byField.has('pct_change')) {
+      // Signals in the block prove the engine got what it needed (the runbook's payloads carry none either).
+      const signalsFlowed = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1') > 0;
       findings.push({
         subject: 'pct_change',
-        severity: era === 'A' ? 'medium' : 'info',
+        severity: era === 'A' && !signalsFlowed ? 'medium' : 'info',
         message:
           `pct_change is missing in ${pct(pctNull, n)} % of ${n} market data events` +
           (era === 'A' ? ': the era-A signal engine reads it from the payload' : ' (era B/C ticks have none; the signal engine computes it from its price buffer)'),
