@@ -1888,7 +1888,7 @@ LOG_LEVEL=INFO
     st_at = E('2025-12-08 10:13:52')
     since = [t for t, k in plan if k == 'blocked' and restart_up < t < st_at]
     assert since and max(t for t, _ in plan) < st_at
-    started_at = D(restart_up + 1500 * US - 29 * US).isoformat()   # stats["started_at"] = datetime.now(), just before the banner
+    started_at = D(restart_up + 1500 * US - 29 * US).replace(tzinfo=None).isoformat()   # stats["started_at"] = datetime.now(), just before the banner
     status = {'started_at': started_at, 'signals_received': len(since), 'orders_approved': 0, 'orders_blocked': len(since),
               'alerts_generated': len(since), 'order_results_received': 0, 'orders_rejected_execution': 0,
               'last_order_result': None, 'status': 'running',
@@ -1907,6 +1907,9 @@ LOG_LEVEL=INFO
     nb = len(blk)
     R = "iconv -f UTF-16 -t UTF-8 exposure-stuck-era-a/logs/risk.log | tr -d '\\r' | grep -E '^2025-12-0[5-7]T'"
     J = "( zcat exposure-stuck-era-a/logs/events/events_20251205.jsonl.gz; cat exposure-stuck-era-a/logs/events/events_20251206.jsonl exposure-stuck-era-a/logs/events/events_20251207.jsonl )"
+    DC, OBS = 'exposure-stuck-era-a/notes/daily_check_2025-12-06.md', 'exposure-stuck-era-a/notes/orders_by_status.txt'
+    RS, TTY = 'exposure-stuck-era-a/status/risk_status.json', 'exposure-stuck-era-a/redis/subscribe_alerts_tty.txt'
+    SIG, ORD = 'exposure-stuck-era-a/db/signals.csv', 'exposure-stuck-era-a/db/orders.csv'
     exp = {
         'description': 'Era A, real dialect. cdb_risk blocks every signal with "Max Exposure erreicht: 5120.40 >= 5000.00": '
                        'the exposure reached the limit on 2025-12-04 and the restart at 19:30 restored it from Redis '
@@ -1920,7 +1923,11 @@ LOG_LEVEL=INFO
         'files': b.file_table(),
         'encodings': {'logs/risk.log': 'UTF-16LE with BOM, CRLF (Windows PowerShell 5.1 redirect), emoji/✓ as cp850 mojibake',
                       'redis/pubsub_numsub.txt': 'UTF-16LE with BOM, CRLF; starts with the PowerShell NativeCommandError wrapper (6 lines + 1 blank)',
-                      'logs/events/events_20251205.jsonl.gz': 'gzip'},
+                      'logs/events/events_20251205.jsonl.gz': 'gzip',
+                      'notes/daily_check_2025-12-06.md': 'UTF-8 without BOM, emoji; CRLF (daily_check.py writes in text mode on '
+                                                         'Windows); inside the compose ps fence `…` reads `â€¦` (subprocess decoded '
+                                                         'docker\'s UTF-8 with cp1252)',
+                      'redis/subscribe_alerts_tty.txt': 'redis-cli TTY form (numbered replies, sdscatrepr quoting: \\" and \\xHH)'},
         'counts': {'market_data_events': md_count, 'signals': nb, 'signals_per_day': per_day(blk, days), 'risk_approved': 0,
                    'risk_rejected': nb, 'orders': 0, 'trades': 0, 'persisted_trades': None},
         'counts_raw': {'orders_rows': 0, 'trades_rows': None},
@@ -1929,6 +1936,41 @@ LOG_LEVEL=INFO
         'secondary_findings': ['MAX_TOTAL_EXPOSURE_PCT=0.30 is set but era A reads only MAX_EXPOSURE_PCT (startup shows Max Exposure: 50.0%)',
                                'cdb_risk restarted 2025-12-04 19:30 (second startup banner; compose ps: Up 3 days vs created 4 days ago)',
                                'exec_stdout.txt holds stdout only (2 Flask lines): execution logs to stderr, the file proves nothing'],
+        'notes': [
+            'notes/daily_check_2025-12-06.md: backoffice/scripts/daily_check.py run on the Windows host at %s local (CET) = '
+            '%s UTC. Header, Generated:, **Date** and **Report generated** use the host clock; "Today" is the DB\'s UTC '
+            'CURRENT_DATE (2025-12-06). Signals Today %d = rows of db/signals.csv dated 2025-12-06 with timestamp <= %s; '
+            'Signals Total %d = COUNT(*) at that moment = the highest id so far (ids are contiguous from 1; the export starts '
+            'at id %d). Trades Today 0: no fill after 2025-12-04 10:12 (db/orders.csv). Trades Total %d is not in the bundle '
+            '(no trades export); it was set from the orders ids: 4194 order rows by then = 2097 executions (two writers), '
+            'about 5 %% mock rejections -> 1992 fills -> 3984 trade rows (two writers). Portfolio = the seed row (nothing '
+            'publishes snapshots in era A), so Total Exposure 0.00%% while risk holds 5120.40 in Redis.'
+            % (dc_local, hms(dc_utc), dc_sig_today, hms(dc_utc), dc_sig_total, first_sid, dc_trades_total),
+            'daily_check.py Risk Limits reads the HOST environment (the analyst had loaded the .env into PowerShell and set '
+            'POSTGRES_HOST=localhost) and checks MAX_POSITION_PCT, MAX_DAILY_DRAWDOWN_PCT, MAX_TOTAL_EXPOSURE_PCT and '
+            'CIRCUIT_BREAKER_THRESHOLD_PCT, not MAX_EXPOSURE_PCT: it shows MAX_TOTAL_EXPOSURE_PCT 30.00% with a check mark '
+            '(a variable era A ignores) and CIRCUIT_BREAKER_THRESHOLD_PCT Not set (read by no service). Neither says what '
+            'cdb_risk uses (startup banner: Max Exposure: 50.0%).',
+            'notes/orders_by_status.txt: two psql queries pasted from an interactive session (docker exec -it cdb_postgres psql '
+            '-U claire_user -d claire_de_binare, session TimeZone UTC); counts equal db/orders.csv by status (%s) and '
+            'MAX(created_at) is its last row: no order since 2025-12-04 10:12.'
+            % ', '.join('%s %d' % (k, st_count[k]) for k in sorted(st_count)),
+            'status/risk_status.json: cdb_risk GET /status at %s UTC (curl | python3 -m json.tool; Flask sorted the keys). '
+            'Its counters count since the process start at the restart (started_at %s, the second startup banner in '
+            'logs/risk.log at 2025-12-04 19:30:16): %d signals received and blocked = every `Signal empfangen: <SYM> BUY` in '
+            'risk.log after the restart (2 on 2025-12-04, %d in the block, %d on 2025-12-08), not the block count. '
+            'risk_state was restored from Redis (total_exposure 5120.4 = positions 1714.4 + 3406.0, the LTC_USDT fill of '
+            '2025-12-04 10:12 on top of the 1714.40 loaded at 09:00; the symbol of that older position is not in the bundle). '
+            'The real service also returns risk_state.signals_approved/signals_blocked/last_prices; they are left out here '
+            'because the bundle has no value for them (last_prices x qty would not give the notional exposure of this model).'
+            % (hms(st_at), started_at, len(since), sum(1 for t in since if in_block(t, days)),
+               sum(1 for t in since if ymd(t) == '2025-12-08')),
+            'redis/subscribe_alerts_tty.txt: redis-cli SUBSCRIBE alerts in a terminal (redis-cli 7.0, command-line mode, TTY '
+            'form), left open %s..%s UTC on 2025-12-05 and copied from the terminal: the %d RISK_LIMIT alerts published in that '
+            'window, byte for byte the events the paper runner logged (events_20251205.jsonl.gz). Alerts come at most one per '
+            'signal, >= 200 s apart in this block, so a 30 s capture would hold at most one.'
+            % (hms(sub0)[11:], hms(sub1)[11:], len(tty_msgs)),
+        ],
         'secrets': sorted(set(sec.values())),
         'how': {
             'market_data_events': J + " | grep -c '\"channel\": \"market_data\"'",
@@ -1957,6 +1999,58 @@ LOG_LEVEL=INFO
              'cmd': "echo $(grep -c '^MAX_TOTAL_EXPOSURE_PCT=' exposure-stuck-era-a/.env) $(grep -c '^MAX_EXPOSURE_PCT=' exposure-stuck-era-a/.env || true)"},
             {'what': 'last order row created before the block', 'expect': '2025-12-04',
              'cmd': "tail -1 exposure-stuck-era-a/db/orders.csv | cut -d, -f13 | cut -c1-10"},
+            # ---- notes/daily_check_2025-12-06.md
+            {'what': 'daily_check: sections 1-6 in order', 'expect': '123456',
+             'cmd': "tr -d '\\r' < %s | grep -E '^## [0-9]\\. ' | cut -c4 | tr -d '\\n'" % DC},
+            {'what': 'daily_check: Trading Statistics Signals row (today, total)', 'expect': '%d %d' % (dc_sig_today, dc_sig_total),
+             'cmd': "tr -d '\\r' < %s | grep '^| Signals |' | awk -F'|' '{gsub(/ /,\"\"); print $3, $4}'" % DC},
+            {'what': 'db/signals.csv at the report time: rows of the UTC day so far, highest id so far',
+             'expect': '%d %d' % (dc_sig_today, dc_sig_total),
+             'cmd': "echo $(awk -F, 'NR>1 && substr($6,1,10)==\"%s\" && substr($6,1,19)<=\"%s\"' %s | wc -l) "
+                    "$(awk -F, 'NR>1 && substr($6,1,19)<=\"%s\"{m=$1} END{print m}' %s)" % (ymd(dc_utc), hms(dc_utc), SIG, hms(dc_utc), SIG)},
+            {'what': 'db/signals.csv ids are contiguous (so COUNT(*) = highest id)', 'expect': 0,
+             'cmd': "awk -F, 'NR>2 && $1!=p+1{n++} NR>1{p=$1} END{print n+0}' %s" % SIG},
+            {'what': 'daily_check: Trades row (today, total)', 'expect': '0 %d' % dc_trades_total,
+             'cmd': "tr -d '\\r' < %s | grep '^| Trades |' | awk -F'|' '{gsub(/ /,\"\"); print $3, $4}'" % DC},
+            {'what': 'db/orders.csv: no fill on the report day (Trades Today 0)', 'expect': 0,
+             'cmd': "awk -F, 'NR>1 && $10==\"filled\" && substr($13,1,10)==\"%s\"' %s | wc -l" % (ymd(dc_utc), ORD)},
+            {'what': 'daily_check: risk limits mirror the .env in the host env (MAX_TOTAL_EXPOSURE_PCT ok, no MAX_EXPOSURE_PCT row)',
+             'expect': '1 1 0',
+             'cmd': "echo $(grep -c '^| MAX_TOTAL_EXPOSURE_PCT | 30.00%% | ✅ |' %s) $(grep -c '^| CIRCUIT_BREAKER_THRESHOLD_PCT | Not set | ❌ |' %s) "
+                    "$(grep -c 'MAX_EXPOSURE_PCT' %s || true)" % (DC, DC, DC)},
+            {'what': 'daily_check: the portfolio is the seed row', 'expect': '| Total Exposure | 0.00% |',
+             'cmd': "tr -d '\\r' < %s | grep '^| Total Exposure |'" % DC},
+            # ---- notes/orders_by_status.txt
+            {'what': 'psql paste: every table has as many rows as its (N rows) footer', 'expect': 'ok ok',
+             'cmd': "awk '/^-+(\\+-+)*$/{f=1;n=0;next} f && /^\\([0-9]+ rows?\\)$/{v=$0; gsub(/[^0-9]/,\"\",v); print (n==v+0)?\"ok\":\"bad\"; f=0; next} f{n++}' %s | tr '\\n' ' ' | sed 's/ $//'" % OBS},
+            {'what': 'psql paste: status counts equal db/orders.csv', 'expect': 'same',
+             'cmd': "diff <(awk -F, 'NR>1{n[$10]++} END{for(s in n) print s, n[s]}' %s | sort) "
+                    "<(awk -F'|' '/^-+\\+-+$/{f=1;next} /^\\([0-9]+ rows?\\)$/{f=0} f{gsub(/ /,\"\"); print $1, $2}' %s | sort) && echo same" % (ORD, OBS)},
+            {'what': 'psql paste: MAX(created_at) = last row of db/orders.csv', 'expect': 'same',
+             'cmd': "[ \"$(grep -A2 '^ *max *$' %s | tail -1 | sed 's/^ //')\" = \"$(tail -1 %s | cut -d, -f13)\" ] && echo same" % (OBS, ORD)},
+            # ---- status/risk_status.json
+            {'what': '/status counters (received approved blocked alerts)', 'expect': '%d 0 %d %d' % (len(since), len(since), len(since)),
+             'cmd': "jq -r '[.signals_received, .orders_approved, .orders_blocked, .alerts_generated] | map(tostring) | join(\" \")' %s" % RS},
+            {'what': 'risk.log: trade signals received after the restart, up to the /status call', 'expect': len(since),
+             'cmd': "iconv -f UTF-16 -t UTF-8 exposure-stuck-era-a/logs/risk.log | tr -d '\\r' | awk '$1 > \"2025-12-04T19:30:16\" && $1 < \"%s\"' "
+                    "| grep -c 'Signal empfangen: [A-Z0-9]*_USDT BUY'" % rfc9(st_at)[:19]},
+            {'what': '/status started_at is the second startup in risk.log (same second)', 'expect': 'same',
+             'cmd': "[ \"$(jq -r .started_at %s | cut -c1-19 | tr T ' ')\" = \"$(iconv -f UTF-16 -t UTF-8 exposure-stuck-era-a/logs/risk.log | tr -d '\\r' "
+                    "| grep 'Risk-Manager gestartet' | tail -1 | cut -d' ' -f2,3 | cut -c1-19)\" ] && echo same" % RS},
+            {'what': '/status risk_state: total_exposure, sum of positions, open positions, circuit breaker', 'expect': '5120.4 5120.4 2 false',
+             'cmd': "jq -r '[.risk_state.total_exposure, ([.risk_state.positions[]] | add), .risk_state.open_positions, .risk_state.circuit_breaker] "
+                    "| map(tostring) | join(\" \")' %s" % RS},
+            # ---- redis/subscribe_alerts_tty.txt
+            {'what': 'TTY capture: message triples', 'expect': len(tty_msgs),
+             'cmd': "grep -c '^1) \"message\"$' %s" % TTY},
+            {'what': 'TTY capture: lines = banner + 3 per reply (1 subscribe + messages)', 'expect': 1 + 3 * (1 + len(tty_msgs)),
+             'cmd': "grep -cE '^(Reading messages\\.\\.\\. \\(press Ctrl-C to quit\\)|[123]\\) .*)$' %s" % TTY},
+            {'what': 'TTY capture: each payload, unescaped, is an alert event of the paper-runner JSONL (byte for byte)',
+             'expect': ' '.join(['1'] * len(tty_msgs)),
+             'cmd': "grep '^3) \"{' %s | sed -E 's/^3\\) \"(.*)\"$/\\1/; s/\\\\\"/\"/g' | while IFS= read -r p; do "
+                    "zcat exposure-stuck-era-a/logs/events/events_20251205.jsonl.gz | grep '\"channel\": \"alerts\"' | grep -cF \"\\\"event\\\": $p}\"; done | tr '\\n' ' ' | sed 's/ $//'" % TTY},
+            {'what': 'the four added files plant no secret', 'expect': 0,
+             'cmd': "cat %s %s %s %s | grep -cF %s || true" % (DC, OBS, RS, TTY, ' '.join("-e '%s'" % v for v in sorted(set(sec.values()))))},
         ],
     }
     write_expected(name, exp)

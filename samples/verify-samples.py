@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,190 @@ def sh(cmd: str) -> str:
 LINES = r'''f="$1"; t=$(mktemp); magic=$(head -c2 "$f" | od -An -tx1 | tr -d ' \n')
 case "$magic" in fffe) iconv -f UTF-16 -t UTF-8 "$f" > "$t";; 1f8b) zcat "$f" > "$t";; *) cat "$f" > "$t";; esac
 n=$(wc -l < "$t"); if [ -s "$t" ] && [ -n "$(tail -c1 "$t")" ]; then n=$((n+1)); fi; rm -f "$t"; echo $n'''
+
+
+# ---------------------------------------------------------------------------------------------
+# format checks: files recognised by their content (in every sample), checked against the tools' own layout
+# ---------------------------------------------------------------------------------------------
+
+TTY_BANNERS = ('Reading messages... (press Ctrl-C to quit)', 'Reading messages... (press Ctrl-C to quit or any key to type command)')
+SDS_ESC = {'\\': b'\\', '"': b'"', 'n': b'\n', 'r': b'\r', 't': b'\t', 'a': b'\a', 'b': b'\b'}
+
+
+def sds_unrepr(q: str) -> bytes:
+    """Inverse of redis' sdscatrepr for one quoted TTY string; raises ValueError if it is not in canonical form."""
+    if len(q) < 2 or q[0] != '"' or q[-1] != '"':
+        raise ValueError('not a quoted string: %.40s' % q)
+    out, i, body = bytearray(), 0, q[1:-1]
+    while i < len(body):
+        c = body[i]
+        if c == '\\':
+            n = body[i + 1]
+            if n == 'x':
+                out.append(int(body[i + 2:i + 4], 16))
+                i += 4
+                continue
+            if n not in SDS_ESC:
+                raise ValueError('unknown escape \\%s' % n)
+            out += SDS_ESC[n]
+            i += 2
+            continue
+        if c == '"' or not (' ' <= c <= '~'):
+            raise ValueError('unescaped %r inside a TTY string' % c)
+        out.append(ord(c))
+        i += 1
+    return bytes(out)
+
+
+def check_tty_subscribe(text: str) -> str:
+    """redis-cli SUBSCRIBE, TTY form (§4.4): banner, then numbered triples; every payload unescapes to UTF-8 JSON."""
+    lines = text.split('\n')
+    if lines and lines[-1] == '':
+        lines.pop()
+    head = lines.pop(0).rstrip('\r')
+    if head.split('\r')[0] not in TTY_BANNERS:
+        raise ValueError('first line is not the redis-cli banner')
+    if len(lines) % 3:
+        raise ValueError('%d lines after the banner: not whole triples' % len(lines))
+    subs = msgs = 0
+    for k in range(0, len(lines), 3):
+        a, b, c = lines[k:k + 3]
+        if not (a.startswith('1) ') and b.startswith('2) ') and c.startswith('3) ')):
+            raise ValueError('line %d: triple not numbered 1) 2) 3)' % (k + 2))
+        kind = sds_unrepr(a[3:]).decode()
+        if kind == 'subscribe':
+            subs += 1
+            if c[3:] != '(integer) %d' % subs:
+                raise ValueError('line %d: subscription count %s, expected (integer) %d' % (k + 4, c[3:], subs))
+        elif kind == 'message':
+            msgs += 1
+            obj = json.loads(sds_unrepr(c[3:]).decode('utf-8'))
+            if not isinstance(obj, dict):
+                raise ValueError('line %d: payload is not a JSON object' % (k + 4))
+        else:
+            raise ValueError('line %d: unexpected reply %s' % (k + 2, kind))
+        sds_unrepr(b[3:])
+    if subs == 0:
+        raise ValueError('no subscribe confirmation')
+    return '%d subscription(s), %d message triple(s), payloads JSON' % (subs, msgs)
+
+
+def check_psql_aligned(text: str) -> str:
+    """psql aligned output (border 1): header over a ---+--- rule, `|` under every `+`, rows = the (N rows) footer."""
+    lines = text.split('\n')
+    tables, i = 0, 0
+    while i < len(lines):
+        rule = lines[i]
+        if not re.fullmatch(r'-+(\+-+)*', rule) or i == 0:
+            i += 1
+            continue
+        header, seps = lines[i - 1], [k for k, ch in enumerate(rule) if ch == '+']
+        if len(header) != len(rule) or not header.startswith(' ') or any(header[k] != '|' for k in seps):
+            raise ValueError('line %d: header does not fit its rule' % i)
+        n, i = 0, i + 1
+        while i < len(lines) and not re.fullmatch(r'\(\d+ rows?\)', lines[i]):
+            row = lines[i]
+            if len(row) > len(rule) or any(row[k] != '|' for k in seps):
+                raise ValueError('line %d: row does not fit the rule' % (i + 1))
+            n, i = n + 1, i + 1
+        if i == len(lines):
+            raise ValueError('table at line %d has no (N rows) footer' % (i + 1))
+        want = int(re.sub(r'\D', '', lines[i]))
+        if want != n:
+            raise ValueError('line %d: footer says %d rows, the table has %d' % (i + 1, want, n))
+        tables += 1
+    if not tables:
+        raise ValueError('no aligned table')
+    return '%d table(s), rows = footers' % tables
+
+
+STATUS_RISK_KEYS = ['signals_received', 'orders_approved', 'orders_blocked', 'risk_state']
+
+
+def check_status_json(text: str) -> str:
+    """risk /status as `python3 -m json.tool` prints Flask's jsonify: indent 4, keys sorted at every level;
+    every received signal was either approved or blocked."""
+    obj = json.loads(text)
+    if json.dumps(obj, indent=4) + '\n' != text:
+        raise ValueError('not in json.tool layout (indent 4, final newline)')
+
+    def sorted_keys(o) -> bool:
+        return not isinstance(o, dict) or (list(o) == sorted(o) and all(sorted_keys(v) for v in o.values()))
+    if not sorted_keys(obj):
+        raise ValueError('keys not sorted (Flask jsonify sorts them)')
+    missing = [k for k in STATUS_RISK_KEYS if k not in obj] + [k for k in ('total_exposure', 'daily_pnl', 'circuit_breaker', 'positions')
+                                                               if k not in obj.get('risk_state', {})]
+    if missing:
+        raise ValueError('missing %s' % ', '.join(missing))
+    if obj['orders_approved'] + obj['orders_blocked'] != obj['signals_received']:
+        raise ValueError('orders_approved + orders_blocked != signals_received')
+    return 'json.tool layout, sorted keys, %d received = %d approved + %d blocked' % (
+        obj['signals_received'], obj['orders_approved'], obj['orders_blocked'])
+
+
+DAILY_CHECK_SECTIONS = ['## 1. Docker Container Status', '## 2. Portfolio Summary', '## 3. Trading Statistics', '## 4. Risk Limits',
+                        '## 5. Disk Space', '## 6. Backup Status (Last 24h)']
+
+
+def check_daily_check(data: bytes) -> str:
+    """daily_check.py's saved report (§6.2): one line-ending style, header clocks agree, sections 1-6 in order,
+    fences balanced, every table row as wide as its header, Today <= Total."""
+    crlf, lf = data.count(b'\r\n'), data.count(b'\n')
+    if crlf not in (0, lf):
+        raise ValueError('mixed line endings (%d CRLF of %d)' % (crlf, lf))
+    lines = data.decode('utf-8').replace('\r\n', '\n').split('\n')
+    m = re.fullmatch(r'# Daily Report - (\d{4}-\d\d-\d\d)', lines[0])
+    gen = re.fullmatch(r'Generated: (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)', lines[2])
+    if not m or not gen or gen.group(1)[:10] != m.group(1):
+        raise ValueError('header / Generated: lines')
+    for stamp in ('**Date**: ', '**Report generated**: '):
+        if stamp + gen.group(1) not in lines:
+            raise ValueError('%s differs from Generated:' % stamp.strip())
+    heads = [x for x in lines if x.startswith('## ')]
+    if heads != DAILY_CHECK_SECTIONS:
+        raise ValueError('sections %s' % heads)
+    if sum(1 for x in lines if x.startswith('```')) % 2:
+        raise ValueError('unbalanced code fence')
+    width, fence = None, False
+    for k, x in enumerate(lines):
+        fence ^= x.startswith('```')
+        if fence or not x.startswith('|'):
+            width = None
+            continue
+        cells = x.count('|')
+        if width is None:
+            width = cells
+        elif cells != width:
+            raise ValueError('line %d: %d cells, header has %d' % (k + 1, cells - 1, width - 1))
+    stats = {}
+    for x in lines:
+        r = re.fullmatch(r'\| (Signals|Trades) \| (\d+) \| (\d+) \|', x)
+        if r:
+            stats[r.group(1)] = (int(r.group(2)), int(r.group(3)))
+    if set(stats) != {'Signals', 'Trades'} or any(t > tot for t, tot in stats.values()):
+        raise ValueError('Trading Statistics rows %s' % stats)
+    return '%s line endings, sections 1-6, Signals %d/%d, Trades %d/%d' % (
+        'CRLF' if crlf else 'LF', *stats['Signals'], *stats['Trades'])
+
+
+def format_check(data: bytes):
+    """(format name, checker) for a file whose content says it is one of the checked formats, else None."""
+    if data[:2] in (b'\xff\xfe', b'\x1f\x8b'):
+        return None
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        return None
+    first = text.split('\n', 1)[0]
+    if first.startswith('Reading messages...'):
+        return 'redis-cli TTY SUBSCRIBE', lambda: check_tty_subscribe(text)
+    if first.startswith('# Daily Report - '):
+        return 'daily_check.py report', lambda: check_daily_check(data)
+    if re.search(r'^\(\d+ rows?\)$', text, re.M):
+        return 'psql aligned', lambda: check_psql_aligned(text)
+    if first.startswith('{') and re.search(r'"(signals_received|orders_blocked)"', text):
+        return '/status JSON', lambda: check_status_json(text)
+    return None
 
 
 def parse(out: str):
@@ -88,6 +273,16 @@ def main() -> int:
                 if data[:2] == b'\xff\xfe':
                     data = data[2:].decode('utf-16-le').encode('utf-8')
                 blob += data + b'\n'
+            for rel in present:
+                fc = format_check(open(os.path.join(root, rel), 'rb').read())
+                if fc:
+                    total += 1
+                    try:
+                        detail, ok = fc[1](), True
+                    except (ValueError, KeyError, IndexError, UnicodeDecodeError) as e:
+                        detail, ok = str(e), False
+                    bad += not ok
+                    print('  %s format %-24s %s: %s' % ('ok  ' if ok else 'FAIL', fc[0], rel, detail))
             for s in exp['secrets']:
                 total += 1
                 ok = s.encode() in blob

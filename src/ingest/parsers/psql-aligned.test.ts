@@ -207,3 +207,17 @@ describe('psql-aligned sniff', () => {
     expect(psqlAligned.claims.sniff(headFromText(text, 'x.txt'))).toBeNull();
   });
 });
+
+describe('query results are not taken for table rows', () => {
+  const out = (query: string) =>
+    [`claire_de_binare=# ${query}`, ' status  | count ', '---------+-------', ' filled  |     4', ' pending |     4', '(2 rows)', ''].join('\n');
+  it.each([
+    ['SELECT status, COUNT(*) FROM orders GROUP BY 1 ORDER BY 1;', 'src:query_orders'],
+    ['SELECT MAX(created_at) FROM orders;', 'src:query_orders'],
+    ['SELECT status, symbol FROM orders;', 'src:orders'],
+  ])('%s → %s', async (query, table) => {
+    const run = await runParser(psqlAligned, out(query), 'orders_by_status.txt');
+    expect(run.unaccounted).toBe(0);
+    expect(new Set(run.rows.map((r) => r.table))).toEqual(new Set([table]));
+  });
+});

@@ -44,6 +44,7 @@ const PROMPT = /^[A-Za-z0-9_.-]+[=\-(*'"]?[#>] ?(.*)$/;
 const PSQL_MESSAGE =
   /^(Time: [\d.,]+ ms.*|Timing is (on|off)\.|Expanded display is (on|off|used automatically)\.|Null display is .*|Pager usage is .*|Border style is \d+\.|Output format is \w+\.|Line style is \w+\.|You are (now )?connected to .*|psql \(\d.*\)|Type "help" for help\.|SET|BEGIN|COMMIT|ROLLBACK)$/;
 const SQL_ECHO = /^(select|table|with|from|where|order\s+by|group\s+by|limit|\\[a-z]+)\b/i;
+const AGGREGATE = /\b(?:group\s+by|count|sum|avg|min|max|distinct|string_agg|array_agg|having)\b\s*[(]?|\bunion\b|\bjoin\b/i;
 const FROM_TABLE = /\b(?:from|table)\s+((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*))?)/i;
 
 // ---- display columns ------------------------------------------------------------------------
@@ -454,7 +455,11 @@ class AlignedReader {
     const query = p ? p[1] : SQL_ECHO.test(t) ? t : null;
     if (query !== null) {
       const from = FROM_TABLE.exec(query);
-      if (from) this.queryTable = from[1].replace(/\s+/g, '').split('.').pop()!.replace(/"/g, '');
+      const table = from ? from[1].replace(/\s+/g, '').split('.').pop()!.replace(/"/g, '') : null;
+      // Only a plain row selection holds rows of that table; an aggregate or grouped result is a
+      // query result of its own and must never be counted as orders, trades, ...
+      const derived = AGGREGATE.test(query);
+      this.queryTable = table ? (derived ? `query_${table}` : table) : null;
       this.ctx.structural(p ? 'psql-prompt' : 'query', 1);
       return;
     }
