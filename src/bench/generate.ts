@@ -124,6 +124,17 @@ export interface DumpGenResult {
   copyLines: number;
 }
 
+/** One era-A `trades` row (§5.5 shapes: execution rows carry the MOCK id, db_writer twins `{}`); null = SQL NULL. */
+function tradeRow(rng: Rng, i: number): (string | null)[] {
+  const sym = SYMBOLS[rng.int(SYMBOLS.length)];
+  const ts = new Date(Date.UTC(2025, 11, 20) + i * 250).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '+00');
+  const price = (rng.next() * 50000 + 1).toFixed(8);
+  const size = (rng.next() * 1000 + 1).toFixed(8);
+  const exec = i % 2 === 1;
+  const mock = exec ? `MOCK_${((i * 2654435761) >>> 0).toString(16).padStart(8, '0').slice(0, 8)}` : null;
+  return [String(i + 1), null, sym, 'buy', price, size, 'filled', price, null, '0.00000000', ts, 'MEXC', mock, exec ? null : '{}'];
+}
+
 /** The same `trades` rows as psql CSV and as a pg_dump COPY block. */
 export async function generateDumps(dir: string, rows: number): Promise<DumpGenResult> {
   mkdirSync(dir, { recursive: true });
@@ -131,51 +142,30 @@ export async function generateDumps(dir: string, rows: number): Promise<DumpGenR
   const copyPath = join(dir, 'pg_dump.sql');
   const header = 'id,order_id,symbol,side,price,size,status,execution_price,slippage_bps,fees,timestamp,exchange,exchange_trade_id,metadata\n';
   const rng = new Rng(7);
-  const records: string[][] = [];
-  const make = (i: number) => {
-    const sym = SYMBOLS[rng.int(SYMBOLS.length)];
-    const ms = Date.UTC(2025, 11, 20) + i * 250;
-    const ts = new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '+00');
-    const price = (rng.next() * 50000 + 1).toFixed(8);
-    const exec = i % 2 === 1;
-    return [String(i + 1), '', sym, 'buy', price, (rng.next() * 1000 + 1).toFixed(8), 'filled', price, '', '0.00000000', ts, 'MEXC', exec ? `MOCK_${(i * 2654435761 >>> 0).toString(16).padStart(8, '0').slice(0, 8)}` : '', exec ? '' : '{}'];
-  };
-  void records;
   let csvBytes = Buffer.byteLength(header);
   let i = 0;
   await writeChunks(csvPath, (push) => {
     if (i === 0) push(header);
     for (let k = 0; k < 5000 && i < rows; k++, i++) {
-      const r = make(i);
-      const line = r.map((v, idx) => (idx === 13 && v === '{}' ? '{}' : v)).join(',') + '\n';
+      // psql CSV writes NULL as an empty unquoted field.
+      const line = tradeRow(rng, i).map((v) => v ?? '').join(',') + '\n';
       csvBytes += Buffer.byteLength(line);
       push(line);
     }
     return i < rows;
   });
-  const rng2 = new Rng(7);
-  void rng2;
   const head =
     '--\n-- PostgreSQL database dump\n--\n\n-- Dumped from database version 15.18\n\nSET statement_timeout = 0;\n\n' +
     '--\n-- Data for Name: trades; Type: TABLE DATA; Schema: public; Owner: claire_user\n--\n\n' +
     'COPY public.trades (id, order_id, symbol, side, price, size, status, execution_price, slippage_bps, fees, "timestamp", exchange, exchange_trade_id, metadata) FROM stdin;\n';
   let copyBytes = Buffer.byteLength(head);
   let j = 0;
+  // The same seed gives the same rows as the CSV.
   const rngCopy = new Rng(7);
-  const makeCopy = (n: number) => {
-    // same values as the CSV: re-run the same generator
-    const sym = SYMBOLS[rngCopy.int(SYMBOLS.length)];
-    const ms = Date.UTC(2025, 11, 20) + n * 250;
-    const ts = new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '+00');
-    const price = (rngCopy.next() * 50000 + 1).toFixed(8);
-    const size = (rngCopy.next() * 1000 + 1).toFixed(8);
-    const exec = n % 2 === 1;
-    return [String(n + 1), '\\N', sym, 'buy', price, size, 'filled', price, '\\N', '0.00000000', ts, 'MEXC', exec ? `MOCK_${(n * 2654435761 >>> 0).toString(16).padStart(8, '0').slice(0, 8)}` : '\\N', exec ? '\\N' : '{}'].join('\t') + '\n';
-  };
   await writeChunks(copyPath, (push) => {
     if (j === 0) push(head);
     for (let k = 0; k < 5000 && j < rows; k++, j++) {
-      const line = makeCopy(j);
+      const line = tradeRow(rngCopy, j).map((v) => v ?? '\\N').join('\t') + '\n';
       copyBytes += Buffer.byteLength(line);
       push(line);
     }

@@ -40,8 +40,6 @@ export interface IngestSummary {
 
 const EXCERPT = 120;
 const COMMIT_EVERY_ROWS = 100_000;
-/** Config goes first so secrets learned from a .env are redacted everywhere after it. */
-const KIND_ORDER: Record<string, number> = { config: 0, containers: 1, report: 2, 'db-dump': 3, redis: 4, 'container-log': 5 };
 
 function excerpt(text: string): string {
   const t = text.length > EXCERPT ? text.slice(0, EXCERPT - 1) + '…' : text;
@@ -118,11 +116,6 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
   let bytesDone = 0;
 
   const byPath = new Map(plan.map((p) => [p.file.path, p]));
-  const order = [...plan].sort((a, b) => {
-    const ka = KIND_ORDER[a.detection.parser?.kind ?? ''] ?? 9;
-    const kb = KIND_ORDER[b.detection.parser?.kind ?? ''] ?? 9;
-    return ka - kb || (a.file.path < b.file.path ? -1 : 1);
-  });
 
   const upsertManifest = db.prepare(`
     INSERT INTO manifest (bundle_id, path, bytes, mtime, sha256, parser, parser_version, confidence, reason, encoding,
@@ -143,7 +136,6 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
     (f) => byPath.get(f.path)?.detection.parser?.kind === 'config',
     (f) => byPath.get(f.path)?.detection.parser?.kind !== 'config',
   ];
-  const orderIndex = new Map(order.map((p, i) => [p.file.path, i]));
 
   for (const select of phases) {
     await bundle.scan(select, async (file, src) => {
@@ -169,7 +161,6 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
       outcomes.push(outcome);
       done++;
       bytesDone += file.bytes;
-      void orderIndex;
     });
   }
 
