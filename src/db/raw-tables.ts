@@ -110,3 +110,13 @@ export const RAW_TABLES: Record<string, { columns: Record<string, 'TEXT' | 'REAL
     columns: { service: 'TEXT', key: 'TEXT', value: 'TEXT' },
   },
 };
+
+/**
+ * Columns whose values a parser builds itself from a closed vocabulary or a strict time pattern
+ * (never free text copied from the evidence). The writer does not pass them through secret
+ * redaction: they cannot hold a credential, and a numeric password must not rewrite a timestamp.
+ */
+export const CONSTRUCTED_COLUMNS: Record<string, ReadonlySet<string>> = {
+  log_events: new Set(['ts', 'ts_text', 'ts_zone', 'docker_ts', 'level', 'kind', 'format', 'stream']),
+  redis_messages: new Set(['source', 'ts', 'payload_ts']),
+};

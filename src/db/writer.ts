@@ -1,7 +1,7 @@
 import type { Row } from '../ingest/define-parser.js';
 import type { Redactor } from '../redact/secrets.js';
 import type { DB } from './open.js';
-import { RAW_TABLES } from './raw-tables.js';
+import { CONSTRUCTED_COLUMNS, RAW_TABLES } from './raw-tables.js';
 
 type Value = string | number | null;
 
@@ -10,9 +10,36 @@ const RESERVED = new Set(['_id', 'file_id', 'line_no', 'line_count']);
 
 interface TableSink {
   columns: string[];
-  pending: Value[][];
+  /** Per column: false when its values are built by the parser and need no redaction. */
+  redact: boolean[];
+  /** Rows waiting for the next multi-row INSERT, flattened: `width` values per row. */
+  pending: Value[];
+  rows: number;
+  width: number;
   single: import('better-sqlite3').Statement;
   multi: import('better-sqlite3').Statement;
+}
+
+/** How a dumped table's row maps onto its sink, cached while the parser keeps yielding the same keys. */
+interface SrcShape {
+  sink: TableSink;
+  /** The sink's name in the writer's map: a sink is replaced when a column is added. */
+  sinkKey: string;
+  keys: string[];
+  /** Sink column index of each key. */
+  index: number[];
+}
+
+/** SQLite column names ignore case: a dump's `Price` and another dump's `price` are one column. */
+function columnIndex(columns: string[], name: string): number {
+  const i = columns.indexOf(name);
+  if (i >= 0) return i;
+  const lower = name.toLowerCase();
+  return columns.findIndex((c) => c.toLowerCase() === lower);
+}
+
+function hasColumn(columns: string[], name: string): boolean {
+  return columnIndex(columns, name) >= 0;
 }
 
 function quoteIdent(name: string): string {
@@ -57,18 +84,21 @@ export class Writer {
     const cols = ['file_id', 'line_no', 'line_count', ...columns];
     const one = `(${cols.map(() => '?').join(',')})`;
     const head = `INSERT INTO ${quoteIdent(table)} (${cols.map(quoteIdent).join(',')}) VALUES `;
+    const constructed = CONSTRUCTED_COLUMNS[table];
     return {
       columns,
+      redact: columns.map((c) => !constructed?.has(c)),
       pending: [],
+      rows: 0,
+      width: cols.length,
       single: this.db.prepare(head + one),
       multi: this.db.prepare(head + Array(BATCH).fill(one).join(',')),
     };
   }
 
   /** Dumped tables keep their own columns, in `src_<name>`; a column seen later is added. */
-  private srcSink(original: string, values: Row['values']): { sink: TableSink; key: string } {
+  private srcSink(original: string, keys: string[]): { sink: TableSink; key: string } {
     const name = `src_${sanitizeName(original)}`;
-    const keys = Object.keys(values);
     let sink = this.sinks.get(name);
     if (!sink) {
       const existing = this.db.prepare('SELECT columns FROM src_tables WHERE name = ?').get(name) as { columns: string } | undefined;
@@ -78,7 +108,7 @@ export class Writer {
           `CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (_id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, line_no INTEGER NOT NULL, line_count INTEGER NOT NULL)`,
         );
       }
-      const missing = keys.filter((k) => !cols.includes(k));
+      const missing = keys.filter((k) => !hasColumn(cols, k));
       for (const k of missing) this.db.exec(`ALTER TABLE ${quoteIdent(name)} ADD COLUMN ${quoteIdent(k)} TEXT`);
       cols = [...cols, ...missing];
       this.db
@@ -87,7 +117,7 @@ export class Writer {
       sink = this.makeSink(name, cols);
       this.sinks.set(name, sink);
     } else {
-      const missing = keys.filter((k) => !sink!.columns.includes(k));
+      const missing = keys.filter((k) => !hasColumn(sink!.columns, k));
       if (missing.length > 0) {
         this.flushSink(sink);
         for (const k of missing) this.db.exec(`ALTER TABLE ${quoteIdent(name)} ADD COLUMN ${quoteIdent(k)} TEXT`);
@@ -100,64 +130,86 @@ export class Writer {
     return { sink, key: name };
   }
 
-  private readonly safeKeys = new Map<string, string>();
-
   /**
    * A dumped column may not take the writer's own names (`_id`, `file_id`, `line_no`,
-   * `line_count`), and SQLite column names ignore case: such columns get a `src_` prefix.
+   * `line_count`), and SQLite column names ignore case: such columns get a `src_` prefix, and
+   * a name repeated in another case gets a `_` suffix.
    */
-  private safeValues(values: Row['values']): Row['values'] {
-    let changed = false;
+  private safeNames(keys: string[]): string[] {
     const seen = new Set<string>();
-    const out: Row['values'] = {};
-    for (const [k, v] of Object.entries(values)) {
-      let safe = this.safeKeys.get(k);
-      if (safe === undefined) {
-        safe = RESERVED.has(k.toLowerCase()) ? `src_${k}` : k;
-        this.safeKeys.set(k, safe);
-      }
+    return keys.map((k) => {
+      let safe = RESERVED.has(k.toLowerCase()) ? `src_${k}` : k;
       while (seen.has(safe.toLowerCase())) safe = `${safe}_`;
       seen.add(safe.toLowerCase());
-      if (safe !== k) changed = true;
-      out[safe] = v;
-    }
-    return changed ? out : values;
+      return safe;
+    });
   }
 
   /** Create `src_<table>` with its columns although no row may follow (an exported, empty table). */
   declareSrcTable(original: string, columns: string[]): void {
-    const values = this.safeValues(Object.fromEntries(columns.map((c) => [c, null])));
-    this.srcSink(original, values);
+    this.srcSink(original, this.safeNames(columns));
+  }
+
+  private readonly shapes = new Map<string, SrcShape>();
+
+  /** The sink of a dumped table's row and where each of its keys goes, re-derived only when the keys change. */
+  private srcShape(table: string, values: Row['values']): SrcShape {
+    const keys = Object.keys(values);
+    const cached = this.shapes.get(table);
+    if (cached && cached.keys.length === keys.length && cached.keys.every((k, i) => k === keys[i]) && this.sinks.get(cached.sinkKey) === cached.sink) {
+      return cached;
+    }
+    const safe = this.safeNames(keys);
+    const { sink, key } = this.srcSink(table.slice(4), safe);
+    const shape: SrcShape = { sink, sinkKey: key, keys, index: safe.map((k) => columnIndex(sink.columns, k)) };
+    this.shapes.set(table, shape);
+    return shape;
   }
 
   write(row: Row): void {
-    const isSrc = row.table.startsWith('src:');
-    if (isSrc) row = { ...row, values: this.safeValues(row.values) };
-    const sink = isSrc ? this.srcSink(row.table.slice(4), row.values).sink : this.rawSink(row.table);
-    const secretField = row.table === 'settings' && row.values.is_secret === 1;
-    const out: Value[] = [this.fileId, row.line, row.lines];
-    for (const c of sink.columns) {
-      let v = row.values[c];
-      if (v === undefined) v = null;
-      if (typeof v === 'string') {
-        v = secretField && c === 'value' ? this.redactor.secretValue(v) : this.redactor.text(v);
+    const values = row.values;
+    let sink: TableSink;
+    if (row.table.startsWith('src:')) {
+      const shape = this.srcShape(row.table, values);
+      sink = shape.sink;
+      const base = sink.pending.length;
+      sink.pending.push(this.fileId, row.line, row.lines);
+      for (let i = 0; i < sink.columns.length; i++) sink.pending.push(null);
+      for (let i = 0; i < shape.keys.length; i++) {
+        let v = values[shape.keys[i]];
+        if (v === undefined) v = null;
+        else if (typeof v === 'string') v = this.redactor.text(v);
+        sink.pending[base + 3 + shape.index[i]] = v;
       }
-      out.push(v);
+    } else {
+      sink = this.rawSink(row.table);
+      const secretField = row.table === 'settings' && values.is_secret === 1;
+      const pending = sink.pending;
+      pending.push(this.fileId, row.line, row.lines);
+      const cols = sink.columns;
+      for (let i = 0; i < cols.length; i++) {
+        let v = values[cols[i]];
+        if (v === undefined) v = null;
+        else if (typeof v === 'string' && sink.redact[i]) {
+          v = secretField && cols[i] === 'value' ? this.redactor.secretValue(v) : this.redactor.text(v);
+        }
+        pending.push(v);
+      }
     }
-    sink.pending.push(out);
     this.rowsWritten++;
-    if (sink.pending.length >= BATCH) this.flushSink(sink);
+    if (++sink.rows >= BATCH) this.flushSink(sink);
   }
 
   private flushSink(sink: TableSink): void {
-    const p = sink.pending;
-    if (p.length === 0) return;
-    if (p.length === BATCH) {
-      sink.multi.run(p.flat());
+    if (sink.rows === 0) return;
+    if (sink.rows === BATCH) {
+      sink.multi.run(sink.pending);
     } else {
-      for (const r of p) sink.single.run(r);
+      const w = sink.width;
+      for (let r = 0; r < sink.rows; r++) sink.single.run(sink.pending.slice(r * w, r * w + w));
     }
     sink.pending = [];
+    sink.rows = 0;
   }
 
   flush(): void {

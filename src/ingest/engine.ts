@@ -108,6 +108,17 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
     );
   }
   const bid = bundleId(db, bundle, opts.append ?? false, opts.now);
+  // A rollback journal records only pages that existed before a transaction, so appending
+  // evidence costs one write per page; WAL would write every page twice. Readers come later.
+  db.pragma('journal_mode = DELETE');
+  try {
+    return await ingestPlanned(db, bundle, bundlePath, plan, bid, opts);
+  } finally {
+    db.pragma('journal_mode = WAL');
+  }
+}
+
+async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: Planned[], bid: number, opts: IngestOptions): Promise<IngestSummary> {
   const redactor = new Redactor();
   const writer = new Writer(db, redactor);
   const outcomes: FileOutcome[] = [];

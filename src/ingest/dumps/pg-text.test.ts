@@ -149,8 +149,22 @@ describe('CsvAssembler', () => {
     ['1,"two\n\nlines",3', [[['1', 'two\n\nlines', '3'], [false, true, false], [1, 2, 3]]]],
     ['ab"c,d', [[['ab"c', 'd'], [false, false], [1]]]], // a quote inside an unquoted field is data (Python csv)
     ['"ab"c,d', [[['abc', 'd'], [true, false], [1]]]],
+    ['a,', [[['a', ''], [false, false], [1]]]],
+    [',,', [[['', '', ''], [false, false, false], [1]]]],
+    ['""""', [[['"'], [true], [1]]]],
+    ['"a""\n""b",c', [[['a"\n"b', 'c'], [true, false], [1, 2]]]],
+    ['"x"y"z",w', [[['xy"z"', 'w'], [true, false], [1]]]], // after the closing quote everything up to the delimiter is data
+    ['"",x\n"a,b"', [[['', 'x'], [true, false], [1]], [['a,b'], [true], [2]]]],
   ])('%j', (text, expected) => {
     expect(records(run(text))).toEqual(expected);
+  });
+
+  it.each([
+    ['a\tb\t"c\td"', { delimiter: '\t' }, [['a', 'b', 'c\td']]],
+    ['a|"b"|c', { delimiter: '|', quote: '' }, [['a', '"b"', 'c']]], // psql -A quotes nothing
+    ['x;;y', { delimiter: ';' }, [['x', '', 'y']]],
+  ])('dialect %j %j', (text, opts, expected) => {
+    expect(records(run(text, opts)).map((r) => r[0])).toEqual(expected);
   });
 
   it('a stray quote refuses its first line and reads the rest again', () => {

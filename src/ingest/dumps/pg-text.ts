@@ -670,92 +670,102 @@ export class CsvAssembler {
     this.state = 'start';
   }
 
-  /** Scan one line into the current record; true when the record is complete at its end. */
+  /**
+   * Scan one line into the current record; true when the record is complete at its end.
+   * Fields are cut with indexOf/slice, not char by char: dumps run to millions of rows.
+   */
   private scan(text: string, continuation: boolean): boolean {
     if (continuation) this.cur += '\n';
     const d = this.delim;
     const q = this.quote;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      switch (this.state) {
-        case 'start':
-          if (c === q) {
-            this.state = 'quoted';
-            this.curQuoted = true;
-          } else if (c === d) {
-            this.fields.push({ text: '', quoted: false });
-          } else {
-            this.cur = c;
-            this.state = 'unquoted';
-          }
-          break;
-        case 'unquoted':
-          if (c === d) {
-            this.fields.push({ text: this.cur, quoted: this.curQuoted });
-            this.cur = '';
-            this.curQuoted = false;
-            this.state = 'start';
-          } else this.cur += c;
-          break;
-        case 'quoted':
-          if (c === q) {
-            if (text[i + 1] === q) {
-              this.cur += q;
-              i++;
-            } else this.state = 'after';
-          } else this.cur += c;
-          break;
-        case 'after':
-          if (c === d) {
-            this.fields.push({ text: this.cur, quoted: true });
-            this.cur = '';
-            this.curQuoted = false;
-            this.state = 'start';
-          } else this.cur += c;
-          break;
+    const n = text.length;
+    let i = 0;
+    for (;;) {
+      if (this.state === 'quoted') {
+        const j = text.indexOf(q, i);
+        if (j < 0) {
+          this.cur += text.slice(i);
+          return false;
+        }
+        this.cur += text.slice(i, j);
+        if (text.startsWith(q, j + 1)) {
+          this.cur += q;
+          i = j + 2;
+        } else {
+          this.state = 'after';
+          i = j + 1;
+        }
+        continue;
       }
+      if (this.state === 'start') {
+        if (i >= n) break;
+        if (q !== '' && text.startsWith(q, i)) {
+          this.state = 'quoted';
+          this.curQuoted = true;
+          i += q.length;
+          continue;
+        }
+        this.state = 'unquoted';
+      }
+      // 'unquoted' or 'after' a closing quote: everything up to the delimiter belongs to the field.
+      const j = text.indexOf(d, i);
+      if (j < 0) {
+        this.cur += text.slice(i);
+        break;
+      }
+      this.cur += text.slice(i, j);
+      this.fields.push({ text: this.cur, quoted: this.curQuoted });
+      this.cur = '';
+      this.curQuoted = false;
+      this.state = 'start';
+      i = j + d.length;
     }
-    if (this.state === 'quoted') return false;
     this.fields.push({ text: this.cur, quoted: this.curQuoted });
     return true;
   }
 
-  private *feedOne(line: Line, queue: Line[]): Generator<CsvEvent> {
+  private feedOne(line: Line, queue: Line[], out: CsvEvent[]): void {
     const continuation = this.pending.length > 0;
     this.pending.push(line);
     this.pendingChars += line.text.length + 1;
     if (this.scan(line.text, continuation)) {
       const record: CsvRecord = { fields: this.fields, lines: this.pending };
       this.resetRecord();
-      yield { kind: 'record', record };
+      out.push({ kind: 'record', record });
       return;
     }
     if (this.pending.length > this.maxSpan || this.pendingChars > this.maxChars) {
-      yield* this.refuseFirst(queue, `a quoted field opened on this line is still open ${this.pending.length} lines later (stray quote?)`);
+      this.refuseFirst(queue, `a quoted field opened on this line is still open ${this.pending.length} lines later (stray quote?)`, out);
     }
   }
 
-  private *refuseFirst(queue: Line[], reason: string): Generator<CsvEvent> {
+  private refuseFirst(queue: Line[], reason: string, out: CsvEvent[]): void {
     const [first, ...rest] = this.pending;
     this.resetRecord();
-    yield { kind: 'unbalanced', line: first, reason };
+    out.push({ kind: 'unbalanced', line: first, reason });
     queue.unshift(...rest);
   }
 
-  private *drain(queue: Line[]): Generator<CsvEvent> {
-    while (queue.length > 0) yield* this.feedOne(queue.shift()!, queue);
+  private drain(queue: Line[], out: CsvEvent[]): void {
+    while (queue.length > 0) this.feedOne(queue.shift()!, queue, out);
   }
 
-  *push(line: Line): Generator<CsvEvent> {
-    yield* this.drain([line]);
+  /** The events one more line completes (usually one record, or none while a quoted field is open). */
+  push(line: Line): CsvEvent[] {
+    const out: CsvEvent[] = [];
+    if (this.pending.length === 0 && this.state === 'start') this.feedOne(line, [], out);
+    else this.drain([line], out);
+    return out;
   }
 
   /** End of input: a record still open had a stray quote. */
-  *end(): Generator<CsvEvent> {
+  end(): CsvEvent[] {
+    const out: CsvEvent[] = [];
     while (this.pending.length > 0) {
       const queue: Line[] = [];
-      yield* this.refuseFirst(queue, 'a quoted field opened on this line never closes before the end of the file (stray quote?)');
-      yield* this.drain(queue);
+      this.refuseFirst(queue, 'a quoted field opened on this line never closes before the end of the file (stray quote?)', out);
+      this.drain(queue, out);
     }
+    return out;
   }
 }

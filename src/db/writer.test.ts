@@ -1,0 +1,99 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { Row } from '../ingest/define-parser.js';
+import { Redactor } from '../redact/secrets.js';
+import { schemaSql } from './schema.js';
+import { Writer } from './writer.js';
+
+function fresh(learned: string[] = []): { db: Database.Database; w: Writer } {
+  const db = new Database(':memory:');
+  db.exec(schemaSql());
+  const r = new Redactor();
+  for (const s of learned) r.learn(s);
+  const w = new Writer(db, r);
+  w.setFile(7);
+  return { db, w };
+}
+
+const src = (table: string, line: number, values: Row['values']): Row => ({ table: `src:${table}`, line, lines: 1, values });
+
+describe('Writer: dumped tables', () => {
+  it.each([
+    {
+      name: 'reserved names get a src_ prefix',
+      rows: [src('trades', 1, { _id: '5', file_id: 'f', symbol: 'BTC' })],
+      columns: ['src__id', 'src_file_id', 'symbol'],
+      data: [{ src__id: '5', src_file_id: 'f', symbol: 'BTC' }],
+    },
+    {
+      name: 'a column seen later is added and earlier rows keep NULL',
+      rows: [src('trades', 1, { id: '1' }), src('trades', 2, { id: '2', fee: '0.1' })],
+      columns: ['id', 'fee'],
+      data: [{ id: '1', fee: null }, { id: '2', fee: '0.1' }],
+    },
+    {
+      name: 'keys in another order land in their own columns',
+      rows: [src('trades', 1, { a: '1', b: '2' }), src('trades', 2, { b: '4', a: '3' })],
+      columns: ['a', 'b'],
+      data: [{ a: '1', b: '2' }, { a: '3', b: '4' }],
+    },
+    {
+      name: 'the same column in another case is one column (SQLite ignores case)',
+      rows: [src('trades', 1, { Price: '1' }), src('trades', 2, { price: '2' })],
+      columns: ['Price'],
+      data: [{ Price: '1' }, { Price: '2' }],
+    },
+    {
+      name: 'two keys differing only in case within one row stay apart',
+      rows: [src('trades', 1, { id: '1', ID: '2' })],
+      columns: ['id', 'ID_'],
+      data: [{ id: '1', ID_: '2' }],
+    },
+    {
+      name: 'schema-qualified names share a table',
+      rows: [src('public.trades', 1, { id: '1' }), src('trades', 2, { id: '2' })],
+      columns: ['id'],
+      data: [{ id: '1' }, { id: '2' }],
+    },
+  ])('$name', ({ rows, columns, data }) => {
+    const { db, w } = fresh();
+    // More rows than one multi-row INSERT holds, so batched and single inserts both run.
+    const many = Array.from({ length: 50 }, () => rows).flat();
+    for (const r of many) w.write(r);
+    w.flush();
+    const cols = (db.prepare('PRAGMA table_info(src_trades)').all() as { name: string }[]).map((c) => c.name).slice(4);
+    expect(cols).toEqual(columns);
+    const got = db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(',')} FROM src_trades ORDER BY _id LIMIT ${rows.length}`).all();
+    expect(got).toEqual(data);
+    expect(db.prepare('SELECT COUNT(*) n, MIN(file_id) f FROM src_trades').get()).toEqual({ n: many.length, f: 7 });
+    expect(w.rowsWritten).toBe(many.length);
+  });
+});
+
+describe('Writer: redaction', () => {
+  const log = (values: Row['values']): Row => ({ table: 'log_events', line: 1, lines: 1, values });
+  it.each([
+    // A learned numeric secret is redacted in free text, never inside a timestamp the parser built.
+    { column: 'message', value: 'pw is 2025x1234', stored: /^pw is ‹redacted:[0-9a-f]{8}›$/ },
+    { column: 'ts', value: '2025-12-20T00:00:00.000Z', stored: /^2025-12-20T00:00:00\.000Z$/ },
+    { column: 'ts_text', value: '2025-12-20 00:00:00,2025x1234', stored: /^2025-12-20 00:00:00,2025x1234$/ },
+    { column: 'logger', value: 'x2025x1234', stored: /^x‹redacted:[0-9a-f]{8}›$/ },
+    { column: 'service', value: 'api_key=abcdefgh', stored: /^api_key=‹redacted:[0-9a-f]{8}›$/ },
+  ])('log_events.$column', ({ column, value, stored }) => {
+    const { db, w } = fresh(['2025x1234']);
+    w.write(log({ [column]: value }));
+    w.flush();
+    const got = db.prepare(`SELECT ${column} v FROM log_events`).get() as { v: string };
+    expect(got.v).toMatch(stored);
+  });
+
+  it('a secret setting value is stored as a marker and learned for later text', () => {
+    const { db, w } = fresh();
+    w.write({ table: 'settings', line: 1, lines: 1, values: { source: 'env', key: 'REDIS_PASSWORD', value: 'hunter2hunter2', is_secret: 1 } });
+    w.write(log({ message: 'connecting with hunter2hunter2' }));
+    w.flush();
+    const bytes = JSON.stringify(db.prepare('SELECT * FROM settings').all()) + JSON.stringify(db.prepare('SELECT * FROM log_events').all());
+    expect(bytes).not.toContain('hunter2');
+    expect(bytes).toMatch(/connecting with ‹redacted:[0-9a-f]{8}›/);
+  });
+});
