@@ -3,7 +3,8 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSy
 import { basename, dirname, extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cli, FIXTURES, samples, tmp, treeHash } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, cli, FIXTURES, samples, tmp, treeHash } from './helpers.js';
 
 interface ManifestRow {
   path: string;
@@ -231,3 +232,80 @@ describe('the working database', () => {
 });
 void dirname;
 void extname;
+
+/** Every table's rows in id order and the schema, as one comparable text per table. */
+function dump(dbPath: string): Record<string, string> {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const out: Record<string, string> = {};
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'index', 'view') ORDER BY name").all() as { name: string; sql: string | null }[];
+    out['(schema)'] = JSON.stringify(tables);
+    for (const { name } of tables) {
+      if (!(db.prepare("SELECT type FROM sqlite_master WHERE name = ?").get(name) as { type: string }).type.startsWith('table')) continue;
+      out[name] = JSON.stringify(db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().all());
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+describe('parallel ingest', () => {
+  const bundles = [...samples().map((s) => [s.name, s.path]), ['fixtures', FIXTURES]];
+
+  it.each(bundles)('%s: --jobs 3 gives the same working database as --jobs 1', (_name, path) => {
+    const serial = ingest(path, ['--jobs', '1']);
+    const parallel = ingest(path, ['--jobs', '3']);
+    serial.db.close();
+    parallel.db.close();
+    const a = dump(serial.dbPath);
+    const b = dump(parallel.dbPath);
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const t of Object.keys(a)) expect(b[t], t).toBe(a[t]);
+    // The workers' scratch databases are gone.
+    expect(readdirSync(dirname(parallel.dbPath)).filter((f) => f.includes('ingest-part'))).toEqual([]);
+  });
+
+  it('a worker that fails costs no evidence: its files are read by the main thread, with a warning', () => {
+    const dbPath = join(tmp(), 'case.db');
+    const r = spawnSync(process.execPath, [BIN, 'ingest', FIXTURES, '--db', dbPath, '--jobs', '2'], {
+      encoding: 'utf8',
+      env: { ...process.env, CDB_FORENSICS_FAIL_WORKER: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: ingest worker 1 failed \(.*CDB_FORENSICS_FAIL_WORKER.*\); its \d+ file\(s\) were read by the main thread instead/);
+    const serial = ingest(FIXTURES, ['--jobs', '1']);
+    serial.db.close();
+    const a = dump(serial.dbPath);
+    const b = dump(dbPath);
+    for (const t of Object.keys(a)) expect(b[t], t).toBe(a[t]);
+  });
+});
+
+describe('log_hourly', () => {
+  it.each([...samples().map((s) => [s.name, s.path]), ['fixtures', FIXTURES]])('%s: the hourly rollup counts every log record of every file', (_name, path) => {
+    const { db } = ingest(path);
+    const per = db
+      .prepare(
+        `SELECT m.path, (SELECT COUNT(*) FROM log_events l WHERE l.file_id = m.id) AS rows,
+                (SELECT COALESCE(SUM(n), 0) FROM log_hourly h WHERE h.file_id = m.id) AS rolled,
+                (SELECT COUNT(*) FROM log_events l WHERE l.file_id = m.id AND l.ts IS NOT NULL) AS timed,
+                (SELECT COALESCE(SUM(n), 0) FROM log_hourly h WHERE h.file_id = m.id AND h.hour IS NOT NULL) AS rolledTimed
+           FROM manifest m ORDER BY m.path`,
+      )
+      .all() as { path: string; rows: number; rolled: number; timed: number; rolledTimed: number }[];
+    expect(per.some((p) => p.rows > 0)).toBe(true);
+    for (const p of per) expect([p.path, p.rolled, p.rolledTimed]).toEqual([p.path, p.rows, p.timed]);
+    const spans = db.prepare("SELECT (SELECT MIN(ts) FROM log_events WHERE ts IS NOT NULL) a, (SELECT MIN(first_ts) FROM log_hourly) b, (SELECT MAX(ts) FROM log_events) c, (SELECT MAX(last_ts) FROM log_hourly) d").get() as Record<string, string>;
+    expect([spans.b, spans.d]).toEqual([spans.a, spans.c]);
+    db.close();
+  });
+});
+
+it('a bundle path that does not exist leaves no working database behind', () => {
+  const dbPath = join(tmp(), 'case.db');
+  const r = cli(['ingest', '/nonexistent/bundle', '--db', dbPath]);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/BUNDLE_NOT_FOUND/);
+  expect(readdirSync(dirname(dbPath))).toEqual([]);
+});

@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { once } from 'node:events';
 
@@ -112,6 +113,35 @@ export async function generateComposeLogs(dir: string, targetBytes: number): Pro
     return bytes < targetBytes;
   });
   return { path, bytes, lines, records };
+}
+
+/**
+ * The same compose log as one file per service, as `docker compose logs --timestamps <service>`
+ * writes it (the prefix stays). Streams: the source is never held in memory.
+ */
+export async function splitByService(src: string, dir: string): Promise<{ files: number; bytes: number; lines: number }> {
+  mkdirSync(dir, { recursive: true });
+  const outs = new Map<string, ReturnType<typeof createWriteStream>>();
+  let bytes = 0;
+  let lines = 0;
+  const rl = createInterface({ input: createReadStream(src, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    const name = line.slice(0, line.indexOf(' '));
+    let out = outs.get(name);
+    if (!out) {
+      out = createWriteStream(join(dir, `${name}.log`));
+      outs.set(name, out);
+    }
+    const text = line + '\n';
+    bytes += Buffer.byteLength(text);
+    lines++;
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  for (const out of outs.values()) {
+    out.end();
+    await once(out, 'finish');
+  }
+  return { files: outs.size, bytes, lines };
 }
 
 export interface DumpGenResult {

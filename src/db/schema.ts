@@ -4,7 +4,7 @@ import { RAW_TABLES } from './raw-tables.js';
  * The working database schema. `PRAGMA user_version` holds SCHEMA_VERSION; a database with
  * another version is refused with a hint to re-ingest into a new file.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const BOOK_KEEPING = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS quarantine (
   id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL, excerpt TEXT
 );
 CREATE TABLE IF NOT EXISTS file_notes (file_id INTEGER NOT NULL, note TEXT NOT NULL);
+-- Log records per file, service, UTC hour, kind and level, counted while ingesting, so that
+-- spans and per-day activity need no scan of log_events.
+CREATE TABLE IF NOT EXISTS log_hourly (
+  file_id INTEGER NOT NULL, service TEXT, hour TEXT, kind TEXT, level TEXT,
+  n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT
+);
 CREATE TABLE IF NOT EXISTS src_tables (name TEXT PRIMARY KEY, original TEXT NOT NULL, columns TEXT NOT NULL);
 `;
 

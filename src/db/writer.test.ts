@@ -97,3 +97,53 @@ describe('Writer: redaction', () => {
     expect(bytes).toMatch(/connecting with ‹redacted:[0-9a-f]{8}›/);
   });
 });
+
+describe('Writer: log_hourly rollup', () => {
+  const row = (service: string | null, ts: string | null, kind: string | null, level: string | null): Row => ({
+    table: 'log_events', line: 1, lines: 1, values: { service, ts, kind, level, message: 'm' },
+  });
+  it.each([
+    {
+      name: 'one group per service, UTC hour, kind and level, with its time span',
+      rows: [
+        row('cdb_core', '2025-12-20T10:59:59.999Z', 'app', 'INFO'),
+        row('cdb_core', '2025-12-20T10:00:00.000Z', 'app', 'INFO'),
+        row('cdb_core', '2025-12-20T11:00:00.000Z', 'app', 'INFO'),
+        row('cdb_core', '2025-12-20T10:30:00.000Z', 'app', 'ERROR'),
+        row('cdb_risk', '2025-12-20T10:30:00.000Z', 'app', 'INFO'),
+      ],
+      want: [
+        ['cdb_core', '2025-12-20T10', 'app', 'ERROR', 1, '2025-12-20T10:30:00.000Z', '2025-12-20T10:30:00.000Z'],
+        ['cdb_core', '2025-12-20T10', 'app', 'INFO', 2, '2025-12-20T10:00:00.000Z', '2025-12-20T10:59:59.999Z'],
+        ['cdb_core', '2025-12-20T11', 'app', 'INFO', 1, '2025-12-20T11:00:00.000Z', '2025-12-20T11:00:00.000Z'],
+        ['cdb_risk', '2025-12-20T10', 'app', 'INFO', 1, '2025-12-20T10:30:00.000Z', '2025-12-20T10:30:00.000Z'],
+      ],
+    },
+    {
+      name: 'NULL and empty are different groups; untimed records count under a NULL hour',
+      rows: [row(null, null, null, null), row('', null, '', ''), row(null, null, null, null)],
+      want: [
+        [null, null, null, null, 2, null, null],
+        ['', null, '', '', 1, null, null],
+      ],
+    },
+  ])('$name', ({ rows, want }) => {
+    const { db, w } = fresh();
+    for (const r of rows) w.write(r);
+    w.finishFile();
+    const got = db.prepare('SELECT service, hour, kind, level, n, first_ts, last_ts FROM log_hourly ORDER BY service IS NOT NULL, service, hour, level').raw().all();
+    expect(got).toEqual(want);
+    // The rollup agrees with the rows it summarises.
+    const n = db.prepare('SELECT (SELECT SUM(n) FROM log_hourly) a, (SELECT COUNT(*) FROM log_events) b').get() as { a: number; b: number };
+    expect(n.a).toBe(n.b);
+  });
+
+  it('the rollup names the service as stored, after redaction', () => {
+    const { db, w } = fresh(['sekrit-svc']);
+    w.write(row('sekrit-svc', '2025-12-20T10:00:00.000Z', 'app', 'INFO'));
+    w.finishFile();
+    const r = db.prepare('SELECT l.service a, h.service b FROM log_events l, log_hourly h').get() as { a: string; b: string };
+    expect(r.b).toBe(r.a);
+    expect(r.b).not.toContain('sekrit');
+  });
+});

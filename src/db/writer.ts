@@ -66,8 +66,60 @@ export class Writer {
     private readonly redactor: Redactor,
   ) {}
 
+  /** log_hourly counts of the current file, by service, UTC hour, kind and level. */
+  private readonly hourly = new Map<string, { service: string | null; hour: string | null; kind: string | null; level: string | null; n: number; first: string | null; last: string | null }>();
+
+  private countLogRow(values: Row['values'], stored: Value): void {
+    const ts = typeof values.ts === 'string' ? values.ts : null;
+    const hour = ts !== null && ts.length >= 13 && ts.charCodeAt(10) === 84 /* T */ ? ts.slice(0, 13) : null;
+    const service = typeof stored === 'string' ? stored : null;
+    const kind = typeof values.kind === 'string' ? values.kind : null;
+    const level = typeof values.level === 'string' ? values.level : null;
+    // null and '' are different groups: the key marks which is which.
+    const key = `${service === null ? '\u0000' : service}\u0001${hour ?? ''}\u0001${kind === null ? '\u0000' : kind}\u0001${level === null ? '\u0000' : level}`;
+    const h = this.hourly.get(key);
+    if (!h) {
+      this.hourly.set(key, { service, hour, kind, level, n: 1, first: hour === null ? null : ts, last: hour === null ? null : ts });
+      return;
+    }
+    h.n++;
+    if (hour !== null) {
+      if (h.first === null || ts! < h.first) h.first = ts;
+      if (h.last === null || ts! > h.last) h.last = ts;
+    }
+  }
+
+  /** Write the current file's log_hourly rows (the engine calls this before its last commit). */
+  finishFile(): void {
+    this.flush();
+    if (this.hourly.size === 0) return;
+    const ins = this.db.prepare('INSERT INTO log_hourly (file_id, service, hour, kind, level, n, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const key of [...this.hourly.keys()].sort()) {
+      const h = this.hourly.get(key)!;
+      ins.run(this.fileId, h.service, h.hour, h.kind, h.level, h.n, h.first, h.last);
+    }
+    this.hourly.clear();
+  }
+
   setFile(fileId: number): void {
+    this.hourly.clear();
     this.fileId = fileId;
+    this.shapes.clear();
+    this.fileColumns.clear();
+  }
+
+  /** Columns of each dumped table the current file wrote, in first-seen order (for a parallel merge). */
+  private readonly fileColumns = new Map<string, string[]>();
+
+  takeFileColumns(): [string, string[]][] {
+    const out = [...this.fileColumns.entries()];
+    this.fileColumns.clear();
+    return out;
+  }
+
+  /** Make sure `src_<table>` exists with these columns, as if a row with them had been written. */
+  ensureSrcColumns(original: string, columns: string[]): void {
+    this.srcSink(original, columns);
   }
 
   private rawSink(table: string): TableSink {
@@ -99,6 +151,9 @@ export class Writer {
   /** Dumped tables keep their own columns, in `src_<name>`; a column seen later is added. */
   private srcSink(original: string, keys: string[]): { sink: TableSink; key: string } {
     const name = `src_${sanitizeName(original)}`;
+    const seen = this.fileColumns.get(sanitizeName(original)) ?? [];
+    for (const k of keys) if (!seen.includes(k)) seen.push(k);
+    this.fileColumns.set(sanitizeName(original), seen);
     let sink = this.sinks.get(name);
     if (!sink) {
       const existing = this.db.prepare('SELECT columns FROM src_tables WHERE name = ?').get(name) as { columns: string } | undefined;
@@ -152,6 +207,13 @@ export class Writer {
 
   private readonly shapes = new Map<string, SrcShape>();
 
+  private serviceCol = -1;
+
+  private serviceIndex(sink: TableSink): number {
+    if (this.serviceCol < 0) this.serviceCol = sink.columns.indexOf('service');
+    return this.serviceCol;
+  }
+
   /** The sink of a dumped table's row and where each of its keys goes, re-derived only when the keys change. */
   private srcShape(table: string, values: Row['values']): SrcShape {
     const keys = Object.keys(values);
@@ -185,6 +247,7 @@ export class Writer {
       sink = this.rawSink(row.table);
       const secretField = row.table === 'settings' && values.is_secret === 1;
       const pending = sink.pending;
+      const at = pending.length;
       pending.push(this.fileId, row.line, row.lines);
       const cols = sink.columns;
       for (let i = 0; i < cols.length; i++) {
@@ -195,6 +258,8 @@ export class Writer {
         }
         pending.push(v);
       }
+      // The stored (redacted) service names the rollup row, as log_events has it.
+      if (row.table === 'log_events') this.countLogRow(values, pending[at + 3 + this.serviceIndex(sink)]);
     }
     this.rowsWritten++;
     if (++sink.rows >= BATCH) this.flushSink(sink);

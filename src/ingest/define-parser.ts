@@ -66,8 +66,15 @@ export interface ParserDef {
     names?: RegExp[];
     sniff(head: FileHead): SniffResult | null;
   };
-  parse(input: ParseInput, ctx: ParseContext): AsyncIterable<Row>;
+  /**
+   * Rows in file order. A parser may yield a batch (an array) instead of one row: an async
+   * generator pays a promise per yield, which shows at millions of rows (see BATCH_ROWS).
+   */
+  parse(input: ParseInput, ctx: ParseContext): AsyncIterable<Row | Row[]>;
 }
+
+/** How many rows the line-oriented parsers collect before yielding them as one batch. */
+export const BATCH_ROWS = 256;
 
 export function defineParser(def: ParserDef): ParserDef {
   if (!/^[a-z0-9-]+$/.test(def.id)) throw new Error(`parser id must be kebab-case: ${def.id}`);

@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { Redactor } from '../redact/secrets.js';
 import type { ParserDef, Row } from './define-parser.js';
 import { detect, type Detection, type ForcedParser } from './detect.js';
+import { dbFile, defaultJobs, mergePart, partitionWork, startWorker } from './parallel.js';
 
 export interface IngestOptions {
   append?: boolean;
@@ -16,6 +17,11 @@ export interface IngestOptions {
   progress?: (p: { files: number; totalFiles: number; bytes: number; rows: number; path: string }) => void;
   /** Injected clock for the bundles.ingested_at column (reports never show it). */
   now?: string;
+  /**
+   * Threads that parse files at once (default: up to 4, as many as the machine has cores). The
+   * working database is the same for any value: files are merged in scan order.
+   */
+  jobs?: number;
 }
 
 export interface FileOutcome {
@@ -36,6 +42,8 @@ export interface IngestSummary {
   refused: number;
   rows: number;
   unchanged: number;
+  /** Things the analyst should know about the run itself (a worker thread that failed). */
+  warnings: string[];
 }
 
 const EXCERPT = 120;
@@ -46,10 +54,12 @@ function excerpt(text: string): string {
   return t;
 }
 
-interface Planned {
+export interface Planned {
   file: BundleFile;
   head: FileHead;
   detection: Detection;
+  /** Position in the bundle's scan order (archive order inside a tar). */
+  order: number;
 }
 
 /** Drop every row a file produced earlier, so a re-parse does not duplicate. */
@@ -60,6 +70,7 @@ function forgetFile(db: DB, fileId: number): void {
   db.prepare('DELETE FROM quarantine WHERE file_id = ?').run(fileId);
   db.prepare('DELETE FROM structural_lines WHERE file_id = ?').run(fileId);
   db.prepare('DELETE FROM file_notes WHERE file_id = ?').run(fileId);
+  db.prepare('DELETE FROM log_hourly WHERE file_id = ?').run(fileId);
 }
 
 function bundleId(db: DB, bundle: Bundle, append: boolean, now: string | undefined): number {
@@ -87,7 +98,7 @@ export async function planBundle(bundle: Bundle, parsers: ParserDef[], forced: F
     () => true,
     async (file, src) => {
       const head = await src.head();
-      planned.push({ file, head, detection: detect(head, parsers, forced) });
+      planned.push({ file, head, detection: detect(head, parsers, forced), order: planned.length });
     },
   );
   planned.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
@@ -95,8 +106,8 @@ export async function planBundle(bundle: Bundle, parsers: ParserDef[], forced: F
 }
 
 /** Learn secrets the DB already holds markers for is impossible by design; re-learn from config files each run. */
-export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDef[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  const bundle = await openBundle(bundlePath);
+export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDef[], opts: IngestOptions = {}, opened?: Bundle): Promise<IngestSummary> {
+  const bundle = opened ?? (await openBundle(bundlePath));
   const plan = await planBundle(bundle, parsers, opts.forced);
   const recognised = plan.filter((p) => p.detection.parser);
   if (recognised.length === 0) {
@@ -110,115 +121,186 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
   const bid = bundleId(db, bundle, opts.append ?? false, opts.now);
   // A rollback journal records only pages that existed before a transaction, so appending
   // evidence costs one write per page; WAL would write every page twice. Readers come later.
-  db.pragma('journal_mode = DELETE');
+  // Another connection (an analyst's open `query`) keeps the database in WAL: then ingest stays there.
+  const switched = trySetJournal(db, 'delete');
   try {
     return await ingestPlanned(db, bundle, bundlePath, plan, bid, opts);
   } finally {
-    db.pragma('journal_mode = WAL');
+    if (switched) trySetJournal(db, 'wal');
   }
 }
+
+function trySetJournal(db: DB, mode: 'delete' | 'wal'): boolean {
+  try {
+    return db.pragma(`journal_mode = ${mode}`, { simple: true }) === mode;
+  } catch {
+    return false;
+  }
+}
+
+/** Kinds read before everything else, serially: they teach the redactor secrets (`.env`, docker inspect Env). */
+const SECRET_BEARING = new Set(['config', 'containers']);
+
+type ManifestPrev = { id: number; bytes: number; mtime: string | null; sha256: string | null; parser: string | null; parser_version: number | null; status: string };
 
 async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: Planned[], bid: number, opts: IngestOptions): Promise<IngestSummary> {
   const redactor = new Redactor();
   const writer = new Writer(db, redactor);
+  const stmts = prepareStatements(db);
   const outcomes: FileOutcome[] = [];
+  const warnings: string[] = [];
   let unchanged = 0;
-  let done = 0;
-  let bytesDone = 0;
-
+  const progress = { done: 0, bytesDone: 0, total: plan.length };
   const byPath = new Map(plan.map((p) => [p.file.path, p]));
 
-  const upsertManifest = db.prepare(`
-    INSERT INTO manifest (bundle_id, path, bytes, mtime, sha256, parser, parser_version, confidence, reason, encoding,
-                          lines, records, record_lines, structural, quarantined, status, message)
-    VALUES (@bundle_id, @path, @bytes, @mtime, @sha256, @parser, @parser_version, @confidence, @reason, @encoding,
-            @lines, @records, @record_lines, @structural, @quarantined, @status, @message)
-    ON CONFLICT(bundle_id, path) DO UPDATE SET bytes=excluded.bytes, mtime=excluded.mtime, sha256=excluded.sha256,
-      parser=excluded.parser, parser_version=excluded.parser_version, confidence=excluded.confidence, reason=excluded.reason,
-      encoding=excluded.encoding, lines=excluded.lines, records=excluded.records, record_lines=excluded.record_lines,
-      structural=excluded.structural, quarantined=excluded.quarantined, status=excluded.status, message=excluded.message`);
-  const getManifest = db.prepare('SELECT id, bytes, mtime, sha256, parser, parser_version, status FROM manifest WHERE bundle_id = ? AND path = ?');
-  const insQuarantine = db.prepare('INSERT INTO quarantine (file_id, path, line, reason, excerpt) VALUES (?, ?, ?, ?, ?)');
-  const insStructural = db.prepare('INSERT INTO structural_lines (file_id, counter, n) VALUES (?, ?, ?)');
-  const insNote = db.prepare('INSERT INTO file_notes (file_id, note) VALUES (?, ?)');
+  const isUnchanged = (file: BundleFile, parser: ParserDef | null, prev: ManifestPrev | undefined): boolean =>
+    !!prev && prev.bytes === file.bytes && prev.mtime === mtimeOf(file) && prev.parser === (parser?.id ?? null) &&
+    prev.parser_version === (parser?.version ?? null) && prev.status !== 'error';
+  const skipped = (file: BundleFile, parser: ParserDef | null, prev: ManifestPrev): FileOutcome => {
+    unchanged++;
+    return { path: file.path, parser: parser?.id ?? null, status: prev.status, lines: 0, records: 0, structural: 0, quarantined: 0, skipped: true };
+  };
+  const runFile = async (file: BundleFile, src: FileSource, prevId: number | undefined): Promise<void> => {
+    const outcome = await ingestFile({ db, bid, file, p: byPath.get(file.path)!, src, writer, redactor, prevId, stmts, opts, progress });
+    outcomes.push(outcome);
+    progress.done++;
+    progress.bytesDone += file.bytes;
+  };
 
-  // Config is read first in a scan of its own so that its secrets are known before any other text is stored.
-  const phases: ((f: BundleFile) => boolean)[] = [
-    (f) => byPath.get(f.path)?.detection.parser?.kind === 'config',
-    (f) => byPath.get(f.path)?.detection.parser?.kind !== 'config',
-  ];
-
-  for (const select of phases) {
-    await bundle.scan(select, async (file, src) => {
+  // Phase 1: files that teach secrets, so those are known before any other text is stored.
+  await bundle.scan(
+    (f) => SECRET_BEARING.has(byPath.get(f.path)?.detection.parser?.kind ?? ''),
+    async (file, src) => {
       const p = byPath.get(file.path)!;
-      const parser = p.detection.parser;
-      const prev = getManifest.get(bid, file.path) as
-        | { id: number; bytes: number; mtime: string | null; sha256: string | null; parser: string | null; parser_version: number | null; status: string }
-        | undefined;
-      const mtime = (file as BundleFile & { mtime?: string }).mtime ?? null;
-      if (
-        prev && prev.bytes === file.bytes && prev.mtime === mtime && prev.parser === (parser?.id ?? null) &&
-        prev.parser_version === (parser?.version ?? null) && prev.status !== 'error'
-      ) {
-        unchanged++;
-        if (parser) {
-          // Secrets of an unchanged .env must still be learned for the files that do change.
-          if (parser.kind === 'config') await relearnConfig(parser, p, src, redactor);
-        }
-        outcomes.push({ path: file.path, parser: parser?.id ?? null, status: prev.status, lines: 0, records: 0, structural: 0, quarantined: 0, skipped: true });
+      const parser = p.detection.parser!;
+      const prev = stmts.getManifest.get(bid, file.path) as ManifestPrev | undefined;
+      if (isUnchanged(file, parser, prev)) {
+        // Secrets of an unchanged .env must still be learned for the files that do change.
+        await relearnSecrets(parser, p, src, redactor);
+        outcomes.push(skipped(file, parser, prev!));
         return;
       }
-      const outcome = await ingestFile({ db, bid, file, mtime, p, src, writer, redactor, prevId: prev?.id, upsertManifest, getManifest, insQuarantine, insStructural, insNote, opts, bytesDone, done, total: plan.length });
-      outcomes.push(outcome);
-      done++;
-      bytesDone += file.bytes;
-    });
+      await runFile(file, src, prev?.id);
+    },
+  );
+
+  // Phase 2: everything else, in scan order. Manifest ids are reserved in that order first, so
+  // a parallel ingest numbers files exactly as a serial one does.
+  const work: Planned[] = [];
+  for (const p of [...plan].sort((a, b) => a.order - b.order)) {
+    if (SECRET_BEARING.has(p.detection.parser?.kind ?? '')) continue;
+    const prev = stmts.getManifest.get(bid, p.file.path) as ManifestPrev | undefined;
+    if (isUnchanged(p.file, p.detection.parser, prev)) {
+      outcomes.push(skipped(p.file, p.detection.parser, prev!));
+      continue;
+    }
+    if (prev) db.transaction(() => forgetFile(db, prev.id))();
+    stmts.reserveManifest.run(bid, p.file.path);
+    work.push(p);
+  }
+  const parts = partitionWork(work, opts.jobs ?? defaultJobs(), dbFile(db));
+  const serialPaths = new Set(parts[0].map((p) => p.file.path));
+  // Workers start first and run while this thread ingests the first part itself.
+  const workerRows = new Map<number, number>();
+  const idOf = (path: string): number => (stmts.getManifest.get(bid, path) as { id: number }).id;
+  const running = parts.slice(1).map((part, k) =>
+    startWorker(dbFile(db)!, k + 1, bundlePath, bid, part, idOf, redactor.learnedValues(), (rows, path) => {
+      workerRows.set(k, rows);
+      const all = writer.rowsWritten + [...workerRows.values()].reduce((a, b) => a + b, 0);
+      opts.progress?.({ files: progress.done, totalFiles: progress.total, bytes: progress.bytesDone, rows: all, path });
+    }),
+  );
+  await bundle.scan(
+    (f) => serialPaths.has(f.path),
+    (file, src) => runFile(file, src, undefined),
+  );
+  for (let k = 0; k < running.length; k++) {
+    const part = parts[k + 1];
+    const result = await running[k].done;
+    if (result.ok) {
+      writer.flush();
+      mergePart(db, writer, result.partDb, part.map((p) => p.file.path), bid);
+      outcomes.push(...result.outcomes);
+      writer.rowsWritten += result.outcomes.reduce((a, o) => a + o.records, 0);
+      progress.done += part.length;
+      progress.bytesDone += part.reduce((a, p) => a + p.file.bytes, 0);
+    } else {
+      // A worker that died (out of memory, a bug) costs time, not evidence: read its files here.
+      warnings.push(`ingest worker ${k + 1} failed (${result.message.split('\n')[0]}); its ${part.length} file(s) were read by the main thread instead`);
+      const paths = new Set(part.map((p) => p.file.path));
+      await bundle.scan(
+        (f) => paths.has(f.path),
+        (file, src) => runFile(file, src, undefined),
+      );
+    }
+    running[k].cleanup();
   }
 
   for (const r of bundle.refused) {
-    upsertManifest.run({
+    stmts.upsertManifest.run({
       bundle_id: bid, path: r.path, bytes: null, mtime: null, sha256: null, parser: null, parser_version: null, confidence: null,
       reason: r.reason, encoding: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'refused', message: r.reason,
     });
   }
   outcomes.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { bundle: basename(resolve(bundlePath)), files: outcomes, refused: bundle.refused.length, rows: writer.rowsWritten, unchanged };
+  return { bundle: basename(resolve(bundlePath)), files: outcomes, refused: bundle.refused.length, rows: writer.rowsWritten, unchanged, warnings };
 }
 
-async function relearnConfig(parser: ParserDef, p: Planned, src: FileSource, redactor: Redactor): Promise<void> {
+function mtimeOf(file: BundleFile): string | null {
+  return (file as BundleFile & { mtime?: string }).mtime ?? null;
+}
+
+export type Stmts = ReturnType<typeof prepareStatements>;
+
+export function prepareStatements(db: DB) {
+  return {
+    upsertManifest: db.prepare(`
+      INSERT INTO manifest (bundle_id, path, bytes, mtime, sha256, parser, parser_version, confidence, reason, encoding,
+                            lines, records, record_lines, structural, quarantined, status, message)
+      VALUES (@bundle_id, @path, @bytes, @mtime, @sha256, @parser, @parser_version, @confidence, @reason, @encoding,
+              @lines, @records, @record_lines, @structural, @quarantined, @status, @message)
+      ON CONFLICT(bundle_id, path) DO UPDATE SET bytes=excluded.bytes, mtime=excluded.mtime, sha256=excluded.sha256,
+        parser=excluded.parser, parser_version=excluded.parser_version, confidence=excluded.confidence, reason=excluded.reason,
+        encoding=excluded.encoding, lines=excluded.lines, records=excluded.records, record_lines=excluded.record_lines,
+        structural=excluded.structural, quarantined=excluded.quarantined, status=excluded.status, message=excluded.message`),
+    reserveManifest: db.prepare(`INSERT INTO manifest (bundle_id, path, status) VALUES (?, ?, 'pending') ON CONFLICT(bundle_id, path) DO NOTHING`),
+    getManifest: db.prepare('SELECT id, bytes, mtime, sha256, parser, parser_version, status FROM manifest WHERE bundle_id = ? AND path = ?'),
+    insQuarantine: db.prepare('INSERT INTO quarantine (file_id, path, line, reason, excerpt) VALUES (?, ?, ?, ?, ?)'),
+    insStructural: db.prepare('INSERT INTO structural_lines (file_id, counter, n) VALUES (?, ?, ?)'),
+    insNote: db.prepare('INSERT INTO file_notes (file_id, note) VALUES (?, ?)'),
+  };
+}
+
+async function relearnSecrets(parser: ParserDef, p: Planned, src: FileSource, redactor: Redactor): Promise<void> {
   const noop = { structural() {}, quarantine() {}, note() {} };
   const input = { path: p.file.path, name: p.head.name, head: p.head, lines: () => src.lines() };
-  for await (const row of parser.parse(input, noop)) {
-    if (row.table === 'settings' && row.values.is_secret === 1 && typeof row.values.value === 'string') redactor.learn(row.values.value);
+  for await (const item of parser.parse(input, noop)) {
+    for (const row of Array.isArray(item) ? item : [item]) {
+      if (row.table === 'settings' && row.values.is_secret === 1 && typeof row.values.value === 'string') redactor.learn(row.values.value);
+    }
   }
 }
 
-interface FileJob {
+export interface FileJob {
   db: DB;
   bid: number;
   file: BundleFile;
-  mtime: string | null;
   p: Planned;
   src: FileSource;
   writer: Writer;
   redactor: Redactor;
+  /** The manifest id of an earlier ingest of this path whose rows must go first. */
   prevId: number | undefined;
-  upsertManifest: import('better-sqlite3').Statement;
-  getManifest: import('better-sqlite3').Statement;
-  insQuarantine: import('better-sqlite3').Statement;
-  insStructural: import('better-sqlite3').Statement;
-  insNote: import('better-sqlite3').Statement;
-  opts: IngestOptions;
-  bytesDone: number;
-  done: number;
-  total: number;
+  stmts: Stmts;
+  opts: Pick<IngestOptions, 'progress'>;
+  progress: { done: number; bytesDone: number; total: number };
 }
 
-async function ingestFile(job: FileJob): Promise<FileOutcome> {
+export async function ingestFile(job: FileJob): Promise<FileOutcome> {
   const { db, bid, file, p, src, writer, redactor } = job;
   const parser = p.detection.parser;
   const base = {
-    bundle_id: bid, path: file.path, bytes: file.bytes, mtime: job.mtime, parser: parser?.id ?? null,
+    bundle_id: bid, path: file.path, bytes: file.bytes, mtime: mtimeOf(file), parser: parser?.id ?? null,
     parser_version: parser?.version ?? null, confidence: p.detection.confidence, reason: p.detection.reason, encoding: p.head.encoding,
   };
   if (job.prevId !== undefined) db.transaction(() => forgetFile(db, job.prevId!))();
@@ -229,13 +311,13 @@ async function ingestFile(job: FileJob): Promise<FileOutcome> {
     const message = p.head.binary
       ? 'binary file: not ingested — if it is evidence, export it as text'
       : `not ingested: ${p.detection.reason} — force a parser with --as <parser>=<glob> if this is evidence`;
-    job.upsertManifest.run({ ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records: 0, record_lines: 0, structural: 0, quarantined: 0, status, message });
+    job.stmts.upsertManifest.run({ ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records: 0, record_lines: 0, structural: 0, quarantined: 0, status, message });
     return { path: file.path, parser: null, status, lines: res.lines, records: 0, structural: 0, quarantined: 0, skipped: false, message };
   }
 
   // A manifest row first, so rows can point at its id.
-  job.upsertManifest.run({ ...base, sha256: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'parsing', message: null });
-  const fileId = (job.getManifest.get(bid, file.path) as { id: number }).id;
+  job.stmts.upsertManifest.run({ ...base, sha256: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'parsing', message: null });
+  const fileId = (job.stmts.getManifest.get(bid, file.path) as { id: number }).id;
   writer.setFile(fileId);
 
   const structural = new Map<string, number>();
@@ -272,7 +354,7 @@ async function ingestFile(job: FileJob): Promise<FileOutcome> {
   begin();
   let sinceCommit = 0;
   try {
-    for await (const row of parser.parse(input, ctx) as AsyncIterable<Row>) {
+    const take = (row: Row): void => {
       writer.write(row);
       records++;
       recordLines += row.lines;
@@ -280,8 +362,12 @@ async function ingestFile(job: FileJob): Promise<FileOutcome> {
         commit();
         begin();
         sinceCommit = 0;
-        job.opts.progress?.({ files: job.done, totalFiles: job.total, bytes: job.bytesDone, rows: writer.rowsWritten, path: file.path });
+        job.opts.progress?.({ files: job.progress.done, totalFiles: job.progress.total, bytes: job.progress.bytesDone, rows: writer.rowsWritten, path: file.path });
       }
+    };
+    for await (const item of parser.parse(input, ctx)) {
+      if (Array.isArray(item)) for (const row of item) take(row);
+      else take(item);
     }
   } catch (e) {
     parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
@@ -306,10 +392,11 @@ async function ingestFile(job: FileJob): Promise<FileOutcome> {
     messages.push(`accounting mismatch: ${res.lines} lines read, ${recordLines} in records + ${structuralTotal} structural + ${quarantined.length} quarantined`);
   }
   quarantined.sort((a, b) => a.line - b.line);
-  for (const q of quarantined) job.insQuarantine.run(fileId, file.path, q.line, redactor.text(q.reason), redactor.text(excerpt(q.text)));
-  for (const [k, n] of [...structural.entries()].sort()) job.insStructural.run(fileId, k, n);
-  for (const n of notes) job.insNote.run(fileId, redactor.text(n));
-  job.upsertManifest.run({
+  for (const q of quarantined) job.stmts.insQuarantine.run(fileId, file.path, q.line, redactor.text(q.reason), redactor.text(excerpt(q.text)));
+  for (const [k, n] of [...structural.entries()].sort()) job.stmts.insStructural.run(fileId, k, n);
+  for (const n of notes) job.stmts.insNote.run(fileId, redactor.text(n));
+  writer.finishFile();
+  job.stmts.upsertManifest.run({
     ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records, record_lines: recordLines, structural: structuralTotal,
     quarantined: quarantined.length, status, message: messages.length ? messages.join('; ') : null,
   });

@@ -62,7 +62,10 @@ export async function runParser(parser: ParserDef, text: string, name = 'evidenc
       notes.push(m);
     },
   };
-  for await (const row of parser.parse(input, ctx)) rows.push(row);
+  for await (const item of parser.parse(input, ctx)) {
+    if (Array.isArray(item)) rows.push(...item);
+    else rows.push(item);
+  }
   const recordLines = rows.reduce((a, r) => a + r.lines, 0);
   const structuralLines = Object.values(structural).reduce((a, b) => a + b, 0);
   return {

@@ -30,7 +30,8 @@ function dayStart(iso: string): number {
  * the runbook's DATE(timestamp) counts.
  */
 export function inferBlock(db: DB, src: SrcTable[]): InferredBlock {
-  const logs = span(db, "SELECT MIN(ts) f, MAX(ts) t, COUNT(*) n FROM log_events WHERE ts IS NOT NULL AND kind <> 'health_poll'");
+  // log_hourly is counted during ingest: no scan of log_events (millions of rows in a noisy block).
+  const logs = span(db, "SELECT MIN(first_ts) f, MAX(last_ts) t, COALESCE(SUM(n), 0) n FROM log_hourly WHERE hour IS NOT NULL AND kind <> 'health_poll'");
   let f: string | null = null;
   let t: string | null = null;
   let why = '';
@@ -96,7 +97,7 @@ function dayWeights(db: DB): Map<string, number> {
   const rows = db
     .prepare(
       `SELECT d, SUM(n) AS n FROM (
-         SELECT DATE(ts) AS d, COUNT(*) AS n FROM log_events WHERE ts IS NOT NULL AND kind <> 'health_poll' GROUP BY 1
+         SELECT substr(hour, 1, 10) AS d, SUM(n) AS n FROM log_hourly WHERE hour IS NOT NULL AND kind <> 'health_poll' GROUP BY 1
          UNION ALL SELECT DATE(ts), COUNT(*) FROM signals WHERE ts IS NOT NULL GROUP BY 1
          UNION ALL SELECT DATE(ts), COUNT(*) FROM risk_decisions WHERE ts IS NOT NULL GROUP BY 1
          UNION ALL SELECT DATE(ts), COUNT(*) FROM orders WHERE ts IS NOT NULL GROUP BY 1

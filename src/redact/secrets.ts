@@ -104,6 +104,11 @@ export class Redactor {
     return this.learned.size;
   }
 
+  /** The secrets learned so far, to seed the redactor of an ingest worker thread. */
+  learnedValues(): string[] {
+    return [...this.learnedList];
+  }
+
   /** The marker for a value stored in a secret-bearing field. */
   secretValue(value: string): string {
     this.learn(value);

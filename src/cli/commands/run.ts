@@ -21,6 +21,7 @@ const Options = z.object({
   as: z.array(z.string()).default([]),
   append: z.boolean().default(false),
   quiet: z.boolean().default(false),
+  jobs: z.number().int().min(1).max(64).optional(),
 });
 
 export const runCommand: CommandDef = {
@@ -40,12 +41,13 @@ export const runCommand: CommandDef = {
       .option('format', { type: 'string', describe: 'json,md,html (default all)' })
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
+      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: up to 4, one per core); the report is the same for any value' })
       .option('quiet', { type: 'boolean', describe: 'print only the report paths' }),
   async handler(args) {
     const o = Options.parse({ ...args, as: args.as ?? [] });
     const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
     const formats = parseFormats(o.format);
-    const { dbPath, summary } = await runIngest({ bundle: o.bundle, db: o.db, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to });
+    const { dbPath, summary } = await runIngest({ bundle: o.bundle, db: o.db, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to, jobs: o.jobs });
     const db = openDb(dbPath, { readonly: true });
     try {
       const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION });
@@ -61,6 +63,7 @@ export const runCommand: CommandDef = {
             (top ? `top hypothesis: ${top.title} (${top.likelihood.replace('_', ' ')})\n` : ''),
         );
       }
+      for (const w of summary.warnings) process.stderr.write(`warning: ${w}\n`);
       for (const p of written) process.stdout.write(`wrote ${p}\n`);
       return exitCodeFor(model, failOn);
     } finally {

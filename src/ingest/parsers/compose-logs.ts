@@ -3,7 +3,7 @@
  * (evidence-formats.md §2.1). Containers interleave in blocks, so records are joined per container.
  */
 import type { FileHead } from '../../bundle/types.js';
-import { defineParser, type ParseContext, type Row } from '../define-parser.js';
+import { BATCH_ROWS, defineParser, type ParseContext, type Row } from '../define-parser.js';
 import {
   PowerShellWrapper,
   dockerStampEnd,
@@ -124,7 +124,7 @@ export default defineParser({
   async *parse(input, ctx) {
     const joiner = new RecordJoiner(ctx);
     const ps = new PowerShellWrapper();
-    const out: Row[] = [];
+    let out: Row[] = [];
     const services = new Map<string, string>();
     // Compose prints containers in blocks: remembering the last prefix avoids re-validating it per line.
     let lastPrefix = '';
@@ -167,7 +167,7 @@ export default defineParser({
       }
       if (name === null) {
         const row = unprefixed(text, lineNo, ctx);
-        if (row) yield row;
+        if (row) out.push(row);
         continue;
       }
       let rest = text.charCodeAt(restStart) === 32 ? text.slice(restStart + 1) : text.slice(restStart);
@@ -179,13 +179,13 @@ export default defineParser({
         stamps++;
       } else unstamped++;
       joiner.push(name, service, lineNo, 1, rest, dockerTs, null, out);
-      if (out.length) {
-        yield* out;
-        out.length = 0;
+      if (out.length >= BATCH_ROWS) {
+        yield out;
+        out = [];
       }
     }
     joiner.flush(out);
-    yield* out;
+    yield out;
     if (stamps > 0 && unstamped > 0) ctx.note(`${stamps} lines carry a --timestamps stamp and ${unstamped} do not`);
   },
 });

@@ -5,7 +5,7 @@
  * pieces are rejoined into one logical line that spans all their physical lines.
  */
 import type { FileHead } from '../../bundle/types.js';
-import { defineParser, type Row } from '../define-parser.js';
+import { BATCH_ROWS, defineParser, type Row } from '../define-parser.js';
 import { parseAppLine, rfc3339ToIso } from '../logs/app-line.js';
 import { RecordJoiner } from '../logs/record-joiner.js';
 import { ServiceTracker } from '../logs/service-names.js';
@@ -86,7 +86,7 @@ export default defineParser({
     tracker.fromHead(headTexts);
 
     const joiner = new RecordJoiner(ctx);
-    const out: Row[] = [];
+    let out: Row[] = [];
     const pending = new Map<string, Pending>();
     let splits = 0;
     let badTimes = 0;
@@ -139,9 +139,9 @@ export default defineParser({
           feed(e.stream, p.firstLine, p.count, stripEol(p.parts.join('')), p.dockerTs);
         }
       }
-      if (out.length) {
-        yield* out;
-        out.length = 0;
+      if (out.length >= BATCH_ROWS) {
+        yield out;
+        out = [];
       }
     }
     for (const [key, p] of [...pending.entries()].sort((a, b) => a[1].firstLine - b[1].firstLine)) {
@@ -149,7 +149,7 @@ export default defineParser({
       feed(key === '' ? null : key, p.firstLine, p.count, stripEol(p.parts.join('')), p.dockerTs);
     }
     joiner.flush(out);
-    yield* out;
+    yield out;
     if (splits > 0) ctx.note(`${splits} message(s) over 16 KiB were split by the json-file driver and rejoined`);
     if (badTimes > 0) ctx.note(`${badTimes} json-file "time" value(s) could not be read (first at ${firstBadTime}); those records fall back to the application time`);
     tracker.finish();

@@ -4,7 +4,7 @@
  * the content (logger names, line shapes) or else from the file name; a note says which.
  */
 import type { FileHead } from '../../bundle/types.js';
-import { defineParser, type Row } from '../define-parser.js';
+import { BATCH_ROWS, defineParser, type Row } from '../define-parser.js';
 import {
   PowerShellWrapper,
   dockerStampEnd,
@@ -88,7 +88,7 @@ export default defineParser({
     tracker.fromHead(contentLines(input.head.complete ? input.head.lines : input.head.lines.slice(0, -1)));
     const joiner = new RecordJoiner(ctx);
     const ps = new PowerShellWrapper();
-    const out: Row[] = [];
+    let out: Row[] = [];
 
     for await (const { text: raw, lineNo } of input.lines()) {
       if (ps.isNoise(raw)) {
@@ -105,13 +105,13 @@ export default defineParser({
       const h = parseAppLine(text);
       if (tracker.undecided && tracker.observe(h, text, lineNo)) joiner.setService(KEY, tracker.service);
       joiner.push(KEY, tracker.service, lineNo, 1, text, dockerTs, null, out, h);
-      if (out.length) {
-        yield* out;
-        out.length = 0;
+      if (out.length >= BATCH_ROWS) {
+        yield out;
+        out = [];
       }
     }
     joiner.flush(out);
-    yield* out;
+    yield out;
     tracker.finish();
   },
 });

@@ -1,5 +1,5 @@
 import type { FileHead, Line } from '../../bundle/types.js';
-import { defineParser, type Row, type SniffResult } from '../define-parser.js';
+import { BATCH_ROWS, defineParser, type Row, type SniffResult } from '../define-parser.js';
 import { decodeObject, decodePayload, rawMember, timeFromValue, type JsonObject } from '../redis/payload.js';
 import { contextSink, countingSink, headLines, type Sink } from '../redis/resp-text.js';
 
@@ -110,8 +110,9 @@ export default defineParser({
     const m = new EventJsonlMachine(sink);
     for await (const line of input.lines()) {
       m.feed(line);
-      yield* sink.drain();
+      if (sink.size >= BATCH_ROWS) yield sink.drain();
     }
+    yield sink.drain();
     ctx.note(m.summary());
   },
 });

@@ -1,5 +1,5 @@
 import type { FileHead } from '../../bundle/types.js';
-import { defineParser, type Row, type SniffResult } from '../define-parser.js';
+import { BATCH_ROWS, defineParser, type Row, type SniffResult } from '../define-parser.js';
 import { CsvAssembler, type CsvEvent, type CsvRecord } from '../dumps/pg-text.js';
 import { identifyTable, tableFromColumns, uniqueColumnNames } from '../dumps/table-identity.js';
 
@@ -106,15 +106,15 @@ export default defineParser({
     let table = '';
     let recordsSeen = 0;
 
-    const handle = function* (ev: CsvEvent): Generator<Row> {
+    const handle = (ev: CsvEvent): Row | null => {
       if (ev.kind === 'unbalanced') {
         ctx.quarantine(ev.line.lineNo, ev.reason, ev.line.text);
-        return;
+        return null;
       }
       const { fields, lines } = ev.record;
       if (isBlank(ev.record)) {
         ctx.structural('blank', 1);
-        return;
+        return null;
       }
       if (keys === null) {
         const cols = uniqueColumnNames(fields.map((f) => f.text));
@@ -126,20 +126,20 @@ export default defineParser({
         if (id.note) ctx.note(id.note);
         ctx.declareTable?.(table, keys);
         ctx.structural('csv-header', lines.length);
-        return;
+        return null;
       }
       const single = lines.length === 1 && fields.length === 1 && !fields[0].quoted;
       if (single && PSQL_STATUS.test(fields[0].text)) {
         ctx.structural('psql-status', 1);
-        return;
+        return null;
       }
       if (single && PSQL_FOOTER.test(fields[0].text)) {
         ctx.structural('psql-footer', 1);
-        return;
+        return null;
       }
       if (fields.length === headerTexts.length && fields.every((f, i) => f.text === headerTexts[i])) {
         ctx.structural('repeated-header', lines.length);
-        return;
+        return null;
       }
       const cols = keys;
       if (fields.length !== cols.length) {
@@ -150,7 +150,7 @@ export default defineParser({
           lines.map((l) => l.text).join('\n'),
         );
         for (const l of lines.slice(1)) ctx.quarantine(l.lineNo, `part of the refused CSV record starting at line ${first.lineNo}`, l.text);
-        return;
+        return null;
       }
       const values: Record<string, string | null> = {};
       for (let i = 0; i < cols.length; i++) {
@@ -159,11 +159,25 @@ export default defineParser({
         values[cols[i]] = !f.quoted && f.text === '' ? null : f.text;
       }
       recordsSeen++;
-      yield { table: `src:${table}`, line: lines[0].lineNo, lines: lines.length, values };
+      return { table: `src:${table}`, line: lines[0].lineNo, lines: lines.length, values };
     };
 
-    for await (const line of input.lines()) for (const ev of asm.push(line)) yield* handle(ev);
-    for (const ev of asm.end()) yield* handle(ev);
+    let out: Row[] = [];
+    for await (const line of input.lines()) {
+      for (const ev of asm.push(line)) {
+        const row = handle(ev);
+        if (row) out.push(row);
+      }
+      if (out.length >= BATCH_ROWS) {
+        yield out;
+        out = [];
+      }
+    }
+    for (const ev of asm.end()) {
+      const row = handle(ev);
+      if (row) out.push(row);
+    }
+    yield out;
     if (keys === null) ctx.note('no CSV header found: the file is empty');
     else if (recordsSeen === 0) ctx.note(`table ${table}: header only, no rows`);
   },

@@ -1,5 +1,5 @@
 import type { FileHead, Line } from '../../bundle/types.js';
-import { defineParser, type Row, type SniffResult } from '../define-parser.js';
+import { BATCH_ROWS, defineParser, type Row, type SniffResult } from '../define-parser.js';
 import { decodeObject, streamIdToIso, streamKeyFromFields, streamKeyFromName, type JsonObject } from '../redis/payload.js';
 import {
   classifyNoise,
@@ -222,9 +222,9 @@ export default defineParser({
     const m = new XrangeMachine(sink, input.name);
     for await (const line of input.lines()) {
       m.feed(line);
-      yield* sink.drain();
+      if (sink.size >= BATCH_ROWS) yield sink.drain();
     }
     m.end();
-    yield* sink.drain();
+    yield sink.drain();
   },
 });

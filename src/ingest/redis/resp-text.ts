@@ -409,9 +409,12 @@ export function contextSink<R>(ctx: {
   structural(counter: string, count?: number): void;
   quarantine(lineNo: number, reason: string, text: string): void;
   note(message: string): void;
-}): Sink<R> & { drain(): R[] } {
+}): Sink<R> & { drain(): R[]; readonly size: number } {
   let buf: R[] = [];
   return {
+    get size() {
+      return buf.length;
+    },
     row(r) {
       buf.push(r);
     },

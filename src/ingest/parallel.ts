@@ -1,0 +1,193 @@
+/**
+ * Parallel ingest. Handing parsed rows from one thread to another costs about as much as
+ * inserting them (structured clone runs per value), so threads do not share rows: each worker
+ * parses a contiguous run of the bundle's files into a database file of its own, and this
+ * thread copies those rows into the working database with INSERT … SELECT, which SQLite does
+ * without leaving C. The first run of files is ingested here directly, while the workers run.
+ *
+ * Runs are contiguous in scan order and merged in that order, manifest ids are reserved up
+ * front, and secret-bearing files are read before any run starts: the working database is the
+ * same whatever the number of threads.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DB } from '../db/open.js';
+import { RAW_TABLES } from '../db/raw-tables.js';
+import type { Writer } from '../db/writer.js';
+import type { FileOutcome, Planned } from './engine.js';
+import { PARSERS } from './registry.js';
+
+/** Below this much work a worker's start-up (loading modules, opening the bundle) is not repaid. */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+const WORKER_URL = new URL('./ingest-worker.js', import.meta.url);
+
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** The working database's file, or null for an in-memory database (which a worker cannot share). */
+export function dbFile(db: DB): string | null {
+  return db.memory || db.name === '' ? null : db.name;
+}
+
+/** What a worker needs to know about one file it ingests. */
+export interface WorkerFile {
+  path: string;
+  fileId: number;
+  parser: string | null;
+  confidence: number;
+  reason: string;
+}
+
+export interface WorkerInput {
+  bundlePath: string;
+  partDb: string;
+  bid: number;
+  files: WorkerFile[];
+  learned: string[];
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; rows: number; path: string }
+  | { type: 'done'; outcomes: FileOutcome[] }
+  | { type: 'failed'; message: string };
+
+/**
+ * Split the files to ingest into contiguous runs of about equal bytes: the first for this
+ * thread, the others for workers. One run when there is too little work, a single file, an
+ * in-memory database, a parser outside the registry (a worker only knows the registry), or
+ * when the worker script is not built (running from the TypeScript sources).
+ */
+export function partitionWork(work: Planned[], jobs: number | undefined, dbPath: string | null): Planned[][] {
+  const n = Math.min(jobs ?? defaultJobs(), work.length);
+  const total = work.reduce((a, p) => a + p.file.bytes, 0);
+  if (n <= 1 || dbPath === null || (jobs === undefined && total < PARALLEL_MIN_BYTES)) return [work];
+  if (!work.every((p) => p.detection.parser === null || PARSERS.includes(p.detection.parser))) return [work];
+  if (!existsSync(fileURLToPath(WORKER_URL))) return [work];
+  const parts: Planned[][] = [];
+  let cur: Planned[] = [];
+  let acc = 0;
+  for (let i = 0; i < work.length; i++) {
+    cur.push(work[i]);
+    acc += work[i].file.bytes;
+    const left = work.length - i - 1;
+    const partsLeft = n - parts.length - 1;
+    // Cut when this run has its share, or when every remaining file is needed for a run of its own.
+    if (partsLeft > 0 && left > 0 && (acc >= (total * (parts.length + 1)) / n || left === partsLeft)) {
+      parts.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length) parts.push(cur);
+  return parts;
+}
+
+export interface RunningPart {
+  done: Promise<{ ok: true; partDb: string; outcomes: FileOutcome[] } | { ok: false; message: string }>;
+  cleanup(): void;
+}
+
+function removeDb(path: string): void {
+  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+export function startWorker(
+  dbPath: string,
+  k: number,
+  bundlePath: string,
+  bid: number,
+  part: Planned[],
+  idOf: (path: string) => number,
+  learned: string[],
+  onProgress?: (rows: number, path: string) => void,
+): RunningPart {
+  const partDb = `${dbPath}.ingest-part${k}.tmp`;
+  removeDb(partDb);
+  const input: WorkerInput = {
+    bundlePath,
+    partDb,
+    bid,
+    learned,
+    files: part.map((p) => ({
+      path: p.file.path,
+      fileId: idOf(p.file.path),
+      parser: p.detection.parser?.id ?? null,
+      confidence: p.detection.confidence,
+      reason: p.detection.reason,
+    })),
+  };
+  return {
+    done: new Promise((resolveDone) => {
+      let settled = false;
+      const settle = (r: Awaited<RunningPart['done']>) => {
+        if (!settled) resolveDone(r);
+        settled = true;
+      };
+      let worker: Worker;
+      try {
+        worker = new Worker(WORKER_URL, { workerData: input });
+      } catch (e) {
+        settle({ ok: false, message: (e as Error).message });
+        return;
+      }
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'progress') onProgress?.(m.rows, m.path);
+        else if (m.type === 'done') settle({ ok: true, partDb, outcomes: m.outcomes });
+        else settle({ ok: false, message: m.message });
+      });
+      worker.on('error', (e) => settle({ ok: false, message: e.message }));
+      worker.on('exit', (code) => settle({ ok: false, message: `worker exited with code ${code}` }));
+    }),
+    cleanup: () => removeDb(partDb),
+  };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Copy one worker's files into the working database, file by file in scan order, so row ids
+ * come out as a serial ingest gives them.
+ */
+export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[], bid: number): void {
+  db.prepare('ATTACH DATABASE ? AS part').run(partDb);
+  try {
+    db.transaction(() => {
+      const idOf = db.prepare('SELECT id FROM main.manifest WHERE bundle_id = ? AND path = ?');
+      const columnsOf = db.prepare('SELECT original, columns FROM part.part_columns WHERE file_id = ? ORDER BY seq');
+      const rangesOf = db.prepare('SELECT tbl, lo, hi FROM part.part_ranges WHERE file_id = ? ORDER BY seq');
+      const partCols = new Map<string, string[]>();
+      const srcColumns = (tbl: string): string[] => {
+        let cols = partCols.get(tbl);
+        if (!cols) {
+          cols = (db.prepare(`SELECT name FROM pragma_table_info(?, 'part')`).all(tbl) as { name: string }[]).map((c) => c.name).filter((c) => c !== '_id');
+          partCols.set(tbl, cols);
+        }
+        return cols;
+      };
+      for (const path of paths) {
+        const { id } = idOf.get(bid, path) as { id: number };
+        for (const c of columnsOf.all(id) as { original: string; columns: string }[]) writer.ensureSrcColumns(c.original, JSON.parse(c.columns) as string[]);
+        for (const r of rangesOf.all(id) as { tbl: string; lo: number; hi: number }[]) {
+          const raw = RAW_TABLES[r.tbl];
+          const cols = raw ? ['file_id', 'line_no', 'line_count', ...Object.keys(raw.columns)] : srcColumns(r.tbl);
+          const key = raw ? 'id' : '_id';
+          const list = cols.map(quoteIdent).join(', ');
+          db.prepare(`INSERT INTO main.${quoteIdent(r.tbl)} (${list}) SELECT ${list} FROM part.${quoteIdent(r.tbl)} WHERE ${key} > ? AND ${key} <= ? ORDER BY ${key}`).run(r.lo, r.hi);
+        }
+        db.prepare('INSERT INTO main.quarantine (file_id, path, line, reason, excerpt) SELECT file_id, path, line, reason, excerpt FROM part.quarantine WHERE file_id = ? ORDER BY id').run(id);
+        db.prepare('INSERT INTO main.structural_lines (file_id, counter, n) SELECT file_id, counter, n FROM part.structural_lines WHERE file_id = ? ORDER BY counter').run(id);
+        db.prepare('INSERT INTO main.file_notes (file_id, note) SELECT file_id, note FROM part.file_notes WHERE file_id = ? ORDER BY rowid').run(id);
+        db.prepare('INSERT INTO main.log_hourly SELECT * FROM part.log_hourly WHERE file_id = ? ORDER BY rowid').run(id);
+        const fields = 'bytes, mtime, sha256, parser, parser_version, confidence, reason, encoding, lines, records, record_lines, structural, quarantined, status, message, first_ts, last_ts';
+        db.prepare(`UPDATE main.manifest SET (${fields}) = (SELECT ${fields} FROM part.manifest WHERE id = ?) WHERE id = ?`).run(id, id);
+      }
+    })();
+  } finally {
+    db.exec('DETACH DATABASE part');
+  }
+}
