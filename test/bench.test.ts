@@ -31,5 +31,9 @@ describe('bench accounting', () => {
     const tracebacks = (text.match(/Traceback \(most recent call last\)/g) ?? []).length;
     expect(logs.lines).toBe(physical);
     expect(logs.rows).toBe(physical - 4 * tracebacks);
+    // The same lines split into one file per service give the same records.
+    const perService = report.results.find((x) => x.kind.startsWith('container logs, one file per service'))!;
+    expect(perService.lines).toBe(physical);
+    expect(perService.rows).toBe(logs.rows);
   });
 });
