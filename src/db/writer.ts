@@ -20,6 +20,12 @@ interface TableSink {
   multi: import('better-sqlite3').Statement;
 }
 
+interface HourlyCount {
+  n: number;
+  first: string | null;
+  last: string | null;
+}
+
 /** How a dumped table's row maps onto its sink, cached while the parser keeps yielding the same keys. */
 interface SrcShape {
   sink: TableSink;
@@ -66,8 +72,11 @@ export class Writer {
     private readonly redactor: Redactor,
   ) {}
 
-  /** log_hourly counts of the current file, by service, UTC hour, kind and level. */
-  private readonly hourly = new Map<string, { service: string | null; hour: string | null; kind: string | null; level: string | null; n: number; first: string | null; last: string | null }>();
+  /**
+   * log_hourly counts of the current file: hour → service → kind → level → count and span.
+   * Nested maps (null is a key of its own) cost no string building per row.
+   */
+  private readonly hourly = new Map<string | null, Map<string | null, Map<string | null, Map<string | null, HourlyCount>>>>();
 
   private countLogRow(values: Row['values'], stored: Value): void {
     const ts = typeof values.ts === 'string' ? values.ts : null;
@@ -75,11 +84,15 @@ export class Writer {
     const service = typeof stored === 'string' ? stored : null;
     const kind = typeof values.kind === 'string' ? values.kind : null;
     const level = typeof values.level === 'string' ? values.level : null;
-    // null and '' are different groups: the key marks which is which.
-    const key = `${service === null ? '\u0000' : service}\u0001${hour ?? ''}\u0001${kind === null ? '\u0000' : kind}\u0001${level === null ? '\u0000' : level}`;
-    const h = this.hourly.get(key);
+    let bySvc = this.hourly.get(hour);
+    if (!bySvc) this.hourly.set(hour, (bySvc = new Map()));
+    let byKind = bySvc.get(service);
+    if (!byKind) bySvc.set(service, (byKind = new Map()));
+    let byLevel = byKind.get(kind);
+    if (!byLevel) byKind.set(kind, (byLevel = new Map()));
+    const h = byLevel.get(level);
     if (!h) {
-      this.hourly.set(key, { service, hour, kind, level, n: 1, first: hour === null ? null : ts, last: hour === null ? null : ts });
+      byLevel.set(level, { n: 1, first: hour === null ? null : ts, last: hour === null ? null : ts });
       return;
     }
     h.n++;
@@ -94,10 +107,13 @@ export class Writer {
     this.flush();
     if (this.hourly.size === 0) return;
     const ins = this.db.prepare('INSERT INTO log_hourly (file_id, service, hour, kind, level, n, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const key of [...this.hourly.keys()].sort()) {
-      const h = this.hourly.get(key)!;
-      ins.run(this.fileId, h.service, h.hour, h.kind, h.level, h.n, h.first, h.last);
-    }
+    // Sorted (null first) so the table's row order does not depend on the order records came in.
+    const sorted = <V>(m: Map<string | null, V>): [string | null, V][] =>
+      [...m.entries()].sort((a, b) => (a[0] === b[0] ? 0 : a[0] === null ? -1 : b[0] === null ? 1 : a[0] < b[0] ? -1 : 1));
+    for (const [hour, bySvc] of sorted(this.hourly))
+      for (const [service, byKind] of sorted(bySvc))
+        for (const [kind, byLevel] of sorted(byKind))
+          for (const [level, h] of sorted(byLevel)) ins.run(this.fileId, service, hour, kind, level, h.n, h.first, h.last);
     this.hourly.clear();
   }
 
