@@ -78,23 +78,41 @@ export class Writer {
    */
   private readonly hourly = new Map<string | null, Map<string | null, Map<string | null, Map<string | null, HourlyCount>>>>();
 
+  /** The hour string of the previous record and each service's last group: most records hit them. */
+  private lastHour: string | null = null;
+  private readonly lastGroup = new Map<string | null, { hour: string | null; kind: string | null; level: string | null; h: HourlyCount }>();
+
   private countLogRow(values: Row['values'], stored: Value): void {
     const ts = typeof values.ts === 'string' ? values.ts : null;
-    const hour = ts !== null && ts.length >= 13 && ts.charCodeAt(10) === 84 /* T */ ? ts.slice(0, 13) : null;
+    let hour: string | null = null;
+    if (ts !== null && this.lastHour !== null && ts.startsWith(this.lastHour)) hour = this.lastHour;
+    else if (ts !== null && ts.length >= 13 && ts.charCodeAt(10) === 84 /* T */) hour = this.lastHour = ts.slice(0, 13);
     const service = typeof stored === 'string' ? stored : null;
     const kind = typeof values.kind === 'string' ? values.kind : null;
     const level = typeof values.level === 'string' ? values.level : null;
+    const last = this.lastGroup.get(service);
+    if (last && last.hour === hour && last.kind === kind && last.level === level) {
+      const h = last.h;
+      h.n++;
+      if (hour !== null) {
+        if (ts! < h.first!) h.first = ts;
+        if (ts! > h.last!) h.last = ts;
+      }
+      return;
+    }
     let bySvc = this.hourly.get(hour);
     if (!bySvc) this.hourly.set(hour, (bySvc = new Map()));
     let byKind = bySvc.get(service);
     if (!byKind) bySvc.set(service, (byKind = new Map()));
     let byLevel = byKind.get(kind);
     if (!byLevel) byKind.set(kind, (byLevel = new Map()));
-    const h = byLevel.get(level);
+    let h = byLevel.get(level);
     if (!h) {
-      byLevel.set(level, { n: 1, first: hour === null ? null : ts, last: hour === null ? null : ts });
+      byLevel.set(level, (h = { n: 1, first: hour === null ? null : ts, last: hour === null ? null : ts }));
+      this.lastGroup.set(service, { hour, kind, level, h });
       return;
     }
+    this.lastGroup.set(service, { hour, kind, level, h });
     h.n++;
     if (hour !== null) {
       if (h.first === null || ts! < h.first) h.first = ts;
@@ -115,10 +133,12 @@ export class Writer {
         for (const [kind, byLevel] of sorted(byKind))
           for (const [level, h] of sorted(byLevel)) ins.run(this.fileId, service, hour, kind, level, h.n, h.first, h.last);
     this.hourly.clear();
+    this.lastGroup.clear();
   }
 
   setFile(fileId: number): void {
     this.hourly.clear();
+    this.lastGroup.clear();
     this.fileId = fileId;
     this.shapes.clear();
     this.fileColumns.clear();
