@@ -76,6 +76,23 @@ export interface ParserDef {
 /** How many rows the line-oriented parsers collect before yielding them as one batch. */
 export const BATCH_ROWS = 256;
 
+/**
+ * Drive a reader that turns each line into zero or more rows (and flushes at the end of the
+ * file), yielding its rows in batches of about BATCH_ROWS.
+ */
+export async function* batchedRows(lines: AsyncIterable<Line>, feed: (line: Line) => Iterable<Row>, end: () => Iterable<Row>): AsyncGenerator<Row[]> {
+  let out: Row[] = [];
+  for await (const line of lines) {
+    for (const row of feed(line)) out.push(row);
+    if (out.length >= BATCH_ROWS) {
+      yield out;
+      out = [];
+    }
+  }
+  for (const row of end()) out.push(row);
+  yield out;
+}
+
 export function defineParser(def: ParserDef): ParserDef {
   if (!/^[a-z0-9-]+$/.test(def.id)) throw new Error(`parser id must be kebab-case: ${def.id}`);
   return def;

@@ -1,5 +1,5 @@
 import type { FileHead, Line } from '../../bundle/types.js';
-import { BATCH_ROWS, defineParser, type ParseContext, type Row, type SniffResult } from '../define-parser.js';
+import { batchedRows, defineParser, type ParseContext, type Row, type SniffResult } from '../define-parser.js';
 import { identifyTable, uniqueColumnNames } from '../dumps/table-identity.js';
 
 /*
@@ -481,15 +481,6 @@ export default defineParser({
   },
   async *parse(input, ctx) {
     const reader = new AlignedReader(input.name, ctx);
-    let out: Row[] = [];
-    for await (const line of input.lines()) {
-      for (const row of reader.feed(line)) out.push(row);
-      if (out.length >= BATCH_ROWS) {
-        yield out;
-        out = [];
-      }
-    }
-    for (const row of reader.end()) out.push(row);
-    yield out;
+    yield* batchedRows(input.lines(), (line) => reader.feed(line), () => reader.end());
   },
 });

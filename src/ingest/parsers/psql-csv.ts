@@ -1,5 +1,5 @@
 import type { FileHead } from '../../bundle/types.js';
-import { BATCH_ROWS, defineParser, type Row, type SniffResult } from '../define-parser.js';
+import { batchedRows, defineParser, type Row, type SniffResult } from '../define-parser.js';
 import { CsvAssembler, type CsvEvent, type CsvRecord } from '../dumps/pg-text.js';
 import { identifyTable, tableFromColumns, uniqueColumnNames } from '../dumps/table-identity.js';
 
@@ -162,22 +162,8 @@ export default defineParser({
       return { table: `src:${table}`, line: lines[0].lineNo, lines: lines.length, values };
     };
 
-    let out: Row[] = [];
-    for await (const line of input.lines()) {
-      for (const ev of asm.push(line)) {
-        const row = handle(ev);
-        if (row) out.push(row);
-      }
-      if (out.length >= BATCH_ROWS) {
-        yield out;
-        out = [];
-      }
-    }
-    for (const ev of asm.end()) {
-      const row = handle(ev);
-      if (row) out.push(row);
-    }
-    yield out;
+    const rows = (events: CsvEvent[]): Row[] => events.map(handle).filter((r): r is Row => r !== null);
+    yield* batchedRows(input.lines(), (line) => rows(asm.push(line)), () => rows(asm.end()));
     if (keys === null) ctx.note('no CSV header found: the file is empty');
     else if (recordsSeen === 0) ctx.note(`table ${table}: header only, no rows`);
   },
