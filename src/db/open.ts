@@ -22,7 +22,8 @@ export function openDb(file: string, opts: { create?: boolean; readonly?: boolea
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
-    db.pragma('temp_store = MEMORY');
+    // Sorts and temp b-trees spill to disk past the page cache: in memory they grow with the bundle.
+    db.pragma('temp_store = FILE');
     db.pragma('cache_size = -65536');
   }
   const version = db.pragma('user_version', { simple: true }) as number;
