@@ -7,10 +7,10 @@ import {
   type Todo,
   type VerificationCheck,
 } from '../../define-rule.js';
-import { findLogs, groupCoverage, P, RISK } from '../shared/logs.js';
+import { findLogs, groupCoverage, P, RISK, tallyLogs } from '../shared/logs.js';
 import { normalizeRiskReason, RC_MEANINGS, reasonCause } from '../shared/risk-reasons.js';
 import { whereVar } from '../shared/settings.js';
-import { count, fmt, groupBy, pct, redisWindow, sampleEvidence, type EvidenceRow } from '../shared/util.js';
+import { count, fmt, pct, redisWindow, sampleEvidence, Tally, type EvidenceRow } from '../shared/util.js';
 
 interface Decision extends EvidenceRow {
   decision: string;
@@ -116,19 +116,29 @@ export default defineRule({
   title: 'Risk decisions: approved vs rejected and why',
   needs: ['risk_decisions (cdb_risk logs, alerts, risk_events)', 'cdb_risk logs for received signals'],
   check(ctx) {
-    const rows = (
-      ctx.db
-        .prepare('SELECT decision, reason_text, reason_code, ts, file_id, line_no, source FROM risk_decisions WHERE in_block = 1 ORDER BY ts, id')
-        .all() as Omit<Decision, 'code' | 'label'>[]
-    ).map((r) => ({ ...r, ...decisionReason(r.reason_code, r.reason_text), text: r.source === 'log' ? undefined : `${r.decision}: ${r.reason_text ?? r.reason_code ?? ''} (${r.ts})` }));
-    const approved = rows.filter((r) => r.decision === 'approved');
-    const rejected = rows.filter((r) => r.decision !== 'approved');
-    const received = findLogs(ctx, { group: RISK, like: '%Signal empfangen%', re: P.riskReceived });
+    // Counted in one pass with a few rows kept for evidence: a noisy block holds millions of decisions.
+    const rows = new Tally<Decision>();
+    const approved = new Tally<Decision>();
+    const rejected = new Tally<Decision>();
+    const byReason = new Map<string, Tally<Decision>>();
+    for (const r0 of ctx.db
+      .prepare('SELECT decision, reason_text, reason_code, ts, file_id, line_no, source FROM risk_decisions WHERE in_block = 1 ORDER BY ts, id')
+      .iterate() as Iterable<Omit<Decision, 'code' | 'label'>>) {
+      const r: Decision = { ...r0, ...decisionReason(r0.reason_code, r0.reason_text), text: r0.source === 'log' ? undefined : `${r0.decision}: ${r0.reason_text ?? r0.reason_code ?? ''} (${r0.ts})` };
+      rows.add(r);
+      if (r.decision === 'approved') approved.add(r);
+      else {
+        rejected.add(r);
+        let t = byReason.get(r.code);
+        if (!t) byReason.set(r.code, (t = new Tally<Decision>()));
+        t.add(r);
+      }
+    }
+    const received = tallyLogs(ctx, { group: RISK, like: '%Signal empfangen%', re: P.riskReceived });
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
     const cov = groupCoverage(ctx, RISK);
 
-    const byReason = groupBy(rejected, (r) => r.code);
-    const reasons = [...byReason.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+    const reasons = [...byReason.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
 
     const alertCodes = new Map<string, number>();
     const rw = redisWindow(ctx);
@@ -144,14 +154,14 @@ export default defineRule({
     }
 
     const metrics: Record<string, number | string | null> = {
-      decisions_total: rows.length,
-      approved: approved.length,
-      rejected: rejected.length,
-      approval_rate_pct: pct(approved.length, rows.length),
-      signals_received_log: received.length,
+      decisions_total: rows.count,
+      approved: approved.count,
+      rejected: rejected.count,
+      approval_rate_pct: pct(approved.count, rows.count),
+      signals_received_log: received.count,
       signals_in_block: signals,
     };
-    reasons.slice(0, 8).forEach(([code, rs]) => (metrics[`reason_${code}`] = rs.length));
+    reasons.slice(0, 8).forEach(([code, rs]) => (metrics[`reason_${code}`] = rs.count));
     for (const [c, n] of [...alertCodes.entries()].sort()) metrics[`alert_${c}`] = n;
 
     const verification: VerificationCheck[] = [
@@ -171,8 +181,8 @@ export default defineRule({
       },
     ];
 
-    if (rows.length === 0) {
-      if (received.length > 0) {
+    if (rows.count === 0) {
+      if (received.count > 0) {
         return {
           status: 'warn',
           metrics,
@@ -180,8 +190,8 @@ export default defineRule({
             {
               subject: 'no-outcome',
               severity: 'medium',
-              message: `${received.length} signals received by the risk manager, but no decision outcome was recorded for them.`,
-              evidence: sampleEvidence(ctx, received),
+              message: `${received.count} signals received by the risk manager, but no decision outcome was recorded for them.`,
+              evidence: sampleEvidence(ctx, received.sample),
             },
           ],
           verification,
@@ -239,8 +249,8 @@ export default defineRule({
     findings.push({
       subject: 'decisions',
       severity: 'info',
-      message: `${rows.length} risk decisions: ${approved.length} approved, ${rejected.length} rejected (approval ${fmt(pct(approved.length, rows.length))} %); ${received.length} \`Signal empfangen\` lines.`,
-      evidence: sampleEvidence(ctx, approved.length ? approved : rows, 1, 1),
+      message: `${rows.count} risk decisions: ${approved.count} approved, ${rejected.count} rejected (approval ${fmt(pct(approved.count, rows.count))} %); ${received.count} \`Signal empfangen\` lines.`,
+      evidence: sampleEvidence(ctx, approved.count ? approved.sample : rows.sample, 1, 1),
     });
 
     if (alertCodes.size) {
@@ -255,47 +265,47 @@ export default defineRule({
       });
     }
 
-    const allRejected = approved.length === 0;
-    const lowApproval = !allRejected && rows.length >= 20 && approved.length / rows.length < 0.05;
+    const allRejected = approved.count === 0;
+    const lowApproval = !allRejected && rows.count >= 20 && approved.count / rows.count < 0.05;
     if (allRejected) {
-      status = rejected.length >= 5 ? 'fail' : 'warn';
+      status = rejected.count >= 5 ? 'fail' : 'warn';
       findings.push({
         subject: 'all-rejected',
         severity: status === 'fail' ? 'critical' : 'medium',
-        message: `Every one of ${rejected.length} decisions is a rejection; nothing reaches execution.`,
-        evidence: sampleEvidence(ctx, rejected),
+        message: `Every one of ${rejected.count} decisions is a rejection; nothing reaches execution.`,
+        evidence: sampleEvidence(ctx, rejected.sample),
       });
     } else if (lowApproval) {
       status = 'warn';
       findings.push({
         subject: 'low-approval',
         severity: 'medium',
-        message: `Only ${approved.length} of ${rows.length} decisions approved (${fmt(pct(approved.length, rows.length))} %).`,
-        evidence: sampleEvidence(ctx, rejected),
+        message: `Only ${approved.count} of ${rows.count} decisions approved (${fmt(pct(approved.count, rows.count))} %).`,
+        evidence: sampleEvidence(ctx, rejected.sample),
       });
     }
 
     reasons.slice(0, 3).forEach(([code, rs], i) => {
-      const share = rs.length / rejected.length;
-      const label = rs[0].label;
+      const share = rs.count / rejected.count;
+      const label = rs.sample[0].label;
       findings.push({
         subject: `reason:${code}`,
         severity: i === 0 && (allRejected || lowApproval) ? 'high' : 'info',
-        message: `Reject reason #${i + 1}: ${label} — ${rs.length} of ${rejected.length} rejections (${fmt(share * 100, 1)} %).`,
-        evidence: sampleEvidence(ctx, rs),
+        message: `Reject reason #${i + 1}: ${label} — ${rs.count} of ${rejected.count} rejections (${fmt(share * 100, 1)} %).`,
+        evidence: sampleEvidence(ctx, rs.sample),
       });
       if (!(allRejected || lowApproval)) return;
       if (i > 0 && share < 0.2) return;
-      let likelihood = dominanceLikelihood(share, rejected.length);
+      let likelihood = dominanceLikelihood(share, rejected.count);
       if (i > 0 || lowApproval) likelihood = likelihood === 'very_likely' ? 'likely' : 'possible';
       const rc = code.startsWith('rc_') ? RC_MEANINGS[code.toUpperCase()] : null;
       hypotheses.push({
         cause: reasonCause(code),
         title: `Risk rejects signals: ${label}`,
         likelihood,
-        evidence: sampleEvidence(ctx, rs),
+        evidence: sampleEvidence(ctx, rs.sample),
         why:
-          `${rs.length} of ${rejected.length} rejections (${fmt(share * 100, 1)} %) carry this reason${allRejected ? ' and no signal was approved' : ''}.` +
+          `${rs.count} of ${rejected.count} rejections (${fmt(share * 100, 1)} %) carry this reason${allRejected ? ' and no signal was approved' : ''}.` +
           (rc ? ` Decision contract: ${rc}.` : '') +
           (code === 'exposure' ? ' An exposure that never falls points at persisted state (see risk-state).' : ''),
       });

@@ -1,7 +1,7 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type RuleContext, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { findLogs, groupCoverage, P, RISK, type LogRow } from '../shared/logs.js';
+import { findLogs, groupCoverage, P, RISK, scanLogs, type LogRow } from '../shared/logs.js';
 import { fraction, num, setting } from '../shared/settings.js';
-import { dayOf, extent, fmt, sampleEvidence, worst } from '../shared/util.js';
+import { dayOf, extent, fmt, sampleEvidence, Tally, worst } from '../shared/util.js';
 import { decisionReason } from './risk-decisions.js';
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
@@ -10,6 +10,38 @@ const EPOCH = '1970-01-01T00:00:00.000Z';
 function withoutAlertCopies(rows: LogRow[]): LogRow[] {
   const plain = rows.filter((r) => !/^\s*Alert:/.test(r.message));
   return plain.length ? plain : rows;
+}
+
+interface ExposureLines {
+  rows: Tally<LogRow>;
+  /** The first line's exposure and limit. */
+  first: readonly [number, number] | null;
+  min: number | null;
+  max: number | null;
+}
+
+/**
+ * `Max Exposure erreicht` lines (one per rejected signal: millions in a stuck block), aggregated in
+ * one pass. The risk service's own lines count; their `Alert:` copies only when there are no others.
+ */
+function exposureLines(ctx: RuleContext): ExposureLines {
+  const make = (): ExposureLines => ({ rows: new Tally<LogRow>(), first: null, min: null, max: null });
+  const plain = make();
+  const copies = make();
+  scanLogs(ctx, { group: RISK, like: '%Max Exposure erreicht%', re: P.exposureReached }, (r) => {
+    const agg = /^\s*Alert:/.test(r.message) ? copies : plain;
+    const m = P.exposureReached.exec(r.message)!;
+    const v = [Number(m[1]), Number(m[2])] as const;
+    agg.rows.add(r);
+    if (agg.first === null) {
+      agg.first = v;
+      agg.min = agg.max = v[0];
+    } else {
+      if (v[0] < agg.min!) agg.min = v[0];
+      if (v[0] > agg.max!) agg.max = v[0];
+    }
+  });
+  return plain.rows.count ? plain : copies;
 }
 
 function stateWhere(era: string | null): string {
@@ -52,7 +84,8 @@ export default defineRule({
     const fresh = findLogs(ctx, { group: RISK, span: upToEnd, like: ['%Kein persistierter Risk-State%', '%Kein Portfolio-Snapshot%'], re: P.riskStateFresh });
     const resets = findLogs(ctx, { group: RISK, like: ['%RESET REDIS%', '%State mismatch%'], re: P.riskStateReset });
     const loadFailed = findLogs(ctx, { group: RISK, like: '%Risk-State-Load fehlgeschlagen%', re: P.riskStateLoadFailed });
-    const exposure = withoutAlertCopies(findLogs(ctx, { group: RISK, like: '%Max Exposure erreicht%', re: P.exposureReached }));
+    const exp = exposureLines(ctx);
+    const exposure = exp.rows;
     const breaker = withoutAlertCopies(
       findLogs(ctx, { group: RISK, like: ['%Circuit Breaker! Daily Loss%', '%Daily Drawdown exceeded%'], re: /Circuit Breaker! Daily Loss|Daily Drawdown exceeded/ }),
     );
@@ -60,7 +93,7 @@ export default defineRule({
       .prepare("SELECT service, key, value FROM service_status WHERE key LIKE '%circuit_breaker%' ORDER BY service, key")
       .all() as { service: string; key: string; value: string }[];
 
-    if (!cov && !loads.length && !exposure.length && !breaker.length) {
+    if (!cov && !loads.length && !exposure.count && !breaker.length) {
       return { status: 'not_evaluable', missing: 'no cdb_risk logs in the block (state loads and limit lines are only logged there)' };
     }
 
@@ -73,20 +106,18 @@ export default defineRule({
     const loadedExposure = loaded ? Number(loaded[1]) : null;
     const loadedPnl = loaded?.[3] != null ? Number(loaded[3]) : null;
 
-    const expValues = exposure.map((r) => P.exposureReached.exec(r.message)!).map((m) => [Number(m[1]), Number(m[2])] as const);
     const balance = num(setting(ctx, 'TEST_BALANCE')?.value) ?? 10_000;
     const pctLimit = fraction(setting(ctx, 'MAX_EXPOSURE_PCT')?.value) ?? (ctx.block.era === 'A' || ctx.block.era == null ? 0.5 : 0.3);
-    const limit = expValues.length ? expValues[0][1] : balance * pctLimit;
-    const expRange = extent(expValues.map((v) => v[0]));
-    const expMin = expRange ? expRange[0] : null;
-    const expMax = expRange ? expRange[1] : null;
+    const limit = exp.first ? exp.first[1] : balance * pctLimit;
+    const expMin = exp.min;
+    const expMax = exp.max;
 
     const metrics: Record<string, number | string | null> = {
       state_loads: loads.length,
       loaded_exposure: loadedExposure,
       loaded_pnl: loadedPnl,
       exposure_limit: limit,
-      exposure_rejection_lines: exposure.length,
+      exposure_rejection_lines: exposure.count,
       exposure_min: expMin,
       exposure_max: expMax,
       circuit_breaker_lines: breaker.length,
@@ -104,7 +135,7 @@ export default defineRule({
     const exposureRejected = d.byCode.get('exposure') ?? 0;
     const allExposure = d.approved === 0 && d.rejected > 0 && exposureRejected === d.rejected;
     const loadedAtLimit = loadedExposure != null && loadedExposure >= limit;
-    const constant = expMin != null && expMax != null && exposure.length >= 3 && expMax - expMin <= Math.max(0.01, limit * 0.001);
+    const constant = expMin != null && expMax != null && exposure.count >= 3 && expMax - expMin <= Math.max(0.01, limit * 0.001);
     const matchesLoad = loadedExposure != null && expMin != null && Math.abs(expMin - loadedExposure) <= Math.max(0.01, limit * 0.005);
     const resetAfterLoad = resets.some((r) => !load || (r.ts ?? '') > (load.ts ?? ''));
     if (load) {
@@ -115,19 +146,19 @@ export default defineRule({
         evidence: sampleEvidence(ctx, [load], 1, 0),
       });
     }
-    if (exposure.length && (allExposure || (loadedAtLimit && d.approved === 0))) {
+    if (exposure.count && (allExposure || (loadedAtLimit && d.approved === 0))) {
       let likelihood: Likelihood;
       if (loadedAtLimit && allExposure && (constant || matchesLoad)) likelihood = 'very_likely';
       else if (loadedAtLimit && allExposure) likelihood = 'likely';
       else if (allExposure && constant) likelihood = 'possible';
       else likelihood = 'unlikely';
       if (resetAfterLoad && likelihood !== 'unlikely') likelihood = likelihood === 'very_likely' ? 'likely' : 'possible';
-      const ev = [...(load ? sampleEvidence(ctx, [load], 1, 0) : []), ...sampleEvidence(ctx, exposure, 1, 1)];
+      const ev = [...(load ? sampleEvidence(ctx, [load], 1, 0) : []), ...sampleEvidence(ctx, exposure.sample, 1, 1)];
       findings.push({
         subject: 'exposure-stuck',
         severity: likelihood === 'very_likely' || likelihood === 'likely' ? 'critical' : 'medium',
         message:
-          `Exposure ${constant ? `stays at ${fmt(expMin)}` : `ranges ${fmt(expMin)}–${fmt(expMax)}`} against the limit ${fmt(limit)} in ${exposure.length} rejections` +
+          `Exposure ${constant ? `stays at ${fmt(expMin)}` : `ranges ${fmt(expMin)}–${fmt(expMax)}`} against the limit ${fmt(limit)} in ${exposure.count} rejections` +
           `${d.approved === 0 ? ', no signal approved' : ''}${load ? `; the state was loaded from Redis with exposure ${fmt(loadedExposure)}` : ''}.`,
         evidence: ev,
       });

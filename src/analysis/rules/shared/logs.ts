@@ -1,5 +1,5 @@
 import type { RuleContext } from '../../define-rule.js';
-import { logWindow, type Span } from './util.js';
+import { logWindow, Tally, type Span } from './util.js';
 
 /**
  * Which log records belong to a pipeline stage. Compose names come first; the logger name is a
@@ -79,6 +79,13 @@ export function groupClause(ctx: RuleContext, groups: ServiceGroup[], params: (s
  * left out. The regex runs in JS (SQLite has no REGEXP); the LIKE pre-filter keeps that cheap.
  */
 export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
+  const out: LogRow[] = [];
+  scanLogs(ctx, q, (r) => out.push(r));
+  return out;
+}
+
+/** findLogs without keeping the rows: each match is handed to `visit` as it is read. */
+export function scanLogs(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => void): void {
   const params: (string | number)[] = [];
   const where: string[] = [];
   if (q.group) {
@@ -101,17 +108,24 @@ export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
     params.push(...likes);
   }
   const sql = `SELECT id, file_id, line_no, ts, service, level, message FROM log_events WHERE ${where.join(' AND ')} ORDER BY ts, file_id, line_no`;
-  const out: LogRow[] = [];
   for (const r of ctx.db.prepare(sql).iterate(...params) as Iterable<LogRow>) {
     if (r.message == null) continue;
     if (q.re && !q.re.test(r.message)) continue;
-    out.push(r);
+    visit(r);
   }
-  return out;
 }
 
 export function countLogs(ctx: RuleContext, q: LogQuery): number {
-  return findLogs(ctx, q).length;
+  let n = 0;
+  scanLogs(ctx, q, () => n++);
+  return n;
+}
+
+/** How many records match and the first and last few of them (for sampleEvidence), in constant memory. */
+export function tallyLogs(ctx: RuleContext, q: LogQuery, keep = 2): Tally<LogRow> {
+  const t = new Tally<LogRow>(keep, keep);
+  scanLogs(ctx, q, (r) => t.add(r));
+  return t;
 }
 
 export interface Coverage extends Span {

@@ -93,6 +93,35 @@ export interface EvidenceRow {
  * A few evidence pointers out of many rows: the first ones and the last one, so the reader sees
  * where a pattern starts and that it is still going at the end.
  */
+/**
+ * A count and the first `first` and last `last` items of a stream, in order: all that
+ * sampleEvidence needs, without holding every row of a multi-GB block in memory.
+ */
+export class Tally<T> {
+  count = 0;
+  private readonly head: T[] = [];
+  private readonly tail: T[] = [];
+
+  constructor(
+    private readonly first = 2,
+    private readonly last = 2,
+  ) {}
+
+  add(x: T): void {
+    this.count++;
+    if (this.head.length < this.first) this.head.push(x);
+    else {
+      this.tail.push(x);
+      if (this.tail.length > this.last) this.tail.shift();
+    }
+  }
+
+  /** The kept items in stream order; every item when there were no more than first + last. */
+  get sample(): T[] {
+    return [...this.head, ...this.tail];
+  }
+}
+
 export function sampleEvidence(ctx: RuleContext, rows: EvidenceRow[], first = 2, last = 1): Evidence[] {
   const picked: EvidenceRow[] = [];
   const seen = new Set<string>();
