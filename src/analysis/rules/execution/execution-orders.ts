@@ -9,7 +9,7 @@ import {
   type Todo,
   type VerificationCheck,
 } from '../../define-rule.js';
-import { EXECUTION, findLogs, groupClause, groupCoverage, P, RISK, type LogRow } from '../shared/logs.js';
+import { EXECUTION, findLogs, groupClause, groupCoverage, P, RISK, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, dumpedTable, ORDER_TABLES } from '../shared/sources.js';
 import { count, fmt, groupBy, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
 
@@ -68,8 +68,9 @@ export default defineRule({
     const rw = redisWindow(ctx);
     const published = count(ctx, `SELECT COUNT(*) FROM redis_messages WHERE ${rw.sql} AND channel IN ('orders', 'stream.orders')`, ...rw.params);
 
-    const processing = findLogs(ctx, { group: EXECUTION, like: '%Processing order%', re: P.execProcessing });
-    const filledLog = findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled });
+    // One line per order: counted, with a few kept for evidence.
+    const processing = tallyLogs(ctx, { group: EXECUTION, like: '%Processing order%', re: P.execProcessing });
+    const filledLog = tallyLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled });
     const rejectedLog = findLogs(ctx, { group: EXECUTION, like: '%Order rejected%', re: P.execRejected });
     const results = redisResults(ctx);
     // Only execution sets filled/rejected (db_writer rows stay pending), so the status alone tells an executed order,
@@ -81,9 +82,9 @@ export default defineRule({
     const dbRejected = execOrders.find((r) => r.status === 'rejected')?.n ?? 0;
     const trades = count(ctx, 'SELECT COUNT(*) FROM trades WHERE in_block = 1');
 
-    const filled = Math.max(filledLog.length, results.filled, dbFilled, trades);
+    const filled = Math.max(filledLog.count, results.filled, dbFilled, trades);
     const rejected = Math.max(rejectedLog.length, results.rejected, dbRejected);
-    const executed = Math.max(processing.length, filled + rejected);
+    const executed = Math.max(processing.count, filled + rejected);
 
     const execCov = groupCoverage(ctx, EXECUTION);
     const ordersDump = dumpedTable(ctx, ORDER_TABLES);
@@ -96,7 +97,7 @@ export default defineRule({
     const metrics: Record<string, number | string | null> = {
       approved: approvals.length,
       orders_published: published,
-      processing_order: processing.length,
+      processing_order: processing.count,
       filled,
       rejected,
       executed,
@@ -184,8 +185,8 @@ export default defineRule({
       findings.push({
         subject: 'executed',
         severity: 'info',
-        message: `${approvals.length} approved, ${processing.length} \`Processing order\`, ${filled} filled, ${rejected} rejected.`,
-        evidence: sampleEvidence(ctx, processing.length ? processing : filledLog, 1, 1),
+        message: `${approvals.length} approved, ${processing.count} \`Processing order\`, ${filled} filled, ${rejected} rejected.`,
+        evidence: sampleEvidence(ctx, processing.count ? processing.sample : filledLog.sample, 1, 1),
       });
     }
 

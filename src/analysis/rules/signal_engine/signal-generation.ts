@@ -1,7 +1,7 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status } from '../../define-rule.js';
-import { findLogs, groupClause, groupCoverage, P, RUNNER, SIGNAL, type LogRow } from '../shared/logs.js';
+import { findLogs, groupClause, groupCoverage, P, RUNNER, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
-import { blockHours, blockSpan, count, fmt, hull, intersect, logWindow, round, sampleEvidence, spanHours, type Span } from '../shared/util.js';
+import { blockHours, blockSpan, count, fmt, hull, intersect, logWindow, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
 
 /** Hours of overlap without a single signal that make "no signals" a stopped flow, not a lull. */
 const FAIL_HOURS = 6;
@@ -42,8 +42,8 @@ export default defineRule({
   needs: ['signals (DB dump, Redis signals channel or signal-engine logs)', 'market_data or signal-engine / paper-runner logs'],
   check(ctx) {
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
-    const generated = findLogs(ctx, { group: SIGNAL, like: '%Signal generiert%', re: P.signalGenerated });
-    const observed = Math.max(signals, generated.length);
+    const generated = tallyLogs(ctx, { group: SIGNAL, like: '%Signal generiert%', re: P.signalGenerated });
+    const observed = Math.max(signals, generated.count);
 
     const dump = dumpedTable(ctx, SIGNAL_TABLES);
     const logCov = groupCoverage(ctx, SIGNAL);
@@ -64,7 +64,7 @@ export default defineRule({
     const metrics = {
       market_data_events: md.rows,
       signals_total: signals,
-      signal_log_lines: generated.length,
+      signal_log_lines: generated.count,
       signals_per_day: round(perDay),
       signals_per_hour: round(perHour),
       conversion_rate_pct: md.rows > 0 ? round((observed / md.rows) * 100, 4) : null,
@@ -171,10 +171,14 @@ function aliveLines(ctx: RuleContext): Evidence[] {
   return out;
 }
 
-function signalRows(ctx: RuleContext, generated: LogRow[]): { file_id: number | null; line_no: number | null; text?: string }[] {
-  if (generated.length) return generated;
-  const rows = ctx.db
+/** A few generated-signal lines (or signal rows) for evidence: the first two and the last, as sampleEvidence takes them. */
+function signalRows(ctx: RuleContext, generated: Tally<LogRow>): { file_id: number | null; line_no: number | null; text?: string }[] {
+  if (generated.count) return generated.sample;
+  const t = new Tally<{ file_id: number; line_no: number; text: string }>();
+  for (const r of ctx.db
     .prepare('SELECT file_id, line_no, ts, symbol, side, price, source FROM signals WHERE in_block = 1 ORDER BY ts, id')
-    .all() as { file_id: number; line_no: number; ts: string; symbol: string; side: string; price: number; source: string }[];
-  return rows.map((r) => ({ ...r, text: `signal ${r.symbol} ${r.side ?? ''} @ ${r.price ?? '?'} (${r.ts}, ${r.source})` }));
+    .iterate() as Iterable<{ file_id: number; line_no: number; ts: string; symbol: string; side: string; price: number; source: string }>) {
+    t.add({ file_id: r.file_id, line_no: r.line_no, text: `signal ${r.symbol} ${r.side ?? ''} @ ${r.price ?? '?'} (${r.ts}, ${r.source})` });
+  }
+  return t.sample;
 }
