@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { Redactor } from '../redact/secrets.js';
 import type { ParserDef, Row } from './define-parser.js';
 import { detect, type Detection, type ForcedParser } from './detect.js';
-import { dbFile, defaultJobs, mergePart, partitionWork, startWorker } from './parallel.js';
+import { dbFile, mergePart, partitionWork, startWorker } from './parallel.js';
 
 export interface IngestOptions {
   append?: boolean;
@@ -18,7 +18,7 @@ export interface IngestOptions {
   /** Injected clock for the bundles.ingested_at column (reports never show it). */
   now?: string;
   /**
-   * Threads that parse files at once (default: up to 4, as many as the machine has cores). The
+   * Threads that parse files at once (default: one per core, at most 3). The
    * working database is the same for any value: files are merged in scan order.
    */
   jobs?: number;
@@ -123,12 +123,19 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
   // evidence costs one write per page; WAL would write every page twice. Readers come later.
   // Another connection (an analyst's open `query`) keeps the database in WAL: then ingest stays there.
   const switched = trySetJournal(db, 'delete');
+  // Appending needs few cached pages; the memory is better left to worker threads.
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
   try {
     return await ingestPlanned(db, bundle, bundlePath, plan, bid, opts);
   } finally {
+    db.pragma(`cache_size = ${cache}`);
     if (switched) trySetJournal(db, 'wal');
   }
 }
+
+/** SQLite page cache while ingesting (negative: KiB), here and in each worker. */
+export const INGEST_CACHE_KIB = -16384;
 
 function trySetJournal(db: DB, mode: 'delete' | 'wal'): boolean {
   try {
@@ -198,7 +205,7 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     stmts.reserveManifest.run(bid, p.file.path);
     work.push(p);
   }
-  const parts = partitionWork(work, opts.jobs ?? defaultJobs(), dbFile(db));
+  const parts = partitionWork(work, opts.jobs, dbFile(db));
   const serialPaths = new Set(parts[0].map((p) => p.file.path));
   // Workers start first and run while this thread ingests the first part itself.
   const workerRows = new Map<number, number>();

@@ -10,7 +10,7 @@ import { RAW_TABLES } from '../db/raw-tables.js';
 import { schemaSql } from '../db/schema.js';
 import { Writer } from '../db/writer.js';
 import { Redactor } from '../redact/secrets.js';
-import { ingestFile, prepareStatements, type FileOutcome } from './engine.js';
+import { INGEST_CACHE_KIB, ingestFile, prepareStatements, type FileOutcome } from './engine.js';
 import type { WorkerInput, WorkerMessage } from './parallel.js';
 import { PARSERS } from './registry.js';
 
@@ -26,7 +26,7 @@ async function run(input: WorkerInput): Promise<FileOutcome[]> {
   // A scratch file deleted after the merge: nothing to protect with a journal.
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -16384');
+  db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
   db.exec(schemaSql() + PART_SCHEMA);
   db.prepare("INSERT INTO bundles (id, root, name, kind) VALUES (?, '', '', '')").run(input.bid);
   const reserve = db.prepare("INSERT INTO manifest (id, bundle_id, path, status) VALUES (?, ?, ?, 'pending')");

@@ -24,8 +24,11 @@ export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
 const WORKER_URL = new URL('./ingest-worker.js', import.meta.url);
 
+/** Each thread adds about 65 MB RSS: three stay under the 300 MB ingest budget. */
+export const MAX_DEFAULT_JOBS = 3;
+
 export function defaultJobs(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(MAX_DEFAULT_JOBS, availableParallelism()));
 }
 
 /** The working database's file, or null for an in-memory database (which a worker cannot share). */
@@ -67,22 +70,30 @@ export function partitionWork(work: Planned[], jobs: number | undefined, dbPath:
   if (n <= 1 || dbPath === null || (jobs === undefined && total < PARALLEL_MIN_BYTES)) return [work];
   if (!work.every((p) => p.detection.parser === null || PARSERS.includes(p.detection.parser))) return [work];
   if (!existsSync(fileURLToPath(WORKER_URL))) return [work];
-  const parts: Planned[][] = [];
-  let cur: Planned[] = [];
+  return splitRuns(work.map((p) => p.file.bytes), n).map(([from, to]) => work.slice(from, to));
+}
+
+/**
+ * Cut a sequence of sizes into `n` contiguous, non-empty runs of about equal total: [from, to)
+ * index pairs. A run ends once it holds its share of the total, or when each remaining item is
+ * needed for a run of its own.
+ */
+export function splitRuns(sizes: number[], n: number): [number, number][] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const runs: [number, number][] = [];
+  let start = 0;
   let acc = 0;
-  for (let i = 0; i < work.length; i++) {
-    cur.push(work[i]);
-    acc += work[i].file.bytes;
-    const left = work.length - i - 1;
-    const partsLeft = n - parts.length - 1;
-    // Cut when this run has its share, or when every remaining file is needed for a run of its own.
-    if (partsLeft > 0 && left > 0 && (acc >= (total * (parts.length + 1)) / n || left === partsLeft)) {
-      parts.push(cur);
-      cur = [];
+  for (let i = 0; i < sizes.length; i++) {
+    acc += sizes[i];
+    const left = sizes.length - i - 1;
+    const runsLeft = n - runs.length - 1;
+    if (runsLeft > 0 && left > 0 && (acc >= (total * (runs.length + 1)) / n || left === runsLeft)) {
+      runs.push([start, i + 1]);
+      start = i + 1;
     }
   }
-  if (cur.length) parts.push(cur);
-  return parts;
+  if (start < sizes.length) runs.push([start, sizes.length]);
+  return runs;
 }
 
 export interface RunningPart {

@@ -67,7 +67,7 @@ export const ingestCommand: CommandDef = {
       .option('append', { type: 'boolean', describe: 'add a different bundle to an existing database' })
       .option('from', { type: 'string', describe: 'block start (ISO date/time, UTC); default inferred from the evidence' })
       .option('to', { type: 'string', describe: 'block end (ISO date/time, UTC); default inferred' })
-      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: up to 4, one per core, for bundles over 16 MB); the database is the same for any value' })
+      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3, for bundles over 16 MB); the database is the same for any value' })
       .option('quiet', { type: 'boolean', describe: 'no progress and no summary' }),
   async handler(args) {
     const o = Options.parse({ ...args, as: args.as ?? [] });

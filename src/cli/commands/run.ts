@@ -41,7 +41,7 @@ export const runCommand: CommandDef = {
       .option('format', { type: 'string', describe: 'json,md,html (default all)' })
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
-      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: up to 4, one per core); the report is the same for any value' })
+      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3); the report is the same for any value' })
       .option('quiet', { type: 'boolean', describe: 'print only the report paths' }),
   async handler(args) {
     const o = Options.parse({ ...args, as: args.as ?? [] });
