@@ -70,6 +70,8 @@ export class SubscribeMachine {
   private arity = 0;
   private extra: Line[] = [];
   private scan: JsonScan | null = null;
+  /** The payload line startsMultiline parsed completely, kept so that complete() does not parse it again. */
+  private parsed: { text: string; value: unknown } | undefined;
   /** Completed replies (messages, including ones whose payload is not JSON, and confirmations). */
   records = 0;
   confirmations = 0;
@@ -180,7 +182,7 @@ export class SubscribeMachine {
     const t = text.trimStart();
     if (!(t.startsWith('{') || t.startsWith('['))) return false;
     try {
-      JSON.parse(t);
+      this.parsed = { text: t, value: JSON.parse(t) };
       return false;
     } catch {
       const st: JsonScan = { depth: 0, inString: false, escape: false };
@@ -240,7 +242,9 @@ export class SubscribeMachine {
         return;
       }
       const payload = [first.replace(/\r+$/, ''), ...extra.map((l) => l.text.replace(/\r+$/, ''))].join('\n');
-      const res = decodePayload(payload);
+      const parsed = this.parsed;
+      this.parsed = undefined;
+      const res = decodePayload(payload, extra.length === 0 ? parsed : undefined);
       if (!res.ok) {
         quarantineAll(`payload on ${channel} is not JSON: ${res.error}`);
         return;
