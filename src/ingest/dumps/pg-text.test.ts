@@ -41,6 +41,12 @@ describe('COPY text format', () => {
     ['\\\\N\t\\N', ['\\N', null]],
     ['a\\\tb\tc', ['a\tb', 'c']], // an escaped delimiter does not split
     ['', ['']],
+    // without any backslash (the native-split path)
+    ['1\tx\ty', ['1', 'x', 'y']],
+    ['\t\t', ['', '', '']],
+    ['ä\t😀\t', ['ä', '😀', '']],
+    // a backslash anywhere takes the scanning path
+    ['😀\t\\\\N\t\\N', ['😀', '\\N', null]],
   ])('split %j', (line, fields) => {
     expect(splitCopyLine(line)).toEqual({ ok: true, fields });
   });
