@@ -48,6 +48,9 @@ function hasColumn(columns: string[], name: string): boolean {
   return columnIndex(columns, name) >= 0;
 }
 
+/** Where log_events.service sits among a row's values (after file_id, line_no, line_count). */
+const LOG_SERVICE_COLUMN = Object.keys(RAW_TABLES.log_events.columns).indexOf('service');
+
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -90,16 +93,17 @@ export class Writer {
     const service = typeof stored === 'string' ? stored : null;
     const kind = typeof values.kind === 'string' ? values.kind : null;
     const level = typeof values.level === 'string' ? values.level : null;
-    const last = this.lastGroup.get(service);
-    if (last && last.hour === hour && last.kind === kind && last.level === level) {
-      const h = last.h;
-      h.n++;
-      if (hour !== null) {
-        if (ts! < h.first!) h.first = ts;
-        if (ts! > h.last!) h.last = ts;
-      }
-      return;
+    const h = this.hourlyGroup(hour, service, kind, level);
+    h.n++;
+    if (hour !== null) {
+      if (h.first === null || ts! < h.first) h.first = ts;
+      if (h.last === null || ts! > h.last) h.last = ts;
     }
+  }
+
+  private hourlyGroup(hour: string | null, service: string | null, kind: string | null, level: string | null): HourlyCount {
+    const last = this.lastGroup.get(service);
+    if (last && last.hour === hour && last.kind === kind && last.level === level) return last.h;
     let bySvc = this.hourly.get(hour);
     if (!bySvc) this.hourly.set(hour, (bySvc = new Map()));
     let byKind = bySvc.get(service);
@@ -107,17 +111,9 @@ export class Writer {
     let byLevel = byKind.get(kind);
     if (!byLevel) byKind.set(kind, (byLevel = new Map()));
     let h = byLevel.get(level);
-    if (!h) {
-      byLevel.set(level, (h = { n: 1, first: hour === null ? null : ts, last: hour === null ? null : ts }));
-      this.lastGroup.set(service, { hour, kind, level, h });
-      return;
-    }
+    if (!h) byLevel.set(level, (h = { n: 0, first: null, last: null }));
     this.lastGroup.set(service, { hour, kind, level, h });
-    h.n++;
-    if (hour !== null) {
-      if (h.first === null || ts! < h.first) h.first = ts;
-      if (h.last === null || ts! > h.last) h.last = ts;
-    }
+    return h;
   }
 
   /** Write the current file's log_hourly rows (the engine calls this before its last commit). */
@@ -186,10 +182,11 @@ export class Writer {
 
   /** Dumped tables keep their own columns, in `src_<name>`; a column seen later is added. */
   private srcSink(original: string, keys: string[]): { sink: TableSink; key: string } {
-    const name = `src_${sanitizeName(original)}`;
-    const seen = this.fileColumns.get(sanitizeName(original)) ?? [];
+    const base = sanitizeName(original);
+    const name = `src_${base}`;
+    const seen = this.fileColumns.get(base) ?? [];
     for (const k of keys) if (!seen.includes(k)) seen.push(k);
-    this.fileColumns.set(sanitizeName(original), seen);
+    this.fileColumns.set(base, seen);
     let sink = this.sinks.get(name);
     if (!sink) {
       const existing = this.db.prepare('SELECT columns FROM src_tables WHERE name = ?').get(name) as { columns: string } | undefined;
@@ -204,7 +201,7 @@ export class Writer {
       cols = [...cols, ...missing];
       this.db
         .prepare('INSERT INTO src_tables (name, original, columns) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET columns = excluded.columns')
-        .run(name, sanitizeName(original), JSON.stringify(cols));
+        .run(name, base, JSON.stringify(cols));
       sink = this.makeSink(name, cols);
       this.sinks.set(name, sink);
     } else {
@@ -243,12 +240,6 @@ export class Writer {
 
   private readonly shapes = new Map<string, SrcShape>();
 
-  private serviceCol = -1;
-
-  private serviceIndex(sink: TableSink): number {
-    if (this.serviceCol < 0) this.serviceCol = sink.columns.indexOf('service');
-    return this.serviceCol;
-  }
 
   /** The sink of a dumped table's row and where each of its keys goes, re-derived only when the keys change. */
   private srcShape(table: string, values: Row['values']): SrcShape {
@@ -295,7 +286,7 @@ export class Writer {
         pending.push(v);
       }
       // The stored (redacted) service names the rollup row, as log_events has it.
-      if (row.table === 'log_events') this.countLogRow(values, pending[at + 3 + this.serviceIndex(sink)]);
+      if (row.table === 'log_events') this.countLogRow(values, pending[at + 3 + LOG_SERVICE_COLUMN]);
     }
     this.rowsWritten++;
     if (++sink.rows >= BATCH) this.flushSink(sink);

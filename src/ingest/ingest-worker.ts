@@ -38,13 +38,16 @@ async function run(input: WorkerInput): Promise<FileOutcome[]> {
   const stmts = prepareStatements(db);
   const insRange = db.prepare('INSERT INTO part_ranges (file_id, tbl, lo, hi) VALUES (?, ?, ?, ?)');
   const insColumns = db.prepare('INSERT INTO part_columns (file_id, original, columns) VALUES (?, ?, ?)');
+  // Dumped tables appear as files are read, so their statements are made (once) when first seen.
+  const maxIdOf = new Map<string, import('better-sqlite3').Statement>(
+    Object.keys(RAW_TABLES).map((t) => [t, db.prepare(`SELECT COALESCE(MAX(id), 0) n FROM ${t}`)]),
+  );
+  const srcTables = db.prepare('SELECT name FROM src_tables ORDER BY name');
   const maxIds = (): Map<string, number> => {
-    const m = new Map<string, number>();
-    for (const t of Object.keys(RAW_TABLES)) m.set(t, (db.prepare(`SELECT COALESCE(MAX(id), 0) n FROM ${t}`).get() as { n: number }).n);
-    for (const { name } of db.prepare('SELECT name FROM src_tables ORDER BY name').all() as { name: string }[]) {
-      m.set(name, (db.prepare(`SELECT COALESCE(MAX(_id), 0) n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n);
+    for (const { name } of srcTables.all() as { name: string }[]) {
+      if (!maxIdOf.has(name)) maxIdOf.set(name, db.prepare(`SELECT COALESCE(MAX(_id), 0) n FROM "${name.replace(/"/g, '""')}"`));
     }
-    return m;
+    return new Map([...maxIdOf].map(([t, st]) => [t, (st.get() as { n: number }).n]));
   };
 
   const byPath = new Map(input.files.map((f) => [f.path, f]));

@@ -180,6 +180,14 @@ export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[
         }
         return cols;
       };
+      const fields = 'bytes, mtime, sha256, parser, parser_version, confidence, reason, encoding, lines, records, record_lines, structural, quarantined, status, message, first_ts, last_ts';
+      const perFile = [
+        db.prepare('INSERT INTO main.quarantine (file_id, path, line, reason, excerpt) SELECT file_id, path, line, reason, excerpt FROM part.quarantine WHERE file_id = ? ORDER BY id'),
+        db.prepare('INSERT INTO main.structural_lines (file_id, counter, n) SELECT file_id, counter, n FROM part.structural_lines WHERE file_id = ? ORDER BY counter'),
+        db.prepare('INSERT INTO main.file_notes (file_id, note) SELECT file_id, note FROM part.file_notes WHERE file_id = ? ORDER BY rowid'),
+        db.prepare('INSERT INTO main.log_hourly SELECT * FROM part.log_hourly WHERE file_id = ? ORDER BY rowid'),
+      ];
+      const manifest = db.prepare(`UPDATE main.manifest SET (${fields}) = (SELECT ${fields} FROM part.manifest WHERE id = ?) WHERE id = ?`);
       for (const path of paths) {
         const { id } = idOf.get(bid, path) as { id: number };
         for (const c of columnsOf.all(id) as { original: string; columns: string }[]) writer.ensureSrcColumns(c.original, JSON.parse(c.columns) as string[]);
@@ -190,12 +198,8 @@ export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[
           const list = cols.map(quoteIdent).join(', ');
           db.prepare(`INSERT INTO main.${quoteIdent(r.tbl)} (${list}) SELECT ${list} FROM part.${quoteIdent(r.tbl)} WHERE ${key} > ? AND ${key} <= ? ORDER BY ${key}`).run(r.lo, r.hi);
         }
-        db.prepare('INSERT INTO main.quarantine (file_id, path, line, reason, excerpt) SELECT file_id, path, line, reason, excerpt FROM part.quarantine WHERE file_id = ? ORDER BY id').run(id);
-        db.prepare('INSERT INTO main.structural_lines (file_id, counter, n) SELECT file_id, counter, n FROM part.structural_lines WHERE file_id = ? ORDER BY counter').run(id);
-        db.prepare('INSERT INTO main.file_notes (file_id, note) SELECT file_id, note FROM part.file_notes WHERE file_id = ? ORDER BY rowid').run(id);
-        db.prepare('INSERT INTO main.log_hourly SELECT * FROM part.log_hourly WHERE file_id = ? ORDER BY rowid').run(id);
-        const fields = 'bytes, mtime, sha256, parser, parser_version, confidence, reason, encoding, lines, records, record_lines, structural, quarantined, status, message, first_ts, last_ts';
-        db.prepare(`UPDATE main.manifest SET (${fields}) = (SELECT ${fields} FROM part.manifest WHERE id = ?) WHERE id = ?`).run(id, id);
+        for (const st of perFile) st.run(id);
+        manifest.run(id, id);
       }
     })();
   } finally {

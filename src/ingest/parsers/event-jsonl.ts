@@ -1,5 +1,5 @@
 import type { FileHead, Line } from '../../bundle/types.js';
-import { BATCH_ROWS, defineParser, type Row, type SniffResult } from '../define-parser.js';
+import { batchedRows, defineParser, type Row, type SniffResult } from '../define-parser.js';
 import { decodeObject, decodePayload, rawMember, timeFromValue, type JsonObject } from '../redis/payload.js';
 import { contextSink, countingSink, headLines, type Sink } from '../redis/resp-text.js';
 
@@ -108,11 +108,7 @@ export default defineParser({
   async *parse(input, ctx) {
     const sink = contextSink<Row>(ctx);
     const m = new EventJsonlMachine(sink);
-    for await (const line of input.lines()) {
-      m.feed(line);
-      if (sink.size >= BATCH_ROWS) yield sink.drain();
-    }
-    yield sink.drain();
+    yield* batchedRows(input.lines(), (line) => (m.feed(line), sink.drain()), () => sink.drain());
     ctx.note(m.summary());
   },
 });

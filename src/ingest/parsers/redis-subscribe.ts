@@ -1,5 +1,5 @@
 import type { FileHead, Line } from '../../bundle/types.js';
-import { BATCH_ROWS, defineParser, type Row, type SniffResult } from '../define-parser.js';
+import { batchedRows, defineParser, type Row, type SniffResult } from '../define-parser.js';
 import { decodePayload } from '../redis/payload.js';
 import {
   classifyNoise,
@@ -313,12 +313,7 @@ export default defineParser({
   async *parse(input, ctx) {
     const sink = contextSink<Row>(ctx);
     const m = new SubscribeMachine(sink);
-    for await (const line of input.lines()) {
-      m.feed(line);
-      if (sink.size >= BATCH_ROWS) yield sink.drain();
-    }
-    m.end();
-    yield sink.drain();
+    yield* batchedRows(input.lines(), (line) => (m.feed(line), sink.drain()), () => (m.end(), sink.drain()));
     for (const n of m.summary()) ctx.note(n);
   },
 });

@@ -409,12 +409,11 @@ export function contextSink<R>(ctx: {
   structural(counter: string, count?: number): void;
   quarantine(lineNo: number, reason: string, text: string): void;
   note(message: string): void;
-}): Sink<R> & { drain(): R[]; readonly size: number } {
+}): Sink<R> & { drain(): R[] } {
   let buf: R[] = [];
+  // Drained after every line: most lines complete no row, and need not cost an array.
+  const none = Object.freeze([]) as unknown as R[];
   return {
-    get size() {
-      return buf.length;
-    },
     row(r) {
       buf.push(r);
     },
@@ -422,6 +421,7 @@ export function contextSink<R>(ctx: {
     quarantine: (l, r, t) => ctx.quarantine(l, r, t),
     note: (m) => ctx.note(m),
     drain() {
+      if (buf.length === 0) return none;
       const out = buf;
       buf = [];
       return out;
