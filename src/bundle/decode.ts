@@ -203,6 +203,20 @@ export interface LineDecoderOptions {
   maxLineBytes?: number;
 }
 
+/**
+ * Count mode: the line feeds in a piece of text (bytes or decoded), found with its own `indexOf`,
+ * and whether a line is still open after the last one.
+ */
+function countFeeds(find: (from: number) => number, length: number): { feeds: number; open: boolean } {
+  let feeds = 0;
+  let last = -1;
+  for (let pos = find(0); pos !== -1; pos = find(pos + 1)) {
+    feeds++;
+    last = pos;
+  }
+  return { feeds, open: feeds === 0 || last < length - 1 };
+}
+
 export function createLineDecoder(encoding: Encoding, opts: LineDecoderOptions = {}): LineDecoder {
   return isUtf16(encoding) ? new Utf16LineDecoder(encoding as 'utf16le' | 'utf16be', opts) : new ByteLineDecoder(encoding, opts);
 }
@@ -363,20 +377,9 @@ class ByteLineDecoder implements LineDecoder {
       this.over = false;
       this.open = true;
     }
-    let pos = chunk.indexOf(LF);
-    if (pos === -1) {
-      this.open = true;
-      return;
-    }
-    let n = 0;
-    let last = pos;
-    while (pos !== -1) {
-      n++;
-      last = pos;
-      pos = chunk.indexOf(LF, pos + 1);
-    }
-    this.lineNo += n;
-    this.open = last < chunk.length - 1;
+    const { feeds, open } = countFeeds((from) => chunk.indexOf(LF, from), chunk.length);
+    this.lineNo += feeds;
+    this.open = open;
   }
 
   endCount(): void {
@@ -498,20 +501,9 @@ class Utf16LineDecoder implements LineDecoder {
       this.over = false;
       this.open = true;
     }
-    let pos = s.indexOf('\n');
-    if (pos === -1) {
-      this.open = true;
-      return;
-    }
-    let n = 0;
-    let last = pos;
-    while (pos !== -1) {
-      n++;
-      last = pos;
-      pos = s.indexOf('\n', pos + 1);
-    }
-    this.lineNo += n;
-    this.open = last < s.length - 1;
+    const { feeds, open } = countFeeds((from) => s.indexOf('\n', from), s.length);
+    this.lineNo += feeds;
+    this.open = open;
   }
 
   endCount(): void {
