@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
-export const LAYERS = ['system', 'market_data', 'signal_engine', 'risk', 'execution', 'reporting'] as const;
-export type LayerId = (typeof LAYERS)[number];
+import type { LayerId } from '../vocabulary.js';
+export { LAYERS, type LayerId } from '../vocabulary.js';
 export type Status = 'ok' | 'warn' | 'fail' | 'not_evaluable';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];

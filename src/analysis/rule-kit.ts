@@ -48,12 +48,13 @@ export interface LogRow {
   logger: string | null;
   message: string;
   kind: string | null;
+  class: string | null;
 }
 
 export interface LogQuery {
-  /** SQL LIKE fragments (any of them; ASCII is matched case-insensitively by SQLite); the cheap pre-filter. */
-  like: string[];
-  /** The exact test, applied to the message in JS. Defaults to "any LIKE fragment matched". */
+  /** Event classes of the catalog (src/catalog) to read; records are selected by class, never by text. */
+  classes: readonly string[];
+  /** A further test of a selected record's message (a cause inside an error text). */
   re?: RegExp;
   services?: readonly string[];
   /** Kinds to skip; health polls are always skipped (they are never activity). */
@@ -62,13 +63,13 @@ export interface LogQuery {
   anyTime?: boolean;
 }
 
-const LOG_COLS = 'id, file_id, line_no, service, ts, docker_ts, level, logger, message, kind';
+const LOG_COLS = 'id, file_id, line_no, service, ts, docker_ts, level, logger, message, kind, class';
 
 /** Log records matching a pattern, in time order (untimed last), health polls excluded. */
 export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
-  if (q.like.length === 0) return [];
-  const where: string[] = [`(${q.like.map(() => 'message LIKE ?').join(' OR ')})`, "COALESCE(kind, '') <> 'health_poll'"];
-  const args: (string | number)[] = q.like.map((f) => `%${f}%`);
+  if (q.classes.length === 0) return [];
+  const where: string[] = [`class IN (${q.classes.map(() => '?').join(',')})`, "COALESCE(kind, '') <> 'health_poll'"];
+  const args: (string | number)[] = [...q.classes];
   if (!q.anyTime) where.push('COALESCE(in_block, 1) = 1');
   if (q.services && q.services.length) {
     where.push(`service IN (${q.services.map(() => '?').join(',')})`);

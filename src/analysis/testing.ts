@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { classify } from '../catalog/index.js';
 import { schemaSql } from '../db/schema.js';
 import { MODEL_SQL } from '../model/schema.js';
 import type { Block, RuleContext, RuleDef, RuleResult } from './define-rule.js';
@@ -46,6 +47,10 @@ export class TestDb {
       this.nextLine.set(r.file_id, Math.max(this.nextLine.get(r.file_id) ?? 0, r.line_no));
     }
     if (cols.includes('line_count') && r.line_count === undefined) r.line_count = 1;
+    // As the ingest writer does: every log record carries its catalog class.
+    if (table === 'log_events' && r.class === undefined) {
+      r.class = classify((r.service as string | null) ?? null, (r.message as string | null) ?? null, (r.kind as string | null) ?? null);
+    }
     if (cols.includes('in_block') && r.in_block === undefined) r.in_block = 1;
     const keys = Object.keys(r).filter((k) => cols.includes(k));
     this.db.prepare(`INSERT INTO "${table}" (${keys.map((k) => `"${k}"`).join(',')}) VALUES (${keys.map(() => '?').join(',')})`).run(

@@ -236,10 +236,10 @@ export function trace(db: Database.Database, id: string): TraceResult {
       : undefined;
     const log = keys.orderId
       ? (db
-          .prepare("SELECT file_id, line_no, ts, message FROM log_events WHERE (message LIKE ? OR message LIKE ?) ORDER BY ts, file_id, line_no LIMIT 1")
+          .prepare("SELECT file_id, line_no, ts, message FROM log_events WHERE class IN ('exec.filled', 'exec.rejected') AND (message LIKE ? OR message LIKE ?) ORDER BY ts, file_id, line_no LIMIT 1")
           .get(`Order filled: ${keys.orderId}%`, `Order rejected: ${keys.orderId}%`) as { file_id: number; line_no: number; ts: string | null; message: string } | undefined)
       : undefined;
-    const status = (res?.status ?? (log ? (/^Order filled/.test(log.message) ? 'FILLED' : 'REJECTED') : order?.writer === 'execution' ? order.status : null))?.toUpperCase() ?? null;
+    const status = (res?.status ?? (log ? (/Order filled/.test(log.message) ? 'FILLED' : 'REJECTED') : order?.writer === 'execution' ? order.status : null))?.toUpperCase() ?? null;
     if (res || log || (order?.writer === 'execution' && status)) {
       keys.orderId = keys.orderId ?? res?.order_id ?? null;
       const e: Evidence[] = [];
@@ -251,7 +251,7 @@ export function trace(db: Database.Database, id: string): TraceResult {
       hops.push({ hop: 'order_result', found: true, summary: `${status ?? 'result'} for ${keys.orderId ?? keys.clientId ?? '?'}${t ? ` at ${t}` : ''}`, evidence: e });
       if (status && status !== 'FILLED') ended = { at: 'order_result', reason: res?.reason ?? log?.message ?? `order ${status.toLowerCase()}` };
     } else {
-      const any = n("SELECT COUNT(*) AS n FROM redis_messages WHERE channel IN ('order_results', 'stream.fills', 'stream.order_results')") + n("SELECT COUNT(*) AS n FROM log_events WHERE message LIKE 'Order filled:%' OR message LIKE 'Order rejected:%'");
+      const any = n("SELECT COUNT(*) AS n FROM redis_messages WHERE channel IN ('order_results', 'stream.fills', 'stream.order_results')") + n("SELECT COUNT(*) AS n FROM log_events WHERE class IN ('exec.filled', 'exec.rejected')");
       hops.push({ hop: 'order_result', found: any ? false : null, summary: any ? 'no order result for this order' : 'no order results in the bundle (no order_results capture, no stream.fills, no execution log)', evidence: [] });
     }
   }

@@ -19,6 +19,7 @@ export const RAW_TABLES: Record<string, { columns: Record<string, 'TEXT' | 'REAL
       kind: 'TEXT', // app | health_poll | print | redis | postgres | wrapper | report
       format: 'TEXT', // bracket | dash | plain-name | ws-nomillis | print | werkzeug | redis | postgres | reports-print | unformatted
       stream: 'TEXT', // stdout | stderr | null
+      class: 'TEXT', // event class of src/catalog (risk.approved, feed.ws_error, ...); null = no entry matched
     },
   },
   redis_messages: {
@@ -117,6 +118,6 @@ export const RAW_TABLES: Record<string, { columns: Record<string, 'TEXT' | 'REAL
  * redaction: they cannot hold a credential, and a numeric password must not rewrite a timestamp.
  */
 export const CONSTRUCTED_COLUMNS: Record<string, ReadonlySet<string>> = {
-  log_events: new Set(['ts', 'ts_text', 'ts_zone', 'docker_ts', 'level', 'kind', 'format', 'stream']),
+  log_events: new Set(['ts', 'ts_text', 'ts_zone', 'docker_ts', 'level', 'kind', 'format', 'stream', 'class']),
   redis_messages: new Set(['source', 'ts', 'payload_ts']),
 };

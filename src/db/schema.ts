@@ -4,7 +4,7 @@ import { RAW_TABLES } from './raw-tables.js';
  * The working database schema. `PRAGMA user_version` holds SCHEMA_VERSION; a database with
  * another version is refused with a hint to re-ingest into a new file.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const BOOK_KEEPING = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS manifest (
   status TEXT NOT NULL, -- ingested | partial | not_ingested | binary | refused | error
   message TEXT,
   first_ts TEXT, last_ts TEXT,
+  catalog_version INTEGER, -- the event catalog its log records were classified with
   UNIQUE (bundle_id, path)
 );
 CREATE TABLE IF NOT EXISTS structural_lines (file_id INTEGER NOT NULL, counter TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (file_id, counter));
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS file_notes (file_id INTEGER NOT NULL, note TEXT NOT N
 -- Log records per file, service, UTC hour, kind and level, counted while ingesting, so that
 -- spans and per-day activity need no scan of log_events.
 CREATE TABLE IF NOT EXISTS log_hourly (
-  file_id INTEGER NOT NULL, service TEXT, hour TEXT, kind TEXT, level TEXT,
+  file_id INTEGER NOT NULL, service TEXT, hour TEXT, kind TEXT, level TEXT, class TEXT,
   n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT
 );
 CREATE TABLE IF NOT EXISTS src_tables (name TEXT PRIMARY KEY, original TEXT NOT NULL, columns TEXT NOT NULL);
@@ -57,6 +58,7 @@ export const INDEX_SQL = `
 CREATE INDEX IF NOT EXISTS ix_log_events_service_ts ON log_events(service, ts);
 CREATE INDEX IF NOT EXISTS ix_log_events_ts ON log_events(ts);
 CREATE INDEX IF NOT EXISTS ix_log_events_file ON log_events(file_id, line_no);
+CREATE INDEX IF NOT EXISTS ix_log_events_class ON log_events(class, ts);
 CREATE INDEX IF NOT EXISTS ix_redis_messages_channel ON redis_messages(channel, ts);
 CREATE INDEX IF NOT EXISTS ix_quarantine_file ON quarantine(file_id, line);
 `;

@@ -1,3 +1,4 @@
+import { CATALOG_VERSION, classify } from '../catalog/index.js';
 import type { Row } from '../ingest/define-parser.js';
 import type { Redactor } from '../redact/secrets.js';
 import type { DB } from './open.js';
@@ -48,8 +49,12 @@ function hasColumn(columns: string[], name: string): boolean {
   return columnIndex(columns, name) >= 0;
 }
 
-/** Where log_events.service sits among a row's values (after file_id, line_no, line_count). */
-const LOG_SERVICE_COLUMN = Object.keys(RAW_TABLES.log_events.columns).indexOf('service');
+/** Where log_events columns sit among a row's values (after file_id, line_no, line_count). */
+const LOG_COLUMNS = Object.keys(RAW_TABLES.log_events.columns);
+const LOG_SERVICE_COLUMN = LOG_COLUMNS.indexOf('service');
+const LOG_MESSAGE_COLUMN = LOG_COLUMNS.indexOf('message');
+const LOG_KIND_COLUMN = LOG_COLUMNS.indexOf('kind');
+const LOG_CLASS_COLUMN = LOG_COLUMNS.indexOf('class');
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -76,16 +81,16 @@ export class Writer {
   ) {}
 
   /**
-   * log_hourly counts of the current file: hour → service → kind → level → count and span.
-   * Nested maps (null is a key of its own) cost no string building per row.
+   * log_hourly counts of the current file: hour → service → kind → level → class → count and
+   * span. Nested maps (null is a key of its own) cost no string building per row.
    */
-  private readonly hourly = new Map<string | null, Map<string | null, Map<string | null, Map<string | null, HourlyCount>>>>();
+  private readonly hourly = new Map<string | null, Map<string | null, Map<string | null, Map<string | null, Map<string | null, HourlyCount>>>>>();
 
   /** The hour string of the previous record and each service's last group: most records hit them. */
   private lastHour: string | null = null;
-  private readonly lastGroup = new Map<string | null, { hour: string | null; kind: string | null; level: string | null; h: HourlyCount }>();
+  private readonly lastGroup = new Map<string | null, { hour: string | null; kind: string | null; level: string | null; klass: string | null; h: HourlyCount }>();
 
-  private countLogRow(values: Row['values'], stored: Value): void {
+  private countLogRow(values: Row['values'], stored: Value, klass: string | null): void {
     const ts = typeof values.ts === 'string' ? values.ts : null;
     let hour: string | null = null;
     if (ts !== null && this.lastHour !== null && ts.startsWith(this.lastHour)) hour = this.lastHour;
@@ -93,7 +98,7 @@ export class Writer {
     const service = typeof stored === 'string' ? stored : null;
     const kind = typeof values.kind === 'string' ? values.kind : null;
     const level = typeof values.level === 'string' ? values.level : null;
-    const h = this.hourlyGroup(hour, service, kind, level);
+    const h = this.hourlyGroup(hour, service, kind, level, klass);
     h.n++;
     if (hour !== null) {
       if (h.first === null || ts! < h.first) h.first = ts;
@@ -101,33 +106,37 @@ export class Writer {
     }
   }
 
-  private hourlyGroup(hour: string | null, service: string | null, kind: string | null, level: string | null): HourlyCount {
+  private hourlyGroup(hour: string | null, service: string | null, kind: string | null, level: string | null, klass: string | null): HourlyCount {
     const last = this.lastGroup.get(service);
-    if (last && last.hour === hour && last.kind === kind && last.level === level) return last.h;
+    if (last && last.hour === hour && last.kind === kind && last.level === level && last.klass === klass) return last.h;
     let bySvc = this.hourly.get(hour);
     if (!bySvc) this.hourly.set(hour, (bySvc = new Map()));
     let byKind = bySvc.get(service);
     if (!byKind) bySvc.set(service, (byKind = new Map()));
     let byLevel = byKind.get(kind);
     if (!byLevel) byKind.set(kind, (byLevel = new Map()));
-    let h = byLevel.get(level);
-    if (!h) byLevel.set(level, (h = { n: 0, first: null, last: null }));
-    this.lastGroup.set(service, { hour, kind, level, h });
+    let byClass = byLevel.get(level);
+    if (!byClass) byLevel.set(level, (byClass = new Map()));
+    let h = byClass.get(klass);
+    if (!h) byClass.set(klass, (h = { n: 0, first: null, last: null }));
+    this.lastGroup.set(service, { hour, kind, level, klass, h });
     return h;
   }
 
   /** Write the current file's log_hourly rows (the engine calls this before its last commit). */
   finishFile(): void {
     this.flush();
+    this.db.prepare('UPDATE manifest SET catalog_version = ? WHERE id = ?').run(CATALOG_VERSION, this.fileId);
     if (this.hourly.size === 0) return;
-    const ins = this.db.prepare('INSERT INTO log_hourly (file_id, service, hour, kind, level, n, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const ins = this.db.prepare('INSERT INTO log_hourly (file_id, service, hour, kind, level, class, n, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     // Sorted (null first) so the table's row order does not depend on the order records came in.
     const sorted = <V>(m: Map<string | null, V>): [string | null, V][] =>
       [...m.entries()].sort((a, b) => (a[0] === b[0] ? 0 : a[0] === null ? -1 : b[0] === null ? 1 : a[0] < b[0] ? -1 : 1));
     for (const [hour, bySvc] of sorted(this.hourly))
       for (const [service, byKind] of sorted(bySvc))
         for (const [kind, byLevel] of sorted(byKind))
-          for (const [level, h] of sorted(byLevel)) ins.run(this.fileId, service, hour, kind, level, h.n, h.first, h.last);
+          for (const [level, byClass] of sorted(byLevel))
+            for (const [klass, h] of sorted(byClass)) ins.run(this.fileId, service, hour, kind, level, klass, h.n, h.first, h.last);
     this.hourly.clear();
     this.lastGroup.clear();
   }
@@ -285,8 +294,18 @@ export class Writer {
         }
         pending.push(v);
       }
-      // The stored (redacted) service names the rollup row, as log_events has it.
-      if (row.table === 'log_events') this.countLogRow(values, pending[at + 3 + LOG_SERVICE_COLUMN]);
+      if (row.table === 'log_events') {
+        // Classified once, here, on the stored (redacted) text: a later re-classification of the
+        // stored rows (a new catalog version) then gives exactly the classes a fresh ingest would.
+        const service = pending[at + 3 + LOG_SERVICE_COLUMN];
+        const klass = classify(
+          typeof service === 'string' ? service : null,
+          pending[at + 3 + LOG_MESSAGE_COLUMN] as string | null,
+          pending[at + 3 + LOG_KIND_COLUMN] as string | null,
+        );
+        pending[at + 3 + LOG_CLASS_COLUMN] = klass;
+        this.countLogRow(values, service, klass);
+      }
     }
     this.rowsWritten++;
     if (++sink.rows >= BATCH) this.flushSink(sink);

@@ -9,6 +9,8 @@ import { Redactor } from '../redact/secrets.js';
 import type { ParserDef, Row } from './define-parser.js';
 import { detect, type Detection, type ForcedParser } from './detect.js';
 import { dbFile, mergePart, partitionWork, startWorker } from './parallel.js';
+import { CATALOG_VERSION } from '../catalog/index.js';
+import { reclassifyStale } from '../catalog/reclassify.js';
 
 export interface IngestOptions {
   append?: boolean;
@@ -127,7 +129,10 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
   const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
   try {
-    return await ingestPlanned(db, bundle, bundlePath, plan, bid, opts);
+    const summary = await ingestPlanned(db, bundle, bundlePath, plan, bid, opts);
+    const n = reclassifyStale(db);
+    if (n > 0) summary.warnings.push(`${n} file(s) classified under an older event catalog were classified again (catalog version ${CATALOG_VERSION})`);
+    return summary;
   } finally {
     db.pragma(`cache_size = ${cache}`);
     if (switched) trySetJournal(db, 'wal');

@@ -180,7 +180,7 @@ export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[
         }
         return cols;
       };
-      const fields = 'bytes, mtime, sha256, parser, parser_version, confidence, reason, encoding, lines, records, record_lines, structural, quarantined, status, message, first_ts, last_ts';
+      const fields = 'bytes, mtime, sha256, parser, parser_version, confidence, reason, encoding, lines, records, record_lines, structural, quarantined, status, message, first_ts, last_ts, catalog_version';
       const perFile = [
         db.prepare('INSERT INTO main.quarantine (file_id, path, line, reason, excerpt) SELECT file_id, path, line, reason, excerpt FROM part.quarantine WHERE file_id = ? ORDER BY id'),
         db.prepare('INSERT INTO main.structural_lines (file_id, counter, n) SELECT file_id, counter, n FROM part.structural_lines WHERE file_id = ? ORDER BY counter'),

@@ -1,3 +1,4 @@
+import { erasOf } from '../catalog/index.js';
 import type { DB } from '../db/open.js';
 import type { SrcTable } from './src-tables.js';
 
@@ -108,6 +109,33 @@ function dayWeights(db: DB): Map<string, number> {
   return new Map(rows.map((r) => [r.d, r.n]));
 }
 
+/**
+ * One vote per message class present whose catalog entry names a single era (or B and C, which
+ * votes B at least), with the count and the first record as the citation.
+ */
+function classVotes(db: DB): { era: string; why: string; n: number }[] {
+  const present = db
+    .prepare("SELECT class, SUM(n) AS n FROM log_hourly WHERE class IS NOT NULL GROUP BY class ORDER BY class")
+    .all() as { class: string; n: number }[];
+  const first = db.prepare(
+    'SELECT m.path, l.line_no FROM log_events l JOIN manifest m ON m.id = l.file_id WHERE l.class = ? ORDER BY l.ts IS NULL, l.ts, l.file_id, l.line_no LIMIT 1',
+  );
+  const out: { era: string; why: string; n: number }[] = [];
+  for (const { class: id, n } of present) {
+    let eras: readonly string[];
+    try {
+      eras = erasOf(id);
+    } catch {
+      continue; // a class of a newer catalog than this build knows
+    }
+    const era = eras.length === 1 ? eras[0] : eras.length === 2 && eras.includes('B') && eras.includes('C') ? 'B' : null;
+    if (!era) continue;
+    const at = first.get(id) as { path: string; line_no: number } | undefined;
+    out.push({ era, n, why: `${n} × ${id}${at ? ` (first ${at.path}:${at.line_no})` : ''}` });
+  }
+  return out;
+}
+
 function eraAndDialect(db: DB, src: SrcTable[]): Pick<InferredBlock, 'era' | 'eraEvidence' | 'dialect' | 'dialectEvidence'> {
   const services = new Set(
     (db.prepare('SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL UNION SELECT DISTINCT service FROM containers WHERE service IS NOT NULL UNION SELECT DISTINCT name FROM containers WHERE name IS NOT NULL').all() as { service: string }[]).map((r) => r.service),
@@ -125,8 +153,9 @@ function eraAndDialect(db: DB, src: SrcTable[]): Pick<InferredBlock, 'era' | 'er
   }
   const sig = db.prepare("SELECT symbol_raw FROM signals WHERE symbol_raw IS NOT NULL ORDER BY id LIMIT 1").get() as { symbol_raw: string } | undefined;
   if (sig && /_/.test(sig.symbol_raw)) votes.push({ era: 'A', why: `futures symbol ${sig.symbol_raw}` });
-  const wsA = db.prepare("SELECT 1 FROM log_events WHERE service = 'cdb_ws' AND format = 'print' AND message LIKE '[WS%' LIMIT 1").get();
-  if (wsA) votes.push({ era: 'A', why: 'era-A cdb_ws print lines' });
+  // Message classes that only one era's code prints (each catalog entry names its eras), cited by their first record.
+  const classEras = classVotes(db);
+  for (const v of classEras.filter((c) => c.era !== 'runbook')) votes.push(v);
   // Structural tells outrank payload tells; the newest era named wins (C implies B's containers too).
   const rank = { C: 3, B: 2, A: 1 } as Record<string, number>;
   const era = votes.length ? votes.map((v) => v.era).sort((a, b) => rank[b] - rank[a])[0] : null;
@@ -138,7 +167,7 @@ function eraAndDialect(db: DB, src: SrcTable[]): Pick<InferredBlock, 'era' | 'er
   if (src.some((s) => s.kind === 'risk_events_runbook')) dv.push('table risk_events(approved, reason)');
   const ch = db.prepare("SELECT DISTINCT channel FROM redis_messages WHERE channel IN ('trading_signals','risk_approved_trades') ORDER BY channel").all() as { channel: string }[];
   for (const c of ch) dv.push(`channel ${c.channel}`);
-  const rb = db.prepare("SELECT COUNT(*) n FROM log_events WHERE message LIKE '%Daily Drawdown exceeded%' OR message LIKE '%below confidence threshold%' OR message LIKE '%maxmemory reached%'").get() as { n: number };
-  if (rb.n > 0) dv.push(`${rb.n} runbook-only log strings`);
+  const rb = classEras.filter((c) => c.era === 'runbook');
+  if (rb.length > 0) dv.push(`${rb.reduce((a, c) => a + c.n, 0)} runbook-only log strings (${rb.map((c) => c.why).join('; ')})`);
   return { era, eraEvidence, dialect: dv.length ? 'runbook' : 'real', dialectEvidence: dv.length ? dv.join('; ') : 'only real-system names' };
 }

@@ -2,14 +2,12 @@ import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
 import { UserError } from '../errors.js';
-import { normalizeRiskReason } from '../analysis/rules/shared/risk-reasons.js';
+import { normalizeRiskReason } from '../catalog/risk-reasons.js';
 import { parsePaperRunnerReport } from '../ingest/reports/paper-runner-report.js';
 import { extractStartupLimits } from '../ingest/reports/startup-limits.js';
 import { toIsoUtc, daysBetween } from '../util/time.js';
 import { inferBlock } from './block.js';
-import {
-  EXEC_FILLED, EXEC_PROCESSING, RISK_APPROVED, RISK_REJECTIONS, RISK_SIGNAL_RECEIVED, SIGNAL_GENERATED, WS_PUBLISHED,
-} from './log-patterns.js';
+import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcTable } from './src-tables.js';
 import { bool, normSymbol, num, upper } from './symbols.js';
@@ -31,7 +29,14 @@ function stream<T>(db: DB, sql: string, ...params: unknown[]): Iterable<T> {
   if (reader) return reader.prepare(sql).iterate(...params) as Iterable<T>;
   return db.prepare(sql).all(...params) as T[];
 }
-type LogRow = { file_id: number; line_no: number; ts: string | null; message: string };
+type LogRow = { file_id: number; line_no: number; ts: string | null; message: string; class: string | null };
+
+/** `class IN (...)` for a list of catalog classes (ids are catalog-declared: no quoting issue). */
+function inClasses(ids: readonly string[]): string {
+  return `class IN (${ids.map((c) => `'${c}'`).join(',')})`;
+}
+/** Risk outcome lines, one per decision (the counting rule of §3.4: `Alert:` wrappers are a class of their own). */
+const RISK_REJECTED = classesWithPrefix('risk.rejected.');
 
 function inserter(db: DB, table: string): Ins {
   const cols = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id');
@@ -136,13 +141,13 @@ function buildSignals(db: DB, src: SrcTable[]): string {
     return redisSource;
   }
   let n = 0;
-  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE message LIKE '%Signal generiert:%' ORDER BY ts, file_id, line_no`)) {
-    const m = SIGNAL_GENERATED.exec(l.message);
+  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE class = 'signal.generated' ORDER BY ts, file_id, line_no`)) {
+    const m = fieldsOf('signal.generated', l.message);
     if (!m) continue;
     n++;
     ins({
-      ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], side: upper(m[2]), signal_type: upper(m[2]),
-      confidence: m[5] ? Number(m[5]) : null, price: num(m[3]), signal_key: null, source: 'log', file_id: l.file_id, line_no: l.line_no,
+      ts: l.ts, symbol: normSymbol(m.symbol), symbol_raw: m.symbol, side: upper(m.side), signal_type: upper(m.side),
+      confidence: m.confidence ? Number(m.confidence) : null, price: num(m.price), signal_key: null, source: 'log', file_id: l.file_id, line_no: l.line_no,
     });
   }
   return n ? 'log' : 'none';
@@ -195,23 +200,23 @@ function buildRiskDecisions(db: DB, src: SrcTable[]): string {
   let n = 0;
   for (const l of stream<LogRow>(
     db,
-    `SELECT file_id, line_no, ts, message FROM log_events
-     WHERE (service = 'cdb_risk' OR logger = 'risk_manager') AND kind <> 'health_poll' ORDER BY ts, file_id, line_no`,
+    `SELECT file_id, line_no, ts, message, class FROM log_events
+     WHERE ${inClasses(['risk.signal_received', 'risk.approved', ...RISK_REJECTED])} ORDER BY ts, file_id, line_no`,
   )) {
     const msg = l.message.split('\n')[0];
-    const rec = RISK_SIGNAL_RECEIVED.exec(msg);
-    if (rec) {
-      last = { symbol: rec[1], side: rec[2].toUpperCase() };
+    if (l.class === 'risk.signal_received') {
+      const rec = fieldsOf('risk.signal_received', l.message)!;
+      last = { symbol: rec.symbol, side: rec.side.toUpperCase() };
       continue;
     }
-    const ok = RISK_APPROVED.exec(msg);
-    if (ok) {
-      ins({ ts: l.ts, symbol: normSymbol(ok[1]), side: upper(ok[2]), decision: 'approved', reason_text: null, reason_code: null, source: 'log', file_id: l.file_id, line_no: l.line_no });
+    if (l.class === 'risk.approved') {
+      const ok = fieldsOf('risk.approved', l.message)!;
+      ins({ ts: l.ts, symbol: normSymbol(ok.symbol), side: upper(ok.side), decision: 'approved', reason_text: null, reason_code: null, source: 'log', file_id: l.file_id, line_no: l.line_no });
       n++;
       last = null;
       continue;
     }
-    if (RISK_REJECTIONS.some((re) => re.test(msg))) {
+    {
       const text = msg.replace(/^[^\p{L}\p{N}]+/u, '');
       ins({
         ts: l.ts, symbol: last ? normSymbol(last.symbol) : null, side: last?.side ?? null, decision: 'rejected',
@@ -292,11 +297,11 @@ function buildOrders(db: DB, src: SrcTable[]): string {
     return 'db';
   }
   let logged = 0;
-  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE (service = 'cdb_execution' OR logger = 'execution_service') AND message LIKE 'Processing order:%' ORDER BY ts, file_id, line_no`)) {
-    const m = EXEC_PROCESSING.exec(l.message);
+  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE class = 'exec.processing' ORDER BY ts, file_id, line_no`)) {
+    const m = fieldsOf('exec.processing', l.message);
     if (!m) continue;
     logged++;
-    ins({ ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], side: upper(m[2]), size: num(m[3]), status: null, writer: 'execution', source: 'log', file_id: l.file_id, line_no: l.line_no });
+    ins({ ts: l.ts, symbol: normSymbol(m.symbol), symbol_raw: m.symbol, side: upper(m.side), size: num(m.qty), status: null, writer: 'execution', source: 'log', file_id: l.file_id, line_no: l.line_no });
   }
   if (logged) return 'log';
   const rs = bestRedisSource(db, ['orders', 'risk_approved_trades', 'stream.orders']);
@@ -324,15 +329,15 @@ interface Fill {
 function observedFills(db: DB): Fill[] {
   const out: Fill[] = [];
   let last: { symbol: string; side: string; qty: number | null } | null = null;
-  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE (service = 'cdb_execution' OR logger = 'execution_service') AND (message LIKE 'Processing order:%' OR message LIKE 'Order filled:%') ORDER BY file_id, ts, line_no`)) {
-    const p = EXEC_PROCESSING.exec(l.message);
-    if (p) {
-      last = { symbol: p[1], side: p[2].toUpperCase(), qty: num(p[3]) };
+  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message, class FROM log_events WHERE class IN ('exec.processing', 'exec.filled') ORDER BY file_id, ts, line_no`)) {
+    if (l.class === 'exec.processing') {
+      const p = fieldsOf('exec.processing', l.message)!;
+      last = { symbol: p.symbol, side: p.side.toUpperCase(), qty: num(p.qty) };
       continue;
     }
-    const f = EXEC_FILLED.exec(l.message);
+    const f = fieldsOf('exec.filled', l.message);
     if (f) {
-      out.push({ ts: l.ts, symbol: last ? normSymbol(last.symbol) : null, side: last?.side ?? null, order_id: f[1], price: num(f[2]), size: last?.qty ?? null, source: 'log', file_id: l.file_id, line_no: l.line_no });
+      out.push({ ts: l.ts, symbol: last ? normSymbol(last.symbol) : null, side: last?.side ?? null, order_id: f.order_id, price: num(f.price), size: last?.qty ?? null, source: 'log', file_id: l.file_id, line_no: l.line_no });
       last = null;
     }
   }
@@ -400,10 +405,10 @@ function buildMarketData(db: DB): string {
     return rs;
   }
   let published = 0;
-  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE service = 'cdb_ws' AND message LIKE '%published market_data:%' ORDER BY ts, file_id, line_no`)) {
-    const m = WS_PUBLISHED.exec(l.message);
+  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE class = 'feed.published' ORDER BY ts, file_id, line_no`)) {
+    const m = fieldsOf('feed.published', l.message);
     if (m) published++;
-    if (m) ins({ ts: l.ts, symbol: normSymbol(m[1]), symbol_raw: m[1], price: num(m[2]), source: 'log', file_id: l.file_id, line_no: l.line_no });
+    if (m) ins({ ts: l.ts, symbol: normSymbol(m.symbol), symbol_raw: m.symbol, price: num(m.price), source: 'log', file_id: l.file_id, line_no: l.line_no });
   }
   return published ? 'log' : 'none';
 }
@@ -415,7 +420,7 @@ function deriveFromLogs(db: DB): void {
   const insReport = inserter(db, 'daily_report_values');
   const insSetting = inserter(db, 'settings');
   const reports = db
-    .prepare(`SELECT file_id, line_no, ts, ts_text, message FROM log_events WHERE message LIKE '%Paper Trading Daily Report%' OR message LIKE 'Report generation failed:%' ORDER BY file_id, line_no`)
+    .prepare(`SELECT file_id, line_no, ts, ts_text, message FROM log_events WHERE class IN ('report.daily', 'report.generation_failed') ORDER BY file_id, line_no`)
     .all() as { file_id: number; line_no: number; ts: string | null; ts_text: string | null; message: string }[];
   for (const r of reports) {
     const lines = r.message.split('\n').map((text, i) => ({ text, lineNo: r.line_no + i }));
@@ -431,9 +436,7 @@ function deriveFromLogs(db: DB): void {
   const startup = db
     .prepare(
       `SELECT file_id, line_no, service, message FROM log_events
-       WHERE kind <> 'health_poll' AND (message LIKE '%Max Position:%' OR message LIKE '%Max Exposure:%' OR message LIKE '%Max Drawdown:%'
-          OR message LIKE '%Stop-Loss:%' OR message LIKE '%Schwelle:%' OR message LIKE '%Lookback:%' OR message LIKE '%Min. Volume:%'
-          OR message LIKE '%MODE:%' OR message LIKE '%Trading config:%')
+       WHERE class IN ('risk.limit_echo', 'signal.limit_echo', 'feed.mode', 'exec.config_echo')
        ORDER BY file_id, line_no`,
     )
     .all() as { file_id: number; line_no: number; service: string | null; message: string }[];

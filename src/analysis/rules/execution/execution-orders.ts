@@ -9,7 +9,7 @@ import {
   type Todo,
   type VerificationCheck,
 } from '../../define-rule.js';
-import { EXECUTION, findLogs, groupClause, groupCoverage, P, RISK, tallyLogs, type LogRow } from '../shared/logs.js';
+import { EXECUTION, findLogs, groupClause, groupCoverage, K, fieldOf, RISK, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, dumpedTable, ORDER_TABLES } from '../shared/sources.js';
 import { count, fmt, groupBy, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
 
@@ -63,15 +63,15 @@ export default defineRule({
     const approvedRows = ctx.db
       .prepare("SELECT ts, file_id, line_no, source FROM risk_decisions WHERE in_block = 1 AND decision = 'approved' ORDER BY ts, id")
       .all() as (EvidenceRow & { ts: string | null; source: string | null })[];
-    const approvedLog = findLogs(ctx, { group: RISK, like: '%Order freigegeben%', re: P.riskApproved });
+    const approvedLog = findLogs(ctx, { group: RISK, classes: K.riskApproved });
     const approvals: (EvidenceRow & { ts: string | null })[] = approvedLog.length >= approvedRows.length ? approvedLog : approvedRows;
     const rw = redisWindow(ctx);
     const published = count(ctx, `SELECT COUNT(*) FROM redis_messages WHERE ${rw.sql} AND channel IN ('orders', 'stream.orders')`, ...rw.params);
 
     // One line per order: counted, with a few kept for evidence.
-    const processing = tallyLogs(ctx, { group: EXECUTION, like: '%Processing order%', re: P.execProcessing });
-    const filledLog = tallyLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled });
-    const rejectedLog = findLogs(ctx, { group: EXECUTION, like: '%Order rejected%', re: P.execRejected });
+    const processing = tallyLogs(ctx, { group: EXECUTION, classes: K.execProcessing });
+    const filledLog = tallyLogs(ctx, { group: EXECUTION, classes: K.execFilled });
+    const rejectedLog = findLogs(ctx, { group: EXECUTION, classes: K.execRejected });
     const results = redisResults(ctx);
     // Only execution sets filled/rejected (db_writer rows stay pending), so the status alone tells an executed order,
     // also where the writer is unknown (runbook-style dumps).
@@ -233,7 +233,7 @@ function rejectionReasons(rejectedLog: LogRow[], results: ResultCounts): Map<str
   if (!rejectedLog.length) return results.reasons;
   const m = new Map<string, number>();
   for (const r of rejectedLog) {
-    const reason = (P.execRejected.exec(r.message)?.[2] ?? '').split('\n')[0].trim() || 'unknown';
+    const reason = (fieldOf(r, 'reason') ?? '').split('\n')[0].trim() || 'unknown';
     m.set(reason, (m.get(reason) ?? 0) + 1);
   }
   return m;
@@ -257,8 +257,8 @@ function stopCauses(
 ): { hypothesis: Hypothesis; todo: Todo }[] {
   const out: { hypothesis: Hypothesis; todo: Todo }[] = [];
   const upToEnd = { from: '1970-01-01T00:00:00.000Z', to: ctx.block.to };
-  const startups = findLogs(ctx, { group: EXECUTION, span: upToEnd, like: '%Starting execution_service%', re: P.execStartup });
-  const subscribed = findLogs(ctx, { group: EXECUTION, span: upToEnd, like: '%Subscribed to topic%', re: P.execSubscribed });
+  const startups = findLogs(ctx, { group: EXECUTION, span: upToEnd, classes: K.execStartup });
+  const subscribed = findLogs(ctx, { group: EXECUTION, span: upToEnd, classes: K.execSubscribed });
   if (numsubValue != null && numsubValue < EXPECTED_ORDER_SUBSCRIBERS) {
     const ev = [ctx.evidence(numsub!.file_id, numsub!.line_no, `PUBSUB NUMSUB orders = ${numsubValue}`)];
     out.push({
@@ -297,9 +297,9 @@ function stopCauses(
       },
     });
   }
-  const init = findLogs(ctx, { group: EXECUTION, span: upToEnd, like: ['%Failed to initialize services%', '%Initialisierung fehlgeschlagen%'], re: P.execInitFailure });
+  const init = findLogs(ctx, { group: EXECUTION, span: upToEnd, classes: K.execInitFailure });
   if (init.length) {
-    const loopAfter = findLogs(ctx, { group: EXECUTION, span: { from: init[init.length - 1].ts ?? upToEnd.from, to: ctx.block.to }, like: '%Message loop started%' });
+    const loopAfter = findLogs(ctx, { group: EXECUTION, span: { from: init[init.length - 1].ts ?? upToEnd.from, to: ctx.block.to }, classes: K.execLoopStarted });
     out.push({
       hypothesis: {
         cause: 'execution.init_failure',
@@ -318,7 +318,7 @@ function stopCauses(
       },
     });
   }
-  const shutdown = findLogs(ctx, { group: EXECUTION, like: ['%Bot shutdown active%', '%blocked by bot shutdown%'], re: P.execBotShutdown });
+  const shutdown = findLogs(ctx, { group: EXECUTION, classes: K.execBotShutdown });
   if (shutdown.length) {
     out.push({
       hypothesis: { cause: 'execution.bot_shutdown', title: 'An active bot shutdown blocks execution', likelihood: 'likely', evidence: sampleEvidence(ctx, shutdown) },
@@ -332,7 +332,7 @@ function stopCauses(
       },
     });
   }
-  const publishErr = findLogs(ctx, { group: RISK, like: '%Order-Publishing%', re: P.orderPublishError });
+  const publishErr = findLogs(ctx, { group: RISK, classes: K.orderPublishError });
   if (publishErr.length) {
     out.push({
       hypothesis: { cause: 'risk.order_publish_failed', title: 'The risk manager fails to publish approved orders', likelihood: 'likely', evidence: sampleEvidence(ctx, publishErr) },

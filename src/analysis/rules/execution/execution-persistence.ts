@@ -1,5 +1,5 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type RuleContext, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { DB_WRITER, EXECUTION, findLogs, groupCoverage, P, type LogRow, type ServiceGroup } from '../shared/logs.js';
+import { DB_WRITER, EXECUTION, findLogs, groupCoverage, K, fieldOf, type LogRow, type ServiceGroup } from '../shared/logs.js';
 import { classifyDbError, DB_ERROR_CAUSE as CAUSE, type FailureClass } from '../shared/db-errors.js';
 import { dumpedTable, TRADE_TABLES } from '../shared/sources.js';
 import { count, redisWindow, sampleEvidence, worst, type EvidenceRow } from '../shared/util.js';
@@ -21,7 +21,7 @@ interface Fills {
 }
 
 function fills(ctx: RuleContext): Fills {
-  const log = findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled });
+  const log = findLogs(ctx, { group: EXECUTION, classes: K.execFilled });
   const rw = redisWindow(ctx);
   const redis = ctx.db
     .prepare(
@@ -51,14 +51,10 @@ export default defineRule({
     const f = fills(ctx);
     const tradesDump = dumpedTable(ctx, TRADE_TABLES);
     const persistedDb = count(ctx, "SELECT COUNT(*) FROM trades WHERE in_block = 1 AND source = 'db'");
-    const persistedLog = findLogs(ctx, { group: [EXECUTION, DB_WRITER], like: ['%Trade persisted%', '%Saved trade to database%'], re: P.persistOk });
-    const failures = findLogs(ctx, {
-      group: [EXECUTION, DB_WRITER],
-      like: ['%Failed to save%', '%Failed to persist%', '%Database error%', '%persist FAILED%'],
-      re: P.persistFailure,
-    });
-    const pgErrors = findLogs(ctx, { group: POSTGRES, like: ['%does not exist%', '%violates%'] });
-    const pgRestarts = findLogs(ctx, { group: POSTGRES, like: '%ready to accept connections%' });
+    const persistedLog = findLogs(ctx, { group: [EXECUTION, DB_WRITER], classes: K.persistOk });
+    const failures = findLogs(ctx, { group: [EXECUTION, DB_WRITER], classes: K.persistFailure });
+    const pgErrors = findLogs(ctx, { group: POSTGRES, classes: K.pgSchemaError });
+    const pgRestarts = findLogs(ctx, { group: POSTGRES, classes: K.pgReady });
     const writerCov = groupCoverage(ctx, DB_WRITER);
     const healthyWriter = ctx.db
       .prepare("SELECT file_id, line_no, status, health FROM containers WHERE (service = 'cdb_db_writer' OR name = 'cdb_db_writer') AND (health = 'healthy' OR state = 'running') ORDER BY file_id, line_no LIMIT 1")
@@ -72,7 +68,7 @@ export default defineRule({
       const g = byClass.get(c);
       if (g) g.push(r);
       else byClass.set(c, [r]);
-      const entity = (P.persistFailure.exec(r.message)?.[1] ?? (r.service === 'cdb_postgres' ? 'postgres' : 'database')).toLowerCase();
+      const entity = (fieldOf(r, 'what') ?? (r.class === 'audit.risk_event_persist_failed' ? 'risk_event' : r.service === 'cdb_postgres' ? 'postgres' : 'database')).toLowerCase();
       byEntity.set(entity, (byEntity.get(entity) ?? 0) + 1);
     }
     const metrics: Record<string, number | string | null> = {

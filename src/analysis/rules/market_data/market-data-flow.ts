@@ -1,12 +1,16 @@
+import { classes, patternOf } from '../../../catalog/index.js';
+import { fieldOf } from '../shared/logs.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
   blockMs, codePath, composeFile, count, covers, findLogs, fmtDuration, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
 
 /** Lines that say the feed publishes nothing (formats doc §3.1, §3.2, §2.5, §9). */
-const STUB_RE = /STUB mode|MODE: stub\b/i;
-const NO_KLINES_RE = /Noch keine Daten/;
-const NOT_PUBLISHED_RE = /Redis nicht verf\S* .*nicht publiziert|Events werden nicht publiziert|will NOT be published|\[redis\] publish error|Redis publish fehler|\[redis\] not connected, dropping/i;
+const STUB = classes('feed.stub_mode', 'feed.mode');
+const NO_KLINES = classes('feed.no_data_yet');
+const NOT_PUBLISHED = classes('feed.redis_unavailable_a', 'feed.will_not_publish', 'feed.publish_error', 'feed.publish_error_a', 'feed.dropping_trade');
+/** The same lines as a pattern, for a verification check run on the next block. */
+const NOT_PUBLISHED_RE = patternOf(...NOT_PUBLISHED);
 const WS_SERVICES = ['cdb_ws', 'cdb_market', 'cdb_market_eth'];
 
 interface Span {
@@ -81,14 +85,11 @@ export default defineRule({
     // --- no market data in the block: find out whether that is a finding or a gap in the evidence
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
     const signalSource = (ctx.db.prepare("SELECT value FROM block WHERE key = 'source.signals'").get() as { value: string | null } | undefined)?.value ?? null;
-    const stub = findLogs(ctx, { like: ['STUB mode', 'MODE: stub'], re: STUB_RE });
+    const stub = findLogs(ctx, { classes: STUB }).filter((r) => r.class === 'feed.stub_mode' || (fieldOf(r, 'mode') ?? '').toLowerCase() === 'stub');
     const wsSource = effectiveSetting(ctx, 'WS_SOURCE', WS_SERVICES);
     const wsSourceStub = wsSource && (wsSource.value ?? '').trim().toLowerCase() === 'stub' ? [wsSource] : [];
-    const noKlines = findLogs(ctx, { like: ['Noch keine Daten'], re: NO_KLINES_RE });
-    const notPublished = findLogs(ctx, {
-      like: ['nicht publiziert', 'will NOT be published', 'publish error', 'publish fehler', 'not connected, dropping'],
-      re: NOT_PUBLISHED_RE,
-    });
+    const noKlines = findLogs(ctx, { classes: NO_KLINES });
+    const notPublished = findLogs(ctx, { classes: NOT_PUBLISHED });
     const listeners = ctx.db
       .prepare(
         `SELECT file_id, MIN(source) AS source, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM redis_messages

@@ -1,3 +1,4 @@
+import { classes } from '../../../catalog/index.js';
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleResult, type Todo, type VerificationCheck } from '../../define-rule.js';
 import { codePath, composeFile, count, effectiveSetting, findLogs, likelihoodFromScore, pct, spreadEvidence } from '../../rule-kit.js';
 
@@ -25,7 +26,7 @@ export default defineRule({
          AND (${B_STYLE_LIKE.map(() => 'payload LIKE ?').join(' OR ')}) ORDER BY ts IS NULL, ts, file_id, line_no LIMIT 3`,
       )
       .all(...B_STYLE_LIKE.map((l) => `%${l}%`)) as { file_id: number; line_no: number; payload: string }[];
-    const keyErrors = findLogs(ctx, { like: ['Fehler bei Market-Data-Verarbeitung'], re: KEY_ERROR_RE });
+    const keyErrors = findLogs(ctx, { classes: classes('signal.error.market_data'), re: KEY_ERROR_RE });
     if (n === 0 && keyErrors.length === 0) {
       return { status: 'not_evaluable', missing: 'no market data payloads in the block and no signal-engine processing errors' };
     }

@@ -1,6 +1,6 @@
 import { defineRule, type Finding, type Hypothesis, type RuleContext, type Status, type Todo } from '../../define-rule.js';
 import { classifyDbError, DB_ERROR_CAUSE } from '../shared/db-errors.js';
-import { DB_WRITER, EXECUTION, findLogs, groupCoverage, P, SIGNAL, type LogRow } from '../shared/logs.js';
+import { DB_WRITER, EXECUTION, findLogs, groupCoverage, K, fieldOf, SIGNAL, type LogRow } from '../shared/logs.js';
 import { dumpedTable, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
 import { blockSpan, groupBy, intersect, iso, ms, redisWindow, sampleEvidence, type EvidenceRow, type Span } from '../shared/util.js';
 
@@ -69,7 +69,7 @@ export default defineRule({
     if (signalDump) {
       const sides = [
         ...redisSides(ctx, ['signals', 'stream.signals', 'trading_signals']),
-        ...logSide(findLogs(ctx, { group: SIGNAL, like: '%Signal generiert%', re: P.signalGenerated }), intersect(groupCoverage(ctx, SIGNAL), block), 'signal-engine log'),
+        ...logSide(findLogs(ctx, { group: SIGNAL, classes: K.signalGenerated }), intersect(groupCoverage(ctx, SIGNAL), block), 'signal-engine log'),
       ];
       for (const side of sides) {
         const db = dbCount(ctx, 'signals', side.span);
@@ -79,7 +79,7 @@ export default defineRule({
     if (tradeDump) {
       const sides = [
         ...redisSides(ctx, ['order_results', 'stream.fills'], "UPPER(COALESCE(status, '')) = 'FILLED'"),
-        ...logSide(findLogs(ctx, { group: EXECUTION, like: '%Order filled%', re: P.execFilled }), intersect(groupCoverage(ctx, EXECUTION), block), 'execution log'),
+        ...logSide(findLogs(ctx, { group: EXECUTION, classes: K.execFilled }), intersect(groupCoverage(ctx, EXECUTION), block), 'execution log'),
       ];
       for (const side of sides) {
         const db = dbCount(ctx, 'trades', side.span);
@@ -128,8 +128,8 @@ export default defineRule({
       });
       // Why: the writers' own failure lines, if the bundle has them.
       const entity = e === 'signals' ? 'signal' : 'trade';
-      const failures = findLogs(ctx, { group: [DB_WRITER, EXECUTION], like: ['%Failed to persist%', '%Failed to save%'], re: P.persistFailure }).filter(
-        (r) => (P.persistFailure.exec(r.message)?.[1] ?? '').toLowerCase() === entity,
+      const failures = findLogs(ctx, { group: [DB_WRITER, EXECUTION], classes: K.persistFailure }).filter(
+        (r) => (fieldOf(r, 'what') ?? (r.class === 'audit.risk_event_persist_failed' ? 'risk_event' : '')).toLowerCase() === entity,
       );
       if (failures.length) {
         const cls = classifyDbError(failures[0].message);

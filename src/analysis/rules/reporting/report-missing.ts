@@ -1,5 +1,5 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status, type Todo } from '../../define-rule.js';
-import { findLogs, groupClause, P, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
+import { findLogs, groupClause, K, fieldOf, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
 import { whereVar } from '../shared/settings.js';
 import { count, iso, ms, sampleEvidence } from '../shared/util.js';
 
@@ -35,11 +35,11 @@ export default defineRule({
     const lastDay = ctx.block.days[ctx.block.days.length - 1];
     const span = { from: iso(ms(`${ctx.block.days[0]}T00:00:00.000Z`) - 3 * 60 * MIN), to: iso(ms(`${lastDay}T23:59:59.999Z`)) };
     const all = { from: EPOCH, to: span.to };
-    const reportLines = findLogs(ctx, { group: RUNNER, span, like: ['%DAILY REPORT%', '%Paper Trading Daily Report%'], re: P.runnerReport });
-    const failed = findLogs(ctx, { group: RUNNER, span, like: ['%Report generation failed%', '%Daily report failed%'], re: P.runnerReportFailed });
-    const starts = findLogs(ctx, { group: RUNNER, span, like: ['%RUNNER INITIALIZED%', '%Runner started%'], re: P.runnerStarted });
-    const done = findLogs(ctx, { group: RUNNER, span: all, like: '%Test duration completed%', re: P.runnerDurationDone });
-    const mailOff = findLogs(ctx, { group: RUNNER, span: all, like: ['%Email alerts DISABLED%', '%NOT sent (disabled)%'], re: P.mailDisabled });
+    const reportLines = findLogs(ctx, { group: RUNNER, span, classes: K.runnerReport });
+    const failed = findLogs(ctx, { group: RUNNER, span, classes: K.runnerReportFailed });
+    const starts = findLogs(ctx, { group: RUNNER, span, classes: K.runnerStarted });
+    const done = findLogs(ctx, { group: RUNNER, span: all, classes: K.runnerDurationDone });
+    const mailOff = findLogs(ctx, { group: RUNNER, span: all, classes: K.mailDisabled });
     const hasRunnerLogs = !!ctx.db
       .prepare(`SELECT 1 FROM log_events WHERE service IN (${RUNNER.services.map(() => '?').join(',')}) LIMIT 1`)
       .get(...RUNNER.services);
@@ -57,7 +57,7 @@ export default defineRule({
       const line = inWindow(reportLines, m - MIN, m + 10 * MIN);
       const fail = inWindow(failed, m - MIN, m + 10 * MIN);
       if (fail.length) {
-        const e = P.runnerReportFailed.exec(fail[0].message);
+        const e = fieldOf(fail[0], 'error');
         days.push({ day, result: 'failed', evidence: sampleEvidence(ctx, fail, 1, 0), detail: (e?.[1] ?? e?.[2] ?? '').split('\n')[0] });
         continue;
       }
@@ -199,7 +199,7 @@ export default defineRule({
       });
     }
     // cdb_reports (B/C) runs at 08:00 UTC; check only where its log covers that time.
-    const summaries = findLogs(ctx, { group: REPORTS, like: '%Generating daily summary for%' });
+    const summaries = findLogs(ctx, { group: REPORTS, classes: K.reportsGenerating });
     if (summaries.length || count(ctx, "SELECT COUNT(*) FROM daily_report_values WHERE report_kind = 'cdb_reports'")) {
       for (const day of ctx.block.days) {
         const at = ms(`${day}T08:00:00.000Z`);

@@ -1,5 +1,5 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Severity, type Status, type Todo } from '../../define-rule.js';
-import { findLogs, P, RUNNER } from '../shared/logs.js';
+import { findLogs, K, fieldOf, RUNNER } from '../shared/logs.js';
 import { dumpedTable, ORDER_TABLES, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
 import { generatedMs } from '../shared/time-zones.js';
 import { addDays, dayEnd, dayOf, dayStart, groupBy, iso } from '../shared/util.js';
@@ -129,10 +129,10 @@ function evidenceOf(ctx: RuleContext, r: ReportRow): Evidence {
 
 /** The runner's start before a report: the `Start Time:` banner, else the report's Date minus Uptime. */
 function runnerStart(ctx: RuleContext, rep: Report): { ms: number; how: string } | null {
-  const banners = findLogs(ctx, { group: RUNNER, span: { from: '1970-01-01T00:00:00.000Z', to: iso(rep.genMs) }, like: '%Start Time:%', re: P.runnerStartTime });
+  const banners = findLogs(ctx, { group: RUNNER, span: { from: '1970-01-01T00:00:00.000Z', to: iso(rep.genMs) }, classes: K.runnerStartTime });
   const last = banners[banners.length - 1];
   if (last) {
-    const t = P.runnerStartTime.exec(last.message)![1].replace(' ', 'T');
+    const t = (fieldOf(last, 'start') ?? fieldOf(last, 'value') ?? '').replace(' ', 'T');
     const ms = Date.parse(/Z|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.slice(0, 23)}Z`);
     if (Number.isFinite(ms)) return { ms, how: 'Start Time banner' };
   }
@@ -226,7 +226,7 @@ export default defineRule({
         if (ev) {
           const value = ev.value_num!;
           if (prevEvents && value < prevEvents.value) {
-            const restarts = findLogs(ctx, { group: RUNNER, span: { from: iso(prevEvents.rep.genMs), to: iso(rep.genMs) }, like: ['%RUNNER INITIALIZED%', '%Runner started%'], re: P.runnerStarted });
+            const restarts = findLogs(ctx, { group: RUNNER, span: { from: iso(prevEvents.rep.genMs), to: iso(rep.genMs) }, classes: K.runnerStarted });
             eventsFindings.push({
               subject: 'events-logged-reset',
               severity: 'info',
@@ -238,7 +238,7 @@ export default defineRule({
             const start = runnerStart(ctx, rep);
             const from = start ? iso(start.ms) : dayStart(addDays(rep.date, -1));
             const md = (ctx.db.prepare('SELECT COUNT(*) AS n FROM market_data WHERE ts >= ? AND ts <= ?').get(from, iso(rep.genMs)) as { n: number }).n;
-            const logFail = findLogs(ctx, { group: RUNNER, span: { from, to: iso(rep.genMs) }, like: '%Failed to log event%' });
+            const logFail = findLogs(ctx, { group: RUNNER, span: { from, to: iso(rep.genMs) }, classes: K.runnerLogFailed });
             eventsFindings.push({
               subject: 'events-logged-zero',
               severity: md > 0 ? 'medium' : 'low',

@@ -7,8 +7,8 @@ import {
   type Todo,
   type VerificationCheck,
 } from '../../define-rule.js';
-import { findLogs, groupCoverage, P, RISK, tallyLogs } from '../shared/logs.js';
-import { normalizeRiskReason, RC_MEANINGS, reasonCause } from '../shared/risk-reasons.js';
+import { findLogs, groupCoverage, K, fieldOf, RISK, tallyLogs } from '../shared/logs.js';
+import { normalizeRiskReason, RC_MEANINGS, reasonCause } from '../../../catalog/risk-reasons.js';
 import { whereVar } from '../shared/settings.js';
 import { count, fmt, pct, redisWindow, sampleEvidence, Tally, type EvidenceRow } from '../shared/util.js';
 
@@ -134,7 +134,7 @@ export default defineRule({
         t.add(r);
       }
     }
-    const received = tallyLogs(ctx, { group: RISK, like: '%Signal empfangen%', re: P.riskReceived });
+    const received = tallyLogs(ctx, { group: RISK, classes: K.riskReceived });
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
     const cov = groupCoverage(ctx, RISK);
 
@@ -147,8 +147,8 @@ export default defineRule({
       .all(...rw.params) as { code: string; n: number }[];
     for (const a of alertRows) alertCodes.set(a.code, a.n);
     if (!alertRows.length) {
-      for (const l of findLogs(ctx, { group: RISK, like: 'Alert:%', re: P.alert })) {
-        const c = P.alert.exec(l.message)![2];
+      for (const l of findLogs(ctx, { group: RISK, classes: K.alert })) {
+        const c = l.class === 'risk.rejected.missing_strategy_id' ? 'MISSING_STRATEGY_ID' : fieldOf(l, 'code') ?? 'UNKNOWN';
         alertCodes.set(c, (alertCodes.get(c) ?? 0) + 1);
       }
     }

@@ -1,5 +1,6 @@
+import { fieldsOf } from '../../../catalog/index.js';
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type RuleContext, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { findLogs, groupCoverage, P, RISK, scanLogs, type LogRow } from '../shared/logs.js';
+import { findLogs, groupCoverage, K, fieldOf, RISK, scanLogs, type LogRow } from '../shared/logs.js';
 import { fraction, num, setting } from '../shared/settings.js';
 import { dayOf, extent, fmt, sampleEvidence, Tally, worst } from '../shared/util.js';
 import { decisionReason } from './risk-decisions.js';
@@ -28,10 +29,13 @@ function exposureLines(ctx: RuleContext): ExposureLines {
   const make = (): ExposureLines => ({ rows: new Tally<LogRow>(), first: null, min: null, max: null });
   const plain = make();
   const copies = make();
-  scanLogs(ctx, { group: RISK, like: '%Max Exposure erreicht%', re: P.exposureReached }, (r) => {
-    const agg = /^\s*Alert:/.test(r.message) ? copies : plain;
-    const m = P.exposureReached.exec(r.message)!;
-    const v = [Number(m[1]), Number(m[2])] as const;
+  scanLogs(ctx, { group: RISK, classes: [...K.exposureReached, ...K.alert] }, (r) => {
+    // The `Alert: [WARNING] RISK_LIMIT: Max Exposure erreicht: ...` wrapper carries the same text.
+    const copy = r.class !== 'risk.rejected.max_exposure';
+    const f = fieldsOf('risk.rejected.max_exposure', copy ? (fieldOf(r, 'text') ?? '') : r.message);
+    if (!f) return;
+    const agg = copy ? copies : plain;
+    const v = [Number(f.exposure), Number(f.max)] as const;
     agg.rows.add(r);
     if (agg.first === null) {
       agg.first = v;
@@ -80,14 +84,14 @@ export default defineRule({
     const cov = groupCoverage(ctx, RISK);
     // The state a block runs with may have been loaded at a start before the block.
     const upToEnd = { from: EPOCH, to: ctx.block.to };
-    const loads = findLogs(ctx, { group: RISK, span: upToEnd, like: '%Risk-State aus Redis geladen%', re: P.riskStateLoaded });
-    const fresh = findLogs(ctx, { group: RISK, span: upToEnd, like: ['%Kein persistierter Risk-State%', '%Kein Portfolio-Snapshot%'], re: P.riskStateFresh });
-    const resets = findLogs(ctx, { group: RISK, like: ['%RESET REDIS%', '%State mismatch%'], re: P.riskStateReset });
-    const loadFailed = findLogs(ctx, { group: RISK, like: '%Risk-State-Load fehlgeschlagen%', re: P.riskStateLoadFailed });
+    const loads = findLogs(ctx, { group: RISK, span: upToEnd, classes: K.riskStateLoaded });
+    const fresh = findLogs(ctx, { group: RISK, span: upToEnd, classes: K.riskStateFresh });
+    const resets = findLogs(ctx, { group: RISK, classes: K.riskStateReset });
+    const loadFailed = findLogs(ctx, { group: RISK, classes: K.riskStateLoadFailed });
     const exp = exposureLines(ctx);
     const exposure = exp.rows;
     const breaker = withoutAlertCopies(
-      findLogs(ctx, { group: RISK, like: ['%Circuit Breaker! Daily Loss%', '%Daily Drawdown exceeded%'], re: /Circuit Breaker! Daily Loss|Daily Drawdown exceeded/ }),
+      findLogs(ctx, { group: RISK, classes: [...K.circuitBreaker, ...K.runbookDrawdown] }),
     );
     const statusCb = ctx.db
       .prepare("SELECT service, key, value FROM service_status WHERE key LIKE '%circuit_breaker%' ORDER BY service, key")
@@ -102,9 +106,9 @@ export default defineRule({
     const lastFresh = fresh.length ? fresh[fresh.length - 1] : null;
     // A later "fresh state" start replaces an earlier load.
     const load = lastLoad && (!lastFresh || (lastFresh.ts ?? '') < (lastLoad.ts ?? '')) ? lastLoad : null;
-    const loaded = load ? P.riskStateLoaded.exec(load.message)! : null;
-    const loadedExposure = loaded ? Number(loaded[1]) : null;
-    const loadedPnl = loaded?.[3] != null ? Number(loaded[3]) : null;
+    const loaded = load ? fieldsOf('risk.state.loaded', load.message) : null;
+    const loadedExposure = loaded?.exposure != null ? Number(loaded.exposure) : null;
+    const loadedPnl = loaded?.pnl != null ? Number(loaded.pnl) : null;
 
     const balance = num(setting(ctx, 'TEST_BALANCE')?.value) ?? 10_000;
     const pctLimit = fraction(setting(ctx, 'MAX_EXPOSURE_PCT')?.value) ?? (ctx.block.era === 'A' || ctx.block.era == null ? 0.5 : 0.3);
@@ -198,10 +202,8 @@ export default defineRule({
     // Circuit breaker / daily drawdown that survives the UTC day change.
     if (breaker.length) {
       const values = breaker.map((r) => {
-        const cb = P.circuitBreaker.exec(r.message);
-        if (cb) return Number(cb[1]);
-        const rb = P.runbookDrawdown.exec(r.message);
-        return rb ? Number(rb[1]) : null;
+        const v = r.class === 'risk.rejected.circuit_breaker' ? fieldOf(r, 'pnl') : fieldOf(r, 'drawdown');
+        return v != null ? Number(v) : null;
       });
       const days = [...new Set(breaker.map((r) => (r.ts ? dayOf(r.ts) : null)).filter((x): x is string => !!x))].sort();
       const nums = values.filter((v): v is number => v != null);
@@ -215,7 +217,7 @@ export default defineRule({
       if (days.length >= 2) {
         let likelihood: Likelihood = cbConstant ? (days.length >= 3 && allDrawdown ? 'very_likely' : 'likely') : 'possible';
         // Runbook wording is never logged by a real service (§3.6): its repeated value may be a template, not a state.
-        if (breaker.every((r) => !P.circuitBreaker.test(r.message)) && likelihood === 'very_likely') likelihood = 'likely';
+        if (breaker.every((r) => r.class !== 'risk.rejected.circuit_breaker') && likelihood === 'very_likely') likelihood = 'likely';
         if (!allDrawdown && d.approved > 0) likelihood = 'unlikely';
         findings.push({
           subject: 'circuit-breaker-days',

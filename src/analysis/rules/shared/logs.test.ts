@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestDb } from '../../testing.js';
-import { findLogs, groupCoverage, P, RISK } from './logs.js';
+import { findLogs, groupCoverage, K, RISK } from './logs.js';
 import { localToUtc, generatedMs } from './time-zones.js';
 import { addLogs } from './testing.js';
 
@@ -27,7 +27,7 @@ describe('findLogs', () => {
     const t = new TestDb();
     t.file('logs/risk.log');
     setup(t);
-    expect(findLogs(t.context(), { group: RISK, like: '%Signal empfangen%', re: P.riskReceived })).toHaveLength(n);
+    expect(findLogs(t.context(), { group: RISK, classes: K.riskReceived })).toHaveLength(n);
   });
 
   it('coverage falls back to the logger when no record carries the service name', () => {

@@ -1,4 +1,5 @@
 import type { RuleContext } from '../../define-rule.js';
+import { classes, classesWithPrefix, fieldsOf } from '../../../catalog/index.js';
 import { logWindow, Tally, type Span } from './util.js';
 
 /**
@@ -28,13 +29,15 @@ export interface LogRow {
   service: string | null;
   level: string | null;
   message: string;
+  class: string | null;
 }
 
 export interface LogQuery {
   /** Services whose records are searched; null = every service. */
   group?: ServiceGroup | ServiceGroup[] | null;
-  /** SQL LIKE pre-filter(s) on the message (any of them), cheap on big logs; the regex decides. */
-  like?: string | string[];
+  /** Event classes of the catalog (src/catalog): records are selected by class, never by message text. */
+  classes: readonly string[];
+  /** A further test of a selected record's message (e.g. a cause inside an error text). */
   re?: RegExp;
   /** Default true: only records inside the block. */
   inBlock?: boolean;
@@ -74,10 +77,7 @@ export function groupClause(ctx: RuleContext, groups: ServiceGroup[], params: (s
   return loggerIn;
 }
 
-/**
- * Log records matching a pattern, in time order. Health polls never count as activity and are
- * left out. The regex runs in JS (SQLite has no REGEXP); the LIKE pre-filter keeps that cheap.
- */
+/** Log records of the given classes, in time order. Health polls never count as activity and are left out. */
 export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
   const out: LogRow[] = [];
   scanLogs(ctx, q, (r) => out.push(r));
@@ -102,12 +102,10 @@ export function scanLogs(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => vo
     params.push(...w.params);
   }
   where.push("(kind IS NULL OR kind != 'health_poll')");
-  const likes = q.like === undefined ? [] : Array.isArray(q.like) ? q.like : [q.like];
-  if (likes.length) {
-    where.push(`(${likes.map(() => 'message LIKE ?').join(' OR ')})`);
-    params.push(...likes);
-  }
-  const sql = `SELECT id, file_id, line_no, ts, service, level, message FROM log_events WHERE ${where.join(' AND ')} ORDER BY ts, file_id, line_no`;
+  if (q.classes.length === 0) return;
+  where.push(`class IN (${q.classes.map(() => '?').join(',')})`);
+  params.push(...q.classes);
+  const sql = `SELECT id, file_id, line_no, ts, service, level, message, class FROM log_events WHERE ${where.join(' AND ')} ORDER BY ts, file_id, line_no`;
   for (const r of ctx.db.prepare(sql).iterate(...params) as Iterable<LogRow>) {
     if (r.message == null) continue;
     if (q.re && !q.re.test(r.message)) continue;
@@ -156,40 +154,56 @@ export function groupCoverage(ctx: RuleContext, group: ServiceGroup): Coverage |
   return { from: r.f, to: r.t, records: r.n, fraction: Math.min(1, (Date.parse(r.t) - Date.parse(r.f)) / blockMs) };
 }
 
-/** Log patterns of the real services (§3), anchored on the ASCII part so mojibake copies match too. */
-export const P = {
-  signalGenerated: /Signal generiert:\s*(\S+)\s+(BUY|SELL)\b/i,
-  mdError: /Fehler bei Market-Data-Verarbeitung:\s*(.*)/,
-  publishError: /Fehler beim Signal-Publishing:\s*(.*)/,
-  invalidJson: /Ung\S{0,6}ltiges JSON:\s*(.*)/,
-  mainLoopError: /Fehler in Hauptschleife:\s*(.*)/,
-  confidenceBelow: /Signal below confidence threshold(?:\s*\(\s*([\d.]+)\s*<\s*([\d.]+)\s*\))?/i,
-  volumeTooLow: /Volume zu niedrig/,
-  riskReceived: /Signal empfangen:\s*(\S+)\s+(BUY|SELL)\b/i,
-  riskApproved: /Order freigegeben:\s*(\S+)\s+(BUY|SELL)/i,
-  riskStateLoaded: /Risk-State aus Redis geladen:\s*exposure=(-?[\d.]+)(?:\s+positions=(\d+))?(?:\s+pnl=(-?[\d.]+))?/,
-  riskStateFresh: /Kein persistierter Risk-State gefunden|Kein Portfolio-Snapshot in DB gefunden/,
-  riskStateLoadFailed: /Risk-State-Load fehlgeschlagen:\s*(.*)/,
-  riskStateReset: /RESET REDIS - DB in control|State mismatch: triggering DB->Redis recovery/,
-  exposureReached: /Max Exposure erreicht:\s*(-?[\d.]+)\s*>=\s*(-?[\d.]+)/,
-  circuitBreaker: /Circuit Breaker! Daily Loss:\s*(-?[\d.]+)\s*<=\s*(-?[\d.]+)/,
-  runbookDrawdown: /Daily Drawdown exceeded \(([\d.]+)% > ([\d.]+)%\)/,
-  alert: /^Alert:\s*\[(\w+)\]\s*([A-Z_]+):\s*(.*)$/,
-  orderPublishError: /Fehler beim Order-Publishing:\s*(.*)/,
-  execProcessing: /Processing order:\s*(\S+)\s+(\S+)/,
-  execFilled: /Order filled:\s*(\S+)(?:\s+at\s+([\d.]+))?/,
-  execRejected: /Order rejected:\s*(\S+)\s*-\s*(.*)/,
-  execBotShutdown: /Bot shutdown active|Order blocked by bot shutdown/,
-  execInitFailure: /Failed to initialize services|Redis Initialisierung fehlgeschlagen|PostgreSQL Initialisierung fehlgeschlagen/,
-  execSubscribed: /Subscribed to topic:\s*orders\b/,
-  execStartup: /Starting execution_service/,
-  persistOk: /Trade persisted:|Saved trade to database:/,
-  persistFailure: /Failed to (?:save|persist) (trade|order|signal|portfolio snapshot|risk_event)s?:?\s*(.*)|risk_event persist FAILED|Database error:\s*(.*)/i,
-  runnerStarted: /PAPER TRADING RUNNER INITIALIZED|Paper Trading Runner started/,
-  runnerStartTime: /Start Time:\s*(\d{4}-\d\d-\d\d[T ][\d:.]+)/,
-  runnerDurationDone: /Test duration completed/,
-  runnerReport: /DAILY REPORT|Paper Trading Daily Report/,
-  runnerReportFailed: /Report generation failed:\s*(.*)|Daily report failed:\s*(.*)/,
-  runnerEventsLogged: /Events logged:\s*(\d+)/,
-  mailDisabled: /Email alerts DISABLED|Email alert NOT sent \(disabled\)/,
+/**
+ * The event classes rules read, by what they mean to the pipeline. The catalog (src/catalog) is
+ * the one place that knows the message texts; `classes()` refuses an id it does not declare.
+ */
+export const K = {
+  signalGenerated: classes('signal.generated'),
+  mdError: classes('signal.error.market_data'),
+  publishError: classes('signal.error.publish'),
+  invalidJson: classes('signal.error.invalid_json'),
+  mainLoopError: classes('signal.error.main_loop'),
+  confidenceBelow: classes('signal.filter.confidence_runbook'),
+  volumeTooLow: classes('signal.filter.volume'),
+  riskReceived: classes('risk.signal_received'),
+  riskApproved: classes('risk.approved'),
+  riskRejected: classesWithPrefix('risk.rejected.'),
+  riskStateLoaded: classes('risk.state.loaded'),
+  riskStateFresh: classes('risk.state.fresh'),
+  riskStateLoadFailed: classes('risk.state.load_failed'),
+  riskStateReset: classes('risk.state.reset'),
+  exposureReached: classes('risk.rejected.max_exposure'),
+  circuitBreaker: classes('risk.rejected.circuit_breaker'),
+  runbookDrawdown: classes('risk.rejected.daily_drawdown_runbook'),
+  alert: classes('risk.alert', 'risk.rejected.missing_strategy_id'),
+  missingStrategy: classes('risk.rejected.missing_strategy_id'),
+  orderPublishError: classes('risk.error.order_publish'),
+  execProcessing: classes('exec.processing'),
+  execFilled: classes('exec.filled'),
+  execRejected: classes('exec.rejected'),
+  execBotShutdown: classes('exec.bot_shutdown_active'),
+  execInitFailure: classes('exec.init_failed', 'exec.redis_init_failed'),
+  execSubscribed: classes('exec.subscribed'),
+  execStartup: classes('exec.starting'),
+  execLoopStarted: classes('exec.loop_started'),
+  persistOk: classes('writer.trade_persisted', 'exec.saved_trade'),
+  pgSchemaError: classes('pg.schema_error'),
+  pgReady: classes('pg.ready'),
+  persistFailure: classes('writer.persist_failed', 'exec.save_failed', 'exec.database_error', 'audit.risk_event_persist_failed'),
+  runnerStarted: classes('runner.initialized', 'runner.started'),
+  runnerStartTime: classes('runner.initialized', 'runner.banner_field'),
+  runnerDurationDone: classes('runner.duration_completed'),
+  runnerReport: classes('report.daily_header', 'report.daily'),
+  runnerReportFailed: classes('report.generation_failed', 'runner.daily_report_failed'),
+  runnerEventsLogged: classes('runner.events_logged'),
+  runnerLogFailed: classes('runner.log_event_failed'),
+  mailDisabled: classes('runner.mail_disabled', 'report.mail_not_sent_disabled'),
+  reportsGenerating: classes('reports.generating'),
 } as const;
+
+/** A field the catalog entry of a record's class extracts (`error`, `symbol`, ...), or null. */
+export function fieldOf(r: { class: string | null; message: string }, name: string): string | null {
+  if (!r.class) return null;
+  return fieldsOf(r.class, r.message)?.[name] ?? null;
+}

@@ -1,14 +1,14 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { findLogs, groupCoverage, P, SIGNAL } from '../shared/logs.js';
+import { findLogs, groupCoverage, K, fieldOf, SIGNAL } from '../shared/logs.js';
 import { count, fmt, groupBy, round, sampleEvidence, spanHours, worst, type Span } from '../shared/util.js';
 
 type Kind = 'market_data' | 'publishing' | 'invalid_json' | 'main_loop';
 
-const KINDS: { kind: Kind; re: RegExp; subject: string }[] = [
-  { kind: 'market_data', re: P.mdError, subject: 'market-data-processing' },
-  { kind: 'publishing', re: P.publishError, subject: 'signal-publishing' },
-  { kind: 'invalid_json', re: P.invalidJson, subject: 'invalid-json' },
-  { kind: 'main_loop', re: P.mainLoopError, subject: 'main-loop' },
+const KINDS: { kind: Kind; classes: readonly string[]; subject: string }[] = [
+  { kind: 'market_data', classes: K.mdError, subject: 'market-data-processing' },
+  { kind: 'publishing', classes: K.publishError, subject: 'signal-publishing' },
+  { kind: 'invalid_json', classes: K.invalidJson, subject: 'invalid-json' },
+  { kind: 'main_loop', classes: K.mainLoopError, subject: 'main-loop' },
 ];
 
 /** `'pct_change'` (a Python KeyError repr) or `KeyError: 'pct_change'` names the missing field. */
@@ -29,14 +29,8 @@ export default defineRule({
     const cov = groupCoverage(ctx, SIGNAL);
     if (!cov) return { status: 'not_evaluable', missing: 'no signal-engine logs (cdb_core / cdb_signal) inside the block' };
 
-    const rows = findLogs(ctx, {
-      group: SIGNAL,
-      like: ['%Market-Data-Verarbeitung%', '%Signal-Publishing%', '%ltiges JSON%', '%Hauptschleife%'],
-    });
-    const byKind = groupBy(
-      rows.filter((r) => KINDS.some((x) => x.re.test(r.message))),
-      (r) => KINDS.find((x) => x.re.test(r.message))!.kind,
-    );
+    const rows = findLogs(ctx, { group: SIGNAL, classes: KINDS.flatMap((k) => k.classes) });
+    const byKind = groupBy(rows, (r) => KINDS.find((x) => x.classes.includes(r.class ?? ''))!.kind);
 
     const metrics: Record<string, number | string | null> = {
       market_data_errors: byKind.get('market_data')?.length ?? 0,
@@ -54,7 +48,7 @@ export default defineRule({
     const md = byKind.get('market_data') ?? [];
     if (md.length) {
       // Group by the error text: one message usually dominates (the same missing field every tick).
-      const details = groupBy(md, (r) => (P.mdError.exec(r.message)?.[1] ?? '').split('\n')[0].trim());
+      const details = groupBy(md, (r) => (fieldOf(r, 'error') ?? '').split('\n')[0].trim());
       const [topDetail, topRows] = [...details.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0];
       const field = missingField(topDetail);
       const span: Span = { from: md[0].ts!, to: md[md.length - 1].ts! };
@@ -63,7 +57,7 @@ export default defineRule({
       const ticksNoPct = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND ts >= ? AND ts <= ? AND pct_change IS NULL', span.from, span.to);
       const signalsInSpan =
         count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1 AND ts >= ? AND ts <= ?', span.from, span.to) +
-        findLogs(ctx, { group: SIGNAL, span, like: '%Signal generiert%', re: P.signalGenerated }).length;
+        findLogs(ctx, { group: SIGNAL, span, classes: K.signalGenerated }).length;
       const perHour = hours > 0 ? md.length / hours : md.length;
       // At the tick rate: about one error per tick where ticks are known, else at least one a minute.
       const atTickRate = ticks > 0 ? md.length >= ticks * 0.5 : perHour >= 60;
@@ -161,7 +155,7 @@ export default defineRule({
         title: 'Signals are generated but publishing them to Redis fails',
         likelihood: pub.length >= 10 ? 'likely' : 'possible',
         evidence: sampleEvidence(ctx, pub),
-        why: (P.publishError.exec(pub[0].message)?.[1] ?? '').split('\n')[0],
+        why: (fieldOf(pub[0], 'error') ?? '').split('\n')[0],
       });
       verification.push({ id: 'no-publish-errors', title: 'No signal publishing errors', kind: 'log', check: 'Fehler beim Signal-Publishing', expect: { op: '==', value: 0 } });
     }

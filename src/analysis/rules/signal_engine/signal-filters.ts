@@ -9,7 +9,7 @@ import {
   type Todo,
   type VerificationCheck,
 } from '../../define-rule.js';
-import { findLogs, P, RISK } from '../shared/logs.js';
+import { findLogs, K, fieldOf, RISK } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVar, type SettingRow } from '../shared/settings.js';
 import { count, fmt, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
 
@@ -88,10 +88,10 @@ export default defineRule({
     const volKnown = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND volume IS NOT NULL');
     const minVol = effective(ctx, 'SIGNAL_MIN_VOLUME', DEFAULT_MIN_VOLUME);
     const thr = effective(ctx, 'SIGNAL_THRESHOLD_PCT', DEFAULT_THRESHOLD_PCT);
-    const confidenceLines = findLogs(ctx, { like: '%confidence threshold%', re: P.confidenceBelow });
+    const confidenceLines = findLogs(ctx, { classes: K.confidenceBelow });
     const minConfidence = setting(ctx, 'MIN_CONFIDENCE');
     const strategy = setting(ctx, 'SIGNAL_STRATEGY_ID');
-    const missingAlertLogs = findLogs(ctx, { group: RISK, like: '%MISSING_STRATEGY_ID%' });
+    const missingAlertLogs = findLogs(ctx, { group: RISK, classes: K.missingStrategy });
     const rw = redisWindow(ctx);
     const missingAlertMsgs = ctx.db
       .prepare(`SELECT file_id, line_no, payload FROM redis_messages WHERE ${rw.sql} AND code = 'MISSING_STRATEGY_ID' ORDER BY COALESCE(ts, payload_ts), id`)

@@ -1,5 +1,5 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status } from '../../define-rule.js';
-import { findLogs, groupClause, groupCoverage, P, RUNNER, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
+import { findLogs, groupClause, groupCoverage, K, fieldOf, RUNNER, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
 import { blockHours, blockSpan, count, fmt, hull, intersect, logWindow, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
 
@@ -23,8 +23,8 @@ function marketActivity(ctx: RuleContext): MarketActivity {
   };
   const mdSpan = r.n > 0 && r.f && r.t ? { from: r.f, to: r.t } : null;
   // Per-tick processing errors prove the engine consumed ticks; the runner's progress lines prove traffic on its channels.
-  const errors = findLogs(ctx, { group: SIGNAL, like: '%Market-Data-Verarbeitung%', re: P.mdError });
-  const runnerProgress = findLogs(ctx, { group: RUNNER, like: '%Events logged:%', re: P.runnerEventsLogged });
+  const errors = findLogs(ctx, { group: SIGNAL, classes: K.mdError });
+  const runnerProgress = findLogs(ctx, { group: RUNNER, classes: K.runnerEventsLogged });
   const spanOf = (rows: LogRow[]): Span | null => (rows.length && rows[0].ts ? { from: rows[0].ts, to: rows[rows.length - 1].ts! } : null);
   const first = ctx.db
     .prepare('SELECT file_id, line_no, symbol, price, ts FROM market_data WHERE in_block = 1 ORDER BY ts, id LIMIT 1')
@@ -42,7 +42,7 @@ export default defineRule({
   needs: ['signals (DB dump, Redis signals channel or signal-engine logs)', 'market_data or signal-engine / paper-runner logs'],
   check(ctx) {
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
-    const generated = tallyLogs(ctx, { group: SIGNAL, like: '%Signal generiert%', re: P.signalGenerated });
+    const generated = tallyLogs(ctx, { group: SIGNAL, classes: K.signalGenerated });
     const observed = Math.max(signals, generated.count);
 
     const dump = dumpedTable(ctx, SIGNAL_TABLES);

@@ -1,3 +1,4 @@
+import { classes, classesWithSeverity } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type LayerId, type Severity, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
   blockMs, cmp, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
@@ -8,31 +9,33 @@ type Klass = 'auth' | 'dns' | 'refused' | 'timeout' | 'lost' | 'init';
 type Target = 'redis' | 'postgres' | 'unknown';
 
 /** Library and service texts (formats doc §3.2, §2.5, §4.4); the first class that matches wins. */
-const CLASSES: { klass: Klass; like: string[]; re: RegExp }[] = [
+const CLASSES: { klass: Klass; re: RegExp }[] = [
   {
     klass: 'auth',
-    like: ['Authentication required', 'NOAUTH', 'WRONGPASS', 'invalid password', 'fe_sendauth', 'password authentication failed', 'Auth validation FAILED', 'Redis password loaded: No'],
     re: /Authentication required|NOAUTH|WRONGPASS|invalid password|fe_sendauth|password authentication failed|Auth validation FAILED|Redis password loaded: No\b/i,
   },
   {
     klass: 'dns',
-    like: ['Error -2 connecting', 'Error -3 connecting', 'Name or service not known', 'Temporary failure in name resolution'],
     re: /Error -[23] connecting|Name or service not known|Temporary failure in name resolution/i,
   },
-  { klass: 'refused', like: ['connection refused'], re: /connection refused/i },
-  { klass: 'timeout', like: ['Timeout connecting to server'], re: /Timeout connecting to server/i },
-  { klass: 'lost', like: ['server closed the connection unexpectedly', 'connection already closed'], re: /server closed the connection unexpectedly|connection already closed/i },
+  { klass: 'refused', re: /connection refused/i },
+  { klass: 'timeout', re: /Timeout connecting to server/i },
+  { klass: 'lost', re: /server closed the connection unexpectedly|connection already closed/i },
   {
     klass: 'init',
-    like: ['Redis-Verbindung fehlgeschlagen', 'Initialisierung fehlgeschlagen', 'Failed to connect to', 'connection failed', 'Failed to initialize services'],
     re: /Redis-Verbindung fehlgeschlagen|Redis Initialisierung fehlgeschlagen|PostgreSQL Initialisierung fehlgeschlagen|Failed to connect to (?:Redis|PostgreSQL)|(?:Redis|PostgreSQL|Database) connection failed|Failed to initialize services/i,
   },
 ];
 
+/** Records that may carry a connection failure: every error or warning class, and the writer's password echo. */
+const FAILURE_CLASSES = [...classesWithSeverity('error', 'warn'), ...classes('writer.password_loaded')];
 /** Lines after which the service works again (formats doc §3.1). */
-const RECOVERY_LIKE = ['Redis verbunden', 'Connected to Redis', 'Redis connected', 'Connected to PostgreSQL', 'PostgreSQL connected', '[ws] connected', 'Ready to accept connections', 'ready to accept connections'];
-const RECOVERY_RE = /Redis verbunden|Connected to Redis|Redis connected|Connected to PostgreSQL|PostgreSQL connected|\[ws\] connected|Ready to accept connections|ready to accept connections/;
+const RECOVERY = classes(
+  'service.redis_connected_de', 'service.redis_connected_en', 'runner.redis_connected', 'feed.redis_connected', 'feed.redis_ok_a',
+  'writer.pg_connected', 'runner.pg_connected', 'feed.connected', 'redis.ready', 'pg.ready',
+);
 /** Messages after which the process keeps running but never recovers by itself. */
+const NEVER_RECOVERS_CLASSES = classes('feed.will_not_publish', 'feed.redis_unavailable_a', 'risk.auth_failed_cannot_start');
 const NEVER_RECOVERS = /will NOT be published|nicht publiziert|Service cannot start|Auth validation FAILED/;
 
 function targetOf(r: LogRow): Target {
@@ -68,8 +71,8 @@ export default defineRule({
   needs: ['service logs (log_events)'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
-    const hits = findLogs(ctx, { like: CLASSES.flatMap((c) => c.like), excludeKinds: ['report'] });
-    const hostSide = findLogs(ctx, { like: ['fe_sendauth', 'password authentication failed', 'connection to server at'], re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ }).filter(
+    const hits = findLogs(ctx, { classes: FAILURE_CLASSES, excludeKinds: ['report'] });
+    const hostSide = findLogs(ctx, { classes: FAILURE_CLASSES, re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ }).filter(
       (r) => r.kind === 'report',
     );
     const groups = new Map<string, Group>();
@@ -85,11 +88,11 @@ export default defineRule({
     }
     const services = [...new Set([...groups.values()].map((g) => g.service))];
     const recoveries = services.length
-      ? findLogs(ctx, { like: RECOVERY_LIKE, re: RECOVERY_RE, services })
+      ? findLogs(ctx, { classes: RECOVERY, services })
       : [];
     // `Service will continue but market_data will NOT be published!` is its own line after the error.
     const stuckLines = services.length
-      ? findLogs(ctx, { like: ['will NOT be published', 'nicht publiziert', 'Service cannot start', 'Auth validation FAILED'], re: NEVER_RECOVERS, services })
+      ? findLogs(ctx, { classes: NEVER_RECOVERS_CLASSES, services })
       : [];
     for (const g of groups.values()) {
       const last = g.rows[g.rows.length - 1];

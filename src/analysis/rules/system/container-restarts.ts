@@ -1,3 +1,5 @@
+import { classes } from '../../../catalog/index.js';
+import { fieldOf } from '../shared/logs.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
   blockMs, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, loggedServices, PIPELINE_SERVICES,
@@ -5,23 +7,22 @@ import {
 } from '../../rule-kit.js';
 
 /** Startup banners (formats doc §3.1, §2.5): each one in a kept log is one (re)start of the process. */
-const BANNERS: { services: string[]; like: string; re: RegExp }[] = [
-  { services: ['cdb_risk'], like: 'Risk-Manager gestartet', re: /Risk-Manager gestartet/ },
-  { services: ['cdb_core', 'cdb_signal'], like: 'Signal-Engine gestartet', re: /Signal-Engine gestartet/ },
-  { services: ['cdb_execution'], like: 'Starting execution_service', re: /^Starting execution_service/m },
-  { services: ['cdb_db_writer'], like: 'Starting DB Writer Service', re: /Starting DB Writer Service/ },
-  { services: ['cdb_paper_runner'], like: 'PAPER TRADING RUNNER INITIALIZED', re: /PAPER TRADING RUNNER INITIALIZED/ },
-  { services: ['cdb_redis'], like: 'Redis is starting', re: /Redis is starting/ },
-  { services: ['cdb_postgres'], like: 'database system is ready to accept connections', re: /database system is ready to accept connections/ },
-  { services: ['cdb_ws'], like: 'WEBSOCKET SERVICE - MODE', re: /WEBSOCKET SERVICE - MODE/ },
-  { services: ['cdb_ws'], like: 'Hole Symbolliste', re: /^Hole Symbolliste/m },
-  { services: ['cdb_candles'], like: 'Candle-Service gestartet', re: /Candle-Service gestartet/ },
-  { services: ['cdb_regime'], like: 'Regime-Service gestartet', re: /Regime-Service gestartet/ },
-  { services: ['cdb_allocation'], like: 'Allocation-Service gestartet', re: /Allocation-Service gestartet/ },
-  { services: ['cdb_reports'], like: 'CDB Daily Orders Summary Service started', re: /CDB Daily Orders Summary Service started/ },
+const BANNERS: { services: string[]; klass: string; field?: [string, string] }[] = [
+  { services: ['cdb_risk'], klass: 'risk.started' },
+  { services: ['cdb_core', 'cdb_signal'], klass: 'signal.started' },
+  { services: ['cdb_execution'], klass: 'exec.starting' },
+  { services: ['cdb_db_writer'], klass: 'writer.starting' },
+  { services: ['cdb_paper_runner'], klass: 'runner.initialized' },
+  { services: ['cdb_redis'], klass: 'redis.starting' },
+  { services: ['cdb_postgres'], klass: 'pg.ready' },
+  { services: ['cdb_ws'], klass: 'feed.mode' },
+  { services: ['cdb_ws'], klass: 'feed.fetching_symbols' },
+  { services: ['cdb_candles'], klass: 'pipeline.service_started', field: ['service', 'Candle'] },
+  { services: ['cdb_regime'], klass: 'pipeline.service_started', field: ['service', 'Regime'] },
+  { services: ['cdb_allocation'], klass: 'pipeline.service_started', field: ['service', 'Allocation'] },
+  { services: ['cdb_reports'], klass: 'reports.service_started' },
 ];
-const INITDB_LIKE = ['PostgreSQL init process complete', 'docker-entrypoint-initdb.d'];
-const INITDB_RE = /PostgreSQL init process complete|running \/docker-entrypoint-initdb\.d\//;
+const INITDB = classes('pg.initdb');
 
 /** This many restarts of one service spread over half the block is a crash loop, not a redeploy. */
 const CRASH_LOOP_RESTARTS = 10;
@@ -125,10 +126,10 @@ export default defineRule({
     }
 
     // --- startup banners in the logs
-    const bannerRows = findLogs(ctx, { like: BANNERS.map((b) => b.like) });
+    const bannerRows = findLogs(ctx, { classes: classes(...new Set(BANNERS.map((b) => b.klass))) });
     const starts = new Map<string, LogRow[]>();
     for (const r of bannerRows) {
-      const b = BANNERS.find((x) => x.re.test(r.message));
+      const b = BANNERS.find((x) => x.klass === r.class && (!x.field || fieldOf(r, x.field[0]) === x.field[1]));
       if (!b) continue;
       // A banner names its service; the row's service only decides between cdb_core and cdb_signal.
       const svc = r.service && b.services.includes(r.service) ? r.service : ctx.block.era === 'A' ? b.services[0] : b.services[b.services.length - 1];
@@ -136,7 +137,7 @@ export default defineRule({
       starts.get(svc)!.push(r);
     }
     // Postgres logs "ready" once more for the temporary server initdb runs.
-    const initRows = findLogs(ctx, { like: INITDB_LIKE, re: INITDB_RE });
+    const initRows = findLogs(ctx, { classes: INITDB });
     const initComplete = initRows.filter((r) => /init process complete/.test(r.message));
     if (starts.has('cdb_postgres') && initComplete.length) {
       const pg = starts.get('cdb_postgres')!;

@@ -37,10 +37,10 @@ export default defineRule({
       .prepare(
         `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, MIN(id) AS first_id, file_id, line_no, message,
                 SUM(UPPER(COALESCE(level, '')) IN ('CRITICAL', 'FATAL', 'PANIC')) AS critical,
-                SUM(message LIKE '%Traceback (most recent call last)%') AS tracebacks
+                SUM(class = 'python.traceback' OR instr(message, 'Traceback (most recent call last)') > 0) AS tracebacks
          FROM log_events
          WHERE COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') NOT IN ('health_poll', 'report')
-           AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR message LIKE '%Traceback (most recent call last)%')
+           AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR class = 'python.traceback')
          GROUP BY COALESCE(service, '(unknown service)'), substr(message, 1, 200)
          ORDER BY service, first_id`,
       )

@@ -1,14 +1,15 @@
+import { classes } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
 import { cmp, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, likelihoodFromScore, spreadEvidence, type LogRow } from '../../rule-kit.js';
 
 /** Reconnect and retry lines (formats doc §2.5, §3.2; runbook strings of §3.6). */
-const LIKE = [
-  '[WS] Disconnected (attempt', '[WS] Connecting chunk (attempt', 'Chunk reconnect #', '[ws] reconnecting in', '[ws] connection closed', '[ws] connection error',
-  'retrying subscription', 'no messages received', 'Error in message loop', 'Error in event loop', 'Stream Fehler',
-];
+const RETRY_CLASSES = classes(
+  'feed.ws_disconnected', 'feed.ws_connecting', 'feed.ws_chunk_reconnect', 'feed.reconnecting', 'feed.connection_closed', 'feed.loop_error',
+  'feed.retrying_subscription_runbook', 'feed.no_messages_runbook', 'exec.loop_error', 'writer.event_loop_error', 'risk.stream_error',
+);
+const CONNECTED_CLASSES = classes('feed.connected', 'service.redis_connected_en', 'service.redis_connected_de');
 const RE = /\[WS\] Disconnected \(attempt \d+\)|\[WS\] Connecting chunk \(attempt (?:[2-9]|\d{2,})\)|Chunk reconnect #\d+|\[ws\] reconnecting in|\[ws\] connection (?:closed|error)|retrying subscription|no messages received|Error in (?:message|event) loop|-Stream Fehler/i;
 const ATTEMPT = /\(attempt (\d+)\)|reconnect #(\d+)/i;
-const CONNECTED = /\[ws\] connected|Connected to Redis|Redis verbunden/;
 
 /** A rising run of attempt numbers this long, or this many retries, is a loop rather than a hiccup. */
 const LOOP_RUN = 5;
@@ -38,7 +39,7 @@ export default defineRule({
   title: 'Reconnect loops (MEXC WebSocket, Redis message loops)',
   needs: ['cdb_ws logs', 'cdb_execution / cdb_db_writer logs'],
   check(ctx): RuleResult {
-    const rows = findLogs(ctx, { like: LIKE, re: RE });
+    const rows = findLogs(ctx, { classes: RETRY_CLASSES, re: RE });
     if (rows.length === 0) {
       if (!covers(ctx, 'cdb_ws') && !covers(ctx, 'cdb_execution') && !covers(ctx, 'cdb_db_writer')) {
         return { status: 'not_evaluable', missing: `no cdb_ws, cdb_execution or cdb_db_writer log covers the block (${coverageText(ctx, 'cdb_ws')})` };
@@ -65,7 +66,7 @@ export default defineRule({
       // Still looping at the end: no successful connect after the last retry.
       const last = list[list.length - 1];
       const after = last.ts
-        ? findLogs(ctx, { like: ['[ws] connected', 'Connected to Redis', 'Redis verbunden'], re: CONNECTED, services: [svc] }).filter((r) => r.ts !== null && r.ts > last.ts!)
+        ? findLogs(ctx, { classes: CONNECTED_CLASSES, services: [svc] }).filter((r) => r.ts !== null && r.ts > last.ts!)
         : [];
       const stillLooping = loop && after.length === 0 && !list.slice(-LOOP_RUN).every((r) => (attempt(r) ?? 2) <= 1);
       const timed = list.filter((r) => r.ts);

@@ -1,3 +1,4 @@
+import { classes } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
 import { composeFile, covers, findLogs, likelihoodFromScore, pct, settings, spreadEvidence } from '../../rule-kit.js';
 
@@ -33,9 +34,9 @@ export default defineRule({
     const evicted = max('evicted_keys');
     const policy = info.find((r) => r.key === 'maxmemory_policy')?.value ?? null;
     // The runbook's "maxmemory reached" never comes from a real Redis (formats doc §2.5, §3.6).
-    const runbookLines = findLogs(ctx, { like: ['maxmemory reached'] });
+    const runbookLines = findLogs(ctx, { classes: classes('redis.maxmemory_runbook') });
     // With maxmemory-policy noeviction, writers get OOM errors instead.
-    const oom = findLogs(ctx, { like: ['OOM command not allowed'] });
+    const oom = findLogs(ctx, { classes: classes('redis.oom') });
     const maxmemSetting = settings(ctx, 'REDIS_MAXMEMORY');
 
     if (info.length === 0 && runbookLines.length === 0 && oom.length === 0 && !covers(ctx, 'cdb_redis')) {

@@ -1,0 +1,82 @@
+import { defineEntries } from '../define-entry.js';
+import { ALL, ALL_ERAS, MONITORING, POSTGRES, REDIS, RUNBOOK } from './services.js';
+
+/**
+ * Redis and PostgreSQL servers (formats doc §2.5), the HTTP layer every Flask service has
+ * (§2.3, §2.4), monitoring containers, and library texts that appear inside any service's error
+ * (§3.2). The library texts are `generic`: a specific entry of the service wins.
+ */
+export const INFRA_ENTRIES = defineEntries([
+  // redis server
+  { id: 'redis.starting', layer: 'system', stage: 'lifecycle', services: REDIS, eras: ALL_ERAS, severity: 'info',
+    pattern: /Redis is starting/, needle: 'Redis is starting', samples: { A: ['oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo'] } },
+  { id: 'redis.ready', layer: 'system', stage: 'lifecycle', services: REDIS, eras: ALL_ERAS, severity: 'info',
+    pattern: /Ready to accept connections/, needle: 'Ready to accept connections', samples: { A: ['Ready to accept connections tcp'] } },
+  { id: 'redis.aof_corrupt', layer: 'system', stage: 'storage', services: REDIS, eras: ALL_ERAS, severity: 'error',
+    pattern: /Bad file format reading the append only file|AOF (?:is not valid|file .* is not valid)|Unexpected end of file reading the append only file/, needle: ['append only file', 'AOF'],
+    samples: { A: ['Bad file format reading the append only file appendonly.aof.1.incr.aof: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>'] } },
+  { id: 'redis.persistence', layer: 'system', stage: 'storage', services: REDIS, eras: ALL_ERAS, severity: 'info', bulk: true,
+    pattern: /^(?:\d+ changes in \d+ seconds\. Saving\.\.\.|Background saving (?:started|terminated)|DB saved on disk|Fork CoW for RDB|BGSAVE done|Background append only file rewriting|Residual parent diff|Parent agreed to stop sending diffs|Concatenating|Successfully renamed|Removing the history file|Creating AOF|Reading the remaining AOF tail|DB loaded from (?:disk|append only file)|Done loading (?:RDB|AOF)|Loading RDB produced by|RDB age|RDB memory usage|Reading RDB base file|RDB is base AOF|DB loaded from base file|Opening AOF (?:incr|base) file)/,
+    needle: '', samples: { A: ['1 changes in 3600 seconds. Saving...', 'Background saving started by pid 42', 'Background saving terminated with success', 'DB saved on disk', 'Fork CoW for RDB: current 0 MB, peak 0 MB, average 0 MB', 'DB loaded from append only file: 0.012 seconds'] } },
+  { id: 'redis.server_info', layer: 'system', stage: 'lifecycle', services: REDIS, eras: ALL_ERAS, severity: 'info',
+    pattern: /^(?:Redis version=|Configuration loaded|Server initialized|monotonic clock|Running mode=|Redis Community Edition|Warning: no config file specified|WARNING Memory overcommit must be enabled|User requested shutdown|Saving the final RDB snapshot|Redis is now ready to exit|Calling fsync|Shutting down|Received SIG\w+ scheduling shutdown)/,
+    needle: '', samples: { A: ['Redis version=7.2.4, bits=64, commit=00000000, modified=0, pid=1, just started', 'Server initialized', 'User requested shutdown...', 'Received SIGTERM scheduling shutdown...'] } },
+  { id: 'redis.maxmemory_runbook', layer: 'system', stage: 'storage', services: REDIS, eras: RUNBOOK, severity: 'warn',
+    pattern: /maxmemory reached/i, needle: 'maxmemory reached', needleCi: true, samples: { runbook: ['WARNING maxmemory reached, evicting keys (allkeys-lru)'] } },
+  // postgres server
+  { id: 'pg.ready', layer: 'system', stage: 'lifecycle', services: POSTGRES, eras: ALL_ERAS, severity: 'info',
+    pattern: /database system is ready to accept connections/, needle: 'ready to accept connections', samples: { A: ['database system is ready to accept connections'] } },
+  { id: 'pg.initdb', layer: 'system', stage: 'storage', services: POSTGRES, eras: ALL_ERAS, severity: 'warn',
+    pattern: /running \/docker-entrypoint-initdb\.d\/|PostgreSQL init process complete/, needle: ['docker-entrypoint-initdb.d', 'init process complete'],
+    samples: { A: ['/usr/local/bin/docker-entrypoint.sh: running /docker-entrypoint-initdb.d/01-schema.sql', 'PostgreSQL init process complete; ready for start up.'] } },
+  { id: 'pg.skip_init', layer: 'system', stage: 'lifecycle', services: POSTGRES, eras: ALL_ERAS, severity: 'info',
+    pattern: /appears to contain a database; Skipping initialization/, needle: 'Skipping initialization', samples: { A: ['PostgreSQL Database directory appears to contain a database; Skipping initialization'] } },
+  { id: 'pg.shutdown', layer: 'system', stage: 'lifecycle', services: POSTGRES, eras: ALL_ERAS, severity: 'info',
+    pattern: /received (?:fast|smart|immediate) shutdown request|database system is shut down|shutting down$|aborting any active transactions|background worker "[^"]+" \(PID \d+\) exited with exit code/, needle: '',
+    samples: { A: ['received fast shutdown request', 'database system is shut down', 'aborting any active transactions'] } },
+  { id: 'pg.crash_recovery', layer: 'system', stage: 'storage', services: POSTGRES, eras: ALL_ERAS, severity: 'warn',
+    pattern: /database system was interrupted|database system was not properly shut down|automatic recovery in progress/, needle: 'database system was',
+    samples: { A: ['database system was interrupted; last known up at 2025-11-30 02:40:01 UTC', 'database system was not properly shut down; automatic recovery in progress'] } },
+  { id: 'pg.routine', layer: 'system', stage: 'storage', services: POSTGRES, eras: ALL_ERAS, severity: 'info', bulk: true,
+    pattern: /^(?:checkpoint (?:starting|complete)|starting PostgreSQL|listening on (?:IPv[46] address|Unix socket)|database system was shut down at|redo (?:starts|done) at|autovacuum|checkpoints are occurring too frequently)/,
+    needle: '', samples: { A: ['checkpoint starting: time', 'checkpoint complete: wrote 3 buffers (0.0%); 0 WAL file(s) added, 0 removed, 0 recycled', 'starting PostgreSQL 15.5 on x86_64-pc-linux-musl', 'listening on IPv4 address "0.0.0.0", port 5432'] } },
+  // HTTP: werkzeug access lines, Flask banners, socketserver
+  { id: 'http.health_poll', layer: 'system', stage: 'health', services: ALL, eras: ALL_ERAS, severity: 'info', bulk: true,
+    pattern: /"(?:GET|HEAD) \/health[^"]*" \d{3}/, needle: '/health', samples: { A: ['127.0.0.1 - - [20/Nov/2025 18:59:40] "GET /health HTTP/1.1" 200 -'] } },
+  { id: 'http.metrics_poll', layer: 'system', stage: 'health', services: ALL, eras: ALL_ERAS, severity: 'info', bulk: true,
+    pattern: /"GET \/(?:metrics|status)[^"]*" \d{3}/, needle: '"GET /', samples: { A: ['172.18.0.5 - - [26/Nov/2025 00:00:15] "GET /metrics HTTP/1.1" 200 -', '127.0.0.1 - - [26/Nov/2025 00:00:15] "GET /status HTTP/1.1" 200 -'] } },
+  { id: 'http.request', layer: 'system', stage: 'health', services: ALL, eras: ALL_ERAS, severity: 'info', bulk: true,
+    pattern: /"(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) (?!\/health|\/metrics|\/status)\S* HTTP\/[\d.]+" (?<status>\d{3})/, needle: ' HTTP/', samples: { A: ['127.0.0.1 - - [26/Nov/2025 00:00:15] "GET /favicon.ico HTTP/1.1" 404 -'] } },
+  { id: 'http.flask_banner', layer: 'system', stage: 'noise', services: ALL, eras: ALL_ERAS, severity: 'info',
+    pattern: /^(?:\s*\* (?:Serving Flask app|Debug mode|Running on|Restarting with|Debugger)|WARNING: This is a development server|Press CTRL\+C to quit)/, needle: '',
+    samples: { A: [" * Serving Flask app 'service'", ' * Debug mode: off', ' * Running on http://127.0.0.1:8002', 'WARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.', 'Press CTRL+C to quit'] } },
+  { id: 'http.request_exception', layer: 'system', stage: 'error', services: ALL, eras: ALL_ERAS, severity: 'warn',
+    pattern: /^-*\s*Exception (?:occurred|happened) during processing of request from/, needle: 'during processing of request', samples: { A: ["Exception occurred during processing of request from ('127.0.0.1', 52344)"] } },
+  { id: 'http.separator', layer: 'system', stage: 'noise', services: ALL, eras: ALL_ERAS, severity: 'info',
+    pattern: /^-{20,}\s*$/, needle: '----', samples: { A: ['----------------------------------------'] } },
+  { id: 'python.traceback', layer: 'system', stage: 'error', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /^(?:Traceback \(most recent call last\):|During handling of the above exception)/, needle: ['Traceback', 'During handling'], samples: { A: ['Traceback (most recent call last):\n  File "service.py", line 12, in <module>\nKeyError: \'x\''] } },
+  // monitoring containers (logfmt)
+  { id: 'monitoring.line', layer: 'system', stage: 'noise', services: MONITORING, eras: ['B', 'C', 'A', 'runbook'], severity: 'info', bulk: true, ownServicesOnly: true,
+    pattern: /^[\s\S]*$/, needle: '', samples: { B: ['ts=2026-01-16T10:00:18.000Z caller=head.go:123 level=info component=tsdb msg="Head GC completed"', 'Starting Grafana version=11.3.1 commit=5ab0a1b6 branch=HEAD'] } },
+  // library texts inside errors (§3.2): generic, so the service's own message class wins
+  { id: 'redis.auth_failed', layer: 'system', stage: 'connectivity', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /Authentication required|NOAUTH|WRONGPASS|invalid password|invalid username-password/i, needle: '', samples: { A: ['(error) NOAUTH Authentication required.', 'AUTH failed: WRONGPASS invalid username-password pair or user is disabled.'] } },
+  { id: 'net.dns_failed', layer: 'system', stage: 'connectivity', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /Error -[23] connecting to (?<host>\S+?)\.? |Name or service not known|Temporary failure in name resolution|could not translate host name/, needle: '',
+    samples: { A: ['something failed: Error -2 connecting to redis:6379. Name or service not known.', 'could not translate host name "cdb_postgres" to address: Temporary failure in name resolution'] } },
+  { id: 'pg.auth_failed', layer: 'system', stage: 'connectivity', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /fe_sendauth: no password supplied|password authentication failed for user "(?<user>[^"]*)"/, needle: ['fe_sendauth', 'password authentication failed'],
+    samples: { A: ['FATAL:  password authentication failed for user "claire_user"', 'connection failed: fe_sendauth: no password supplied'] } },
+  { id: 'pg.connection_lost', layer: 'system', stage: 'connectivity', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /server closed the connection unexpectedly|connection already closed/, needle: ['server closed the connection', 'connection already closed'], samples: { A: ['insert failed: server closed the connection unexpectedly', 'insert failed: connection already closed'] } },
+  { id: 'net.connection_refused', layer: 'system', stage: 'connectivity', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /connection refused/i, needle: 'onnection refused', samples: { A: ['Error 111 connecting to cdb_redis:6379. Connection refused.'], runbook: ['connection refused'] } },
+  { id: 'net.timeout', layer: 'system', stage: 'connectivity', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /Timeout connecting to server|timed out/i, needle: '', samples: { A: ['Timeout connecting to server'] } },
+  { id: 'pg.schema_error', layer: 'reporting', stage: 'persist', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /(?:column "(?<column>[^"]+)" of )?relation "(?<relation>[^"]+)" does not exist|violates (?:check|not-null|unique|foreign key) constraint/, needle: ['does not exist', 'violates'],
+    samples: { A: ['ERROR:  column "quantity" of relation "trades" does not exist', 'ERROR:  new row for relation "signals" violates check constraint "signals_signal_type_check"'] } },
+  { id: 'redis.oom', layer: 'system', stage: 'storage', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
+    pattern: /OOM command not allowed/, needle: 'OOM command not allowed', samples: { A: ["OOM command not allowed when used memory > 'maxmemory'."] } },
+]);

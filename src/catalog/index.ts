@@ -1,0 +1,166 @@
+/**
+ * The event catalog: the one place that knows the real services' message texts (German and
+ * English, eras A, B, C and the runbook's dialect). Ingest classifies every log record once with
+ * `classify`; the model and the rules select records by class and read fields with `fieldsOf`.
+ *
+ * Bump CATALOG_VERSION whenever an entry is added, removed or its pattern changes: files
+ * classified under an older version are classified again on the next ingest.
+ */
+import type { Era, LayerId } from '../vocabulary.js';
+import type { CatalogEntry, Stage } from './define-entry.js';
+import { EXECUTION_ENTRIES } from './entries/execution.js';
+import { FEED_AND_SIGNAL } from './entries/feed.js';
+import { INFRA_ENTRIES } from './entries/infra.js';
+import { LIFECYCLE } from './entries/lifecycle.js';
+import { RISK_ENTRIES } from './entries/risk.js';
+
+export type { CatalogEntry, Stage } from './define-entry.js';
+
+export const CATALOG_VERSION = 1;
+
+export const CATALOG: readonly CatalogEntry[] = [...LIFECYCLE, ...FEED_AND_SIGNAL, ...RISK_ENTRIES, ...EXECUTION_ENTRIES, ...INFRA_ENTRIES];
+
+const BY_ID = new Map(CATALOG.map((e) => [e.id, e]));
+if (BY_ID.size !== CATALOG.length) throw new Error('duplicate catalog id');
+
+/** The entry of a class id; throws on an id the catalog does not declare (a typo in a rule). */
+export function entry(id: string): CatalogEntry {
+  const e = BY_ID.get(id);
+  if (!e) throw new Error(`unknown catalog class: ${id}`);
+  return e;
+}
+
+/** Class ids, checked against the catalog (so a rule cannot ask for a class that never occurs). */
+export function classes(...ids: string[]): string[] {
+  for (const id of ids) entry(id);
+  return ids;
+}
+
+/** One pattern that matches any of the classes' messages (for a verification plan's log check). */
+export function patternOf(...ids: string[]): RegExp {
+  // Named groups would repeat across alternatives, which this engine refuses: keep them unnamed.
+  return new RegExp(ids.map((id) => `(?:${entry(id).pattern.source.replace(/\(\?<([A-Za-z]\w*)>/g, '(')})`).join('|'));
+}
+
+/** Every class whose id starts with one of the prefixes (`risk.rejected.`). */
+export function classesWithPrefix(...prefixes: string[]): string[] {
+  return CATALOG.filter((e) => prefixes.some((p) => e.id.startsWith(p))).map((e) => e.id);
+}
+
+export function classesOfStage(stage: Stage): string[] {
+  return CATALOG.filter((e) => e.stage === stage).map((e) => e.id);
+}
+
+export function classesOfLayer(layer: LayerId): string[] {
+  return CATALOG.filter((e) => e.layer === layer).map((e) => e.id);
+}
+
+/** Classes whose occurrence is an anomaly of at least this severity. */
+export function classesWithSeverity(...severities: CatalogEntry['severity'][]): string[] {
+  return CATALOG.filter((e) => severities.includes(e.severity)).map((e) => e.id);
+}
+
+export const BULK_CLASSES: readonly string[] = CATALOG.filter((e) => e.bulk).map((e) => e.id);
+
+/** Fields an entry extracts from a message of its class (named groups; `error2` style alternates fold into `error`). */
+export function fieldsOf(id: string, message: string): Record<string, string> | null {
+  const m = entry(id).pattern.exec(message);
+  if (!m) return null;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.groups ?? {})) {
+    if (v === undefined) continue;
+    const key = k.replace(/\d+$/, '');
+    if (out[key] === undefined) out[key] = v;
+  }
+  return out;
+}
+
+interface Compiled {
+  id: string;
+  pattern: RegExp;
+  needles: string[];
+  ci: boolean;
+}
+
+function compile(e: CatalogEntry): Compiled {
+  const needles = (Array.isArray(e.needle) ? e.needle : [e.needle]).map((n) => (e.needleCi ? n.toLowerCase() : n));
+  return { id: e.id, pattern: e.pattern, needles: needles.includes('') ? [] : needles, ci: !!e.needleCi };
+}
+
+function tryEntries(list: Compiled[], message: string, lower: () => string): string | null {
+  for (const c of list) {
+    if (c.needles.length) {
+      const hay = c.ci ? lower() : message;
+      let hit = false;
+      for (const n of c.needles) {
+        if (hay.includes(n)) {
+          hit = true;
+          break;
+        }
+      }
+      if (!hit) continue;
+    }
+    if (c.pattern.test(message)) return c.id;
+  }
+  return null;
+}
+
+/**
+ * Per service: the entries it declares first (in catalog order), then the ones any service may
+ * print, then library texts (generic), then the other services' entries, so that a bundle whose
+ * service names are unusual is still classified.
+ */
+class Classifier {
+  private readonly specific: Compiled[];
+  private readonly own: CatalogEntry[];
+  private readonly any: Compiled[];
+  private readonly generic: Compiled[];
+  private readonly perService = new Map<string, Compiled[]>();
+  private readonly fallback: Compiled[];
+
+  constructor(entries: readonly CatalogEntry[]) {
+    this.specific = entries.filter((e) => !e.generic && !e.services.includes('*') && !e.ownServicesOnly).map(compile);
+    this.own = entries.filter((e) => e.ownServicesOnly);
+    this.any = entries.filter((e) => !e.generic && e.services.includes('*')).map(compile);
+    this.generic = entries.filter((e) => e.generic).map(compile);
+    this.fallback = [...this.specific, ...this.any, ...this.generic];
+  }
+
+  private order(service: string | null): Compiled[] {
+    if (service === null) return this.fallback;
+    let list = this.perService.get(service);
+    if (!list) {
+      const own = new Set(CATALOG.filter((e) => e.services.includes(service)).map((e) => e.id));
+      if (own.size === 0) list = this.fallback;
+      else {
+        const mine = this.specific.filter((c) => own.has(c.id));
+        const others = this.specific.filter((c) => !own.has(c.id));
+        // Catch-alls of a service come last of its own: anything more specific wins.
+        const catchAll = this.own.filter((e) => e.services.includes(service)).map(compile);
+        list = [...mine, ...this.any, ...this.generic, ...others, ...catchAll];
+      }
+      this.perService.set(service, list);
+    }
+    return list;
+  }
+
+  classify(service: string | null, message: string | null, kind: string | null): string | null {
+    if (kind === 'health_poll') return 'http.health_poll';
+    if (message === null) return null;
+    let low: string | null = null;
+    const lower = () => (low ??= message.toLowerCase());
+    return tryEntries(this.order(service), message, lower);
+  }
+}
+
+const CLASSIFIER = new Classifier(CATALOG);
+
+/** The class of one log record, or null when no entry matches (counted as unmatched per service). */
+export function classify(service: string | null, message: string | null, kind: string | null = null): string | null {
+  return CLASSIFIER.classify(service, message, kind);
+}
+
+/** Which eras a class belongs to (the era vote reads it). */
+export function erasOf(id: string): readonly Era[] {
+  return entry(id).eras;
+}
