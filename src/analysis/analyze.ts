@@ -3,13 +3,14 @@
  * rules per layer, the funnel and break layer, KPIs, manifest and quarantine — as one
  * zod-validated report model. Deterministic: same database + same `now` → byte-identical JSON.
  */
+import { CATALOG_VERSION } from '../catalog/index.js';
 import type Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { LAYER_TITLES, REPORT_SCHEMA_VERSION, validateReport, type ReportModel } from '../report/model.js';
 import { daysBetween } from '../util/time.js';
 import { loadConfig } from './config.js';
 import { makeRuleContext } from './context.js';
-import { SEVERITIES, type Block, type KpiTargets, type RuleDef, type Severity } from './define-rule.js';
+import { SEVERITIES, type Block, type KpiTargets, type RuleContext, type RuleDef, type Severity } from './define-rule.js';
 import { aggregateStatus, maxSeverity, runEngine, severityRank } from './engine.js';
 import { breakLayer, computeFlow } from './flow.js';
 import { computeKpis } from './kpis.js';
@@ -81,6 +82,30 @@ function manifestFiles(db: Database.Database): ManifestRow[] {
     .all() as ManifestRow[];
 }
 
+/** Log records per service and the share no catalog entry matched, from the hourly rollup (no scan of log_events). */
+function classification(db: Database.Database, ctx: RuleContext): ReportModel['coverage']['classification'] {
+  const rows = db
+    .prepare(
+      `SELECT COALESCE(service, '(unknown service)') AS service, SUM(n) AS records, COALESCE(SUM(CASE WHEN class IS NULL THEN n END), 0) AS unmatched
+       FROM log_hourly GROUP BY 1 ORDER BY 1`,
+    )
+    .all() as { service: string; records: number; unmatched: number }[];
+  const firstUnmatched = db.prepare('SELECT file_id, line_no FROM log_events WHERE service IS ? AND class IS NULL ORDER BY id LIMIT 1');
+  return {
+    catalog_version: CATALOG_VERSION,
+    services: rows.map((r) => {
+      const at = r.unmatched > 0 ? (firstUnmatched.get(r.service === '(unknown service)' ? null : r.service) as { file_id: number; line_no: number } | undefined) : undefined;
+      return {
+        service: r.service,
+        records: r.records,
+        unmatched: r.unmatched,
+        unmatched_pct: r.records ? Math.round((1000 * r.unmatched) / r.records) / 10 : 0,
+        example: at ? ctx.evidence(at.file_id, at.line_no) : null,
+      };
+    }),
+  };
+}
+
 function quarantineSummary(db: Database.Database, limit: number): ReportModel['quarantine'] {
   const total = (db.prepare('SELECT COUNT(*) AS n FROM quarantine').get() as { n: number }).n;
   const files = db.prepare('SELECT path AS file, COUNT(*) AS count FROM quarantine GROUP BY path ORDER BY path').all() as { file: string; count: number }[];
@@ -125,6 +150,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
       evaluated: result.rules.filter((r) => r.status !== 'not_evaluable').length,
       not_evaluable: result.rules.filter((r) => r.status === 'not_evaluable').map((r) => ({ rule: r.id, layer: r.layer, missing: r.missing ?? '' })),
       errors: result.errors,
+      classification: classification(db, ctx),
     },
   };
   return validateReport(model);

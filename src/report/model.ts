@@ -162,6 +162,19 @@ export const ReportSchema = z.strictObject({
     evaluated: Count,
     not_evaluable: z.array(z.strictObject({ rule: z.string(), layer: Layer, missing: z.string() })),
     errors: z.array(z.strictObject({ rule: z.string(), message: z.string() })),
+    /** Per service, how many log records no entry of the event catalog matched: a gap in the catalog shows here. */
+    classification: z.strictObject({
+      catalog_version: z.number().int().positive(),
+      services: z.array(
+        z.strictObject({
+          service: z.string(),
+          records: Count,
+          unmatched: Count,
+          unmatched_pct: z.number().min(0).max(100),
+          example: EvidenceSchema.nullable(),
+        }),
+      ),
+    }),
   }),
 });
 

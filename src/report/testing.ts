@@ -217,6 +217,13 @@ export function incidentModel(): ReportModel {
         { rule: 'persistence-gaps', layer: 'reporting', missing: 'no trades dump' },
       ],
       errors: [{ rule: 'trade-stats', message: 'no such column: pnl' }],
+      classification: {
+        catalog_version: 1,
+        services: [
+          { service: 'cdb_risk', records: 554, unmatched: 0, unmatched_pct: 0, example: null },
+          { service: 'cdb_ws', records: 374, unmatched: 2, unmatched_pct: 0.5, example: { file: 'logs/ws.log', line: 17, text: 'unknown <b>screener</b> line | with a pipe' } },
+        ],
+      },
     },
   };
   return validateReport(model);
@@ -255,6 +262,6 @@ export function healthyModel(): ReportModel {
     todos: [],
     verification: [],
     kpis: m.kpis.map((k) => ({ ...k, value: k.target + 1, status: 'ok' as const, note: null })),
-    coverage: { rules_run: 10, evaluated: 10, not_evaluable: [], errors: [] },
+    coverage: { rules_run: 10, evaluated: 10, not_evaluable: [], errors: [], classification: { catalog_version: 1, services: [] } },
   });
 }
