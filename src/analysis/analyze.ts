@@ -3,14 +3,15 @@
  * rules per layer, the funnel and break layer, KPIs, manifest and quarantine — as one
  * zod-validated report model. Deterministic: same database + same `now` → byte-identical JSON.
  */
-import { CATALOG_VERSION } from '../catalog/index.js';
+import { CATALOG, CATALOG_VERSION } from '../catalog/index.js';
+import { breakInTime, type TimeBreak } from './break-in-time.js';
 import type Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { LAYER_TITLES, REPORT_SCHEMA_VERSION, validateReport, type ReportModel } from '../report/model.js';
 import { daysBetween } from '../util/time.js';
 import { loadConfig } from './config.js';
 import { makeRuleContext } from './context.js';
-import { SEVERITIES, type Block, type KpiTargets, type RuleContext, type RuleDef, type Severity } from './define-rule.js';
+import { SEVERITIES, type Block, type KpiTargets, type Evidence, type RuleContext, type RuleDef, type Severity } from './define-rule.js';
 import { aggregateStatus, maxSeverity, runEngine, severityRank } from './engine.js';
 import { breakLayer, computeFlow } from './flow.js';
 import { computeKpis } from './kpis.js';
@@ -106,6 +107,24 @@ function classification(db: Database.Database, ctx: RuleContext): ReportModel['c
   };
 }
 
+/** The hourly flow as the report carries it. */
+function flowHourly(db: Database.Database): ReportModel['flow']['hourly'] {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'flow_hourly'").get()) return [];
+  return (db.prepare('SELECT hour, stage, class, n, source, in_block, observed FROM flow_hourly ORDER BY hour, stage, class').all() as {
+    hour: string; stage: string; class: string; n: number; source: string; in_block: number; observed: number;
+  }[]).map((r) => ({ ...r, in_block: r.in_block === 1, observed: r.observed === 1 }));
+}
+
+/** The first warning or error of the broken stage's layer at or after the stop: what went wrong first. */
+function firstAnomaly(db: Database.Database, ctx: RuleContext, b: TimeBreak): Evidence[] {
+  const ids = CATALOG.filter((e) => e.layer === b.layer && e.severity !== 'info').map((e) => e.id);
+  const from = b.at ?? `${b.from_hour}:00:00.000Z`;
+  const r = db
+    .prepare(`SELECT file_id, line_no FROM log_events WHERE class IN (SELECT value FROM json_each(?)) AND ts >= ? ORDER BY ts, file_id, line_no LIMIT 1`)
+    .get(JSON.stringify(ids), from) as { file_id: number; line_no: number } | undefined;
+  return r ? [ctx.evidence(r.file_id, r.line_no)] : [];
+}
+
 function quarantineSummary(db: Database.Database, limit: number): ReportModel['quarantine'] {
   const total = (db.prepare('SELECT COUNT(*) AS n FROM quarantine').get() as { n: number }).n;
   const files = db.prepare('SELECT path AS file, COUNT(*) AS count FROM quarantine GROUP BY path ORDER BY path').all() as { file: string; count: number }[];
@@ -121,6 +140,10 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
   const ctx = makeRuleContext(db, block, targets);
   const result = runEngine(ctx, opts.rules ?? RULES);
   const flow = computeFlow(db, block);
+  // The layer of the failure that stopped the flow: a system failure (crash loop, credentials, a
+  // dependency) first; otherwise the first stage that stopped in time; otherwise the rules' verdict.
+  const timeBreak = breakInTime(db, (f, l) => ctx.evidence(f, l));
+  const systemFailed = result.layers.some((l) => l.id === 'system' && l.status === 'fail');
   const layers = result.layers.map((l) => ({ id: l.id, title: LAYER_TITLES[l.id], status: l.status, metrics: l.metrics, findings: l.findings, rules: l.rules }));
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const l of layers) for (const f of l.findings) bySeverity[f.severity]++;
@@ -135,7 +158,12 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     summary: { max_severity: maxSeverity(layers), findings: bySeverity, status: aggregateStatus(layers.map((l) => l.status)) },
     layers,
     flow: {
-      break_layer: breakLayer(result.layers, flow.counts, flow.sources),
+      break_layer: systemFailed ? 'system' : timeBreak ? timeBreak.layer : breakLayer(result.layers, flow.counts, flow.sources),
+      break_stage: timeBreak?.stage ?? null,
+      break_at: timeBreak?.at ?? null,
+      break_reason: timeBreak?.reason ?? null,
+      break_evidence: timeBreak ? [...timeBreak.evidence, ...firstAnomaly(db, ctx, timeBreak)] : [],
+      hourly: flowHourly(db),
       counts: flow.counts,
       per_day: flow.per_day,
       sources: flow.sources,

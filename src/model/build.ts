@@ -7,6 +7,7 @@ import { parsePaperRunnerReport } from '../ingest/reports/paper-runner-report.js
 import { extractStartupLimits } from '../ingest/reports/startup-limits.js';
 import { toIsoUtc, daysBetween } from '../util/time.js';
 import { inferBlock } from './block.js';
+import { buildFlowHourly } from './flow-hourly.js';
 import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcTable } from './src-tables.js';
@@ -506,6 +507,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
       put.run('dialect', inferred.dialect, inferred.dialectEvidence);
       for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
       db.exec(MODEL_INDEX_SQL);
+      buildFlowHourly(db, from, to);
       summary = { from, to, days: daysBetween(from, to), era: inferred.era, dialect: inferred.dialect, sources };
     })();
   } finally {

@@ -59,6 +59,23 @@ const CountsShape = {
 
 export const FlowSchema = z.strictObject({
   break_layer: Layer.nullable(),
+  /** The first stage that stopped while its upstream kept flowing (from the hourly flow), and the last normal event before it. */
+  break_stage: z.string().nullable(),
+  break_at: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/).nullable(),
+  break_reason: z.string().nullable(),
+  /** The last normal event and the first anomalous one. */
+  break_evidence: z.array(EvidenceSchema),
+  hourly: z.array(
+    z.strictObject({
+      hour: z.string().regex(/^(\d{4}-\d\d-\d\dT\d\d|outside)$/),
+      stage: z.string(),
+      class: z.string(),
+      n: Count,
+      source: z.string(),
+      in_block: z.boolean(),
+      observed: z.boolean(),
+    }),
+  ),
   counts: z.strictObject(CountsShape),
   per_day: z.array(z.strictObject({ date: z.string().regex(/^\d{4}-\d\d-\d\d$/), ...CountsShape })),
   sources: z.strictObject({ market_data: z.string(), signals: z.string(), risk_decisions: z.string(), orders: z.string(), trades: z.string() }),

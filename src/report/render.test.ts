@@ -68,6 +68,7 @@ describe('Markdown: the runbook structure', () => {
       '- **Block**: 2025-11-26 to 2025-11-28 (3 days) · era A · dialect runbook',
       '- **Status**: ❌ FAIL — findings: 1 critical, 1 high, 1 medium, 1 low, 1 info',
       '- **Break layer**: ❌ Risk Layer — the event flow stops here',
+      '- **Break in time**: risk_approved stopped — no risk approved in any of the 72 observed block hours while its upstream flowed (127 events) · `logs/docker_compose_logs.txt:23`',
       '- **Signals**: 127 (2025-11-26: 45, 2025-11-27: 52, 2025-11-28: 30)',
       '- **Risk decisions**: 0 approved, 127 rejected',
       '- **Trades**: 0 — orders: 0, persisted: 0',

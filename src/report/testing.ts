@@ -153,6 +153,14 @@ export function incidentModel(): ReportModel {
     ],
     flow: {
       break_layer: 'risk',
+      break_stage: 'risk_approved',
+      break_at: null,
+      break_reason: 'no risk approved in any of the 72 observed block hours while its upstream flowed (127 events)',
+      break_evidence: [{ file: 'logs/docker_compose_logs.txt', line: 23, text: '2025-11-26 00:49:33,255 [WARNING] risk_manager: ❌ Signal rejected (sig_1001): Daily Drawdown exceeded (5.2% > 5.0%)' }],
+      hourly: [
+        { hour: '2025-11-26T00', stage: 'risk_approved', class: '', n: 0, source: 'db', in_block: true, observed: true },
+        { hour: '2025-11-26T00', stage: 'signals', class: '', n: 2, source: 'db', in_block: true, observed: true },
+      ],
       counts,
       per_day: perDay,
       sources: { market_data: 'subscribe', signals: 'db', risk_decisions: 'db', orders: 'none', trades: 'db' },
@@ -253,6 +261,11 @@ export function healthyModel(): ReportModel {
     layers,
     flow: {
       break_layer: null,
+      break_stage: null,
+      break_at: null,
+      break_reason: null,
+      break_evidence: [],
+      hourly: [],
       counts,
       per_day: [day('2025-12-01'), day('2025-12-02')],
       sources: { market_data: 'monitor', signals: 'db', risk_decisions: 'db', orders: 'db', trades: 'db' },

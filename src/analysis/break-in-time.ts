@@ -1,0 +1,156 @@
+/**
+ * Where the flow stopped in time, read from the hourly flow (model/flow-hourly.ts).
+ *
+ * A stage has stopped when, for at least `minHours` observed hours in a row, it runs below
+ * `stopFraction` of its median rate over the hours its sources covered, while its upstream
+ * stays at `upstreamFraction` of its own median or more. Hours no source of the stage covered
+ * (the end of a `--tail` or `--since` log, a recreated container) are "not observed": they never
+ * count towards a stop, and a run of low hours ends at them. A sparse stage needs a
+ * longer run before silence means anything: the run must be long enough that its median rate
+ * would have produced `minExpected` events (a Poisson zero of ≈ e^-10), so a quiet hour between
+ * signals every 40 minutes is never a break.
+ */
+import type Database from 'better-sqlite3';
+import type { Evidence, LayerId } from './define-rule.js';
+
+export interface BreakConfig {
+  stopFraction: number;
+  upstreamFraction: number;
+  minHours: number;
+  minExpected: number;
+}
+
+export const DEFAULT_BREAK: BreakConfig = { stopFraction: 0.1, upstreamFraction: 0.5, minHours: 2, minExpected: 10 };
+
+/** The stages that carry the flow, each with its upstream and its layer; persisted means trades rows. */
+const CHAIN: { stage: string; classPrefix?: string; layer: LayerId }[] = [
+  { stage: 'market_data', layer: 'market_data' },
+  { stage: 'signals', layer: 'signal_engine' },
+  { stage: 'risk_approved', layer: 'risk' },
+  { stage: 'orders', layer: 'execution' },
+  { stage: 'fills', layer: 'execution' },
+  { stage: 'persisted', classPrefix: 'trades', layer: 'reporting' },
+];
+
+export interface TimeBreak {
+  stage: string;
+  layer: LayerId;
+  /** The last normal event before the stop (`YYYY-MM-DDTHH:MM:SSZ`), or null when the stage never ran in the block. */
+  at: string | null;
+  /** First hour of the stop. */
+  from_hour: string;
+  /** First hour the stage ran normally again, or null when it never recovered in the block. */
+  recovered_hour: string | null;
+  outage_hours: number;
+  reason: string;
+  evidence: Evidence[];
+}
+
+interface HourRow {
+  hour: string;
+  n: number;
+  observed: number;
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function series(db: Database.Database, stage: string, classPrefix?: string): HourRow[] {
+  const filter = classPrefix ? `AND (class = '' OR class LIKE '${classPrefix}%' OR class IN ('writer.trade_persisted', 'exec.saved_trade'))` : '';
+  return db
+    .prepare(
+      `SELECT hour, SUM(n) AS n, MAX(observed) AS observed FROM flow_hourly WHERE stage = ? AND in_block = 1 AND hour <> 'outside' ${filter}
+       GROUP BY hour ORDER BY hour`,
+    )
+    .all(stage) as HourRow[];
+}
+
+/** Last event of a stage before an hour, from the canonical table the stage counts. */
+function lastEventBefore(db: Database.Database, stage: string, hour: string): { ts: string; file_id: number; line_no: number } | null {
+  const before = `${hour}:00:00.000Z`;
+  const sql: Record<string, string> = {
+    market_data: 'SELECT ts, file_id, line_no FROM market_data WHERE ts < ? ORDER BY ts DESC LIMIT 1',
+    signals: 'SELECT ts, file_id, line_no FROM signals WHERE ts < ? ORDER BY ts DESC LIMIT 1',
+    risk_approved: "SELECT ts, file_id, line_no FROM risk_decisions WHERE decision = 'approved' AND ts < ? ORDER BY ts DESC LIMIT 1",
+    orders: 'SELECT ts, file_id, line_no FROM orders WHERE ts < ? ORDER BY ts DESC LIMIT 1',
+    fills: 'SELECT ts, file_id, line_no FROM trades WHERE ts < ? ORDER BY ts DESC LIMIT 1',
+    persisted: "SELECT ts, file_id, line_no FROM trades WHERE source = 'db' AND ts < ? ORDER BY ts DESC LIMIT 1",
+  };
+  const r = db.prepare(sql[stage]).get(before) as { ts: string | null; file_id: number; line_no: number } | undefined;
+  return r?.ts ? { ts: r.ts, file_id: r.file_id, line_no: r.line_no } : null;
+}
+
+function isoSeconds(ts: string): string {
+  return `${ts.slice(0, 19)}Z`;
+}
+
+/**
+ * The earliest stage that stopped while its upstream kept flowing (ties: the earlier stage in the
+ * pipeline), or null. `evidenceOf` renders a (file, line) pointer as the report does.
+ */
+export function breakInTime(
+  db: Database.Database,
+  evidenceOf: (fileId: number, line: number) => Evidence,
+  cfg: BreakConfig = DEFAULT_BREAK,
+): TimeBreak | null {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'flow_hourly'").get()) return null;
+  const found: (TimeBreak & { order: number })[] = [];
+  type Upstream = { rows: Map<string, HourRow>; med: number };
+  let upstream = null as Upstream | null;
+  CHAIN.forEach((c, order) => {
+    const rows = series(db, c.stage, c.classPrefix);
+    const observed = rows.filter((r) => r.observed);
+    const med = median(observed.map((r) => r.n));
+    const up = upstream;
+    upstream = { rows: new Map(rows.map((r) => [r.hour, r])), med };
+    if (!observed.length) return;
+    if (up) {
+      const upTotal = [...up.rows.values()].filter((r) => r.observed).reduce((a, r) => a + r.n, 0);
+      const total = observed.reduce((a, r) => a + r.n, 0);
+      if (total === 0 && upTotal >= cfg.minExpected && up.med > 0) {
+        found.push({
+          order, stage: c.stage, layer: c.layer, at: null, from_hour: observed[0].hour, recovered_hour: null, outage_hours: observed.length,
+          reason: `no ${c.stage.replace('_', ' ')} in any of the ${observed.length} observed block hours while its upstream flowed (${upTotal} events)`, evidence: [],
+        });
+        return;
+      }
+    }
+    scan(c, order, observed, rows, med, up);
+  });
+
+  function scan(c: (typeof CHAIN)[number], order: number, observed: HourRow[], rows: HourRow[], med: number, up: Upstream | null) {
+    if (med <= 0 || observed.length < cfg.minHours) return;
+    const need = Math.max(cfg.minHours, Math.ceil(cfg.minExpected / med));
+    let run: HourRow[] = [];
+    for (const r of rows) {
+      const low = r.observed && r.n < cfg.stopFraction * med;
+      const upOk = !up || ((up.rows.get(r.hour)?.observed ?? 0) === 1 && (up.rows.get(r.hour)?.n ?? 0) >= cfg.upstreamFraction * up.med);
+      if (low && upOk) {
+        run.push(r);
+        continue;
+      }
+      if (run.length >= need) break;
+      run = [];
+    }
+    if (run.length < need) return;
+    const fromHour = run[0].hour;
+    const idx = rows.findIndex((r) => r.hour === fromHour);
+    const rec = rows.slice(idx + run.length).find((r) => r.observed && r.n >= cfg.upstreamFraction * med) ?? null;
+    const outage = rec ? rows.slice(idx).findIndex((r) => r === rec) : rows.length - idx;
+    const last = lastEventBefore(db, c.stage, fromHour);
+    found.push({
+      order, stage: c.stage, layer: c.layer, at: last ? isoSeconds(last.ts) : null, from_hour: fromHour, recovered_hour: rec?.hour ?? null, outage_hours: outage,
+      reason: `${c.stage.replace('_', ' ')} ran below ${Math.round(cfg.stopFraction * 100)} % of its median ${med}/h for ${run.length} h from ${fromHour}:00Z${up ? ' while its upstream kept flowing' : ''}${rec ? `; back at ${rec.hour}:00Z` : '; never recovered in the block'}`,
+      evidence: last ? [evidenceOf(last.file_id, last.line_no)] : [],
+    });
+  }
+
+  if (!found.length) return null;
+  found.sort((a, b) => (a.from_hour < b.from_hour ? -1 : a.from_hour > b.from_hour ? 1 : a.order - b.order));
+  const { order: _order, ...best } = found[0];
+  return best;
+}
