@@ -304,3 +304,26 @@ function rollupFile(db: DB, fileId: number): void {
      ORDER BY hour, service, kind, level`,
   ).run(fileId);
 }
+
+/** Per file with copies: the files (path order) whose stored events its copies repeat, and how many. */
+export function copySources(db: DB): Map<number, { path: string; records: number }[]> {
+  const out = new Map<number, { path: string; records: number }[]>();
+  if (!tableExists(db, 'copies')) return out;
+  const tables = (db.prepare('SELECT DISTINCT tbl FROM copies ORDER BY tbl').all() as { tbl: string }[]).map((r) => r.tbl).filter((t) => tableExists(db, t));
+  const counts = new Map<string, number>();
+  for (const t of tables) {
+    const rows = db
+      .prepare(`SELECT c.file_id AS f, e.file_id AS of, COUNT(*) AS n FROM copies c JOIN ${q(t)} e ON e.${q(pkOf(t))} = c.event_id WHERE c.tbl = ? GROUP BY 1, 2`)
+      .all(t) as { f: number; of: number; n: number }[];
+    for (const r of rows) counts.set(`${r.f}:${r.of}`, (counts.get(`${r.f}:${r.of}`) ?? 0) + r.n);
+  }
+  const paths = new Map((db.prepare('SELECT id, path FROM manifest ORDER BY bundle_id, path, id').all() as { id: number; path: string }[]).map((r, i) => [r.id, { path: r.path, i }]));
+  for (const [k, n] of counts) {
+    const [f, of] = k.split(':').map(Number);
+    const list = out.get(f) ?? [];
+    list.push({ path: paths.get(of)?.path ?? `#${of}`, records: n });
+    out.set(f, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out;
+}
