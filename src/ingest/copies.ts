@@ -159,44 +159,48 @@ function matchLogs(db: DB): number {
     )
     .get() as { n: number };
   if (shared.n === 0) return 0;
-  db.exec(`DROP TABLE IF EXISTS temp.lr;
-    CREATE TEMP TABLE lr AS
+  // One sort over every participating record places each in its segment (the timed records before
+  // it); the occurrence numbers then sort only the timed, or only the untimed, records.
+  db.exec(`DROP TABLE IF EXISTS temp.ls;
+    CREATE TEMP TABLE ls AS
     WITH svc AS (SELECT service FROM main.log_hourly GROUP BY service HAVING COUNT(DISTINCT file_id) > 1),
     base AS (
-      SELECT e.id, e.file_id, f.ord, e.line_no, e.service, e.level, e.logger, e.message,
+      SELECT e.id, e.file_id, f.ord, e.line_no, COALESCE(e.service, '') AS service, e.level, e.logger, e.message,
              CASE WHEN e.ts_text IS NOT NULL THEN COALESCE(e.ts, e.ts_text) END AS at
       FROM main.log_events e JOIN temp.ford f ON f.file_id = e.file_id
       WHERE EXISTS (SELECT 1 FROM svc WHERE svc.service IS e.service)
-    ),
-    seg AS (
-      SELECT *, COUNT(at) OVER (PARTITION BY file_id, service ORDER BY line_no ROWS UNBOUNDED PRECEDING) AS seg,
-                COUNT(at) OVER (PARTITION BY file_id, service) AS ntimed
-      FROM base
     )
-    SELECT id, file_id, ord, line_no, service, level, logger, message, at, seg, ntimed,
-           ROW_NUMBER() OVER (PARTITION BY file_id, service, at, level, logger, message ORDER BY line_no) AS occ,
-           ROW_NUMBER() OVER (PARTITION BY file_id, service, seg, at IS NULL, message ORDER BY line_no) AS occ_f,
-           ROW_NUMBER() OVER (PARTITION BY file_id, service, seg, at IS NULL, message ORDER BY line_no DESC) AS occ_b
-    FROM seg;
+    SELECT *, COUNT(at) OVER (PARTITION BY file_id, service ORDER BY line_no ROWS UNBOUNDED PRECEDING) AS seg,
+              COUNT(at) OVER (PARTITION BY file_id, service) AS ntimed
+    FROM base;
+    DROP TABLE IF EXISTS temp.lr;
+    CREATE TEMP TABLE lr AS
+    SELECT id, file_id, ord, line_no, service, level, logger, message, at, seg,
+           ROW_NUMBER() OVER (PARTITION BY file_id, service, at, level, logger, message ORDER BY line_no) AS occ
+    FROM temp.ls WHERE at IS NOT NULL;
     CREATE INDEX temp.lr_timed ON lr (at, occ, service);
     CREATE INDEX temp.lr_anchor ON lr (file_id, service, seg);
     CREATE INDEX temp.lr_ord ON lr (ord);
     DROP TABLE IF EXISTS temp.lu;
     CREATE TEMP TABLE lu AS
-    SELECT x.id, x.ord, x.line_no, x.service, x.message, x.occ_f, x.occ_b, x.ntimed,
-           (SELECT t.id FROM temp.lr t WHERE t.file_id = x.file_id AND t.service IS x.service AND t.seg = x.seg AND t.at IS NOT NULL) AS prev_id,
-           (SELECT t.id FROM temp.lr t WHERE t.file_id = x.file_id AND t.service IS x.service AND t.seg = x.seg + 1 AND t.at IS NOT NULL) AS next_id
-    FROM temp.lr x WHERE x.at IS NULL;
+    SELECT x.id, x.ord, x.line_no, x.service, x.message, x.ntimed,
+           ROW_NUMBER() OVER (PARTITION BY x.file_id, x.service, x.seg, x.message ORDER BY x.line_no) AS occ_f,
+           ROW_NUMBER() OVER (PARTITION BY x.file_id, x.service, x.seg, x.message ORDER BY x.line_no DESC) AS occ_b,
+           (SELECT t.id FROM temp.lr t WHERE t.file_id = x.file_id AND t.service = x.service AND t.seg = x.seg) AS prev_id,
+           (SELECT t.id FROM temp.lr t WHERE t.file_id = x.file_id AND t.service = x.service AND t.seg = x.seg + 1) AS next_id
+    FROM temp.ls x WHERE x.at IS NULL;
     CREATE INDEX temp.lu_prev ON lu (prev_id, occ_f);
     CREATE INDEX temp.lu_next ON lu (next_id, occ_b);
     CREATE INDEX temp.lu_untimed ON lu (ntimed, service, occ_f);
     CREATE INDEX temp.lu_ord ON lu (ord);`);
+  const later = laterFiles(db, 'temp.ls');
+  db.exec('DROP TABLE temp.ls');
   const free = (v: string, ord: string) =>
     `NOT EXISTS (SELECT 1 FROM temp.dup d WHERE d.id = ${v}.id) AND NOT EXISTS (SELECT 1 FROM temp.dup d WHERE d.event_id = ${v}.id AND d.ord = ${ord})`;
   const timed = db.prepare(`INSERT INTO temp.dup (id, event_id, ord)
     SELECT id, ev, @ord FROM (
       SELECT x.id, (SELECT c.id FROM temp.lr c
-                    WHERE c.at = x.at AND c.occ = x.occ AND c.service IS x.service AND c.ord < @ord
+                    WHERE c.at = x.at AND c.occ = x.occ AND c.service = x.service AND c.ord < @ord
                       AND c.level IS x.level AND c.logger IS x.logger AND c.message = x.message AND ${free('c', '@ord')}
                     ORDER BY c.ord LIMIT 1) AS ev
       FROM temp.lr x WHERE x.ord = @ord AND x.at IS NOT NULL ORDER BY x.line_no)
@@ -222,11 +226,11 @@ function matchLogs(db: DB): number {
   const untimed = db.prepare(`INSERT OR IGNORE INTO temp.dup (id, event_id, ord)
     SELECT id, ev, @ord FROM (
       SELECT x.id, (SELECT v.id FROM temp.lu v
-                    WHERE v.ntimed = 0 AND v.service IS x.service AND v.occ_f = x.occ_f AND v.message = x.message AND v.ord < @ord AND ${free('v', '@ord')}
+                    WHERE v.ntimed = 0 AND v.service = x.service AND v.occ_f = x.occ_f AND v.message = x.message AND v.ord < @ord AND ${free('v', '@ord')}
                     ORDER BY v.ord LIMIT 1) AS ev
       FROM temp.lu x WHERE x.ord = @ord AND x.ntimed = 0 ORDER BY x.line_no)
     WHERE ev IS NOT NULL`);
-  for (const ord of laterFiles(db, 'temp.lr')) {
+  for (const ord of later) {
     timed.run({ ord });
     byPrev.run({ ord });
     byNext.run({ ord });
