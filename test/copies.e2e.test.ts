@@ -138,3 +138,39 @@ describe('a headerless stderr traceback between INFO lines is a record of its ow
     expect(findings(o.report).filter((x) => !findings(a.report).includes(x))).toEqual([]);
   });
 });
+
+describe('re-ingesting a bundle with copies', () => {
+  it('changes nothing when nothing changed, and gives the same events when a copy file is read again', () => {
+    const dbPath = join(tmp('cdbf-copies-re-'), 'case.db');
+    const path = byName('copies-since-era-a').path;
+    const ingest = () => {
+      const r = cli(['ingest', path, '--db', dbPath, '--jobs', '1']);
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const state = () => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        return {
+          events: events(db),
+          copies: db.prepare('SELECT c.tbl, c.file_id, c.line_no, c.line_count, e.file_id AS of_file, e.line_no AS of_line FROM copies c JOIN log_events e ON e.id = c.event_id ORDER BY 1, 2, 3').all(),
+          manifest: db.prepare('SELECT path, records, record_lines, copies, copy_lines FROM manifest ORDER BY path').all(),
+          hourly: db.prepare('SELECT file_id, service, hour, kind, level, n, first_ts, last_ts FROM log_hourly ORDER BY 1, 2, 3, 4, 5').all(),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    ingest();
+    const first = state();
+    expect(ingest()).toMatch(/\b8 unchanged; 0 rows/);
+    expect(state()).toEqual(first);
+    for (const file of ['logs/compose_logs_since24h_timestamps.txt', 'compose_logs.txt']) {
+      const rw = new Database(dbPath);
+      rw.prepare('UPDATE manifest SET parser_version = 0 WHERE path = ?').run(file);
+      rw.close();
+      expect(ingest()).toMatch(/\b7 unchanged/);
+      expect(state(), `after reading ${file} again`).toEqual(first);
+    }
+  });
+});
