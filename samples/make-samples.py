@@ -22,6 +22,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import tarfile
 import zipfile
@@ -2752,8 +2753,238 @@ LOG_LEVEL=INFO
     write_expected(name, exp)
 
 
+# ---------------------------------------------------------------------------------------------
+# Derived samples (issue 9): made from the generated bundles above, so they are the same
+# evidence saved differently. Each keeps its origin's counts; the checks state what was planted.
+# ---------------------------------------------------------------------------------------------
+
+def _expected_of(name: str) -> dict:
+    with open(os.path.join(HERE, name + '.expected.json'), encoding='utf-8') as f:
+        return json.load(f)
+
+
+def _healthy_members() -> dict[str, bytes]:
+    folder = 'cdb_block_2025-12-15/'
+    with tarfile.open(os.path.join(HERE, 'healthy-era-a.tgz')) as tf:
+        return {m.name[len(folder):]: tf.extractfile(m).read() for m in tf.getmembers() if m.isfile()}
+
+
+def _rewrite(obj, old: str, new: str):
+    """Point every shell command of an expected file at the derived bundle."""
+    if isinstance(obj, str):
+        return obj.replace(old, new)
+    if isinstance(obj, list):
+        return [_rewrite(x, old, new) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _rewrite(v, old, new) for k, v in obj.items()}
+    return obj
+
+
+_MON = {m: i + 1 for i, m in enumerate(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'])}
+_T_PY = re.compile(r'^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)[,.](\d{3})')
+_T_BANNER = re.compile(r'^\[(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) UTC\]')
+_T_WERKZEUG = re.compile(r'\[(\d\d)/([A-Z][a-z]{2})/(\d{4}) (\d\d):(\d\d):(\d\d)\]')
+_T_REDIS = re.compile(r'^\d+:[XCSM] (\d\d?) ([A-Z][a-z]{2}) (\d{4}) (\d\d):(\d\d):(\d\d)\.(\d{3})')
+_T_LOGFMT = re.compile(r'\b(?:t|ts)=(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,3}))?')
+
+
+def _app_time_ns(content: str) -> int | None:
+    """The time a line prints itself, as epoch ns (all these clocks are UTC), else None."""
+    m = _T_PY.match(content)
+    if m:
+        y, mo, d, h, mi, s, ms = (int(x) for x in m.groups())
+        return (calendar.timegm((y, mo, d, h, mi, s)) * 1000 + ms) * 1_000_000
+    m = _T_BANNER.match(content)
+    if m:
+        return calendar.timegm(tuple(int(x) for x in m.groups())) * 1_000_000_000
+    m = _T_REDIS.match(content)
+    if m:
+        d, mon, y, h, mi, s, ms = m.groups()
+        return (calendar.timegm((int(y), _MON[mon], int(d), int(h), int(mi), int(s))) * 1000 + int(ms)) * 1_000_000
+    m = _T_WERKZEUG.search(content)
+    if m:
+        d, mon, y, h, mi, s = m.groups()
+        return calendar.timegm((int(y), _MON[mon], int(d), int(h), int(mi), int(s))) * 1_000_000_000
+    m = _T_LOGFMT.search(content)
+    if m:
+        y, mo, d, h, mi, s, ms = m.groups()
+        return (calendar.timegm((int(y), int(mo), int(d), int(h), int(mi), int(s))) * 1000 + int((ms or '0').ljust(3, '0'))) * 1_000_000
+    return None
+
+
+def _stamp(ns: int) -> str:
+    return datetime.fromtimestamp(ns // 1_000_000_000, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S') + '.%09dZ' % (ns % 1_000_000_000)
+
+
+def compose_since_timestamps(full: str, since_ns: int, rng: random.Random) -> str:
+    """`docker compose logs --timestamps --since <t>` of the same containers as `full` (a save without
+    stamps): the daemon stamps each line a fraction of a millisecond after the time it prints; a line
+    without a clock of its own (prints, table rows, traceback lines) follows the line before it."""
+    out = []
+    last_t: dict[str, int] = {}
+    last_stamp: dict[str, int] = {}
+    for line in full.split('\n')[:-1]:
+        m = re.match(r'^([A-Za-z0-9_.-]+)(\s*\| )(.*)$', line)
+        name, sep, content = m.groups()
+        t = _app_time_ns(content)
+        if t is None:
+            if name not in last_t:
+                continue
+            t = last_t[name] + 1_000_000
+        last_t[name] = t
+        stamp = max(t + rng.randint(150_000, 950_000), last_stamp.get(name, 0) + rng.randint(1_000, 9_000))
+        last_stamp[name] = stamp
+        if stamp >= since_ns:
+            out.append('%s%s%s %s' % (name, sep, _stamp(stamp), content))
+    return '\n'.join(out) + '\n'
+
+
+def sample_copies_since_era_a() -> None:
+    """healthy-era-a plus an earlier `--since 24h --timestamps` save of the same stack beside the full export."""
+    name = 'copies-since-era-a'
+    src = _expected_of('healthy-era-a')
+    folder = 'cdb_block_2025-12-15/'
+    members = _healthy_members()
+    b = Bundle(name)
+    for rel, data in sorted(members.items()):
+        b.add(rel, data, src['files'][folder + rel]['kind'])
+    full = members['compose_logs.txt'].decode('utf-8')
+    since = calendar.timegm((2025, 12, 17, 9, 31, 0)) * 1_000_000_000
+    rel = 'logs/compose_logs_since24h_timestamps.txt'
+    text = compose_since_timestamps(full, since, random.Random(9001))
+    b.add(rel, text, 'container-log')
+    b.write_dir()
+    exp = _rewrite(src, 'tar -xzOf healthy-era-a.tgz ' + folder, 'cat %s/' % name)
+    exp['description'] = ('healthy-era-a saved twice: the full `docker compose logs` export (no timestamps) and, beside it, an '
+                          'earlier `docker compose logs --timestamps --since 2025-12-17T09:31:00Z` save of the same stack. '
+                          'Every record of the second file is a copy of one in the first: each signal, approval, fill and '
+                          'report must count once (no doubled approvals, no persistence gap).')
+    exp['incident'] = 'none (healthy); the same log saved in two files'
+    exp['archive'] = None
+    exp['files'] = b.file_table()
+    exp['copies'] = {rel: {'copy_of': 'compose_logs.txt', 'records_all_copies': True}}
+    sv = rel
+    approvals = sum(1 for l in text.split('\n') if re.search(r'risk_manager: .* Order freigegeben:', l))
+    fills = sum(1 for l in text.split('\n') if 'execution_service - INFO - Order filled:' in l)
+    exp['checks'] = exp['checks'] + [
+        {'what': 'lines of the --since save not found in the full export once the docker stamp is removed (every line is a copy)',
+         'expect': 0,
+         'cmd': "sed -E 's/^([A-Za-z0-9_.-]+ *\\| )[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z /\\1/' '%s/%s' | grep -cvxFf %s/compose_logs.txt" % (name, sv, name)},
+        {'what': 'approvals in the --since save (each also in the full export: counted once)', 'expect': approvals,
+         'cmd': "grep 'risk_manager: .* Order freigegeben:' '%s/%s' | wc -l" % (name, sv)},
+        {'what': 'fills in the --since save (each also in the full export: counted once)', 'expect': fills,
+         'cmd': "grep -c 'execution_service - INFO - Order filled:' '%s/%s'" % (name, sv)},
+    ]
+    exp['notes'] = src['notes'] + ['The second log file repeats the last ~24 h of the first with docker stamps: its records are copies, counted once.']
+    write_expected(name, exp)
+
+
+def sample_copies_three_era_a() -> None:
+    """exposure-stuck-era-a with its risk log saved three times (a copy of the file and a UTF-8 re-save)."""
+    name = 'copies-three-era-a'
+    origin = 'exposure-stuck-era-a'
+    src = _expected_of(origin)
+    b = Bundle(name)
+    for rel in sorted(src['files']):
+        with open(os.path.join(HERE, origin, rel), 'rb') as f:
+            b.add(rel, f.read(), src['files'][rel]['kind'])
+    risk = b.files['logs/risk.log']
+    b.add('logs/risk (1).log', risk, 'container-log')
+    # PowerShell 7 `Get-Content risk.log | Set-Content saved-again/risk.txt`: UTF-8 without BOM, CRLF kept.
+    b.add('logs/saved-again/risk.txt', risk[2:].decode('utf-16-le').encode('utf-8'), 'container-log')
+    b.write_dir()
+    exp = _rewrite(src, origin + '/', name + '/')
+    exp['description'] = ('exposure-stuck-era-a with the `docker logs -t cdb_risk` save present three times: the PowerShell file, '
+                          'a copy of it (`risk (1).log`) and a UTF-8 re-save. Each restart, rejection and alert must count once.')
+    exp['incident'] = src['incident'] + '; the risk log saved three times'
+    exp['files'] = b.file_table()
+    exp['copies'] = {'logs/risk.log': {'copy_of': 'logs/risk (1).log', 'records_all_copies': True},
+                     'logs/saved-again/risk.txt': {'copy_of': 'logs/risk (1).log', 'records_all_copies': True}}
+    exp['checks'] = exp.get('checks', []) + [
+        {'what': 'distinct texts among the three risk logs after decoding (one log, three files)', 'expect': 1,
+         'cmd': "{ iconv -f UTF-16 -t UTF-8 '%s/logs/risk.log' | tr -d '\\r' | sha256sum; iconv -f UTF-16 -t UTF-8 '%s/logs/risk (1).log' | tr -d '\\r' | sha256sum; tr -d '\\r' < '%s/logs/saved-again/risk.txt' | sha256sum; } | sort -u | wc -l" % (name, name, name)},
+        {'what': 'cdb_risk starts in one copy (Risk-State loaded at each start)', 'expect': 2,
+         'cmd': "tr -d '\\r' < '%s/logs/saved-again/risk.txt' | grep -c 'risk_manager: Risk-State aus Redis geladen'" % name},
+    ]
+    exp['notes'] = exp.get('notes', []) + ['logs/risk.log, logs/risk (1).log and logs/saved-again/risk.txt hold one log: its 2 starts and 64 rejections count once.']
+    write_expected(name, exp)
+
+
+SOCKETSERVER_BLOCK = [
+    '----------------------------------------',
+    "Exception occurred during processing of request from ('172.18.0.9', %d)",
+    'Traceback (most recent call last):',
+    '  File "/usr/local/lib/python3.11/socketserver.py", line 691, in process_request_thread',
+    '    self.finish_request(request, client_address)',
+    '  File "/usr/local/lib/python3.11/socketserver.py", line 361, in finish_request',
+    '    self.RequestHandlerClass(request, client_address, self)',
+    '  File "/usr/local/lib/python3.11/socketserver.py", line 755, in __init__',
+    '    self.handle()',
+    '  File "/usr/local/lib/python3.11/http/server.py", line 436, in handle',
+    '    self.handle_one_request()',
+    '  File "/usr/local/lib/python3.11/http/server.py", line 404, in handle_one_request',
+    '    self.raw_requestline = self.rfile.readline(65537)',
+    '                           ^^^^^^^^^^^^^^^^^^^^^^^^^^',
+    '  File "/usr/local/lib/python3.11/socket.py", line 706, in readinto',
+    '    return self._sock.recv_into(b)',
+    '           ^^^^^^^^^^^^^^^^^^^^^^^',
+    'ConnectionResetError: [Errno 104] Connection reset by peer',
+    '----------------------------------------',
+]
+BARE_TRACEBACK = [
+    'Traceback (most recent call last):',
+    '  File "/usr/local/lib/python3.11/site-packages/prometheus_client/exposition.py", line 126, in _bake_output',
+    '    output = encoder(registry)',
+    '  File "/usr/local/lib/python3.11/wsgiref/handlers.py", line 279, in write',
+    '    self._write(data)',
+    'BrokenPipeError: [Errno 32] Broken pipe',
+]
+
+
+def sample_stderr_traceback_era_a() -> None:
+    """healthy-era-a where cdb_db_writer's metrics exporter printed tracebacks to stderr between INFO lines."""
+    name = 'stderr-traceback-era-a'
+    src = _expected_of('healthy-era-a')
+    folder = 'cdb_block_2025-12-15/'
+    members = _healthy_members()
+    lines = members['compose_logs.txt'].decode('utf-8').split('\n')[:-1]
+    persisted = [i for i, l in enumerate(lines) if l.startswith('cdb_db_writer') and 'db_writer: ✅ Trade persisted:' in l and '| 2025-12-16 ' in l]
+    picks = persisted[3::len(persisted) // 6][:6]
+    rng = random.Random(4711)
+    out = []
+    for i, l in enumerate(lines):
+        out.append(l)
+        if i in picks:
+            prefix = l[:l.index('| ') + 2]
+            block = BARE_TRACEBACK if i == picks[-1] else [x % rng.randint(40000, 60000) if '%d' in x else x for x in SOCKETSERVER_BLOCK]
+            out.extend(prefix + x for x in block)
+    b = Bundle(name)
+    for rel, data in sorted(members.items()):
+        b.add(rel, data, src['files'][folder + rel]['kind'])
+    b.add('compose_logs.txt', '\n'.join(out) + '\n', 'container-log')
+    b.write_dir()
+    exp = _rewrite(src, 'tar -xzOf healthy-era-a.tgz ' + folder, 'cat %s/' % name)
+    exp['description'] = ('healthy-era-a where cdb_db_writer\'s prometheus exporter (a socketserver) printed 5 `Exception occurred '
+                          'during processing of request` blocks and 1 bare traceback to stderr, each right after an INFO '
+                          '`✅ Trade persisted` line. Those blocks are records of their own: no error may be attributed to the INFO lines.')
+    exp['incident'] = 'none (healthy); stderr tracebacks of another writer between INFO lines'
+    exp['archive'] = None
+    exp['files'] = b.file_table()
+    exp['stderr_blocks'] = {'compose_logs.txt': {'socketserver': 5, 'bare_traceback': 1, 'after': 'db_writer: ✅ Trade persisted'}}
+    exp['checks'] = exp['checks'] + [
+        {'what': 'socketserver blocks', 'expect': 5, 'cmd': "grep -c '| Exception occurred during processing of request from' %s/compose_logs.txt" % name},
+        {'what': 'tracebacks (none printed by logging)', 'expect': 6, 'cmd': "grep -c '| Traceback (most recent call last):' %s/compose_logs.txt" % name},
+        {'what': '`Trade persisted` INFO lines followed directly by a headerless stderr block', 'expect': 6,
+         'cmd': "awk '/db_writer: .* Trade persisted:/{p=1;next} p && /\\| (-----|Traceback)/{n++} {p=0} END{print n+0}' %s/compose_logs.txt" % name},
+        {'what': 'ERROR/CRITICAL lines of cdb_db_writer in the block', 'expect': 0,
+         'cmd': "grep '^cdb_db_writer' %s/compose_logs.txt | grep -cE '\\[(ERROR|CRITICAL)\\]'" % name},
+    ]
+    exp['notes'] = src['notes'] + ['The 6 stderr blocks in cdb_db_writer are another writer\'s output: records of their own, never part of a Trade persisted line.']
+    write_expected(name, exp)
+
+
 def main() -> None:
-    for stale in ['drawdown-runbook', 'exposure-stuck-era-a', 'feed-silent-era-b']:
+    for stale in ['drawdown-runbook', 'exposure-stuck-era-a', 'feed-silent-era-b', 'copies-since-era-a', 'copies-three-era-a', 'stderr-traceback-era-a']:
         if os.path.isdir(os.path.join(HERE, stale)):
             shutil.rmtree(os.path.join(HERE, stale))
     sample_drawdown_runbook()
@@ -2761,6 +2992,9 @@ def main() -> None:
     sample_exposure_stuck()
     sample_persistence_era_b()
     sample_feed_silent()
+    sample_copies_since_era_a()
+    sample_copies_three_era_a()
+    sample_stderr_traceback_era_a()
 
 
 if __name__ == '__main__':

@@ -8,6 +8,7 @@ import { breakInTime, type TimeBreak } from './break-in-time.js';
 import type Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { LAYER_TITLES, REPORT_SCHEMA_VERSION, validateReport, type ReportModel } from '../report/model.js';
+import { copySources } from '../ingest/copies.js';
 import { daysBetween } from '../util/time.js';
 import { loadConfig } from './config.js';
 import { makeRuleContext } from './context.js';
@@ -75,12 +76,17 @@ interface ManifestRow {
   lines: number;
   structural: number;
   message: string | null;
+  copies?: number;
+  copy_of?: { path: string; records: number }[];
 }
 
 function manifestFiles(db: Database.Database): ManifestRow[] {
-  return db
-    .prepare('SELECT path, sha256, bytes, parser, records, quarantined, status, lines, structural, message FROM manifest ORDER BY path, id')
-    .all() as ManifestRow[];
+  const rows = db
+    .prepare('SELECT id, path, sha256, bytes, parser, records, quarantined, status, lines, structural, message, copies FROM manifest ORDER BY path, id')
+    .all() as (ManifestRow & { id: number; copies: number })[];
+  const sources = copySources(db);
+  // Copy fields only where a file repeats another's records: other reports keep their bytes.
+  return rows.map(({ id, copies, ...r }) => (copies > 0 ? { ...r, copies, copy_of: sources.get(id) ?? [] } : r));
 }
 
 /** Log records per service and the share no catalog entry matched, from the hourly rollup (no scan of log_events). */

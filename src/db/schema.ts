@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS manifest (
   encoding TEXT,
   lines INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0, record_lines INTEGER NOT NULL DEFAULT 0,
   structural INTEGER NOT NULL DEFAULT 0, quarantined INTEGER NOT NULL DEFAULT 0,
+  -- Records (and their lines) that copy a record of an earlier file (src/ingest/copies.ts); not in records.
+  copies INTEGER NOT NULL DEFAULT 0, copy_lines INTEGER NOT NULL DEFAULT 0,
   status TEXT NOT NULL, -- ingested | partial | not_ingested | binary | refused | error
   message TEXT,
   first_ts TEXT, last_ts TEXT,
@@ -37,6 +39,12 @@ CREATE TABLE IF NOT EXISTS log_hourly (
   file_id INTEGER NOT NULL, service TEXT, hour TEXT, kind TEXT, level TEXT, class TEXT,
   n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT
 );
+-- Each event is stored once: a record that copies one of an earlier file (the same log saved
+-- twice) is moved from its table to copy_<tbl> and listed here with the event it copies.
+CREATE TABLE IF NOT EXISTS copies (
+  tbl TEXT NOT NULL, file_id INTEGER NOT NULL, line_no INTEGER NOT NULL, line_count INTEGER NOT NULL, event_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_copies_file ON copies(file_id, line_no);
 CREATE TABLE IF NOT EXISTS src_tables (name TEXT PRIMARY KEY, original TEXT NOT NULL, columns TEXT NOT NULL);
 `;
 

@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { Redactor } from '../redact/secrets.js';
 import type { ParserDef, Row } from './define-parser.js';
 import { detect, type Detection, type ForcedParser } from './detect.js';
+import { storeEachEventOnce } from './copies.js';
 import { dbFile, mergePart, partitionWork, startWorker } from './parallel.js';
 import { CATALOG_VERSION } from '../catalog/index.js';
 import { reclassifyStale } from '../catalog/reclassify.js';
@@ -254,6 +255,8 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
       reason: r.reason, encoding: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'refused', message: r.reason,
     });
   }
+  // Each event once: copies of a record saved in an earlier file (path order) leave the raw tables.
+  storeEachEventOnce(db, outcomes.some((o) => !o.skipped));
   outcomes.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { bundle: basename(resolve(bundlePath)), files: outcomes, refused: bundle.refused.length, rows: writer.rowsWritten, unchanged, warnings };
 }

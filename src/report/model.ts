@@ -142,6 +142,12 @@ export const ManifestFileSchema = z.strictObject({
   lines: Count,
   structural: Count,
   message: z.string().nullable(),
+  /**
+   * Present only when the file repeats records of other files (the same log saved twice): how many
+   * of its records copy an event stored from another file, and from which. Its `records` exclude them.
+   */
+  copies: Count.optional(),
+  copy_of: z.array(z.strictObject({ path: z.string(), records: Count })).optional(),
 });
 
 export const ReportSchema = z.strictObject({

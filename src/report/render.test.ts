@@ -433,3 +433,34 @@ describe('golden files', () => {
     expect(text).toBe(readFileSync(path, 'utf8'));
   });
 });
+
+describe('files saved more than once', () => {
+  const files = incident.manifest.files;
+  const withCopies = (copyPath: string): ReportModel => ({
+    ...incident,
+    manifest: {
+      files: [
+        ...files,
+        { ...files[0], path: copyPath, records: 0, copies: 42, copy_of: [{ path: files[0].path, records: 40 }, { path: 'logs/b.txt', records: 2 }] },
+      ],
+    },
+  });
+  it.each([
+    ['md', withCopies('logs/copy of logs.txt'), renderMarkdown, `- \`logs/copy of logs.txt\`: 42 records already stored from \`${files[0].path}\` (40), \`logs/b.txt\` (2)`],
+    ['html', withCopies('logs/copy <of> logs.txt'), renderHtml, `<li><span class="mono">logs/copy &lt;of&gt; logs.txt</span>: 42 records already stored from <span class="mono">${files[0].path}</span> (40), <span class="mono">logs/b.txt</span> (2)</li>`],
+  ] as const)('%s lists each copy file with the files that keep its events', (_f, model, render, line) => {
+    expect(validateReport(model)).toBeTruthy();
+    const text = render(model);
+    expect(text).toContain('Saved more than once');
+    expect(text).toContain(line);
+    expect(text).toMatch(/0 \(\+42 copies\)/);
+  });
+
+  it.each([
+    ['md', mdIncident],
+    ['html', htmlIncident],
+  ])('%s says nothing of copies when no file repeats another', (_f, text) => {
+    expect(text).not.toContain('Saved more than once');
+    expect(text).not.toContain('copies)');
+  });
+});

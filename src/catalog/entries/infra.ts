@@ -52,6 +52,8 @@ export const INFRA_ENTRIES = defineEntries([
     samples: { A: [" * Serving Flask app 'service'", ' * Debug mode: off', ' * Running on http://127.0.0.1:8002', 'WARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.', 'Press CTRL+C to quit'] } },
   { id: 'http.request_exception', layer: 'system', stage: 'error', services: ALL, eras: ALL_ERAS, severity: 'warn',
     pattern: /^-*\s*Exception (?:occurred|happened) during processing of request from/, needle: 'during processing of request', samples: { A: ["Exception occurred during processing of request from ('127.0.0.1', 52344)"] } },
+  { id: 'python.thread_exception', layer: 'system', stage: 'error', services: ALL, eras: ALL_ERAS, severity: 'error',
+    pattern: /^Exception in thread (?<thread>.+?):/, needle: 'Exception in thread', samples: { A: ['Exception in thread Thread-3 (listen):\nTraceback (most recent call last):\nConnectionError: Error 111'] } },
   { id: 'http.separator', layer: 'system', stage: 'noise', services: ALL, eras: ALL_ERAS, severity: 'info',
     pattern: /^-{20,}\s*$/, needle: '----', samples: { A: ['----------------------------------------'] } },
   { id: 'python.traceback', layer: 'system', stage: 'error', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,

@@ -24,7 +24,17 @@ export type LogFormat =
   | 'glog'
   | 'unformatted';
 
-export type LogKind = 'app' | 'health_poll' | 'print' | 'redis' | 'postgres' | 'report' | 'continuation' | 'wrapper';
+export type LogKind =
+  | 'app'
+  | 'health_poll'
+  | 'print'
+  | 'redis'
+  | 'postgres'
+  | 'report'
+  | 'continuation'
+  | 'wrapper'
+  /** A block another writer printed to the container's stream outside the logging format (record-joiner.ts). */
+  | 'stderr_block';
 
 export interface AppLine {
   format: LogFormat;

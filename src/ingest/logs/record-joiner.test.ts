@@ -332,3 +332,69 @@ describe('times', () => {
     ]);
   });
 });
+
+describe('blocks another writer printed to the same stream', () => {
+  const W = 'cdb_db_writer';
+  const PERSISTED = '2025-12-16 14:02:11,913 [INFO] db_writer: ✅ Trade persisted: ID=812, LTC_USDT BUY @ 71.42';
+  const NEXT = '2025-12-16 14:02:12,001 [INFO] db_writer: ✅ Order persisted: MOCK_1a2b3c4d';
+  const SOCKET = [
+    '----------------------------------------',
+    "Exception occurred during processing of request from ('172.18.0.1', 51234)",
+    'Traceback (most recent call last):',
+    '  File "/usr/local/lib/python3.11/socketserver.py", line 691, in process_request_thread',
+    '    self.finish_request(request, client_address)',
+    'ConnectionResetError: [Errno 104] Connection reset by peer',
+    '----------------------------------------',
+  ];
+  const BARE_TB = ['Traceback (most recent call last):', '  File "/app/service.py", line 80, in run', '    loop()', 'KeyError: \'price\''];
+  const THREAD = ['Exception in thread Thread-3 (listen):', ...BARE_TB];
+  const EXC = '2025-12-16 14:02:11,950 [ERROR] db_writer: Failed to persist trade: boom';
+  const WARN = '2025-12-16 14:02:11,950 [WARNING] db_writer: retrying';
+
+  // [case, lines, expected [first line, line count, kind, level] per record]
+  it.each<[string, string[], [number, number, string, string | null][]]>([
+    ['socketserver block after an INFO record', [PERSISTED, ...SOCKET, NEXT], [[1, 1, 'app', 'INFO'], [2, 7, 'stderr_block', null], [9, 1, 'app', 'INFO']]],
+    ['socketserver block without its opening rule', [PERSISTED, ...SOCKET.slice(1), NEXT], [[1, 1, 'app', 'INFO'], [2, 6, 'stderr_block', null], [8, 1, 'app', 'INFO']]],
+    ['two socketserver blocks back to back', [PERSISTED, ...SOCKET, ...SOCKET], [[1, 1, 'app', 'INFO'], [2, 7, 'stderr_block', null], [9, 7, 'stderr_block', null]]],
+    ['bare traceback after an INFO record', [PERSISTED, ...BARE_TB, NEXT], [[1, 1, 'app', 'INFO'], [2, 4, 'stderr_block', null], [6, 1, 'app', 'INFO']]],
+    ['threading excepthook output after an INFO record', [PERSISTED, ...THREAD, NEXT], [[1, 1, 'app', 'INFO'], [2, 5, 'stderr_block', null], [7, 1, 'app', 'INFO']]],
+    ['threading excepthook output after an ERROR record', [EXC, ...THREAD], [[1, 1, 'app', 'ERROR'], [2, 5, 'stderr_block', null]]],
+    ['logger.exception traceback stays with its ERROR record', [EXC, ...BARE_TB, NEXT], [[1, 5, 'app', 'ERROR'], [6, 1, 'app', 'INFO']]],
+    ['exc_info traceback stays with its WARNING record', [WARN, ...BARE_TB], [[1, 5, 'app', 'WARNING']]],
+    [
+      'a chained uncaught traceback is one block',
+      [PERSISTED, ...BARE_TB, '', 'During handling of the above exception, another exception occurred:', '', ...BARE_TB],
+      [[1, 1, 'app', 'INFO'], [2, 11, 'stderr_block', null]],
+    ],
+    [
+      'a line after a finished block is not glued to it',
+      [PERSISTED, ...BARE_TB, 'stray text', ...SOCKET, 'after the rule'],
+      [[1, 1, 'app', 'INFO'], [2, 4, 'stderr_block', null], [6, 1, 'continuation', null], [7, 7, 'stderr_block', null], [14, 1, 'continuation', null]],
+    ],
+    ['a traceback tail captured without its header stays one record', ['  File "/app/x.py", line 1, in f', ...BARE_TB], [[1, 5, 'continuation', null]]],
+  ])('%s', (_case, lines, want) => {
+    const { rows } = join(lines.map((t) => [W, W, t] as In));
+    expect(rows.map((r) => [r.line, r.lines, r.values.kind, r.values.level])).toEqual(want);
+  });
+
+  it('keeps the INFO message free of the traceback and the block text whole', () => {
+    const { rows } = join([PERSISTED, ...SOCKET].map((t) => [W, W, t] as In));
+    expect(rows[0].values.message).toBe('✅ Trade persisted: ID=812, LTC_USDT BUY @ 71.42');
+    expect(rows[1].values).toMatchObject({ format: 'unformatted', logger: null, ts: null, message: SOCKET.join('\n') });
+  });
+
+  it('takes the docker stamp of the block\'s first line as its time', () => {
+    const { rows } = join([
+      [W, W, PERSISTED, '2025-12-16T14:02:11.914Z'],
+      [W, W, SOCKET[0], '2025-12-16T14:02:15.100Z'],
+      [W, W, SOCKET[1], '2025-12-16T14:02:15.101Z'],
+    ]);
+    expect(rows[1].values).toMatchObject({ kind: 'stderr_block', ts: '2025-12-16T14:02:15.100Z', ts_zone: 'UTC' });
+  });
+
+  it('gives a socketserver block in a print-mode container one record', () => {
+    const WS = 'cdb_ws';
+    const { rows } = join(['[WS] Connecting chunk (attempt 1)...', ...SOCKET, '[WS] Disconnected (attempt 1)'].map((t) => [WS, WS, t] as In));
+    expect(rows.map((r) => [r.line, r.lines, r.values.kind])).toEqual([[1, 1, 'print'], [2, 7, 'stderr_block'], [9, 1, 'print']]);
+  });
+});

@@ -5,7 +5,16 @@
  *
  * Container modes:
  * - joined (Python services, unknown containers): non-header lines append to the open record
- *   (tracebacks, psycopg2 DETAIL/hint lines, the paper-runner DAILY REPORT block, werkzeug startup).
+ *   (tracebacks, psycopg2 DETAIL/hint lines, the paper-runner DAILY REPORT block, werkzeug startup),
+ *   unless they start a block another writer printed to the same stream (see below).
+ *
+ * Records are what the service wrote: a headerless block printed by another writer is a record of
+ * its own (kind 'stderr_block'), never the continuation of the record before it. Such blocks start
+ * with socketserver's `handle_error` output (a 40-dash rule, `Exception occurred during processing
+ * of request from (...)`, a traceback, the closing rule), threading's `Exception in thread ...:`,
+ * or a `Traceback (most recent call last):` that follows a record which cannot carry one: a
+ * traceback belongs to a logging record only when `logger.exception`/`exc_info` printed it, and
+ * those records are WARNING or above (an INFO `✅ Trade persisted` never carries one).
  * - print (era-A cdb_ws, cdb_reports): every line is its own record, except the pandas table under a
  *   `Top movers` banner and a printed traceback, which are one print each.
  * - infra (cdb_redis, cdb_postgres): entrypoint lines stand alone; indented lines continue
@@ -40,9 +49,12 @@ interface OpenRecord {
   dockerTs: string | null;
   stream: string | null;
   pid: string | undefined;
-  /** Print mode: 0 = no traceback, 1 = traceback open, 2 = closed by its exception line. */
+  /** Print mode and stderr blocks: 0 = no traceback, 1 = traceback open, 2 = closed by its exception line. */
   tb: 0 | 1 | 2;
   topMovers: boolean;
+  /** Stderr block: 'socket' (socketserver handle_error, closed by its second rule) or 'trace'. */
+  block?: 'socket' | 'trace';
+  closed?: boolean;
 }
 
 interface ContainerState {
@@ -57,6 +69,32 @@ const PG_SECONDARY = new Set(['DETAIL', 'HINT', 'STATEMENT', 'CONTEXT', 'QUERY',
 const TRACEBACK_START = /^(?:Traceback \(most recent call last\):|Exception in thread .*:)\s*$/;
 const TRACEBACK_CHAIN = /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*$/;
 const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?::|$)/;
+/** socketserver.BaseServer.handle_error prints `'-'*40` before and after its block. */
+const SOCKET_RULE = /^-{40}\s*$/;
+const SOCKET_HEAD = /^Exception occurred during processing of request from /;
+const THREAD_EXCEPTION = /^Exception in thread .*:\s*$/;
+const TRACEBACK_HEAD = /^Traceback \(most recent call last\):\s*$/;
+/** Levels at which logging prints a traceback under the message (`logger.exception`, `exc_info`). */
+const EXCEPTION_LEVELS = new Set(['WARNING', 'ERROR', 'CRITICAL']);
+
+type BlockStart = 'socket' | 'trace' | null;
+
+/** Does `text` start a block another writer printed, given the record open before it? */
+function foreignStart(text: string, o: OpenRecord | null, joined: boolean): BlockStart {
+  const c0 = text.charCodeAt(0);
+  if (c0 === 45 /* - */) return SOCKET_RULE.test(text) ? 'socket' : null;
+  if (c0 === 69 /* E */) {
+    if (SOCKET_HEAD.test(text)) return 'socket';
+    if (joined && THREAD_EXCEPTION.test(text)) return 'trace';
+    return null;
+  }
+  if (joined && c0 === 84 /* T */ && TRACEBACK_HEAD.test(text)) {
+    // An orphan may be the tail of an exception record that began before the capture.
+    if (o && (o.kind === 'continuation' || EXCEPTION_LEVELS.has(o.level ?? ''))) return null;
+    return 'trace';
+  }
+  return null;
+}
 
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -129,14 +167,26 @@ export class RecordJoiner {
     const mode = this.modeOf(st);
     const blank = isBlank(text);
     const o = st.open;
+    if (mode !== 'infra') {
+      if (o && o.block && this.continuesBlock(st, o, text, blank, lineNo, physLines, dockerTs, stream, out)) return;
+      const start = blank ? null : foreignStart(text, o, mode === 'joined');
+      if (start) {
+        this.emit(st, out);
+        st.open = this.stderrBlock(start, text, lineNo, physLines, dockerTs, stream);
+        return;
+      }
+    }
     if (mode === 'joined') {
-      if (o) this.append(st, text, lineNo, physLines, dockerTs, stream, out);
+      if (o && !o.closed && !(o.block && o.tb === 2)) this.append(st, text, lineNo, physLines, dockerTs, stream, out);
       else if (blank) this.ctx.structural('blank_line', physLines);
-      else st.open = this.orphan(text, lineNo, physLines, dockerTs, stream);
+      else {
+        this.emit(st, out);
+        st.open = this.orphan(text, lineNo, physLines, dockerTs, stream);
+      }
       return;
     }
     if (mode === 'print') {
-      if (o && o.tb !== 0) {
+      if (o && o.tb !== 0 && !o.block) {
         if (o.tb === 1) {
           if (blank || startsWithSpace(text) || TRACEBACK_START.test(text) || TRACEBACK_CHAIN.test(text)) {
             this.append(st, text, lineNo, physLines, dockerTs, stream, out);
@@ -238,6 +288,71 @@ export class RecordJoiner {
       tb: 0,
       topMovers: h.topMovers === true,
     };
+  }
+
+  /**
+   * Append `text` to the open stderr block when it belongs to it: everything up to the closing rule
+   * of a socketserver block; traceback lines, chain lines and the exception line of a traceback.
+   */
+  private continuesBlock(
+    st: ContainerState,
+    o: OpenRecord,
+    text: string,
+    blank: boolean,
+    lineNo: number,
+    physLines: number,
+    dockerTs: string | null,
+    stream: string | null,
+    out: Row[],
+  ): boolean {
+    if (o.closed) return false;
+    const add = (): boolean => {
+      this.append(st, text, lineNo, physLines, dockerTs, stream, out);
+      return true;
+    };
+    if (TRACEBACK_CHAIN.test(text)) {
+      o.tb = 1;
+      return add();
+    }
+    if (o.block === 'socket') {
+      if (SOCKET_RULE.test(text)) {
+        const r = add();
+        if (st.open === o) o.closed = true;
+        return r;
+      }
+      if (TRACEBACK_HEAD.test(text)) o.tb = 1;
+      // A second request's error without the closing rule in between starts a block of its own.
+      if (SOCKET_HEAD.test(text) && o.tb !== 0) return false;
+      return add();
+    }
+    // Python separates a chained traceback by a blank line before `During handling ...`.
+    if (o.tb === 2) return blank ? add() : false;
+    if (TRACEBACK_HEAD.test(text)) {
+      o.tb = 1;
+      return add();
+    }
+    if (o.tb === 0) return blank ? false : add();
+    if (blank || startsWithSpace(text)) return add();
+    if (EXCEPTION_LINE.test(text)) {
+      const r = add();
+      if (st.open === o) o.tb = 2;
+      return r;
+    }
+    // The exception message may run over several lines (libpq `LINE 1:`); they stay with it.
+    return add();
+  }
+
+  private stderrBlock(start: 'socket' | 'trace', text: string, lineNo: number, physLines: number, dockerTs: string | null, stream: string | null): OpenRecord {
+    const rec = this.openFrom(
+      { format: 'unformatted', kind: 'stderr_block', tsText: null, ts: null, zone: null, level: null, logger: null, message: text, python: false },
+      lineNo,
+      physLines,
+      dockerTs,
+      stream,
+    );
+    rec.block = start;
+    if (TRACEBACK_HEAD.test(text)) rec.tb = 1;
+    return rec;
   }
 
   /** A line that continues a record we never saw (capture started mid-record) or one over the cap. */

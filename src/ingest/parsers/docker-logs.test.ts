@@ -126,7 +126,8 @@ describe('service', () => {
     // > 64 KiB of health polls so the head cannot see the risk line.
     for (let i = 0; i < 700; i++) lines.push(poll);
     lines.push('2025-12-21 23:00:00,000 [INFO] risk_manager: 📨 Signal empfangen: BTC_USDT BUY');
-    lines.push('Traceback (most recent call last):');
+    // A continuation line (a traceback after INFO would be another writer's block, a record of its own).
+    lines.push('  detail of the record above');
     const r = await runParser(parser, lines.join('\n'), 'evidence.txt');
     ok(r);
     expect(r.rows).toHaveLength(701);

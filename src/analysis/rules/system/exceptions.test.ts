@@ -11,6 +11,10 @@ describe('exceptions', () => {
     ['Order rejected: MOCK_81360066 - x 12.5', 'Order rejected: MOCK_… - x N'],
     ['Traceback (most recent call last):\n  File "s.py", line 3, in f\nKeyError: \'x\'', "KeyError: 'x'"],
     ['Failed to initialize services: boom\nTraceback (most recent call last):\n  File "a.py", line 9\nRuntimeError: boom', 'Failed to initialize services: boom → RuntimeError: boom'],
+    [
+      "----------------------------------------\nException occurred during processing of request from ('172.18.0.9', 51234)\nTraceback (most recent call last):\n  File \"socketserver.py\", line 691\nConnectionResetError: [Errno 104] Connection reset by peer\n----------------------------------------",
+      "Exception occurred during processing of request from ('N.N', N) → ConnectionResetError: [Errno N] Connection reset by peer",
+    ],
   ])('normalizes %j', (input, expected) => {
     expect(normalizeError(input)).toBe(expected);
   });

@@ -8,7 +8,8 @@ const CONNECTIVITY = /Authentication required|NOAUTH|WRONGPASS|fe_sendauth|passw
 
 /** A message without its variable parts, so repeats of one error group together. */
 export function normalizeError(message: string): string {
-  const lines = message.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  // socketserver frames its stderr block with 40-dash rules: they name nothing.
+  const lines = message.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !/^-{40}$/.test(l));
   let head = lines[0] ?? '';
   if (/^Traceback \(most recent call last\)/.test(head) && lines.length > 1) head = lines[lines.length - 1];
   else if (lines.some((l) => /^Traceback \(most recent call last\)/.test(l))) head = `${head} → ${lines[lines.length - 1]}`;
