@@ -75,4 +75,23 @@ describe('a bundle mixing a full dump, partial and aggregate CSVs of one table a
     expect(db.prepare("SELECT COUNT(*) n FROM src_orders WHERE exported_at IS NOT NULL").get()).toEqual({ n: PARTIAL_ROWS });
     db.close();
   });
+
+  it('the aggregate CSV is a query result beside orders, never counted as orders; the manifest says how it was read', () => {
+    const dbPath = join(tmp(), 'case.db');
+    const r = cli(['ingest', bundle, '--db', dbPath, '--jobs', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) n FROM src_query_orders').get()).toEqual({ n: AGGREGATE_LINES });
+    // src_orders holds the dump's and the partial export's rows, none of the aggregate's
+    const cols = (db.prepare("SELECT name FROM pragma_table_info('src_orders')").all() as { name: string }[]).map((c) => c.name);
+    expect(cols).not.toContain('count');
+    const m = db.prepare("SELECT id, reason FROM manifest WHERE path LIKE '%b-orders-per-day.csv'").get() as { id: number; reason: string };
+    expect(m.reason).toMatch(/aggregate query result/);
+    // the canonical model counts no order from it
+    expect(db.prepare('SELECT COUNT(*) n FROM orders WHERE file_id = ?').get(m.id)).toEqual({ n: 0 });
+    expect((db.prepare('SELECT COUNT(*) n FROM orders').get() as { n: number }).n).toBeGreaterThan(0);
+    const notes = (db.prepare('SELECT note FROM file_notes WHERE file_id = ?').all(m.id) as { note: string }[]).map((n) => n.note).join('\n');
+    expect(notes).toMatch(/stored as query result query_orders/);
+    db.close();
+  });
 });
