@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { cli, FIXTURES, tmp } from './helpers.js';
 
 function dump(dbPath: string): Record<string, string> {
@@ -92,6 +93,42 @@ describe('a bundle mixing a full dump, partial and aggregate CSVs of one table a
     expect((db.prepare('SELECT COUNT(*) n FROM orders').get() as { n: number }).n).toBeGreaterThan(0);
     const notes = (db.prepare('SELECT note FROM file_notes WHERE file_id = ?').all(m.id) as { note: string }[]).map((n) => n.note).join('\n');
     expect(notes).toMatch(/stored as query result query_orders/);
+    db.close();
+  });
+});
+
+describe('archives as analysts pack them', () => {
+  it('a compose log in a zip whose header says 0 bytes, inside a tar.gz: every line stored, the manifest notes the lie', () => {
+    const dir = tmp();
+    const log = readFileSync(join(FIXTURES, 'docker', 'compose_logs_timestamps.txt'));
+    const lines = log.toString('utf8').split('\n').filter((l, i, a) => i < a.length - 1 || l !== '').length;
+    const py = `
+import io, sys, tarfile, zipfile
+log = open(sys.argv[1], 'rb').read()
+zb = io.BytesIO()
+with zipfile.ZipFile(zb, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr(zipfile.ZipInfo('logs/compose.txt', date_time=(2025, 12, 21, 22, 30, 0)), log, zipfile.ZIP_DEFLATED)
+z = bytearray(zb.getvalue())
+lo = z.find(b'PK\\x03\\x04'); ce = z.find(b'PK\\x01\\x02')
+z[lo + 22:lo + 26] = b'\\0\\0\\0\\0'; z[ce + 24:ce + 28] = b'\\0\\0\\0\\0'
+with tarfile.open(sys.argv[2], 'w:gz') as t:
+    ti = tarfile.TarInfo('export/evidence.zip'); ti.size = len(z); ti.mtime = 1766352600
+    t.addfile(ti, io.BytesIO(bytes(z)))
+`;
+    const bundlePath = join(dir, 'bundle.tgz');
+    const r0 = spawnSync('python3', ['-c', py, join(FIXTURES, 'docker', 'compose_logs_timestamps.txt'), bundlePath]);
+    expect(r0.status, r0.stderr?.toString()).toBe(0);
+    const dbPath = join(tmp(), 'case.db');
+    const r = cli(['ingest', bundlePath, '--db', dbPath]);
+    expect(r.status, r.stderr).toBe(0);
+    const db = new Database(dbPath, { readonly: true });
+    const m = db.prepare('SELECT id, path, status, lines, record_lines, structural, quarantined, bytes FROM manifest').all() as Record<string, unknown>[];
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatchObject({ path: 'bundle.tgz!/export/evidence.zip!/logs/compose.txt', status: 'ingested', lines, bytes: log.length });
+    expect((m[0].record_lines as number) + (m[0].structural as number) + (m[0].quarantined as number)).toBe(lines);
+    expect(m[0].record_lines as number).toBeGreaterThan(lines * 0.9);
+    const notes = db.prepare('SELECT note FROM file_notes WHERE file_id = ?').all(m[0].id) as { note: string }[];
+    expect(notes.map((n) => n.note)).toContain(`the zip header says 0 byte(s) but the member holds ${log.length}: read to the end of its data, not to the header's size`);
     db.close();
   });
 });

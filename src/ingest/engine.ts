@@ -380,6 +380,7 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
     parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
   }
   const res = await src.finish();
+  if (res.note) ctx.note(res.note);
   for (const issue of src.issues) quarantined.push({ line: issue.lineNo, reason: issue.reason, text: issue.excerpt });
   const structuralTotal = [...structural.values()].reduce((a, b) => a + b, 0);
   let status = 'ingested';
