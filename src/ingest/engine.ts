@@ -98,7 +98,10 @@ export async function planBundle(bundle: Bundle, parsers: ParserDef[], forced: F
     () => true,
     async (file, src) => {
       const head = await src.head();
-      planned.push({ file, head, detection: detect(head, parsers, forced), order: planned.length });
+      const detection = detect(head, parsers, forced);
+      // An unclaimed file keeps only what its manifest row needs, not its 64 KiB head: a copied
+      // project folder brings tens of thousands of them.
+      planned.push({ file, head: detection.parser ? head : { ...head, text: '', lines: [] }, detection, order: planned.length });
     },
   );
   planned.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
