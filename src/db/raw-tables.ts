@@ -16,7 +16,7 @@ export const RAW_TABLES: Record<string, { columns: Record<string, 'TEXT' | 'REAL
       level: 'TEXT', // DEBUG|INFO|WARNING|ERROR|CRITICAL (postgres: LOG/ERROR/FATAL; redis: notice/warning...)
       logger: 'TEXT',
       message: 'TEXT',
-      kind: 'TEXT', // app | health_poll | print | redis | postgres | wrapper | report
+      kind: 'TEXT', // app | health_poll | print | redis | postgres | wrapper | report | console_command | console_output
       format: 'TEXT', // bracket | dash | plain-name | ws-nomillis | print | werkzeug | redis | postgres | reports-print | unformatted
       stream: 'TEXT', // stdout | stderr | null
     },

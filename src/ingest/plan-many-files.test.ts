@@ -31,7 +31,7 @@ beforeAll(() => {
   mkdirSync(join(dir, 'evidence'));
   writeFileSync(join(dir, 'evidence', 'compose_logs.txt'), readFileSync(join(FIXTURES, 'docker', 'compose_logs_timestamps.txt')));
   writeFileSync(join(dir, 'evidence', 'orders.csv'), readFileSync(join(FIXTURES, 'postgres', 'orders.csv')));
-}, 120_000);
+}, 600_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe(`a bundle of ${JUNK} files that are not evidence`, () => {
@@ -50,5 +50,5 @@ describe(`a bundle of ${JUNK} files that are not evidence`, () => {
     for (const p of plan.filter((x) => !x.detection.parser)) expect(p.head.text).toBe('');
     // evidence keeps its head for its parser
     expect(plan.find((p) => p.detection.parser)!.head.lines.length).toBeGreaterThan(0);
-  }, 300_000);
+  }, 600_000);
 });
