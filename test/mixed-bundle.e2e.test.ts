@@ -132,3 +132,22 @@ with tarfile.open(sys.argv[2], 'w:gz') as t:
     db.close();
   });
 });
+
+describe('huge config', () => {
+  it('a .env of 200,000 lines setting 100,000 keys twice: every setting stored, one note per repeated key', () => {
+    const dir = join(tmp(), 'env-bundle');
+    mkdirSync(dir);
+    const keys = 100_000;
+    const lines: string[] = [];
+    for (let n = 0; n < 2 * keys; n++) lines.push(`SETTING_${n % keys}=value_${n}`);
+    writeFileSync(join(dir, '.env'), lines.join('\n') + '\n');
+    const dbPath = join(tmp(), 'case.db');
+    const r = cli(['ingest', dir, '--db', dbPath]);
+    expect(r.status, r.stderr).toBe(0);
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) n FROM settings WHERE source = 'env'").get()).toEqual({ n: 2 * keys });
+    expect(db.prepare('SELECT COUNT(*) n, COUNT(DISTINCT note) d FROM file_notes').get()).toEqual({ n: keys, d: keys });
+    expect(db.prepare("SELECT note FROM file_notes WHERE note LIKE 'SETTING_7 %'").get()).toEqual({ note: `SETTING_7 is set twice (lines 8 and ${keys + 8}); the later one wins` });
+    db.close();
+  }, 180_000);
+});

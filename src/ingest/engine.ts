@@ -332,7 +332,8 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
 
   const structural = new Map<string, number>();
   const quarantined: { line: number; reason: string; text: string }[] = [];
-  const notes: string[] = [];
+  // A Set: a .env of 100,000 repeated keys gives 100,000 notes, and a list's includes() is quadratic.
+  const notes = new Set<string>();
   let records = 0;
   let recordLines = 0;
   let parseError: string | undefined;
@@ -344,7 +345,7 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
       quarantined.push({ line: lineNo, reason, text });
     },
     note(m: string) {
-      if (!notes.includes(m)) notes.push(m);
+      notes.add(m);
     },
     declareTable(table: string, columns: string[]) {
       writer.declareSrcTable(table, columns);
