@@ -123,7 +123,7 @@ describe('a zip member whose header lies about its size', () => {
     { field: 'uncompressed' as const, value: 0 },
     { field: 'uncompressed' as const, value: 1000 },
     { field: 'compressed' as const, value: 100 },
-  ])('$field size written as $value: every line is read and the note says the header lied', async ({ field, value }) => {
+  ])('$field size written as $value: every line is read (a wrong uncompressed size is noted)', async ({ field, value }) => {
     const honest = join(dir, `honest-${field}-${value}.zip`);
     nest(honest, { kind: 'zip', members: [{ name: 'core.log', text }, { name: 'after.log', text: 'after\n' }] });
     const path = join(dir, `lying-${field}-${value}.zip`);
