@@ -121,14 +121,17 @@ class Builder {
   /** Counts a member against the bomb limit; false (once refused) when the bundle has too many. */
   private count(archive: string): boolean {
     if (++this.members <= MAX_ARCHIVE_MEMBERS) return true;
-    if (!this.tooMany) {
-      this.tooMany = true;
-      this.refused.push({
-        path: archive,
-        reason: `more than ${MAX_ARCHIVE_MEMBERS} archive members in the bundle (an archive bomb?) — the rest is not listed or read; extract the evidence you need and bundle it alone`,
-      });
-    }
+    this.refuseTooMany(archive);
     return false;
+  }
+
+  private refuseTooMany(archive: string): void {
+    if (this.tooMany) return;
+    this.tooMany = true;
+    this.refused.push({
+      path: archive,
+      reason: `more than ${MAX_ARCHIVE_MEMBERS} archive members in the bundle (an archive bomb?) — the rest is not listed or read; extract the evidence you need and bundle it alone`,
+    });
   }
 
   addPlain(displayPath: string, relPath: string, abs: string, bytes: number, gzip: boolean, mtime?: string): void {
@@ -195,10 +198,11 @@ class Builder {
 
   private async listZip(zip: yauzl.ZipFile, prefix: string, depth: number): Promise<ZipItem[]> {
     const listing = await listZipEntries(zip, prefix, Math.max(0, MAX_ARCHIVE_MEMBERS - this.members));
-    if (listing.truncated) this.count(prefix);
+    if (listing.truncated) this.refuseTooMany(prefix);
+    this.members += listing.refused.length;
     const out: ZipItem[] = [];
     for (const m of listing.members) {
-      this.count(prefix);
+      this.members++;
       const raw = zipMemberReader(zip, m.entry, m.dataEnd);
       try {
         const item = await this.member(memberPath(prefix, m.relPath), m.relPath, m.bytes, m.mtime, raw, depth);
