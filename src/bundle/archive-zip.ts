@@ -64,13 +64,19 @@ export function zipMemberReader(zip: yauzl.ZipFile, entry: yauzl.Entry, dataEnd?
   let failed = false;
   let actual = 0;
   let ended = false;
+  /** The inflater, whose bytesWritten is the compressed length its stream really had. */
+  let inflater: { bytesWritten?: number } | null = null;
   const open = async (): Promise<import('node:stream').Readable> => {
     if (entry.compressionMethod === 8 && !entry.isEncrypted() && dataEnd !== undefined) {
       const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
       const len = Math.max(entry.compressedSize, Math.min(dataEnd, zip.fileSize) - fileDataStart);
       // Not openReadStreamLowLevelPromise: yauzl 3.4's wrapper calls openReadStream instead.
       return new Promise((resolve, reject) => {
-        zip.openReadStreamLowLevel(fileDataStart, len, 0, len, true, entry.uncompressedSize, (err, s) => (err || !s ? reject(err ?? new Error('no stream')) : resolve(s)));
+        zip.openReadStreamLowLevel(fileDataStart, len, 0, len, true, entry.uncompressedSize, (err, s) => {
+          if (err || !s) return reject(err ?? new Error('no stream'));
+          inflater = s as { bytesWritten?: number };
+          resolve(s);
+        });
       });
     }
     return zip.openReadStreamPromise(entry);
@@ -96,8 +102,12 @@ export function zipMemberReader(zip: yauzl.ZipFile, entry: yauzl.Entry, dataEnd?
       await inner?.skip();
     },
     note() {
-      if (!ended || actual === entry.uncompressedSize) return undefined;
-      return `the zip header says ${entry.uncompressedSize} byte(s) but the member holds ${actual}: read to the end of its data, not to the header's size`;
+      if (!ended) return undefined;
+      const lies: string[] = [];
+      if (actual !== entry.uncompressedSize) lies.push(`the zip header says ${entry.uncompressedSize} byte(s) but the member holds ${actual}`);
+      const packed = inflater?.bytesWritten;
+      if (typeof packed === 'number' && packed !== entry.compressedSize) lies.push(`the zip header says ${entry.compressedSize} compressed byte(s) but the member's data is ${packed}`);
+      return lies.length ? `${lies.join('; ')}: read to the end of its data, not to the header's size` : undefined;
     },
   };
 }
