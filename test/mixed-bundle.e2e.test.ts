@@ -151,3 +151,31 @@ describe('huge config', () => {
     db.close();
   }, 180_000);
 });
+
+describe('many files that are not evidence', () => {
+  it('a copied project with its .venv: the report summarises the junk by folder, report.json keeps every file', () => {
+    const dir = join(tmp(), 'project-copy');
+    const junk = 3000;
+    const text = 'def f(x):\n    return x\n'.repeat(20);
+    for (let p = 0; p < 30; p++) {
+      const d = join(dir, '.venv', 'lib', 'python3.12', 'site-packages', `pkg${p}`);
+      mkdirSync(d, { recursive: true });
+      for (let i = 0; i < junk / 30; i++) writeFileSync(join(d, `m${i}.py`), text);
+    }
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(join(dir, 'logs', 'compose.txt'), readFileSync(join(FIXTURES, 'docker', 'compose_logs_timestamps.txt')));
+    const out = join(tmp(), 'report');
+    const r = cli(['run', dir, '--db', join(tmp(), 'case.db'), '--out', out]);
+    expect([0, 1]).toContain(r.status);
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { manifest: { files: { path: string; status: string }[] } };
+    expect(json.manifest.files.length).toBe(junk + 1);
+    expect(json.manifest.files.filter((f) => f.status === 'not_ingested').length).toBe(junk);
+    for (const name of ['report.md', 'report.html']) {
+      const report = readFileSync(join(out, name), 'utf8');
+      // one folder row with one example, not 3,000 rows
+      expect(report.split('.venv/lib/python3.12/site-packages/').length - 1, name).toBe(1);
+      expect(report).toContain('logs/compose.txt');
+    }
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| \.venv\/lib \| 3,000 \| 1\.3 MiB \| 3,000 not_ingested \| \.venv\/lib\/python3\.12\/site-packages\/pkg0\/m0\.py \|/);
+  }, 300_000);
+});
