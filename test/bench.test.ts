@@ -8,7 +8,7 @@ import { ROOT, tmp } from './helpers.js';
 describe('bench accounting', () => {
   it('every generated line and row is read and stored, per evidence kind', () => {
     const out = tmp('cdbf-bench-');
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'bench.js'), '--log-mb', '2', '--dump-rows', '3000', '--redis-msgs', '1500', '--small-mb', '1', '--out', out, '--json'], {
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'bench.js'), '--log-mb', '2', '--dump-rows', '3000', '--redis-msgs', '1500', '--small-mb', '1', '--env-lines', '2000', '--many-files', '100', '--session-commands', '10', '--out', out, '--json'], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     });
@@ -16,8 +16,13 @@ describe('bench accounting', () => {
     const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as {
       accounting: string | string[];
       results: { kind: string; rows: number; lines: number }[];
+      packed: { kind: string; rows: number; lines: number; notes?: number }[];
     };
     expect(report.accounting).toBe('ok');
+    // the packed bundles: a .env of 2,000 lines over 10 keys gives 2,000 settings and 10 notes
+    const env = report.packed.find((x) => x.kind.startsWith('.env'))!;
+    expect([env.rows, env.notes]).toEqual([2000, 10]);
+    expect(report.packed.map((x) => x.kind.split(/[,:]/)[0])).toEqual(['.env', 'copied project folder', 'log in a zip whose header says 0 bytes', 'console session']);
     const byKind = Object.fromEntries(report.results.map((x) => [x.kind, x]));
     expect(byKind['psql CSV'].rows).toBe(3000);
     expect(byKind['psql CSV'].lines).toBe(3001);
@@ -35,5 +40,5 @@ describe('bench accounting', () => {
     const perService = report.results.find((x) => x.kind.startsWith('container logs, one file per service'))!;
     expect(perService.lines).toBe(physical);
     expect(perService.rows).toBe(logs.rows);
-  });
+  }, 300_000);
 });

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     analyze(db, { now: '2026-01-01T00:00:00.000Z', toolVersion: 'bench' });
     analyzeSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
   }
-  const totals = db.prepare('SELECT SUM(lines) lines, SUM(records) records, SUM(record_lines) record_lines, SUM(structural) structural, SUM(quarantined) quarantined, SUM(bytes) bytes FROM manifest').get() as Record<string, number>;
+  const totals = db.prepare('SELECT SUM(lines) lines, SUM(records) records, SUM(record_lines) record_lines, SUM(structural) structural, SUM(quarantined) quarantined, SUM(bytes) bytes, (SELECT COUNT(*) FROM file_notes) notes FROM manifest').get() as Record<string, number>;
   db.close();
   process.stdout.write(
     JSON.stringify({

@@ -4,6 +4,7 @@
  * ordinal, which a name collision cannot confuse.
  */
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { ReadFailure, streamReader, type RawReader } from './file-source.js';
@@ -45,7 +46,12 @@ export function tarFailure(e: unknown): ReadFailure {
  * may read as little as it likes. Returns the archive's own failure, if any (visitor errors are thrown).
  */
 export async function walkTar(abs: string, gz: boolean, visit: TarVisitor): Promise<ReadFailure | undefined> {
-  const rs = createReadStream(abs, { highWaterMark: 256 * 1024 });
+  return walkTarStream(createReadStream(abs, { highWaterMark: 256 * 1024 }), gz, visit);
+}
+
+/** walkTar over any byte stream: a file, or a member of another archive (a tar.gz inside a zip). */
+export async function walkTarStream(input: AsyncIterable<Buffer | Uint8Array>, gz: boolean, visit: TarVisitor): Promise<ReadFailure | undefined> {
+  const rs = input instanceof Readable ? input : Readable.from(input, { objectMode: false });
   const extract = tarStream.extract();
   const gunzip = gz ? createGunzip({ chunkSize: 64 * 1024 }) : null;
   const fail = (e: Error): void => {
@@ -125,11 +131,17 @@ export function refusedTarType(type: string | null | undefined, linkname: string
   }
 }
 
-/** List an archive; `prefix` is the archive's display path (members become `prefix!/path`). */
-export async function listTar(abs: string, gz: boolean, prefix: string): Promise<TarListing> {
-  const members: TarMember[] = [];
+/** A member that passed the name and type checks; `raw` is its content (read as little as you like). */
+export type TarMemberVisitor = (m: { index: number; relPath: string; bytes: number; mtime?: string; shown: string }, raw: RawReader) => Promise<boolean | void>;
+
+/**
+ * List an archive stream; `prefix` is the archive's display path (members become `prefix!/path`).
+ * Hostile names, links and devices are refused here; `onMember` decides about the others and may
+ * return false to stop listing.
+ */
+export async function listTarStream(input: AsyncIterable<Buffer | Uint8Array>, gz: boolean, prefix: string, onMember: TarMemberVisitor): Promise<{ refused: RefusedEntry[]; failure?: ReadFailure }> {
   const refused: RefusedEntry[] = [];
-  const failure = await walkTar(abs, gz, async (index, h, raw) => {
+  const failure = await walkTarStream(input, gz, async (index, h, raw) => {
     const shown = memberPath(prefix, h.name);
     if (h.type === 'directory') return;
     const name = checkMemberName(h.name);
@@ -145,17 +157,28 @@ export async function listTar(abs: string, gz: boolean, prefix: string): Promise
       refused.push({ path: shown, reason: 'file entry with a directory name — not read' });
       return;
     }
+    const m: Parameters<TarMemberVisitor>[0] = { index, relPath: name.relPath, bytes: h.size ?? 0, shown };
+    if (h.mtime instanceof Date && !Number.isNaN(h.mtime.getTime())) m.mtime = h.mtime.toISOString();
+    return onMember(m, raw);
+  });
+  return failure ? { refused, failure } : { refused };
+}
+
+/** List an archive file (members only, no nesting); `prefix` is its display path. */
+export async function listTar(abs: string, gz: boolean, prefix: string): Promise<TarListing> {
+  const members: TarMember[] = [];
+  const l = await listTarStream(createReadStream(abs, { highWaterMark: 256 * 1024 }), gz, prefix, async (m, raw) => {
     let gzip = false;
     try {
       gzip = await peekGzip(raw);
     } catch {
       // the walker reports the failure for the archive
     }
-    const m: TarMember = { index, relPath: name.relPath, bytes: h.size ?? 0, gzip };
-    if (h.mtime instanceof Date && !Number.isNaN(h.mtime.getTime())) m.mtime = h.mtime.toISOString();
-    members.push(m);
+    const t: TarMember = { index: m.index, relPath: m.relPath, bytes: m.bytes, gzip };
+    if (m.mtime !== undefined) t.mtime = m.mtime;
+    members.push(t);
   });
-  const listing: TarListing = { members, refused };
-  if (failure) listing.failure = failure;
+  const listing: TarListing = { members, refused: l.refused };
+  if (l.failure) listing.failure = l.failure;
   return listing;
 }

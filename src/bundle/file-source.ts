@@ -29,6 +29,8 @@ export interface RawReader {
   read(): Promise<Buffer | null>;
   /** Give up on the rest without hashing it (must leave a tar stream positioned after the member). */
   skip(): Promise<void>;
+  /** After the end: what the manifest should know about how the bytes were read, if anything. */
+  note?(): string | undefined;
 }
 
 /** A read failure already phrased for the analyst: `what` + ` after line N` + ` — hint`. */
@@ -363,6 +365,8 @@ class StreamFileSource implements InternalFileSource {
     }
     const r: ReadResult = { lines: this.dec?.lineNo ?? 0, sha256: this.hash.digest('hex'), bytes: this.bytes };
     if (error !== undefined) r.error = error;
+    const note = this.raw.note?.();
+    if (note !== undefined) r.note = note;
     return r;
   }
 

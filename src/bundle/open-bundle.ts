@@ -1,23 +1,32 @@
 /**
- * Open an evidence bundle read-only: a directory (archives inside it are expanded one level), a
- * tar / tar.gz, a zip, or a single (possibly gzipped) file. Nothing is written or extracted; every
- * entry that is not read is listed in `refused` with the reason.
+ * Open an evidence bundle read-only: a directory (archives inside it are opened), a tar / tar.gz,
+ * a zip, or a single (possibly gzipped) file. Archives inside archives are opened too, down to
+ * MAX_ARCHIVE_DEPTH levels, with the same name checks at every level. Nothing is written or
+ * extracted; every entry that is not read is listed in `refused` with the reason.
  */
 import { open, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type yauzl from 'yauzl';
 import { UserError } from '../errors.js';
-import { listTar, walkTar } from './archive-tar.js';
-import { listZip, openZip, zipMemberReader } from './archive-zip.js';
+import { isArchive, KIND_PEEK_BYTES, kindOfBytes, peekKind, prepend, readAllLimited, type FileKind } from './archive-kind.js';
+import { listTarStream, walkTarStream } from './archive-tar.js';
+import { listZipEntries, openZip, openZipBuffer, zipMemberReader } from './archive-zip.js';
 import { HEAD_BYTES, MAX_LINE_BYTES } from './decode.js';
-import { createFileSource, describeReadError, fileReader, type FileSource, type InternalFileSource } from './file-source.js';
+import { createFileSource, describeReadError, fileReader, type FileSource, type InternalFileSource, type RawReader } from './file-source.js';
 import { memberPath } from './member-name.js';
 import type { BundleFile, RefusedEntry } from './types.js';
 import { comparePaths, walkDir } from './walk-dir.js';
+import { createReadStream } from 'node:fs';
 
 export { HEAD_BYTES, MAX_LINE_BYTES };
 export type { FileSource };
+
+/** An archive in a folder or the bundle itself is level 1; archives inside it are opened down to this level. */
+export const MAX_ARCHIVE_DEPTH = 4;
+/** A zip inside an archive needs random access, so it is held in memory; a larger one is refused. */
+export const MAX_NESTED_ZIP_BYTES = 128 * 1024 * 1024;
+/** Members listed over all archives of a bundle; beyond, the rest is refused (an archive bomb). */
+export const MAX_ARCHIVE_MEMBERS = 250_000;
 
 export interface Bundle {
   /** Display name of the bundle (basename of the path). */
@@ -36,36 +45,38 @@ export interface Bundle {
   scan(select: (f: BundleFile) => boolean, visit: (f: BundleFile, src: FileSource) => Promise<void>): Promise<void>;
 }
 
-type FileKind = 'zip' | 'tar' | 'tgz' | 'gzip' | 'plain';
+/** A member of an archive: a file, or an archive inside it. */
+type Item = { type: 'file'; file: BundleFile } | Nested;
+
+interface Nested {
+  type: 'nested';
+  path: string;
+  kind: 'zip' | 'tar' | 'tgz';
+  /** tar members by ordinal (tar has no index) */
+  tar?: Map<number, Item>;
+  zip?: ZipItem[];
+}
+
+interface ZipItem {
+  entry: yauzl.Entry;
+  dataEnd: number;
+  item: Item;
+}
 
 type Unit =
   | { type: 'file'; path: string; abs: string; file: BundleFile }
-  | { type: 'tar'; path: string; abs: string; gz: boolean; byIndex: Map<number, BundleFile> }
-  | { type: 'zip'; path: string; abs: string; members: { file: BundleFile; entry: yauzl.Entry }[] };
+  | { type: 'tar'; path: string; abs: string; gz: boolean; byIndex: Map<number, Item> }
+  | { type: 'zip'; path: string; abs: string; members: ZipItem[] };
 
-function isUstar(b: Buffer): boolean {
-  return b.length >= 262 && b.toString('latin1', 257, 262) === 'ustar';
-}
+const itemPath = (i: Item): string => (i.type === 'file' ? i.file.path : i.path);
 
 /** Decide by magic bytes, never by extension alone. */
 export async function sniffFileKind(abs: string): Promise<FileKind> {
   const fh = await open(abs, 'r');
   try {
-    const buf = Buffer.alloc(4096);
+    const buf = Buffer.alloc(KIND_PEEK_BYTES);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const b = buf.subarray(0, bytesRead);
-    if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6))) return 'zip';
-    if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) {
-      try {
-        // Z_SYNC_FLUSH inflates a prefix without demanding the end of the stream.
-        const d = gunzipSync(b, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-        if (isUstar(d)) return 'tgz';
-      } catch {
-        // corrupt from the start: still a gzip member, reading it reports the damage
-      }
-      return 'gzip';
-    }
-    return isUstar(b) ? 'tar' : 'plain';
+    return kindOfBytes(buf.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
@@ -90,11 +101,15 @@ function uniquePath(path: string, used: Set<string>): string {
   return p;
 }
 
+const ZIP_DAMAGED_HINT = 're-download the archive or test it with `unzip -t`';
+
 class Builder {
   readonly files: BundleFile[] = [];
   readonly refused: RefusedEntry[] = [];
   readonly units: Unit[] = [];
   private readonly used = new Set<string>();
+  private members = 0;
+  private tooMany = false;
 
   private file(path: string, relPath: string, bytes: number, gzip: boolean, mtime: string | undefined): BundleFile {
     const f: BundleFile = { path: uniquePath(path, this.used), relPath, bytes, gzip };
@@ -103,48 +118,130 @@ class Builder {
     return f;
   }
 
+  /** Counts a member against the bomb limit; false (once refused) when the bundle has too many. */
+  private count(archive: string): boolean {
+    if (++this.members <= MAX_ARCHIVE_MEMBERS) return true;
+    this.refuseTooMany(archive);
+    return false;
+  }
+
+  private refuseTooMany(archive: string): void {
+    if (this.tooMany) return;
+    this.tooMany = true;
+    this.refused.push({
+      path: archive,
+      reason: `more than ${MAX_ARCHIVE_MEMBERS} archive members in the bundle (an archive bomb?) — the rest is not listed or read; extract the evidence you need and bundle it alone`,
+    });
+  }
+
   addPlain(displayPath: string, relPath: string, abs: string, bytes: number, gzip: boolean, mtime?: string): void {
     const file = this.file(displayPath, relPath, bytes, gzip, mtime);
     this.units.push({ type: 'file', path: displayPath, abs, file });
   }
 
-  /** Returns false when nothing at all could be listed (the archive is unreadable). */
-  async addTar(prefix: string, abs: string, gz: boolean): Promise<boolean> {
+  /**
+   * A member that passed the name checks: a file, or — by its first bytes — an archive that is
+   * opened in turn (depth + 1), or refused when it is nested too deep or too large to hold.
+   */
+  private async member(shown: string, relPath: string, bytes: number, mtime: string | undefined, raw: RawReader, depth: number): Promise<Item | null> {
+    const { kind, chunks } = await peekKind(raw);
+    if (!isArchive(kind)) {
+      return { type: 'file', file: this.file(shown, relPath, bytes, kind === 'gzip', mtime) };
+    }
+    if (depth + 1 > MAX_ARCHIVE_DEPTH) {
+      this.refused.push({ path: shown, reason: `archive nested deeper than ${MAX_ARCHIVE_DEPTH} levels — not opened; extract it and add its contents to the bundle if they are evidence` });
+      return null;
+    }
+    if (kind === 'zip') {
+      const buf = await readAllLimited(chunks, raw, MAX_NESTED_ZIP_BYTES).catch(() => null);
+      if (!buf) {
+        this.refused.push({ path: shown, reason: `zip inside an archive, over ${MAX_NESTED_ZIP_BYTES >> 20} MiB or unreadable — not opened; extract it and add it to the bundle` });
+        return null;
+      }
+      let zip: yauzl.ZipFile;
+      try {
+        zip = await openZipBuffer(buf);
+      } catch (e) {
+        this.refused.push({ path: shown, reason: `zip archive cannot be read (${errText(e)}) — ${ZIP_DAMAGED_HINT}` });
+        return null;
+      }
+      try {
+        return { type: 'nested', path: shown, kind, zip: await this.listZip(zip, shown, depth + 1) };
+      } finally {
+        zip.close();
+      }
+    }
+    const byIndex = await this.listTar(prepend(chunks, raw), kind === 'tgz', shown, depth + 1);
+    return byIndex ? { type: 'nested', path: shown, kind, tar: byIndex } : null;
+  }
+
+  private async listTar(input: AsyncIterable<Buffer>, gz: boolean, prefix: string, depth: number): Promise<Map<number, Item> | null> {
+    const byIndex = new Map<number, Item>();
     let listing;
     try {
-      listing = await listTar(abs, gz, prefix);
+      listing = await listTarStream(input, gz, prefix, async (m, raw) => {
+        if (!this.count(prefix)) return false;
+        const item = await this.member(memberPath(prefix, m.relPath), m.relPath, m.bytes, m.mtime, raw, depth);
+        if (item) byIndex.set(m.index, item);
+      });
     } catch (e) {
       this.refused.push({ path: prefix, reason: `archive cannot be read (${errText(e)}) — check its permissions` });
-      return false;
+      return null;
     }
-    const byIndex = new Map<number, BundleFile>();
-    for (const m of listing.members) byIndex.set(m.index, this.file(memberPath(prefix, m.relPath), m.relPath, m.bytes, m.gzip, m.mtime));
     this.refused.push(...listing.refused);
     if (listing.failure) {
-      const n = listing.members.length + listing.refused.length;
+      const n = byIndex.size + listing.refused.length;
       this.refused.push({ path: prefix, reason: `${describeReadError(listing.failure)} (after ${n} member(s); the members listed before the damage are read)` });
     }
+    return byIndex.size + listing.refused.length > 0 || !listing.failure ? byIndex : null;
+  }
+
+  private async listZip(zip: yauzl.ZipFile, prefix: string, depth: number): Promise<ZipItem[]> {
+    const listing = await listZipEntries(zip, prefix, Math.max(0, MAX_ARCHIVE_MEMBERS - this.members));
+    if (listing.truncated) this.refuseTooMany(prefix);
+    this.members += listing.refused.length;
+    const out: ZipItem[] = [];
+    for (const m of listing.members) {
+      this.members++;
+      const raw = zipMemberReader(zip, m.entry, m.dataEnd);
+      try {
+        const item = await this.member(memberPath(prefix, m.relPath), m.relPath, m.bytes, m.mtime, raw, depth);
+        if (item) out.push({ entry: m.entry, dataEnd: m.dataEnd, item });
+      } finally {
+        await raw.skip();
+      }
+    }
+    out.sort((a, b) => comparePaths(itemPath(a.item), itemPath(b.item)));
+    this.refused.push(...listing.refused);
+    if (listing.failure) this.refused.push({ path: prefix, reason: describeReadError(listing.failure) });
+    return out;
+  }
+
+  /** Returns false when nothing at all could be listed (the archive is unreadable). */
+  async addTar(prefix: string, abs: string, gz: boolean): Promise<boolean> {
+    const byIndex = await this.listTar(createReadStream(abs, { highWaterMark: 256 * 1024 }), gz, prefix, 1);
+    if (!byIndex) return false;
     this.units.push({ type: 'tar', path: prefix, abs, gz, byIndex });
-    return listing.members.length + listing.refused.length > 0 || !listing.failure;
+    return true;
   }
 
   async addZip(prefix: string, abs: string): Promise<boolean> {
-    let listing;
+    let zip: yauzl.ZipFile;
     try {
-      listing = await listZip(abs, prefix);
+      zip = await openZip(abs);
     } catch (e) {
       this.refused.push({ path: prefix, reason: `zip archive cannot be read (${errText(e)}) — re-download it or test it with \`unzip -t\`` });
       return false;
     }
-    const members = listing.members.map((m) => ({ file: this.file(memberPath(prefix, m.relPath), m.relPath, m.bytes, m.gzip, m.mtime), entry: m.entry }));
-    members.sort((a, b) => comparePaths(a.file.path, b.file.path));
-    this.refused.push(...listing.refused);
-    if (listing.failure) this.refused.push({ path: prefix, reason: describeReadError(listing.failure) });
-    this.units.push({ type: 'zip', path: prefix, abs, members });
+    try {
+      this.units.push({ type: 'zip', path: prefix, abs, members: await this.listZip(zip, prefix, 1) });
+    } finally {
+      zip.close();
+    }
     return true;
   }
 
-  /** A file found in a directory bundle: archives are expanded one level, anything else is a file. */
+  /** A file found in a directory bundle: archives are opened, anything else is a file. */
   async addDirFile(relPath: string, abs: string, bytes: number, mtime: string): Promise<void> {
     let kind: FileKind = 'plain';
     try {
@@ -167,6 +264,60 @@ async function visitOne(f: BundleFile, src: InternalFileSource, visit: (f: Bundl
   }
 }
 
+type Select = (f: BundleFile) => boolean;
+type Visit = (f: BundleFile, src: FileSource) => Promise<void>;
+
+function wants(item: Item, select: Select): boolean {
+  if (item.type === 'file') return select(item.file);
+  if (item.tar) for (const i of item.tar.values()) if (wants(i, select)) return true;
+  if (item.zip) for (const z of item.zip) if (wants(z.item, select)) return true;
+  return false;
+}
+
+async function scanTar(input: AsyncIterable<Buffer | Uint8Array>, gz: boolean, byIndex: Map<number, Item>, select: Select, visit: Visit): Promise<void> {
+  const wanted = new Map([...byIndex].filter(([, i]) => wants(i, select)));
+  if (wanted.size === 0) return;
+  let left = wanted.size;
+  // The damage itself was reported when listing; here it reaches the member being read.
+  await walkTarStream(input, gz, async (index, _h, raw) => {
+    const item = wanted.get(index);
+    if (!item) return true;
+    await scanItem(item, raw, select, visit);
+    return --left > 0;
+  });
+}
+
+async function scanZip(zip: yauzl.ZipFile, members: ZipItem[], select: Select, visit: Visit): Promise<void> {
+  for (const m of members) {
+    if (!wants(m.item, select)) continue;
+    const raw = zipMemberReader(zip, m.entry, m.dataEnd);
+    try {
+      await scanItem(m.item, raw, select, visit);
+    } finally {
+      await raw.skip();
+    }
+  }
+}
+
+async function scanItem(item: Item, raw: RawReader, select: Select, visit: Visit): Promise<void> {
+  if (item.type === 'file') {
+    await visitOne(item.file, createFileSource(item.file, raw), visit);
+    return;
+  }
+  if (item.tar) {
+    await scanTar(prepend([], raw), item.kind === 'tgz', item.tar, select, visit);
+    return;
+  }
+  const buf = await readAllLimited([], raw, MAX_NESTED_ZIP_BYTES).catch(() => null);
+  if (!buf) return; // it was read when listing; a changed bundle is not ours to explain here
+  const zip = await openZipBuffer(buf);
+  try {
+    await scanZip(zip, item.zip ?? [], select, visit);
+  } finally {
+    zip.close();
+  }
+}
+
 function makeBundle(name: string, root: string, kind: Bundle['kind'], b: Builder): Bundle {
   const files = [...b.files].sort((x, y) => comparePaths(x.path, y.path));
   const refused = [...b.refused].sort((x, y) => comparePaths(x.path, y.path));
@@ -182,22 +333,12 @@ function makeBundle(name: string, root: string, kind: Bundle['kind'], b: Builder
         if (u.type === 'file') {
           if (select(u.file)) await visitOne(u.file, createFileSource(u.file, fileReader(u.abs)), visit);
         } else if (u.type === 'tar') {
-          const wanted = new Map([...u.byIndex].filter(([, f]) => select(f)));
-          if (wanted.size === 0) continue;
-          let left = wanted.size;
-          // The damage itself was reported when listing; here it reaches the member being read.
-          await walkTar(u.abs, u.gz, async (index, _h, raw) => {
-            const f = wanted.get(index);
-            if (!f) return true;
-            await visitOne(f, createFileSource(f, raw), visit);
-            return --left > 0;
-          });
+          if ([...u.byIndex.values()].some((i) => wants(i, select))) await scanTar(createReadStream(u.abs, { highWaterMark: 256 * 1024 }), u.gz, u.byIndex, select, visit);
         } else {
-          const chosen = u.members.filter((m) => select(m.file));
-          if (chosen.length === 0) continue;
+          if (!u.members.some((m) => wants(m.item, select))) continue;
           const zip = await openZip(u.abs);
           try {
-            for (const m of chosen) await visitOne(m.file, createFileSource(m.file, zipMemberReader(zip, m.entry)), visit);
+            await scanZip(zip, u.members, select, visit);
           } finally {
             zip.close();
           }

@@ -62,4 +62,6 @@ export interface ReadResult {
   bytes: number;
   /** Set when the stream ended in an error (truncated gzip, read error); lines before it were delivered. */
   error?: string;
+  /** Something about how the bytes were read that the manifest should say (a zip header that gave a wrong size). */
+  note?: string;
 }

@@ -45,6 +45,8 @@ export interface CatalogEntry {
   bulk?: boolean;
   /** Tried after every specific entry: a library text that may appear inside any message. */
   generic?: boolean;
+  /** Assigned to every record of this log kind (a console transcript's command), never by pattern. */
+  kind?: string;
   /** Tried only for records of its own services (a catch-all for a container outside the pipeline). */
   ownServicesOnly?: boolean;
   /** Only printed at DEBUG: its absence at INFO proves nothing (§2.6). */

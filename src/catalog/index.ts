@@ -118,7 +118,11 @@ class Classifier {
   private readonly perService = new Map<string, Compiled[]>();
   private readonly fallback: Compiled[];
 
+  private readonly byKind: Map<string, string>;
+
   constructor(entries: readonly CatalogEntry[]) {
+    this.byKind = new Map(entries.filter((e) => e.kind).map((e) => [e.kind!, e.id]));
+    entries = entries.filter((e) => !e.kind);
     this.specific = entries.filter((e) => !e.generic && !e.services.includes('*') && !e.ownServicesOnly).map(compile);
     this.own = entries.filter((e) => e.ownServicesOnly);
     this.any = entries.filter((e) => !e.generic && e.services.includes('*')).map(compile);
@@ -146,6 +150,10 @@ class Classifier {
 
   classify(service: string | null, message: string | null, kind: string | null): string | null {
     if (kind === 'health_poll') return 'http.health_poll';
+    if (kind !== null) {
+      const k = this.byKind.get(kind);
+      if (k) return k;
+    }
     if (message === null) return null;
     let low: string | null = null;
     const lower = () => (low ??= message.toLowerCase());

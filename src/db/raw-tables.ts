@@ -16,7 +16,7 @@ export const RAW_TABLES: Record<string, { columns: Record<string, 'TEXT' | 'REAL
       level: 'TEXT', // DEBUG|INFO|WARNING|ERROR|CRITICAL (postgres: LOG/ERROR/FATAL; redis: notice/warning...)
       logger: 'TEXT',
       message: 'TEXT',
-      kind: 'TEXT', // app | health_poll | print | redis | postgres | wrapper | report | continuation | stderr_block
+      kind: 'TEXT', // app | health_poll | print | redis | postgres | wrapper | report | continuation | stderr_block | console_command | console_output
       format: 'TEXT', // bracket | dash | plain-name | ws-nomillis | print | werkzeug | redis | postgres | reports-print | unformatted
       stream: 'TEXT', // stdout | stderr | null
       class: 'TEXT', // event class of src/catalog (risk.approved, feed.ws_error, ...); null = no entry matched

@@ -101,7 +101,10 @@ export async function planBundle(bundle: Bundle, parsers: ParserDef[], forced: F
     () => true,
     async (file, src) => {
       const head = await src.head();
-      planned.push({ file, head, detection: detect(head, parsers, forced), order: planned.length });
+      const detection = detect(head, parsers, forced);
+      // An unclaimed file keeps only what its manifest row needs, not its 64 KiB head: a copied
+      // project folder brings tens of thousands of them.
+      planned.push({ file, head: detection.parser ? head : { ...head, text: '', lines: [] }, detection, order: planned.length });
     },
   );
   planned.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
@@ -337,7 +340,8 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
 
   const structural = new Map<string, number>();
   const quarantined: { line: number; reason: string; text: string }[] = [];
-  const notes: string[] = [];
+  // A Set: a .env of 100,000 repeated keys gives 100,000 notes, and a list's includes() is quadratic.
+  const notes = new Set<string>();
   let records = 0;
   let recordLines = 0;
   let parseError: string | undefined;
@@ -349,7 +353,7 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
       quarantined.push({ line: lineNo, reason, text });
     },
     note(m: string) {
-      if (!notes.includes(m)) notes.push(m);
+      notes.add(m);
     },
     declareTable(table: string, columns: string[]) {
       writer.declareSrcTable(table, columns);
@@ -388,6 +392,7 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
     parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
   }
   const res = await src.finish();
+  if (res.note) ctx.note(res.note);
   for (const issue of src.issues) quarantined.push({ line: issue.lineNo, reason: issue.reason, text: issue.excerpt });
   const structuralTotal = [...structural.values()].reduce((a, b) => a + b, 0);
   let status = 'ingested';

@@ -161,6 +161,17 @@ function quoteIdent(name: string): string {
 }
 
 /**
+ * The part's columns of a dumped table that the working table has now. A part's table holds the
+ * columns of all its files (a full dump's and an aggregate CSV's), but the working table only
+ * gains a file's columns when that file is merged, as in a serial ingest; a part column it lacks
+ * is one this file never wrote (NULL in all its rows), so leaving it out loses nothing.
+ */
+function sharedColumns(db: DB, tbl: string, partColumns: string[]): string[] {
+  const main = new Set((db.prepare(`SELECT name FROM pragma_table_info(?, 'main')`).all(tbl) as { name: string }[]).map((c) => c.name.toLowerCase()));
+  return partColumns.filter((c) => main.has(c.toLowerCase()));
+}
+
+/**
  * Copy one worker's files into the working database, file by file in scan order, so row ids
  * come out as a serial ingest gives them.
  */
@@ -193,7 +204,7 @@ export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[
         for (const c of columnsOf.all(id) as { original: string; columns: string }[]) writer.ensureSrcColumns(c.original, JSON.parse(c.columns) as string[]);
         for (const r of rangesOf.all(id) as { tbl: string; lo: number; hi: number }[]) {
           const raw = RAW_TABLES[r.tbl];
-          const cols = raw ? ['file_id', 'line_no', 'line_count', ...Object.keys(raw.columns)] : srcColumns(r.tbl);
+          const cols = raw ? ['file_id', 'line_no', 'line_count', ...Object.keys(raw.columns)] : sharedColumns(db, r.tbl, srcColumns(r.tbl));
           const key = raw ? 'id' : '_id';
           const list = cols.map(quoteIdent).join(', ');
           db.prepare(`INSERT INTO main.${quoteIdent(r.tbl)} (${list}) SELECT ${list} FROM part.${quoteIdent(r.tbl)} WHERE ${key} > ? AND ${key} <= ? ORDER BY ${key}`).run(r.lo, r.hi);

@@ -1,6 +1,7 @@
 import type { ParserDef } from './define-parser.js';
 import composeLogs from './parsers/compose-logs.js';
 import composePs from './parsers/compose-ps.js';
+import consoleTranscript from './parsers/console-transcript.js';
 import dailyCheckMd from './parsers/daily-check-md.js';
 import dockerInspect from './parsers/docker-inspect.js';
 import dockerJsonLog from './parsers/docker-json-log.js';
@@ -22,6 +23,7 @@ import statusJson from './parsers/status-json.js';
 export const PARSERS: ParserDef[] = [
   composeLogs,
   composePs,
+  consoleTranscript,
   dailyCheckMd,
   dockerInspect,
   dockerJsonLog,

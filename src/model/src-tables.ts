@@ -23,6 +23,8 @@ export interface SrcTable {
  */
 export function classifyColumns(columns: string[], original = ''): SrcKind {
   const c = new Set(columns.map((x) => x.toLowerCase()));
+  // A query result (an aggregate, a join) beside a table is never that table's rows.
+  if (original.startsWith('query_')) return 'other';
   const has = (...names: string[]) => names.every((n) => c.has(n));
   const any = (...names: string[]) => names.some((n) => c.has(n));
   // The fork's blocked_decisions has the same decision columns as its risk_events; only the name tells them apart.

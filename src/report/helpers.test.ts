@@ -13,6 +13,10 @@ import {
   loc,
   manifestSummary,
   md,
+  otherFilesByFolder,
+  evidenceFiles,
+  problemFiles,
+  size,
   num,
   pct,
   perDay,
@@ -199,5 +203,50 @@ describe('registration', () => {
     const htmlEnv = Handlebars.create();
     registerHelpers(htmlEnv, 'html');
     expect(() => htmlEnv.compile('{{md x}}')({ x: 'y' })).toThrow(/Missing helper/);
+  });
+});
+
+describe('files that are not evidence, by folder', () => {
+  const f = (path: string, status = 'not_ingested', bytes: number | null = 100) => ({ path, status, bytes, quarantined: 0 });
+
+  it.each([
+    [0, '0 B'],
+    [1023, '1,023 B'],
+    [1536, '1.5 KiB'],
+    [16 * 1024 * 1024, '16 MiB'],
+    [null, 'n/a'],
+  ])('size(%s) = %s', (n, text) => expect(size(n)).toBe(text));
+
+  it('groups two folders deep with count, bytes, statuses and the first path as example', () => {
+    const files = [
+      f('logs/compose.txt', 'ingested'),
+      f('proj/.venv/lib/python3.12/site-packages/a.py'),
+      f('proj/.venv/bin/python', 'binary', 5000),
+      f('proj/.venv/lib/b.so', 'binary', 20000),
+      f('proj/src/main.py', 'not_ingested', 10),
+      f('README.md', 'not_ingested', 7),
+      f('x.zip!/inner/notes.txt'),
+      f('logs/broken.txt', 'refused'),
+    ];
+    expect(otherFilesByFolder(files)).toEqual([
+      { folder: '.', files: 1, bytes: 7, example: 'README.md', statuses: '1 not_ingested' },
+      { folder: 'proj/.venv', files: 3, bytes: 25100, example: 'proj/.venv/bin/python', statuses: '2 binary, 1 not_ingested' },
+      { folder: 'proj/src', files: 1, bytes: 10, example: 'proj/src/main.py', statuses: '1 not_ingested' },
+      { folder: 'x.zip!/inner', files: 1, bytes: 100, example: 'x.zip!/inner/notes.txt', statuses: '1 not_ingested' },
+    ]);
+    // evidence, refused and broken files keep their own rows
+    expect(evidenceFiles(files).map((x) => x.path)).toEqual(['logs/compose.txt', 'logs/broken.txt']);
+    expect(problemFiles(files).map((x) => x.path)).toEqual(['logs/broken.txt']);
+  });
+
+  it('20,000 files of a copied .venv give a handful of rows, not 20,000', () => {
+    const files = [f('evidence/compose.txt', 'ingested')];
+    for (let i = 0; i < 20_000; i++) files.push(f(`case/.venv/lib/python3.12/site-packages/pkg${i % 400}/m${i}.py`, i % 10 === 0 ? 'binary' : 'not_ingested', 1000));
+    for (let i = 0; i < 60; i++) files.push(f(`dir${String(i).padStart(2, '0')}/sub/x.txt`));
+    const groups = otherFilesByFolder(files);
+    // more than 40 two-level folders: cut one level higher
+    expect(groups.length).toBe(61);
+    expect(groups.find((g) => g.folder === 'case')).toEqual({ folder: 'case', files: 20_000, bytes: 20_000_000, example: 'case/.venv/lib/python3.12/site-packages/pkg0/m0.py', statuses: '2,000 binary, 18,000 not_ingested' });
+    expect(groups.reduce((a, g) => a + g.files, 0)).toBe(20_060);
   });
 });

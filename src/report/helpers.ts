@@ -205,9 +205,82 @@ export function manifestSummary(files: { status: string }[] | undefined): string
   return `${plural(list.length, 'file')}${parts.length ? ': ' + parts.join(', ') : ''}`;
 }
 
-/** Files the analyst must look at: everything not cleanly ingested, or with quarantined lines. */
+/** Statuses of files that are not evidence (no parser claimed them): summarised by folder, not listed one by one. */
+const NOT_EVIDENCE = new Set(['not_ingested', 'binary']);
+
+/** Files that were claimed as evidence (or refused, or broke): each keeps its row in the report's table. */
+export function evidenceFiles<T extends { status: string }>(files: T[] | undefined): T[] {
+  return (files ?? []).filter((f) => !NOT_EVIDENCE.has(f.status));
+}
+
+/** Files the analyst must look at: evidence not cleanly ingested, or with quarantined lines. */
 export function problemFiles<T extends { status: string; quarantined: number }>(files: T[] | undefined): T[] {
-  return (files ?? []).filter((f) => f.status !== 'ingested' || f.quarantined > 0);
+  return (files ?? []).filter((f) => !NOT_EVIDENCE.has(f.status) && (f.status !== 'ingested' || f.quarantined > 0));
+}
+
+export interface FolderGroup {
+  folder: string;
+  files: number;
+  bytes: number;
+  /** The first file of the folder (by path), shown as an example. */
+  example: string;
+  /** `12 not_ingested, 3 binary` */
+  statuses: string;
+}
+
+/** Path segments that name a folder: `a/b/c.txt` → a, b; an archive member's `x.zip!/d/e` → x.zip!, d. */
+function folderOf(path: string, depth: number): string {
+  const parts = path.split('/');
+  parts.pop();
+  return parts.length === 0 ? '.' : parts.slice(0, depth).join('/');
+}
+
+/** Folders that hold more than this many groups are cut one level higher, so the summary stays short. */
+const MAX_FOLDER_GROUPS = 40;
+
+/**
+ * Files that are not evidence, summarised by folder (count, bytes, one example): a copied project
+ * with its `.venv` lists as a few lines, not 20,000. The JSON manifest still has every file.
+ * Folders are taken two levels deep, or one when that gives too many.
+ */
+export function otherFilesByFolder(files: { path: string; status: string; bytes: number | null }[] | undefined): FolderGroup[] {
+  const others = (files ?? []).filter((f) => NOT_EVIDENCE.has(f.status));
+  const group = (depth: number): FolderGroup[] => {
+    const by = new Map<string, { files: number; bytes: number; example: string; statuses: Map<string, number> }>();
+    for (const f of others) {
+      const key = folderOf(f.path, depth);
+      let g = by.get(key);
+      if (!g) by.set(key, (g = { files: 0, bytes: 0, example: f.path, statuses: new Map() }));
+      g.files++;
+      g.bytes += f.bytes ?? 0;
+      if (f.path < g.example) g.example = f.path;
+      g.statuses.set(f.status, (g.statuses.get(f.status) ?? 0) + 1);
+    }
+    return [...by.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([folder, g]) => ({
+        folder,
+        files: g.files,
+        bytes: g.bytes,
+        example: g.example,
+        statuses: [...g.statuses.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([st, n]) => `${num(n)} ${st}`).join(', '),
+      }));
+  };
+  const two = group(2);
+  return two.length > MAX_FOLDER_GROUPS ? group(1) : two;
+}
+
+/** 1536 → "1.5 KiB"; bytes in binary units with one decimal, deterministic. */
+export function size(n: unknown): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return NA;
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${num(n)} B` : `${num(Math.round(v * 10) / 10)} ${units[u]}`;
 }
 
 export function sum(list: Record<string, unknown>[] | undefined, key: unknown): number {
@@ -353,6 +426,9 @@ const COMMON = {
   fileStatusIcon,
   manifestSummary,
   problemFiles,
+  evidenceFiles,
+  otherFilesByFolder,
+  size,
   sum,
   groupTodos,
   hypothesisRef,

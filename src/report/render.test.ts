@@ -225,7 +225,8 @@ describe('Markdown: the runbook structure', () => {
   it.each<[string, string]>([
     ['.env', '| .env | dotenv | 42 | 30 | 12 | 0 | ✅ ingested | 60bc2eacfb10 |'],
     ['logs', '| logs/docker_compose_logs.txt | compose-logs | 3,125 | 3,048 | 75 | 2 | ⚠️ ingested | ee51929261a9 |'],
-    ['binary', '| notes/operator-notes.docx | – | 0 | 0 | 0 | 0 | ⚠️ binary: binary file: not ingested — if it is evidence, export it as text | b13e9d6759cd |'],
+    // a file no parser claimed is summarised with its folder, below the evidence table
+    ['binary', '| notes | 1 | 20 KiB | 1 binary | notes/operator-notes.docx |'],
     ['partial', '| redis/subscribe_market_data.txt | redis-subscribe | 55,024 | 18,340 | 36,683 | 1 | ⚠️ partial: truncated gzip stream after 4096000 bytes | 48801c760f46 |'],
     ['total', '| **Total** | | **58,319** | **21,545** | **36,771** | **3** | | |'],
   ])('manifest row: %s', (_n, row) => {
@@ -236,8 +237,8 @@ describe('Markdown: the runbook structure', () => {
 
   it('lists the files the analyst did not (fully) get above the manifest table', () => {
     const s = section(mdIncident, 'Evidence manifest');
-    expect(s).toContain('- ⚠️ `notes/operator-notes.docx` — binary: binary file: not ingested');
     expect(s).toContain('- ⚠️ `logs/docker_compose_logs.txt` — ingested, 2 quarantined lines');
+    expect(s).not.toContain('- ⚠️ `notes/operator-notes.docx`');
     expect(s).not.toContain('- ✅ `.env`');
   });
 
@@ -296,7 +297,8 @@ describe('HTML', () => {
   ])('shows the %s', (_n, html) => expect(htmlIncident).toContain(html));
 
   it('puts the manifest and the quarantined lines in <details>, a long evidence list too', () => {
-    expect(htmlIncident).toContain('<details><summary>All files (5)</summary>');
+    expect(htmlIncident).toContain('<details><summary>Evidence files (4)</summary>');
+    expect(htmlIncident).toContain('<details><summary>Files no parser claimed, by folder (1)</summary>');
     expect(htmlIncident).toContain('<details><summary>Quarantined lines (3)</summary>');
     const many = { file: 'a.log', line: 1, text: 'x' };
     const m = validateReport({ ...incident, hypotheses: [{ ...incident.hypotheses[0], evidence: Array.from({ length: 8 }, (_, i) => ({ ...many, line: i + 1 })) }] });

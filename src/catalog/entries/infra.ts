@@ -58,6 +58,11 @@ export const INFRA_ENTRIES = defineEntries([
     pattern: /^-{20,}\s*$/, needle: '----', samples: { A: ['----------------------------------------'] } },
   { id: 'python.traceback', layer: 'system', stage: 'error', services: ALL, eras: ALL_ERAS, severity: 'error', generic: true,
     pattern: /^(?:Traceback \(most recent call last\):|During handling of the above exception)/, needle: ['Traceback', 'During handling'], samples: { A: ['Traceback (most recent call last):\n  File "service.py", line 12, in <module>\nKeyError: \'x\''] } },
+  // an operator's saved console session (ingest/parsers/console-transcript): the command, and output no parser reads
+  { id: 'console.command', layer: 'system', stage: 'noise', services: ALL, eras: ALL_ERAS, severity: 'info', kind: 'console_command',
+    pattern: /^[\s\S]*$/, needle: '', samples: { A: ['docker compose ps cdb_redis'] } },
+  { id: 'console.output', layer: 'system', stage: 'noise', services: ALL, eras: ALL_ERAS, severity: 'info', kind: 'console_output',
+    pattern: /^[\s\S]*$/, needle: '', samples: { A: ['0x   1a2b: Expected prefix \'*\', got: \'x\''] } },
   // monitoring containers (logfmt)
   { id: 'monitoring.line', layer: 'system', stage: 'noise', services: MONITORING, eras: ['B', 'C', 'A', 'runbook'], severity: 'info', bulk: true, ownServicesOnly: true,
     pattern: /^[\s\S]*$/, needle: '', samples: { B: ['ts=2026-01-16T10:00:18.000Z caller=head.go:123 level=info component=tsdb msg="Head GC completed"', 'Starting Grafana version=11.3.1 commit=5ab0a1b6 branch=HEAD'] } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseTableName, identifyTable, knownTableInName, sanitizeTableName, tableFromColumns, uniqueColumnNames } from './table-identity.js';
+import { aggregateShape, baseTableName, identifyTable, knownTableInName, sanitizeTableName, tableFromColumns, uniqueColumnNames } from './table-identity.js';
 
 const REAL = {
   signals: 'id,symbol,signal_type,price,confidence,timestamp,source,metadata',
@@ -132,5 +132,37 @@ describe('names', () => {
       keys: ['id', 'ID_2', 'id_3', 'column_4', 'x'],
       renamed: ['ID → ID_2', 'id → id_3'],
     });
+  });
+});
+
+describe('aggregateShape / identifyTable: aggregates are query results, not rows', () => {
+  it.each([
+    // the case: orders counted per day and status, named after orders
+    { file: 'orders_per_day.csv', cols: 'day,status,approved,count', table: 'query_orders' },
+    { file: 'x.csv', cols: 'symbol,side,sum_size,n_orders', table: 'query_x' },
+    { file: 'signals.csv', cols: 'symbol,signal_count', table: 'query_signals' },
+    { file: 'stats.csv', cols: 'status,count(*)', table: 'query_stats' },
+  ])('$cols ($file) → $table', ({ file, cols: c, table }) => {
+    const columns = c.split(',');
+    expect(aggregateShape(columns)).not.toBeNull();
+    const id = identifyTable(file, columns);
+    expect(id.table).toBe(table);
+    expect(id.note).toMatch(/aggregate .*stored as query result/);
+  });
+
+  it.each([
+    // real tables with count-like columns keep their rows: they have an id or a time
+    ['orders', 'orders'],
+    ['candles_1m', 'candles_1m'],
+    ['portfolio_snapshots', 'portfolio_snapshots'],
+    ['runbook_trading_signals', 'trading_signals'],
+  ] as const)('%s stays %s', (k, table) => {
+    expect(aggregateShape(cols(k))).toBeNull();
+    expect(identifyTable('export.csv', cols(k)).table).toBe(table);
+  });
+
+  it('a psql query that aggregates names a query_ table even when the columns look like a known table', () => {
+    expect(identifyTable('notes.txt', cols('orders'), 'query_orders').table).toBe('query_orders');
+    expect(identifyTable('notes.txt', cols('orders'), 'orders').table).toBe('orders');
   });
 });

@@ -163,6 +163,36 @@ export interface TableIdentity {
  * @param queryTable a table named by the content itself (a psql prompt line `SELECT * FROM x`), preferred to the file name
  */
 export function identifyTable(fileName: string, columns: string[], queryTable?: string | null): TableIdentity {
+  const derivedQuery = !!queryTable && sanitizeTableName(queryTable).startsWith('query_');
+  const id = identifyRowsTable(fileName, columns, derivedQuery ? sanitizeTableName(queryTable).slice('query_'.length) : queryTable);
+  // A plain query typed above the output is better evidence than the header's shape.
+  const agg = queryTable ? null : aggregateShape(columns);
+  if (!agg && !derivedQuery) return id;
+  const base = id.table.startsWith('query_') ? id.table.slice('query_'.length) : id.table;
+  const table = `query_${base}`;
+  const why = agg
+    ? `an aggregate (${agg}), not rows of ${base}: stored as query result ${table}`
+    : `a query result (the query aggregates or joins), not rows of ${base}: stored as ${table}`;
+  return { table, by: id.by, reason: `${id.reason}; ${why}`, note: id.note ? `${id.note}; ${why}` : why };
+}
+
+const AGGREGATE_COLUMN = /^(?:count|sum|avg|min|max|total|cnt|n|num|rows|count_star|(?:count|sum|avg|min|max)\s*\(.*\))$|^(?:count|sum|avg|cnt|num|n)_\w+$|_(?:count|cnt|sum|total|avg)$/;
+// A column that tells one row from another: a key or a time. A grouped result has neither.
+const IDENTITY_COLUMN = /^id$|_pk$|^(?:timestamp|ts|time)(?:_ms)?$|_at$/;
+
+/**
+ * Why a header is an aggregate's (`day,status,approved,count`: a count/sum column and no row
+ * identity), or null. Counting its lines as orders would invent orders.
+ */
+export function aggregateShape(columns: string[]): string | null {
+  const c = [...columnSet(columns)];
+  const measures = c.filter((x) => AGGREGATE_COLUMN.test(x));
+  if (measures.length === 0 || c.some((x) => IDENTITY_COLUMN.test(x))) return null;
+  const keys = c.filter((x) => !AGGREGATE_COLUMN.test(x));
+  return `${measures.join(', ')} per ${keys.length ? keys.join(', ') : 'whole table'}; no id or time column`;
+}
+
+function identifyRowsTable(fileName: string, columns: string[], queryTable?: string | null): TableIdentity {
   const hintSource = queryTable ? `the query names ${sanitizeTableName(queryTable)}` : `file name ${fileName}`;
   const named: string | null = queryTable ? sanitizeTableName(queryTable) : knownTableInName(fileName);
   const byCols = tableFromColumns(columns, named);

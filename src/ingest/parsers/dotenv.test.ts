@@ -97,3 +97,54 @@ describe('dotenv', () => {
     expect(parser.claims.sniff(headFromText(text)) !== null).toBe(claimed);
   });
 });
+
+describe('dotenv at size', () => {
+  it.each([
+    { keys: 1_000, times: 200 },
+    { keys: 100_000, times: 2 },
+  ])('200,000 lines, $keys keys each set $times times: every line a setting, one note per key, read as a stream', async ({ keys, times }) => {
+    const total = keys * times;
+    let pulled = 0;
+    let pulledAtFirstBatch = -1;
+    const input = {
+      path: 'big.env',
+      name: 'big.env',
+      head: headFromText('A=1\n', 'big.env'),
+      async *lines() {
+        for (let n = 0; n < total; n++) {
+          pulled++;
+          yield { text: `KEY_${n % keys}=value_${n}`, lineNo: n + 1 };
+        }
+      },
+    };
+    const notes: string[] = [];
+    let rows = 0;
+    let lastValue: unknown;
+    const ctx = { structural() {}, quarantine() {}, note: (m: string) => notes.push(m) };
+    for await (const item of parser.parse(input, ctx)) {
+      if (pulledAtFirstBatch < 0) pulledAtFirstBatch = pulled;
+      const batch = Array.isArray(item) ? item : [item];
+      rows += batch.length;
+      if (batch.length) lastValue = batch[batch.length - 1].values.value;
+    }
+    expect(rows).toBe(total);
+    expect(lastValue).toBe(`value_${total - 1}`);
+    // Rows leave before the file is read to its end: the parser does not hold the file.
+    expect(pulledAtFirstBatch).toBeLessThan(total);
+    expect(notes.length).toBe(keys);
+    expect(new Set(notes).size).toBe(keys);
+    expect(notes[0]).toBe(
+      times === 2
+        ? `KEY_0 is set twice (lines 1 and ${keys + 1}); the later one wins`
+        : `KEY_0 is set ${times} times (first at line 1, last at line ${total - keys + 1}); the last one wins`,
+    );
+  });
+
+  it('a quote left open is given up after 50 lines and the lines it held are read again', async () => {
+    const text = ['A="open', ...Array.from({ length: 60 }, (_, i) => `K${i}=${i}`)].join('\n');
+    const run = await runParser(parser, text, 'x.env');
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined.map((q) => q.lineNo)).toEqual([1]);
+    expect(run.rows.map((r) => r.line)).toEqual(Array.from({ length: 60 }, (_, i) => i + 2));
+  });
+});

@@ -1,4 +1,4 @@
-import { defineParser } from '../define-parser.js';
+import { batchedRows, defineParser, type ParseContext, type Row } from '../define-parser.js';
 import type { Line } from '../../bundle/types.js';
 import { isSecretSetting } from '../reports/secret-keys.js';
 
@@ -10,60 +10,151 @@ const LOG_LINE_RE = /^(?:\S+\s*\|\s*)?(?:\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\d+:[MSCX]
 /** A quoted value may span lines (python-dotenv allows it); beyond this the quote is taken as unterminated. */
 const MAX_QUOTED_LINES = 50;
 
-interface Parsed {
-  key: string;
-  value: string;
-  lines: number;
-}
-
-type ValueResult = { ok: true; value: string; consumed: number } | { ok: false; reason: string };
+type ValueResult = { ok: true; value: string } | { ok: false; reason: string } | { ok: 'open' };
 
 function unescapeDouble(s: string): string {
   return s.replace(/\\(["\\nrt$])/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c));
 }
 
 /**
- * Reads the value that starts at `rest` on line `i`; a quoted value may continue on the next lines.
- * `consumed` is the number of physical lines used.
+ * Reads the value `rest` plus `more` continuation lines (a quoted value may span lines):
+ * `open` while a quote is still unclosed and more lines may close it.
  */
-function readValue(rest: string, next: readonly Line[]): ValueResult {
+function readValue(rest: string, more: readonly Line[]): ValueResult {
   const q = rest[0];
-  if (q === '"' || q === "'") {
-    let text = rest.slice(1);
-    for (let used = 1; used <= MAX_QUOTED_LINES; used++) {
-      let end = -1;
-      for (let i = 0; i < text.length; i++) {
-        if (q === '"' && text[i] === '\\') {
-          i++;
-          continue;
-        }
-        if (text[i] === q) {
-          end = i;
-          break;
-        }
-      }
-      if (end >= 0) {
-        const after = text.slice(end + 1);
-        if (after.trim() !== '' && !/^\s+#/.test(after)) {
-          return { ok: false, reason: `text after the closing ${q} quote: ${after.trim()}` };
-        }
-        const raw = text.slice(0, end);
-        return { ok: true, value: q === '"' ? unescapeDouble(raw) : raw, consumed: used };
-      }
-      const cont = next[used - 1];
-      if (!cont) break;
-      text = `${text}\n${cont.text}`;
-    }
-    return { ok: false, reason: `opening ${q} quote is never closed` };
+  if (q !== '"' && q !== "'") {
+    // Unquoted: a `#` starts a comment only after whitespace (python-dotenv and compose agree).
+    return { ok: true, value: rest.replace(/\s+#.*$/, '').trim() };
   }
-  // Unquoted: a `#` starts a comment only after whitespace (python-dotenv and compose agree).
-  return { ok: true, value: rest.replace(/\s+#.*$/, '').trim(), consumed: 1 };
+  const text = [rest.slice(1), ...more.map((l) => l.text)].join('\n');
+  let end = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (q === '"' && text[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (text[i] === q) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return more.length + 1 >= MAX_QUOTED_LINES ? { ok: false, reason: `opening ${q} quote is never closed` } : { ok: 'open' };
+  const after = text.slice(end + 1);
+  if (after.includes('\n') || (after.trim() !== '' && !/^\s+#/.test(after))) {
+    return { ok: false, reason: `text after the closing ${q} quote: ${after.split('\n')[0].trim() || after.trim()}` };
+  }
+  const raw = text.slice(0, end);
+  return { ok: true, value: q === '"' ? unescapeDouble(raw) : raw };
+}
+
+/** A key seen more than once: enough for one note, however often it repeats. */
+interface Repeat {
+  first: number;
+  last: number;
+  times: number;
+}
+
+/**
+ * Streams a .env line by line. Only an open quoted value (at most MAX_QUOTED_LINES lines) is
+ * held; when it never closes, its first line is quarantined and the held lines are read again.
+ */
+class EnvReader {
+  private open: { line: Line; key: string; rest: string; more: Line[] } | null = null;
+  private readonly seen = new Map<string, number>();
+  private readonly repeats = new Map<string, Repeat>();
+
+  constructor(private readonly ctx: ParseContext) {}
+
+  *feed(line: Line): Generator<Row> {
+    const o = this.open;
+    if (!o) {
+      yield* this.line(line);
+      return;
+    }
+    o.more.push(line);
+    const r = readValue(o.rest, o.more);
+    if (r.ok === 'open') return;
+    this.open = null;
+    if (r.ok) {
+      yield this.setting(o.line, o.key, r.value, 1 + o.more.length);
+      return;
+    }
+    yield* this.refuse(o, r.reason);
+  }
+
+  *end(): Generator<Row> {
+    const o = this.open;
+    if (o) {
+      this.open = null;
+      yield* this.refuse(o, `opening ${o.rest[0]} quote is never closed`);
+    }
+    const notes = [...this.repeats.entries()].sort((a, b) => a[1].first - b[1].first);
+    for (const [key, r] of notes) {
+      this.ctx.note(
+        r.times === 2
+          ? `${key} is set twice (lines ${r.first} and ${r.last}); the later one wins`
+          : `${key} is set ${r.times} times (first at line ${r.first}, last at line ${r.last}); the last one wins`,
+      );
+    }
+  }
+
+  private *refuse(o: { line: Line; key: string; more: Line[] }, reason: string): Generator<Row> {
+    this.ctx.quarantine(o.line.lineNo, `${o.key}: ${reason}`, o.line.text);
+    for (const l of o.more) yield* this.feed(l);
+  }
+
+  private *line(line: Line): Generator<Row> {
+    const text = line.lineNo === 1 ? line.text.replace(/^\uFEFF/, '') : line.text;
+    if (text.trim() === '') {
+      this.ctx.structural('blank');
+      return;
+    }
+    if (/^\s*#/.test(text)) {
+      this.ctx.structural('comment');
+      return;
+    }
+    const bare = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text);
+    if (bare) {
+      // Compose passes a bare KEY through from the host environment; python-dotenv sets it to None.
+      yield { table: 'settings', line: line.lineNo, lines: 1, values: { source: 'env', service: null, key: bare[1], value: null, is_secret: isSecretSetting(bare[1], null) ? 1 : 0 } };
+      return;
+    }
+    const m = ASSIGN_RE.exec(text);
+    if (!m) {
+      const reason = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*:/.test(text) ? 'YAML-style KEY: VALUE is not a .env assignment; write KEY=VALUE' : 'not a KEY=VALUE assignment';
+      this.ctx.quarantine(line.lineNo, reason, text);
+      return;
+    }
+    const r = readValue(m[2], []);
+    if (r.ok === 'open') {
+      this.open = { line: { text, lineNo: line.lineNo }, key: m[1], rest: m[2], more: [] };
+      return;
+    }
+    if (!r.ok) {
+      this.ctx.quarantine(line.lineNo, `${m[1]}: ${r.reason}`, text);
+      return;
+    }
+    yield this.setting(line, m[1], r.value, 1);
+  }
+
+  private setting(line: Line, key: string, value: string, lines: number): Row {
+    const prev = this.seen.get(key);
+    if (prev !== undefined) {
+      const r = this.repeats.get(key);
+      if (r) {
+        r.times++;
+        r.last = line.lineNo;
+      } else this.repeats.set(key, { first: prev, last: line.lineNo, times: 2 });
+    }
+    this.seen.set(key, line.lineNo);
+    return { table: 'settings', line: line.lineNo, lines, values: { source: 'env', service: null, key, value, is_secret: isSecretSetting(key, value) ? 1 : 0 } };
+  }
 }
 
 export default defineParser({
   id: 'dotenv',
   title: '.env configuration file (KEY=VALUE)',
-  version: 1,
+  version: 2,
   kind: 'config',
   tables: ['settings'],
   specificity: 40,
@@ -80,63 +171,7 @@ export default defineParser({
     },
   },
   async *parse(input, ctx) {
-    // Buffered: a quoted value may continue on later lines, and .env files are small.
-    const all: Line[] = [];
-    for await (const l of input.lines()) all.push(l);
-    const seen = new Map<string, number>();
-    let i = 0;
-    while (i < all.length) {
-      const line = all[i];
-      const text = line.lineNo === 1 ? line.text.replace(/^\uFEFF/, '') : line.text;
-      if (text.trim() === '') {
-        ctx.structural('blank');
-        i++;
-        continue;
-      }
-      if (/^\s*#/.test(text)) {
-        ctx.structural('comment');
-        i++;
-        continue;
-      }
-      const bare = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text);
-      if (bare) {
-        // Compose passes a bare KEY through from the host environment; python-dotenv sets it to None.
-        yield { table: 'settings', line: line.lineNo, lines: 1, values: { source: 'env', service: null, key: bare[1], value: null, is_secret: isSecretSetting(bare[1], null) ? 1 : 0 } };
-        i++;
-        continue;
-      }
-      const m = ASSIGN_RE.exec(text);
-      if (!m) {
-        const reason = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*:/.test(text)
-          ? 'YAML-style KEY: VALUE is not a .env assignment; write KEY=VALUE'
-          : 'not a KEY=VALUE assignment';
-        ctx.quarantine(line.lineNo, reason, text);
-        i++;
-        continue;
-      }
-      const r = readValue(m[2], all.slice(i + 1, i + 1 + MAX_QUOTED_LINES));
-      if (!r.ok) {
-        ctx.quarantine(line.lineNo, `${m[1]}: ${r.reason}`, text);
-        i++;
-        continue;
-      }
-      const p: Parsed = { key: m[1], value: r.value, lines: r.consumed };
-      const prev = seen.get(p.key);
-      if (prev !== undefined) ctx.note(`${p.key} is set twice (lines ${prev} and ${line.lineNo}); the later one wins`);
-      seen.set(p.key, line.lineNo);
-      yield {
-        table: 'settings',
-        line: line.lineNo,
-        lines: p.lines,
-        values: {
-          source: 'env',
-          service: null,
-          key: p.key,
-          value: p.value,
-          is_secret: isSecretSetting(p.key, p.value) ? 1 : 0,
-        },
-      };
-      i += p.lines;
-    }
+    const reader = new EnvReader(ctx);
+    yield* batchedRows(input.lines(), (line) => reader.feed(line), () => reader.end());
   },
 });

@@ -87,10 +87,18 @@ export class EventJsonlMachine {
 function sniff(head: FileHead): SniffResult | null {
   const sink = countingSink<Row>();
   const m = new EventJsonlMachine(sink);
+  // A line that does not start with `{` is no event: counted without JSON.parse, whose thrown
+  // error costs ~30 µs a line — 6 ms a file on a folder of 20,000 source files.
+  let notObject = 0;
   headLines(head)
     .slice(0, 200)
-    .forEach((text, i) => m.feed({ text, lineNo: i + 1 }));
+    .forEach((text, i) => {
+      const t = text.trimStart();
+      if (t !== '' && t[0] !== '{') notObject++;
+      else m.feed({ text, lineNo: i + 1 });
+    });
   const shaped = m.events + sink.quarantined.length - m.foreign;
+  m.foreign += notObject;
   if (m.events === 0) return null;
   if (m.foreign === 0) return { confidence: 95, reason: `paper-runner event JSONL: ${m.events} {timestamp, channel, event} lines in the head` };
   if (m.foreign * 10 <= shaped) return { confidence: 70, reason: `mostly paper-runner event lines (${m.foreign} others)` };

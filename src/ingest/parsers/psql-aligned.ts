@@ -470,7 +470,7 @@ class AlignedReader {
 export default defineParser({
   id: 'psql-aligned',
   title: 'psql aligned table output (header, ---+--- rule, (N rows); also \\x expanded)',
-  version: 1,
+  version: 2,
   kind: 'db-dump',
   tables: ['src:*'],
   specificity: 45,

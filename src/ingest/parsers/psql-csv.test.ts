@@ -236,3 +236,18 @@ describe('psql-csv on other psql text exports (real psql 15.18)', () => {
     expect(run.structural['psql-footer']).toBe(1);
   });
 });
+
+describe('psql-csv: an aggregate export is a query result', () => {
+  it('orders counted per day and status go to query_orders, with a note saying how they were read', async () => {
+    const lines = ['day,status,approved,count'];
+    for (let d = 20; d < 25; d++) lines.push(`2025-12-${d},filled,t,12`, `2025-12-${d},pending,f,3`, `2025-12-${d},rejected,f,1`);
+    const text = lines.join('\n') + '\n';
+    const sniffed = psqlCsv.claims.sniff(headFromText(text, 'orders_per_day.csv'));
+    expect(sniffed?.reason).toMatch(/aggregate query result \(count per day, status, approved/);
+    const run = await runParser(psqlCsv, text, 'orders_per_day.csv');
+    expect(run.unaccounted).toBe(0);
+    expect(run.rows.length).toBe(15);
+    expect(new Set(run.rows.map((r) => r.table))).toEqual(new Set(['src:query_orders']));
+    expect(run.notes.join('\n')).toMatch(/not rows of orders: stored as query result query_orders/);
+  });
+});

@@ -1,7 +1,7 @@
 import type { FileHead } from '../../bundle/types.js';
 import { batchedRows, defineParser, type Row, type SniffResult } from '../define-parser.js';
 import { CsvAssembler, type CsvEvent, type CsvRecord } from '../dumps/pg-text.js';
-import { identifyTable, tableFromColumns, uniqueColumnNames } from '../dumps/table-identity.js';
+import { aggregateShape, identifyTable, tableFromColumns, uniqueColumnNames } from '../dumps/table-identity.js';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 // Quoted identifiers ("Mixed Case", ?column?) appear in headers as they are; allow a few, not prose.
@@ -70,7 +70,8 @@ function sniff(head: FileHead): SniffResult | null {
   if (head.complete) for (const ev of asm.end()) take(ev);
   const data = records.filter((r) => !isBlank(r) && !(r.fields.length === 1 && PSQL_FOOTER.test(r.fields[0].text)));
   const matching = data.filter((r) => r.fields.length === names.length).length;
-  const known = tableFromColumns(names);
+  const agg = aggregateShape(names);
+  const known = agg ? null : tableFromColumns(names);
   if (data.length === 0) {
     return known
       ? { confidence: 45, reason: `${dialect.name} header only, columns of ${known.table}` }
@@ -81,13 +82,14 @@ function sniff(head: FileHead): SniffResult | null {
   if (matching === 0 || bad > Math.floor(data.length / 10)) return null;
   if (known) return { confidence: 90, reason: `${dialect.name} with header; columns of ${known.table} (${known.because})` };
   const conf = matching >= 2 && names.length >= 3 ? 70 : 55;
+  if (agg) return { confidence: conf, reason: `${dialect.name} with a header; an aggregate query result (${agg}); ${matching} records match` };
   return { confidence: conf, reason: `${dialect.name} with a header of ${names.length} identifier-like columns; ${matching} records match` };
 }
 
 export default defineParser({
   id: 'psql-csv',
   title: 'psql \\copy ... CSV HEADER export (also psql --csv and unaligned -A output)',
-  version: 1,
+  version: 2,
   kind: 'db-dump',
   tables: ['src:*'],
   specificity: 40,
