@@ -14,7 +14,9 @@
  *     awk -F'\t' '/^COPY public.trades/{f=1;next} /^\\\./{f=0} f && $13!="\\N"{print substr($11,1,10)}' → 14 34 39 31 10
  *     awk -F'\t' '/^COPY public.signals/{f=1;next} /^\\\./{f=0} f{print substr($6,1,10)}'             → 15 36 41 33 10
  *   NOW() - INTERVAL '3 days' = 2025-12-14T23:59:59.999Z excludes 12-14; the query has no upper
- *   bound, so the export's morning after (12-18) is counted, as PostgreSQL would.
+ *   bound, so the export's morning after (12-18) is counted, as PostgreSQL would; the output says
+ *   so: 10 signals + 10 risk decisions (grep -c "2025-12-18.*Order freigegeben" compose_logs.txt)
+ *   + 10 orders (20 dump rows on 12-18: pending/filled twins) + 10 trades = 40 rows past NOW().
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -148,6 +150,9 @@ describe('the runbook SQL runs verbatim through query', () => {
       expect(round(rows).map((row) => Object.fromEntries(cols.map((c) => [c, row[c]])))).toEqual(want);
     });
     expect(r.stderr).toContain(`NOW() = ${sample === 'drawdown' ? '2025-11-28T23:59:59.999Z' : '2025-12-17T23:59:59.999Z'} (the block end)`);
+    // the healthy export runs into the morning after (12-18); the drawdown sample ends before NOW()
+    if (sample === 'healthy') expect(r.stderr).toContain('the evidence runs on past NOW() (40 model row(s) up to 2025-12-18T07:16:34.383Z)');
+    else expect(r.stderr).not.toContain('past NOW()');
   });
 
   it.each([

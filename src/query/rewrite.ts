@@ -36,6 +36,8 @@ export interface Rewritten {
   /** What the session assumed (clock, zone, LIKE), to be stated with the results. */
   notes: string[];
   changed: boolean;
+  /** NOW()/CURRENT_TIMESTAMP/CURRENT_DATE appear: the caller may say how the evidence relates to them. */
+  usesClock: boolean;
 }
 
 interface Group {
@@ -656,5 +658,5 @@ export function rewritePostgres(sql: string, session: Session): Rewritten {
   if (ctx.used.has('today')) notes.push(`CURRENT_DATE = ${wallDate(toWall(session.now, session.tz))} (${session.nowLabel}, in ${session.tz})`);
   if (ctx.used.has('zone') || ctx.used.has('literal') || ctx.used.has('today')) notes.push(`session time zone ${session.tz}: DATE(), DATE_TRUNC, EXTRACT, ::date and time literals without an offset follow it`);
   if (ctx.used.has('like')) notes.push('LIKE is case-sensitive, as in PostgreSQL (ILIKE ignores case)');
-  return { statements, notes, changed: statements.some((s) => s.sql !== s.original) };
+  return { statements, notes, changed: statements.some((s) => s.sql !== s.original), usesClock: ctx.used.has('now') || ctx.used.has('today') };
 }

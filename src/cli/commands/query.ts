@@ -49,6 +49,15 @@ export function sessionClock(db: Database.Database, now: string | undefined): { 
   return { now: t, label: 'the block end' };
 }
 
+/** Rows of the canonical model later than NOW(): the export's morning after, counted by `>= NOW() - …`. */
+function evidenceAfter(db: Database.Database, now: number): { rows: number; last: string } | null {
+  const iso = new Date(now).toISOString();
+  const tables = ['signals', 'risk_decisions', 'orders', 'trades', 'market_data'].filter((t) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t));
+  if (tables.length === 0) return null;
+  const r = db.prepare(`SELECT SUM(n) AS rows, MAX(last) AS last FROM (${tables.map((t) => `SELECT COUNT(*) AS n, MAX(ts) AS last FROM ${t} WHERE ts > ?`).join(' UNION ALL ')})`).get(...tables.map(() => iso)) as { rows: number | null; last: string | null };
+  return r.rows ? { rows: r.rows, last: r.last! } : null;
+}
+
 function readSql(o: z.infer<typeof Options>): string {
   if (o.file !== undefined) {
     try {
@@ -73,7 +82,7 @@ export function prepareScript(sql: string, dialect: 'postgres' | 'sqlite', sessi
     } catch (e) {
       throw new UserError('BAD_SQL', (e as Error).message, 'query', 'check quotes and comments');
     }
-    return { statements, notes: [], changed: false };
+    return { statements, notes: [], changed: false, usesClock: false };
   }
   try {
     return rewritePostgres(sql, { now: session.now, nowLabel: session.label, tz: session.tz });
@@ -111,6 +120,10 @@ export const queryCommand: CommandDef = {
       const clock = sessionClock(db, o.now);
       const script = prepareScript(sql, o.dialect, { ...clock, tz });
       if (script.statements.length === 0) throw new UserError('NO_SQL', 'the SQL holds no statement (only comments?)', 'query', 'pass a SELECT');
+      if (script.usesClock) {
+        const after = evidenceAfter(db, clock.now);
+        if (after) script.notes.push(`the evidence runs on past NOW() (${after.rows} model row(s) up to ${after.last}); a query without an upper bound counts them — add AND timestamp <= NOW() to leave them out`);
+      }
       const noteOut = o.format === 'table' || o.explainDialect ? process.stdout : process.stderr;
       for (const n of script.notes) noteOut.write(`-- ${n}\n`);
       if (o.explainDialect) {
