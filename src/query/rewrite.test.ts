@@ -41,6 +41,8 @@ describe('rewritePostgres', () => {
     ["SELECT DATE_TRUNC('fortnight', ts) FROM t", "DATE_TRUNC field 'fortnight'"],
     ['SELECT CURRENT_DATE - d FROM t', 'arithmetic on a date'],
     ['SELECT (x FROM t', 'never closed'],
+    ['SELECT EXTRACT(EPOCH FROM t.last_ts - first_ts) FROM t', 'the difference of two times'],
+    ['SELECT NOW() - ts FROM t', 'the difference of two times'],
   ])('refuses %s', (sql, construct) => {
     try {
       rw(sql);

@@ -237,6 +237,7 @@ export function rewriteLevel(nodes: Node[], ctx: Ctx): Node[] {
   intervals(nodes, ctx);
   dateArithmetic(nodes, ctx);
   likes(nodes, ctx);
+  timeDifferences(nodes, ctx);
   timeComparisons(nodes, ctx);
   return nodes;
 }
@@ -542,6 +543,22 @@ function likes(nodes: Node[], ctx: Ctx): void {
 }
 
 type TimeClass = 'literal' | 'instant' | 'date' | 'column' | null;
+
+/** ts - ts is an interval in PostgreSQL; SQLite would subtract the leading digits of two texts. */
+function timeDifferences(nodes: Node[], ctx: Ctx): void {
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isOp(nodes[i], '-')) continue;
+    const le = prevIdx(nodes, i);
+    const ls = operandStart(nodes, le);
+    const rs = nextIdx(nodes, i);
+    const re = operandEnd(nodes, rs);
+    if (ls < 0 || re < 0) continue;
+    const a = classify(nodes, ls, le);
+    const b = classify(nodes, rs, re);
+    const timeish = (c: TimeClass) => c === 'column' || c === 'instant';
+    if (timeish(a) && timeish(b)) fail(ctx, nodes[i].pos, 'the difference of two times (an interval)', '(julianday(b) - julianday(a)) * 86400 for seconds, * 24 for hours');
+  }
+}
 
 function classify(nodes: Node[], s: number, e: number): TimeClass {
   if (s < 0 || e < 0) return null;

@@ -17,8 +17,7 @@ export const reportCommand: CommandDef = {
   async handler(args) {
     const o = Options.parse(args);
     const { model, notes } = readReportFile(o.in);
-    for (const n of notes) process.stderr.write(`note: ${n}
-`);
+    for (const n of notes) process.stderr.write(`note: ${n}\n`);
     for (const p of writeReports(model, o.out, parseFormats(o.format))) process.stdout.write(`wrote ${p}\n`);
     return 0;
   },

@@ -21,8 +21,7 @@ export const verifyCommand: CommandDef = {
   async handler(args) {
     const o = Options.parse(args);
     const plan = await reportFor(o.plan);
-    for (const n of plan.notes) process.stderr.write(`note: --plan (${plan.kind}): ${n}
-`);
+    for (const n of plan.notes) process.stderr.write(`note: --plan (${plan.kind}): ${n}\n`);
     const checks = plan.model.verification;
     const db = openDb(await dbFor(o.db, inputKind(o.db), '--db'), { readonly: true });
     try {
