@@ -167,6 +167,7 @@ describe('the runbook SQL runs verbatim through query', () => {
     ["SELECT COUNT(*) AS n FROM trading_signals WHERE timestamp >= '2025-11-27 00:00'", [{ n: 82 }]],
     ["SELECT COUNT(*) AS n FROM trading_signals WHERE timestamp BETWEEN '2025-11-27' AND '2025-11-28'", [{ n: 52 }]],
     ["SELECT COUNT(*) AS n FROM trading_signals WHERE DATE(timestamp) = CURRENT_DATE", [{ n: 30 }]],
+    ["SELECT COUNT(*) AS n FROM trading_signals WHERE timestamp IN ('2025-11-26T00:49:33Z', '2025-11-26 01:04:37')", [{ n: 2 }]],
     ["SELECT COUNT(*) AS n FROM trading_signals WHERE timestamp::date = CURRENT_DATE - 1", [{ n: 52 }]],
     ["SELECT EXTRACT(HOUR FROM timestamp) AS h, COUNT(*) AS n FROM trading_signals GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1", [{ h: 14, n: 10 }]],
     ["SELECT DATE_TRUNC('day', timestamp) AS d, COUNT(*)::numeric AS n FROM trading_signals GROUP BY 1 ORDER BY 1 LIMIT 1", [{ d: '2025-11-26T00:00:00.000Z', n: 45 }]],

@@ -20,6 +20,7 @@ describe('rewritePostgres', () => {
     ["SELECT DATE_TRUNC('hour', ts), EXTRACT(HOUR FROM ts), DATE_PART('dow', ts) FROM t", "SELECT pg_date_trunc('hour', ts), pg_extract('hour', ts), pg_extract('dow', ts) FROM t"],
     ["SELECT 1 FROM t WHERE reason NOT ILIKE '%drawdown%' AND x LIKE 'a\\_b'", "SELECT 1 FROM t WHERE NOT pg_ilike(reason, '%drawdown%') AND x LIKE 'a\\_b' ESCAPE '\\'"],
     ["SELECT 1 FROM t WHERE t.timestamp < '2025-11-26 00:00' AND report_date = '2025-11-26'", "SELECT 1 FROM t WHERE pg_ts(t.timestamp) < '2025-11-26T00:00:00.000Z' AND report_date = '2025-11-26'"],
+    ["SELECT 1 FROM t WHERE ts NOT IN ('2025-11-26 00:49:33', '2025-11-27T01:00:00Z') AND x IN ('2025-11-26')", "SELECT 1 FROM t WHERE pg_ts(ts) NOT IN ('2025-11-26T00:49:33.000Z', '2025-11-27T01:00:00.000Z') AND x IN ('2025-11-26')"],
     ["SELECT CURRENT_DATE, CURRENT_DATE - 2, STRING_AGG(s, ',') FROM t", "SELECT '2025-11-28', '2025-11-26', group_concat(s, ',') FROM t"],
   ])('%s', (sql, want) => {
     if (want === null) expect(() => rw(sql)).toThrow(DialectError);

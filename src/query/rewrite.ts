@@ -620,6 +620,20 @@ function timeComparisons(nodes: Node[], ctx: Ctx): void {
       // a + b = c: the operand is not one value; leave it alone.
       if ((before >= 0 && isOp(nodes[before], ...ARITH)) || (after >= 0 && isOp(nodes[after], ...ARITH))) continue;
       pair(ls, le, rs, re);
+    } else if (word(n) === 'IN' && isGroup(nodes[nextIdx(nodes, i)])) {
+      // ts IN ('2025-11-26T00:49:33Z', …): each literal an instant, like `=`.
+      let p = prevIdx(nodes, i);
+      if (word(nodes[p]) === 'NOT') p = prevIdx(nodes, p);
+      const xs = operandStart(nodes, p);
+      const g = nodes[nextIdx(nodes, i)] as Group;
+      if (xs < 0 || classify(nodes, xs, p) !== 'column') continue;
+      const items = g.children.filter((c) => isGroup(c) || !isTrivia(c as Token));
+      const lits = items.filter((c) => !isOp(c, ','));
+      if (lits.length === 0 || !lits.every((c) => c.kind === 'string' && TIME_LITERAL.test((c as Token).text))) continue;
+      g.children = g.children.map((c) => (lits.includes(c) ? sqlToken(quote(iso(parseInstant(unquote(c as Token), ctx.session.tz)!)), c.pos, 'instant') : c));
+      ctx.used.add('literal');
+      const rx = fix(xs, p, 'column', 'instant');
+      if (rx) splice(nodes, xs, p, rx);
     } else if (word(n) === 'BETWEEN') {
       let p = prevIdx(nodes, i);
       if (word(nodes[p]) === 'NOT') p = prevIdx(nodes, p);
