@@ -125,8 +125,11 @@ export const queryCommand: CommandDef = {
         if (after) script.notes.push(`the evidence runs on past NOW() (${after.rows} model row(s) up to ${after.last}); a query without an upper bound counts them — add AND timestamp <= NOW() to leave them out`);
       }
       const noteOut = o.format === 'table' || o.explainDialect ? process.stdout : process.stderr;
-      for (const n of script.notes) noteOut.write(`-- ${n}\n`);
+      const writeNotes = () => {
+        for (const n of script.notes) noteOut.write(`-- ${n}\n`);
+      };
       if (o.explainDialect) {
+        writeNotes();
         for (const s of script.statements) process.stdout.write(`${s.sql};\n`);
         return 0;
       }
@@ -153,6 +156,8 @@ export const queryCommand: CommandDef = {
         }
         results.push({ statement: i + 1, label: s.label, columns: stmt.columns().map((c) => c.name), rows });
       });
+      // Only once every statement ran: an error message stands alone.
+      writeNotes();
       if (o.format === 'json' && many) process.stdout.write(JSON.stringify(results.map((r) => ({ statement: r.statement, label: r.label, rows: r.rows })), null, 2) + '\n');
       else {
         results.forEach((r, i) => {
