@@ -7,6 +7,8 @@ import { CATALOG, CATALOG_VERSION } from '../catalog/index.js';
 import { breakInTime, type TimeBreak } from './break-in-time.js';
 import type Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
+import { PARSERS } from '../ingest/registry.js';
+import { catalogVersion, configRecord, sha, manifestSha256, rulesetSha256, templatesSha256, type RecordedOptions } from '../report/provenance.js';
 import { LAYER_TITLES, REPORT_SCHEMA_VERSION, validateReport, type ReportModel } from '../report/model.js';
 import { copySources } from '../ingest/copies.js';
 import { daysBetween } from '../util/time.js';
@@ -31,6 +33,8 @@ export interface AnalyzeOptions {
   rules?: RuleDef[];
   /** How many quarantined lines to list in the report (all are counted). */
   quarantineEntries?: number;
+  /** The byte-changing options as the user gave them, for report.json `provenance` (config is read from configPath). */
+  recorded?: Partial<Omit<RecordedOptions, 'config'>>;
 }
 
 export interface BlockInfo {
@@ -186,6 +190,16 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
       errors: result.errors,
       classification: classification(db, ctx),
     },
+  };
+  const rules = opts.rules ?? RULES;
+  const options: RecordedOptions = { now: null, from: null, to: null, as: [], ...opts.recorded, config: opts.targets ? { sha256: sha(JSON.stringify({ targets: opts.targets })), text: JSON.stringify({ targets: opts.targets }) } : configRecord(opts.configPath) };
+  model.provenance = {
+    tool_version: opts.toolVersion,
+    manifest_sha256: manifestSha256(model.manifest.files),
+    ruleset_sha256: rulesetSha256(rules, opts.toolVersion),
+    catalog_version: catalogVersion(PARSERS),
+    templates_sha256: templatesSha256(),
+    options,
   };
   return validateReport(model);
 }

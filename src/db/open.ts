@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
+import { canMigrate, migrateWorkingDb, reingestCommand } from './migrate.js';
 import { SCHEMA_VERSION, schemaSql } from './schema.js';
 
 export type DB = Database.Database;
@@ -31,12 +32,19 @@ export function openDb(file: string, opts: { create?: boolean; readonly?: boolea
     db.exec(schemaSql());
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   } else if (version !== SCHEMA_VERSION) {
+    const again = reingestCommand(db, file);
     db.close();
+    if (canMigrate(version)) {
+      // Raw evidence kept, derived tables rebuilt; then open as asked.
+      migrateWorkingDb(file, version);
+      process.stderr.write(`note: migrated the working database ${file} from schema version ${version} to ${SCHEMA_VERSION} (raw tables kept, derived tables rebuilt)\n`);
+      return openDb(file, opts);
+    }
     throw new UserError(
       'DB_SCHEMA',
-      `the working database has schema version ${version}, this cdb-forensics writes version ${SCHEMA_VERSION}`,
+      `the working database has schema version ${version}, this cdb-forensics reads version ${SCHEMA_VERSION}${version > SCHEMA_VERSION ? ' (it was written by a newer cdb-forensics)' : ' and cannot migrate it'}`,
       file,
-      'ingest the bundle again into a new database (delete the file or pass another --db)',
+      `ingest the bundle again into a new database: ${again}`,
     );
   }
   return db;

@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { LAYERS } from '../analysis/define-rule.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
+/** Every schema version this cdb-forensics reads (replay, compare, verify, report). */
+export const READABLE_SCHEMA_VERSIONS = [1, 2] as const;
 
 const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const Status = z.enum(['ok', 'warn', 'fail', 'not_evaluable']);
@@ -150,8 +152,24 @@ export const ManifestFileSchema = z.strictObject({
   copy_of: z.array(z.strictObject({ path: z.string(), records: Count })).optional(),
 });
 
+/**
+ * What produced the report, so a postmortem can be replayed months later (v2). Hashes: the
+ * evidence manifest (path, bytes, sha256 of every file), the rule set (ids, layers, tool version),
+ * the templates; options: every option that changes the report's bytes, as given.
+ */
+export const ProvenanceSchema = z.strictObject({
+  tool_version: z.string(),
+  manifest_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  ruleset_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  catalog_version: z.string(),
+  templates_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  options: z.record(z.string(), z.unknown()),
+});
+
 export const ReportSchema = z.strictObject({
-  schema_version: z.literal(REPORT_SCHEMA_VERSION),
+  schema_version: z.union([z.literal(1), z.literal(REPORT_SCHEMA_VERSION)]),
+  /** Absent in schema version 1. */
+  provenance: ProvenanceSchema.optional(),
   tool: z.strictObject({ name: z.string(), version: z.string() }),
   generated_at: z.string(),
   block: z.strictObject({

@@ -34,7 +34,7 @@ export const analyzeCommand: CommandDef = {
     try {
       const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'block'").get();
       if (!has) throw new UserError('NOT_INGESTED', 'the database holds no ingested block', o.db, 'run `cdb-forensics ingest <bundle> --db ' + o.db + '` first');
-      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION });
+      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null } });
       if (o.out) {
         for (const p of writeReports(model, o.out, parseFormats(o.format))) process.stdout.write(`wrote ${p}\n`);
       } else {

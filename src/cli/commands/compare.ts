@@ -1,18 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from '../../errors.js';
-import { ReportSchema, type ReportModel } from '../../report/model.js';
+import type { ReportModel } from '../../report/model.js';
+import { reportFor } from './inputs.js';
 import type { CommandDef } from './types.js';
 
 const Options = z.object({ a: z.string().min(1), b: z.string().min(1), json: z.boolean().default(false) });
 
-function load(path: string): ReportModel {
-  try {
-    return ReportSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-  } catch (e) {
-    throw new UserError('BAD_REPORT', `not a cdb-forensics report.json: ${(e as Error).message.split('\n')[0]}`, path, 'pass two report.json files written by `run` or `analyze --out`');
-  }
-}
 
 export interface Comparison {
   a: { block: string; break_layer: string | null };
@@ -44,12 +36,18 @@ export function compareReports(a: ReportModel, b: ReportModel): Comparison {
 
 export const compareCommand: CommandDef = {
   command: 'compare <a> <b>',
-  describe: 'Compare two blocks by their report.json: counts, layer status, findings that came or went',
-  examples: [['$0 compare block1/report.json block2/report.json', 'what changed between two blocks']],
+  describe: 'Compare two blocks (each a bundle, a working database or a report.json): counts, layer status, findings that came or went',
+  examples: [
+    ['$0 compare block1/report.json block2/report.json', 'what changed between two blocks'],
+    ['$0 compare evidence/block-12.zip .cdb-forensics/block-13.db', 'a bundle is ingested first (default working DB), a database analysed'],
+  ],
   builder: (y) => y.positional('a', { type: 'string' }).positional('b', { type: 'string' }).option('json', { type: 'boolean' }),
   async handler(args) {
     const o = Options.parse(args);
-    const c = compareReports(load(o.a), load(o.b));
+    const a = await reportFor(o.a);
+    const b = await reportFor(o.b);
+    const c = compareReports(a.model, b.model);
+    for (const [side, r] of [['A', a], ['B', b]] as const) for (const n of r.notes) process.stderr.write(`note: ${side} (${r.kind}): ${n}\n`);
     if (o.json) {
       process.stdout.write(JSON.stringify(c, null, 2) + '\n');
       return 0;

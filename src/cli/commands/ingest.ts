@@ -3,6 +3,7 @@ import { openDb } from '../../db/open.js';
 import { UserError } from '../../errors.js';
 import { parseForced } from '../../ingest/detect.js';
 import { openBundle } from '../../bundle/open-bundle.js';
+import { recordArchiveRow } from '../../ingest/archive-row.js';
 import { ingestBundle } from '../../ingest/engine.js';
 import { PARSERS } from '../../ingest/registry.js';
 import { buildModel } from '../../model/build.js';
@@ -48,6 +49,7 @@ export async function runIngest(o: z.infer<typeof Options>): Promise<{ dbPath: s
         : undefined,
     }, bundle);
     if (tty) process.stderr.write('\n');
+    await recordArchiveRow(db, o.bundle);
     buildModel(db, { from: o.from, to: o.to });
     return { dbPath, summary };
   } finally {

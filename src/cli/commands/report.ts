@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from '../../errors.js';
-import { validateReport } from '../../report/model.js';
+import { readReportFile } from '../../report/read.js';
 import { parseFormats, writeReports } from './output.js';
 import type { CommandDef } from './types.js';
 
@@ -18,12 +16,8 @@ export const reportCommand: CommandDef = {
       .option('format', { type: 'string', describe: 'md,html,json (default all)' }),
   async handler(args) {
     const o = Options.parse(args);
-    let model;
-    try {
-      model = validateReport(JSON.parse(readFileSync(o.in, 'utf8')));
-    } catch (e) {
-      throw new UserError('BAD_REPORT', `not a valid report.json: ${(e as Error).message}`, o.in, 'pass a report.json written by `run` or `analyze --out`');
-    }
+    const { model, notes } = readReportFile(o.in);
+    for (const n of notes) process.stderr.write(`note: ${n}\n`);
     for (const p of writeReports(model, o.out, parseFormats(o.format))) process.stdout.write(`wrote ${p}\n`);
     return 0;
   },

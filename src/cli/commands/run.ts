@@ -50,7 +50,7 @@ export const runCommand: CommandDef = {
     const { dbPath, summary } = await runIngest({ bundle: o.bundle, db: o.db, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to, jobs: o.jobs });
     const db = openDb(dbPath, { readonly: true });
     try {
-      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION });
+      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null, from: o.from ?? null, to: o.to ?? null, as: o.as } });
       const out = resolve(o.out ?? join('cdb-forensics-report', bundleDisplayName(o.bundle)));
       const written = writeReports(model, out, formats);
       if (!o.quiet) {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { trace } from '../../analysis/trace.js';
 import { openDb } from '../../db/open.js';
+import { UserError } from '../../errors.js';
 import type { CommandDef } from './types.js';
 
-const Options = z.object({ id: z.string().min(1), db: z.string().min(1), json: z.boolean().default(false) });
+const Options = z.object({ id: z.string(), db: z.string().min(1), json: z.boolean().default(false) });
 
 export const traceCommand: CommandDef = {
   command: 'trace <id>',
@@ -15,7 +16,10 @@ export const traceCommand: CommandDef = {
       .option('db', { type: 'string', demandOption: true, describe: 'working database' })
       .option('json', { type: 'boolean', describe: 'machine-readable output' }),
   async handler(args) {
-    const o = Options.parse(args);
+    const o = Options.parse({ ...args, id: args.id === undefined ? '' : String(args.id) });
+    if (o.id.trim() === '') {
+      throw new UserError('USAGE', 'trace needs an id, and the one given is empty', 'trace <id>', 'e.g. cdb-forensics trace sig_1001 --db case.db (a sig id, client id, MOCK_ order id, epoch seconds or signals row id)');
+    }
     const db = openDb(o.db, { readonly: true });
     try {
       const r = trace(db, o.id);

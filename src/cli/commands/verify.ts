@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { runChecks } from '../../analysis/verify.js';
 import { openDb } from '../../db/open.js';
-import { UserError } from '../../errors.js';
-import { VerificationSchema } from '../../report/model.js';
+import { dbFor, inputKind, reportFor } from './inputs.js';
 import type { CommandDef } from './types.js';
 
 const Options = z.object({ db: z.string().min(1), plan: z.string().min(1), json: z.boolean().default(false) });
@@ -11,22 +9,21 @@ const Options = z.object({ db: z.string().min(1), plan: z.string().min(1), json:
 export const verifyCommand: CommandDef = {
   command: 'verify',
   describe: "Run the previous block's verification plan (from its report.json) on the next block's database",
-  examples: [['$0 verify --plan old/report.json --db next-block.db', 'did the changes work? exit 1 when a check fails']],
+  examples: [
+    ['$0 verify --plan old/report.json --db next-block.db', 'did the changes work? exit 1 when a check fails'],
+    ['$0 verify --plan evidence/block-12.zip --db evidence/block-13.zip', 'bundles are ingested first (default working DBs)'],
+  ],
   builder: (y) =>
     y
-      .option('db', { type: 'string', demandOption: true, describe: 'working database of the next block' })
-      .option('plan', { type: 'string', demandOption: true, describe: 'report.json holding the verification plan' })
+      .option('db', { type: 'string', demandOption: true, describe: 'the next block: its working database or bundle' })
+      .option('plan', { type: 'string', demandOption: true, describe: 'the previous block: its report.json, working database or bundle' })
       .option('json', { type: 'boolean' }),
   async handler(args) {
     const o = Options.parse(args);
-    let checks;
-    try {
-      const parsed = JSON.parse(readFileSync(o.plan, 'utf8')) as { verification?: unknown };
-      checks = z.array(VerificationSchema).parse(parsed.verification);
-    } catch (e) {
-      throw new UserError('BAD_PLAN', `cannot read a verification plan: ${(e as Error).message.split('\n')[0]}`, o.plan, 'pass the report.json that `cdb-forensics run` or `analyze --out` wrote');
-    }
-    const db = openDb(o.db, { readonly: true });
+    const plan = await reportFor(o.plan);
+    for (const n of plan.notes) process.stderr.write(`note: --plan (${plan.kind}): ${n}\n`);
+    const checks = plan.model.verification;
+    const db = openDb(await dbFor(o.db, inputKind(o.db), '--db'), { readonly: true });
     try {
       const results = runChecks(db, checks);
       if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');

@@ -52,6 +52,18 @@ describe('redis-info on hand-made output', () => {
   });
 });
 
+describe('redis-info: INFO keyspace with a bare DBSIZE answer', () => {
+  it.each([
+    ['# Keyspace\r\ndb0:keys=12,expires=3,avg_ttl=5000\r\n(integer) 12\n', [['Keyspace', 'db0', 'keys=12,expires=3,avg_ttl=5000'], ['dbsize', 'dbsize', '12']]],
+    ['# Keyspace\r\n\r\n0\n', [['dbsize', 'dbsize', '0']]],
+  ])('%j', async (text, want) => {
+    const run = await runParser(parser, text);
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined).toEqual([]);
+    expect(run.rows.map((r) => [r.values.section, r.values.key, r.values.value])).toEqual(want);
+  });
+});
+
 describe('redis-info sniff', () => {
   it.each([
     ['real memory', read('info_memory.txt'), 95],
@@ -61,6 +73,12 @@ describe('redis-info sniff', () => {
     ['unknown section header', '# Services\nfoo:bar\nbaz:qux\n', null],
     ['NUMSUB raw', 'market_data\n2\nsignals\n3\n', null],
     ['MONITOR', 'OK\n1766363795.202263 [0 127.0.0.1:54864] "PING"\n', null],
+    ['INFO keyspace alone', '# Keyspace\r\ndb0:keys=12,expires=3,avg_ttl=5000\r\n', 95],
+    ['INFO keyspace + DBSIZE (tty)', '# Keyspace\r\ndb0:keys=12,expires=3,avg_ttl=5000\r\n(integer) 12\n', 95],
+    ['INFO keyspace of an empty redis + DBSIZE (raw)', '# Keyspace\r\n\r\n0\n', 90],
+    ['INFO keyspace of an empty redis', '# Keyspace\r\n', 90],
+    ['a Markdown heading alone', '# Notes\n', null],
+    ['a number after another section', '# Memory\r\nused_memory:1\r\n12\n', null],
   ])('%s', (_n, text, want) => {
     expect(parser.claims.sniff(headFromText(text))?.confidence ?? null).toBe(want);
   });

@@ -20,6 +20,7 @@ const KNOWN_KEYS = new Set([
 ]);
 const HEADER = /^# (\S.*)$/;
 const KV = /^([A-Za-z0-9_.-]+):(.*)$/;
+const DBSIZE = /^(?:\(integer\) )?(\d+)$/;
 
 export class InfoMachine {
   private section: string | null = null;
@@ -30,6 +31,8 @@ export class InfoMachine {
   /** `key: value` with a space: YAML or a log, not INFO. */
   spaced = 0;
   stray = 0;
+  /** A bare `DBSIZE` answer after `INFO keyspace` (`(integer) 12` or `12`). */
+  dbsize = 0;
 
   constructor(private readonly sink: Sink<Row>) {}
 
@@ -57,6 +60,12 @@ export class InfoMachine {
       this.sink.row({ table: 'redis_info', line: line.lineNo, lines: 1, values: { section: this.section, key: m[1], value: m[2] } });
       return;
     }
+    // `redis-cli INFO keyspace; redis-cli DBSIZE` into one file: the answer follows the section.
+    if (this.section?.toLowerCase() === 'keyspace' && this.dbsize === 0 && (m = DBSIZE.exec(text))) {
+      this.dbsize++;
+      this.sink.row({ table: 'redis_info', line: line.lineNo, lines: 1, values: { section: 'dbsize', key: 'dbsize', value: m[1] } });
+      return;
+    }
     this.stray++;
     this.sink.quarantine(line.lineNo, 'not an INFO line (expected `# Section` or `key:value`)', text);
   }
@@ -66,7 +75,9 @@ function sniff(head: FileHead): SniffResult | null {
   const sink = countingSink<Row>();
   const m = new InfoMachine(sink);
   headLines(head).forEach((text, i) => m.feed({ text, lineNo: i + 1 }));
-  if (m.pairs === 0 || m.stray > 0 || m.spaced * 5 > m.pairs) return null;
+  if (m.stray > 0 || m.spaced * 5 > m.pairs) return null;
+  // `INFO keyspace` of an empty Redis is the header alone, perhaps with a DBSIZE answer of 0.
+  if (m.pairs === 0) return m.headers === 1 && m.knownHeaders === 1 && m.dbsize + m.headers > 0 && /^# keyspace\s*$/im.test(headLines(head).join('\n')) ? { confidence: 90, reason: 'redis INFO keyspace output (no keys)' } : null;
   if (m.knownHeaders > 0 && m.headers === m.knownHeaders) {
     return { confidence: 95, reason: `redis INFO output: sections ${m.headers}, ${m.pairs} key:value lines` };
   }
@@ -77,7 +88,7 @@ function sniff(head: FileHead): SniffResult | null {
 export default defineParser({
   id: 'redis-info',
   title: 'redis-cli INFO output',
-  version: 1,
+  version: 2,
   kind: 'redis',
   tables: ['redis_info'],
   specificity: 70,

@@ -1,0 +1,49 @@
+/**
+ * Reading a report.json written by this or any earlier cdb-forensics (replay, compare, verify,
+ * report). Version 1 has no provenance; later fields are optional in the schema, so an older
+ * report parses as it is and the caller says what it lacked.
+ */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { READABLE_SCHEMA_VERSIONS, REPORT_SCHEMA_VERSION, ReportSchema, type ReportModel } from './model.js';
+
+export interface LoadedReport {
+  model: ReportModel;
+  bytes: Buffer;
+  version: number;
+  /** What an older version lacks, to be said wherever it matters. */
+  notes: string[];
+}
+
+export function looksLikeReport(text: string): boolean {
+  return /^\s*\{\s*"schema_version"\s*:/.test(text);
+}
+
+export function readReportFile(path: string): LoadedReport {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UserError('BAD_REPORT', `cannot read the report: ${(e as Error).message}`, path, 'pass the report.json that `run` or `analyze --out` wrote');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new UserError('BAD_REPORT', `not JSON: ${(e as Error).message}`, path, 'pass the report.json that `run` or `analyze --out` wrote');
+  }
+  const version = (json as { schema_version?: unknown } | null)?.schema_version;
+  if (typeof version !== 'number') throw new UserError('BAD_REPORT', 'not a cdb-forensics report.json (no schema_version)', path, 'pass the report.json that `run` or `analyze --out` wrote');
+  if (version > REPORT_SCHEMA_VERSION) {
+    throw new UserError('REPORT_NEWER', `report.json has schema version ${version}; this cdb-forensics reads up to ${REPORT_SCHEMA_VERSION}`, path, 'use the cdb-forensics version that wrote it (report.json `tool.version`) or a newer one');
+  }
+  if (!(READABLE_SCHEMA_VERSIONS as readonly number[]).includes(version)) throw new UserError('BAD_REPORT', `unknown report.json schema version ${version}`, path, 'pass a report.json written by cdb-forensics');
+  const r = ReportSchema.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new UserError('BAD_REPORT', `report.json (schema version ${version}) is not valid at ${i.path.map(String).join('.') || '(root)'}: ${i.message}`, path, 'was it edited by hand? run the analysis again');
+  }
+  const notes: string[] = [];
+  if (!r.data.provenance) notes.push(`report.json has schema version ${version} and no provenance`);
+  return { model: r.data, bytes, version, notes };
+}
