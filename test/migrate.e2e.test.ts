@@ -10,10 +10,10 @@ import { cli, SAMPLES, tmp } from './helpers.js';
  */
 function downgrade(file: string, version: 1 | 2): void {
   const d = new Database(file);
-  d.exec(`DROP TABLE signals; DROP TABLE copies; DROP INDEX IF EXISTS ix_log_events_class;
-    ALTER TABLE log_events DROP COLUMN class; ALTER TABLE log_hourly DROP COLUMN class;
-    ALTER TABLE manifest DROP COLUMN catalog_version; ALTER TABLE manifest DROP COLUMN copies; ALTER TABLE manifest DROP COLUMN copy_lines;
-    ALTER TABLE manifest DROP COLUMN previous_sha256`);
+  const has = (t: string, c: string) => (d.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).some((x) => x.name === c);
+  d.exec('DROP INDEX IF EXISTS ix_log_events_class; DROP TABLE copies; ALTER TABLE log_events DROP COLUMN class; ALTER TABLE log_hourly DROP COLUMN class');
+  for (const c of ['catalog_version', 'copies', 'copy_lines', 'previous_sha256']) if (has('manifest', c)) d.exec(`ALTER TABLE manifest DROP COLUMN ${c}`);
+  d.exec('DROP VIEW trading_signals; DROP TABLE signals');
   if (version === 1) d.exec('DROP TABLE log_hourly');
   d.pragma(`user_version = ${version}`);
   d.close();
@@ -35,7 +35,7 @@ describe('a working database of an older schema', () => {
     ['drawdown-runbook', 1],
     ['exposure-stuck-era-a', 1],
     ['drawdown-runbook', 2],
-    ['copies-three-era-a', 2],
+    ['healthy-era-a.tgz', 2],
   ] as const)('%s at schema %i is migrated: raw tables kept, classes, copies, log_hourly and the model as a fresh ingest makes them', (name, version) => {
     const dir = tmp('cdbf-migrate-');
     const fresh = join(dir, 'fresh.db');

@@ -2,6 +2,8 @@ import type { DB } from '../db/open.js';
 import { CATALOG_VERSION, classify } from './index.js';
 
 const BATCH = 5000;
+/** Final statuses of a file a parser read (the writer stamped it with its catalog version). */
+const PARSED = "'ingested', 'partial', 'accounting_error', 'error'";
 
 /**
  * Files whose log records were classified under an older catalog version are classified again
@@ -12,10 +14,15 @@ const BATCH = 5000;
 export function reclassifyStale(db: DB): number {
   const stale = db
     .prepare(
-      `SELECT id FROM manifest WHERE status IN ('ingested', 'partial', 'accounting_error') AND COALESCE(catalog_version, 0) <> ?
+      `SELECT id FROM manifest WHERE status IN (${PARSED}) AND COALESCE(catalog_version, 0) <> ?
          AND EXISTS (SELECT 1 FROM log_events WHERE file_id = manifest.id) ORDER BY id`,
     )
     .all(CATALOG_VERSION) as { id: number }[];
+  // A parsed file without log records has nothing to classify, but is stamped as a fresh ingest stamps it.
+  db.prepare(
+    `UPDATE manifest SET catalog_version = ? WHERE status IN (${PARSED}) AND COALESCE(catalog_version, 0) <> ?
+       AND NOT EXISTS (SELECT 1 FROM log_events WHERE file_id = manifest.id)`,
+  ).run(CATALOG_VERSION, CATALOG_VERSION);
   const read = db.prepare('SELECT id, service, message, kind FROM log_events WHERE file_id = ? AND id > ? ORDER BY id LIMIT ?');
   const update = db.prepare('UPDATE log_events SET class = ? WHERE id = ?');
   for (const { id: fileId } of stale) {
