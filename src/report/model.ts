@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { LAYERS } from '../analysis/define-rule.js';
 
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 /** Every schema version this cdb-forensics reads (replay, compare, verify, report). */
-export const READABLE_SCHEMA_VERSIONS = [1, 2] as const;
+export const READABLE_SCHEMA_VERSIONS = [1, 2, 3] as const;
 
 const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const Status = z.enum(['ok', 'warn', 'fail', 'not_evaluable']);
@@ -167,7 +167,7 @@ export const ProvenanceSchema = z.strictObject({
 });
 
 export const ReportSchema = z.strictObject({
-  schema_version: z.union([z.literal(1), z.literal(REPORT_SCHEMA_VERSION)]),
+  schema_version: z.union([z.literal(1), z.literal(2), z.literal(REPORT_SCHEMA_VERSION)]),
   /** Absent in schema version 1. */
   provenance: ProvenanceSchema.optional(),
   tool: z.strictObject({ name: z.string(), version: z.string() }),
@@ -205,7 +205,8 @@ export const ReportSchema = z.strictObject({
     errors: z.array(z.strictObject({ rule: z.string(), message: z.string() })),
     /** Per service, how many log records no entry of the event catalog matched: a gap in the catalog shows here. */
     classification: z.strictObject({
-      catalog_version: z.number().int().positive(),
+      /** null in a report read from schema version 1 or 2, which did not classify records. */
+      catalog_version: z.number().int().positive().nullable(),
       services: z.array(
         z.strictObject({
           service: z.string(),

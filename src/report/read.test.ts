@@ -20,13 +20,20 @@ describe('readReportFile', () => {
     expect(r.model.provenance).toBeUndefined();
     expect(r.model.flow.counts.risk_rejected).toBe(127);
     expect(r.model.verification.length).toBeGreaterThan(0);
-    expect(r.notes).toEqual(['report.json has schema version 1 and no provenance']);
+    expect(r.notes).toEqual([
+      'report.json has schema version 1 and no provenance',
+      'report.json has schema version 1, before the hourly flow and the break in time, the event catalog',
+    ]);
+    // What it lacked reads as "not known", never as "nothing happened".
+    expect(r.model.flow.break_stage).toBeNull();
+    expect(r.model.flow.hourly).toEqual([]);
+    expect(r.model.coverage.classification).toEqual({ catalog_version: null, services: [] });
     expect(r.bytes.equals(readFileSync(V1))).toBe(true);
   });
 
   const v1 = JSON.parse(readFileSync(V1, 'utf8'));
   it.each([
-    ['newer.json', { ...v1, schema_version: 3 }, 'REPORT_NEWER', 'schema version 3; this cdb-forensics reads up to 2'],
+    ['newer.json', { ...v1, schema_version: 4 }, 'REPORT_NEWER', 'schema version 4; this cdb-forensics reads up to 3'],
     ['zero.json', { ...v1, schema_version: 0 }, 'BAD_REPORT', 'unknown report.json schema version 0'],
     ['none.json', { tool: v1.tool }, 'BAD_REPORT', 'no schema_version'],
     ['broken.json', '{"schema_version": 1,', 'BAD_REPORT', 'not JSON'],

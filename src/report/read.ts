@@ -19,6 +19,27 @@ export function looksLikeReport(text: string): boolean {
   return /^\s*\{\s*"schema_version"\s*:/.test(text);
 }
 
+/**
+ * Fields a later schema version added, filled in an older report as "not known": it parses with
+ * today's schema, and the caller can say what it lacked. Returns what was added.
+ */
+function upgrade(json: Record<string, unknown>, version: number): string[] {
+  const lacks: string[] = [];
+  if (version < 3 && json && typeof json === 'object') {
+    const flow = json.flow as Record<string, unknown> | undefined;
+    if (flow && typeof flow === 'object' && !('hourly' in flow)) {
+      Object.assign(flow, { break_stage: null, break_at: null, break_reason: null, break_evidence: [], hourly: [] });
+      lacks.push('the hourly flow and the break in time');
+    }
+    const coverage = json.coverage as Record<string, unknown> | undefined;
+    if (coverage && typeof coverage === 'object' && !('classification' in coverage)) {
+      coverage.classification = { catalog_version: null, services: [] };
+      lacks.push('the event catalog');
+    }
+  }
+  return lacks;
+}
+
 export function readReportFile(path: string): LoadedReport {
   let bytes: Buffer;
   try {
@@ -38,6 +59,7 @@ export function readReportFile(path: string): LoadedReport {
     throw new UserError('REPORT_NEWER', `report.json has schema version ${version}; this cdb-forensics reads up to ${REPORT_SCHEMA_VERSION}`, path, 'use the cdb-forensics version that wrote it (report.json `tool.version`) or a newer one');
   }
   if (!(READABLE_SCHEMA_VERSIONS as readonly number[]).includes(version)) throw new UserError('BAD_REPORT', `unknown report.json schema version ${version}`, path, 'pass a report.json written by cdb-forensics');
+  const lacks = upgrade(json as Record<string, unknown>, version);
   const r = ReportSchema.safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0];
@@ -45,5 +67,6 @@ export function readReportFile(path: string): LoadedReport {
   }
   const notes: string[] = [];
   if (!r.data.provenance) notes.push(`report.json has schema version ${version} and no provenance`);
+  if (lacks.length) notes.push(`report.json has schema version ${version}, before ${lacks.join(', ')}`);
   return { model: r.data, bytes, version, notes };
 }
