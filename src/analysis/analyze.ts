@@ -13,6 +13,7 @@ import { SEVERITIES, type Block, type KpiTargets, type RuleDef, type Severity } 
 import { aggregateStatus, maxSeverity, runEngine, severityRank } from './engine.js';
 import { breakLayer, computeFlow } from './flow.js';
 import { computeKpis } from './kpis.js';
+import { reconcileOnce, type ReconRow } from './reconcile.js';
 import { RULES } from './registry.js';
 
 export interface AnalyzeOptions {
@@ -97,6 +98,15 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
   const result = runEngine(ctx, opts.rules ?? RULES);
   const flow = computeFlow(db, block);
   const layers = result.layers.map((l) => ({ id: l.id, title: LAYER_TITLES[l.id], status: l.status, metrics: l.metrics, findings: l.findings, rules: l.rules }));
+  const brk = breakLayer(result.layers, flow.counts, flow.sources);
+  let reconciliation: ReconRow[] = [];
+  try {
+    reconciliation = reconcileOnce(ctx);
+  } catch (e) {
+    result.errors.push({ rule: 'reconciliation', message: e instanceof Error ? e.message : String(e) });
+  }
+  // A report that miscounts never explains a broken flow: its causes rank after the break's.
+  const hypotheses = brk === null ? result.hypotheses : [...result.hypotheses.filter((h) => !onlyReconciliation(h.rules)), ...result.hypotheses.filter((h) => onlyReconciliation(h.rules))];
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const l of layers) for (const f of l.findings) bySeverity[f.severity]++;
 
@@ -110,16 +120,17 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     summary: { max_severity: maxSeverity(layers), findings: bySeverity, status: aggregateStatus(layers.map((l) => l.status)) },
     layers,
     flow: {
-      break_layer: breakLayer(result.layers, flow.counts, flow.sources),
+      break_layer: brk,
       counts: flow.counts,
       per_day: flow.per_day,
       sources: flow.sources,
       funnel: flow.funnel,
     },
-    hypotheses: result.hypotheses.map((h, i) => ({ rank: i + 1, ...h })),
+    hypotheses: hypotheses.map((h, i) => ({ rank: i + 1, ...h })),
     todos: result.todos.map((t) => ({ category: t.category, title: t.title, priority: t.priority, effort: t.effort, where: t.where, cause: t.cause ?? null })),
     verification: result.verification,
     kpis: computeKpis(flow.counts, block.days.length, targets, flow.sources),
+    reconciliation,
     coverage: {
       rules_run: result.rules.length,
       evaluated: result.rules.filter((r) => r.status !== 'not_evaluable').length,
@@ -128,6 +139,10 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     },
   };
   return validateReport(model);
+}
+
+function onlyReconciliation(rules: string[]): boolean {
+  return rules.length > 0 && rules.every((r) => r === 'report-reconciliation');
 }
 
 /** Parse `--fail-on <severity>`. */

@@ -127,6 +127,32 @@ export const ManifestFileSchema = z.strictObject({
   message: z.string().nullable(),
 });
 
+const Interpretation = z.enum(['named_day_utc', 'previous_utc_day', 'local_day', 'day_elapsed', 'rolling_24h', 'runner_start_day', 'since_process_start', 'all_rows', 'unfiltered', 'wrong_table']);
+const Day = z.string().regex(/^\d{4}-\d\d-\d\d$/);
+
+/** One value a report printed, the DB's counts under every window it may have counted, and the verdict. */
+export const ReconciliationSchema = z.strictObject({
+  date: Day.nullable(),
+  metric: z.enum(['signals', 'trades', 'orders', 'orders_filled', 'orders_rejected', 'orders_cancelled', 'events_logged', 'db_tables']),
+  report_kind: z.enum(['paper_runner', 'daily_check', 'cdb_reports', 'systemcheck']),
+  report_value: z.number().nullable(),
+  db_value: z.number().int().nullable(),
+  matches: z.boolean(),
+  explanation: z.enum(['window', 'timezone', 'restart_reset', 'duplicate_rows', 'query_bug', 'report_failed', 'unexplained']).nullable(),
+  interpretation: Interpretation.nullable(),
+  interpretations_matching: z.array(Interpretation),
+  complete: z.boolean(),
+  close: z.boolean(),
+  counting: z.enum(['raw', 'dedup']).nullable(),
+  generated_at: z.string().nullable(),
+  zone: z.string().nullable(),
+  note: z.string().nullable(),
+  candidates: z.array(
+    z.strictObject({ interpretation: Interpretation, from: z.string().nullable(), to: z.string(), raw: Count, dedup: Count, label: z.string() }),
+  ),
+  evidence: z.array(z.strictObject({ file: z.string(), line: z.number().int().nonnegative() })),
+});
+
 export const ReportSchema = z.strictObject({
   schema_version: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.strictObject({ name: z.string(), version: z.string() }),
@@ -157,6 +183,7 @@ export const ReportSchema = z.strictObject({
   todos: z.array(TodoSchema),
   verification: z.array(VerificationSchema),
   kpis: z.array(KpiSchema),
+  reconciliation: z.array(ReconciliationSchema),
   coverage: z.strictObject({
     rules_run: Count,
     evaluated: Count,
