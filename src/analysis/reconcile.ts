@@ -455,6 +455,9 @@ export function reconcile(ctx: RuleContext): ReconRow[] {
       if (item.failure) {
         row.explanation = 'report_failed';
         row.note = (item.failure.value_text ?? '').split('\n')[0];
+        // Host checks read the host shell's environment: variables it lacks say no .env was loaded there.
+        const unset = rep.localZone ? rep.rows.filter((r) => /^(MISSING|Not set)$/.test((r.value_text ?? '').trim())).length : 0;
+        if (unset) row.note += `; ${unset} variable(s) MISSING or Not set in the host shell that ran it`;
         out.push(row);
         continue;
       }

@@ -283,6 +283,18 @@ describe('reconcile: reports that could not count', () => {
     expect(r.hypotheses?.find((h) => h.cause === 'reporting.host_check_without_db_credentials')?.likelihood).toBe('likely');
     expect(r.todos?.find((x) => x.cause === 'reporting.host_check_without_db_credentials')?.where).toMatch(/daily_check\.py/);
   });
+
+  it('a systemcheck log of MISSING variables and a failed PostgreSQL check: one report_failed row, the error line as evidence', () => {
+    const t = base();
+    const host = { text: '2025-11-27 21:23:22', zone: 'host local (CET/CEST, assumed)', path: 'logs/systemcheck_20251127_212322.log' };
+    report(t, 'systemcheck', '2025-11-27', null, { REDIS_HOST: 'MISSING', POSTGRES_PASSWORD: 'MISSING' }, { ...host, section: 'ENV-VARIABLEN CHECK' });
+    report(t, 'systemcheck', '2025-11-27', null, { failure: 'PostgreSQL Error: fe_sendauth: no password supplied' }, { ...host, section: 'POSTGRESQL CONNECTION & SCHEMA' });
+    const rows = reconcile(t.context(BLOCK));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ metric: 'db_tables', report_kind: 'systemcheck', report_value: null, matches: false, explanation: 'report_failed', evidence: [{ file: host.path, line: 3 }] });
+    expect(rows[0].note).toMatch(/fe_sendauth.*2 variable\(s\) MISSING/);
+    expect(rule.check(t.context(BLOCK)).todos?.find((x) => x.cause === 'reporting.host_check_without_db_credentials')?.where).toMatch(/systemcheck\.py/);
+  });
 });
 
 describe('reconcile: identity and evidence', () => {
