@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { LAYER_TITLES, REPORT_SCHEMA_VERSION, validateReport, type ReportModel } from '../report/model.js';
-import { daysBetween } from '../util/time.js';
+import { daysBetweenIn } from '../util/zones.js';
 import { loadConfig } from './config.js';
 import { makeRuleContext } from './context.js';
 import { SEVERITIES, type Block, type KpiTargets, type RuleDef, type Severity } from './define-rule.js';
@@ -57,8 +57,10 @@ export function readBlock(db: Database.Database): BlockInfo {
   const endForDays = /T00:00:00(\.000)?Z$/.test(to) && to > from ? new Date(Date.parse(to) - 1).toISOString() : to;
   const evidence: Record<string, string | null> = {};
   for (const k of ['from', 'to', 'era', 'dialect']) evidence[k] = get(k)?.evidence ?? null;
+  const zone = get('zone')?.value ?? 'UTC';
+  evidence.zone = get('zone')?.evidence ?? null;
   return {
-    block: { from, to, days: daysBetween(from, endForDays), era: get('era')?.value ?? null, dialect: get('dialect')?.value ?? null },
+    block: { from, to, days: daysBetweenIn(from, endForDays, zone), era: get('era')?.value ?? null, dialect: get('dialect')?.value ?? null, zone },
     evidence,
   };
 }
@@ -114,7 +116,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     schema_version: REPORT_SCHEMA_VERSION,
     tool: { name: opts.toolName ?? 'cdb-forensics', version: opts.toolVersion },
     generated_at: opts.now,
-    block: { from: block.from, to: block.to, era: block.era, dialect: block.dialect, days: block.days, evidence },
+    block: { from: block.from, to: block.to, zone: block.zone ?? 'UTC', era: block.era, dialect: block.dialect, days: block.days, evidence },
     manifest: { files: manifestFiles(db) },
     quarantine: quarantineSummary(db, opts.quarantineEntries ?? 50),
     summary: { max_severity: maxSeverity(layers), findings: bySeverity, status: aggregateStatus(layers.map((l) => l.status)) },

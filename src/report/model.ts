@@ -160,6 +160,8 @@ export const ReportSchema = z.strictObject({
   block: z.strictObject({
     from: z.string(),
     to: z.string(),
+    /** IANA zone whose calendar days the block covers (UTC unless inferred or set with --tz). */
+    zone: z.string(),
     era: z.string().nullable(),
     dialect: z.string().nullable(),
     days: z.array(z.string()),

@@ -62,6 +62,7 @@ export function incidentModel(): ReportModel {
     block: {
       from: '2025-11-26T00:00:00.000Z',
       to: '2025-11-28T23:59:59.999Z',
+      zone: 'UTC',
       era: 'A',
       dialect: 'runbook',
       days: ['2025-11-26', '2025-11-27', '2025-11-28'],
