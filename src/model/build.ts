@@ -418,12 +418,13 @@ function deriveFromLogs(db: DB): void {
   const insReport = inserter(db, 'daily_report_values');
   const insSetting = inserter(db, 'settings');
   const reports = db
-    .prepare(`SELECT file_id, line_no, ts, ts_text, message FROM log_events WHERE message LIKE '%Paper Trading Daily Report%' OR message LIKE 'Report generation failed:%' ORDER BY file_id, line_no`)
+    .prepare(`SELECT file_id, line_no, ts, ts_text, message FROM log_events WHERE message LIKE '%Paper Trading Daily Report%' OR message LIKE '%Report generation failed:%' ORDER BY file_id, line_no`)
     .all() as { file_id: number; line_no: number; ts: string | null; ts_text: string | null; message: string }[];
   for (const r of reports) {
     const lines = r.message.split('\n').map((text, i) => ({ text, lineNo: r.line_no + i }));
     const values = parsePaperRunnerReport(lines);
-    const date = values.find((v) => v.key === 'Date')?.value_text ?? null;
+    // A failed report prints no Date; the runner's Date is the UTC day it generates on.
+    const date = values.find((v) => v.key === 'Date')?.value_text ?? (values.some((v) => v.key === 'failure') ? (r.ts?.slice(0, 10) ?? null) : null);
     for (const v of values) {
       insReport({
         file_id: r.file_id, line_no: v.lineNo, line_count: 0, report_kind: 'paper_runner', report_date: date, generated_at: r.ts,
