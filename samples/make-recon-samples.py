@@ -231,7 +231,9 @@ def sample_runner_restart() -> None:
         "2026-01-12..13 print the counts of 2026-01-10 (the start day, from Date minus Uptime: the log export begins with the "
         "block), and after a restart on 2026-01-13 15:20 those of 2026-01-13. The restart resets Events Logged.",
         'reports count the runner start day; Events Logged resets at a restart', ('2026-01-12', '2026-01-14'),
-        counts, raw, flow_how(name, '2026-01-12', '2026-01-15'), checks, recon))
+        counts, raw, flow_how(name, '2026-01-12', '2026-01-15'), checks, recon,
+        {'era': None, 'notes': ['No era tells: the bundle holds only the runner log and DB exports (their signal_engine source and '
+                                'confidence 0.5000 are era-B values, which the tool does not use to tell the era).']}))
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,7 +249,8 @@ def daily_check(local_gen: str, rows: list[tuple[str, list[str]]], header: list[
     out = ['# Daily Report - %s' % day, '', 'Generated: %s' % local_gen, '', '---', '', '# 📊 Claire de Binare - Daily Check', '',
            '**Date**: %s' % local_gen, '', '---', '', '## 1. Docker Container Status', '', '```']
     out += ps_rows or ['NAME               IMAGE                    COMMAND                  SERVICE            CREATED      STATUS                  PORTS',
-                       'cdb_paper_runner   cdb-cdb_paper_runner     "python -u service.py"   cdb_paper_runner   3 days ago   Up 3 days (healthy)     127.0.0.1:8004->8004/tcp']
+                       'cdb_paper_runner   cdb-cdb_paper_runner     "python -u service.py"   cdb_paper_runner   3 days ago   Up 3 days (healthy)     127.0.0.1:8004->8004/tcp',
+                       'cdb_signal         cdb-cdb_signal           "python -u service.py"   cdb_signal         3 days ago   Up 3 days (healthy)     127.0.0.1:8005->8005/tcp']
     out += ['```', '', '✅ **All containers checked**', '', '## 2. Portfolio Summary', '']
     if failure:
         out += ['❌ **Portfolio check failed**: %s' % failure, '', '', '## 3. Trading Statistics', '', '❌ **Trading stats failed**: %s' % failure, '', '']
