@@ -186,15 +186,24 @@ def check_daily_check(data: bytes) -> str:
             width = cells
         elif cells != width:
             raise ValueError('line %d: %d cells, header has %d' % (k + 1, cells - 1, width - 1))
+    # Trading Statistics: columns by the header (`Today | Total`, or `Yesterday (<date>) | Today | Total`),
+    # or the error the section printed instead when the host could not reach the DB.
+    head = next((x for x in lines if x.startswith('| Metric | ') and ('Today' in x or 'Total' in x)), None)
+    if head is None:
+        if not any(x.startswith('❌ **Trading stats failed**') for x in lines):
+            raise ValueError('no Trading Statistics table and no failure line')
+        return '%s line endings, sections 1-6, Trading Statistics failed' % ('CRLF' if crlf else 'LF')
+    names = [c.strip() for c in head.strip('|').split('|')][1:]
     stats = {}
     for x in lines:
-        r = re.fullmatch(r'\| (Signals|Trades) \| (\d+) \| (\d+) \|', x)
+        r = re.fullmatch(r'\| (Signals|Trades)((?: \| \d+)+) \|', x)
         if r:
-            stats[r.group(1)] = (int(r.group(2)), int(r.group(3)))
-    if set(stats) != {'Signals', 'Trades'} or any(t > tot for t, tot in stats.values()):
+            stats[r.group(1)] = dict(zip(names, [int(v) for v in r.group(2).split('|')[1:]]))
+    if set(stats) != {'Signals', 'Trades'} or any(v['Today'] > v['Total'] or any(n > v['Total'] for n in v.values()) for v in stats.values()):
         raise ValueError('Trading Statistics rows %s' % stats)
-    return '%s line endings, sections 1-6, Signals %d/%d, Trades %d/%d' % (
-        'CRLF' if crlf else 'LF', *stats['Signals'], *stats['Trades'])
+    return '%s line endings, sections 1-6, %s: Signals %s, Trades %s' % (
+        'CRLF' if crlf else 'LF', '/'.join(names), '/'.join(str(v) for v in stats['Signals'].values()),
+        '/'.join(str(v) for v in stats['Trades'].values()))
 
 
 def format_check(data: bytes):

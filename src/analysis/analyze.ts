@@ -11,13 +11,14 @@ import { PARSERS } from '../ingest/registry.js';
 import { catalogVersion, configRecord, sha, manifestSha256, rulesetSha256, templatesSha256, type RecordedOptions } from '../report/provenance.js';
 import { LAYER_TITLES, REPORT_SCHEMA_VERSION, validateReport, type ReportModel } from '../report/model.js';
 import { copySources } from '../ingest/copies.js';
-import { daysBetween } from '../util/time.js';
+import { daysBetweenIn } from '../util/zones.js';
 import { loadConfig } from './config.js';
 import { makeRuleContext } from './context.js';
 import { SEVERITIES, type Block, type KpiTargets, type Evidence, type RuleContext, type RuleDef, type Severity } from './define-rule.js';
 import { aggregateStatus, maxSeverity, runEngine, severityRank } from './engine.js';
 import { breakLayer, computeFlow } from './flow.js';
 import { computeKpis } from './kpis.js';
+import { reconcileOnce, type ReconRow } from './reconcile.js';
 import { RULES } from './registry.js';
 
 export interface AnalyzeOptions {
@@ -63,8 +64,10 @@ export function readBlock(db: Database.Database): BlockInfo {
   const endForDays = /T00:00:00(\.000)?Z$/.test(to) && to > from ? new Date(Date.parse(to) - 1).toISOString() : to;
   const evidence: Record<string, string | null> = {};
   for (const k of ['from', 'to', 'era', 'dialect']) evidence[k] = get(k)?.evidence ?? null;
+  const zone = get('zone')?.value ?? 'UTC';
+  evidence.zone = get('zone')?.evidence ?? null;
   return {
-    block: { from, to, days: daysBetween(from, endForDays), era: get('era')?.value ?? null, dialect: get('dialect')?.value ?? null },
+    block: { from, to, days: daysBetweenIn(from, endForDays, zone), era: get('era')?.value ?? null, dialect: get('dialect')?.value ?? null, zone },
     evidence,
   };
 }
@@ -155,6 +158,15 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
   const timeBreak = breakInTime(db, (f, l) => ctx.evidence(f, l));
   const systemFailed = result.layers.some((l) => l.id === 'system' && l.status === 'fail');
   const layers = result.layers.map((l) => ({ id: l.id, title: LAYER_TITLES[l.id], status: l.status, metrics: l.metrics, findings: l.findings, rules: l.rules }));
+  const brk = systemFailed ? 'system' : timeBreak ? timeBreak.layer : breakLayer(result.layers, flow.counts, flow.sources);
+  let reconciliation: ReconRow[] = [];
+  try {
+    reconciliation = reconcileOnce(ctx);
+  } catch (e) {
+    result.errors.push({ rule: 'reconciliation', message: e instanceof Error ? e.message : String(e) });
+  }
+  // A report that miscounts never explains a broken flow: its causes rank after the break's.
+  const hypotheses = brk === null ? result.hypotheses : [...result.hypotheses.filter((h) => !onlyReconciliation(h.rules)), ...result.hypotheses.filter((h) => onlyReconciliation(h.rules))];
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const l of layers) for (const f of l.findings) bySeverity[f.severity]++;
 
@@ -162,13 +174,13 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     schema_version: REPORT_SCHEMA_VERSION,
     tool: { name: opts.toolName ?? 'cdb-forensics', version: opts.toolVersion },
     generated_at: opts.now,
-    block: { from: block.from, to: block.to, era: block.era, dialect: block.dialect, days: block.days, evidence },
+    block: { from: block.from, to: block.to, zone: block.zone ?? 'UTC', era: block.era, dialect: block.dialect, days: block.days, evidence },
     manifest: { files: manifestFiles(db) },
     quarantine: quarantineSummary(db, opts.quarantineEntries ?? 50),
     summary: { max_severity: maxSeverity(layers), findings: bySeverity, status: aggregateStatus(layers.map((l) => l.status)) },
     layers,
     flow: {
-      break_layer: systemFailed ? 'system' : timeBreak ? timeBreak.layer : breakLayer(result.layers, flow.counts, flow.sources),
+      break_layer: brk,
       break_stage: timeBreak?.stage ?? null,
       break_at: timeBreak?.at ?? null,
       break_reason: timeBreak?.reason ?? null,
@@ -179,10 +191,11 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
       sources: flow.sources,
       funnel: flow.funnel,
     },
-    hypotheses: result.hypotheses.map((h, i) => ({ rank: i + 1, ...h })),
+    hypotheses: hypotheses.map((h, i) => ({ rank: i + 1, ...h })),
     todos: result.todos.map((t) => ({ category: t.category, title: t.title, priority: t.priority, effort: t.effort, where: t.where, cause: t.cause ?? null })),
     verification: result.verification,
     kpis: computeKpis(flow.counts, block.days.length, targets, flow.sources),
+    reconciliation,
     coverage: {
       rules_run: result.rules.length,
       evaluated: result.rules.filter((r) => r.status !== 'not_evaluable').length,
@@ -202,6 +215,10 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     options,
   };
   return validateReport(model);
+}
+
+function onlyReconciliation(rules: string[]): boolean {
+  return rules.length > 0 && rules.every((r) => r === 'report-reconciliation');
 }
 
 /** Parse `--fail-on <severity>`. */

@@ -81,6 +81,8 @@ export interface Block {
   days: string[];
   era: string | null;
   dialect: string | null;
+  /** IANA zone whose calendar days the block covers ('UTC' unless inferred or set with --tz). */
+  zone?: string | null;
 }
 
 export interface KpiTargets {

@@ -6,6 +6,7 @@
  * where dumped, else one capture kind, else logs) and one row per real order/trade.
  */
 import type Database from 'better-sqlite3';
+import { dayStartIn } from '../util/zones.js';
 import { LAYERS, type Block, type LayerId, type Status } from './define-rule.js';
 
 export interface FlowCounts {
@@ -84,10 +85,14 @@ function sourcesOf(db: Database.Database): FlowSources {
 export function computeFlow(db: Database.Database, block: Block): Flow {
   const counts: FlowCounts = { ...ZERO };
   const perDay = new Map<string, FlowDay>(block.days.map((d) => [d, { date: d, ...ZERO }]));
+  const zone = block.zone ?? 'UTC';
   for (const [key, table, extra] of COUNTS) {
-    const rows = db
-      .prepare(`SELECT substr(ts, 1, 10) AS d, COUNT(*) AS n FROM ${table} WHERE in_block = 1 ${extra} GROUP BY substr(ts, 1, 10) ORDER BY d`)
-      .all() as { d: string | null; n: number }[];
+    const rows =
+      zone === 'UTC'
+        ? (db
+            .prepare(`SELECT substr(ts, 1, 10) AS d, COUNT(*) AS n FROM ${table} WHERE in_block = 1 ${extra} GROUP BY substr(ts, 1, 10) ORDER BY d`)
+            .all() as { d: string | null; n: number }[])
+        : localDayCounts(db, table, extra, block.days, zone);
     for (const r of rows) {
       counts[key] += r.n;
       if (r.d) {
@@ -114,6 +119,22 @@ export function computeFlow(db: Database.Database, block: Block): Flow {
     sources: sourcesOf(db),
     funnel,
   };
+}
+
+/** Counts per calendar day of a zone (the block's local days): one range count per day on the ts index. */
+function localDayCounts(db: Database.Database, table: string, extra: string, days: string[], zone: string): { d: string | null; n: number }[] {
+  const st = db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE in_block = 1 ${extra} AND ts >= ? AND ts < ?`);
+  const out: { d: string | null; n: number }[] = [];
+  for (const d of days) {
+    const next = new Date(Date.parse(`${d}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+    const n = (st.get(new Date(dayStartIn(d, zone)).toISOString(), new Date(dayStartIn(next, zone)).toISOString()) as { n: number }).n;
+    if (n) out.push({ d, n });
+  }
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE in_block = 1 ${extra}`).get() as { n: number }).n;
+  const inDays = out.reduce((a, r) => a + r.n, 0);
+  // Rows in the block without a day of their own (no time) still count in the total.
+  if (total > inDays) out.push({ d: null, n: total - inDays });
+  return out;
 }
 
 /**

@@ -18,6 +18,7 @@ import redisSubscribe from './parsers/redis-subscribe.js';
 import redisXrange from './parsers/redis-xrange.js';
 import reportMail from './parsers/report-mail.js';
 import statusJson from './parsers/status-json.js';
+import systemcheckLog from './parsers/systemcheck-log.js';
 
 /** Every parser, sorted by id. Detection asks each of them; the most confident, then the most specific, wins. */
 export const PARSERS: ParserDef[] = [
@@ -40,4 +41,5 @@ export const PARSERS: ParserDef[] = [
   redisXrange,
   reportMail,
   statusJson,
+  systemcheckLog,
 ];

@@ -1,5 +1,6 @@
 import { erasOf } from '../catalog/index.js';
 import type { DB } from '../db/open.js';
+import { dayStartIn, localDate, offsetMinutes } from '../util/zones.js';
 import type { SrcTable } from './src-tables.js';
 
 export interface InferredBlock {
@@ -21,16 +22,16 @@ function span(db: DB, sql: string): { f: string | null; t: string | null; n: num
   return db.prepare(sql).get() as { f: string | null; t: string | null; n: number };
 }
 
-function dayStart(iso: string): number {
-  return Date.parse(iso.slice(0, 10) + 'T00:00:00Z');
-}
-
 /**
- * The block window: the UTC days the logs cover (the runbook's 3-day block). Without logs
- * that span a day, the union of every timed source. Whole UTC days, so per-day counts are
- * the runbook's DATE(timestamp) counts.
+ * The block window: the calendar days the logs cover (the runbook's 3-day block), in `zone`
+ * (UTC unless the team's local days were inferred or set). Without logs that span a day, the
+ * union of every timed source. Whole days, so per-day counts are the runbook's DATE(timestamp)
+ * counts in that zone.
  */
-export function inferBlock(db: DB, src: SrcTable[]): InferredBlock {
+export function inferBlock(db: DB, src: SrcTable[], zone = 'UTC'): InferredBlock {
+  // Day arithmetic on local wall-clock ms: shift by the zone's offset, count days, shift back.
+  const shift = (iso: string) => Date.parse(iso) + offsetMinutes(Date.parse(iso), zone) * 60_000;
+  const dayStart = (iso: string): number => Date.parse(new Date(shift(iso)).toISOString().slice(0, 10) + 'T00:00:00Z');
   // log_hourly is counted during ingest: no scan of log_events (millions of rows in a noisy block).
   const logs = span(db, "SELECT MIN(first_ts) f, MAX(last_ts) t, COALESCE(SUM(n), 0) n FROM log_hourly WHERE hour IS NOT NULL AND kind <> 'health_poll'");
   let f: string | null = null;
@@ -59,14 +60,14 @@ export function inferBlock(db: DB, src: SrcTable[]): InferredBlock {
     };
   }
   let endDay = dayStart(t);
-  if (endDay > dayStart(f) && Date.parse(t) - endDay < EDGE_MINUTES * 60_000) endDay -= DAY;
+  if (endDay > dayStart(f) && shift(t) - endDay < EDGE_MINUTES * 60_000) endDay -= DAY;
   let startDay = dayStart(f);
   let trimmed = '';
   const spanDays = Math.round((endDay - startDay) / DAY) + 1;
   if (spanDays > BLOCK_DAYS) {
     // Exports reach past the block (startup the day before, the analyst's download the morning
     // after): keep the runbook's block length where the evidence is densest.
-    const weights = dayWeights(db);
+    const weights = dayWeights(db, offsetMinutes(Date.parse(f), zone));
     let best = startDay;
     let bestW = -1;
     for (let d = startDay; d + (BLOCK_DAYS - 1) * DAY <= endDay; d += DAY) {
@@ -81,9 +82,10 @@ export function inferBlock(db: DB, src: SrcTable[]): InferredBlock {
     startDay = best;
     endDay = best + (BLOCK_DAYS - 1) * DAY;
   }
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return {
-    from: new Date(startDay).toISOString(),
-    to: new Date(endDay + DAY - 1).toISOString(),
+    from: new Date(dayStartIn(day(startDay), zone)).toISOString(),
+    to: new Date(dayStartIn(day(endDay + DAY), zone) - 1).toISOString(),
     fromEvidence: `${why}: first ${f}${trimmed}`,
     toEvidence: `${why}: last ${t}${trimmed}`,
     ...eraAndDialect(db, src),
@@ -93,16 +95,17 @@ export function inferBlock(db: DB, src: SrcTable[]): InferredBlock {
 /** The runbook tests in 3-day blocks. */
 export const BLOCK_DAYS = 3;
 
-/** Activity per UTC day: log records that are not health polls, plus canonical rows. */
-function dayWeights(db: DB): Map<string, number> {
+/** Activity per day (UTC, or shifted by a zone's offset in minutes): log records that are not health polls, plus canonical rows. */
+function dayWeights(db: DB, offset = 0): Map<string, number> {
+  const m = `'${offset >= 0 ? '+' : '-'}${Math.abs(offset)} minutes'`;
   const rows = db
     .prepare(
       `SELECT d, SUM(n) AS n FROM (
-         SELECT substr(hour, 1, 10) AS d, SUM(n) AS n FROM log_hourly WHERE hour IS NOT NULL AND kind <> 'health_poll' GROUP BY 1
-         UNION ALL SELECT DATE(ts), COUNT(*) FROM signals WHERE ts IS NOT NULL GROUP BY 1
-         UNION ALL SELECT DATE(ts), COUNT(*) FROM risk_decisions WHERE ts IS NOT NULL GROUP BY 1
-         UNION ALL SELECT DATE(ts), COUNT(*) FROM orders WHERE ts IS NOT NULL GROUP BY 1
-         UNION ALL SELECT DATE(ts), COUNT(*) FROM trades WHERE ts IS NOT NULL GROUP BY 1
+         SELECT DATE(hour || ':00:00', ${m}) AS d, SUM(n) AS n FROM log_hourly WHERE hour IS NOT NULL AND kind <> 'health_poll' GROUP BY 1
+         UNION ALL SELECT DATE(ts, ${m}), COUNT(*) FROM signals WHERE ts IS NOT NULL GROUP BY 1
+         UNION ALL SELECT DATE(ts, ${m}), COUNT(*) FROM risk_decisions WHERE ts IS NOT NULL GROUP BY 1
+         UNION ALL SELECT DATE(ts, ${m}), COUNT(*) FROM orders WHERE ts IS NOT NULL GROUP BY 1
+         UNION ALL SELECT DATE(ts, ${m}), COUNT(*) FROM trades WHERE ts IS NOT NULL GROUP BY 1
        ) GROUP BY d ORDER BY d`,
     )
     .all() as { d: string; n: number }[];
@@ -170,4 +173,79 @@ function eraAndDialect(db: DB, src: SrcTable[]): Pick<InferredBlock, 'era' | 'er
   const rb = classEras.filter((c) => c.era === 'runbook');
   if (rb.length > 0) dv.push(`${rb.reduce((a, c) => a + c.n, 0)} runbook-only log strings (${rb.map((c) => c.why).join('; ')})`);
   return { era, eraEvidence, dialect: dv.length ? 'runbook' : 'real', dialectEvidence: dv.length ? dv.join('; ') : 'only real-system names' };
+}
+
+export interface InferredZone {
+  zone: string;
+  evidence: string;
+}
+
+/** The zone host-side reports are written in (daily_check.py / systemcheck.py on the Windows host). */
+const HOST_ZONE = 'Europe/Berlin';
+const SIGN_MINUTES = 10;
+
+/**
+ * The team's local zone for the block, only when two independent signs agree (a CET header alone
+ * proves nothing: every host report has one):
+ *  1. an export starts at local midnight (within minutes), not at UTC midnight;
+ *  2. a host report's day count equals the DB's count over the local day and not the UTC day.
+ * Null otherwise: the block stays in UTC days. Issue 11 reworks the block window (explicit markers
+ * first); this is the seam it replaces.
+ */
+export function inferZone(db: DB): InferredZone | null {
+  const host = db.prepare("SELECT 1 FROM daily_report_values WHERE zone LIKE '%CET%' OR zone LIKE '%host%' LIMIT 1").get();
+  if (!host) return null;
+  const zone = HOST_ZONE;
+  const midnight = exportAtLocalMidnight(db, zone);
+  const byLocalDay = reportsMatchLocalDay(db, zone);
+  if (!midnight || !byLocalDay) return null;
+  return { zone, evidence: `${midnight}; ${byLocalDay}` };
+}
+
+function exportAtLocalMidnight(db: DB, zone: string): string | null {
+  const firsts = db
+    .prepare(
+      `SELECT f.file_id, m.path, f.ts FROM (
+         SELECT file_id, MIN(first_ts) AS ts FROM log_hourly WHERE first_ts IS NOT NULL AND kind <> 'health_poll' GROUP BY file_id
+         UNION ALL SELECT file_id, MIN(ts) FROM signals WHERE source = 'db' AND ts IS NOT NULL GROUP BY file_id
+         UNION ALL SELECT file_id, MIN(ts) FROM orders WHERE source = 'db' AND ts IS NOT NULL GROUP BY file_id
+         UNION ALL SELECT file_id, MIN(ts) FROM trades WHERE source = 'db' AND ts IS NOT NULL GROUP BY file_id
+       ) f JOIN manifest m ON m.id = f.file_id ORDER BY m.path, f.ts`,
+    )
+    .all() as { file_id: number; path: string; ts: string }[];
+  for (const r of firsts) {
+    const t = Date.parse(r.ts);
+    const local = t - dayStartIn(localDate(t, zone), zone);
+    const utc = t - Date.parse(`${r.ts.slice(0, 10)}T00:00:00.000Z`);
+    if (local < SIGN_MINUTES * 60_000 && utc >= SIGN_MINUTES * 60_000) return `${r.path} starts at ${r.ts}, local midnight in ${zone}`;
+  }
+  return null;
+}
+
+function reportsMatchLocalDay(db: DB, zone: string): string | null {
+  const rows = db
+    .prepare(
+      `SELECT m.path, v.line_no, v.key, v.value_num FROM daily_report_values v JOIN manifest m ON m.id = v.file_id
+       WHERE (v.zone LIKE '%CET%' OR v.zone LIKE '%host%') AND v.value_num IS NOT NULL AND (v.key LIKE 'Signals Yesterday (%' OR v.key LIKE 'Trades Yesterday (%')
+       ORDER BY m.path, v.line_no`,
+    )
+    .all() as { path: string; line_no: number; key: string; value_num: number }[];
+  const count = db.prepare("SELECT COUNT(*) AS n, COUNT(*) + COUNT(twin_file_id) AS raw FROM trades WHERE source = 'db' AND ts >= ? AND ts < ?");
+  const countSignals = db.prepare("SELECT COUNT(*) AS n, COUNT(*) AS raw FROM signals WHERE source = 'db' AND ts >= ? AND ts < ?");
+  let local: string | null = null;
+  for (const r of rows) {
+    const m = /^(Signals|Trades) Yesterday \((\d{4}-\d\d-\d\d)\)$/.exec(r.key);
+    if (!m) continue;
+    const st = m[1] === 'Signals' ? countSignals : count;
+    const next = new Date(Date.parse(`${m[2]}T00:00:00.000Z`) + DAY).toISOString().slice(0, 10);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const l = st.get(iso(dayStartIn(m[2], zone)), iso(dayStartIn(next, zone))) as { n: number; raw: number };
+    const u = st.get(`${m[2]}T00:00:00.000Z`, `${next}T00:00:00.000Z`) as { n: number; raw: number };
+    const inLocal = r.value_num === l.n || r.value_num === l.raw;
+    const inUtc = r.value_num === u.n || r.value_num === u.raw;
+    // A report that matches the UTC day is a vote against; 0 = 0 is no vote at all.
+    if (inUtc && !inLocal) return null;
+    if (inLocal && !inUtc && r.value_num !== 0 && !local) local = `${r.path}:${r.line_no} ${r.key} ${r.value_num} equals the DB's local day (UTC day: ${u.n})`;
+  }
+  return local;
 }

@@ -5,8 +5,9 @@ import { UserError } from '../errors.js';
 import { normalizeRiskReason } from '../catalog/risk-reasons.js';
 import { parsePaperRunnerReport } from '../ingest/reports/paper-runner-report.js';
 import { extractStartupLimits } from '../ingest/reports/startup-limits.js';
-import { toIsoUtc, daysBetween } from '../util/time.js';
-import { inferBlock } from './block.js';
+import { toIsoUtc } from '../util/time.js';
+import { dayStartIn, daysBetweenIn, isZone } from '../util/zones.js';
+import { inferBlock, inferZone } from './block.js';
 import { buildFlowHourly } from './flow-hourly.js';
 import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
@@ -16,6 +17,8 @@ import { bool, normSymbol, num, upper } from './symbols.js';
 export interface BuildOptions {
   from?: string;
   to?: string;
+  /** IANA zone of the block's calendar days (default: inferred, else UTC). */
+  tz?: string;
 }
 
 type Ins = (row: Record<string, unknown>) => void;
@@ -426,7 +429,8 @@ function deriveFromLogs(db: DB): void {
   for (const r of reports) {
     const lines = r.message.split('\n').map((text, i) => ({ text, lineNo: r.line_no + i }));
     const values = parsePaperRunnerReport(lines);
-    const date = values.find((v) => v.key === 'Date')?.value_text ?? null;
+    // A failed report prints no Date; the runner's Date is the UTC day it generates on.
+    const date = values.find((v) => v.key === 'Date')?.value_text ?? (values.some((v) => v.key === 'failure') ? (r.ts?.slice(0, 10) ?? null) : null);
     for (const v of values) {
       insReport({
         file_id: r.file_id, line_no: v.lineNo, line_count: 0, report_kind: 'paper_runner', report_date: date, generated_at: r.ts,
@@ -460,8 +464,16 @@ function markInBlock(db: DB, from: string, to: string): void {
   }
 }
 
-function parseBound(v: string, end: boolean, flag: string): string {
+function parseBound(v: string, end: boolean, flag: string, zone = 'UTC'): string {
   const dateOnly = /^\d{4}-\d\d-\d\d$/.test(v.trim());
+  if (dateOnly && zone !== 'UTC') {
+    // A date is a whole day in the block's zone.
+    const start = dayStartIn(v.trim(), zone);
+    if (Number.isFinite(start)) {
+      const next = new Date(Date.parse(`${v.trim()}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+      return new Date(end ? dayStartIn(next, zone) - 1 : start).toISOString();
+    }
+  }
   const iso = toIsoUtc(dateOnly ? `${v.trim()}T${end ? '23:59:59.999' : '00:00:00'}Z` : v);
   if (!iso) throw new UserError('BAD_WINDOW', `${flag} is not a date or time: "${v}"`, flag, 'use an ISO date (2025-11-26) or time (2025-11-26T06:00:00Z), read as UTC');
   return iso;
@@ -471,6 +483,7 @@ export interface ModelSummary {
   from: string;
   to: string;
   days: string[];
+  zone: string;
   era: string | null;
   dialect: string | null;
   sources: Record<string, string>;
@@ -495,9 +508,14 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
         trades: buildTrades(db, src),
         market_data: buildMarketData(db),
       };
-      const inferred = inferBlock(db, src);
-      const from = opts.from ? parseBound(opts.from, false, '--from') : inferred.from;
-      const to = opts.to ? parseBound(opts.to, true, '--to') : inferred.to;
+      if (opts.tz && !isZone(opts.tz)) {
+        throw new UserError('BAD_ZONE', `--tz is not a time zone: "${opts.tz}"`, '--tz', 'use an IANA zone name, e.g. --tz Europe/Berlin or --tz UTC');
+      }
+      const guessed = opts.tz ? null : inferZone(db);
+      const zone = opts.tz ?? guessed?.zone ?? 'UTC';
+      const inferred = inferBlock(db, src, zone);
+      const from = opts.from ? parseBound(opts.from, false, '--from', zone) : inferred.from;
+      const to = opts.to ? parseBound(opts.to, true, '--to', zone) : inferred.to;
       if (from > to) throw new UserError('BAD_WINDOW', `the block starts (${from}) after it ends (${to})`, '--from/--to', 'swap the two values');
       markInBlock(db, from, to);
       const put = db.prepare('INSERT OR REPLACE INTO block (key, value, evidence) VALUES (?, ?, ?)');
@@ -505,10 +523,11 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
       put.run('to', to, opts.to ? 'set with --to' : inferred.toEvidence);
       put.run('era', inferred.era, inferred.eraEvidence);
       put.run('dialect', inferred.dialect, inferred.dialectEvidence);
+      put.run('zone', zone, opts.tz ? 'set with --tz' : (guessed?.evidence ?? 'UTC days: no two independent signs of a local zone'));
       for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
       db.exec(MODEL_INDEX_SQL);
       buildFlowHourly(db, from, to);
-      summary = { from, to, days: daysBetween(from, to), era: inferred.era, dialect: inferred.dialect, sources };
+      summary = { from, to, days: daysBetweenIn(from, to, zone), zone, era: inferred.era, dialect: inferred.dialect, sources };
     })();
   } finally {
     reader?.close();

@@ -28,6 +28,8 @@ import {
   sourced,
   statusIcon,
   statusLabel,
+  verdict,
+  interpretation,
 } from './helpers.js';
 import { incidentModel } from './testing.js';
 
@@ -105,6 +107,33 @@ describe('labels and icons', () => {
   it('a count without a source is marked, not passed off as zero', () => {
     expect(sourced(0, 'none')).toBe('0 (no evidence in the bundle)');
     expect(sourced(18340, 'db')).toBe('18,340');
+  });
+});
+
+describe('reconciliation verdicts', () => {
+  it.each<[boolean, string | null, boolean, string]>([
+    [true, null, false, '✅ matches'],
+    [true, 'duplicate_rows', false, '✅ matches (both writers’ rows)'],
+    [false, 'window', false, '⚠️ other window'],
+    [false, 'timezone', false, '⚠️ other time zone'],
+    [false, 'restart_reset', false, '↺ restart reset'],
+    [false, 'query_bug', false, '⚠️ query bug'],
+    [false, 'report_failed', false, '❌ report failed'],
+    [false, 'unexplained', false, '❓ unexplained'],
+    [false, 'unexplained', true, '❓ unexplained (within 5 %)'],
+    [false, null, false, '➖ not evaluable'],
+  ])('matches %s, explanation %s, close %s → %s', (m, e, c, want) => {
+    expect(verdict(m, e, c)).toBe(want);
+  });
+
+  it.each<[Record<string, unknown> | null, string]>([
+    [null, '–'],
+    [{ interpretation: null, counting: null, explanation: null }, '–'],
+    [{ interpretation: 'runner_start_day', counting: 'raw', explanation: 'window' }, "the runner's start day, both writers"],
+    [{ interpretation: 'named_day_utc', counting: 'raw', explanation: null }, 'the UTC day it names'],
+    [{ interpretation: 'local_day', counting: 'dedup', explanation: 'timezone' }, 'the local day'],
+  ])('%j is counted over "%s"', (row, want) => {
+    expect(interpretation(row)).toBe(want);
   });
 });
 

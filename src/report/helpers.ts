@@ -396,6 +396,47 @@ export function fence(text: unknown, lang: unknown): string {
   return `${f}${typeof lang === 'string' ? lang : ''}\n${s}\n${f}`;
 }
 
+type Recon = ReportModel['reconciliation'][number];
+
+const EXPLANATION_TEXT: Record<string, string> = {
+  window: '⚠️ other window',
+  timezone: '⚠️ other time zone',
+  restart_reset: '↺ restart reset',
+  duplicate_rows: '✅ matches (both writers’ rows)',
+  query_bug: '⚠️ query bug',
+  report_failed: '❌ report failed',
+  unexplained: '❓ unexplained',
+};
+
+/** A reconciliation row's verdict in a few words: matches, or the explanation of the difference. */
+export function verdict(matches: unknown, explanation: unknown, close: unknown): string {
+  if (typeof explanation === 'string' && EXPLANATION_TEXT[explanation]) {
+    return explanation === 'unexplained' && close === true ? '❓ unexplained (within 5 %)' : EXPLANATION_TEXT[explanation];
+  }
+  if (matches === true) return '✅ matches';
+  return '➖ not evaluable';
+}
+
+const INTERPRETATION_TEXT: Record<string, string> = {
+  named_day_utc: 'the UTC day it names',
+  previous_utc_day: 'the previous UTC day',
+  local_day: 'the local day',
+  day_elapsed: 'the day up to generation',
+  rolling_24h: 'the 24 h before generation',
+  runner_start_day: "the runner's start day",
+  since_process_start: 'since the process started',
+  all_rows: 'all rows',
+  unfiltered: 'all rows (no date filter)',
+  wrong_table: 'another table',
+};
+
+/** The window a value was counted over, as words (with the twins note when both writers' rows count). */
+export function interpretation(r: unknown): string {
+  const row = r as Recon | null;
+  if (!row || !row.interpretation) return '–';
+  return `${INTERPRETATION_TEXT[row.interpretation] ?? row.interpretation}${row.counting === 'raw' && row.explanation !== null ? ', both writers' : ''}`;
+}
+
 /** Registry: name → pure function; the Handlebars options argument is stripped before the call. */
 const COMMON = {
   num,
@@ -439,6 +480,8 @@ const COMMON = {
   inc,
   loc,
   len,
+  verdict,
+  interpretation,
 } as const;
 
 const MARKDOWN_ONLY = { md, code, fence } as const;

@@ -166,6 +166,32 @@ export const ProvenanceSchema = z.strictObject({
   options: z.record(z.string(), z.unknown()),
 });
 
+const Interpretation = z.enum(['named_day_utc', 'previous_utc_day', 'local_day', 'day_elapsed', 'rolling_24h', 'runner_start_day', 'since_process_start', 'all_rows', 'unfiltered', 'wrong_table']);
+const Day = z.string().regex(/^\d{4}-\d\d-\d\d$/);
+
+/** One value a report printed, the DB's counts under every window it may have counted, and the verdict. */
+export const ReconciliationSchema = z.strictObject({
+  date: Day.nullable(),
+  metric: z.enum(['signals', 'trades', 'orders', 'orders_filled', 'orders_rejected', 'orders_cancelled', 'events_logged', 'db_tables']),
+  report_kind: z.enum(['paper_runner', 'daily_check', 'cdb_reports', 'systemcheck']),
+  report_value: z.number().nullable(),
+  db_value: z.number().int().nullable(),
+  matches: z.boolean(),
+  explanation: z.enum(['window', 'timezone', 'restart_reset', 'duplicate_rows', 'query_bug', 'report_failed', 'unexplained']).nullable(),
+  interpretation: Interpretation.nullable(),
+  interpretations_matching: z.array(Interpretation),
+  complete: z.boolean(),
+  close: z.boolean(),
+  counting: z.enum(['raw', 'dedup']).nullable(),
+  generated_at: z.string().nullable(),
+  zone: z.string().nullable(),
+  note: z.string().nullable(),
+  candidates: z.array(
+    z.strictObject({ interpretation: Interpretation, from: z.string().nullable(), to: z.string(), raw: Count, dedup: Count, label: z.string() }),
+  ),
+  evidence: z.array(z.strictObject({ file: z.string(), line: z.number().int().nonnegative() })),
+});
+
 export const ReportSchema = z.strictObject({
   schema_version: z.union([z.literal(1), z.literal(2), z.literal(REPORT_SCHEMA_VERSION)]),
   /** Absent in schema version 1. */
@@ -175,6 +201,8 @@ export const ReportSchema = z.strictObject({
   block: z.strictObject({
     from: z.string(),
     to: z.string(),
+    /** IANA zone whose calendar days the block covers (UTC unless inferred or set with --tz). */
+    zone: z.string(),
     era: z.string().nullable(),
     dialect: z.string().nullable(),
     days: z.array(z.string()),
@@ -198,6 +226,7 @@ export const ReportSchema = z.strictObject({
   todos: z.array(TodoSchema),
   verification: z.array(VerificationSchema),
   kpis: z.array(KpiSchema),
+  reconciliation: z.array(ReconciliationSchema),
   coverage: z.strictObject({
     rules_run: Count,
     evaluated: Count,

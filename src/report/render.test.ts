@@ -55,6 +55,7 @@ describe('Markdown: the runbook structure', () => {
       '## 5. To-dos for the next block',
       '## 6. Verification plan for the next block',
       '## Flow per day',
+      '## Report reconciliation',
       '## Data coverage',
       '## Evidence manifest',
       '## Quarantine',
@@ -278,7 +279,7 @@ describe('HTML', () => {
     expect(header).toContain('<span class="pill status-fail">FAIL</span>');
     expect(header).toContain('break layer: Risk Layer');
     const ids = [...htmlIncident.matchAll(/<section id="([a-z]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['summary', 'layers', 'kpis', 'hypotheses', 'todos', 'verification', 'flow', 'coverage', 'manifest', 'quarantine']);
+    expect(ids).toEqual(['summary', 'layers', 'kpis', 'hypotheses', 'todos', 'verification', 'flow', 'reconciliation', 'coverage', 'manifest', 'quarantine']);
     expect(htmlHealthy).toContain('<span class="pill nobrk">no break layer</span>');
     expect(htmlHealthy).toContain('<dt>Break layer</dt><dd>none — the event flow does not stop in any layer</dd>');
   });
@@ -355,7 +356,7 @@ describe('hostile log text', () => {
     expect(html).toContain('logs/&lt;b&gt;bold&lt;/b&gt;');
     // The page keeps its structure: the injected </td></tr> did not close anything.
     expect((html.match(/<tr[ >]/g) ?? []).length).toBe((html.match(/<\/tr>/g) ?? []).length);
-    expect((html.match(/<section /g) ?? []).length).toBe(10);
+    expect((html.match(/<section /g) ?? []).length).toBe(11);
   });
 
   it('Markdown: no raw tag outside code blocks, no injected heading, fences intact', () => {
@@ -370,7 +371,7 @@ describe('hostile log text', () => {
     expect(md).toContain('````text\n```\n<script>alert(1)</script>\n```\n````');
     expect(md.split('\n').filter((l) => /^#{1,6} /.test(l) && /injected|heading/.test(l))).toEqual([]);
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
-    expect(headings).toHaveLength(10);
+    expect(headings).toHaveLength(11);
   });
 
 });
@@ -408,7 +409,7 @@ describe('determinism and JSON', () => {
     const json = renderJson(incident);
     expect(json).toBe(JSON.stringify(incident, null, 2) + '\n');
     expect(json.split('\n')[1]).toBe('  "schema_version": 3,');
-    expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'coverage']);
+    expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'reconciliation', 'coverage']);
     expect(JSON.parse(json)).toEqual(incident);
   });
 

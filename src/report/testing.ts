@@ -62,6 +62,7 @@ export function incidentModel(): ReportModel {
     block: {
       from: '2025-11-26T00:00:00.000Z',
       to: '2025-11-28T23:59:59.999Z',
+      zone: 'UTC',
       era: 'A',
       dialect: 'runbook',
       days: ['2025-11-26', '2025-11-27', '2025-11-28'],
@@ -217,6 +218,24 @@ export function incidentModel(): ReportModel {
       { metric: 'trades', label: 'Paper trades executed', value: 0, target: 10, comparison: '>', status: 'fail', note: null },
       { metric: 'market_data_events', label: 'Market data events', value: 18340, target: 10000, comparison: '>', status: 'ok', note: null },
     ],
+    reconciliation: [
+      {
+        date: '2025-11-27', metric: 'signals', report_kind: 'paper_runner', report_value: 45, db_value: 45, matches: false, explanation: 'window',
+        interpretation: 'previous_utc_day', interpretations_matching: ['previous_utc_day', 'rolling_24h', 'runner_start_day'], complete: false, close: false,
+        counting: 'dedup', generated_at: '2025-11-27T00:00:00.057Z', zone: 'UTC (container clock)', note: null,
+        candidates: [
+          { interpretation: 'named_day_utc', from: '2025-11-27T00:00:00.000Z', to: '2025-11-27T00:00:00.057Z', raw: 0, dedup: 0, label: 'the UTC day 2025-11-27' },
+          { interpretation: 'previous_utc_day', from: '2025-11-26T00:00:00.000Z', to: '2025-11-26T23:59:59.999Z', raw: 45, dedup: 45, label: 'the previous UTC day 2025-11-26' },
+        ],
+        evidence: [{ file: 'reports/daily_report_2025-11-27.eml', line: 26 }],
+      },
+      {
+        date: null, metric: 'signals', report_kind: 'daily_check', report_value: null, db_value: null, matches: false, explanation: 'report_failed',
+        interpretation: null, interpretations_matching: [], complete: true, close: false, counting: null, generated_at: '2025-11-28T20:12:00.000Z',
+        zone: 'host local (CET/CEST, assumed)', note: 'Portfolio check failed: fe_sendauth: no password supplied <host>', candidates: [],
+        evidence: [{ file: 'notes/report_20251128.md', line: 31 }],
+      },
+    ],
     coverage: {
       rules_run: 10,
       evaluated: 7,
@@ -275,6 +294,7 @@ export function healthyModel(): ReportModel {
     todos: [],
     verification: [],
     kpis: m.kpis.map((k) => ({ ...k, value: k.target + 1, status: 'ok' as const, note: null })),
+    reconciliation: [],
     coverage: { rules_run: 10, evaluated: 10, not_evaluable: [], errors: [], classification: { catalog_version: 1, services: [] } },
   });
 }

@@ -18,6 +18,7 @@ const Options = z.object({
   quiet: z.boolean().default(false),
   from: z.string().optional(),
   to: z.string().optional(),
+  tz: z.string().optional(),
   jobs: z.number().int().min(1).max(64).optional(),
 });
 
@@ -50,7 +51,7 @@ export async function runIngest(o: z.infer<typeof Options>): Promise<{ dbPath: s
     }, bundle);
     if (tty) process.stderr.write('\n');
     await recordArchiveRow(db, o.bundle);
-    buildModel(db, { from: o.from, to: o.to });
+    buildModel(db, { from: o.from, to: o.to, tz: o.tz });
     return { dbPath, summary };
   } finally {
     db.close();
@@ -69,6 +70,7 @@ export const ingestCommand: CommandDef = {
       .option('append', { type: 'boolean', describe: 'add a different bundle to an existing database' })
       .option('from', { type: 'string', describe: 'block start (ISO date/time, UTC); default inferred from the evidence' })
       .option('to', { type: 'string', describe: 'block end (ISO date/time, UTC); default inferred' })
+      .option('tz', { type: 'string', describe: "zone of the block's calendar days (IANA, e.g. Europe/Berlin); default inferred when two signs agree, else UTC" })
       .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3, for bundles over 16 MB); the database is the same for any value' })
       .option('quiet', { type: 'boolean', describe: 'no progress and no summary' }),
   async handler(args) {

@@ -15,6 +15,7 @@ const Options = z.object({
   now: z.string().optional(),
   from: z.string().optional(),
   to: z.string().optional(),
+  tz: z.string().optional(),
   config: z.string().optional(),
   failOn: z.string().optional(),
   format: z.unknown().optional(),
@@ -36,6 +37,7 @@ export const runCommand: CommandDef = {
       .option('now', { type: 'string', describe: 'the report clock (ISO); default SOURCE_DATE_EPOCH or the block end' })
       .option('from', { type: 'string', describe: 'block start (UTC); default inferred' })
       .option('to', { type: 'string', describe: 'block end (UTC); default inferred' })
+      .option('tz', { type: 'string', describe: "zone of the block's calendar days (IANA); default inferred, else UTC" })
       .option('config', { type: 'string', describe: 'JSON file with KPI targets' })
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above this severity' })
       .option('format', { type: 'string', describe: 'json,md,html (default all)' })
@@ -47,7 +49,7 @@ export const runCommand: CommandDef = {
     const o = Options.parse({ ...args, as: args.as ?? [] });
     const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
     const formats = parseFormats(o.format);
-    const { dbPath, summary } = await runIngest({ bundle: o.bundle, db: o.db, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to, jobs: o.jobs });
+    const { dbPath, summary } = await runIngest({ bundle: o.bundle, db: o.db, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to, tz: o.tz, jobs: o.jobs });
     const db = openDb(dbPath, { readonly: true });
     try {
       const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null, from: o.from ?? null, to: o.to ?? null, as: o.as } });

@@ -92,7 +92,7 @@ function isNoise(text: string): boolean {
 
 // ---------------------------------------------------------------- table layouts
 
-interface Layout {
+export interface Layout {
   kind: 'v2' | 'v1';
   names: string[];
   offsets: number[];
@@ -100,7 +100,7 @@ interface Layout {
 
 const V1_HEADER_RE = /^\s*Name\s+Command\s+State\s+Ports\s*$/;
 
-function headerLayout(text: string): Layout | null {
+export function headerLayout(text: string): Layout | null {
   if (V1_HEADER_RE.test(text)) return { kind: 'v1', names: ['NAME', 'COMMAND', 'STATE', 'PORTS'], offsets: [] };
   if (/^\s/.test(text)) return null;
   const names: string[] = [];
@@ -143,6 +143,17 @@ function plausible(layout: Layout, cells: string[]): boolean {
   const name = cells[layout.names.findIndex((n) => n === 'NAME' || n === 'NAMES')] ?? '';
   const status = cells[layout.names.findIndex((n) => n === 'STATUS' || n === 'STATE')] ?? '';
   return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) && status !== '';
+}
+
+/**
+ * One v2 table row as containers values, or null when it does not line up with the header. For
+ * `docker compose ps` tables that other reports embed (daily_check.py's container section).
+ */
+export function tableRowValues(layout: Layout, text: string): Record<string, string | number | null> | null {
+  if (layout.kind !== 'v2' || /^\s/.test(text)) return null;
+  const lastMayBeEmpty = layout.names[layout.names.length - 1] === 'PORTS';
+  const cells = sliceByOffsets(text, layout.offsets) ?? sliceByGaps(text, layout.names.length, lastMayBeEmpty);
+  return cells && plausible(layout, cells) ? rowFromCells(layout, cells) : null;
 }
 
 function emptyRow(): Record<string, string | number | null> {

@@ -110,11 +110,16 @@ function get(run: Awaited<ReturnType<typeof runParser>>, key: string): Record<st
 }
 
 describe('daily-check-md', () => {
-  it('a report whose DB checks failed: failures are values, the compose table is structural', async () => {
+  it('a report whose DB checks failed: failures are values, the compose table is container evidence', async () => {
     const run = await runParser(parser, FAILED, 'report_20251214.md');
     expect(run.unaccounted).toBe(0);
     expect(run.quarantined).toEqual([]);
-    expect(run.structural.embedded_compose_ps).toBe(PS.split('\n').length);
+    const psRows = PS.split('\n').filter((l) => /^cdb_/.test(l));
+    const containers = run.rows.filter((r) => r.table === 'containers');
+    expect(containers.map((r) => r.values.name)).toEqual(psRows.map((l) => l.split(/\s+/)[0]));
+    expect(containers.every((r) => r.values.source === 'daily_check_ps' && r.values.state === 'running')).toBe(true);
+    expect(containers[0].line).toBe(FAILED.split('\n').indexOf(psRows[0]) + 1);
+    expect(run.structural.embedded_compose_ps).toBe(PS.split('\n').length - psRows.length);
     const failures = run.rows.filter((r) => r.values.key === 'failure');
     const lineOf = (prefix: string): number => FAILED.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
     expect(failures.map((r) => [r.values.section, r.line, r.lines])).toEqual([
@@ -123,7 +128,7 @@ describe('daily-check-md', () => {
     ]);
     expect(failures[0].values.value_text).toBe('Portfolio check failed: connection to server at "localhost" (::1), port 5432 failed: fe_sendauth: no password supplied');
     expect(failures[1].values.value_text).toContain('\nIs the server running on that host');
-    for (const r of run.rows) {
+    for (const r of run.rows.filter((x) => x.table === 'daily_report_values')) {
       expect(r.values).toMatchObject({ report_kind: 'daily_check', report_date: '2025-12-14', generated_text: '2025-12-14 21:23:38', generated_at: null, zone: 'host local (CET/CEST, assumed)' });
     }
     expect(get(run, 'MAX_POSITION_PCT')).toMatchObject({ value_text: '10.00%', value_num: 10, section: 'Risk Limits' });
@@ -151,6 +156,34 @@ describe('daily-check-md', () => {
     expect(get(run, 'ok')).toMatchObject({ value_text: 'Daily P&L: Positive' });
     expect(get(run, 'Backups Last 24h')).toMatchObject({ value_num: 2, lines: 0 });
     expect(run.rows.filter((r) => r.values.key === 'Backup File')).toHaveLength(2);
+  });
+
+  it.each<[string, string, [string, string, number, number][]]>([
+    [
+      'a dated Yesterday column',
+      '| Metric | Yesterday (2026-01-24) | Today | Total |\n|---|---|---|---|\n| Signals | 31 | 4 | 4646 |\n| Trades | 12 | 0 | 8264 |',
+      [
+        ['Signals Yesterday (2026-01-24)', '31', 31, 1],
+        ['Signals Today', '4', 4, 0],
+        ['Signals Total', '4646', 4646, 0],
+        ['Trades Yesterday (2026-01-24)', '12', 12, 1],
+        ['Trades Today', '0', 0, 0],
+        ['Trades Total', '8264', 8264, 0],
+      ],
+    ],
+    [
+      'the columns in another order',
+      '| Metric | Total | Today |\n|---|---|---|\n| **Signals** | 4646 | 4 |',
+      [
+        ['Signals Total', '4646', 4646, 1],
+        ['Signals Today', '4', 4, 0],
+      ],
+    ],
+  ])('Trading Statistics read by the header: %s', async (_n, table, want) => {
+    const run = await runParser(parser, `# Daily Report - 2026-01-25\n\nGenerated: 2026-01-25 09:00:00\n\n## 3. Trading Statistics\n\n${table}\n`, 'report_20260125.md');
+    expect(run.unaccounted).toBe(0);
+    expect(run.quarantined).toEqual([]);
+    expect(run.rows.map((r) => [r.values.key, r.values.value_text, r.values.value_num, r.lines])).toEqual(want);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { defineParser, type Row } from '../define-parser.js';
 import type { Line } from '../../bundle/types.js';
 import { parseReportNumber } from '../reports/paper-runner-report.js';
+import { headerLayout, tableRowValues, type Layout } from './compose-ps.js';
 import { repairMojibake } from '../reports/mojibake.js';
 
 /**
@@ -8,6 +9,9 @@ import { repairMojibake } from '../reports/mojibake.js';
  * Its clock is the Windows host's local time (CET/CEST) with no zone printed, so generated_at stays
  * null unless a zone is printed; "Today" in its statistics is the DB's UTC CURRENT_DATE. Failures
  * (`❌ **Portfolio check failed**: ...`) are values too: they say the host had no DB credentials.
+ * The Trading Statistics table is read by its header (`| Metric | Yesterday (2026-01-24) | Today | Total |`
+ * in some copies): each value's key names its column, `Signals Yesterday (2026-01-24)`. The fenced
+ * `docker compose ps` table of section 1 is container-status evidence, written to `containers`.
  */
 
 const HOST_ZONE = 'host local (CET/CEST, assumed)';
@@ -53,9 +57,9 @@ interface Pending {
 export default defineParser({
   id: 'daily-check-md',
   title: 'daily_check.py Markdown report (host side)',
-  version: 1,
+  version: 2,
   kind: 'report',
-  tables: ['daily_report_values'],
+  tables: ['daily_report_values', 'containers'],
   specificity: 70,
   claims: {
     sniff(head) {
@@ -77,6 +81,8 @@ export default defineParser({
     let inFence = false;
     let inFront = false;
     let pending: Pending | null = null;
+    let statColumns: string[] | null = null;
+    let psLayout: Layout | null = null;
 
     const setGenerated = (text: string): void => {
       if (generatedText !== null) return;
@@ -132,7 +138,11 @@ export default defineParser({
         continue;
       }
       if (inFence) {
-        ctx.structural('embedded_compose_ps');
+        const layout: Layout | null = psLayout ? null : headerLayout(text);
+        if (layout) psLayout = layout;
+        const values = !layout && psLayout ? tableRowValues(psLayout, text) : null;
+        if (values) yield { table: 'containers', line: line.lineNo, lines: 1, values: { ...values, source: 'daily_check_ps' } };
+        else ctx.structural('embedded_compose_ps');
         continue;
       }
 
@@ -186,15 +196,22 @@ export default defineParser({
         ctx.structural('rule');
         continue;
       }
+      if (TABLE_HEAD_RE.test(text) && section === 'Trading Statistics') {
+        statColumns = text.trim().slice(1, -1).split('|').map(unbold).slice(1);
+        ctx.structural('table_header');
+        continue;
+      }
       if (TABLE_HEAD_RE.test(text) || TABLE_SEP_RE.test(text)) {
         ctx.structural('table_header');
         continue;
       }
       if (/^\|.*\|\s*$/.test(text)) {
         const cells = text.trim().slice(1, -1).split('|').map(unbold);
-        if (section === 'Trading Statistics' && cells.length === 3) {
-          yield make(line, `${cells[0]} Today`, cells[1], parseReportNumber(cells[1]));
-          yield make(line, `${cells[0]} Total`, cells[2], parseReportNumber(cells[2]), 0);
+        if (section === 'Trading Statistics' && cells.length >= 3) {
+          const cols = statColumns && statColumns.length === cells.length - 1 ? statColumns : ['Today', 'Total'];
+          for (let c = 1; c < cells.length && c <= cols.length; c++) {
+            yield make(line, `${cells[0]} ${cols[c - 1]}`, cells[c], parseReportNumber(cells[c]), c === 1 ? 1 : 0);
+          }
         } else if (section === 'Risk Limits' && cells.length === 3) {
           const mark = markOf(cells[2]);
           yield make(line, cells[0], cells[1], parseReportNumber(cells[1]));

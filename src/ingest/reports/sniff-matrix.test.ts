@@ -7,11 +7,12 @@ import dockerInspect from '../parsers/docker-inspect.js';
 import dotenv from '../parsers/dotenv.js';
 import reportMail from '../parsers/report-mail.js';
 import statusJson from '../parsers/status-json.js';
+import systemcheckLog from '../parsers/systemcheck-log.js';
 import { detect } from '../detect.js';
 import { PARSERS as REGISTRY } from '../registry.js';
 
 /** The report, container and config parsers must not claim each other's files, nor logs, CSV, dumps or Redis captures. */
-const PARSERS = [composePs, dailyCheckMd, dockerInspect, dotenv, reportMail, statusJson];
+const PARSERS = [composePs, dailyCheckMd, dockerInspect, dotenv, reportMail, statusJson, systemcheckLog];
 
 const REAL = new URL('../../../../shared/fixtures/real-tools/', import.meta.url);
 
@@ -41,6 +42,7 @@ const SYNTHETIC: [string, string, string][] = [
     'Content-Type: multipart/mixed; boundary="b"\nMIME-Version: 1.0\nSubject: [INFO] Claire de Binare: Daily Report\n\n--b\nContent-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: base64\n\nCkNsYWlyZQ==\n--b--\n',
     'report-mail',
   ],
+  ['systemcheck log', `${'='.repeat(60)}\nCLAIRE DE BINARE - SYSTEMCHECK\nTimestamp: 20251214_212322\n${'='.repeat(60)}\n`, 'systemcheck-log'],
   ['mail .txt copy', '\nClaire de Binare Paper Trading Alert\n\nSeverity: INFO\nTime: 2025-12-22 00:00:00\nSubject: Daily Report\n', 'report-mail'],
 ];
 

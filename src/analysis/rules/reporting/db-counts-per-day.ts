@@ -1,5 +1,6 @@
 import { defineRule, type Finding, type Status } from '../../define-rule.js';
 import { dumpedTable, RISK_TABLES, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
+import { dayStartIn } from '../../../util/zones.js';
 
 interface Day {
   day: string;
@@ -28,7 +29,8 @@ export default defineRule({
     const any = signals.size + riskTotal.size + trades.size;
     if (!any && !dumps.length) return { status: 'not_evaluable', missing: 'no signals, risk decisions or trades in the block and no DB dump' };
 
-    const days: Day[] = ctx.block.days.map((day) => ({
+    const zone = ctx.block.zone ?? 'UTC';
+    const utcDays: Day[] = [...new Set([...signals.keys(), ...riskTotal.keys(), ...trades.keys()])].sort().map((day) => ({
       day,
       signals: signals.get(day) ?? 0,
       riskApproved: riskApproved.get(day) ?? 0,
@@ -36,7 +38,18 @@ export default defineRule({
       trades: trades.get(day) ?? 0,
       tradesRaw: (trades.get(day) ?? 0) + (twins.get(day) ?? 0),
     }));
+    // The block's own days: UTC days as the runbook's DATE(timestamp), or the team's local days.
+    const days: Day[] =
+      zone === 'UTC'
+        ? ctx.block.days.map((day) => utcDays.find((d) => d.day === day) ?? { day, signals: 0, riskApproved: 0, riskTotal: 0, trades: 0, tradesRaw: 0 })
+        : ctx.block.days.map((day) => localDay(ctx, day, zone));
     const metrics: Record<string, number | string | null> = {};
+    if (zone !== 'UTC') {
+      for (const d of utcDays) {
+        metrics[`signals_utc_${d.day}`] = d.signals;
+        metrics[`trades_utc_${d.day}`] = d.trades;
+      }
+    }
     for (const d of days) {
       metrics[`signals_${d.day}`] = d.signals;
       metrics[`risk_approved_${d.day}`] = d.riskApproved;
@@ -44,13 +57,13 @@ export default defineRule({
       metrics[`trades_${d.day}`] = d.trades;
       metrics[`trades_raw_${d.day}`] = d.tradesRaw;
     }
+    const line = (ds: Day[]) =>
+      ds.map((d) => `${d.day}: signals ${d.signals}, risk ${d.riskApproved}/${d.riskTotal} approved, trades ${d.trades}${d.tradesRaw !== d.trades ? ` (${d.tradesRaw} rows with twins)` : ''}`).join('; ');
     const findings: Finding[] = [
       {
         subject: 'per-day',
         severity: 'info',
-        message: days
-          .map((d) => `${d.day}: signals ${d.signals}, risk ${d.riskApproved}/${d.riskTotal} approved, trades ${d.trades}${d.tradesRaw !== d.trades ? ` (${d.tradesRaw} rows with twins)` : ''}`)
-          .join('; '),
+        message: zone === 'UTC' ? line(days) : `Local days (${zone}): ${line(days)}. UTC days: ${line(utcDays)}.`,
         evidence: [],
       },
     ];
@@ -88,3 +101,20 @@ export default defineRule({
     };
   },
 });
+
+/** One calendar day of the block's zone, counted on the canonical tables. */
+function localDay(ctx: import('../../define-rule.js').RuleContext, day: string, zone: string): Day {
+  const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+  const f = new Date(dayStartIn(day, zone)).toISOString();
+  const t = new Date(dayStartIn(next, zone)).toISOString();
+  const one = (sql: string) => (ctx.db.prepare(sql).get(f, t) as { n: number | null }).n ?? 0;
+  const trades = one('SELECT COUNT(*) AS n FROM trades WHERE in_block = 1 AND ts >= ? AND ts < ?');
+  return {
+    day,
+    signals: one('SELECT COUNT(*) AS n FROM signals WHERE in_block = 1 AND ts >= ? AND ts < ?'),
+    riskApproved: one("SELECT COUNT(*) AS n FROM risk_decisions WHERE in_block = 1 AND decision = 'approved' AND ts >= ? AND ts < ?"),
+    riskTotal: one('SELECT COUNT(*) AS n FROM risk_decisions WHERE in_block = 1 AND ts >= ? AND ts < ?'),
+    trades,
+    tradesRaw: trades + one('SELECT COUNT(*) AS n FROM trades WHERE in_block = 1 AND twin_file_id IS NOT NULL AND ts >= ? AND ts < ?'),
+  };
+}

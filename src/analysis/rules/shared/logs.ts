@@ -202,6 +202,13 @@ export const K = {
   reportsGenerating: classes('reports.generating'),
 } as const;
 
+/** The `Start Time:` a paper-runner banner prints (in the banner record or on a line of its own), or null. */
+export function runnerStartTime(r: { class: string | null; message: string }): string | null {
+  if (r.class === 'runner.initialized') return fieldOf(r, 'start');
+  if (r.class === 'runner.banner_field' && fieldOf(r, 'key') === 'Start Time') return fieldOf(r, 'value')?.trim() ?? null;
+  return null;
+}
+
 /** A field the catalog entry of a record's class extracts (`error`, `symbol`, ...), or null. */
 export function fieldOf(r: { class: string | null; message: string }, name: string): string | null {
   if (!r.class) return null;
