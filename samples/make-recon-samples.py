@@ -281,10 +281,12 @@ def sample_local_day() -> None:
     # Exports of the team's days: docker compose logs -t --since 2026-01-18T23:00:00Z (local midnight).
     svc = M.Svc('cdb_signal', rng)
     t = E('2026-01-18 23:00:04.120000')
-    svc.br(t, 'INFO', 'signal_engine', '🚀 Signal Engine gestartet')
+    svc.br(t, 'INFO', 'signal_engine', '🚀 Signal-Engine gestartet')
     while t < E('2026-01-21 22:50:00'):
         t += 1800 * NS
-        svc.br(t, 'INFO', 'signal_engine', '📊 Status: processed=%d signals=%d' % (rng.randint(1000, 9000), rng.randint(0, 20)))
+        # the engine's own DEBUG line per tick (formats doc §3.3), one every half hour here
+        p = 95000 + rng.randint(0, 90000) / 100
+        svc.br(t, 'DEBUG', 'signal_engine', 'BTCUSDT: pct_change calculated from price buffer (@ $%.2f → %+.4f%%)' % (p, rng.randint(-80, 80) / 10000))
     recon = []
     reports = []
     for local_day in ['2026-01-20', '2026-01-21', '2026-01-22']:

@@ -22,7 +22,7 @@ describe('readReportFile', () => {
     expect(r.model.verification.length).toBeGreaterThan(0);
     expect(r.notes).toEqual([
       'report.json has schema version 1 and no provenance',
-      'report.json has schema version 1, before the hourly flow and the break in time, the event catalog',
+      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog',
     ]);
     // What it lacked reads as "not known", never as "nothing happened".
     expect(r.model.flow.break_stage).toBeNull();

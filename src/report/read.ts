@@ -31,6 +31,13 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
       Object.assign(flow, { break_stage: null, break_at: null, break_reason: null, break_evidence: [], hourly: [] });
       lacks.push('the hourly flow and the break in time');
     }
+    const block = json.block as Record<string, unknown> | undefined;
+    // Blocks were UTC days before a block could have a zone of its own.
+    if (block && typeof block === 'object' && !('zone' in block)) block.zone = 'UTC';
+    if (!('reconciliation' in json)) {
+      json.reconciliation = [];
+      lacks.push('reconciliation rows');
+    }
     const coverage = json.coverage as Record<string, unknown> | undefined;
     if (coverage && typeof coverage === 'object' && !('classification' in coverage)) {
       coverage.classification = { catalog_version: null, services: [] };
