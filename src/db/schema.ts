@@ -4,7 +4,17 @@ import { RAW_TABLES } from './raw-tables.js';
  * The working database schema. `PRAGMA user_version` holds SCHEMA_VERSION; a database with
  * another version is refused with a hint to re-ingest into a new file.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/** `PRAGMA application_id` of a working database ('CDBF'): how a foreign SQLite file is told apart. */
+export const APPLICATION_ID = 0x43444246;
+
+/**
+ * Statuses a file's ingest ends with. Any other (`pending`: reserved but not yet committed;
+ * `parsing`: left by an older version that committed mid-file) marks an interrupted file,
+ * which the next ingest forgets and reads again.
+ */
+export const FINAL_STATUSES = ['ingested', 'partial', 'not_ingested', 'binary', 'refused', 'error', 'accounting_error'] as const;
 
 const BOOK_KEEPING = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -23,6 +33,8 @@ CREATE TABLE IF NOT EXISTS manifest (
   status TEXT NOT NULL, -- ingested | partial | not_ingested | binary | refused | error
   message TEXT,
   first_ts TEXT, last_ts TEXT,
+  -- The hash of this path's earlier ingest when the file changed since (size, mtime or hash).
+  previous_sha256 TEXT,
   UNIQUE (bundle_id, path)
 );
 CREATE TABLE IF NOT EXISTS structural_lines (file_id INTEGER NOT NULL, counter TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (file_id, counter));
