@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
+import { markModelBuilt } from '../db/state.js';
+import { faultPoint } from '../util/fault.js';
 import { UserError } from '../errors.js';
 import { normalizeRiskReason } from '../analysis/rules/shared/risk-reasons.js';
 import { parsePaperRunnerReport } from '../ingest/reports/paper-runner-report.js';
@@ -491,6 +493,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
         trades: buildTrades(db, src),
         market_data: buildMarketData(db),
       };
+      faultPoint('model');
       const inferred = inferBlock(db, src);
       const from = opts.from ? parseBound(opts.from, false, '--from') : inferred.from;
       const to = opts.to ? parseBound(opts.to, true, '--to') : inferred.to;
@@ -503,11 +506,14 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
       put.run('dialect', inferred.dialect, inferred.dialectEvidence);
       for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
       db.exec(MODEL_INDEX_SQL);
+      // Built for exactly these files: analyze refuses a model older than the evidence.
+      markModelBuilt(db);
       summary = { from, to, days: daysBetween(from, to), era: inferred.era, dialect: inferred.dialect, sources };
     })();
   } finally {
     reader?.close();
     reader = null;
   }
+  faultPoint('model-built');
   return summary;
 }
