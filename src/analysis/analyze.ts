@@ -73,12 +73,15 @@ interface ManifestRow {
   lines: number;
   structural: number;
   message: string | null;
+  previous_sha256?: string;
 }
 
 function manifestFiles(db: Database.Database): ManifestRow[] {
-  return db
-    .prepare('SELECT path, sha256, bytes, parser, records, quarantined, status, lines, structural, message FROM manifest ORDER BY path, id')
-    .all() as ManifestRow[];
+  const rows = db
+    .prepare('SELECT path, sha256, bytes, parser, records, quarantined, status, lines, structural, message, previous_sha256 FROM manifest ORDER BY path, id')
+    .all() as (Omit<ManifestRow, 'previous_sha256'> & { previous_sha256: string | null })[];
+  // Only a file that changed since an earlier ingest carries the hash it had then.
+  return rows.map(({ previous_sha256, ...r }) => (previous_sha256 ? { ...r, previous_sha256 } : r));
 }
 
 function quarantineSummary(db: Database.Database, limit: number): ReportModel['quarantine'] {

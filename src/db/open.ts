@@ -126,6 +126,9 @@ function validate(db: DB, file: string, opts: OpenOptions): void {
       db.pragma('cache_size = -65536');
       // A file's transaction can make the WAL large; give the space back after it is checkpointed.
       db.pragma('journal_size_limit = 67108864');
+      // The disk-full tests: SQLite reports SQLITE_FULL past this many pages, as on a full disk.
+      const maxPages = Number(process.env.CDB_FORENSICS_MAX_PAGE_COUNT);
+      if (maxPages > 0) db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
       if (version === 0) {
         db.transaction(() => {
           db.exec(schemaSql());

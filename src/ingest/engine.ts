@@ -230,42 +230,51 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     progress.bytesDone += file.bytes;
   };
 
+  // Every file to (re)read gets its manifest row first, in one transaction: secret-bearing files
+  // in scan order, then the rest in scan order, so ids come out the same for any --jobs and after
+  // any interruption, and a run killed later leaves `pending` rows that say what it had not finished.
+  // A changed file keeps its old rows until the transaction that writes the new ones.
+  const ordered = [...plan].sort((a, b) => a.order - b.order);
+  const isSecret = (p: Planned): boolean => SECRET_BEARING.has(p.detection.parser?.kind ?? '');
+  const work: Planned[] = [];
+  const prevOf = new Map<string, ManifestPrev>();
+  const unchangedPrev = new Map<string, ManifestPrev>();
+  db.transaction(() => {
+    for (const p of [...ordered.filter(isSecret), ...ordered.filter((q) => !isSecret(q))]) {
+      const prev = stmts.getManifest.get(bid, p.file.path) as ManifestPrev | undefined;
+      if (isUnchanged(p.file, p.detection.parser, prev)) {
+        unchangedPrev.set(p.file.path, prev!);
+        continue;
+      }
+      if (prev && FINAL.has(prev.status)) prevOf.set(p.file.path, prev);
+      stmts.reserveManifest.run(bid, p.file.path);
+      if (!isSecret(p)) work.push(p);
+    }
+  })();
+  faultPoint('reserved');
+
   // Phase 1: files that teach secrets, so those are known before any other text is stored.
   await bundle.scan(
     (f) => SECRET_BEARING.has(byPath.get(f.path)?.detection.parser?.kind ?? ''),
     async (file, src) => {
       const p = byPath.get(file.path)!;
       const parser = p.detection.parser!;
-      const prev = stmts.getManifest.get(bid, file.path) as ManifestPrev | undefined;
-      if (isUnchanged(file, parser, prev)) {
+      const prev = unchangedPrev.get(file.path);
+      if (prev) {
         // Secrets of an unchanged .env must still be learned for the files that do change.
         await relearnSecrets(parser, p, src, redactor);
-        outcomes.push(skipped(file, parser, prev!));
+        outcomes.push(skipped(file, parser, prev));
         return;
       }
-      await runFile(file, src, prev);
+      await runFile(file, src, prevOf.get(file.path));
     },
   );
 
-  // Phase 2: everything else, in scan order. Manifest ids are reserved in that order first, so
-  // a parallel ingest numbers files exactly as a serial one does.
-  // A changed file keeps its old rows until the transaction that writes the new ones.
-  const work: Planned[] = [];
-  const prevOf = new Map<string, ManifestPrev>();
-  db.transaction(() => {
-    for (const p of [...plan].sort((a, b) => a.order - b.order)) {
-      if (SECRET_BEARING.has(p.detection.parser?.kind ?? '')) continue;
-      const prev = stmts.getManifest.get(bid, p.file.path) as ManifestPrev | undefined;
-      if (isUnchanged(p.file, p.detection.parser, prev)) {
-        outcomes.push(skipped(p.file, p.detection.parser, prev!));
-        continue;
-      }
-      if (prev && FINAL.has(prev.status)) prevOf.set(p.file.path, prev);
-      stmts.reserveManifest.run(bid, p.file.path);
-      work.push(p);
-    }
-  })();
-  faultPoint('reserved');
+  // Phase 2: everything else, in scan order.
+  for (const p of ordered) {
+    const prev = unchangedPrev.get(p.file.path);
+    if (prev && !isSecret(p)) outcomes.push(skipped(p.file, p.detection.parser, prev));
+  }
   const parts = partitionWork(work, opts.jobs, dbFile(db));
   const serialPaths = new Set(parts[0].map((p) => p.file.path));
   // Workers start first and run while this thread ingests the first part itself.

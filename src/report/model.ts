@@ -125,6 +125,8 @@ export const ManifestFileSchema = z.strictObject({
   lines: Count,
   structural: Count,
   message: z.string().nullable(),
+  /** The file's hash at an earlier ingest, when it changed since (it was read again). */
+  previous_sha256: z.string().optional(),
 });
 
 export const ReportSchema = z.strictObject({

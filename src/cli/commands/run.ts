@@ -78,7 +78,7 @@ export const runCommand: CommandDef = {
         const q = summary.files.reduce((a, f) => a + f.quarantined, 0);
         const top = model.hypotheses[0];
         process.stdout.write(
-          `${summary.files.length} file(s) ingested into ${dbPath} (${q} line(s) quarantined)\n` +
+          `${summary.files.length} file(s) ingested into ${dbPath} (${summary.files.length - summary.unchanged} read, ${summary.unchanged} unchanged, ${q} line(s) quarantined)\n` +
             `block ${model.block.from.slice(0, 10)} … ${model.block.to.slice(0, 10)}, era ${model.block.era ?? '?'}, ${model.block.dialect ?? '?'} dialect\n` +
             `break layer: ${model.flow.break_layer ?? 'none — the flow held'}\n` +
             (top ? `top hypothesis: ${top.title} (${top.likelihood.replace('_', ' ')})\n` : ''),
