@@ -240,6 +240,37 @@ describe('one writer at a time', () => {
     expect(after.status, after.stderr).toBe(0);
   }, 120_000);
 
+  it('readers during an ingest are never blocked and see whole files only', async () => {
+    const dir = tmp('cdbf-read-');
+    const db = join(dir, 'case.db');
+    const running = startCli(['ingest', bundle, '--db', db, '--jobs', '3']);
+    let done = false;
+    void running.then(() => (done = true));
+    let looks = 0;
+    let sawPartialRun = false;
+    while (!done) {
+      if (existsSync(db)) {
+        try {
+          assertWholeFiles(db);
+          looks++;
+          const r = new Database(db, { readonly: true });
+          const n = r.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'manifest'").get() as { n: number };
+          if (n.n > 0 && (r.prepare("SELECT COUNT(*) AS n FROM manifest WHERE status = 'pending'").get() as { n: number }).n > 0) sawPartialRun = true;
+          r.close();
+        } catch (e) {
+          // The schema may not be there in the first instant; anything else is a failure.
+          if (!/no such table/.test((e as Error).message)) throw e;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const r = await running;
+    expect(r.status, r.stderr).toBe(0);
+    expect(looks).toBeGreaterThan(3);
+    expect(sawPartialRun).toBe(true);
+    assertWholeFiles(db);
+  }, 120_000);
+
   it('a lock whose holder was killed is taken over, with a message', () => {
     const dir = tmp('cdbf-stale-');
     const db = join(dir, 'case.db');

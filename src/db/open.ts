@@ -33,8 +33,10 @@ export function inspectHeader(file: string): { kind: 'missing' | 'empty' | 'not_
   const pages = head.readUInt32BE(28);
   // The in-header size is valid only when "version-valid-for" matches the change counter.
   const valid = head.readUInt32BE(92) === head.readUInt32BE(24) && pages > 0;
-  // A hot rollback journal means SQLite still has to put pages back: the size may lie until it has.
-  const hot = existsSync(file + '-journal') && statSync(file + '-journal').size > 0;
+  // A hot rollback journal, or a WAL a killed checkpoint was copying from (page 1 goes first),
+  // means SQLite still has to finish: the size may lie until it has. quick_check judges those.
+  const pending = (suffix: string): boolean => existsSync(file + suffix) && statSync(file + suffix).size > 0;
+  const hot = pending('-journal') || pending('-wal');
   if (valid && !hot && st.size < pages * pageSize) {
     return { kind: 'truncated', detail: `the header declares ${pages} pages of ${pageSize} bytes (${pages * pageSize} bytes), the file holds ${st.size}` };
   }

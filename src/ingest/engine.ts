@@ -1,10 +1,10 @@
-import { statfsSync } from 'node:fs';
-import { dirname, resolve, basename } from 'node:path';
+import { resolve, basename } from 'node:path';
 import { openBundle, type Bundle, type FileSource } from '../bundle/open-bundle.js';
 import type { BundleFile, FileHead } from '../bundle/types.js';
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
 import { Writer } from '../db/writer.js';
+import { diskFullError } from '../db/disk-full.js';
 import { FINAL_STATUSES } from '../db/schema.js';
 import { interruptedFiles } from '../db/state.js';
 import { UserError } from '../errors.js';
@@ -147,7 +147,7 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
     return { ...summary, resumed, warnings: [...warnings, ...summary.warnings] };
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
-    throw diskFull(e, file, plan) ?? e;
+    throw (file && diskFullError(e, file, 'ingesting', plan.reduce((a, p) => a + p.file.bytes, 0))) || e;
   } finally {
     db.pragma(`cache_size = ${cache}`);
   }
@@ -170,32 +170,6 @@ function resumeInterrupted(db: DB, bid: number, inBundle: Set<string>): number {
     }
   })();
   return broken.filter((f) => inBundle.has(f.path)).length;
-}
-
-function isDiskFull(e: unknown): boolean {
-  const code = (e as { code?: string }).code ?? '';
-  return code === 'SQLITE_FULL' || code === 'ENOSPC' || /SQLITE_FULL|ENOSPC|database or disk is full|no space left/i.test(String((e as Error)?.message));
-}
-
-/** Out of space: say what, where and how much, and that the database keeps only whole files. */
-function diskFull(e: unknown, file: string | null, plan: Planned[]): UserError | null {
-  if (!isDiskFull(e) || !file) return null;
-  const dir = dirname(file);
-  let free = '';
-  try {
-    const st = statfsSync(dir);
-    free = `${(Number(st.bavail) * Number(st.bsize) / 1e6).toFixed(1)} MB free there now; `;
-  } catch {
-    /* statfs is best effort */
-  }
-  const evidence = plan.reduce((a, p) => a + p.file.bytes, 0);
-  return new UserError(
-    'DISK_FULL',
-    `no space left for the working database while ingesting (${(e as Error).message})`,
-    file,
-    `${free}the database needs about twice the bundle's size while loading (this bundle: ${(evidence / 1e6).toFixed(1)} MB, so about ${((2 * evidence) / 1e6).toFixed(1)} MB) — ` +
-      'free space or choose a --db on a larger disk, then run again. Files finished before the disk filled are kept whole; the others are read again',
-  );
 }
 
 /** SQLite page cache while ingesting (negative: KiB), here and in each worker. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WriterLock } from '../../db/lock.js';
+import { diskFullError } from '../../db/disk-full.js';
 import { openDb } from '../../db/open.js';
 import { plural } from '../../db/state.js';
 import { UserError } from '../../errors.js';
@@ -72,7 +73,11 @@ export async function runIngest(
     if (summary.resumed > 0) {
       process.stderr.write(`resumed: ${plural(summary.resumed, 'file was', 'files were')} interrupted and ${summary.resumed === 1 ? 'is' : 'are'} read again\n`);
     }
-    buildModel(db, { from: o.from, to: o.to });
+    try {
+      buildModel(db, { from: o.from, to: o.to });
+    } catch (e) {
+      throw diskFullError(e, dbPath, 'building the model', bundle.files.reduce((a, f) => a + f.bytes, 0)) ?? e;
+    }
     keep = opts.keepLock ?? false;
     return { dbPath, summary, lock };
   } finally {

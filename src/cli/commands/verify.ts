@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { runChecks } from '../../analysis/verify.js';
 import { openDb } from '../../db/open.js';
+import { assertAnalysable } from '../../db/state.js';
 import { UserError } from '../../errors.js';
 import { VerificationSchema } from '../../report/model.js';
 import type { CommandDef } from './types.js';
@@ -28,6 +29,8 @@ export const verifyCommand: CommandDef = {
     }
     const db = openDb(o.db, { readonly: true });
     try {
+      // Checks counted on half the evidence would pass or fail for the wrong reason.
+      assertAnalysable(db, o.db);
       const results = runChecks(db, checks);
       if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
       else {
