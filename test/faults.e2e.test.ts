@@ -301,6 +301,23 @@ describe('full disk', () => {
     for (const t of Object.keys(clean.db)) expect(got[t], t).toBe(clean.db[t]);
   }, 120_000);
 
+  it('a real small filesystem (tmpfs, when the test may mount one): exit 2 with the free space, whole files only, no scratch database left', (ctx) => {
+    const mnt = tmp('cdbf-tmpfs-');
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mnt], { encoding: 'utf8' });
+    if (m.status !== 0) ctx.skip();
+    try {
+      const db = join(mnt, 'case.db');
+      const r = runCli(['ingest', bundle, '--db', db, '--jobs', '3']);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/error\[DISK_FULL\]: no space left for the working database while ingesting/);
+      expect(r.stderr).toMatch(/help: \d+\.\d MB free there now/);
+      assertWholeFiles(db);
+      expect(readdirSync(mnt).filter((f) => f.includes('.ingest-part'))).toEqual([]);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
+  }, 120_000);
+
   it.skipIf(!existsSync('/dev/full'))('no space for the report: exit 2 with the bytes needed; the previous report stays whole', () => {
     const dir = tmp('cdbf-rfull-');
     const first = runCli(runArgs(dir));

@@ -261,30 +261,38 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
       opts.progress?.({ files: progress.done, totalFiles: progress.total, bytes: progress.bytesDone, rows: all, path });
     }),
   );
-  await bundle.scan(
-    (f) => serialPaths.has(f.path),
-    (file, src) => runFile(file, src, prevOf.get(file.path)),
-  );
-  for (let k = 0; k < running.length; k++) {
-    const part = parts[k + 1];
-    const result = await running[k].done;
-    if (result.ok) {
-      writer.flush();
-      mergePart(db, writer, result.partDb, part.map((p) => p.file.path), bid, prevOf);
-      outcomes.push(...result.outcomes);
-      writer.rowsWritten += result.outcomes.reduce((a, o) => a + o.records, 0);
-      progress.done += part.length;
-      progress.bytesDone += part.reduce((a, p) => a + p.file.bytes, 0);
-    } else {
-      // A worker that died (out of memory, a bug) costs time, not evidence: read its files here.
-      warnings.push(`ingest worker ${k + 1} failed (${result.message.split('\n')[0]}); its ${part.length} file(s) were read by the main thread instead`);
-      const paths = new Set(part.map((p) => p.file.path));
-      await bundle.scan(
-        (f) => paths.has(f.path),
-        (file, src) => runFile(file, src, prevOf.get(file.path)),
-      );
+  try {
+    await bundle.scan(
+      (f) => serialPaths.has(f.path),
+      (file, src) => runFile(file, src, prevOf.get(file.path)),
+    );
+    await mergeWorkers();
+  } finally {
+    // On success each is gone already; on a failure (a full disk) the others stop here.
+    for (const r of running) await r.cleanup();
+  }
+  async function mergeWorkers(): Promise<void> {
+    for (let k = 0; k < running.length; k++) {
+      const part = parts[k + 1];
+      const result = await running[k].done;
+      if (result.ok) {
+        writer.flush();
+        mergePart(db, writer, result.partDb, part.map((p) => p.file.path), bid, prevOf);
+        outcomes.push(...result.outcomes);
+        writer.rowsWritten += result.outcomes.reduce((a, o) => a + o.records, 0);
+        progress.done += part.length;
+        progress.bytesDone += part.reduce((a, p) => a + p.file.bytes, 0);
+      } else {
+        // A worker that died (out of memory, a bug) costs time, not evidence: read its files here.
+        warnings.push(`ingest worker ${k + 1} failed (${result.message.split('\n')[0]}); its ${part.length} file(s) were read by the main thread instead`);
+        const paths = new Set(part.map((p) => p.file.path));
+        await bundle.scan(
+          (f) => paths.has(f.path),
+          (file, src) => runFile(file, src, prevOf.get(file.path)),
+        );
+      }
+      await running[k].cleanup();
     }
-    running[k].cleanup();
   }
 
   db.transaction(() => {

@@ -100,7 +100,8 @@ export function splitRuns(sizes: number[], n: number): [number, number][] {
 
 export interface RunningPart {
   done: Promise<{ ok: true; partDb: string; outcomes: FileOutcome[] } | { ok: false; message: string }>;
-  cleanup(): void;
+  /** Stop the worker if it still runs and delete its scratch database (also when the ingest fails). */
+  cleanup(): Promise<void>;
 }
 
 function removeDb(path: string): void {
@@ -171,6 +172,7 @@ export function startWorker(
       reason: p.detection.reason,
     })),
   };
+  let worker: Worker | undefined;
   return {
     done: new Promise((resolveDone) => {
       let settled = false;
@@ -178,22 +180,25 @@ export function startWorker(
         if (!settled) resolveDone(r);
         settled = true;
       };
-      let worker: Worker;
+      let w: Worker;
       try {
-        worker = new Worker(WORKER_URL, { workerData: input });
+        w = worker = new Worker(WORKER_URL, { workerData: input });
       } catch (e) {
         settle({ ok: false, message: (e as Error).message });
         return;
       }
-      worker.on('message', (m: WorkerMessage) => {
+      w.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') onProgress?.(m.rows, m.path);
         else if (m.type === 'done') settle({ ok: true, partDb, outcomes: m.outcomes });
         else settle({ ok: false, message: m.message });
       });
-      worker.on('error', (e) => settle({ ok: false, message: e.message }));
-      worker.on('exit', (code) => settle({ ok: false, message: `worker exited with code ${code}` }));
+      w.on('error', (e: Error) => settle({ ok: false, message: e.message }));
+      w.on('exit', (code: number) => settle({ ok: false, message: `worker exited with code ${code}` }));
     }),
-    cleanup: () => removeDb(partDb),
+    cleanup: async () => {
+      if (worker) await worker.terminate();
+      removeDb(partDb);
+    },
   };
 }
 
