@@ -85,15 +85,21 @@ interface ManifestRow {
   message: string | null;
   copies?: number;
   copy_of?: { path: string; records: number }[];
+  previous_sha256?: string;
 }
 
 function manifestFiles(db: Database.Database): ManifestRow[] {
   const rows = db
-    .prepare('SELECT id, path, sha256, bytes, parser, records, quarantined, status, lines, structural, message, copies FROM manifest ORDER BY path, id')
-    .all() as (ManifestRow & { id: number; copies: number })[];
+    .prepare('SELECT id, path, sha256, bytes, parser, records, quarantined, status, lines, structural, message, copies, previous_sha256 FROM manifest ORDER BY path, id')
+    .all() as (Omit<ManifestRow, 'previous_sha256' | 'copies' | 'copy_of'> & { id: number; copies: number; previous_sha256: string | null })[];
   const sources = copySources(db);
-  // Copy fields only where a file repeats another's records: other reports keep their bytes.
-  return rows.map(({ id, copies, ...r }) => (copies > 0 ? { ...r, copies, copy_of: sources.get(id) ?? [] } : r));
+  // Copy fields only where a file repeats another's records, and the earlier hash only where a file
+  // changed since an earlier ingest: other reports keep their bytes.
+  return rows.map(({ id, copies, previous_sha256, ...r }) => ({
+    ...r,
+    ...(copies > 0 ? { copies, copy_of: sources.get(id) ?? [] } : {}),
+    ...(previous_sha256 ? { previous_sha256 } : {}),
+  }));
 }
 
 /** Log records per service and the share no catalog entry matched, from the hourly rollup (no scan of log_events). */

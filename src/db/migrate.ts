@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { buildModel } from '../model/build.js';
 import { reclassifyStale } from '../catalog/reclassify.js';
 import { storeEachEventOnce } from '../ingest/copies.js';
-import { SCHEMA_VERSION, schemaSql } from './schema.js';
+import { APPLICATION_ID, SCHEMA_VERSION, schemaSql } from './schema.js';
 
 /** Version n → n + 1, for every n we can migrate from. */
 const STEPS: Record<number, (db: Database.Database) => void> = {
@@ -72,6 +72,7 @@ export function migrateWorkingDb(file: string, version: number): void {
     const given = (k: string) => rows.find((r) => r.key === k && /^set with --/.test(r.evidence ?? ''))?.value;
     for (let v = version; v < SCHEMA_VERSION; v++) STEPS[v](db);
     buildModel(db, { from: given('from'), to: given('to') });
+    db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   } catch (e) {
     if (e instanceof UserError) throw e;

@@ -6,6 +6,16 @@ import { RAW_TABLES } from './raw-tables.js';
  */
 export const SCHEMA_VERSION = 3;
 
+/** `PRAGMA application_id` of a working database ('CDBF'): how a foreign SQLite file is told apart. */
+export const APPLICATION_ID = 0x43444246;
+
+/**
+ * Statuses a file's ingest ends with. Any other (`pending`: reserved but not yet committed;
+ * `parsing`: left by an older version that committed mid-file) marks an interrupted file,
+ * which the next ingest forgets and reads again.
+ */
+export const FINAL_STATUSES = ['ingested', 'partial', 'not_ingested', 'binary', 'refused', 'error', 'accounting_error', 'archive'] as const;
+
 const BOOK_KEEPING = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS bundles (
@@ -26,6 +36,8 @@ CREATE TABLE IF NOT EXISTS manifest (
   message TEXT,
   first_ts TEXT, last_ts TEXT,
   catalog_version INTEGER, -- the event catalog its log records were classified with
+  -- The hash of this path's earlier ingest when the file changed since (size, mtime or hash).
+  previous_sha256 TEXT,
   UNIQUE (bundle_id, path)
 );
 CREATE TABLE IF NOT EXISTS structural_lines (file_id INTEGER NOT NULL, counter TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (file_id, counter));

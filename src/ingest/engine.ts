@@ -4,12 +4,16 @@ import type { BundleFile, FileHead } from '../bundle/types.js';
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
 import { Writer } from '../db/writer.js';
+import { diskFullError } from '../db/disk-full.js';
+import { FINAL_STATUSES } from '../db/schema.js';
+import { interruptedFiles } from '../db/state.js';
 import { UserError } from '../errors.js';
+import { faultPoint } from '../util/fault.js';
 import { Redactor } from '../redact/secrets.js';
 import type { ParserDef, Row } from './define-parser.js';
 import { detect, type Detection, type ForcedParser } from './detect.js';
 import { storeEachEventOnce } from './copies.js';
-import { dbFile, mergePart, partitionWork, startWorker } from './parallel.js';
+import { dbFile, mergePart, partitionWork, removeStaleParts, startWorker } from './parallel.js';
 import { CATALOG_VERSION } from '../catalog/index.js';
 import { reclassifyStale } from '../catalog/reclassify.js';
 
@@ -45,12 +49,18 @@ export interface IngestSummary {
   refused: number;
   rows: number;
   unchanged: number;
+  /** Files an earlier, interrupted ingest had not finished: forgotten and read again. */
+  resumed: number;
   /** Things the analyst should know about the run itself (a worker thread that failed). */
   warnings: string[];
 }
 
 const EXCERPT = 120;
-const COMMIT_EVERY_ROWS = 100_000;
+/** Progress is reported this often; a file is committed once, whole (see ingestFile). */
+const PROGRESS_EVERY_ROWS = 100_000;
+/** How often a fault-injection point inside a file's transaction is passed. */
+const FAULT_EVERY_ROWS = 500;
+const FINAL = new Set<string>(FINAL_STATUSES);
 
 function excerpt(text: string): string {
   const t = text.length > EXCERPT ? text.slice(0, EXCERPT - 1) + '…' : text;
@@ -65,8 +75,8 @@ export interface Planned {
   order: number;
 }
 
-/** Drop every row a file produced earlier, so a re-parse does not duplicate. */
-function forgetFile(db: DB, fileId: number): void {
+/** Drop every row a file produced earlier, so a re-parse does not duplicate. Runs inside the transaction that replaces them. */
+export function forgetFile(db: DB, fileId: number): void {
   for (const t of Object.keys(RAW_TABLES)) db.prepare(`DELETE FROM ${t} WHERE file_id = ?`).run(fileId);
   const src = db.prepare('SELECT name FROM src_tables').all() as { name: string }[];
   for (const { name } of src) db.prepare(`DELETE FROM "${name}" WHERE file_id = ?`).run(fileId);
@@ -125,34 +135,53 @@ export async function ingestBundle(db: DB, bundlePath: string, parsers: ParserDe
     );
   }
   const bid = bundleId(db, bundle, opts.append ?? false, opts.now);
-  // A rollback journal records only pages that existed before a transaction, so appending
-  // evidence costs one write per page; WAL would write every page twice. Readers come later.
-  // Another connection (an analyst's open `query`) keeps the database in WAL: then ingest stays there.
-  const switched = trySetJournal(db, 'delete');
-  // Appending needs few cached pages; the memory is better left to worker threads.
+  const warnings: string[] = [];
+  const file = dbFile(db);
+  if (file) {
+    const stale = removeStaleParts(file);
+    if (stale.length > 0) warnings.push(`removed ${stale.length} scratch database(s) left by an interrupted ingest: ${stale.map((p) => basename(p)).join(', ')}`);
+  }
+  const resumed = resumeInterrupted(db, bid, new Set(plan.map((p) => p.file.path)));
+  // The database stays in WAL mode while loading: it writes pages twice (log, then checkpoint)
+  // where a rollback journal would not, but readers (`query`, `trace`) keep working and see
+  // whole files only, and one file's transaction may outgrow the page cache without locking
+  // them out. Appending needs few cached pages; the memory is better left to worker threads.
   const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
   try {
     const summary = await ingestPlanned(db, bundle, bundlePath, plan, bid, opts);
     const n = reclassifyStale(db);
-    if (n > 0) summary.warnings.push(`${n} file(s) classified under an older event catalog were classified again (catalog version ${CATALOG_VERSION})`);
-    return summary;
+    if (n > 0) warnings.push(`${n} file(s) classified under an older event catalog were classified again (catalog version ${CATALOG_VERSION})`);
+    return { ...summary, resumed, warnings: [...warnings, ...summary.warnings] };
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw (file && diskFullError(e, file, 'ingesting', plan.reduce((a, p) => a + p.file.bytes, 0))) || e;
   } finally {
     db.pragma(`cache_size = ${cache}`);
-    if (switched) trySetJournal(db, 'wal');
   }
+}
+
+/**
+ * Files an earlier ingest reserved or began but did not finish. Since a file's rows commit in
+ * the same transaction as its final status, such a file holds no rows today; a database from
+ * before that (status `parsing`, committed every 100,000 rows) may, and loses them here. The
+ * files are read again like new ones; one no longer in the bundle is dropped from the manifest.
+ */
+function resumeInterrupted(db: DB, bid: number, inBundle: Set<string>): number {
+  const broken = interruptedFiles(db, bid);
+  if (broken.length === 0) return 0;
+  db.transaction(() => {
+    for (const f of broken) {
+      forgetFile(db, f.id);
+      if (inBundle.has(f.path)) db.prepare("UPDATE manifest SET status = 'pending' WHERE id = ?").run(f.id);
+      else db.prepare('DELETE FROM manifest WHERE id = ?').run(f.id);
+    }
+  })();
+  return broken.filter((f) => inBundle.has(f.path)).length;
 }
 
 /** SQLite page cache while ingesting (negative: KiB), here and in each worker. */
 export const INGEST_CACHE_KIB = -16384;
-
-function trySetJournal(db: DB, mode: 'delete' | 'wal'): boolean {
-  try {
-    return db.pragma(`journal_mode = ${mode}`, { simple: true }) === mode;
-  } catch {
-    return false;
-  }
-}
 
 /** Kinds read before everything else, serially: they teach the redactor secrets (`.env`, docker inspect Env). */
 const SECRET_BEARING = new Set(['config', 'containers']);
@@ -171,17 +200,40 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
 
   const isUnchanged = (file: BundleFile, parser: ParserDef | null, prev: ManifestPrev | undefined): boolean =>
     !!prev && prev.bytes === file.bytes && prev.mtime === mtimeOf(file) && prev.parser === (parser?.id ?? null) &&
-    prev.parser_version === (parser?.version ?? null) && prev.status !== 'error';
+    prev.parser_version === (parser?.version ?? null) && prev.status !== 'error' && FINAL.has(prev.status);
   const skipped = (file: BundleFile, parser: ParserDef | null, prev: ManifestPrev): FileOutcome => {
     unchanged++;
     return { path: file.path, parser: parser?.id ?? null, status: prev.status, lines: 0, records: 0, structural: 0, quarantined: 0, skipped: true };
   };
-  const runFile = async (file: BundleFile, src: FileSource, prevId: number | undefined): Promise<void> => {
-    const outcome = await ingestFile({ db, bid, file, p: byPath.get(file.path)!, src, writer, redactor, prevId, stmts, opts, progress });
+  const runFile = async (file: BundleFile, src: FileSource, prev: ManifestPrev | undefined): Promise<void> => {
+    const outcome = await ingestFile({ db, bid, file, p: byPath.get(file.path)!, src, writer, redactor, prev: prev ? { id: prev.id, sha256: prev.sha256 } : undefined, stmts, opts, progress });
     outcomes.push(outcome);
     progress.done++;
     progress.bytesDone += file.bytes;
   };
+
+  // Every file to (re)read gets its manifest row first, in one transaction: secret-bearing files
+  // in scan order, then the rest in scan order, so ids come out the same for any --jobs and after
+  // any interruption, and a run killed later leaves `pending` rows that say what it had not finished.
+  // A changed file keeps its old rows until the transaction that writes the new ones.
+  const ordered = [...plan].sort((a, b) => a.order - b.order);
+  const isSecret = (p: Planned): boolean => SECRET_BEARING.has(p.detection.parser?.kind ?? '');
+  const work: Planned[] = [];
+  const prevOf = new Map<string, ManifestPrev>();
+  const unchangedPrev = new Map<string, ManifestPrev>();
+  db.transaction(() => {
+    for (const p of [...ordered.filter(isSecret), ...ordered.filter((q) => !isSecret(q))]) {
+      const prev = stmts.getManifest.get(bid, p.file.path) as ManifestPrev | undefined;
+      if (isUnchanged(p.file, p.detection.parser, prev)) {
+        unchangedPrev.set(p.file.path, prev!);
+        continue;
+      }
+      if (prev && FINAL.has(prev.status)) prevOf.set(p.file.path, prev);
+      stmts.reserveManifest.run(bid, p.file.path);
+      if (!isSecret(p)) work.push(p);
+    }
+  })();
+  faultPoint('reserved');
 
   // Phase 1: files that teach secrets, so those are known before any other text is stored.
   await bundle.scan(
@@ -189,30 +241,21 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     async (file, src) => {
       const p = byPath.get(file.path)!;
       const parser = p.detection.parser!;
-      const prev = stmts.getManifest.get(bid, file.path) as ManifestPrev | undefined;
-      if (isUnchanged(file, parser, prev)) {
+      const prev = unchangedPrev.get(file.path);
+      if (prev) {
         // Secrets of an unchanged .env must still be learned for the files that do change.
         await relearnSecrets(parser, p, src, redactor);
-        outcomes.push(skipped(file, parser, prev!));
+        outcomes.push(skipped(file, parser, prev));
         return;
       }
-      await runFile(file, src, prev?.id);
+      await runFile(file, src, prevOf.get(file.path));
     },
   );
 
-  // Phase 2: everything else, in scan order. Manifest ids are reserved in that order first, so
-  // a parallel ingest numbers files exactly as a serial one does.
-  const work: Planned[] = [];
-  for (const p of [...plan].sort((a, b) => a.order - b.order)) {
-    if (SECRET_BEARING.has(p.detection.parser?.kind ?? '')) continue;
-    const prev = stmts.getManifest.get(bid, p.file.path) as ManifestPrev | undefined;
-    if (isUnchanged(p.file, p.detection.parser, prev)) {
-      outcomes.push(skipped(p.file, p.detection.parser, prev!));
-      continue;
-    }
-    if (prev) db.transaction(() => forgetFile(db, prev.id))();
-    stmts.reserveManifest.run(bid, p.file.path);
-    work.push(p);
+  // Phase 2: everything else, in scan order.
+  for (const p of ordered) {
+    const prev = unchangedPrev.get(p.file.path);
+    if (prev && !isSecret(p)) outcomes.push(skipped(p.file, p.detection.parser, prev));
   }
   const parts = partitionWork(work, opts.jobs, dbFile(db));
   const serialPaths = new Set(parts[0].map((p) => p.file.path));
@@ -226,42 +269,52 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
       opts.progress?.({ files: progress.done, totalFiles: progress.total, bytes: progress.bytesDone, rows: all, path });
     }),
   );
-  await bundle.scan(
-    (f) => serialPaths.has(f.path),
-    (file, src) => runFile(file, src, undefined),
-  );
-  for (let k = 0; k < running.length; k++) {
-    const part = parts[k + 1];
-    const result = await running[k].done;
-    if (result.ok) {
-      writer.flush();
-      mergePart(db, writer, result.partDb, part.map((p) => p.file.path), bid);
-      outcomes.push(...result.outcomes);
-      writer.rowsWritten += result.outcomes.reduce((a, o) => a + o.records, 0);
-      progress.done += part.length;
-      progress.bytesDone += part.reduce((a, p) => a + p.file.bytes, 0);
-    } else {
-      // A worker that died (out of memory, a bug) costs time, not evidence: read its files here.
-      warnings.push(`ingest worker ${k + 1} failed (${result.message.split('\n')[0]}); its ${part.length} file(s) were read by the main thread instead`);
-      const paths = new Set(part.map((p) => p.file.path));
-      await bundle.scan(
-        (f) => paths.has(f.path),
-        (file, src) => runFile(file, src, undefined),
-      );
+  try {
+    await bundle.scan(
+      (f) => serialPaths.has(f.path),
+      (file, src) => runFile(file, src, prevOf.get(file.path)),
+    );
+    await mergeWorkers();
+  } finally {
+    // On success each is gone already; on a failure (a full disk) the others stop here.
+    for (const r of running) await r.cleanup();
+  }
+  async function mergeWorkers(): Promise<void> {
+    for (let k = 0; k < running.length; k++) {
+      const part = parts[k + 1];
+      const result = await running[k].done;
+      if (result.ok) {
+        writer.flush();
+        mergePart(db, writer, result.partDb, part.map((p) => p.file.path), bid, prevOf);
+        outcomes.push(...result.outcomes);
+        writer.rowsWritten += result.outcomes.reduce((a, o) => a + o.records, 0);
+        progress.done += part.length;
+        progress.bytesDone += part.reduce((a, p) => a + p.file.bytes, 0);
+      } else {
+        // A worker that died (out of memory, a bug) costs time, not evidence: read its files here.
+        warnings.push(`ingest worker ${k + 1} failed (${result.message.split('\n')[0]}); its ${part.length} file(s) were read by the main thread instead`);
+        const paths = new Set(part.map((p) => p.file.path));
+        await bundle.scan(
+          (f) => paths.has(f.path),
+          (file, src) => runFile(file, src, prevOf.get(file.path)),
+        );
+      }
+      await running[k].cleanup();
     }
-    running[k].cleanup();
   }
 
-  for (const r of bundle.refused) {
-    stmts.upsertManifest.run({
-      bundle_id: bid, path: r.path, bytes: null, mtime: null, sha256: null, parser: null, parser_version: null, confidence: null,
-      reason: r.reason, encoding: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'refused', message: r.reason,
-    });
-  }
+  db.transaction(() => {
+    for (const r of bundle.refused) {
+      stmts.upsertManifest.run({
+        bundle_id: bid, path: r.path, bytes: null, mtime: null, sha256: null, parser: null, parser_version: null, confidence: null,
+        reason: r.reason, encoding: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'refused', message: r.reason,
+      });
+    }
+  })();
   // Each event once: copies of a record saved in an earlier file (path order) leave the raw tables.
   storeEachEventOnce(db, outcomes.some((o) => !o.skipped));
   outcomes.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { bundle: basename(resolve(bundlePath)), files: outcomes, refused: bundle.refused.length, rows: writer.rowsWritten, unchanged, warnings };
+  return { bundle: basename(resolve(bundlePath)), files: outcomes, refused: bundle.refused.length, rows: writer.rowsWritten, unchanged, resumed: 0, warnings };
 }
 
 function mtimeOf(file: BundleFile): string | null {
@@ -286,6 +339,7 @@ export function prepareStatements(db: DB) {
     insQuarantine: db.prepare('INSERT INTO quarantine (file_id, path, line, reason, excerpt) VALUES (?, ?, ?, ?, ?)'),
     insStructural: db.prepare('INSERT INTO structural_lines (file_id, counter, n) VALUES (?, ?, ?)'),
     insNote: db.prepare('INSERT INTO file_notes (file_id, note) VALUES (?, ?)'),
+    setPrevious: db.prepare('UPDATE manifest SET previous_sha256 = ? WHERE bundle_id = ? AND path = ?'),
   };
 }
 
@@ -307,13 +361,24 @@ export interface FileJob {
   src: FileSource;
   writer: Writer;
   redactor: Redactor;
-  /** The manifest id of an earlier ingest of this path whose rows must go first. */
-  prevId: number | undefined;
+  /** An earlier ingest of this path whose rows this one replaces, in the same transaction. */
+  prev: { id: number; sha256: string | null } | undefined;
   stmts: Stmts;
   opts: Pick<IngestOptions, 'progress'>;
   progress: { done: number; bytesDone: number; total: number };
 }
 
+function isDbError(e: unknown): boolean {
+  return /^SQLITE_/.test((e as { code?: string })?.code ?? '');
+}
+
+/**
+ * Ingest one file in one transaction: its rows, quarantine, counters and final manifest status
+ * commit together, with the removal of an earlier ingest's rows, or not at all. A process killed
+ * at any moment leaves the file as it was (SQLite rolls the transaction back when the database
+ * is next opened); the reserved manifest row left `pending` tells the next ingest to read it again.
+ * The page cache spills to the WAL, so a large file does not hold its rows in memory.
+ */
 export async function ingestFile(job: FileJob): Promise<FileOutcome> {
   const { db, bid, file, p, src, writer, redactor } = job;
   const parser = p.detection.parser;
@@ -321,7 +386,13 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
     bundle_id: bid, path: file.path, bytes: file.bytes, mtime: mtimeOf(file), parser: parser?.id ?? null,
     parser_version: parser?.version ?? null, confidence: p.detection.confidence, reason: p.detection.reason, encoding: p.head.encoding,
   };
-  if (job.prevId !== undefined) db.transaction(() => forgetFile(db, job.prevId!))();
+  const replace = (): void => {
+    if (job.prev !== undefined) forgetFile(db, job.prev.id);
+  };
+  /** The earlier hash, kept when the content changed, so the report can show both. */
+  const remember = (sha256: string | null): void => {
+    if (job.prev?.sha256 && sha256 && job.prev.sha256 !== sha256) job.stmts.setPrevious.run(job.prev.sha256, bid, file.path);
+  };
 
   if (!parser) {
     const res = await src.finish();
@@ -329,97 +400,103 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
     const message = p.head.binary
       ? 'binary file: not ingested — if it is evidence, export it as text'
       : `not ingested: ${p.detection.reason} — force a parser with --as <parser>=<glob> if this is evidence`;
-    job.stmts.upsertManifest.run({ ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records: 0, record_lines: 0, structural: 0, quarantined: 0, status, message });
+    db.transaction(() => {
+      replace();
+      job.stmts.upsertManifest.run({ ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records: 0, record_lines: 0, structural: 0, quarantined: 0, status, message });
+      remember(res.sha256);
+    })();
+    faultPoint('file-commit');
     return { path: file.path, parser: null, status, lines: res.lines, records: 0, structural: 0, quarantined: 0, skipped: false, message };
   }
 
-  // A manifest row first, so rows can point at its id.
-  job.stmts.upsertManifest.run({ ...base, sha256: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'parsing', message: null });
-  const fileId = (job.stmts.getManifest.get(bid, file.path) as { id: number }).id;
-  writer.setFile(fileId);
-
-  const structural = new Map<string, number>();
-  const quarantined: { line: number; reason: string; text: string }[] = [];
-  // A Set: a .env of 100,000 repeated keys gives 100,000 notes, and a list's includes() is quadratic.
-  const notes = new Set<string>();
-  let records = 0;
-  let recordLines = 0;
-  let parseError: string | undefined;
-  const ctx = {
-    structural(counter: string, count = 1) {
-      structural.set(counter, (structural.get(counter) ?? 0) + count);
-    },
-    quarantine(lineNo: number, reason: string, text: string) {
-      quarantined.push({ line: lineNo, reason, text });
-    },
-    note(m: string) {
-      notes.add(m);
-    },
-    declareTable(table: string, columns: string[]) {
-      writer.declareSrcTable(table, columns);
-    },
-  };
-  const input = { path: file.path, name: p.head.name, head: p.head, lines: () => src.lines() };
-  let inTx = false;
-  const begin = () => {
-    db.exec('BEGIN');
-    inTx = true;
-  };
-  const commit = () => {
-    writer.flush();
-    db.exec('COMMIT');
-    inTx = false;
-  };
-  begin();
-  let sinceCommit = 0;
+  db.exec('BEGIN');
   try {
+    faultPoint('file-begin');
+    replace();
+    // A manifest row first, so rows can point at its id; no reader sees it before the commit.
+    job.stmts.upsertManifest.run({ ...base, sha256: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'parsing', message: null });
+    const fileId = (job.stmts.getManifest.get(bid, file.path) as { id: number }).id;
+    writer.setFile(fileId);
+
+    const structural = new Map<string, number>();
+    const quarantined: { line: number; reason: string; text: string }[] = [];
+    // A Set: a .env of 100,000 repeated keys gives 100,000 notes, and a list's includes() is quadratic.
+    const notes = new Set<string>();
+    let records = 0;
+    let recordLines = 0;
+    let parseError: string | undefined;
+    const ctx = {
+      structural(counter: string, count = 1) {
+        structural.set(counter, (structural.get(counter) ?? 0) + count);
+      },
+      quarantine(lineNo: number, reason: string, text: string) {
+        quarantined.push({ line: lineNo, reason, text });
+      },
+      note(m: string) {
+        notes.add(m);
+      },
+      declareTable(table: string, columns: string[]) {
+        writer.declareSrcTable(table, columns);
+      },
+    };
+    const input = { path: file.path, name: p.head.name, head: p.head, lines: () => src.lines() };
+    let sinceProgress = 0;
     const take = (row: Row): void => {
       writer.write(row);
       records++;
       recordLines += row.lines;
-      if (++sinceCommit >= COMMIT_EVERY_ROWS) {
-        commit();
-        begin();
-        sinceCommit = 0;
+      if (records % FAULT_EVERY_ROWS === 0) faultPoint('file-rows');
+      if (++sinceProgress >= PROGRESS_EVERY_ROWS) {
+        sinceProgress = 0;
         job.opts.progress?.({ files: job.progress.done, totalFiles: job.progress.total, bytes: job.progress.bytesDone, rows: writer.rowsWritten, path: file.path });
       }
     };
-    for await (const item of parser.parse(input, ctx)) {
-      if (Array.isArray(item)) for (const row of item) take(row);
-      else take(item);
+    try {
+      for await (const item of parser.parse(input, ctx)) {
+        if (Array.isArray(item)) for (const row of item) take(row);
+        else take(item);
+      }
+    } catch (e) {
+      // The database failing (a full disk) is not the parser's fault: the file is not ingested at all.
+      if (isDbError(e)) throw e;
+      parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
     }
+    const res = await src.finish();
+    if (res.note) ctx.note(res.note);
+    for (const issue of src.issues) quarantined.push({ line: issue.lineNo, reason: issue.reason, text: issue.excerpt });
+    const structuralTotal = [...structural.values()].reduce((a, b) => a + b, 0);
+    let status = 'ingested';
+    const messages: string[] = [];
+    if (res.error) {
+      status = 'partial';
+      messages.push(res.error);
+    }
+    if (parseError) {
+      status = 'error';
+      messages.push(parseError);
+    }
+    const accounted = recordLines + structuralTotal + quarantined.length;
+    if (!parseError && accounted !== res.lines) {
+      // A parser bug, never the analyst's: say so loudly rather than hide lines.
+      status = 'accounting_error';
+      messages.push(`accounting mismatch: ${res.lines} lines read, ${recordLines} in records + ${structuralTotal} structural + ${quarantined.length} quarantined`);
+    }
+    quarantined.sort((a, b) => a.line - b.line);
+    for (const q of quarantined) job.stmts.insQuarantine.run(fileId, file.path, q.line, redactor.text(q.reason), redactor.text(excerpt(q.text)));
+    for (const [k, n] of [...structural.entries()].sort()) job.stmts.insStructural.run(fileId, k, n);
+    for (const n of notes) job.stmts.insNote.run(fileId, redactor.text(n));
+    writer.finishFile();
+    job.stmts.upsertManifest.run({
+      ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records, record_lines: recordLines, structural: structuralTotal,
+      quarantined: quarantined.length, status, message: messages.length ? messages.join('; ') : null,
+    });
+    remember(res.sha256);
+    faultPoint('file-end');
+    db.exec('COMMIT');
+    faultPoint('file-commit');
+    return { path: file.path, parser: parser.id, status, lines: res.lines, records, structural: structuralTotal, quarantined: quarantined.length, skipped: false, message: messages.join('; ') || undefined };
   } catch (e) {
-    parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
   }
-  const res = await src.finish();
-  if (res.note) ctx.note(res.note);
-  for (const issue of src.issues) quarantined.push({ line: issue.lineNo, reason: issue.reason, text: issue.excerpt });
-  const structuralTotal = [...structural.values()].reduce((a, b) => a + b, 0);
-  let status = 'ingested';
-  const messages: string[] = [];
-  if (res.error) {
-    status = 'partial';
-    messages.push(res.error);
-  }
-  if (parseError) {
-    status = 'error';
-    messages.push(parseError);
-  }
-  const accounted = recordLines + structuralTotal + quarantined.length;
-  if (!parseError && accounted !== res.lines) {
-    // A parser bug, never the analyst's: say so loudly rather than hide lines.
-    status = 'accounting_error';
-    messages.push(`accounting mismatch: ${res.lines} lines read, ${recordLines} in records + ${structuralTotal} structural + ${quarantined.length} quarantined`);
-  }
-  quarantined.sort((a, b) => a.line - b.line);
-  for (const q of quarantined) job.stmts.insQuarantine.run(fileId, file.path, q.line, redactor.text(q.reason), redactor.text(excerpt(q.text)));
-  for (const [k, n] of [...structural.entries()].sort()) job.stmts.insStructural.run(fileId, k, n);
-  for (const n of notes) job.stmts.insNote.run(fileId, redactor.text(n));
-  writer.finishFile();
-  job.stmts.upsertManifest.run({
-    ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records, record_lines: recordLines, structural: structuralTotal,
-    quarantined: quarantined.length, status, message: messages.length ? messages.join('; ') : null,
-  });
-  if (inTx) commit();
-  return { path: file.path, parser: parser.id, status, lines: res.lines, records, structural: structuralTotal, quarantined: quarantined.length, skipped: false, message: messages.join('; ') || undefined };
 }

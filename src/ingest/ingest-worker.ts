@@ -63,7 +63,7 @@ async function run(input: WorkerInput): Promise<FileOutcome[]> {
       const before = maxIds();
       const p = { file, head, detection: { parser, confidence: f.confidence, reason: f.reason, alternatives: [] }, order: 0 };
       const outcome = await ingestFile({
-        db, bid: input.bid, file, p, src, writer, redactor, prevId: undefined, stmts, progress,
+        db, bid: input.bid, file, p, src, writer, redactor, prev: undefined, stmts, progress,
         opts: { progress: (pr) => parentPort!.postMessage({ type: 'progress', rows: pr.rows, path: pr.path } satisfies WorkerMessage) },
       });
       db.transaction(() => {

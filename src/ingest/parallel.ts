@@ -9,14 +9,16 @@
  * front, and secret-bearing files are read before any run starts: the working database is the
  * same whatever the number of threads.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
 import type { Writer } from '../db/writer.js';
-import type { FileOutcome, Planned } from './engine.js';
+import { faultPoint } from '../util/fault.js';
+import { forgetFile, type FileOutcome, type Planned } from './engine.js';
 import { PARSERS } from './registry.js';
 
 /** Below this much work a worker's start-up (loading modules, opening the bundle) is not repaid. */
@@ -98,11 +100,51 @@ export function splitRuns(sizes: number[], n: number): [number, number][] {
 
 export interface RunningPart {
   done: Promise<{ ok: true; partDb: string; outcomes: FileOutcome[] } | { ok: false; message: string }>;
-  cleanup(): void;
+  /** Stop the worker if it still runs and delete its scratch database (also when the ingest fails). */
+  cleanup(): Promise<void>;
 }
 
 function removeDb(path: string): void {
   for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/** A worker's scratch database: `<db>.ingest-part<k>-<pid>.tmp`, so a later run can tell whose it is. */
+export function partDbPath(dbPath: string, k: number, pid = process.pid): string {
+  return `${dbPath}.ingest-part${k}-${pid}.tmp`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Scratch databases a killed ingest left beside the working database (their process is gone):
+ * deleted, and their names returned. Those of a live process are left alone.
+ */
+export function removeStaleParts(dbPath: string): string[] {
+  const dir = dirname(dbPath);
+  const prefix = `${basename(dbPath)}.ingest-part`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^\d+-(\d+)\.tmp(-journal|-wal|-shm)?$/.exec(name.slice(prefix.length));
+    if (!m || (Number(m[1]) !== process.pid && alive(Number(m[1])))) continue;
+    rmSync(join(dir, name), { force: true });
+    if (!m[2]) removed.push(join(dir, name));
+  }
+  return removed;
 }
 
 export function startWorker(
@@ -115,7 +157,7 @@ export function startWorker(
   learned: string[],
   onProgress?: (rows: number, path: string) => void,
 ): RunningPart {
-  const partDb = `${dbPath}.ingest-part${k}.tmp`;
+  const partDb = partDbPath(dbPath, k);
   removeDb(partDb);
   const input: WorkerInput = {
     bundlePath,
@@ -130,6 +172,7 @@ export function startWorker(
       reason: p.detection.reason,
     })),
   };
+  let worker: Worker | undefined;
   return {
     done: new Promise((resolveDone) => {
       let settled = false;
@@ -137,22 +180,25 @@ export function startWorker(
         if (!settled) resolveDone(r);
         settled = true;
       };
-      let worker: Worker;
+      let w: Worker;
       try {
-        worker = new Worker(WORKER_URL, { workerData: input });
+        w = worker = new Worker(WORKER_URL, { workerData: input });
       } catch (e) {
         settle({ ok: false, message: (e as Error).message });
         return;
       }
-      worker.on('message', (m: WorkerMessage) => {
+      w.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') onProgress?.(m.rows, m.path);
         else if (m.type === 'done') settle({ ok: true, partDb, outcomes: m.outcomes });
         else settle({ ok: false, message: m.message });
       });
-      worker.on('error', (e) => settle({ ok: false, message: e.message }));
-      worker.on('exit', (code) => settle({ ok: false, message: `worker exited with code ${code}` }));
+      w.on('error', (e: Error) => settle({ ok: false, message: e.message }));
+      w.on('exit', (code: number) => settle({ ok: false, message: `worker exited with code ${code}` }));
     }),
-    cleanup: () => removeDb(partDb),
+    cleanup: async () => {
+      if (worker) await worker.terminate();
+      removeDb(partDb);
+    },
   };
 }
 
@@ -173,9 +219,10 @@ function sharedColumns(db: DB, tbl: string, partColumns: string[]): string[] {
 
 /**
  * Copy one worker's files into the working database, file by file in scan order, so row ids
- * come out as a serial ingest gives them.
+ * come out as a serial ingest gives them. One transaction: the part's files, and the removal of
+ * the rows earlier ingests of them left (`prev`), commit together or not at all.
  */
-export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[], bid: number): void {
+export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[], bid: number, prev: Map<string, { id: number; sha256: string | null }> = new Map()): void {
   db.prepare('ATTACH DATABASE ? AS part').run(partDb);
   try {
     db.transaction(() => {
@@ -199,8 +246,11 @@ export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[
         db.prepare('INSERT INTO main.log_hourly SELECT * FROM part.log_hourly WHERE file_id = ? ORDER BY rowid'),
       ];
       const manifest = db.prepare(`UPDATE main.manifest SET (${fields}) = (SELECT ${fields} FROM part.manifest WHERE id = ?) WHERE id = ?`);
+      const setPrevious = db.prepare('UPDATE main.manifest SET previous_sha256 = ? WHERE id = ? AND sha256 IS NOT NULL AND sha256 <> ?');
       for (const path of paths) {
         const { id } = idOf.get(bid, path) as { id: number };
+        const old = prev.get(path);
+        if (old) forgetFile(db, old.id);
         for (const c of columnsOf.all(id) as { original: string; columns: string }[]) writer.ensureSrcColumns(c.original, JSON.parse(c.columns) as string[]);
         for (const r of rangesOf.all(id) as { tbl: string; lo: number; hi: number }[]) {
           const raw = RAW_TABLES[r.tbl];
@@ -211,6 +261,8 @@ export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[
         }
         for (const st of perFile) st.run(id);
         manifest.run(id, id);
+        if (old?.sha256) setPrevious.run(old.sha256, id, old.sha256);
+        faultPoint('merge');
       }
     })();
   } finally {

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
+import { markModelBuilt } from '../db/state.js';
+import { faultPoint } from '../util/fault.js';
 import { UserError } from '../errors.js';
 import { normalizeRiskReason } from '../catalog/risk-reasons.js';
 import { parsePaperRunnerReport } from '../ingest/reports/paper-runner-report.js';
@@ -508,6 +510,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
         trades: buildTrades(db, src),
         market_data: buildMarketData(db),
       };
+      faultPoint('model');
       if (opts.tz && !isZone(opts.tz)) {
         throw new UserError('BAD_ZONE', `--tz is not a time zone: "${opts.tz}"`, '--tz', 'use an IANA zone name, e.g. --tz Europe/Berlin or --tz UTC');
       }
@@ -527,11 +530,14 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
       for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
       db.exec(MODEL_INDEX_SQL);
       buildFlowHourly(db, from, to);
+      // Built for exactly these files: analyze refuses a model older than the evidence.
+      markModelBuilt(db);
       summary = { from, to, days: daysBetweenIn(from, to, zone), zone, era: inferred.era, dialect: inferred.dialect, sources };
     })();
   } finally {
     reader?.close();
     reader = null;
   }
+  faultPoint('model-built');
   return summary;
 }

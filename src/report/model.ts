@@ -150,6 +150,8 @@ export const ManifestFileSchema = z.strictObject({
    */
   copies: Count.optional(),
   copy_of: z.array(z.strictObject({ path: z.string(), records: Count })).optional(),
+  /** The file's hash at an earlier ingest, when it changed since (it was read again). */
+  previous_sha256: z.string().optional(),
 });
 
 /**

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { analyze, exitCodeFor, parseSeverity } from '../../analysis/analyze.js';
 import { openDb } from '../../db/open.js';
+import { assertAnalysable } from '../../db/state.js';
+import { assertWritableDir, lockDb, WAIT_OPTION } from '../db-access.js';
 import { UserError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { parseFormats, reportClock, writeReports } from './output.js';
@@ -13,6 +15,7 @@ const Options = z.object({
   config: z.string().optional(),
   failOn: z.string().optional(),
   format: z.unknown().optional(),
+  wait: z.number().min(0).optional(),
 });
 
 export const analyzeCommand: CommandDef = {
@@ -26,23 +29,38 @@ export const analyzeCommand: CommandDef = {
       .option('now', { type: 'string', describe: 'the report clock (ISO); default SOURCE_DATE_EPOCH or the block end' })
       .option('config', { type: 'string', describe: 'JSON file with KPI targets' })
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above: info|low|medium|high|critical' })
-      .option('format', { type: 'string', describe: 'formats to write with --out: json,md,html (default all)' }),
+      .option('format', { type: 'string', describe: 'formats to write with --out: json,md,html (default all)' })
+      .option('wait', WAIT_OPTION),
   async handler(args) {
     const o = Options.parse(args);
     const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
-    const db = openDb(o.db, { readonly: true });
+    const formats = parseFormats(o.format);
+    if (o.out) assertWritableDir(o.out, '--out', 'the report directory');
+    // Checked before the lock, so a mistyped --db leaves no lock file behind.
+    openDb(o.db, { readonly: true }).close();
+    // Analysed while no one writes: an ingest in progress would show half its files.
+    const lock = await lockDb(o.db, o.wait);
+    let db;
     try {
+      db = openDb(o.db, { readonly: true, check: true });
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+    try {
+      assertAnalysable(db, o.db);
       const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'block'").get();
       if (!has) throw new UserError('NOT_INGESTED', 'the database holds no ingested block', o.db, 'run `cdb-forensics ingest <bundle> --db ' + o.db + '` first');
       const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null } });
       if (o.out) {
-        for (const p of writeReports(model, o.out, parseFormats(o.format))) process.stdout.write(`wrote ${p}\n`);
+        for (const p of writeReports(model, o.out, formats)) process.stdout.write(`wrote ${p}\n`);
       } else {
         process.stdout.write(JSON.stringify(model, null, 2) + '\n');
       }
       return exitCodeFor(model, failOn);
     } finally {
       db.close();
+      lock.release();
     }
   },
 };

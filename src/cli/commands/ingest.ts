@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { WriterLock } from '../../db/lock.js';
+import { diskFullError } from '../../db/disk-full.js';
 import { openDb } from '../../db/open.js';
+import { plural } from '../../db/state.js';
 import { UserError } from '../../errors.js';
 import { parseForced } from '../../ingest/detect.js';
 import { openBundle } from '../../bundle/open-bundle.js';
@@ -7,6 +10,7 @@ import { recordArchiveRow } from '../../ingest/archive-row.js';
 import { ingestBundle } from '../../ingest/engine.js';
 import { PARSERS } from '../../ingest/registry.js';
 import { buildModel } from '../../model/build.js';
+import { assertWritableDb, lockDb, WAIT_OPTION } from '../db-access.js';
 import { defaultDbPath } from '../paths.js';
 import type { CommandDef } from './types.js';
 
@@ -20,6 +24,7 @@ const Options = z.object({
   to: z.string().optional(),
   tz: z.string().optional(),
   jobs: z.number().int().min(1).max(64).optional(),
+  wait: z.number().min(0).optional(),
 });
 
 export function forcedFrom(specs: string[]) {
@@ -30,18 +35,35 @@ export function forcedFrom(specs: string[]) {
   }
 }
 
-export async function runIngest(o: z.infer<typeof Options>): Promise<{ dbPath: string; summary: Awaited<ReturnType<typeof ingestBundle>> }> {
+/**
+ * Ingest under the writer lock: the working database only ever changes one whole file, one
+ * whole merge or one whole model at a time, by one process. With `keepLock` the caller gets
+ * the lock back (still held) to analyse the same state, and releases it.
+ */
+export async function runIngest(
+  o: z.input<typeof Options>,
+  opts: { keepLock?: boolean } = {},
+): Promise<{ dbPath: string; summary: Awaited<ReturnType<typeof ingestBundle>>; lock: WriterLock }> {
   const dbPath = o.db ?? defaultDbPath(o.bundle);
+  assertWritableDb(dbPath);
   // The bundle first: a mistyped path must not leave an empty working database behind.
   const bundle = await openBundle(o.bundle);
-  const db = openDb(dbPath, { create: true });
+  const lock = await lockDb(dbPath, o.wait);
+  let keep = false;
+  let db;
+  try {
+    db = openDb(dbPath, { create: true, check: true });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   try {
     const tty = process.stderr.isTTY && !o.quiet;
     const started = Date.now();
     const summary = await ingestBundle(db, o.bundle, PARSERS, {
       append: o.append,
       jobs: o.jobs,
-      forced: forcedFrom(o.as),
+      forced: forcedFrom(o.as ?? []),
       progress: tty
         ? (p) => {
             const s = (Date.now() - started) / 1000 || 1;
@@ -50,11 +72,20 @@ export async function runIngest(o: z.infer<typeof Options>): Promise<{ dbPath: s
         : undefined,
     }, bundle);
     if (tty) process.stderr.write('\n');
+    if (summary.resumed > 0) {
+      process.stderr.write(`resumed: ${plural(summary.resumed, 'file was', 'files were')} interrupted and ${summary.resumed === 1 ? 'is' : 'are'} read again\n`);
+    }
     await recordArchiveRow(db, o.bundle);
-    buildModel(db, { from: o.from, to: o.to, tz: o.tz });
-    return { dbPath, summary };
+    try {
+      buildModel(db, { from: o.from, to: o.to, tz: o.tz });
+    } catch (e) {
+      throw diskFullError(e, dbPath, 'building the model', bundle.files.reduce((a, f) => a + f.bytes, 0)) ?? e;
+    }
+    keep = opts.keepLock ?? false;
+    return { dbPath, summary, lock };
   } finally {
     db.close();
+    if (!keep) lock.release();
   }
 }
 
@@ -72,6 +103,7 @@ export const ingestCommand: CommandDef = {
       .option('to', { type: 'string', describe: 'block end (ISO date/time, UTC); default inferred' })
       .option('tz', { type: 'string', describe: "zone of the block's calendar days (IANA, e.g. Europe/Berlin); default inferred when two signs agree, else UTC" })
       .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3, for bundles over 16 MB); the database is the same for any value' })
+      .option('wait', WAIT_OPTION)
       .option('quiet', { type: 'boolean', describe: 'no progress and no summary' }),
   async handler(args) {
     const o = Options.parse({ ...args, as: args.as ?? [] });

@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { UserError } from '../../errors.js';
 import type { ReportModel } from '../../report/model.js';
 import { renderHtml, renderJson, renderMarkdown } from '../../report/render.js';
+import { faultPoint } from '../../util/fault.js';
 
 export const FORMATS = ['json', 'md', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -21,7 +22,11 @@ export function parseFormats(v: unknown): Format[] {
   return [...new Set(list)] as Format[];
 }
 
-/** Write report.<fmt> files; returns the paths written, in a fixed order. */
+/**
+ * Write report.<fmt> files; returns the paths written, in a fixed order. Each is written beside
+ * its place and renamed over it, so a kill or a full disk leaves the previous report whole,
+ * never half of a new one.
+ */
 export function writeReports(model: ReportModel, outDir: string, formats: Format[]): string[] {
   const dir = resolve(outDir);
   try {
@@ -34,10 +39,37 @@ export function writeReports(model: ReportModel, outDir: string, formats: Format
     if (!formats.includes(f)) continue;
     const text = f === 'json' ? renderJson(model) : f === 'md' ? renderMarkdown(model) : renderHtml(model);
     const path = join(dir, `report.${f}`);
-    writeFileSync(path, text);
+    const tmp = join(dir, `.report.${f}.tmp`);
+    try {
+      writeFileSync(tmp, text);
+      faultPoint('report');
+      renameSync(tmp, path);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw reportWriteError(e, path, Buffer.byteLength(text));
+    }
     written.push(path);
   }
   return written;
+}
+
+function reportWriteError(e: unknown, path: string, bytes: number): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT' && code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') return e;
+  let free = '';
+  try {
+    const st = statfsSync(path.replace(/[^/\\]+$/, ''));
+    free = `, ${(Number(st.bavail) * Number(st.bsize)).toLocaleString('en')} bytes free there`;
+  } catch {
+    /* best effort */
+  }
+  const full = code === 'ENOSPC' || code === 'EDQUOT';
+  return new UserError(
+    full ? 'DISK_FULL' : 'NOT_WRITABLE',
+    full ? `no space left to write the report (${bytes.toLocaleString('en')} bytes needed${free})` : `the report cannot be written: ${(e as Error).message}`,
+    path,
+    full ? 'free space or choose another --out; the working database is complete, so `cdb-forensics analyze --db <db> --out <dir>` writes the report without ingesting again' : 'choose a --out you can write',
+  );
 }
 
 /**

@@ -2,8 +2,11 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { analyze, exitCodeFor, parseSeverity } from '../../analysis/analyze.js';
 import { openDb } from '../../db/open.js';
+import { assertAnalysable } from '../../db/state.js';
+import { faultPoint } from '../../util/fault.js';
+import { assertWritableDb, assertWritableDir, WAIT_OPTION } from '../db-access.js';
 import { VERSION } from '../../version.js';
-import { bundleDisplayName } from '../paths.js';
+import { bundleDisplayName, defaultDbPath } from '../paths.js';
 import { runIngest } from './ingest.js';
 import { parseFormats, reportClock, writeReports } from './output.js';
 import type { CommandDef } from './types.js';
@@ -23,6 +26,7 @@ const Options = z.object({
   append: z.boolean().default(false),
   quiet: z.boolean().default(false),
   jobs: z.number().int().min(1).max(64).optional(),
+  wait: z.number().min(0).optional(),
 });
 
 export const runCommand: CommandDef = {
@@ -44,22 +48,39 @@ export const runCommand: CommandDef = {
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
       .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3); the report is the same for any value' })
+      .option('wait', WAIT_OPTION)
       .option('quiet', { type: 'boolean', describe: 'print only the report paths' }),
   async handler(args) {
     const o = Options.parse({ ...args, as: args.as ?? [] });
     const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
     const formats = parseFormats(o.format);
-    const { dbPath, summary } = await runIngest({ bundle: o.bundle, db: o.db, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to, tz: o.tz, jobs: o.jobs });
-    const db = openDb(dbPath, { readonly: true });
+    const dbPath = o.db ?? defaultDbPath(o.bundle);
+    const out = resolve(o.out ?? join('cdb-forensics-report', bundleDisplayName(o.bundle)));
+    // Before any work: a place that cannot be written would only fail after the whole ingest.
+    assertWritableDb(dbPath);
+    assertWritableDir(out, '--out', 'the report directory');
+    // One lock over ingest, analysis and report: a second run waits, then finds nothing to do.
+    const { summary, lock } = await runIngest(
+      { bundle: o.bundle, db: dbPath, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to, tz: o.tz, jobs: o.jobs, wait: o.wait },
+      { keepLock: true },
+    );
+    faultPoint('analyze');
+    let db;
     try {
+      db = openDb(dbPath, { readonly: true });
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+    try {
+      assertAnalysable(db, dbPath);
       const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null, from: o.from ?? null, to: o.to ?? null, as: o.as } });
-      const out = resolve(o.out ?? join('cdb-forensics-report', bundleDisplayName(o.bundle)));
       const written = writeReports(model, out, formats);
       if (!o.quiet) {
         const q = summary.files.reduce((a, f) => a + f.quarantined, 0);
         const top = model.hypotheses[0];
         process.stdout.write(
-          `${summary.files.length} file(s) ingested into ${dbPath} (${q} line(s) quarantined)\n` +
+          `${summary.files.length} file(s) ingested into ${dbPath} (${summary.files.length - summary.unchanged} read, ${summary.unchanged} unchanged, ${q} line(s) quarantined)\n` +
             `block ${model.block.from.slice(0, 10)} … ${model.block.to.slice(0, 10)}, era ${model.block.era ?? '?'}, ${model.block.dialect ?? '?'} dialect\n` +
             `break layer: ${model.flow.break_layer ?? 'none — the flow held'}\n` +
             (top ? `top hypothesis: ${top.title} (${top.likelihood.replace('_', ' ')})\n` : ''),
@@ -70,6 +91,7 @@ export const runCommand: CommandDef = {
       return exitCodeFor(model, failOn);
     } finally {
       db.close();
+      lock.release();
     }
   },
 };

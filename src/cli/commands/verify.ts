@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { runChecks } from '../../analysis/verify.js';
 import { openDb } from '../../db/open.js';
 import { dbFor, inputKind, reportFor } from './inputs.js';
+import { assertAnalysable } from '../../db/state.js';
+import { UserError } from '../../errors.js';
+import { VerificationSchema } from '../../report/model.js';
 import type { CommandDef } from './types.js';
 
 const Options = z.object({ db: z.string().min(1), plan: z.string().min(1), json: z.boolean().default(false) });
@@ -25,6 +28,8 @@ export const verifyCommand: CommandDef = {
     const checks = plan.model.verification;
     const db = openDb(await dbFor(o.db, inputKind(o.db), '--db'), { readonly: true });
     try {
+      // Checks counted on half the evidence would pass or fail for the wrong reason.
+      assertAnalysable(db, o.db);
       const results = runChecks(db, checks);
       if (o.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
       else {
