@@ -117,7 +117,7 @@ function validate(db: DB, file: string, opts: OpenOptions): void {
   } else if (!ours) {
     refuse('DB_FOREIGN', `this SQLite file is not a cdb-forensics working database (application_id ${appId}, user_version ${version}, ${objects} schema object(s))`, file, NEW_DB_HINT);
   } else if (version > SCHEMA_VERSION) {
-    refuse('DB_NEWER', `the working database was written by a newer cdb-forensics (schema version ${version}; this one reads version ${SCHEMA_VERSION})`, file, 'use the newer cdb-forensics that wrote it, or ingest the bundle again into a new database with another --db');
+    refuse('DB_NEWER', `the working database was written by a newer cdb-forensics (schema version ${version}; this one reads version ${SCHEMA_VERSION})`, file, `use the newer cdb-forensics that wrote it, or ingest the bundle again into a new database: ${reingestCommand(db, file)}`);
   } else if (version !== SCHEMA_VERSION) {
     if (canMigrate(version)) throw new OlderSchema(version);
     refuse('DB_SCHEMA', `the working database has schema version ${version}, this cdb-forensics writes version ${SCHEMA_VERSION} and cannot migrate it`, file, `ingest the bundle again into a new database: ${reingestCommand(db, file)}`);
