@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""Samples of incidents that stop part-way through the block (issue 11: diagnose in time).
+
+Standard-library Python, fixed seeds and fixed times: running it twice gives the same bytes.
+It reuses the writers of make-samples.py (container log model, era-B startup lines, polls).
+
+    python3 samples/make-time-samples.py
+    cd samples && python3 verify-samples.py
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location('make_samples', os.path.join(HERE, 'make-samples.py'))
+M = importlib.util.module_from_spec(_spec)
+sys.modules['make_samples'] = M
+_spec.loader.exec_module(M)
+
+E, NS, MS, US, Svc = M.E, M.NS, M.MS, M.US, M.Svc
+
+
+def sample_feed_dies_midblock() -> None:
+    """Era B. The MEXC feed publishes market data until 2026-02-11 09:03; from then on the
+    socket closes and the client loops `[ws] connection closed` / `[ws] reconnecting in 5s...`
+    without publishing again. The ws log goes on to the capture, so every later hour is observed."""
+    name = 'feed-dies-midblock-era-b'
+    rng = random.Random(20260211)
+    days = ['2026-02-10', '2026-02-11', '2026-02-12']
+    start = E('2026-02-10 00:00:04')
+    death = E('2026-02-11 09:03:17')
+    cap = E('2026-02-13 00:04:40')
+
+    ws, sig, risk, exe = Svc('cdb_ws', rng), Svc('cdb_signal', rng), Svc('cdb_risk', rng), Svc('cdb_execution', rng, 'stderr')
+    M.ws_start_b(ws, start, 'mexc_pb', '172.18.0.9')
+    M.signal_start_b(sig, start + 300 * MS, '172.18.0.10')
+    M.risk_start_b(risk, start + 510 * MS, '172.18.0.12')
+    M.exec_start_b(exe, start + 620 * MS, '172.18.0.13')
+
+    # market data: a published tick every 2 minutes (thinned DEBUG), until the feed dies
+    ticks = [t for t in M.schedule(rng, start + 60 * NS, death, 120, 900)]
+    for t in ticks:
+        ws.wsb(t, 'DEBUG', '[redis] published market_data: BTCUSDT @ %.2f' % rng.uniform(96100, 97900))
+    # the socket closes; the client reconnects every few minutes and is closed again, nothing published
+    t = death + 41 * NS
+    while t < cap:
+        ws.wsb(t, 'WARNING', '[ws] connection closed: no close frame received or sent')
+        ws.wsb(t + 2 * MS, 'INFO', '[ws] reconnecting in 5s...')
+        ws.wsb(t + 5 * NS + 3 * MS, 'INFO', '[ws] connecting to wss://wbs-api.mexc.com/ws')
+        t += (300 + rng.randint(0, 120)) * NS
+
+    # signals follow the ticks (one in ~20 minutes), each approved and executed
+    sig_times = [t + 37 * MS for t in ticks[5::10]]
+    fills = 0
+    for t in sig_times:
+        price = rng.uniform(96100, 97900)
+        pct = rng.randint(51, 240) / 10000
+        oid = M.mock_dec(rng)
+        fill = round(50000 * (1 + rng.uniform(-0.001, 0.001)), 2)
+        sig.br(t, 'INFO', 'signal_engine', '✨ Signal generiert: BTCUSDT BUY @ $%.2f (+%.2f%%)' % (price, pct))
+        risk.br(t + 1 * MS, 'INFO', 'risk_manager', '📨 Signal empfangen: BTCUSDT BUY')
+        risk.br(t + 2 * MS, 'INFO', 'risk_manager', '✅ Order freigegeben: BTCUSDT BUY qty=0.0002')
+        exe.dash(t + 41 * MS, 'INFO', 'Processing order: BTCUSDT BUY qty=0.0002')
+        exe.dash(t + 118 * MS, 'INFO', 'Order filled: %s at %.2f' % (oid, fill))
+        exe.dash(t + 120 * MS, 'INFO', 'Published result to order_results')
+        exe.dash(t + 144 * MS, 'INFO', 'Saved order to database: %s' % oid)
+        exe.dash(t + 148 * MS, 'INFO', 'Saved trade to database: %s' % oid)
+        risk.br(t + 124 * MS, 'INFO', 'risk_manager', 'Order-Result empfangen: %s status=FILLED qty=0.0002' % oid)
+        fills += 1
+
+    for svc, off, fn in [(ws, 11, M.poll_wsb), (sig, 17, M.poll_br), (risk, 43, M.poll_br)]:
+        for t in M.schedule(rng, start + off * NS, cap, 1800, 900):
+            fn(svc, t)
+    for t in M.schedule(rng, start + 36 * NS, cap, 1800, 900):
+        M.poll_dash(exe, t)
+
+    b = M.Bundle(name)
+    b.add('logs/compose_logs.txt', M.compose_logs([ws, sig, risk, exe], True, rng), 'container-log')
+    b.write_dir()
+
+    L = 'feed-dies-midblock-era-b/logs/compose_logs.txt'
+    blk = "grep -E '\\| 2026-02-1[012]T'"
+    last_tick = M.iso_z(ticks[-1])[:19] + 'Z'
+    M.write_expected(name, {
+        'description': 'Era B. The MEXC websocket feed publishes market data (DEBUG `[redis] published market_data`) and signals, '
+                       'approvals and mock fills follow, until 2026-02-11 09:03 UTC; from then on the socket closes and the client '
+                       'loops `[ws] connection closed` / `[ws] reconnecting in 5s...` without publishing again. The ws log runs on to '
+                       'the capture (2026-02-13 00:04), so every hour after the stop is observed.',
+        'incident': 'market data feed dies mid-block (reconnect loop)',
+        'era': 'B', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': None,
+        'files': b.file_table(),
+        'counts': {
+            'market_data_events': len([t for t in ticks if M.in_block(t, days)]),
+            'signals': len(sig_times),
+            'signals_per_day': M.per_day(sig_times, days),
+            'risk_approved': len(sig_times), 'risk_rejected': 0,
+            'orders': fills, 'trades': fills, 'persisted_trades': None,
+        },
+        'counts_raw': {'orders_rows': None, 'trades_rows': None},
+        'break_layer': 'market_data',
+        'break_stage': 'market_data',
+        'break_at': last_tick,
+        'top_hypothesis': {'layer': 'market_data', 'keywords': ['feed', 'market data', 'market_data', 'websocket', 'reconnect', 'connection closed']},
+        'reports': [],
+        'secrets': [],
+        'how': {
+            'market_data_events': "%s %s | grep -c 'ws_service: \\[redis\\] published market_data'" % (blk, L),
+            'signals': "%s %s | grep -c '✨ Signal generiert'" % (blk, L),
+            'signals_per_day': "%s %s | grep '✨ Signal generiert' | awk 'BEGIN{%s} {c[substr($3,1,10)]++} END{for (d in c) print d, c[d]}' | sort" % (blk, L, ';'.join('c[\"%s\"]=0' % d for d in days)),
+            'risk_rejected': "%s %s | grep -cE 'Signal blockiert|Max Exposure erreicht|Circuit Breaker|Position zu gro' || true" % (blk, L),
+            'risk_approved': "%s %s | grep -c '✅ Order freigegeben'" % (blk, L),
+            'orders': "%s %s | grep -c 'Order filled: '" % (blk, L),
+            'trades': "%s %s | grep -c 'Order filled: '" % (blk, L),
+        },
+        'checks': [
+            {'what': 'break_at: the last published tick (its own clock, HH:MM:SS on the ws line; the docker stamp is a few ms later)',
+             'expect': last_tick,
+             'cmd': "grep 'published market_data' %s | sort -k3 | tail -1 | awk '{print $4 \"T\" $5 \"Z\"}'" % L},
+            {'what': 'nothing is published after the stop, while the ws log goes on with reconnect loops to the capture',
+             'expect': '0',
+             'cmd': "awk '$3 > \"2026-02-11T09:04\" && /published market_data/' %s | wc -l" % L},
+        ],
+    })
+
+
+def sample_writer_stops_midblock() -> None:
+    """Era B. Postgres restarts on 2026-02-18 at 19:41 (a host update); cdb_db_writer keeps its one
+    dead connection (it never reconnects) and every later insert fails with `server closed the
+    connection unexpectedly`, then `connection already closed`, while signals, approvals and
+    fills go on. The analyst's trades export (db_writer rows) stops at the restart."""
+    name = 'writer-stops-midblock-era-b'
+    rng = random.Random(20260218)
+    days = ['2026-02-17', '2026-02-18', '2026-02-19']
+    start = E('2026-02-17 00:00:04')
+    pg_down = E('2026-02-18 19:41:22')
+    pg_up = E('2026-02-18 19:41:31')
+    cap = E('2026-02-20 00:03:10')
+
+    ws, sig, risk, exe = Svc('cdb_ws', rng), Svc('cdb_signal', rng), Svc('cdb_risk', rng), Svc('cdb_execution', rng, 'stderr')
+    dbw, pg = Svc('cdb_db_writer', rng, 'stderr'), Svc('cdb_postgres', rng)
+    M.pg_start(pg, start - 2 * NS, start - 40 * NS)
+    M.dbw_start_b(dbw, start + 200 * MS)
+    M.ws_start_b(ws, start, 'mexc_pb', '172.18.0.9')
+    M.signal_start_b(sig, start + 300 * MS, '172.18.0.10')
+    M.risk_start_b(risk, start + 510 * MS, '172.18.0.12')
+    M.exec_start_b(exe, start + 620 * MS, '172.18.0.13')
+    # the restart: fast shutdown, then the usual startup lines
+    for i, line in enumerate(['[1] LOG:  received fast shutdown request', '[1] LOG:  aborting any active transactions',
+                              '[1] LOG:  background worker "logical replication launcher" (PID 31) exited with exit code 1',
+                              '[26] LOG:  shutting down', '[1] LOG:  database system is shut down']):
+        t = pg_down + i * 40 * MS
+        pg.raw(t, '%s %s' % (M.pg_log_ts(t), line))
+    M.pg_start(pg, pg_up, pg_down + 200 * MS)
+
+    ticks = M.schedule(rng, start + 60 * NS, cap, 120, 900)
+    for t in ticks:
+        ws.wsb(t, 'DEBUG', '[redis] published market_data: BTCUSDT @ %.2f' % rng.uniform(96100, 97900))
+    sig_times = [t + 37 * MS for t in ticks[5::10]]
+    trades_rows, persisted, failed = [], [], 0
+    sid, oid_n, tid = 5120, 10230, 8840
+    for t in sig_times:
+        price = rng.uniform(96100, 97900)
+        pct = rng.randint(51, 240) / 10000
+        oid = M.mock_dec(rng)
+        fill = round(50000 * (1 + rng.uniform(-0.001, 0.001)), 2)
+        ts = t // NS
+        sig.br(t, 'INFO', 'signal_engine', '✨ Signal generiert: BTCUSDT BUY @ $%.2f (+%.2f%%)' % (price, pct))
+        risk.br(t + 1 * MS, 'INFO', 'risk_manager', '📨 Signal empfangen: BTCUSDT BUY')
+        risk.br(t + 2 * MS, 'INFO', 'risk_manager', '✅ Order freigegeben: BTCUSDT BUY qty=0.0002')
+        exe.dash(t + 41 * MS, 'INFO', 'Processing order: BTCUSDT BUY qty=0.0002')
+        exe.dash(t + 118 * MS, 'INFO', 'Order filled: %s at %.2f' % (oid, fill))
+        exe.dash(t + 120 * MS, 'INFO', 'Published result to order_results')
+        risk.br(t + 124 * MS, 'INFO', 'risk_manager', 'Order-Result empfangen: %s status=FILLED qty=0.0002' % oid)
+        if t < pg_down:
+            dbw.br(t + 3 * MS, 'INFO', 'db_writer', '✅ Signal persisted: ID=%d, BTCUSDT buy' % sid)
+            dbw.br(t + 4 * MS, 'INFO', 'db_writer', '✅ Order persisted: ID=%d, BTCUSDT BUY' % oid_n)
+            dbw.br(t + 126 * MS, 'INFO', 'db_writer', '✅ Trade persisted: ID=%d, BTCUSDT BUY @ %.2f' % (tid, fill))
+            trades_rows.append([tid, None, 'BTCUSDT', 'buy', M.px(fill), '0.00020000', 'filled', M.px(fill), None, '0.00000000',
+                                M.pg_ts(ts * NS), 'MEXC', None, '{}'])
+            persisted.append(t + 126 * MS)
+            sid, oid_n, tid = sid + 1, oid_n + 1, tid + 1
+        else:
+            err = 'server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\n' \
+                if failed == 0 else 'connection already closed'
+            dbw.br(t + 3 * MS, 'ERROR', 'db_writer', 'Failed to persist signal: ' + err)
+            dbw.br(t + 4 * MS, 'ERROR', 'db_writer', 'Failed to persist order: connection already closed')
+            dbw.br(t + 126 * MS, 'ERROR', 'db_writer', 'Failed to persist trade: connection already closed')
+            failed += 1
+
+    for svc, off, fn in [(ws, 11, M.poll_wsb), (sig, 17, M.poll_br), (risk, 43, M.poll_br)]:
+        for t in M.schedule(rng, start + off * NS, cap, 1800, 900):
+            fn(svc, t)
+    for t in M.schedule(rng, start + 36 * NS, cap, 1800, 900):
+        M.poll_dash(exe, t)
+
+    b = M.Bundle(name)
+    b.add('logs/compose_logs.txt', M.compose_logs([ws, sig, risk, exe, dbw, pg], True, rng), 'container-log')
+    b.add('db/trades.csv', M.psql_csv(M.TRADES_COLS, trades_rows), 'db-dump')
+    b.write_dir()
+
+    L = name + '/logs/compose_logs.txt'
+    T = name + '/db/trades.csv'
+    blk = "grep -E '\\| 2026-02-1[789]T'"
+    in_blk = lambda c: "awk -F, 'NR>1 && substr($%d,1,10)>=\"2026-02-17\" && substr($%d,1,10)<=\"2026-02-19\"' %s" % (c, c, T)
+    last_persisted = M.iso_z(trades_rows[-1] and persisted[-1])[:19] + 'Z'
+    last_row = trades_rows[-1][10][:19].replace(' ', 'T') + 'Z'
+    fills = len(sig_times)
+    M.write_expected(name, {
+        'description': 'Era B. Postgres restarts on 2026-02-18 at 19:41 UTC; cdb_db_writer keeps its dead connection and every later '
+                       'insert fails (`server closed the connection unexpectedly`, then `connection already closed`) while market data, '
+                       'signals, approvals and mock fills go on to the capture. The trades export (db_writer rows) stops at the restart.',
+        'incident': 'writer stops persisting mid-block (dead DB connection after a Postgres restart)',
+        'era': 'B', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': None,
+        'files': b.file_table(),
+        'counts': {
+            'market_data_events': len([t for t in ticks if M.in_block(t, days)]),
+            'signals': len([t for t in sig_times if M.in_block(t, days)]),
+            'signals_per_day': M.per_day(sig_times, days),
+            'risk_approved': len([t for t in sig_times if M.in_block(t, days)]), 'risk_rejected': 0,
+            'orders': len([t for t in sig_times if M.in_block(t, days)]), 'trades': len([t for t in sig_times if M.in_block(t, days)]),
+            'persisted_trades': len([r for r in trades_rows if r[10][:10] in days]),
+        },
+        'counts_raw': {'orders_rows': None, 'trades_rows': len([r for r in trades_rows if r[10][:10] in days])},
+        'break_layer': 'reporting',
+        'break_layer_any_of': ['reporting', 'system'],
+        'break_stage': 'persisted',
+        'break_at': last_row,
+        'top_hypothesis': {'layer': 'execution', 'keywords': ['persist', 'connection', 'writer', 'postgres']},
+        'notes': ['The top hypothesis is filed under execution (runbook layer 5 checks "executed and persisted", as in persistence-era-b); the break in time is the persisted stage, reported as reporting.'],
+        'reports': [],
+        'secrets': [],
+        'how': {
+            'market_data_events': "%s %s | grep -c 'ws_service: \\[redis\\] published market_data'" % (blk, L),
+            'signals': "%s %s | grep -c '✨ Signal generiert'" % (blk, L),
+            'signals_per_day': "%s %s | grep '✨ Signal generiert' | awk 'BEGIN{%s} {c[substr($3,1,10)]++} END{for (d in c) print d, c[d]}' | sort"
+                               % (blk, L, ';'.join('c[\"%s\"]=0' % d for d in days)),
+            'risk_rejected': "%s %s | grep -cE 'Signal blockiert|Max Exposure erreicht|Circuit Breaker|Position zu gro' || true" % (blk, L),
+            'risk_approved': "%s %s | grep -c '✅ Order freigegeben'" % (blk, L),
+            'orders': "%s %s | grep -c 'Order filled: '" % (blk, L),
+            'trades': "%s %s | grep -c 'Order filled: '" % (blk, L),
+            'persisted_trades': in_blk(11) + ' | wc -l',
+            'trades_rows': in_blk(11) + ' | wc -l',
+        },
+        'checks': [
+            {'what': 'break_at: the last persisted trade row (its timestamp, to the second)', 'expect': last_row,
+             'cmd': "awk -F, 'NR>1{print $11}' %s | sort | tail -1 | awk '{print $1 \"T\" substr($2,1,8) \"Z\"}'" % T},
+            {'what': 'fills after the last persisted row (upstream goes on)', 'expect': str(failed),
+             'cmd': "grep 'Order filled: ' %s | awk '$3 > \"%s\"' | wc -l" % (L, last_persisted)},
+            {'what': 'db_writer trade inserts that failed after the Postgres restart', 'expect': str(failed),
+             'cmd': "grep -c 'db_writer: Failed to persist trade: ' %s" % L},
+            {'what': 'Postgres restarted (fast shutdown) inside the block', 'expect': '1',
+             'cmd': "%s %s | grep -c 'received fast shutdown request'" % (blk, L)},
+        ],
+    })
+
+
+def main() -> None:
+    sample_feed_dies_midblock()
+    sample_writer_stops_midblock()
+
+
+if __name__ == '__main__':
+    main()
