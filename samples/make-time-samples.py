@@ -261,9 +261,104 @@ def sample_writer_stops_midblock() -> None:
     })
 
 
+def sample_since_healthy() -> None:
+    """Era B, healthy. cdb_signal's log exists only as `docker logs -t --since 2026-02-26T00:00:00Z`
+    (the analyst's last-day save); the other services' logs cover the whole block. Before that
+    save no source shows signals: those hours are not observed, never a stop."""
+    name = 'since-healthy-era-b'
+    rng = random.Random(20260226)
+    days = ['2026-02-24', '2026-02-25', '2026-02-26']
+    start = E('2026-02-24 00:00:04')
+    since = E('2026-02-26 00:00:00')
+    cap = E('2026-02-27 00:02:50')
+
+    ws, sig, risk, exe = Svc('cdb_ws', rng), Svc('cdb_signal', rng), Svc('cdb_risk', rng), Svc('cdb_execution', rng, 'stderr')
+    M.ws_start_b(ws, start, 'mexc_pb', '172.18.0.9')
+    M.signal_start_b(sig, start + 300 * MS, '172.18.0.10')
+    M.risk_start_b(risk, start + 510 * MS, '172.18.0.12')
+    M.exec_start_b(exe, start + 620 * MS, '172.18.0.13')
+    ticks = M.schedule(rng, start + 60 * NS, cap, 120, 900)
+    for t in ticks:
+        ws.wsb(t, 'DEBUG', '[redis] published market_data: BTCUSDT @ %.2f' % rng.uniform(96100, 97900))
+    sig_times = [t + 37 * MS for t in ticks[5::10]]
+    for t in sig_times:
+        price = rng.uniform(96100, 97900)
+        pct = rng.randint(51, 240) / 10000
+        oid = M.mock_dec(rng)
+        fill = round(50000 * (1 + rng.uniform(-0.001, 0.001)), 2)
+        sig.br(t, 'INFO', 'signal_engine', '✨ Signal generiert: BTCUSDT BUY @ $%.2f (+%.2f%%)' % (price, pct))
+        risk.br(t + 1 * MS, 'INFO', 'risk_manager', '📨 Signal empfangen: BTCUSDT BUY')
+        risk.br(t + 2 * MS, 'INFO', 'risk_manager', '✅ Order freigegeben: BTCUSDT BUY qty=0.0002')
+        exe.dash(t + 41 * MS, 'INFO', 'Processing order: BTCUSDT BUY qty=0.0002')
+        exe.dash(t + 118 * MS, 'INFO', 'Order filled: %s at %.2f' % (oid, fill))
+        exe.dash(t + 120 * MS, 'INFO', 'Published result to order_results')
+        exe.dash(t + 144 * MS, 'INFO', 'Saved order to database: %s' % oid)
+        exe.dash(t + 148 * MS, 'INFO', 'Saved trade to database: %s' % oid)
+        risk.br(t + 124 * MS, 'INFO', 'risk_manager', 'Order-Result empfangen: %s status=FILLED qty=0.0002' % oid)
+    for svc, off, fn in [(ws, 11, M.poll_wsb), (sig, 17, M.poll_br), (risk, 43, M.poll_br)]:
+        for t in M.schedule(rng, start + off * NS, cap, 1800, 900):
+            fn(svc, t)
+    for t in M.schedule(rng, start + 36 * NS, cap, 1800, 900):
+        M.poll_dash(exe, t)
+
+    b = M.Bundle(name)
+    b.add('logs/compose_logs.txt', M.compose_logs([ws, risk, exe], True, rng), 'container-log')
+    # docker logs --since filters on the daemon's stamp
+    b.add('logs/signal_since_2026-02-26.txt', ''.join(M.rfc9(d) + ' ' + line + '\n' for d, line, _ in sig.physical() if d >= since),
+          'container-log')
+    b.write_dir()
+
+    L = name + '/logs/compose_logs.txt'
+    S = name + '/logs/signal_since_2026-02-26.txt'
+    blk = "grep -E '\\| 2026-02-2[456]T'"
+    logged = [t for t in sig_times if t >= since]
+    n = len(sig_times)
+    M.write_expected(name, {
+        'description': 'Era B, healthy. Market data, approvals and mock fills flow the whole block in the compose export; cdb_signal\'s '
+                       'log is only a `docker logs -t --since 2026-02-26T00:00:00Z` save, so signal lines exist for the last day only. '
+                       'The first two days are "not observed" for the signal stage, never a stop: no break, no failing layer.',
+        'incident': 'none (a --since save of one service must not create a break)',
+        'era': 'B', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': None,
+        'files': b.file_table(),
+        'counts': {
+            'market_data_events': len([t for t in ticks if M.in_block(t, days)]),
+            'signals': None,
+            'signals_per_day': None,
+            'risk_approved': n, 'risk_rejected': 0, 'orders': n, 'trades': n, 'persisted_trades': None,
+        },
+        'counts_raw': {'orders_rows': None, 'trades_rows': None},
+        'break_layer': None,
+        'break_stage': None,
+        'break_at': None,
+        'top_hypothesis': None,
+        'reports': [],
+        'secrets': [],
+        'notes': ['`signals` is null: the only signal log starts on the last block day, so the block count is not evaluable from it '
+                  '(%d logged lines); the approvals (%d, one per signal) bound it from below.' % (len(logged), n)],
+        'how': {
+            'market_data_events': "%s %s | grep -c 'ws_service: \\[redis\\] published market_data'" % (blk, L),
+            'risk_rejected': "%s %s | grep -cE 'Signal blockiert|Max Exposure erreicht|Circuit Breaker|Position zu gro' || true" % (blk, L),
+            'risk_approved': "%s %s | grep -c '✅ Order freigegeben'" % (blk, L),
+            'orders': "%s %s | grep -c 'Order filled: '" % (blk, L),
+            'trades': "%s %s | grep -c 'Order filled: '" % (blk, L),
+        },
+        'checks': [
+            {'what': 'the signal log starts at the --since time (first docker stamp)', 'expect': '2026-02-26',
+             'cmd': "head -1 %s | cut -c1-10" % S},
+            {'what': 'signal lines in the --since save (last block day only)', 'expect': str(len(logged)),
+             'cmd': "grep -c '✨ Signal generiert' %s" % S},
+            {'what': 'approvals on the last block day equal the saved signal lines', 'expect': str(len(logged)),
+             'cmd': "grep '✅ Order freigegeben' %s | grep -c '| 2026-02-26T'" % L},
+        ],
+    })
+
+
 def main() -> None:
     sample_feed_dies_midblock()
     sample_writer_stops_midblock()
+    sample_since_healthy()
 
 
 if __name__ == '__main__':
