@@ -355,10 +355,210 @@ def sample_since_healthy() -> None:
     })
 
 
+def sample_clockless_feed() -> None:
+    """Era A. The feed never gets data: cdb_ws's log, saved without `-t` and without its
+    clocked banner lines, holds only reconnect errors and `Noch keine Daten – warte auf Klines...`.
+    The other services (compose export with stamps) run, poll and receive nothing.
+
+    Not generated yet (main() leaves it out): the tool puts this block on its first day only (the
+    window is the span of non-poll activity, and a dead feed leaves almost none: issue 11 item 4,
+    markers such as the runner's `Duration: 3 days`), and it judges the clockless feed log as
+    `warn`, so break_layer is null where it should be market_data (item 2, "judged on content")."""
+    name = 'clockless-feed-era-a'
+    rng = random.Random(20251210)
+    days = ['2025-12-10', '2025-12-11', '2025-12-12']
+    start = E('2025-12-10 00:00:03')
+    cap = E('2025-12-13 00:04:12')
+    core, risk, exe = Svc('cdb_core', rng), Svc('cdb_risk', rng), Svc('cdb_execution', rng, 'stderr')
+    pr = Svc('cdb_paper_runner', rng)
+    M.runner_start(pr, start + 900 * MS, '172.18.0.10', None, duration_days=3)
+    M.core_start_a(core, start + 200 * MS, '3.0', '100000', '172.18.0.7')
+    M.risk_start_a(risk, start + 400 * MS, '172.18.0.8', None)
+    M.exec_start_a(exe, start + 600 * MS, '172.18.0.9')
+    for svc, off in [(core, 17), (risk, 43), (pr, 52)]:
+        for t in M.schedule(rng, start + off * NS, cap, 900, 900):
+            M.poll_br(svc, t)
+    for t in M.schedule(rng, start + 36 * NS, cap, 900, 900):
+        M.poll_dash(exe, t)
+
+    # cdb_ws: `docker logs cdb_ws 2>&1 | grep -vE 'Top movers|GET /health|^$' > ws_errors.txt` (no -t, banners dropped)
+    ws = ['Hole Symbolliste...', '✓ Redis verbunden - market_data Events werden publiziert']
+    attempt, nodata = 1, 0
+    for k in range(60):
+        ws.append('[WS] Connecting chunk (attempt %d)...' % attempt)
+        ws.append('[WS ERROR] Handshake status 403 Forbidden')
+        ws.append('[WS CLOSE] Code=None, Msg=None')
+        ws.append('[WS] Disconnected (attempt %d)' % attempt)
+        ws.append('[WS ERROR] Chunk reconnect #%d: Handshake status 403 Forbidden' % attempt)
+        for _ in range(rng.randint(1, 3)):
+            ws.append('Noch keine Daten – warte auf Klines...')
+            nodata += 1
+        attempt += 1
+
+    b = M.Bundle(name)
+    b.add('logs/compose_logs_t.txt', M.compose_logs([core, risk, exe, pr], True, rng), 'container-log')
+    b.add('logs/ws_errors.txt', '\n'.join(ws) + '\n', 'container-log')
+    b.write_dir()
+    W = name + '/logs/ws_errors.txt'
+    L = name + '/logs/compose_logs_t.txt'
+    M.write_expected(name, {
+        'description': 'Era A. cdb_ws never receives data: its log (saved without -t, its clocked Top-movers banners filtered out) holds only '
+                       'reconnect errors (`[WS ERROR] Handshake status 403 Forbidden`, `Disconnected (attempt N)` with N rising) and '
+                       '`Noch keine Daten – warte auf Klines...`. The other services log with docker stamps and receive nothing. The feed '
+                       'is judged on content: market_data fails, with no moment (break_at null).',
+        'incident': 'market data feed never connects; its log has no clock',
+        'era': 'A', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': None,
+        'files': b.file_table(),
+        'counts': {'market_data_events': 0, 'signals': 0, 'signals_per_day': {d: 0 for d in days}, 'risk_approved': 0, 'risk_rejected': 0,
+                   'orders': 0, 'trades': 0, 'persisted_trades': None},
+        'counts_raw': {'orders_rows': None, 'trades_rows': None},
+        'break_layer': 'market_data',
+        'break_stage': 'market_data',
+        'break_at': None,
+        'top_hypothesis': {'layer': 'market_data', 'keywords': ['feed', 'market data', 'market-data', 'websocket', 'reconnect', 'klines', 'no data']},
+        'reports': [],
+        'secrets': [],
+        'how': {
+            'market_data_events': "grep -c 'published market_data' %s %s | awk -F: '{n+=$2} END{print n}'" % (W, L),
+            'signals': "grep -c 'Signal generiert' %s || true" % L,
+            'signals_per_day': "grep 'Signal generiert' %s | awk 'BEGIN{%s} {c[substr($3,1,10)]++} END{for (d in c) print d, c[d]}' | sort"
+                               % (L, ';'.join('c[\"%s\"]=0' % d for d in days)),
+            'risk_approved': "grep -c 'Order freigegeben' %s || true" % L,
+            'risk_rejected': "grep -cE 'Signal blockiert|Max Exposure erreicht|Circuit Breaker|Position zu gro' %s || true" % L,
+            'orders': "grep -c 'Order filled\\|Order rejected' %s || true" % L,
+            'trades': "grep -c 'Order filled' %s || true" % L,
+        },
+        'checks': [
+            {'what': 'the ws log has no clock: no line starts with a stamp or holds a date', 'expect': '0',
+             'cmd': "grep -cE '[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2}:[0-9]{2}' %s || true" % W},
+            {'what': '`Noch keine Daten` lines', 'expect': str(nodata), 'cmd': "grep -c 'Noch keine Daten' %s" % W},
+            {'what': 'reconnect attempts, rising to', 'expect': str(attempt - 1),
+             'cmd': "grep -o 'Disconnected (attempt [0-9]*)' %s | tail -1 | grep -o '[0-9]*'" % W},
+        ],
+    })
+
+
+def sample_redis_aof_crashloop() -> None:
+    """Era B. The host reboots on 2026-03-04 at 03:12; cdb_redis cannot load its append-only file
+    (`Bad file format reading the append only file ...`) and exits, restarted by docker every few
+    seconds, then minutes. Every client dies on `Error 111 connecting to cdb_redis:6379. Connection
+    refused.` and crash-loops with it. The cause is Redis's storage, not the clients' network."""
+    name = 'redis-aof-crashloop-era-b'
+    rng = random.Random(20260304)
+    days = ['2026-03-03', '2026-03-04', '2026-03-05']
+    start = E('2026-03-03 00:00:04')
+    boot = E('2026-03-04 03:12:40')
+    cap = E('2026-03-06 00:03:30')
+    redis, ws, sig, risk, exe = (Svc('cdb_redis', rng), Svc('cdb_ws', rng), Svc('cdb_signal', rng), Svc('cdb_risk', rng),
+                                 Svc('cdb_execution', rng, 'stderr'))
+    M.redis_start(redis, start - 1 * NS)
+    M.ws_start_b(ws, start, 'mexc_pb', '172.18.0.9')
+    M.signal_start_b(sig, start + 300 * MS, '172.18.0.10')
+    M.risk_start_b(risk, start + 510 * MS, '172.18.0.12')
+    M.exec_start_b(exe, start + 620 * MS, '172.18.0.13')
+    ticks = M.schedule(rng, start + 60 * NS, boot - 30 * NS, 120, 900)
+    for t in ticks:
+        ws.wsb(t, 'DEBUG', '[redis] published market_data: BTCUSDT @ %.2f' % rng.uniform(96100, 97900))
+    sig_times = [t + 37 * MS for t in ticks[5::10]]
+    for t in sig_times:
+        oid = M.mock_dec(rng)
+        fill = round(50000 * (1 + rng.uniform(-0.001, 0.001)), 2)
+        sig.br(t, 'INFO', 'signal_engine', '✨ Signal generiert: BTCUSDT BUY @ $%.2f (+%.2f%%)' % (rng.uniform(96100, 97900), rng.randint(51, 240) / 10000))
+        risk.br(t + 1 * MS, 'INFO', 'risk_manager', '📨 Signal empfangen: BTCUSDT BUY')
+        risk.br(t + 2 * MS, 'INFO', 'risk_manager', '✅ Order freigegeben: BTCUSDT BUY qty=0.0002')
+        exe.dash(t + 41 * MS, 'INFO', 'Processing order: BTCUSDT BUY qty=0.0002')
+        exe.dash(t + 118 * MS, 'INFO', 'Order filled: %s at %.2f' % (oid, fill))
+        exe.dash(t + 120 * MS, 'INFO', 'Published result to order_results')
+        exe.dash(t + 144 * MS, 'INFO', 'Saved order to database: %s' % oid)
+        exe.dash(t + 148 * MS, 'INFO', 'Saved trade to database: %s' % oid)
+        risk.br(t + 124 * MS, 'INFO', 'risk_manager', 'Order-Result empfangen: %s status=FILLED qty=0.0002' % oid)
+    for svc, off, fn in [(ws, 11, M.poll_wsb), (sig, 17, M.poll_br), (risk, 43, M.poll_br)]:
+        for t in M.schedule(rng, start + off * NS, boot - 60 * NS, 1800, 900):
+            fn(svc, t)
+    for t in M.schedule(rng, start + 36 * NS, boot - 60 * NS, 1800, 900):
+        M.poll_dash(exe, t)
+
+    # after the reboot the ws service comes up without Redis and keeps running (and answering /health), publishing nothing
+    M.ws_start_b(ws, boot + 1 * NS, 'mexc_pb', '172.18.0.9')
+    ws.wsb(boot + 1 * NS + 20 * MS, 'ERROR', 'Redis connection failed: Error 111 connecting to cdb_redis:6379. Connection refused.')
+    ws.wsb(boot + 1 * NS + 21 * MS, 'WARNING', 'Service will continue but market_data will NOT be published!')
+    for t in M.schedule(rng, boot + 11 * NS, cap, 1800, 900):
+        M.poll_wsb(ws, t)
+    # after the reboot: redis exits on its AOF at every start; docker's backoff doubles up to 60 s between tries
+    AOF = 'Bad file format reading the append only file appendonly.aof.1.incr.aof: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>'
+    t, delay, tries = boot, 1, 0
+    refused = 'Error 111 connecting to cdb_redis:6379. Connection refused.'
+    while t < cap:
+        for i, line in enumerate(['1:C %s # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo',
+                                  '1:C %s # Redis version=7.4.1, bits=64, commit=00000000, modified=0, pid=1, just started',
+                                  '1:C %s # Configuration loaded', '1:M %s * monotonic clock: POSIX clock_gettime',
+                                  '1:M %s * Running mode=standalone, port=6379.', '1:M %s * Server initialized',
+                                  '1:M %s * Reading RDB base file on AOF loading...', '1:M %s # ' + AOF]):
+            redis.raw(t + i * 300 * US, line % M.redis_ts(t + i * 300 * US))
+        c = t + 2 * NS + rng.randint(0, 900) * MS
+        sig.br(c, 'INFO', 'signal_engine', 'Config validiert ✓')
+        sig.br(c + 5 * MS, 'ERROR', 'signal_engine', 'Redis-Verbindung fehlgeschlagen: ' + refused)
+        risk.br(c + 40 * MS, 'INFO', 'risk_manager', 'Config validiert ✓')
+        risk.br(c + 45 * MS, 'ERROR', 'risk_manager', 'Redis-Verbindung fehlgeschlagen: ' + refused)
+        exe.dash(c + 80 * MS, 'INFO', 'Starting execution_service v0.1.0')
+        exe.dash(c + 85 * MS, 'ERROR', 'Redis Initialisierung fehlgeschlagen (1/5): ' + refused)
+        tries += 1
+        t += delay * NS + rng.randint(0, 400) * MS
+        delay = min(delay * 2, 60)
+
+    b = M.Bundle(name)
+    b.add('logs/compose_logs.txt', M.compose_logs([redis, ws, sig, risk, exe], True, rng), 'container-log')
+    b.write_dir()
+    L = name + '/logs/compose_logs.txt'
+    blk = "grep -E '\\| 2026-03-0[345]T'"
+    inb = lambda xs: len([x for x in xs if M.in_block(x, days)])
+    M.write_expected(name, {
+        'description': 'Era B. After a host reboot on 2026-03-04 03:12 UTC cdb_redis cannot load its append-only file (`Bad file format '
+                       'reading the append only file ...`) and exits at every start; signal, risk and execution die on `Error 111 connecting '
+                       'to cdb_redis:6379. Connection refused.` and crash-loop with it. The fault is Redis storage; the clients\' '
+                       'connection errors are its consequences.',
+        'incident': 'dependency cannot start (corrupt Redis AOF), clients crash-loop',
+        'era': 'B', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': None,
+        'files': b.file_table(),
+        'counts': {'market_data_events': inb(ticks), 'signals': inb(sig_times), 'signals_per_day': M.per_day(sig_times, days),
+                   'risk_approved': inb(sig_times), 'risk_rejected': 0, 'orders': inb(sig_times), 'trades': inb(sig_times), 'persisted_trades': None},
+        'counts_raw': {'orders_rows': None, 'trades_rows': None},
+        'break_layer': 'system',
+        'break_stage': 'market_data',
+        'break_at': M.iso_z(ticks[-1])[:19] + 'Z',
+        'top_hypothesis': {'layer': 'system', 'keywords': ['AOF', 'append only', 'append-only']},
+        'top_cause': {'first_evidence': 'Bad file format reading the append only file',
+                      'consequence_evidence': 'Error 111 connecting to cdb_redis:6379. Connection refused.'},
+        'reports': [], 'secrets': [],
+        'how': {
+            'market_data_events': "%s %s | grep -c 'ws_service: \\[redis\\] published market_data'" % (blk, L),
+            'signals': "%s %s | grep -c '✨ Signal generiert'" % (blk, L),
+            'signals_per_day': "%s %s | grep '✨ Signal generiert' | awk 'BEGIN{%s} {c[substr($3,1,10)]++} END{for (d in c) print d, c[d]}' | sort"
+                               % (blk, L, ';'.join('c[\"%s\"]=0' % d for d in days)),
+            'risk_approved': "%s %s | grep -c '✅ Order freigegeben'" % (blk, L),
+            'risk_rejected': "%s %s | grep -cE 'Signal blockiert|Max Exposure erreicht|Circuit Breaker|Position zu gro' || true" % (blk, L),
+            'orders': "%s %s | grep -c 'Order filled: '" % (blk, L),
+            'trades': "%s %s | grep -c 'Order filled: '" % (blk, L),
+        },
+        'checks': [
+            {'what': 'Redis starts and fails on its AOF at every try after the reboot', 'expect': str(tries),
+             'cmd': "grep -c 'Bad file format reading the append only file' %s" % L},
+            {'what': 'signal-engine crash-loop lines (one per Redis try)', 'expect': str(tries),
+             'cmd': "grep -c 'signal_engine: Redis-Verbindung fehlgeschlagen: Error 111' %s" % L},
+        ],
+    })
+
+
 def main() -> None:
     sample_feed_dies_midblock()
     sample_writer_stops_midblock()
     sample_since_healthy()
+    # sample_clockless_feed() is not generated yet: see its docstring
+    sample_redis_aof_crashloop()
 
 
 if __name__ == '__main__':

@@ -9,12 +9,14 @@ interface TimeExpected {
   break_stage?: string | null;
   break_at?: string | null;
   top_hypothesis: { layer: string; keywords: string[] } | null;
+  /** The top hypothesis cites the dependency's own line first, and its clients' errors as consequences. */
+  top_cause?: { first_evidence: string; consequence_evidence: string };
 }
 
 interface Report {
   flow: { break_layer: string | null; break_stage: string | null; break_at: string | null; break_reason: string | null };
   layers: { id: string; status: string }[];
-  hypotheses: { layer: string; title: string; why: string | null }[];
+  hypotheses: { layer: string; title: string; why: string | null; evidence: { file: string; line: number; text: string }[] }[];
 }
 
 const TIMED = samples().filter((s) => 'break_stage' in (s.expected as object));
@@ -32,7 +34,7 @@ describe('incidents in time: break layer, stage and moment', () => {
   it('there are timed samples', () => expect(TIMED.length).toBeGreaterThan(0));
 
   it.each(TIMED.map((s) => ({ name: s.name, path: s.path, expected: s.expected as unknown as TimeExpected })))('$name', ({ path, expected }) => {
-    const { flow, layers } = run(path);
+    const { flow, layers, hypotheses } = run(path);
     expect(flow.break_layer).toBe(expected.break_layer);
     expect(flow.break_stage, flow.break_reason ?? '').toBe(expected.break_stage ?? null);
     if (expected.break_at == null) expect(flow.break_at).toBeNull();
@@ -41,5 +43,15 @@ describe('incidents in time: break layer, stage and moment', () => {
       expect(Math.abs(Date.parse(flow.break_at!) - Date.parse(expected.break_at))).toBeLessThanOrEqual(FIVE_MIN);
     }
     if (expected.break_layer === null) expect(layers.filter((l) => l.status === 'fail').map((l) => l.id)).toEqual([]);
+    if (expected.top_hypothesis) {
+      const top = hypotheses[0];
+      expect(top.layer).toBe(expected.top_hypothesis.layer);
+      expect(expected.top_hypothesis.keywords.some((k) => top.title.toLowerCase().includes(k.toLowerCase())), top.title).toBe(true);
+    }
+    if (expected.top_cause) {
+      const top = hypotheses[0];
+      expect(top.evidence[0]?.text ?? '').toContain(expected.top_cause.first_evidence);
+      expect(top.evidence.some((e) => e.text.includes(expected.top_cause!.consequence_evidence)), 'the clients\' errors are cited as consequences').toBe(true);
+    }
   });
 });
