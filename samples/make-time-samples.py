@@ -486,7 +486,7 @@ def sample_redis_aof_crashloop() -> None:
     ws.wsb(boot + 1 * NS + 21 * MS, 'WARNING', 'Service will continue but market_data will NOT be published!')
     for t in M.schedule(rng, boot + 11 * NS, cap, 1800, 900):
         M.poll_wsb(ws, t)
-    # after the reboot: redis exits on its AOF at every start; docker's backoff doubles up to 60 s between tries
+    # after the reboot: redis exits on its AOF at every start; docker's backoff doubles between tries
     AOF = 'Bad file format reading the append only file appendonly.aof.1.incr.aof: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>'
     t, delay, tries = boot, 1, 0
     refused = 'Error 111 connecting to cdb_redis:6379. Connection refused.'
@@ -506,7 +506,7 @@ def sample_redis_aof_crashloop() -> None:
         exe.dash(c + 85 * MS, 'ERROR', 'Redis Initialisierung fehlgeschlagen (1/5): ' + refused)
         tries += 1
         t += delay * NS + rng.randint(0, 400) * MS
-        delay = min(delay * 2, 60)
+        delay = min(delay * 2, 600)   # thinned: docker retries at least every minute; one try in ten minutes is kept
 
     b = M.Bundle(name)
     b.add('logs/compose_logs.txt', M.compose_logs([redis, ws, sig, risk, exe], True, rng), 'container-log')
@@ -531,7 +531,7 @@ def sample_redis_aof_crashloop() -> None:
         'break_stage': 'market_data',
         'break_at': M.iso_z(ticks[-1])[:19] + 'Z',
         'top_hypothesis': {'layer': 'system', 'keywords': ['AOF', 'append only', 'append-only']},
-        'top_cause': {'first_evidence': 'Bad file format reading the append only file',
+        'top_cause': {'cause_evidence': 'Bad file format reading the append only file',
                       'consequence_evidence': 'Error 111 connecting to cdb_redis:6379. Connection refused.'},
         'reports': [], 'secrets': [],
         'how': {

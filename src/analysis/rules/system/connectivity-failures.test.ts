@@ -76,7 +76,7 @@ describe('connectivity-failures', () => {
   it.each([
     ['with', true, /append-only file \(AOF\) is corrupt/, 'Bad file format reading the append only file'],
     ['without', false, /^Redis refuses connections/, 'Error 111 connecting to cdb_redis'],
-  ])('clients refused by Redis %s its own corrupt-AOF line: the hypothesis names %#', (_n, aof, title, firstText) => {
+  ])('clients refused by Redis %s its own corrupt-AOF line (%#)', (_n, aof, title, firstText) => {
     const t = new TestDb();
     for (const service of ['cdb_signal', 'cdb_risk']) {
       addLogs(t, { service, level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Error 111 connecting to cdb_redis:6379. Connection refused.' }, 1500, 4300, 30);
