@@ -59,6 +59,18 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * The observed hours from the stage's first to its last event: its rate while it ran. A stage
+ * that stops before the middle of the block would otherwise have a median of 0 and never stop.
+ */
+function runningSpan(observed: HourRow[]): HourRow[] {
+  const first = observed.findIndex((r) => r.n > 0);
+  if (first < 0) return observed;
+  let last = observed.length - 1;
+  while (observed[last].n === 0) last--;
+  return observed.slice(first, last + 1);
+}
+
 function series(db: Database.Database, stage: string, classPrefix?: string): HourRow[] {
   const filter = classPrefix ? `AND (class = '' OR class LIKE '${classPrefix}%' OR class IN ('writer.trade_persisted', 'exec.saved_trade'))` : '';
   return db
@@ -69,9 +81,13 @@ function series(db: Database.Database, stage: string, classPrefix?: string): Hou
     .all(stage) as HourRow[];
 }
 
-/** Last event of a stage before an hour, from the canonical table the stage counts. */
+/**
+ * Last event of a stage before the end of the first low hour, from the canonical table the stage
+ * counts: a stage that stops part-way through an hour leaves that hour low, and its last events
+ * in it are the last normal ones.
+ */
 function lastEventBefore(db: Database.Database, stage: string, hour: string): { ts: string; file_id: number; line_no: number } | null {
-  const before = `${hour}:00:00.000Z`;
+  const before = new Date(Date.parse(`${hour}:00:00.000Z`) + 3_600_000).toISOString();
   const sql: Record<string, string> = {
     market_data: 'SELECT ts, file_id, line_no FROM market_data WHERE ts < ? ORDER BY ts DESC LIMIT 1',
     signals: 'SELECT ts, file_id, line_no FROM signals WHERE ts < ? ORDER BY ts DESC LIMIT 1',
@@ -104,7 +120,7 @@ export function breakInTime(
   CHAIN.forEach((c, order) => {
     const rows = series(db, c.stage, c.classPrefix);
     const observed = rows.filter((r) => r.observed);
-    const med = median(observed.map((r) => r.n));
+    const med = median(runningSpan(observed).map((r) => r.n));
     const up = upstream;
     upstream = { rows: new Map(rows.map((r) => [r.hour, r])), med };
     if (!observed.length) return;
