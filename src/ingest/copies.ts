@@ -207,22 +207,19 @@ function matchLogs(db: DB): number {
     WHERE ev IS NOT NULL`);
   // Untimed records: one statement per anchor direction, each record placed once (INSERT OR IGNORE
   // keeps the first placement), each earlier record taken by at most one record of this file.
-  const byPrev = db.prepare(`INSERT OR IGNORE INTO temp.dup (id, event_id, ord)
+  // The same statement from either side: the timed record before (prev, counting forwards) or after
+  // (next, counting backwards, as at the top of a `--since` save).
+  const anchored = (anchor: 'prev_id' | 'next_id', occ: 'occ_f' | 'occ_b') =>
+    db.prepare(`INSERT OR IGNORE INTO temp.dup (id, event_id, ord)
     SELECT id, ev, @ord FROM (
       SELECT x.id, (SELECT v.id FROM temp.lu v
-                    WHERE v.prev_id = a.event_id AND v.occ_f = x.occ_f AND v.message = x.message AND v.ord < @ord AND ${free('v', '@ord')}
+                    WHERE v.${anchor} = a.event_id AND v.${occ} = x.${occ} AND v.message = x.message AND v.ord < @ord AND ${free('v', '@ord')}
                     LIMIT 1) AS ev
-      FROM temp.lu x JOIN temp.dup a ON a.id = x.prev_id
+      FROM temp.lu x JOIN temp.dup a ON a.id = x.${anchor}
       WHERE x.ord = @ord AND NOT EXISTS (SELECT 1 FROM temp.dup d WHERE d.id = x.id) ORDER BY x.line_no)
     WHERE ev IS NOT NULL`);
-  const byNext = db.prepare(`INSERT OR IGNORE INTO temp.dup (id, event_id, ord)
-    SELECT id, ev, @ord FROM (
-      SELECT x.id, (SELECT v.id FROM temp.lu v
-                    WHERE v.next_id = a.event_id AND v.occ_b = x.occ_b AND v.message = x.message AND v.ord < @ord AND ${free('v', '@ord')}
-                    LIMIT 1) AS ev
-      FROM temp.lu x JOIN temp.dup a ON a.id = x.next_id
-      WHERE x.ord = @ord AND NOT EXISTS (SELECT 1 FROM temp.dup d WHERE d.id = x.id) ORDER BY x.line_no)
-    WHERE ev IS NOT NULL`);
+  const byPrev = anchored('prev_id', 'occ_f');
+  const byNext = anchored('next_id', 'occ_b');
   const untimed = db.prepare(`INSERT OR IGNORE INTO temp.dup (id, event_id, ord)
     SELECT id, ev, @ord FROM (
       SELECT x.id, (SELECT v.id FROM temp.lu v
