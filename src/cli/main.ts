@@ -43,6 +43,13 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+// A reader that stops early (`compare a b | head`) closes the pipe: what it did not read was not
+// wanted, so stop quietly instead of crashing with an EPIPE stack.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;
 });
