@@ -1,0 +1,86 @@
+/**
+ * Keyed text: a rule or the report builder says `text('summary.break', { stage, at })`, never a
+ * finished sentence; the sentence is made once, in the report's language, when the report is built.
+ * Parameters are typed from the English catalog's placeholders, so a missing or misspelt one is a
+ * compile error, and `render` checks again at run time for texts read back from a report.json.
+ */
+import { formatDate, formatDateTime, formatDuration, formatNumber, formatPercent } from './format.js';
+import type { Lang } from './lang.js';
+import { de } from './messages/de.js';
+import { en, type MessageKey } from './messages/en.js';
+
+export type { MessageKey } from './messages/en.js';
+
+export const CATALOGS: Record<Lang, Record<MessageKey, string>> = { en, de };
+
+type Placeholders<S extends string> = S extends `${string}{${infer Body}}${infer Rest}` ? Body | Placeholders<Rest> : never;
+type NameOf<B extends string> = B extends `${infer N}:${string}` ? N : B;
+type ValueOf<B extends string> = B extends `${string}:${infer K}`
+  ? K extends 'date' | 'datetime'
+    ? string
+    : number
+  : string | number;
+export type ParamsOf<S extends string> = { [B in Placeholders<S> as NameOf<B>]: ValueOf<B> };
+export type Params<K extends MessageKey> = ParamsOf<(typeof en)[K]>;
+
+/** A text not yet rendered: the key and its parameters (kept in report.json beside the rendered text). */
+export interface Text<K extends MessageKey = MessageKey> {
+  key: K;
+  params: Params<K>;
+}
+
+type ParamArgs<K extends MessageKey> = keyof Params<K> extends never ? [] : [Params<K>];
+
+export function text<K extends MessageKey>(key: K, ...params: ParamArgs<K>): Text<K> {
+  return { key, params: (params[0] ?? {}) as Params<K> };
+}
+
+const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)(?::([a-z]+)(?::([^}]*))?)?\}/gi;
+
+/** The placeholders of a message: name → kind (`text` when none is given). */
+export function placeholdersOf(message: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of message.matchAll(PLACEHOLDER)) out.set(m[1]!, m[2] ?? 'text');
+  return out;
+}
+
+function formatValue(lang: Lang, kind: string, arg: string | undefined, v: unknown, where: string): string {
+  if (kind === 'text') return typeof v === 'number' ? formatNumber(lang, v) : String(v);
+  if (kind === 'date' || kind === 'datetime') {
+    if (typeof v !== 'string') throw new Error(`${where}: expects an ISO ${kind}, got ${JSON.stringify(v)}`);
+    return kind === 'date' ? formatDate(lang, v) : formatDateTime(lang, v);
+  }
+  if (typeof v !== 'number') throw new Error(`${where}: expects a number, got ${JSON.stringify(v)}`);
+  switch (kind) {
+    case 'number':
+      return formatNumber(lang, v);
+    case 'int':
+      return formatNumber(lang, Math.round(v), 0);
+    case 'pct':
+      return formatPercent(lang, v);
+    case 'duration':
+      return formatDuration(lang, v);
+    case 'plural': {
+      const [one, other] = (arg ?? '').split('|');
+      return `${formatNumber(lang, v)} ${v === 1 ? one : (other ?? one)}`;
+    }
+    default:
+      throw new Error(`${where}: unknown placeholder kind "${kind}"`);
+  }
+}
+
+/** The sentence in `lang`. Throws naming the key and the parameter when one is missing or of the wrong kind. */
+export function render(lang: Lang, t: { key: string; params: Record<string, unknown> }): string {
+  const message = (CATALOGS[lang] as Record<string, string>)[t.key];
+  if (message === undefined) throw new Error(`no ${lang} text for key "${t.key}"`);
+  return message.replace(PLACEHOLDER, (_m, name: string, kind: string | undefined, arg: string | undefined) => {
+    const where = `text "${t.key}" parameter "${name}"`;
+    if (!(name in t.params) || t.params[name] === undefined || t.params[name] === null) throw new Error(`${where} is missing`);
+    return formatValue(lang, kind ?? 'text', arg, t.params[name], where);
+  });
+}
+
+/** A catalog word by key without parameters (headings, status labels). */
+export function word(lang: Lang, key: MessageKey): string {
+  return render(lang, { key, params: {} });
+}
