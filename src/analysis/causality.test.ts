@@ -107,6 +107,15 @@ describe('linkCauses', () => {
     }
   });
 
+  it("a consequence's evidence starts at its start: a crash loop's first, normal start is not cited", () => {
+    const t = new TestDb();
+    const first = line(t, 'cdb_redis', -60, 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', 'WARNING');
+    const again = line(t, 'cdb_redis', 600, 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', 'WARNING');
+    const own = line(t, 'cdb_redis', 600.001, AOF, 'WARNING');
+    const out = link(t, [hyp('system.crash_loop', [first, again]), hyp('system.redis_storage', [own])]);
+    expect(out[0].consequences[0].evidence.map((e) => e.line)).toEqual([again.line]);
+  });
+
   it('started_at is the first anomalous record of the pair, not the first one the evidence cites', () => {
     const t = new TestDb();
     line(t, 'cdb_signal', 30, REFUSED);
@@ -139,6 +148,29 @@ describe('linkCauses', () => {
       expect(h.evidence[0].file).toBe('logs/cdb_redis.log');
       expect(h.evidence[0].text).toContain(firstEvidence);
     } else expect(h.evidence.map((e) => e.file)).not.toContain('logs/cdb_redis.log');
+  });
+
+  it.each([
+    ['with nothing before it: the trigger is not in the bundle', false, /^Services crash and restart \(from 2025-11-26T10:00:00Z\); why: nothing in the bundle shows what set it off \(trigger not in the bundle\)$/, null],
+    ['after a traceback in the same service: the exception is its cause', true, /^A service dies on an exception \(from 2025-11-26T09:59:00Z\) → Services crash and restart/, 'system.exceptions'],
+  ])('a crash loop %s', (_n, traceback, chain, cause) => {
+    const t = new TestDb();
+    line(t, 'cdb_risk', 0, '🚀 Risk-Manager gestartet', 'INFO');
+    const hs: RankedHypothesis[] = [];
+    let restart: Evidence | null = null;
+    for (let m = 600; m <= 700; m += 10) {
+      if (traceback) {
+        const tb = line(t, 'cdb_risk', m - 1, 'Traceback (most recent call last):\n  File "service.py", line 12, in <module>\nKeyError: \'x\'');
+        if (!hs.length) hs.push(hyp('system.exceptions', [tb], 'A service dies on an exception'));
+      }
+      const e = line(t, 'cdb_risk', m, '🚀 Risk-Manager gestartet', 'INFO');
+      restart ??= e;
+    }
+    const out = link(t, [hyp('system.crash_loop', [restart!], 'Services crash and restart'), ...hs]);
+    const loop = out.find((h) => h.cause === 'system.crash_loop')!;
+    expect(loop.chain).toMatch(chain);
+    expect(loop.consequence_of).toBe(cause);
+    expect(out[0].cause).toBe(cause ?? 'system.crash_loop');
   });
 
   it('a hypothesis with nothing linked keeps an empty chain', () => {

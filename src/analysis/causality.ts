@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import { DEPENDENCIES, dependsOn, type Dependency } from '../catalog/dependencies.js';
-import { EDGES, RESTART_SIGNS, edgeMatches, type CausalEdge } from '../catalog/edges.js';
+import { EDGES, RESTART_SIGNS, SYMPTOMS, edgeMatches, type CausalEdge } from '../catalog/edges.js';
 import { entry } from '../catalog/index.js';
 import type { Block, Evidence } from './define-rule.js';
 import type { RankedHypothesis } from './engine.js';
@@ -55,6 +55,8 @@ interface Node {
   h: RankedHypothesis;
   index: number;
   pairs: Pair[];
+  /** The time of each evidence record (null: not a timed log record), parallel to h.evidence. */
+  evTimes: (number | null)[];
   start: number | null;
   steady: boolean;
   cause: Node | null;
@@ -252,8 +254,10 @@ export function linkCauses(
   const nodes: Node[] = hypotheses.map((h, index) => {
     const pairs = new Map<string, Pair>();
     let fallback: number | null = null;
+    const evTimes: (number | null)[] = [];
     for (const e of h.evidence) {
       const r = rec.recordOf(e);
+      evTimes.push(r?.ts ? Date.parse(r.ts) : null);
       if (!r) continue;
       if (r.ts) fallback = fallback === null ? Date.parse(r.ts) : Math.min(fallback, Date.parse(r.ts));
       if (!r.class || !r.service || !(isAnomalyClass(r.class) || RESTARTS.has(r.class))) continue;
@@ -265,7 +269,7 @@ export function linkCauses(
     const list = [...pairs.values()];
     const start = list.length ? Math.min(...list.map((p) => p.start)) : fallback;
     const { counts, covered } = rec.hours(list, { from: Date.parse(block.from) - STEADY_LOOKBACK_MS, to: Date.parse(block.to) + 24 * HOUR_MS });
-    return { h, index, pairs: list, start, steady: list.length > 0 && isSteady(counts, covered, block.from), cause: null, steadyBlocked: false, trigger: null, triggerEvidence: null };
+    return { h, index, pairs: list, evTimes, start, steady: list.length > 0 && isSteady(counts, covered, block.from), cause: null, steadyBlocked: false, trigger: null, triggerEvidence: null };
   });
 
   // Earliest first, so a cause is linked before what it causes is considered as a cause itself.
@@ -308,6 +312,12 @@ export function linkCauses(
     }
   }
 
+  // Only signs (restarts, a feed that reconnects) that started in the block and nothing explains: the trigger is elsewhere.
+  for (const n of nodes) {
+    if (n.cause || n.trigger || n.start === null || n.steady || n.pairs.length === 0) continue;
+    if (n.pairs.every((p) => SYMPTOMS.includes(p.cls))) n.trigger = 'nothing in the bundle shows what set it off (trigger not in the bundle)';
+  }
+
   // Rank: each tree takes the best rank of its members; within it, the cause first.
   const root = (n: Node): Node => (n.cause ? root(n.cause) : n);
   const best = new Map<Node, number>();
@@ -322,7 +332,7 @@ export function linkCauses(
 
   return ordered.map((n) => {
     const kids = children(n);
-    const consequences: Consequence[] = kids.map((k) => ({ cause: k.h.cause, title: k.h.title, started_at: isoSeconds(k.start), evidence: k.h.evidence.slice(0, CONSEQUENCE_EVIDENCE) }));
+    const consequences: Consequence[] = kids.map((k) => ({ cause: k.h.cause, title: k.h.title, started_at: isoSeconds(k.start), evidence: fromStart(k) }));
     return {
       ...n.h,
       evidence: n.triggerEvidence ? [n.triggerEvidence, ...n.h.evidence.filter((e) => !(e.file === n.triggerEvidence!.file && e.line === n.triggerEvidence!.line))] : n.h.evidence,
@@ -332,6 +342,12 @@ export function linkCauses(
       chain: chainOf(n, kids),
     };
   });
+}
+
+/** A consequence's evidence from its start on (a crash loop's first banner is the normal start, not the loop). */
+function fromStart(n: Node): Evidence[] {
+  const after = n.h.evidence.filter((_, i) => n.start === null || n.evTimes[i] === null || n.evTimes[i]! >= n.start - CLOCK_SLACK_MS);
+  return (after.length ? after : n.h.evidence).slice(0, CONSEQUENCE_EVIDENCE);
 }
 
 function at(n: Node): string {

@@ -78,6 +78,7 @@ export const EDGES: readonly CausalEdge[] = [
   ...each(['net.dns_failed', 'redis.auth_failed'], [...CLIENT_RESTARTS, ...CLIENT_REDIS_ERRORS], 'same-service', BACKOFF, 'a service that cannot resolve or log in to Redis exits or cannot publish'),
   ...each(['pg.connection_lost'], ['writer.persist_failed', 'exec.save_failed', 'exec.database_error', 'audit.risk_event_persist_failed'], 'same-service', RETRY,
     'a writer keeps its one lost connection: every later insert fails'),
+  ...each(['python.traceback', 'python.thread_exception', 'service.config_error'], CLIENT_RESTARTS, 'same-service', BACKOFF, 'a service that dies on an exception or a bad config is restarted by docker'),
   // The feed: no connection, no market data; no market data, no signals.
   ...each(FEED_FAULTS, FEED_SYMPTOMS, 'same-service', RETRY, 'a feed that cannot connect keeps reconnecting and receives nothing'),
   ...each([...FEED_FAULTS, ...FEED_SYMPTOMS], ['signal.error.market_data'], 'dependent', RETRY, 'the signal engine starves or reads broken market data'),
@@ -86,6 +87,13 @@ export const EDGES: readonly CausalEdge[] = [
   ...each(['risk.bot_shutdown_event'], ['exec.bot_shutdown_active'], 'dependent', RETRY, 'execution refuses orders while the bot is shut down'),
   ...each(['risk.state.load_failed'], ['risk.rejected.'], 'same-service', RETRY, 'risk decides on a state it could not load'),
 ];
+
+/**
+ * Classes that are never a cause in themselves, only a sign of one: a restart, a feed that
+ * reconnects or receives nothing. When no anomaly in the bundle explains them, the chain says
+ * the trigger is not in the bundle.
+ */
+export const SYMPTOMS: readonly string[] = [...CLIENT_RESTARTS, ...FEED_SYMPTOMS];
 
 /** Does a class match an edge end (an id, or a prefix ending in `.`)? */
 export function edgeMatches(end: string, cls: string): boolean {
