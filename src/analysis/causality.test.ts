@@ -173,6 +173,13 @@ describe('linkCauses', () => {
     expect(out[0].cause).toBe(cause ?? 'system.crash_loop');
   });
 
+  it('a client refused for its own credentials names its cause itself: no dependency trigger is looked for', () => {
+    const t = new TestDb();
+    const c1 = line(t, 'cdb_signal', 600, 'Redis-Verbindung fehlgeschlagen: Authentication required.');
+    const [h] = link(t, [hyp('system.redis_auth', [c1])]);
+    expect(h.chain).toBe('');
+  });
+
   it('a hypothesis with nothing linked keeps an empty chain', () => {
     const t = new TestDb();
     const rej = line(t, 'cdb_risk', 601, '⚠️ Max Exposure erreicht: 5120.40 >= 5000.00', 'WARNING');

@@ -9,7 +9,7 @@
  * first warning or error of that pair, or for a startup sign the first *re*start.
  */
 import type Database from 'better-sqlite3';
-import { DEPENDENCIES, dependsOn, type Dependency } from '../catalog/dependencies.js';
+import { CLIENT_SIDE_CAUSE, DEPENDENCIES, dependsOn, type Dependency } from '../catalog/dependencies.js';
 import { EDGES, RESTART_SIGNS, SYMPTOMS, edgeMatches, type CausalEdge } from '../catalog/edges.js';
 import { entry } from '../catalog/index.js';
 import type { Block, Evidence } from './define-rule.js';
@@ -294,7 +294,7 @@ export function linkCauses(
   for (const n of nodes) {
     if (n.cause || n.start === null) continue;
     const edge = isClientFailure(n, edges);
-    if (!edge) continue;
+    if (!edge || n.h.evidence.some((e) => CLIENT_SIDE_CAUSE.test(e.text))) continue;
     for (const d of dependenciesOf(n, era)) {
       if (!rec.hasLog(d.service)) {
         n.trigger = `${d.service}'s log is not in the bundle (trigger not in the bundle)`;

@@ -45,6 +45,12 @@ export const DEPENDENCIES: readonly Dependency[] = [
   { service: RISK[0], clients: { A: EXEC, B: EXEC, C: EXEC, runbook: EXEC } },
 ];
 
+/**
+ * A client failure whose own text names its cause (a password that does not reach it, a host
+ * name that does not resolve): the dependency is fine, so its log is no trigger to look for.
+ */
+export const CLIENT_SIDE_CAUSE = /Authentication required|NOAUTH|WRONGPASS|invalid password|fe_sendauth|password authentication failed|Name or service not known|Temporary failure in name resolution|Error -[23] connecting|could not translate host name/i;
+
 /** The dependency a service is, if any. */
 export function dependencyOf(service: string): Dependency | null {
   return DEPENDENCIES.find((d) => d.service === service) ?? null;
