@@ -173,6 +173,15 @@ describe('linkCauses', () => {
     expect(out[0].cause).toBe(cause ?? 'system.crash_loop');
   });
 
+  it("a writer's failed inserts right after PostgreSQL shut down cite Postgres's own line", () => {
+    const t = new TestDb();
+    line(t, 'cdb_postgres', 590, 'database system is shut down', 'LOG');
+    const w = line(t, 'cdb_db_writer', 600, 'Failed to persist trade: connection already closed');
+    const [h] = link(t, [hyp('system.db_connection_lost', [w], 'A writer lost its PostgreSQL connection')]);
+    expect(h.chain).toBe('cdb_postgres shut down at 2025-11-26T09:50:00Z → A writer lost its PostgreSQL connection (from 2025-11-26T10:00:00Z)');
+    expect(h.evidence[0]).toMatchObject({ file: 'logs/cdb_postgres.log', text: 'database system is shut down' });
+  });
+
   it('a client refused for its own credentials names its cause itself: no dependency trigger is looked for', () => {
     const t = new TestDb();
     const c1 = line(t, 'cdb_signal', 600, 'Redis-Verbindung fehlgeschlagen: Authentication required.');

@@ -306,7 +306,8 @@ export function linkCauses(
         n.trigger = `${d.service}'s log says nothing about it (trigger not in the bundle)`;
         continue;
       }
-      n.trigger = `${d.service} ${isAnomalyClass(pick.class) ? 'failed' : 'restarted'} at ${isoSeconds(Date.parse(pick.ts))}`;
+      const what = isAnomalyClass(pick.class) ? 'failed' : RESTARTS.has(pick.class) ? 'restarted' : 'shut down';
+      n.trigger = `${d.service} ${what} at ${isoSeconds(Date.parse(pick.ts))}`;
       n.triggerEvidence = evidence(pick.file_id, pick.line_no);
       break;
     }
