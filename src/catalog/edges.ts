@@ -86,6 +86,7 @@ export const EDGES: readonly CausalEdge[] = [
   ...each(['risk.bot_shutdown_event'], ['risk.rejected.bot_shutdown'], 'same-service', RETRY, 'risk rejects every signal while the bot is shut down'),
   ...each(['risk.bot_shutdown_event'], ['exec.bot_shutdown_active'], 'dependent', RETRY, 'execution refuses orders while the bot is shut down'),
   ...each(['risk.state.load_failed'], ['risk.rejected.'], 'same-service', RETRY, 'risk decides on a state it could not load'),
+  ...each(['risk.allocation_bootstrap_failed'], ['risk.rejected.no_allocation'], 'same-service', RETRY, 'without a bootstrap allocation every signal lacks one'),
 ];
 
 /**
