@@ -106,6 +106,8 @@ def sample_feed_dies_midblock() -> None:
         'break_stage': 'market_data',
         'break_at': last_tick,
         'top_hypothesis': {'layer': 'market_data', 'keywords': ['feed', 'market data', 'market_data', 'websocket', 'reconnect', 'connection closed']},
+        # the first `[ws] connection closed` after the death
+        'top_cause': {'started_at': M.iso_z(death + 41 * NS)},
         'reports': [],
         'secrets': [],
         'how': {
@@ -233,6 +235,8 @@ def sample_writer_stops_midblock() -> None:
         'break_stage': 'persisted',
         'break_at': last_row,
         'top_hypothesis': {'layer': 'execution', 'keywords': ['persist', 'connection', 'writer', 'postgres']},
+        # the first failed insert after the restart; the trigger is one of Postgres's own shutdown lines (all say "shut")
+        'top_cause': {'started_at': M.iso_z(min(t for t in sig_times if t >= pg_down) + 3 * MS), 'cause_evidence': 'shut'},
         'notes': ['The top hypothesis is filed under execution (runbook layer 5 checks "executed and persisted", as in persistence-era-b); the break in time is the persisted stage, reported as reporting.'],
         'reports': [],
         'secrets': [],
@@ -531,8 +535,12 @@ def sample_redis_aof_crashloop() -> None:
         'break_stage': 'market_data',
         'break_at': M.iso_z(ticks[-1])[:19] + 'Z',
         'top_hypothesis': {'layer': 'system', 'keywords': ['AOF', 'append only', 'append-only']},
+        # Redis's own line names the fault from its first failed start; the clients' refusals (the ws first, a second after
+        # the boot) and the restarts (Redis's own at the boot, then every client's) are its consequences.
         'top_cause': {'cause_evidence': 'Bad file format reading the append only file',
-                      'consequence_evidence': 'Error 111 connecting to cdb_redis:6379. Connection refused.'},
+                      'started_at': M.iso_z(boot + 7 * 300 * US),
+                      'consequences': [{'evidence': refused, 'started_at': M.iso_z(boot + 1 * NS + 20 * MS)},
+                                       {'evidence': 'Starting execution_service', 'started_at': M.iso_z(boot)}]},
         'reports': [], 'secrets': [],
         'how': {
             'market_data_events': "%s %s | grep -c 'ws_service: \\[redis\\] published market_data'" % (blk, L),

@@ -9,14 +9,27 @@ interface TimeExpected {
   break_stage?: string | null;
   break_at?: string | null;
   top_hypothesis: { layer: string; keywords: string[] } | null;
-  /** The top hypothesis cites the dependency's own line, and its clients' errors as consequences. */
-  top_cause?: { cause_evidence: string; consequence_evidence: string };
+  /**
+   * The top hypothesis: its own line (a dependency's, for a dependency fault), when it started,
+   * and the anomalies linked to it as consequences (each by a text its evidence holds, and its start).
+   */
+  top_cause?: { cause_evidence?: string; started_at?: string; consequences?: { evidence: string; started_at: string }[] };
 }
 
 interface Report {
   flow: { break_layer: string | null; break_stage: string | null; break_at: string | null; break_reason: string | null };
   layers: { id: string; status: string }[];
-  hypotheses: { layer: string; title: string; why: string | null; evidence: { file: string; line: number; text: string }[] }[];
+  hypotheses: {
+    cause: string;
+    layer: string;
+    title: string;
+    why: string | null;
+    evidence: { file: string; line: number; text: string }[];
+    started_at: string | null;
+    consequence_of: string | null;
+    consequences: { cause: string; title: string; started_at: string | null; evidence: { file: string; line: number; text: string }[] }[];
+    chain: string;
+  }[];
 }
 
 const TIMED = samples().filter((s) => 'break_stage' in (s.expected as object));
@@ -50,8 +63,24 @@ describe('incidents in time: break layer, stage and moment', () => {
     }
     if (expected.top_cause) {
       const top = hypotheses[0];
-      expect(top.evidence.some((e) => e.text.includes(expected.top_cause!.cause_evidence)), 'the dependency\'s own line is cited').toBe(true);
-      expect(top.evidence.some((e) => e.text.includes(expected.top_cause!.consequence_evidence)), 'the clients\' errors are cited as consequences').toBe(true);
+      const want = expected.top_cause;
+      const near = (got: string | null, truth: string, what: string) => {
+        expect(got, what).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        expect(Math.abs(Date.parse(got!) - Date.parse(truth)), `${what}: ${got} vs ${truth}`).toBeLessThanOrEqual(FIVE_MIN);
+      };
+      expect(top.consequence_of, 'the top hypothesis is a cause, not a consequence').toBeNull();
+      if (want.cause_evidence) expect(top.evidence.some((e) => e.text.includes(want.cause_evidence!)), "the cause's own line is cited").toBe(true);
+      if (want.started_at) near(top.started_at, want.started_at, 'started_at');
+      for (const c of want.consequences ?? []) {
+        const linked = top.consequences.find((x) => x.evidence.some((e) => e.text.includes(c.evidence)));
+        expect(linked, `a consequence citing "${c.evidence}" (has: ${top.consequences.map((x) => x.cause).join(', ')})`).toBeTruthy();
+        near(linked!.started_at, c.started_at, `${linked!.cause} started_at`);
+        // Each consequence is also a hypothesis of its own, ranked below its cause and pointing back to it.
+        const own = hypotheses.findIndex((h) => h.cause === linked!.cause);
+        expect(own).toBeGreaterThan(0);
+        expect(hypotheses[own].consequence_of).toBe(top.cause);
+      }
+      if (want.consequences?.length) expect(top.chain).toContain(' → ');
     }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { CATALOG, CATALOG_VERSION } from '../catalog/index.js';
 import { breakInTime, type TimeBreak } from './break-in-time.js';
+import { linkCauses } from './causality.js';
 import type Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { PARSERS } from '../ingest/registry.js';
@@ -172,7 +173,9 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     result.errors.push({ rule: 'reconciliation', message: e instanceof Error ? e.message : String(e) });
   }
   // A report that miscounts never explains a broken flow: its causes rank after the break's.
-  const hypotheses = brk === null ? result.hypotheses : [...result.hypotheses.filter((h) => !onlyReconciliation(h.rules)), ...result.hypotheses.filter((h) => onlyReconciliation(h.rules))];
+  const ranked = brk === null ? result.hypotheses : [...result.hypotheses.filter((h) => !onlyReconciliation(h.rules)), ...result.hypotheses.filter((h) => onlyReconciliation(h.rules))];
+  // Causes before consequences: linked through the catalog's edges, in time; a cause ranks above what it caused.
+  const hypotheses = linkCauses(db, block, ranked, (f, l) => ctx.evidence(f, l));
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const l of layers) for (const f of l.findings) bySeverity[f.severity]++;
 

@@ -7,6 +7,7 @@ import type { RuleDef } from './define-rule.js';
 import clockSkew from './rules/system/clock-skew.js';
 import connectivityFailures from './rules/system/connectivity-failures.js';
 import containerRestarts from './rules/system/container-restarts.js';
+import dependencyFaults from './rules/system/dependency-faults.js';
 import exceptions from './rules/system/exceptions.js';
 import reconnectLoops from './rules/system/reconnect-loops.js';
 import redisMemory from './rules/system/redis-memory.js';
@@ -34,6 +35,7 @@ export const RULES: RuleDef[] = [
   clockSkew,
   connectivityFailures,
   containerRestarts,
+  dependencyFaults,
   exceptions,
   reconnectLoops,
   redisMemory,

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { LAYERS } from '../analysis/define-rule.js';
 
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_VERSION = 4;
 /** Every schema version this cdb-forensics reads (replay, compare, verify, report). */
-export const READABLE_SCHEMA_VERSIONS = [1, 2, 3] as const;
+export const READABLE_SCHEMA_VERSIONS = [1, 2, 3, 4] as const;
 
 const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const Status = z.enum(['ok', 'warn', 'fail', 'not_evaluable']);
@@ -100,6 +100,15 @@ export const HypothesisSchema = z.strictObject({
   evidence: z.array(EvidenceSchema),
   why: z.string().nullable(),
   rules: z.array(z.string()),
+  /** v4: the first anomalous record of the cause (null: not known, or a report before v4). */
+  started_at: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/).nullable(),
+  /** v4: the cause id this hypothesis is a consequence of (linked through a catalog edge). */
+  consequence_of: z.string().nullable(),
+  consequences: z.array(
+    z.strictObject({ cause: z.string(), title: z.string(), started_at: z.string().nullable(), evidence: z.array(EvidenceSchema) }),
+  ),
+  /** v4: one sentence, cause → consequences, or "... (trigger not in the bundle)"; empty when nothing is linked. */
+  chain: z.string(),
 });
 
 export const TodoSchema = z.strictObject({
@@ -195,7 +204,7 @@ export const ReconciliationSchema = z.strictObject({
 });
 
 export const ReportSchema = z.strictObject({
-  schema_version: z.union([z.literal(1), z.literal(2), z.literal(REPORT_SCHEMA_VERSION)]),
+  schema_version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(REPORT_SCHEMA_VERSION)]),
   /** Absent in schema version 1. */
   provenance: ProvenanceSchema.optional(),
   tool: z.strictObject({ name: z.string(), version: z.string() }),

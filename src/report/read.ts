@@ -44,6 +44,12 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
       lacks.push('the event catalog');
     }
   }
+  if (version < 4 && json && typeof json === 'object' && Array.isArray(json.hypotheses)) {
+    for (const h of json.hypotheses as Record<string, unknown>[]) {
+      if (h && typeof h === 'object' && !('chain' in h)) Object.assign(h, { started_at: null, consequence_of: null, consequences: [], chain: '' });
+    }
+    lacks.push('causes linked to their consequences');
+  }
   return lacks;
 }
 

@@ -177,6 +177,12 @@ export function incidentModel(): ReportModel {
         evidence: drawdown,
         why: '127 of 127 rejections carry this reason and no signal was approved.',
         rules: ['risk-decisions'],
+        started_at: '2025-11-26T00:49:33Z',
+        consequence_of: null,
+        consequences: [
+          { cause: 'execution.no_orders', title: 'No order reaches execution', started_at: '2025-11-26T00:49:33Z', evidence: [drawdown[0]] },
+        ],
+        chain: 'Daily drawdown limit too strict (from 2025-11-26T00:49:33Z) → No order reaches execution (from 2025-11-26T00:49:33Z)',
       },
       {
         rank: 2,
@@ -187,6 +193,10 @@ export function incidentModel(): ReportModel {
         evidence: [{ file: '.env', line: 17, text: 'SIGNAL_THRESHOLD_PCT=3' }],
         why: null,
         rules: ['signal-filters'],
+        started_at: null,
+        consequence_of: null,
+        consequences: [],
+        chain: '',
       },
       {
         rank: 3,
@@ -197,6 +207,10 @@ export function incidentModel(): ReportModel {
         evidence: [{ file: LOG, line: 679, text: 'cdb_redis | 27 Nov 2025 14:30:02.118 # WARNING maxmemory reached' }],
         why: 'only warnings, no measured impact on the event flow',
         rules: ['redis-memory'],
+        started_at: '2025-11-27T14:30:02Z',
+        consequence_of: null,
+        consequences: [],
+        chain: '',
       },
     ],
     todos: [

@@ -73,10 +73,11 @@ describe('connectivity-failures', () => {
     expect(r.todos!.find((x) => x.cause === 'system.redis_auth')!.where).toMatch(/REDIS_PASSWORD/);
   });
 
+  // Redis's own fault line is the dependency-faults rule's hypothesis; here the clients keep their own title, and the linker makes it a consequence.
   it.each([
-    ['with', true, /append-only file \(AOF\) is corrupt/, 'Bad file format reading the append only file'],
-    ['without', false, /^Redis refuses connections/, 'Error 111 connecting to cdb_redis'],
-  ])('clients refused by Redis %s its own corrupt-AOF line (%#)', (_n, aof, title, firstText) => {
+    ['with', true],
+    ['without', false],
+  ])('clients refused by Redis %s its own corrupt-AOF line keep the client-side title (%#)', (_n, aof) => {
     const t = new TestDb();
     for (const service of ['cdb_signal', 'cdb_risk']) {
       addLogs(t, { service, level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Error 111 connecting to cdb_redis:6379. Connection refused.' }, 1500, 4300, 30);
@@ -85,9 +86,8 @@ describe('connectivity-failures', () => {
       addLogs(t, { service: 'cdb_redis', level: 'WARNING', message: 'Bad file format reading the append only file appendonly.aof.1.incr.aof: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>' }, 1499, 4300, 30);
     }
     const h = t.run(rule).hypotheses!.find((x) => x.cause === 'system.redis_unreachable')!;
-    expect(h.title).toMatch(title);
-    expect(h.evidence[0].text).toContain(firstText);
-    expect(h.evidence.some((e) => e.text.includes('Connection refused'))).toBe(true);
+    expect(h.title).toMatch(/^Redis refuses connections/);
+    expect(h.evidence.every((e) => e.text.includes('Connection refused'))).toBe(true);
   });
 
   const quiet: [string, Setup, string][] = [

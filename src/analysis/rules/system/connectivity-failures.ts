@@ -64,17 +64,6 @@ const CAUSE: Record<Klass, (t: Target) => { cause: string; layer: LayerId; title
   init: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: `Services fail to connect to ${t === 'postgres' ? 'PostgreSQL' : 'Redis'} at start and exit (crash loop)` }),
 };
 
-/**
- * A dependency's own lines saying it cannot start or store. When its clients fail against it,
- * these name the cause; the clients' connection errors are its consequences.
- */
-const DEPENDENCY_FAULTS: { target: Target; service: string; classes: string[]; title: string }[] = [
-  {
-    target: 'redis', service: 'cdb_redis', classes: classes('redis.aof_corrupt'),
-    title: 'Redis cannot start: its append-only file (AOF) is corrupt (`Bad file format reading the append only file`), so every client is refused and crash-loops',
-  },
-];
-
 export default defineRule({
   id: 'connectivity-failures',
   layer: 'system',
@@ -164,14 +153,6 @@ export default defineRule({
     for (const [cause, v] of hyp) {
       const svcs = new Set(sorted.filter((g) => CAUSE[g.klass](g.target).cause === cause).map((g) => g.service));
       if (svcs.size >= 2) v.score++;
-    }
-    for (const dep of DEPENDENCY_FAULTS) {
-      const v = hyp.get(`system.${dep.target}_unreachable`);
-      if (!v) continue;
-      const own = findLogs(ctx, { classes: dep.classes, services: [dep.service] });
-      if (!own.length) continue;
-      v.h = { ...v.h, title: dep.title, evidence: [logEvidence(ctx, own[0]), ...v.h.evidence] };
-      v.score++;
     }
     const hypotheses: Hypothesis[] = [];
     for (const { h, score } of hyp.values()) {
