@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { LAYERS } from '../analysis/define-rule.js';
 
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_VERSION = 4;
 /** Every schema version this cdb-forensics reads (replay, compare, verify, report). */
-export const READABLE_SCHEMA_VERSIONS = [1, 2, 3] as const;
+export const READABLE_SCHEMA_VERSIONS = [1, 2, 3, 4] as const;
 
 const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const Status = z.enum(['ok', 'warn', 'fail', 'not_evaluable']);
@@ -87,6 +87,20 @@ export const FlowSchema = z.strictObject({
       layer: Layer,
       count: Count,
       from_previous_pct: z.number().nullable(),
+    }),
+  ),
+  /**
+   * Stages a later stage proves larger than their own source shows (a signal log saved with
+   * --since, a capture started late): the count is at least `at_least`; `note` names the short source.
+   */
+  floors: z.array(
+    z.strictObject({
+      stage: z.enum(['signals', 'risk_approved', 'orders']),
+      count: Count,
+      at_least: Count,
+      implied_by: z.enum(['risk_decisions', 'orders', 'trades']),
+      source: z.string(),
+      note: z.string(),
     }),
   ),
 });
@@ -195,7 +209,7 @@ export const ReconciliationSchema = z.strictObject({
 });
 
 export const ReportSchema = z.strictObject({
-  schema_version: z.union([z.literal(1), z.literal(2), z.literal(REPORT_SCHEMA_VERSION)]),
+  schema_version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(REPORT_SCHEMA_VERSION)]),
   /** Absent in schema version 1. */
   provenance: ProvenanceSchema.optional(),
   tool: z.strictObject({ name: z.string(), version: z.string() }),

@@ -44,6 +44,13 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
       lacks.push('the event catalog');
     }
   }
+  if (version < 4 && json && typeof json === 'object') {
+    const flow = json.flow as Record<string, unknown> | undefined;
+    if (flow && typeof flow === 'object' && !('floors' in flow)) {
+      flow.floors = [];
+      lacks.push('stage floors (counts a later stage proves)');
+    }
+  }
   return lacks;
 }
 

@@ -166,6 +166,7 @@ export function incidentModel(): ReportModel {
       per_day: perDay,
       sources: { market_data: 'subscribe', signals: 'db', risk_decisions: 'db', orders: 'none', trades: 'db' },
       funnel: funnel(counts),
+      floors: [],
     },
     hypotheses: [
       {
@@ -289,6 +290,7 @@ export function healthyModel(): ReportModel {
       per_day: [day('2025-12-01'), day('2025-12-02')],
       sources: { market_data: 'monitor', signals: 'db', risk_decisions: 'db', orders: 'db', trades: 'db' },
       funnel: funnel(counts),
+      floors: [],
     },
     hypotheses: [],
     todos: [],
