@@ -18,6 +18,7 @@ import { SEVERITIES, type Block, type KpiTargets, type Evidence, type RuleContex
 import { aggregateStatus, maxSeverity, runEngine, severityRank } from './engine.js';
 import { breakLayer, computeFlow } from './flow.js';
 import { computeKpis } from './kpis.js';
+import { listSnapshots } from './snapshots.js';
 import { stageFloors } from './stage-floor.js';
 import { reconcileOnce, type ReconRow } from './reconcile.js';
 import { RULES } from './registry.js';
@@ -219,6 +220,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
       errors: result.errors,
       classification: classification(db, ctx),
     },
+    snapshots: listSnapshots(db, block).map(({ file_id: _f, ...s }) => s),
   };
   const rules = opts.rules ?? RULES;
   const options: RecordedOptions = { now: null, from: null, to: null, as: [], ...opts.recorded, config: opts.targets ? { sha256: sha(JSON.stringify({ targets: opts.targets })), text: JSON.stringify({ targets: opts.targets }) } : configRecord(opts.configPath) };

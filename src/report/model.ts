@@ -263,6 +263,25 @@ export const ReportSchema = z.strictObject({
       ),
     }),
   }),
+  /**
+   * Every capture and snapshot (Redis captures, INFO, XLEN/NUMSUB, compose ps/inspect, status JSON,
+   * console transcripts) with its own capture time: `during_block` false after the block is the
+   * state at collection, never block activity; null when the capture carries no clock.
+   */
+  snapshots: z.array(
+    z.strictObject({
+      kind: z.enum(['redis_capture', 'redis_info', 'redis_kv', 'containers', 'status_json', 'console']),
+      file: z.string(),
+      line: z.number().int().nonnegative(),
+      captured_at: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/).nullable(),
+      captured_by: z.string().nullable(),
+      during_block: z.boolean().nullable(),
+      /** The same in words: a capture after the block is the state at collection. */
+      when: z.enum(['during_block', 'at_collection', 'before_block', 'unknown']),
+      first_event: z.string().nullable(),
+      last_event: z.string().nullable(),
+    }),
+  ),
 });
 
 export type ReportModel = z.infer<typeof ReportSchema>;

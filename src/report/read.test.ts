@@ -22,7 +22,7 @@ describe('readReportFile', () => {
     expect(r.model.verification.length).toBeGreaterThan(0);
     expect(r.notes).toEqual([
       'report.json has schema version 1 and no provenance',
-      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog, stage floors (counts a later stage proves)',
+      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog, stage floors (counts a later stage proves), capture times of snapshots',
     ]);
     // What it lacked reads as "not known", never as "nothing happened".
     expect(r.model.flow.break_stage).toBeNull();

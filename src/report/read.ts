@@ -50,6 +50,10 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
       flow.floors = [];
       lacks.push('stage floors (counts a later stage proves)');
     }
+    if (!('snapshots' in json)) {
+      json.snapshots = [];
+      lacks.push('capture times of snapshots');
+    }
   }
   return lacks;
 }
