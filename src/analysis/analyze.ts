@@ -19,6 +19,8 @@ import { SEVERITIES, type Block, type KpiTargets, type Evidence, type RuleContex
 import { aggregateStatus, maxSeverity, runEngine, severityRank } from './engine.js';
 import { breakLayer, computeFlow } from './flow.js';
 import { computeKpis } from './kpis.js';
+import { listSnapshots } from './snapshots.js';
+import { stageFloors } from './stage-floor.js';
 import { reconcileOnce, type ReconRow } from './reconcile.js';
 import { RULES } from './registry.js';
 
@@ -160,12 +162,20 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
   const ctx = makeRuleContext(db, block, targets);
   const result = runEngine(ctx, opts.rules ?? RULES);
   const flow = computeFlow(db, block);
+  const floors = stageFloors(db, flow.counts, flow.sources, block);
+  // The break fallback reads counts: a stage a later stage proves larger did not stop.
+  const flooredCounts = { ...flow.counts };
+  for (const f of floors) {
+    if (f.stage === 'signals') flooredCounts.signals = f.at_least;
+    if (f.stage === 'risk_approved') flooredCounts.risk_approved = f.at_least;
+    if (f.stage === 'orders') flooredCounts.orders = f.at_least;
+  }
   // The layer of the failure that stopped the flow: a system failure (crash loop, credentials, a
   // dependency) first; otherwise the first stage that stopped in time; otherwise the rules' verdict.
   const timeBreak = breakInTime(db, (f, l) => ctx.evidence(f, l));
   const systemFailed = result.layers.some((l) => l.id === 'system' && l.status === 'fail');
   const layers = result.layers.map((l) => ({ id: l.id, title: LAYER_TITLES[l.id], status: l.status, metrics: l.metrics, findings: l.findings, rules: l.rules }));
-  const brk = systemFailed ? 'system' : timeBreak ? timeBreak.layer : breakLayer(result.layers, flow.counts, flow.sources);
+  const brk = systemFailed ? 'system' : timeBreak ? timeBreak.layer : breakLayer(result.layers, flooredCounts, flow.sources);
   let reconciliation: ReconRow[] = [];
   try {
     reconciliation = reconcileOnce(ctx);
@@ -199,11 +209,12 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
       per_day: flow.per_day,
       sources: flow.sources,
       funnel: flow.funnel,
+      floors,
     },
     hypotheses: hypotheses.map((h, i) => ({ rank: i + 1, ...h })),
     todos: result.todos.map((t) => ({ category: t.category, title: t.title, priority: t.priority, effort: t.effort, where: t.where, cause: t.cause ?? null })),
     verification: result.verification,
-    kpis: computeKpis(flow.counts, block.days.length, targets, flow.sources),
+    kpis: computeKpis(flow.counts, block.days.length, targets, flow.sources, floors),
     reconciliation,
     coverage: {
       rules_run: result.rules.length,
@@ -212,6 +223,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
       errors: result.errors,
       classification: classification(db, ctx),
     },
+    snapshots: listSnapshots(db, block).map(({ file_id: _f, ...s }) => s),
   };
   const rules = opts.rules ?? RULES;
   const options: RecordedOptions = { now: null, from: null, to: null, as: [], ...opts.recorded, config: opts.targets ? { sha256: sha(JSON.stringify({ targets: opts.targets })), text: JSON.stringify({ targets: opts.targets }) } : configRecord(opts.configPath) };

@@ -5,6 +5,7 @@
  */
 import type { KpiTargets } from './define-rule.js';
 import type { FlowCounts, FlowSources } from './flow.js';
+import type { StageFloor } from './stage-floor.js';
 
 export type KpiStatus = 'ok' | 'fail' | 'not_evaluable';
 
@@ -40,8 +41,20 @@ function kpi(metric: keyof KpiTargets, value: number | null, target: number, not
   };
 }
 
-export function computeKpis(counts: FlowCounts, days: number, targets: KpiTargets, sources?: Partial<FlowSources>): Kpi[] {
+/**
+ * A stage a later stage proves larger than its own source shows: the value is that lower bound. It
+ * passes when the bound already beats the target; below the target it is not evaluable (the true
+ * count is unknown, only that it is at least this), never a fail from a source proven short.
+ */
+function floored(k: Kpi, floor: StageFloor | undefined, value: number | null = floor?.at_least ?? null): Kpi {
+  if (!floor || value === null) return k;
+  const status = value > k.target ? 'ok' : 'not_evaluable';
+  return { ...k, value, status, note: k.metric === 'signals_per_day' ? `≥ ${value} per day: ${floor.note}` : floor.note };
+}
+
+export function computeKpis(counts: FlowCounts, days: number, targets: KpiTargets, sources?: Partial<FlowSources>, floors: StageFloor[] = []): Kpi[] {
   const none = (k: keyof FlowSources) => !!sources && (sources[k] ?? 'none') === 'none';
+  const floorOf = (s: StageFloor['stage']) => floors.find((f) => f.stage === s);
   const signals = none('signals') ? null : counts.signals;
   const perDay = signals === null ? null : Math.round((signals / Math.max(1, days)) * 10) / 10;
   let approved: number | null = counts.risk_approved;
@@ -55,10 +68,12 @@ export function computeKpis(counts: FlowCounts, days: number, targets: KpiTarget
   }
   const trades = none('trades') ? null : counts.trades;
   const md = none('market_data') ? null : counts.market_data_events;
+  const sf = floorOf('signals');
+  const af = none('risk_decisions') ? undefined : floorOf('risk_approved');
   return [
-    kpi('signals_total', signals, targets.signals_total),
-    kpi('signals_per_day', perDay, targets.signals_per_day, signals === null ? null : `${signals} over ${days} day(s)`),
-    kpi('risk_approved', approved, targets.risk_approved, approvedNote),
+    floored(kpi('signals_total', signals, targets.signals_total), sf),
+    floored(kpi('signals_per_day', perDay, targets.signals_per_day, signals === null ? null : `${signals} over ${days} day(s)`), sf, sf ? Math.round((sf.at_least / Math.max(1, days)) * 10) / 10 : null),
+    floored(kpi('risk_approved', approved, targets.risk_approved, approvedNote), af),
     kpi('trades', trades, targets.trades),
     kpi('market_data_events', md, targets.market_data_events, md === null ? 'no market data capture in the bundle' : null),
   ];

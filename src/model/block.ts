@@ -1,6 +1,7 @@
 import { erasOf } from '../catalog/index.js';
 import type { DB } from '../db/open.js';
 import { dayStartIn, localDate, offsetMinutes } from '../util/zones.js';
+import { blockMarkers, type Marker } from './block-markers.js';
 import type { SrcTable } from './src-tables.js';
 
 export interface InferredBlock {
@@ -59,6 +60,17 @@ export function inferBlock(db: DB, src: SrcTable[], zone = 'UTC'): InferredBlock
       ...eraAndDialect(db, src),
     };
   }
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const byMarkers = windowFromMarkers(blockMarkers(db), shift, dayStart, dayStart(f), dayStart(t));
+  if (byMarkers) {
+    return {
+      from: new Date(dayStartIn(day(byMarkers.startDay), zone)).toISOString(),
+      to: new Date(dayStartIn(day(byMarkers.endDay + DAY), zone) - 1).toISOString(),
+      fromEvidence: byMarkers.fromEvidence,
+      toEvidence: byMarkers.toEvidence,
+      ...eraAndDialect(db, src),
+    };
+  }
   let endDay = dayStart(t);
   if (endDay > dayStart(f) && shift(t) - endDay < EDGE_MINUTES * 60_000) endDay -= DAY;
   let startDay = dayStart(f);
@@ -82,18 +94,84 @@ export function inferBlock(db: DB, src: SrcTable[], zone = 'UTC'): InferredBlock
     startDay = best;
     endDay = best + (BLOCK_DAYS - 1) * DAY;
   }
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return {
     from: new Date(dayStartIn(day(startDay), zone)).toISOString(),
     to: new Date(dayStartIn(day(endDay + DAY), zone) - 1).toISOString(),
-    fromEvidence: `${why}: first ${f}${trimmed}`,
-    toEvidence: `${why}: last ${t}${trimmed}`,
+    fromEvidence: `no explicit marker (runner banner, export range, daily reports, container starts); ${why}: first ${f}${trimmed}`,
+    toEvidence: `no explicit marker; ${why}: last ${t}${trimmed}`,
     ...eraAndDialect(db, src),
   };
 }
 
 /** The runbook tests in 3-day blocks. */
 export const BLOCK_DAYS = 3;
+
+const PRECEDENCE: Marker['kind'][] = ['runner', 'range', 'reports', 'containers'];
+
+/**
+ * Whole block days (local-midnight ms) from the explicit markers, or null when none applies.
+ * A start mid-day (the runner started at 10:00, containers at 23:59) begins the block at the next
+ * midnight: the runbook counts whole days. Each end is decided by the highest marker that speaks to
+ * it; the other end follows from the block's length (the runner's Duration if shorter than the
+ * runbook's 3 days), so a feed that dies on day 1 never shortens the block. A marker whose window
+ * misses the evidence entirely (containers up for weeks) is set aside.
+ */
+export function windowFromMarkers(
+  markers: Marker[],
+  shift: (iso: string) => number,
+  dayStart: (iso: string) => number,
+  evFirstDay: number,
+  evLastDay: number,
+): { startDay: number; endDay: number; fromEvidence: string; toEvidence: string } | null {
+  const roundUp = (iso: string) => {
+    const d = dayStart(iso);
+    return shift(iso) - d < EDGE_MINUTES * 60_000 ? d : d + DAY;
+  };
+  const roundDown = (iso: string) => {
+    const d = dayStart(iso);
+    return shift(iso) - d < EDGE_MINUTES * 60_000 && shift(iso) - d >= 0 ? d - DAY : d;
+  };
+  const setAside: string[] = [];
+  const usable = markers.filter((m) => {
+    const s = m.start ? roundUp(m.start) : null;
+    const e = m.end ? roundDown(m.end) : null;
+    // Outside the evidence altogether: a marker of another run, or a deploy long before the export.
+    // A declared end past the export is the run going on after it: only a marker without a start is judged by its end.
+    const ok = s !== null ? s <= evLastDay && s >= evFirstDay - DAY : e !== null && e >= evFirstDay && e <= evLastDay + DAY;
+    if (!ok) setAside.push(s !== null || e !== null ? `${m.why} (outside the evidence's days)` : m.why);
+    return ok;
+  });
+  const rank = (m: Marker) => PRECEDENCE.indexOf(m.kind);
+  usable.sort((a, b) => rank(a) - rank(b));
+  const startM = usable.find((m) => m.start);
+  const endM = usable.find((m) => m.end);
+  if (!startM && !endM) return null;
+  const runner = usable.find((m) => m.kind === 'runner' && m.days);
+  const len = Math.max(1, Math.min(BLOCK_DAYS, runner?.days ?? BLOCK_DAYS));
+  const lenWhy = runner?.days
+    ? runner.days > BLOCK_DAYS
+      ? `the runner's Duration is ${runner.days} days, the runbook's block ${BLOCK_DAYS}`
+      : `the runner's Duration: ${runner.days} days`
+    : `the runbook's ${BLOCK_DAYS}-day block`;
+  const others = (used: Marker[]) => {
+    const rest = usable.filter((m) => !used.includes(m));
+    return (rest.length ? `; also seen: ${rest.map((m) => m.why).join('; ')}` : '') + (setAside.length ? `; set aside: ${setAside.join('; ')}` : '');
+  };
+  // A marker that names both ends (an export range) keeps its own length.
+  if (startM && startM === endM && startM.kind === 'range') {
+    const s = roundUp(startM.start!);
+    const e = roundDown(startM.end!);
+    if (e >= s) return { startDay: s, endDay: e, fromEvidence: `${startM.why}${others([startM])}`, toEvidence: startM.why };
+  }
+  if (startM && (!endM || rank(startM) <= rank(endM))) {
+    const s = roundUp(startM.start!);
+    const e = s + (len - 1) * DAY;
+    return { startDay: s, endDay: e, fromEvidence: `${startM.why}${others([startM])}`, toEvidence: `${len} days from the start (${lenWhy}), decided by the ${startM.kind} marker` };
+  }
+  const e = roundDown(endM!.end!);
+  const s = e - (len - 1) * DAY;
+  return { startDay: s, endDay: e, fromEvidence: `${len} days to the end (${lenWhy}), decided by the ${endM!.kind} marker${others([endM!])}`, toEvidence: endM!.why };
+}
 
 /** Activity per day (UTC, or shifted by a zone's offset in minutes): log records that are not health polls, plus canonical rows. */
 function dayWeights(db: DB, offset = 0): Map<string, number> {

@@ -89,6 +89,20 @@ export const FlowSchema = z.strictObject({
       from_previous_pct: z.number().nullable(),
     }),
   ),
+  /**
+   * Stages a later stage proves larger than their own source shows (a signal log saved with
+   * --since, a capture started late): the count is at least `at_least`; `note` names the short source.
+   */
+  floors: z.array(
+    z.strictObject({
+      stage: z.enum(['signals', 'risk_approved', 'orders']),
+      count: Count,
+      at_least: Count,
+      implied_by: z.enum(['risk_decisions', 'orders', 'trades']),
+      source: z.string(),
+      note: z.string(),
+    }),
+  ),
 });
 
 export const HypothesisSchema = z.strictObject({
@@ -258,6 +272,25 @@ export const ReportSchema = z.strictObject({
       ),
     }),
   }),
+  /**
+   * Every capture and snapshot (Redis captures, INFO, XLEN/NUMSUB, compose ps/inspect, status JSON,
+   * console transcripts) with its own capture time: `during_block` false after the block is the
+   * state at collection, never block activity; null when the capture carries no clock.
+   */
+  snapshots: z.array(
+    z.strictObject({
+      kind: z.enum(['redis_capture', 'redis_info', 'redis_kv', 'containers', 'status_json', 'console']),
+      file: z.string(),
+      line: z.number().int().nonnegative(),
+      captured_at: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/).nullable(),
+      captured_by: z.string().nullable(),
+      during_block: z.boolean().nullable(),
+      /** The same in words: a capture after the block is the state at collection. */
+      when: z.enum(['during_block', 'at_collection', 'before_block', 'unknown']),
+      first_event: z.string().nullable(),
+      last_event: z.string().nullable(),
+    }),
+  ),
 });
 
 export type ReportModel = z.infer<typeof ReportSchema>;

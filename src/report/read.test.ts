@@ -22,7 +22,7 @@ describe('readReportFile', () => {
     expect(r.model.verification.length).toBeGreaterThan(0);
     expect(r.notes).toEqual([
       'report.json has schema version 1 and no provenance',
-      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog, causes linked to their consequences',
+      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog, causes linked to their consequences, stage floors (counts a later stage proves), capture times of snapshots',
     ]);
     expect(r.model.hypotheses.length).toBeGreaterThan(0);
     for (const h of r.model.hypotheses) expect(h).toMatchObject({ started_at: null, consequence_of: null, consequences: [], chain: '' });

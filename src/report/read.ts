@@ -50,6 +50,17 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
     }
     lacks.push('causes linked to their consequences');
   }
+  if (version < 4 && json && typeof json === 'object') {
+    const flow = json.flow as Record<string, unknown> | undefined;
+    if (flow && typeof flow === 'object' && !('floors' in flow)) {
+      flow.floors = [];
+      lacks.push('stage floors (counts a later stage proves)');
+    }
+    if (!('snapshots' in json)) {
+      json.snapshots = [];
+      lacks.push('capture times of snapshots');
+    }
+  }
   return lacks;
 }
 

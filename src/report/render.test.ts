@@ -409,7 +409,7 @@ describe('determinism and JSON', () => {
     const json = renderJson(incident);
     expect(json).toBe(JSON.stringify(incident, null, 2) + '\n');
     expect(json.split('\n')[1]).toBe('  "schema_version": 4,');
-    expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'reconciliation', 'coverage']);
+    expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'reconciliation', 'coverage', 'snapshots']);
     expect(JSON.parse(json)).toEqual(incident);
   });
 

@@ -166,6 +166,7 @@ export function incidentModel(): ReportModel {
       per_day: perDay,
       sources: { market_data: 'subscribe', signals: 'db', risk_decisions: 'db', orders: 'none', trades: 'db' },
       funnel: funnel(counts),
+      floors: [],
     },
     hypotheses: [
       {
@@ -266,6 +267,11 @@ export function incidentModel(): ReportModel {
         ],
       },
     },
+    snapshots: [
+      { kind: 'redis_capture', file: 'redis/subscribe_market_data.txt', line: 1, captured_at: '2025-11-28T16:20:30Z', captured_by: 'last subscribe event', during_block: true, when: 'during_block', first_event: '2025-11-28T16:20:00Z', last_event: '2025-11-28T16:20:30Z' },
+      { kind: 'containers', file: 'ps/compose_ps.json', line: 1, captured_at: '2025-11-29T08:14:00Z', captured_by: 'CreatedAt + RunningFor ("3 days ago", to the day)', during_block: false, when: 'at_collection', first_event: null, last_event: null },
+      { kind: 'redis_info', file: 'redis/info.txt', line: 1, captured_at: null, captured_by: null, during_block: null, when: 'unknown', first_event: null, last_event: null },
+    ],
   };
   return validateReport(model);
 }
@@ -303,6 +309,7 @@ export function healthyModel(): ReportModel {
       per_day: [day('2025-12-01'), day('2025-12-02')],
       sources: { market_data: 'monitor', signals: 'db', risk_decisions: 'db', orders: 'db', trades: 'db' },
       funnel: funnel(counts),
+      floors: [],
     },
     hypotheses: [],
     todos: [],
@@ -310,5 +317,6 @@ export function healthyModel(): ReportModel {
     kpis: m.kpis.map((k) => ({ ...k, value: k.target + 1, status: 'ok' as const, note: null })),
     reconciliation: [],
     coverage: { rules_run: 10, evaluated: 10, not_evaluable: [], errors: [], classification: { catalog_version: 1, services: [] } },
+    snapshots: [],
   });
 }

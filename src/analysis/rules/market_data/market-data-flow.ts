@@ -4,6 +4,7 @@ import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothes
 import {
   blockMs, codePath, composeFile, count, covers, findLogs, fmtDuration, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
+import { captureLabel, snapshotOf } from '../../snapshots.js';
 
 /** Lines that say the feed publishes nothing (formats doc §3.1, §3.2, §2.5, §9). */
 const STUB = classes('feed.stub_mode', 'feed.mode');
@@ -103,9 +104,17 @@ export default defineRule({
          AND (report_date IS NULL OR report_date BETWEEN ? AND ?) ORDER BY file_id, line_no`,
       )
       .all(ctx.block.days[0] ?? '', ctx.block.days[ctx.block.days.length - 1] ?? '') as { file_id: number; line_no: number; value_text: string }[];
-    const wsAlive =
-      WS_SERVICES.some((s) => ctx.logCoverage(s) !== null) ||
-      count(ctx, `SELECT COUNT(*) FROM containers WHERE COALESCE(service, name) IN ('cdb_ws', 'cdb_market') AND (state = 'running' OR status LIKE 'Up%')`) > 0;
+    const wsLogged = WS_SERVICES.some((s) => ctx.logCoverage(s) !== null);
+    const wsUp = ctx.db
+      .prepare(`SELECT file_id FROM containers WHERE COALESCE(service, name) IN ('cdb_ws', 'cdb_market') AND (state = 'running' OR status LIKE 'Up%') ORDER BY file_id, line_no LIMIT 1`)
+      .get() as { file_id: number } | undefined;
+    const wsAlive = wsLogged || !!wsUp;
+    // A compose ps is the state at its capture time: "running" at collection is not "running in the block".
+    const wsUpAt = !wsLogged && wsUp ? captureLabel(snapshotOf(ctx.db, ctx.block, wsUp.file_id), ctx.block) : null;
+    // A capture after the block: the state at collection, never block activity, but it says whether the feed publishes now.
+    const afterCap = ctx.db
+      .prepare('SELECT file_id, COUNT(*) AS n FROM market_data WHERE in_block = 0 AND ts > ? GROUP BY file_id ORDER BY MAX(ts) DESC, file_id LIMIT 1')
+      .get(ctx.block.to) as { file_id: number; n: number } | undefined;
 
     if (signals > 0) {
       return {
@@ -153,11 +162,15 @@ export default defineRule({
     if (listeners.length) why.push(`${listeners.map((l) => l.source).join('/')} capture(s) over ${fmtDuration(listenedMs)} saw other channels but no market_data`);
     if (eventsZero.length) why.push('the paper runner reports Events Logged: 0');
     if (!why.length) why.push('no capture, log line or signal shows market data in the block');
+    if (afterCap) {
+      const at = captureLabel(snapshotOf(ctx.db, ctx.block, afterCap.file_id), ctx.block) ?? 'at collection';
+      why.push(`${at}: a capture taken after the block shows ${afterCap.n} market_data message(s) — the feed published then, which is not block activity`);
+    }
 
     findings.push({
       subject: 'no-market-data',
       severity: strong ? 'critical' : 'medium',
-      message: `No market data in the block${wsAlive ? ' while the feed container was running/healthy' : ''}: ${why.join('; ')}`,
+      message: `No market data in the block${wsAlive ? ` while the feed container was running/healthy${wsUpAt ? ` (${wsUpAt})` : ''}` : ''}: ${why.join('; ')}`,
       evidence: [...ev(stub), ...ev(notPublished), ...ev(noKlines), ...base, ...wsSourceStub.slice(0, 1).map((s) => ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`))],
     });
 

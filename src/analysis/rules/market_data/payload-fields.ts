@@ -1,6 +1,7 @@
 import { classes } from '../../../catalog/index.js';
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleResult, type Todo, type VerificationCheck } from '../../define-rule.js';
 import { codePath, composeFile, count, effectiveSetting, findLogs, likelihoodFromScore, pct, spreadEvidence } from '../../rule-kit.js';
+import { captureLabel, snapshotOf } from '../../snapshots.js';
 
 /** `Fehler bei Market-Data-Verarbeitung: 'pct_change'` — a KeyError per message (formats doc §3.3). */
 const KEY_ERROR_RE = /Fehler bei Market-Data-Verarbeitung: '(\w+)'/;
@@ -16,10 +17,26 @@ export default defineRule({
   title: 'Market data payload fields: volume always 0, pct_change missing, B-style ticks to an A consumer',
   needs: ['market_data payloads (captures or canonical market_data)', 'signal engine logs'],
   check(ctx): RuleResult {
-    const n = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1');
-    const volZero = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND COALESCE(volume, 0) = 0');
-    const volNull = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND volume IS NULL');
-    const pctNull = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND pct_change IS NULL');
+    // Payloads of the block; without enough of them, those of a capture taken after it — the state
+    // at collection, never block activity, and every finding from it says so.
+    let scope = 'in_block = 1';
+    let n = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope}`);
+    let atCollection: string | null = null;
+    if (n < MIN_EVENTS) {
+      const to = ctx.block.to.replace(/'/g, '');
+      const after = ctx.db
+        .prepare('SELECT file_id, COUNT(*) AS n FROM market_data WHERE in_block = 0 AND ts > ? GROUP BY file_id ORDER BY MAX(ts) DESC, file_id LIMIT 1')
+        .get(to) as { file_id: number; n: number } | undefined;
+      if (after && after.n >= MIN_EVENTS) {
+        scope = `in_block = 0 AND ts > '${to}' AND file_id = ${after.file_id}`;
+        n = after.n;
+        atCollection = captureLabel(snapshotOf(ctx.db, ctx.block, after.file_id), ctx.block) ?? `at collection, after ${to.slice(0, 16)}Z`;
+      }
+    }
+    const said = (m: string) => (atCollection ? `${atCollection}: ${m}` : m);
+    const volZero = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND COALESCE(volume, 0) = 0`);
+    const volNull = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND volume IS NULL`);
+    const pctNull = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND pct_change IS NULL`);
     const bStyle = ctx.db
       .prepare(
         `SELECT file_id, line_no, payload FROM redis_messages WHERE channel = 'market_data' AND COALESCE(in_block, 1) = 1
@@ -85,7 +102,7 @@ export default defineRule({
 
     // --- volume always 0 or missing
     if (n >= MIN_EVENTS && volZero / n >= ALWAYS) {
-      const sample = ctx.db.prepare('SELECT file_id, line_no FROM market_data WHERE in_block = 1 ORDER BY ts IS NULL, ts, file_id, line_no LIMIT 1').get() as { file_id: number; line_no: number };
+      const sample = ctx.db.prepare(`SELECT file_id, line_no FROM market_data WHERE ${scope} ORDER BY ts IS NULL, ts, file_id, line_no LIMIT 1`).get() as { file_id: number; line_no: number };
       const payload = ctx.db.prepare('SELECT payload FROM redis_messages WHERE file_id = ? AND line_no = ?').get(sample.file_id, sample.line_no) as { payload: string | null } | undefined;
       const ev: Evidence[] = [ctx.evidence(sample.file_id, sample.line_no, payload?.payload ?? undefined)];
       if (minVol) ev.push(ctx.evidence(minVol.file_id, minVol.line_no, `${minVol.key}=${minVol.value ?? ''}`));
@@ -94,9 +111,10 @@ export default defineRule({
       findings.push({
         subject: 'volume',
         severity: blocks ? 'critical' : minVol ? 'high' : 'info',
-        message:
-          `volume is ${volNull === n ? 'missing' : '0'} in ${pct(volZero, n)} % of ${n} market data events` +
-          (minVol ? `, while the signal engine requires a volume of at least ${minVol.value} (${minVol.key}): its volume filter drops every tick` : ' (harmless while SIGNAL_MIN_VOLUME is 0)'),
+        message: said(
+          `volume is ${volNull === n ? 'missing' : '0'} in ${pct(volZero, n)} % of ${n} market data events${atCollection ? ' captured after the block' : ''}` +
+            (minVol ? `, while the signal engine requires a volume of at least ${minVol.value} (${minVol.key}): its volume filter drops every tick` : ' (harmless while SIGNAL_MIN_VOLUME is 0)'),
+        ),
         evidence: ev,
       });
       if (minVol) {
@@ -125,9 +143,10 @@ export default defineRule({
       findings.push({
         subject: 'pct_change',
         severity: era === 'A' && !signalsFlowed ? 'medium' : 'info',
-        message:
-          `pct_change is missing in ${pct(pctNull, n)} % of ${n} market data events` +
-          (era === 'A' ? ': the era-A signal engine reads it from the payload' : ' (era B/C ticks have none; the signal engine computes it from its price buffer)'),
+        message: said(
+          `pct_change is missing in ${pct(pctNull, n)} % of ${n} market data events${atCollection ? ' captured after the block' : ''}` +
+            (era === 'A' ? ': the era-A signal engine reads it from the payload' : ' (era B/C ticks have none; the signal engine computes it from its price buffer)'),
+        ),
         evidence: bStyle.slice(0, 1).map((b) => ctx.evidence(b.file_id, b.line_no, b.payload)),
       });
     }
@@ -147,6 +166,7 @@ export default defineRule({
         pct_change_missing_pct: n ? pct(pctNull, n) : null,
         b_style_ticks: bStyle.length ? count(ctx, `SELECT COUNT(*) FROM redis_messages WHERE channel = 'market_data' AND COALESCE(in_block, 1) = 1 AND (payload LIKE '%"ts_ms"%' OR payload LIKE '%"trade_qty"%')`) : 0,
         consumer_key_errors: keyErrors.length,
+        payload_scope: atCollection ? 'at_collection' : 'block',
       },
       findings,
       hypotheses,

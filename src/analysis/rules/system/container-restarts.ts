@@ -5,6 +5,7 @@ import {
   blockMs, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, loggedServices, PIPELINE_SERVICES,
   spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
+import { captureLabel, snapshotOf } from '../../snapshots.js';
 
 /** Startup banners (formats doc §3.1, §2.5): each one in a kept log is one (re)start of the process. */
 const BANNERS: { services: string[]; klass: string; field?: [string, string] }[] = [
@@ -87,14 +88,36 @@ export default defineRule({
         });
       }
     }
+    // A snapshot is the state at its own capture time: a restart loop seen before a repair is not
+    // the state at the end. Repaired = the service's own log runs on, without a crash loop, after it.
+    const label = (row: ContainerRow) => captureLabel(snapshotOf(ctx.db, ctx.block, row.file_id), ctx.block);
+    const repairedAfter = (svc: string, row: ContainerRow): string | null => {
+      const snap = snapshotOf(ctx.db, ctx.block, row.file_id);
+      if (!snap?.captured_at || !snap.during_block) return null;
+      const after = new Date(Date.parse(snap.captured_at) + 10 * 60_000).toISOString();
+      const later = ctx.db.prepare("SELECT COUNT(*) AS n, MAX(ts) AS l FROM log_events WHERE service = ? AND ts > ? AND kind <> 'health_poll'").get(svc, after) as { n: number; l: string | null };
+      if (later.n < 10 || !later.l || Date.parse(later.l) - Date.parse(after) < 30 * 60_000) return null;
+      const klasses = BANNERS.filter((b) => b.services.includes(svc)).map((b) => b.klass);
+      const restartsAfter = klasses.length
+        ? (ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE service = ? AND ts > ? AND class IN (SELECT value FROM json_each(?))`).get(svc, after, JSON.stringify(klasses)) as { n: number }).n
+        : 0;
+      if (restartsAfter > 2) return null;
+      return `its log after that runs on (${later.n} records until ${later.l.slice(0, 16)}Z, ${restartsAfter} restart(s)): not the state at the end of the block`;
+    };
+    const repaired = new Set<string>();
     const seenState = new Set<string>();
     for (const { svc, row } of restarting) {
       if (seenState.has(svc)) continue;
       seenState.add(svc);
+      const fixed = repairedAfter(svc, row);
+      const at = label(row);
+      if (fixed) repaired.add(svc);
       findings.push({
         subject: `restarting.${svc}`,
-        severity: isPipeline(svc) ? 'critical' : 'high',
-        message: `${svc} is in a restart loop (${row.status ?? row.state}): the process exits right after start (every service has restart: unless-stopped)`,
+        severity: fixed ? 'medium' : isPipeline(svc) ? 'critical' : 'high',
+        message: fixed
+          ? `${at}: ${svc} was in a restart loop (${row.status ?? row.state}); ${fixed}`
+          : `${at ? `${at}: ` : ''}${svc} is in a restart loop (${row.status ?? row.state}): the process exits right after start (every service has restart: unless-stopped)`,
         evidence: [ctx.evidence(row.file_id, row.line_no, `${row.name ?? svc} ${row.status ?? row.state ?? ''}`)],
       });
     }
@@ -103,13 +126,25 @@ export default defineRule({
       seenState.add(svc);
       const code = row.exit_code ?? Number(/\((\d+)\)/.exec(row.status ?? '')?.[1] ?? NaN);
       const why = code === 137 ? 'SIGKILL: OOM, kill or stop timeout' : code === 143 ? 'SIGTERM: stopped' : code === 1 ? 'Python error or sys.exit(1)' : code === 0 ? 'clean exit' : 'exit code unknown';
+      const fixed = repairedAfter(svc, row);
+      const at = label(row);
+      if (fixed) repaired.add(svc);
       findings.push({
         subject: `exited.${svc}`,
-        severity: isPipeline(svc) ? 'high' : 'low',
-        message: `${svc} has exited (${row.status ?? row.state}; ${why})${isPipeline(svc) ? ': its part of the pipeline is down' : ''}`,
+        severity: fixed ? 'low' : isPipeline(svc) ? 'high' : 'low',
+        message: fixed
+          ? `${at}: ${svc} had exited (${row.status ?? row.state}; ${why}); ${fixed}`
+          : `${at ? `${at}: ` : ''}${svc} has exited (${row.status ?? row.state}; ${why})${isPipeline(svc) ? ': its part of the pipeline is down' : ''}`,
         evidence: [ctx.evidence(row.file_id, row.line_no, `${row.name ?? svc} ${row.status ?? row.state ?? ''}`)],
       });
     }
+    // The end state decides the layer: a repaired service no longer counts as restarting or down.
+    const stillRestarting = restarting.filter((r) => !repaired.has(r.svc));
+    const stillExited = exited.filter((r) => !repaired.has(r.svc));
+    restarting.length = 0;
+    restarting.push(...stillRestarting);
+    exited.length = 0;
+    exited.push(...stillExited);
     for (const [svc, rows] of bySvc) {
       const sick = rows.find((r) => /unhealthy/i.test(`${r.health ?? ''} ${r.status ?? ''}`));
       if (!sick || seenState.has(svc)) continue;

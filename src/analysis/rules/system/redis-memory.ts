@@ -1,6 +1,7 @@
 import { classes } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
 import { composeFile, covers, findLogs, likelihoodFromScore, pct, settings, spreadEvidence } from '../../rule-kit.js';
+import { captureLabel, snapshotOf } from '../../snapshots.js';
 
 interface InfoRow {
   file_id: number;
@@ -44,6 +45,11 @@ export default defineRule({
     }
     const findings: Finding[] = [];
     const ev = (r: InfoRow): Evidence => ctx.evidence(r.file_id, r.line_no, `${r.key}:${r.value}`);
+    // INFO is the state at its own capture time (at collection, after the block, it is not the block's).
+    const at = (r: { file_id: number }, m: string): string => {
+      const label = captureLabel(snapshotOf(ctx.db, ctx.block, r.file_id), ctx.block);
+      return label ? `${label}: ${m}` : m;
+    };
     const usedN = used ? Number(used.value) : null;
     const maxN = maxmem ? Number(maxmem.value) : null;
     const ratio = usedN !== null && maxN ? usedN / maxN : null;
@@ -52,7 +58,7 @@ export default defineRule({
     const hev: Evidence[] = [];
     if (ratio !== null && ratio >= NEAR_FULL) {
       score += 1;
-      findings.push({ subject: 'used-memory', severity: 'medium', message: `Redis uses ${pct(usedN!, maxN!)} % of maxmemory (${usedN} of ${maxN} bytes, policy ${policy ?? 'unknown'})`, evidence: [ev(used!), ev(maxmem!)] });
+      findings.push({ subject: 'used-memory', severity: 'medium', message: at(used!, `Redis uses ${pct(usedN!, maxN!)} % of maxmemory (${usedN} of ${maxN} bytes, policy ${policy ?? 'unknown'})`), evidence: [ev(used!), ev(maxmem!)] });
       hev.push(ev(used!), ev(maxmem!));
     }
     // Streams exist from era B on; there allkeys-lru may evict stream keys as well.
@@ -65,9 +71,11 @@ export default defineRule({
       findings.push({
         subject: 'evictions',
         severity: streamEviction ? 'high' : 'medium',
-        message:
+        message: at(
+          evicted!,
           `Redis evicted ${evictedN} key(s) (policy ${policy ?? 'unknown'}); Redis logs nothing when it does` +
-          (streamEviction ? `, and ${streamsGone.map((s) => s.key).join(', ')} read empty: stream entries are gone` : ''),
+            (streamEviction ? `, and ${streamsGone.map((s) => s.key).join(', ')} read empty: stream entries are gone` : ''),
+        ),
         evidence: [ev(evicted!), ...streamsGone.slice(0, 2).map((s) => ctx.evidence(s.file_id, s.line_no, `XLEN ${s.key} = ${s.value}`))],
       });
       hev.push(ev(evicted!));

@@ -1,5 +1,6 @@
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis } from '../../define-rule.js';
 import { blockMs, cmp, fmtDuration, isPipeline, likelihoodFromScore, pct } from '../../rule-kit.js';
+import { captureLabel, snapshotOf } from '../../snapshots.js';
 
 const UNIT_S: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 2592000, year: 31536000 };
 
@@ -69,6 +70,16 @@ export default defineRule({
         why = `started at ${new Date(started).toISOString()}, inside the block`;
       } else if (created !== null && restartedAfterCreate(created, up)) {
         why = `created ${fmtDuration(created * 1000)} ago but up only ${fmtDuration(up * 1000)}: restarted about ${fmtDuration(up * 1000)} before the capture`;
+        // With the capture's own time the restart has a date: one after the block is no restart in it.
+        const snap = snapshotOf(ctx.db, ctx.block, r.file_id);
+        if (snap?.captured_at) {
+          const at = Date.parse(snap.captured_at) - up * 1000;
+          const label = captureLabel(snap, ctx.block);
+          if (at > Date.parse(ctx.block.to)) {
+            findings.push({ subject: `restarted-after-block.${svc}`, severity: 'info', message: `${label}: ${svc} ${why}, about ${new Date(at).toISOString().slice(0, 16)}Z — after the block, not in it`, evidence: [ctx.evidence(r.file_id, r.line_no, text)] });
+            why = null;
+          } else why = `${label}: ${why}, about ${new Date(at).toISOString().slice(0, 16)}Z`;
+        }
       }
       if (why) {
         restarts++;
@@ -79,13 +90,28 @@ export default defineRule({
     }
     let redisRestart = false;
     const ru = redisUp.length ? redisUp.reduce((a, b) => (Number(a.value) <= Number(b.value) ? a : b)) : null;
-    if (ru && Number(ru.value) < L * 0.98) {
+    const ruSnap = ru ? snapshotOf(ctx.db, ctx.block, ru.file_id) : undefined;
+    const ruStart = ru && ruSnap?.captured_at ? Date.parse(ruSnap.captured_at) - Number(ru.value) * 1000 : null;
+    if (ru && ruStart !== null && (ruStart > Date.parse(ctx.block.to) || ruStart < Date.parse(ctx.block.from) + 600_000)) {
+      // INFO with its own clock: Redis started before the block (up all of it) or after it (a restart at collection).
+      if (ruStart > Date.parse(ctx.block.to)) {
+        findings.push({
+          subject: 'redis-uptime',
+          severity: 'info',
+          message: `${captureLabel(ruSnap, ctx.block)}: Redis has been up ${fmtDuration(Number(ru.value) * 1000)}, since about ${new Date(ruStart).toISOString().slice(0, 16)}Z — after the block, not a restart in it`,
+          evidence: [ctx.evidence(ru.file_id, ru.line_no, `uptime_in_seconds:${ru.value}`)],
+        });
+      }
+    } else if (ru && (ruStart !== null || Number(ru.value) < L * 0.98)) {
       redisRestart = true;
       const ev = ctx.evidence(ru.file_id, ru.line_no, `uptime_in_seconds:${ru.value}`);
       findings.push({
         subject: 'redis-uptime',
         severity: 'medium',
-        message: `Redis has been up ${fmtDuration(Number(ru.value) * 1000)}, less than the ${fmtDuration(L * 1000)} block: it (re)started during the block (subscribers had to reconnect; without AOF its keys were lost)`,
+        message:
+          ruStart !== null
+            ? `${captureLabel(ruSnap, ctx.block)}: Redis has been up ${fmtDuration(Number(ru.value) * 1000)}, since about ${new Date(ruStart).toISOString().slice(0, 16)}Z: it (re)started during the block (subscribers had to reconnect; without AOF its keys were lost)`
+            : `Redis has been up ${fmtDuration(Number(ru.value) * 1000)}, less than the ${fmtDuration(L * 1000)} block: it (re)started during the block (subscribers had to reconnect; without AOF its keys were lost)`,
         evidence: [ev],
       });
       hev.push(ev);
@@ -103,7 +129,7 @@ export default defineRule({
     }
     const uptimeAvg = ups.length ? pct(ups.reduce((a, b) => a + b, 0), ups.length) : null;
     return {
-      status: findings.some((f) => f.severity !== 'low') ? 'warn' : 'ok',
+      status: findings.some((f) => f.severity !== 'low' && f.severity !== 'info') ? 'warn' : 'ok',
       metrics: {
         containers_with_uptime: ups.length,
         uptime_avg_pct: uptimeAvg,
