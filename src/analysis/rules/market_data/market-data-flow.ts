@@ -1,4 +1,5 @@
 import { classes, patternOf } from '../../../catalog/index.js';
+import { clocklessVerdicts } from '../../clockless.js';
 import { fieldOf } from '../shared/logs.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
@@ -135,8 +136,10 @@ export default defineRule({
     }
 
     const noKlinesSpan = noKlines.length > 1 && noKlines[0].ts && noKlines[noKlines.length - 1].ts ? Date.parse(noKlines[noKlines.length - 1].ts!) - Date.parse(noKlines[0].ts!) : 0;
+    // A feed log without a clock cannot span the block, but its content can prove the feed never delivered.
+    const onContent = clocklessVerdicts(ctx.db).find((v) => v.stage === 'market_data') ?? null;
     const strong =
-      stub.length > 0 || notPublished.length > 0 || eventsZero.length > 0 || listenedMs >= L * 0.5 || (noKlines.length >= 3 && noKlinesSpan >= L * 0.5);
+      stub.length > 0 || notPublished.length > 0 || eventsZero.length > 0 || listenedMs >= L * 0.5 || (noKlines.length >= 3 && noKlinesSpan >= L * 0.5) || onContent !== null;
     const ev = (rows: LogRow[]) => spreadEvidence(ctx, rows, 2);
     const base: Evidence[] = [];
     if (listeners.length) {
@@ -152,6 +155,7 @@ export default defineRule({
     if (noKlines.length) why.push(`"Noch keine Daten – warte auf Klines" ×${noKlines.length}`);
     if (listeners.length) why.push(`${listeners.map((l) => l.source).join('/')} capture(s) over ${fmtDuration(listenedMs)} saw other channels but no market_data`);
     if (eventsZero.length) why.push('the paper runner reports Events Logged: 0');
+    if (onContent) why.push(onContent.reason);
     if (!why.length) why.push('no capture, log line or signal shows market data in the block');
 
     findings.push({
@@ -191,7 +195,7 @@ export default defineRule({
       verification.push({ id: 'market_data.published', title: 'No "not published" lines from the feed', kind: 'log', check: NOT_PUBLISHED_RE.source, expect: { op: '==', value: 0 } });
     }
     if (noKlines.length) {
-      const s = 1 + (noKlines.length >= 3 ? 1 : 0) + (noKlinesSpan >= L * 0.5 ? 1 : 0) + (covers(ctx, 'cdb_ws') ? 1 : 0);
+      const s = 1 + (noKlines.length >= 3 ? 1 : 0) + (noKlinesSpan >= L * 0.5 || onContent ? 1 : 0) + (covers(ctx, 'cdb_ws') ? 1 : 0);
       hypotheses.push({
         cause: 'market_data.no_klines',
         title: 'The MEXC WebSocket delivers no klines (URL, proxy or subscription problem)',
