@@ -1,5 +1,6 @@
 import { classes, patternOf } from '../../../catalog/index.js';
 import { clocklessVerdicts } from '../../clockless.js';
+import { reviewConnectionTodo } from '../shared/contradicted-todos.js';
 import { fieldOf } from '../shared/logs.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
@@ -187,11 +188,16 @@ export default defineRule({
         likelihood: likelihoodFromScore(3 + (notPublished.length >= 3 ? 1 : 0))!,
         evidence: ev(notPublished),
       });
-      todos.push({
-        category: 'CONFIG', title: 'Give cdb_ws a working Redis connection (host and password)', priority: 'high', effort: 'quick_win',
-        where: era === 'A' ? '.env REDIS_HOST / REDIS_PASSWORD (env_file of cdb_ws)' : `${composeFile(era)} cdb_ws environment REDIS_HOST, secret redis_password`,
-        cause: 'market_data.redis_publish_failed',
-      });
+      const todo = reviewConnectionTodo(
+        ctx,
+        {
+          category: 'CONFIG', title: 'Give cdb_ws a working Redis connection (host and password)', priority: 'high', effort: 'quick_win',
+          where: era === 'A' ? '.env REDIS_HOST / REDIS_PASSWORD (env_file of cdb_ws)' : `${composeFile(era)} cdb_ws environment REDIS_HOST, secret redis_password`,
+          cause: 'market_data.redis_publish_failed',
+        },
+        { dependency: 'redis', services: [...new Set(notPublished.map((r) => r.service ?? 'cdb_ws'))], failing: notPublished, asserts: 'connection' },
+      );
+      todos.push(todo);
       verification.push({ id: 'market_data.published', title: 'No "not published" lines from the feed', kind: 'log', check: NOT_PUBLISHED_RE.source, expect: { op: '==', value: 0 } });
     }
     if (noKlines.length) {
