@@ -1,6 +1,6 @@
 import { classes, patternOf } from '../../../catalog/index.js';
 import { clocklessVerdicts } from '../../clockless.js';
-import { reviewConnectionTodo } from '../shared/contradicted-todos.js';
+import { reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 import { fieldOf } from '../shared/logs.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
@@ -208,10 +208,12 @@ export default defineRule({
         likelihood: likelihoodFromScore(s)!,
         evidence: ev(noKlines),
       });
-      todos.push({
-        category: 'CONFIG', title: 'Check MEXC_WS_URL/WS_URL and the proxy for cdb_ws (ws:// or wss://; unset HTTPS_PROXY for WS)', priority: 'high', effort: 'quick_win',
-        where: '.env MEXC_WS_URL', cause: 'market_data.no_klines',
-      });
+      todos.push(
+        reviewWsUrlTodo(ctx, {
+          category: 'CONFIG', title: 'Check MEXC_WS_URL/WS_URL and the proxy for cdb_ws (ws:// or wss://; unset HTTPS_PROXY for WS)', priority: 'high', effort: 'quick_win',
+          where: '.env MEXC_WS_URL', cause: 'market_data.no_klines',
+        }),
+      );
       verification.push({ id: 'market_data.klines', title: 'cdb_ws waits for klines only at start-up (≤ 60 lines in the block)', kind: 'log', check: 'Noch keine Daten', expect: { op: '<=', value: 60 } });
     }
     const silentScore = (listenedMs >= L * 0.5 ? 2 : listeners.length ? 1 : 0) + (eventsZero.length ? 1 : 0) + (wsAlive ? 1 : 0);

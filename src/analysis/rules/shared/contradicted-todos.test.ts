@@ -3,7 +3,7 @@ import type { Todo } from '../../define-rule.js';
 import { addLog, addSetting, at } from '../../rule-testing.js';
 import { TestDb } from '../../testing.js';
 import connectivity from '../system/connectivity-failures.js';
-import { hostNamed, reviewConnectionTodo, type ConnectionClaim } from './contradicted-todos.js';
+import { hostNamed, reviewConnectionTodo, reviewWsUrlTodo, type ConnectionClaim } from './contradicted-todos.js';
 import type { LogRow } from './logs.js';
 
 const HOST_TODO: Todo = { category: 'CONFIG', title: 'Set REDIS_HOST=cdb_redis for cdb_core', priority: 'high', effort: 'quick_win', where: '.env REDIS_HOST', cause: 'system.redis_unreachable' };
@@ -121,5 +121,25 @@ describe('to-dos the evidence contradicts are reworded', () => {
     const titles = (r.todos ?? []).map((x) => x.title);
     expect(titles.some((x) => /^Set REDIS_HOST=cdb_redis/.test(x))).toBe(false);
     expect(titles.some((x) => x.startsWith('REDIS_HOST is already cdb_redis'))).toBe(true);
+  });
+
+  const URL_TODO: Todo = { ...HOST_TODO, title: 'Check MEXC_WS_URL/WS_URL and the proxy for cdb_ws (ws:// or wss://; unset HTTPS_PROXY for WS)', where: '.env MEXC_WS_URL', cause: 'market_data.no_klines' };
+  const HANDSHAKE = '[WS ERROR] Handshake status 403 Forbidden';
+  it.each<{ name: string; lines: string[]; settings?: [string, string][]; title: RegExp | null }>([
+    { name: 'the feed printed a wss:// URL and the handshake is refused with 403', lines: ['[WS CONFIG] Using WS_URL=wss://contract.mexc.com/edge', HANDSHAKE], title: /^The WebSocket URL is already wss:\/\/contract\.mexc\.com\/edge \(logs\/cdb_ws\.log:1, printed by the feed\) and no proxy is set.*`\[WS ERROR\] Handshake status 403 Forbidden`.*HTTP 403/ },
+    { name: 'the .env holds a wss:// URL and the connection is refused', lines: ['[WS ERROR] [Errno 111] Connection refused'], settings: [['MEXC_WS_URL', 'wss://wbs.mexc.com/ws']], title: /^The WebSocket URL is already wss:\/\/wbs\.mexc\.com\/ws \(\.env:1\).*Errno 111/ },
+    { name: 'an https:// URL: the to-do is right', lines: ['[WS CONFIG] Using WS_URL=https://contract.mexc.com/edge', '[WS ERROR] scheme https is invalid'], title: null },
+    { name: 'a proxy is set: the to-do is right', lines: ['[WS CONFIG] Using WS_URL=wss://contract.mexc.com/edge', HANDSHAKE], settings: [['HTTPS_PROXY', 'http://10.0.0.1:3128']], title: null },
+    { name: 'no URL known: the to-do stands', lines: [HANDSHAKE], title: null },
+  ])('URL to-do: $name', ({ lines, settings, title }) => {
+    const t = new TestDb();
+    for (const [k, v] of settings ?? []) addSetting(t, k, v);
+    lines.forEach((message, i) => addLog(t, { service: 'cdb_ws', ts: at(i + 1), message, level: null, kind: 'print' }));
+    const out = reviewWsUrlTodo(t.context(), URL_TODO);
+    if (title === null) expect(out).toEqual(URL_TODO);
+    else {
+      expect(out.title).toMatch(title);
+      expect(out.cause).toBe(URL_TODO.cause);
+    }
   });
 });

@@ -11,7 +11,7 @@
  */
 import { CATALOG, fieldsOf } from '../../../catalog/index.js';
 import type { RuleContext, Todo } from '../../define-rule.js';
-import { findLogs, type LogRow } from './logs.js';
+import { findLogs, WS, type LogRow } from './logs.js';
 import { settingEvidence, settingRows, type SettingRow } from './settings.js';
 
 export type Dependency = 'redis' | 'postgres';
@@ -135,4 +135,40 @@ export function reviewConnectionTodo(ctx: RuleContext, todo: Todo, claim: Connec
 function settingText(ctx: RuleContext, s: SettingRow): string {
   const e = settingEvidence(ctx, s);
   return `${e.file}:${e.line}`;
+}
+
+/** The feed's own errors, whose text tells a refused client from a bad URL. */
+const WS_ERRORS = ['feed.ws_error', 'feed.ws_chunk_reconnect', 'feed.loop_error', 'feed.connection_closed'];
+const WS_URL_KEYS = ['MEXC_WS_URL', 'WS_URL'];
+const PROXY_KEYS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY'];
+const WS_SERVICES = WS.services;
+
+/**
+ * A "check the WebSocket URL (ws:// or wss://) and the proxy" to-do, reworded when the URL the
+ * feed used is already a WebSocket URL, no proxy is set, and the feed never said the scheme is
+ * invalid: the feed's own error then says where the failure is (a 403 handshake is the endpoint
+ * refusing the client, not a URL typo).
+ */
+export function reviewWsUrlTodo(ctx: RuleContext, todo: Todo): Todo {
+  const used = findLogs(ctx, { classes: ['feed.ws_config'], group: WS, inBlock: false })[0] ?? null;
+  const usedUrl = used ? (fieldsOf('feed.ws_config', used.message)?.url ?? null) : null;
+  const set = WS_URL_KEYS.flatMap((k) => settingRows(ctx, k)).find((r) => r.service === null || WS_SERVICES.includes(r.service)) ?? null;
+  const url = usedUrl ?? set?.value?.trim() ?? null;
+  if (!url || !/^wss?:\/\//i.test(url)) return todo;
+  if (findLogs(ctx, { classes: ['feed.invalid_ws_url'], group: WS }).length) return todo;
+  const proxy = PROXY_KEYS.flatMap((k) => settingRows(ctx, k)).find((r) => (r.value ?? '').trim() !== '');
+  if (proxy) return todo;
+  const errors = findLogs(ctx, { classes: WS_ERRORS, group: WS });
+  const first = errors.find((r) => /\d{3}|refused|timed out|reset|closed|Errno/i.test(r.message)) ?? errors[0];
+  if (!first) return todo;
+  const from = used ? `${where(used, ctx)}, printed by the feed` : settingText(ctx, set!);
+  const refused = /\b403\b|Forbidden/.test(first.message);
+  return {
+    ...todo,
+    title:
+      `The WebSocket URL is already ${url} (${from}) and no proxy is set: URL and proxy are not the fault; the failure is elsewhere: ` +
+      `${quote(first.message)} (${where(first, ctx)})` +
+      (refused ? ' — the endpoint refuses this client (HTTP 403: a blocked IP or region, or an endpoint MEXC retired)' : ''),
+    where: refused ? 'MEXC WebSocket endpoint and the host\'s egress IP (try the handshake from the host)' : 'network path from cdb_ws to the MEXC endpoint',
+  };
 }
