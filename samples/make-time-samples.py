@@ -362,12 +362,12 @@ def sample_since_healthy() -> None:
 def sample_clockless_feed() -> None:
     """Era A. The feed never gets data: cdb_ws's log, saved without `-t` and without its
     clocked banner lines, holds only reconnect errors and `Noch keine Daten – warte auf Klines...`.
-    The other services (compose export with stamps) run, poll and receive nothing.
+    The other services (compose export with stamps) run, poll and receive nothing; the paper
+    runner prints its midnight reports (`Events Logged: 0`, its counter since start).
 
-    Not generated yet (main() leaves it out): the tool puts this block on its first day only (the
-    window is the span of non-poll activity, and a dead feed leaves almost none: issue 11 item 4,
-    markers such as the runner's `Duration: 3 days`), and it judges the clockless feed log as
-    `warn`, so break_layer is null where it should be market_data (item 2, "judged on content")."""
+    The block comes from the stamped logs (runner start 2025-12-10 00:00, `Duration: 3 days`,
+    reports at the next three midnights). The feed log has no hour to count in: the tool must
+    judge it on content (issue 11 item 2): market_data fails with break_at null."""
     name = 'clockless-feed-era-a'
     rng = random.Random(20251210)
     days = ['2025-12-10', '2025-12-11', '2025-12-12']
@@ -384,6 +384,11 @@ def sample_clockless_feed() -> None:
             M.poll_br(svc, t)
     for t in M.schedule(rng, start + 36 * NS, cap, 900, 900):
         M.poll_dash(exe, t)
+    # the runner's midnight reports: nothing reached it, so its in-memory counter stays at 0
+    runner = M.Runner(pr, start + 900 * MS, 0.0, 3)
+    report_days = ['2025-12-11', '2025-12-12', '2025-12-13']
+    for d in report_days:
+        runner.report(E(d + ' 00:00:00') + rng.randint(20, 60) * MS, 0, 0, email=False)
 
     # cdb_ws: `docker logs cdb_ws 2>&1 | grep -vE 'Top movers|GET /health|^$' > ws_errors.txt` (no -t, banners dropped)
     ws = ['Hole Symbolliste...', '✓ Redis verbunden - market_data Events werden publiziert']
@@ -408,8 +413,9 @@ def sample_clockless_feed() -> None:
     M.write_expected(name, {
         'description': 'Era A. cdb_ws never receives data: its log (saved without -t, its clocked Top-movers banners filtered out) holds only '
                        'reconnect errors (`[WS ERROR] Handshake status 403 Forbidden`, `Disconnected (attempt N)` with N rising) and '
-                       '`Noch keine Daten – warte auf Klines...`. The other services log with docker stamps and receive nothing. The feed '
-                       'is judged on content: market_data fails, with no moment (break_at null).',
+                       '`Noch keine Daten – warte auf Klines...`. The other services log with docker stamps and receive nothing; the paper '
+                       'runner reports `Events Logged: 0` at each midnight. The feed is judged on content: market_data fails, with no '
+                       'moment (break_at null).',
         'incident': 'market data feed never connects; its log has no clock',
         'era': 'A', 'dialect': 'real',
         'block': {'from': days[0], 'to': days[-1]},
@@ -440,6 +446,213 @@ def sample_clockless_feed() -> None:
             {'what': '`Noch keine Daten` lines', 'expect': str(nodata), 'cmd': "grep -c 'Noch keine Daten' %s" % W},
             {'what': 'reconnect attempts, rising to', 'expect': str(attempt - 1),
              'cmd': "grep -o 'Disconnected (attempt [0-9]*)' %s | tail -1 | grep -o '[0-9]*'" % W},
+            {'what': 'no line of the ws log says data arrived (Top movers, published)', 'expect': '0',
+             'cmd': "grep -cE 'Top movers|published|TOP [0-9]+ Gewinner' %s || true" % W},
+            {'what': 'the runner reports Events Logged: 0 at each midnight', 'expect': str(len(report_days)),
+             'cmd': "grep -c 'Events Logged:    0' %s" % L},
+        ],
+    })
+
+
+def sample_debug_filter_drop() -> None:
+    """Era B, dev stack at LOG_LEVEL=DEBUG. A compose refactor dropped SIGNAL_MIN_VOLUME from
+    cdb_signal's environment, so the engine runs with the code default 100000 (its banner says
+    `Min. Volume: 100000.0`), while the B feed publishes trades without a volume (0.0). Market data
+    flows all block; the engine computes each tick's change from its price buffer and every tick
+    that passes the 0.005 % threshold is dropped by the volume check, which logs only at DEBUG
+    (`BTCUSDT: Volume zu niedrig (0.0)`, services/signal/service.py). Zero signals, nothing else
+    goes wrong: those DEBUG lines are the only direct evidence."""
+    name = 'debug-filter-drop-era-b'
+    rng = random.Random(20260310)
+    days = ['2026-03-10', '2026-03-11', '2026-03-12']
+    start = E('2026-03-10 00:00:04')
+    cap = E('2026-03-13 00:03:20')
+    ws, sig, risk, exe = Svc('cdb_ws', rng), Svc('cdb_signal', rng), Svc('cdb_risk', rng), Svc('cdb_execution', rng, 'stderr')
+    M.ws_start_b(ws, start, 'mexc_pb', '172.18.0.9')
+    for i, m in enumerate(['Config validiert ✓', 'Redis verbunden: cdb_redis:6379', 'PriceBuffer initialized (max_history=100)',
+                           'Subscribed zu Topic: market_data', 'Health-Check: http://0.0.0.0:8005/health', '🚀 Signal-Engine gestartet',
+                           '   Schwelle: 0.005%', '   Lookback: 15min', '   Min. Volume: 100000.0']):
+        sig.br(start + 300 * MS + i * 300 * US, 'INFO', 'signal_engine', m)
+    M.flask_banner(sig, start + 305 * MS, 'service', 8005, '172.18.0.10')
+    M.risk_start_b(risk, start + 510 * MS, '172.18.0.12')
+    M.exec_start_b(exe, start + 620 * MS, '172.18.0.13')
+
+    # market data: a published tick every 2 minutes (thinned DEBUG); the engine handles each one
+    ticks = M.schedule(rng, start + 60 * NS, cap, 120, 900)
+    threshold, price, prev = 0.005, 96800.0, None
+    drops, passed = [], 0
+    for t in ticks:
+        price = round(price * (1 + rng.gauss(0, 0.0003)), 2)
+        # keep clear of the threshold, so the printed 4-decimal change decides as the engine did
+        while prev is not None and abs((price - prev) / prev * 100.0 - threshold) < 0.0002:
+            price = round(price + 0.37, 2)
+        ws.wsb(t, 'DEBUG', '[redis] published market_data: BTCUSDT @ %.2f' % price)
+        h = t + rng.randint(2, 9) * MS
+        if prev is None:
+            sig.br(h, 'DEBUG', 'signal_engine.price_buffer', 'BTCUSDT: Cold start @ $%.2f → pct_change=0.0' % price)
+            pct = 0.0
+        else:
+            pct = (price - prev) / prev * 100.0
+            sig.br(h, 'DEBUG', 'signal_engine.price_buffer', 'BTCUSDT: $%.2f → $%.2f (%+.4f%%)' % (prev, price, pct))
+        sig.br(h + 1 * MS, 'DEBUG', 'signal_engine', 'BTCUSDT: pct_change calculated from price buffer (@ $%.2f → %+.4f%%)' % (price, pct))
+        if pct >= threshold:
+            passed += 1
+            # the volume check follows the threshold check; B ticks carry no volume (MarketData.volume = 0.0)
+            sig.br(h + 1 * MS, 'DEBUG', 'signal_engine', 'BTCUSDT: Volume zu niedrig (0.0)')
+            drops.append(h)
+        prev = price
+    for svc, off, fn in [(ws, 11, M.poll_wsb), (sig, 17, M.poll_br), (risk, 43, M.poll_br)]:
+        for t in M.schedule(rng, start + off * NS, cap, 1800, 900):
+            fn(svc, t)
+    for t in M.schedule(rng, start + 36 * NS, cap, 1800, 900):
+        M.poll_dash(exe, t)
+
+    b = M.Bundle(name)
+    b.add('logs/compose_logs.txt', M.compose_logs([ws, sig, risk, exe], True, rng), 'container-log')
+    b.write_dir()
+    L = name + '/logs/compose_logs.txt'
+    blk = "grep -E '\\| 2026-03-1[012]T'"
+    inb = lambda xs: len([x for x in xs if M.in_block(x, days)])
+    M.write_expected(name, {
+        'description': 'Era B at LOG_LEVEL=DEBUG. cdb_signal runs with the code default SIGNAL_MIN_VOLUME=100000 (banner `Min. Volume: '
+                       '100000.0`; the variable is missing from its environment) while the feed publishes trades without volume. Market '
+                       'data flows all block; every tick that passes the 0.005 %% threshold is dropped by the volume check, which logs '
+                       'only at DEBUG: `BTCUSDT: Volume zu niedrig (0.0)` (%d lines). Zero signals; the DEBUG lines are the direct '
+                       'evidence, the to-do is SIGNAL_MIN_VOLUME (services/signal/config.py reads it).' % len(drops),
+        'incident': 'volume filter drops every tick (DEBUG-only evidence)',
+        'era': 'B', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': None,
+        'files': b.file_table(),
+        'counts': {'market_data_events': inb(ticks), 'signals': 0, 'signals_per_day': {d: 0 for d in days}, 'risk_approved': 0, 'risk_rejected': 0,
+                   'orders': 0, 'trades': 0, 'persisted_trades': None},
+        'counts_raw': {'orders_rows': None, 'trades_rows': None},
+        'break_layer': 'signal_engine',
+        'break_stage': 'signals',
+        'break_at': None,
+        'top_hypothesis': {'layer': 'signal_engine', 'keywords': ['Volume zu niedrig', 'volume filter', 'SIGNAL_MIN_VOLUME']},
+        'debug_filter': {'class_text': 'Volume zu niedrig', 'lines': inb(drops), 'setting': 'SIGNAL_MIN_VOLUME',
+                         'without_debug_likelihood': 'possible'},
+        'reports': [], 'secrets': [],
+        'how': {
+            'market_data_events': "%s %s | grep -c 'ws_service: \\[redis\\] published market_data'" % (blk, L),
+            'signals': "%s %s | grep -c 'Signal generiert' || true" % (blk, L),
+            'signals_per_day': "%s %s | grep 'Signal generiert' | awk 'BEGIN{%s} {c[substr($3,1,10)]++} END{for (d in c) print d, c[d]}' | sort"
+                               % (blk, L, ';'.join('c[\"%s\"]=0' % d for d in days)),
+            'risk_approved': "%s %s | grep -c 'Order freigegeben' || true" % (blk, L),
+            'risk_rejected': "%s %s | grep -cE 'Signal blockiert|Max Exposure erreicht|Circuit Breaker|Position zu gro' || true" % (blk, L),
+            'orders': "%s %s | grep -c 'Order filled: ' || true" % (blk, L),
+            'trades': "%s %s | grep -c 'Order filled: ' || true" % (blk, L),
+        },
+        'checks': [
+            {'what': 'DEBUG `Volume zu niedrig` lines in the block (one per tick that passed the threshold)', 'expect': str(inb(drops)),
+             'cmd': "%s %s | grep -c 'signal_engine: BTCUSDT: Volume zu niedrig (0.0)'" % (blk, L)},
+            {'what': 'ticks whose price-buffer change reached the 0.005 % threshold', 'expect': str(passed),
+             'cmd': "grep 'pct_change calculated from price buffer' %s | grep -oE '[+-][0-9.]+%%\\)$' | tr -d '%%)+' | awk '$1 >= 0.005' | wc -l" % L},
+            {'what': 'the engine started with the code default volume minimum', 'expect': '1',
+             'cmd': "grep -c 'Min. Volume: 100000.0' %s" % L},
+            {'what': 'no ERROR or WARNING line anywhere: the DEBUG lines are the only explanation', 'expect': '0',
+             'cmd': "grep -cE '\\[(ERROR|WARNING|CRITICAL)\\]| - (ERROR|WARNING) - ' %s || true" % L},
+        ],
+    })
+
+
+def sample_tail_healthy() -> None:
+    """Era A, healthy. cdb_risk's log exists only as `docker compose logs -t --tail 2000 cdb_risk`
+    (the analyst's quick save): it starts part-way through the second block day. Signals, orders
+    and fills run the whole block in the full export of the other services. Before the tail's
+    first line no source shows risk decisions: those hours are not observed, never a stop."""
+    name = 'tail-healthy-era-a'
+    rng = random.Random(20251215)
+    days = ['2025-12-15', '2025-12-16', '2025-12-17']
+    start = E('2025-12-15 00:00:03')
+    cap = E('2025-12-18 00:02:41')
+    tail_n = 2000
+    core, risk, exe = Svc('cdb_core', rng), Svc('cdb_risk', rng), Svc('cdb_execution', rng, 'stderr')
+    M.core_start_a(core, start + 200 * MS, '2.0', '0', '172.18.0.7')
+    M.risk_start_a(risk, start + 400 * MS, '172.18.0.8', None)
+    M.exec_start_a(exe, start + 600 * MS, '172.18.0.9')
+    sig_times = M.schedule(rng, start + 120 * NS, cap - 60 * NS, 180, 60_000)
+    syms = ['BTC_USDT', 'ETH_USDT', 'SOL_USDT', 'XRP_USDT']
+    for t in sig_times:
+        sym = rng.choice(syms)
+        price = rng.uniform(90000, 97000) if sym == 'BTC_USDT' else rng.uniform(1, 4000)
+        pct = rng.randint(201, 640) / 100
+        conf = round(pct / 10, 4)
+        q = float(round(conf * 10000))
+        oid = M.mock_dec(rng)
+        # the mock executor fills at its hard-coded price per symbol (±0.1 %), not at the signal's
+        mock = 50000.0 if sym == 'BTC_USDT' else 3000.0 if sym == 'ETH_USDT' else 100.0
+        fill = round(mock * (1 + rng.uniform(-0.001, 0.001)), 2)
+        core.br(t, 'INFO', 'signal_engine', '✨ Signal generiert: %s BUY @ $%.2f (+%.2f%%, Confidence: %.2f)' % (sym, price, pct, conf))
+        risk.br(t + 1 * MS, 'INFO', 'risk_manager', '📨 Signal empfangen: %s BUY' % sym)
+        risk.br(t + 1400 * US, 'INFO', 'risk_manager', '✅ Order freigegeben: %s BUY qty=%.4f' % (sym, q))
+        exe.dash(t + 52 * MS, 'INFO', 'Processing order: %s BUY qty=%.4f' % (sym, q))
+        exe.dash(t + 129 * MS, 'INFO', 'Order filled: %s at %r' % (oid, fill))
+        exe.dash(t + 131 * MS, 'INFO', 'Published result to order_results')
+        risk.br(t + 134 * MS, 'INFO', 'risk_manager', 'Order-Result empfangen: %s status=FILLED qty=%.4f' % (oid, q))
+        exe.dash(t + 143 * MS, 'INFO', 'Saved order to database: %s' % oid)
+        exe.dash(t + 148 * MS, 'INFO', 'Saved trade to database: %s' % oid)
+    for svc, off in [(core, 17), (risk, 43)]:
+        for t in M.schedule(rng, start + off * NS, cap, 1800, 900):
+            M.poll_br(svc, t)
+    for t in M.schedule(rng, start + 36 * NS, cap, 1800, 900):
+        M.poll_dash(exe, t)
+
+    b = M.Bundle(name)
+    b.add('logs/compose_logs.txt', M.compose_logs([core, exe], True, rng), 'container-log')
+    # `docker compose logs -t --tail 2000 cdb_risk`: the last 2000 physical lines, compose-prefixed
+    risk_phys = risk.physical()
+    kept = risk_phys[-tail_n:]
+    b.add('logs/risk_tail.txt', ''.join('cdb_risk  | %s %s\n' % (M.rfc9(d), line) for d, line, _ in kept), 'container-log')
+    b.write_dir()
+
+    L = name + '/logs/compose_logs.txt'
+    R = name + '/logs/risk_tail.txt'
+    blk = "grep -E '\\| 2025-12-1[567]T'"
+    tail_from = kept[0][0]
+    in_tail = [t for t in sig_times if t + 1400 * US >= tail_from - 1 * NS]
+    n = len([t for t in sig_times if M.in_block(t, days)])
+    M.write_expected(name, {
+        'description': 'Era A, healthy. Signals, approvals, mock fills the whole block; cdb_core and cdb_execution are in a full compose '
+                       'export, but cdb_risk only as `docker compose logs -t --tail %d cdb_risk`, which starts at %s. The risk hours '
+                       'before it are "not observed", never a stop: no break, no failing layer.' % (tail_n, M.iso_z(tail_from)[:19] + 'Z'),
+        'incident': 'none (a --tail save of one service must not create a break)',
+        'era': 'A', 'dialect': 'real',
+        'block': {'from': days[0], 'to': days[-1]},
+        'archive': None,
+        'files': b.file_table(),
+        'counts': {
+            'market_data_events': None,
+            'signals': n,
+            'signals_per_day': M.per_day(sig_times, days),
+            'risk_approved': None, 'risk_rejected': 0, 'orders': n, 'trades': n, 'persisted_trades': None,
+        },
+        'counts_raw': {'orders_rows': None, 'trades_rows': None},
+        'break_layer': None,
+        'break_stage': None,
+        'break_at': None,
+        'top_hypothesis': None,
+        'reports': [],
+        'secrets': [],
+        'notes': ['`risk_approved` is null: the risk log is a tail starting on %s, so the block count is not evaluable from it (%d approval '
+                  'lines in the tail); the fills (%d, one per approval) bound it from below. `market_data_events` is null: no capture and '
+                  'no feed log (the signals prove market data reached the engine).' % (M.iso_z(tail_from)[:10], len(in_tail), n)],
+        'how': {
+            'signals': "%s %s | grep -c '✨ Signal generiert'" % (blk, L),
+            'signals_per_day': "%s %s | grep '✨ Signal generiert' | awk 'BEGIN{%s} {c[substr($3,1,10)]++} END{for (d in c) print d, c[d]}' | sort"
+                               % (blk, L, ';'.join('c[\"%s\"]=0' % d for d in days)),
+            'risk_rejected': "%s %s | grep -cE 'Signal blockiert|Max Exposure erreicht|Circuit Breaker|Position zu gro' || true" % (blk, R),
+            'orders': "%s %s | grep -c 'Order filled: '" % (blk, L),
+            'trades': "%s %s | grep -c 'Order filled: '" % (blk, L),
+        },
+        'checks': [
+            {'what': 'the risk save is a tail: exactly %d lines' % tail_n, 'expect': str(tail_n), 'cmd': "wc -l < %s" % R},
+            {'what': 'the risk tail starts part-way through the block (its first stamp, to the minute)', 'expect': M.iso_z(tail_from)[:16],
+             'cmd': "head -1 %s | awk '{print substr($3,1,16)}'" % R},
+            {'what': 'approvals in the tail', 'expect': str(len(in_tail)), 'cmd': "grep -c '✅ Order freigegeben' %s" % R},
+            {'what': 'fills after the tail starts equal the approvals in it (nothing stopped)', 'expect': str(len(in_tail)),
+             'cmd': "grep 'Order filled: ' %s | awk '$3 >= \"%s\"' | wc -l" % (L, M.rfc9(tail_from)[:19])},
         ],
     })
 
@@ -565,7 +778,9 @@ def main() -> None:
     sample_feed_dies_midblock()
     sample_writer_stops_midblock()
     sample_since_healthy()
-    # sample_clockless_feed() is not generated yet: see its docstring
+    sample_clockless_feed()
+    sample_debug_filter_drop()
+    sample_tail_healthy()
     sample_redis_aof_crashloop()
 
 

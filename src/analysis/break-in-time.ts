@@ -11,6 +11,7 @@
  * signals every 40 minutes is never a break.
  */
 import type Database from 'better-sqlite3';
+import { clocklessVerdicts } from './clockless.js';
 import type { Evidence, LayerId } from './define-rule.js';
 
 export interface BreakConfig {
@@ -44,6 +45,8 @@ export interface TimeBreak {
   outage_hours: number;
   reason: string;
   evidence: Evidence[];
+  /** Judged on the content of a source without a clock (clockless.ts): no moment, no hours. */
+  on_content?: boolean;
 }
 
 interface HourRow {
@@ -105,13 +108,57 @@ function isoSeconds(ts: string): string {
 }
 
 /**
- * The earliest stage that stopped while its upstream kept flowing (ties: the earlier stage in the
- * pipeline), or null. `evidenceOf` renders a (file, line) pointer as the report does.
+ * Where the flow broke: the stop in time, or — upstream of it, or where time shows none — a stage
+ * that a source without a clock shows never worked. `evidenceOf` renders a (file, line) pointer
+ * as the report does.
  */
 export function breakInTime(
   db: Database.Database,
   evidenceOf: (fileId: number, line: number) => Evidence,
   cfg: BreakConfig = DEFAULT_BREAK,
+): TimeBreak | null {
+  const timed = breakInFlow(db, evidenceOf, cfg);
+  const onContent = breakOnContent(db, evidenceOf);
+  if (!onContent) return timed;
+  if (!timed) return onContent;
+  const order = (stage: string) => CHAIN.findIndex((c) => c.stage === stage);
+  return order(onContent.stage) < order(timed.stage) ? onContent : timed;
+}
+
+/**
+ * The first stage (in chain order) that a clockless source shows never worked, when no source
+ * shows that stage working in the block: `break_at` null, the reason naming the lines.
+ */
+export function breakOnContent(db: Database.Database, evidenceOf: (fileId: number, line: number) => Evidence): TimeBreak | null {
+  const verdicts = clocklessVerdicts(db);
+  if (!verdicts.length) return null;
+  const hasFlow = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'flow_hourly'").get() !== undefined;
+  const inBlock = hasFlow ? db.prepare("SELECT COALESCE(SUM(n), 0) AS n FROM flow_hourly WHERE stage = ? AND in_block = 1 AND hour <> 'outside'") : null;
+  for (const c of CHAIN) {
+    const v = verdicts.find((x) => x.stage === c.stage);
+    if (!v) continue;
+    // Another source shows the stage working in the block: the clockless one is a part, not the whole.
+    if (inBlock && (inBlock.get(c.stage) as { n: number }).n > 0) continue;
+    const firstHour = hasFlow
+      ? ((db.prepare("SELECT MIN(hour) AS h FROM flow_hourly WHERE in_block = 1 AND hour <> 'outside'").get() as { h: string | null }).h ?? '')
+      : '';
+    return {
+      stage: c.stage, layer: c.layer, at: null, from_hour: firstHour, recovered_hour: null, outage_hours: 0, on_content: true,
+      reason: v.reason,
+      evidence: v.failures.slice(0, 4).map((f) => evidenceOf(f.file_id, f.line_no)),
+    };
+  }
+  return null;
+}
+
+/**
+ * The earliest stage that stopped while its upstream kept flowing (ties: the earlier stage in the
+ * pipeline), or null.
+ */
+function breakInFlow(
+  db: Database.Database,
+  evidenceOf: (fileId: number, line: number) => Evidence,
+  cfg: BreakConfig,
 ): TimeBreak | null {
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'flow_hourly'").get()) return null;
   const found: (TimeBreak & { order: number })[] = [];

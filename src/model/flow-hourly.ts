@@ -118,9 +118,11 @@ export function buildFlowHourly(db: DB, blockFrom: string, blockTo: string): voi
   const byHour = (sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as { h: string | null; c: string; n: number }[];
   const H = "CASE WHEN length(ts) >= 13 AND substr(ts, 11, 1) = 'T' THEN substr(ts, 1, 13) END";
 
-  // Canonical stages: their source is the model's best source of that entity.
+  // Canonical stages: their source is the model's best source of that entity. With none, the
+  // stage's own services' logs still cover their hours: a signal engine that logs all block and
+  // never prints a signal observed zero signals, which is not the same as no evidence.
   const spanOf = (src: string, services: string[], channels: string[]): Span | null | 'all' =>
-    src === 'none' ? null : src.startsWith('db') ? 'all' : src === 'log' ? spanOfServices(services) : redisSpan(channels);
+    src === 'none' ? spanOfServices(services) : src.startsWith('db') ? 'all' : src === 'log' ? spanOfServices(services) : redisSpan(channels);
   const mdSrc = source('source.market_data');
   emit('market_data', mdSrc, byHour(`SELECT ${H} AS h, '' AS c, COUNT(*) AS n FROM market_data GROUP BY 1 ORDER BY 1`), spanOf(mdSrc, ['cdb_ws', 'cdb_market', 'cdb_market_eth'], ['market_data']));
   const sigSrc = source('source.signals');

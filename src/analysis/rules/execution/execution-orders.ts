@@ -9,6 +9,7 @@ import {
   type Todo,
   type VerificationCheck,
 } from '../../define-rule.js';
+import { reviewConnectionTodo, type Dependency } from '../shared/contradicted-todos.js';
 import { EXECUTION, findLogs, groupClause, groupCoverage, K, fieldOf, RISK, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, dumpedTable, ORDER_TABLES } from '../shared/sources.js';
 import { count, fmt, groupBy, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
@@ -229,6 +230,25 @@ function weaker(l: Likelihood): Likelihood {
   return l === 'very_likely' ? 'likely' : 'possible';
 }
 
+/**
+ * The to-do for a failed initialisation: its connection settings, unless the service connected to
+ * that dependency in the block (then host and credentials are right: reworded, shared helper).
+ */
+function initTodo(ctx: RuleContext, init: LogRow[]): Todo {
+  const todo: Todo = {
+    category: 'CONFIG',
+    title: 'Fix the execution service connection settings (Redis / PostgreSQL host and credentials)',
+    priority: 'high',
+    effort: 'quick_win',
+    where: 'cdb_execution environment (REDIS_HOST, POSTGRES_HOST, credentials)',
+    cause: 'execution.init_failure',
+  };
+  const deps = new Set(init.map((r) => (/PostgreSQL|postgres|5432|psycopg/i.test(r.message) ? 'postgres' : /Redis|6379/i.test(r.message) ? 'redis' : 'unknown')));
+  if (deps.size !== 1 || deps.has('unknown')) return todo;
+  const dependency = [...deps][0] as Dependency;
+  return reviewConnectionTodo(ctx, todo, { dependency, services: [...new Set(init.map((r) => r.service ?? 'cdb_execution'))], failing: init, asserts: 'connection' });
+}
+
 function rejectionReasons(rejectedLog: LogRow[], results: ResultCounts): Map<string, number> {
   if (!rejectedLog.length) return results.reasons;
   const m = new Map<string, number>();
@@ -308,14 +328,7 @@ function stopCauses(
         evidence: sampleEvidence(ctx, init),
         why: (init[0].message.split('\n')[0] ?? '').slice(0, 200),
       },
-      todo: {
-        category: 'CONFIG',
-        title: 'Fix the execution service connection settings (Redis / PostgreSQL host and credentials)',
-        priority: 'high',
-        effort: 'quick_win',
-        where: 'cdb_execution environment (REDIS_HOST, POSTGRES_HOST, credentials)',
-        cause: 'execution.init_failure',
-      },
+      todo: initTodo(ctx, init),
     });
   }
   const shutdown = findLogs(ctx, { group: EXECUTION, classes: K.execBotShutdown });

@@ -1,4 +1,6 @@
 import { classes, patternOf } from '../../../catalog/index.js';
+import { clocklessVerdicts } from '../../clockless.js';
+import { reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 import { fieldOf } from '../shared/logs.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
@@ -144,8 +146,10 @@ export default defineRule({
     }
 
     const noKlinesSpan = noKlines.length > 1 && noKlines[0].ts && noKlines[noKlines.length - 1].ts ? Date.parse(noKlines[noKlines.length - 1].ts!) - Date.parse(noKlines[0].ts!) : 0;
+    // A feed log without a clock cannot span the block, but its content can prove the feed never delivered.
+    const onContent = clocklessVerdicts(ctx.db).find((v) => v.stage === 'market_data') ?? null;
     const strong =
-      stub.length > 0 || notPublished.length > 0 || eventsZero.length > 0 || listenedMs >= L * 0.5 || (noKlines.length >= 3 && noKlinesSpan >= L * 0.5);
+      stub.length > 0 || notPublished.length > 0 || eventsZero.length > 0 || listenedMs >= L * 0.5 || (noKlines.length >= 3 && noKlinesSpan >= L * 0.5) || onContent !== null;
     const ev = (rows: LogRow[]) => spreadEvidence(ctx, rows, 2);
     const base: Evidence[] = [];
     if (listeners.length) {
@@ -161,6 +165,7 @@ export default defineRule({
     if (noKlines.length) why.push(`"Noch keine Daten – warte auf Klines" ×${noKlines.length}`);
     if (listeners.length) why.push(`${listeners.map((l) => l.source).join('/')} capture(s) over ${fmtDuration(listenedMs)} saw other channels but no market_data`);
     if (eventsZero.length) why.push('the paper runner reports Events Logged: 0');
+    if (onContent) why.push(onContent.reason);
     if (!why.length) why.push('no capture, log line or signal shows market data in the block');
     if (afterCap) {
       const at = captureLabel(snapshotOf(ctx.db, ctx.block, afterCap.file_id), ctx.block) ?? 'at collection';
@@ -196,25 +201,32 @@ export default defineRule({
         likelihood: likelihoodFromScore(3 + (notPublished.length >= 3 ? 1 : 0))!,
         evidence: ev(notPublished),
       });
-      todos.push({
-        category: 'CONFIG', title: 'Give cdb_ws a working Redis connection (host and password)', priority: 'high', effort: 'quick_win',
-        where: era === 'A' ? '.env REDIS_HOST / REDIS_PASSWORD (env_file of cdb_ws)' : `${composeFile(era)} cdb_ws environment REDIS_HOST, secret redis_password`,
-        cause: 'market_data.redis_publish_failed',
-      });
+      const todo = reviewConnectionTodo(
+        ctx,
+        {
+          category: 'CONFIG', title: 'Give cdb_ws a working Redis connection (host and password)', priority: 'high', effort: 'quick_win',
+          where: era === 'A' ? '.env REDIS_HOST / REDIS_PASSWORD (env_file of cdb_ws)' : `${composeFile(era)} cdb_ws environment REDIS_HOST, secret redis_password`,
+          cause: 'market_data.redis_publish_failed',
+        },
+        { dependency: 'redis', services: [...new Set(notPublished.map((r) => r.service ?? 'cdb_ws'))], failing: notPublished, asserts: 'connection' },
+      );
+      todos.push(todo);
       verification.push({ id: 'market_data.published', title: 'No "not published" lines from the feed', kind: 'log', check: NOT_PUBLISHED_RE.source, expect: { op: '==', value: 0 } });
     }
     if (noKlines.length) {
-      const s = 1 + (noKlines.length >= 3 ? 1 : 0) + (noKlinesSpan >= L * 0.5 ? 1 : 0) + (covers(ctx, 'cdb_ws') ? 1 : 0);
+      const s = 1 + (noKlines.length >= 3 ? 1 : 0) + (noKlinesSpan >= L * 0.5 || onContent ? 1 : 0) + (covers(ctx, 'cdb_ws') ? 1 : 0);
       hypotheses.push({
         cause: 'market_data.no_klines',
         title: 'The MEXC WebSocket delivers no klines (URL, proxy or subscription problem)',
         likelihood: likelihoodFromScore(s)!,
         evidence: ev(noKlines),
       });
-      todos.push({
-        category: 'CONFIG', title: 'Check MEXC_WS_URL/WS_URL and the proxy for cdb_ws (ws:// or wss://; unset HTTPS_PROXY for WS)', priority: 'high', effort: 'quick_win',
-        where: '.env MEXC_WS_URL', cause: 'market_data.no_klines',
-      });
+      todos.push(
+        reviewWsUrlTodo(ctx, {
+          category: 'CONFIG', title: 'Check MEXC_WS_URL/WS_URL and the proxy for cdb_ws (ws:// or wss://; unset HTTPS_PROXY for WS)', priority: 'high', effort: 'quick_win',
+          where: '.env MEXC_WS_URL', cause: 'market_data.no_klines',
+        }),
+      );
       verification.push({ id: 'market_data.klines', title: 'cdb_ws waits for klines only at start-up (≤ 60 lines in the block)', kind: 'log', check: 'Noch keine Daten', expect: { op: '<=', value: 60 } });
     }
     const silentScore = (listenedMs >= L * 0.5 ? 2 : listeners.length ? 1 : 0) + (eventsZero.length ? 1 : 0) + (wsAlive ? 1 : 0);

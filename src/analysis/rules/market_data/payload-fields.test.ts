@@ -54,6 +54,17 @@ describe('payload-fields', () => {
     ],
     ['volume always 0 while the minimum is 0 (era A before the fix)', (t) => { aTicks(t, 50, 0); addSetting(t, 'SIGNAL_MIN_VOLUME', '0'); }, 'volume', 'info', 'ok'],
   ];
+  it('era B ticks carry no volume by design: the engine\'s minimum is the fault, not the feed (signal-filters owns it)', () => {
+    const t = new TestDb();
+    bTicks(t, 50);
+    addSetting(t, 'SIGNAL_MIN_VOLUME', '100000.0', 'cdb_signal', 'startup');
+    const r = rule.check(t.context({ era: 'B' }));
+    expect(r.status).not.toBe('fail');
+    expect(r.findings!.find((f) => f.subject === 'volume')).toMatchObject({ severity: 'medium' });
+    expect(r.findings!.find((f) => f.subject === 'volume')!.message).toMatch(/no volume by design/);
+    expect(r.hypotheses ?? []).toEqual([]);
+    expect((r.todos ?? []).filter((x) => /SIGNAL_MIN_VOLUME/.test(x.title))).toEqual([]);
+  });
   it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
     const t = new TestDb();
     setup(t);

@@ -14,6 +14,9 @@ interface S {
   confidenceLines?: number;
   missingAlerts?: number;
   era?: string;
+  /** DEBUG lines of the engine: `Volume zu niedrig` drops and price-buffer changes. */
+  volumeDrops?: number;
+  bufferLines?: number;
 }
 
 function run(s: S) {
@@ -46,6 +49,17 @@ function run(s: S) {
       t,
       'cdb_risk',
       times('2025-11-26T01:00:00.000Z', s.missingAlerts, 60_000).map((ts) => [ts, 'Alert: [CRITICAL] MISSING_STRATEGY_ID: Signal ohne strategy_id abgelehnt', 'WARNING']),
+    );
+  }
+  if (s.volumeDrops) {
+    addLogs(t, 'cdb_signal', times('2025-11-26T00:00:30.000Z', s.volumeDrops, 120_000).map((ts) => [ts, 'BTCUSDT: Volume zu niedrig (0.0)', 'DEBUG']));
+  }
+  if (s.bufferLines) {
+    addLogs(
+      t,
+      'cdb_signal',
+      times('2025-11-26T00:00:20.000Z', s.bufferLines, 60_000).map((ts) => [ts, 'BTCUSDT: pct_change calculated from price buffer (@ $96800.00 → +0.0120%)', 'DEBUG']),
+      { path: 'logs/cdb_signal_debug.log' },
     );
   }
   const block: Partial<Block> = { era: s.era ?? 'A' };
@@ -111,6 +125,31 @@ describe('signal-filters', () => {
     expect(l(envOnlyB)).toBe('likely');
     expect(l(few)).toBe('possible');
     expect(l(none)).toBeUndefined();
+  });
+
+  // DEBUG lines of a filter dropping input are direct evidence (issue 11 item 5); without them the
+  // setting against the data is a weaker inference that DEBUG logging would confirm.
+  const bTicks = { ticks: 200, volume: null, pct: null, price: (i: number) => 96800 + (i % 9) * 7, era: 'B' } as const;
+  it.each<[string, S, string | undefined, string, RegExp | null]>([
+    ['B: DEBUG drops, banner default 100000', { ...bTicks, settings: [volSetting('100000.0', 'startup'), thrSetting('0.005%', 'startup')], volumeDrops: 90 }, 'very_likely', 'fail', /Volume zu niedrig/],
+    ['B: DEBUG drops, no setting captured at all', { ...bTicks, settings: [], volumeDrops: 90 }, 'very_likely', 'fail', /Volume zu niedrig/],
+    ['B: same block, no DEBUG lines: only the setting against the data', { ...bTicks, settings: [volSetting('100000.0', 'startup'), thrSetting('0.005%', 'startup')] }, 'possible', 'warn', /DEBUG logging would confirm it/],
+    ['B: DEBUG on (price buffer) and not one drop: not the volume filter', { ...bTicks, settings: [volSetting('100000.0', 'startup'), thrSetting('0.005%', 'startup')], bufferLines: 200 }, 'unlikely', 'warn', /printed no `Volume zu niedrig`/],
+    ['A: payload changes pass the threshold, no DEBUG possible', { settings: [volSetting('100000'), thrSetting('0.1')], ticks: 200 }, 'very_likely', 'warn', /DEBUG lines would confirm it/],
+  ])('volume filter, %s', (_n, s, likelihood, status, text) => {
+    const r = run(s);
+    const h = r.hypotheses?.find((x) => x.cause === 'signal.filter_volume_zero');
+    expect(h?.likelihood).toBe(likelihood);
+    expect(r.status).toBe(status);
+    if (text) expect(`${h?.title} ${h?.why ?? ''}`).toMatch(text);
+    if (s.volumeDrops) {
+      expect(h?.evidence.filter((e) => e.text.includes('Volume zu niedrig')).length).toBeGreaterThanOrEqual(2);
+      // Each drop line follows a passed threshold check: no threshold hypothesis beside it.
+      expect(r.hypotheses?.find((x) => x.cause === 'signal.threshold_too_high')).toBeUndefined();
+    }
+    // The to-do names the variable the real engine reads (services/signal/config.py), never a runbook name.
+    if (likelihood !== 'unlikely') expect(r.todos?.find((t) => t.cause === 'signal.filter_volume_zero')?.where).toMatch(/^(\.env )?SIGNAL_MIN_VOLUME/);
+    else expect(r.todos?.find((t) => t.cause === 'signal.filter_volume_zero')).toBeUndefined();
   });
 
   it('never suggests editing MIN_CONFIDENCE', () => {

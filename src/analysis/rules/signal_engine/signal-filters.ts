@@ -9,7 +9,8 @@ import {
   type Todo,
   type VerificationCheck,
 } from '../../define-rule.js';
-import { findLogs, K, fieldOf, RISK } from '../shared/logs.js';
+import { classes } from '../../../catalog/index.js';
+import { findLogs, K, fieldOf, RISK, scanLogs } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVar, type SettingRow } from '../shared/settings.js';
 import { count, fmt, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
 
@@ -77,6 +78,44 @@ function pctValues(ctx: RuleContext): { values: number[]; derived: boolean } {
   return { values, derived: true };
 }
 
+/** The price-buffer DEBUG lines (B/C): the engine logged at DEBUG, so a filter drop would show. */
+const PRICE_BUFFER_DEBUG = classes('signal.price_buffer.pct', 'signal.price_buffer.tick', 'signal.price_buffer.cold_start');
+
+interface Drops {
+  n: number;
+  evidence: Evidence[];
+  example: string;
+  first: string | null;
+  last: string | null;
+  /** The volume the dropped ticks carried, when all agree. */
+  volume: string | null;
+}
+
+/** DEBUG lines of a class in the block: counted, with the first two and the last as evidence. */
+function debugDrops(ctx: RuleContext, cls: string[]): Drops {
+  const rows: { file_id: number; line_no: number; ts: string | null; message: string }[] = [];
+  let n = 0;
+  const volumes = new Set<string>();
+  let last: { file_id: number; line_no: number; ts: string | null; message: string } | null = null;
+  scanLogs(ctx, { classes: cls }, (r) => {
+    n++;
+    if (rows.length < 2) rows.push(r);
+    last = r;
+    const v = fieldOf(r, 'volume');
+    if (v != null && volumes.size < 2) volumes.add(v);
+  });
+  const l = last as { file_id: number; line_no: number; ts: string | null; message: string } | null;
+  if (l && !rows.includes(l)) rows.push(l);
+  return {
+    n,
+    evidence: rows.map((r) => ctx.evidence(r.file_id, r.line_no)),
+    example: rows[0]?.message.split('\n')[0] ?? '',
+    first: rows[0]?.ts ?? null,
+    last: l?.ts ?? null,
+    volume: volumes.size === 1 ? [...volumes][0] : null,
+  };
+}
+
 export default defineRule({
   id: 'signal-filters',
   layer: 'signal_engine',
@@ -120,8 +159,45 @@ export default defineRule({
     };
     const settingEv = (e: Effective): Evidence[] => (e.row ? [settingEvidence(ctx, e.row)] : []);
 
-    // Volume minimum vs volume in the payloads (era A published volume 0.0 until a fix; B/C publish none).
-    if (minVol.value != null && minVol.value > 0 && ticks > 0) {
+    // The engine's own DEBUG lines of a filter dropping input (§2.6, §3.3): direct evidence when present.
+    const drops = debugDrops(ctx, K.volumeTooLow);
+    const debugOn = drops.n > 0 || debugDrops(ctx, PRICE_BUFFER_DEBUG).n > 0;
+    metrics.volume_filter_debug_lines = drops.n;
+    const { values: pctVals, derived: pctDerived } = ticks > 0 ? pctValues(ctx) : { values: [] as number[], derived: false };
+    // The real engine checks the volume only for a tick that passed the momentum threshold.
+    const passKnown = thr.value != null && !pctDerived && pctVals.some((v) => v >= thr.value!);
+
+    if (drops.n > 0 && signals === 0) {
+      status = worst(status, 'fail');
+      const ev = [...drops.evidence, ...settingEv(minVol)];
+      findings.push({
+        subject: 'volume-filter-drops',
+        severity: 'critical',
+        message:
+          `${drops.n} DEBUG line(s) \`${drops.example}\`${drops.first && drops.last ? ` from ${drops.first} to ${drops.last}` : ''}: the volume filter dropped ` +
+          `every tick that passed the momentum threshold, and no signal was generated` +
+          (minVol.value != null ? `; SIGNAL_MIN_VOLUME = ${fmt(minVol.value)} (${minVol.source === 'default' ? 'code default, not set' : minVol.source})` : '') + '.',
+        evidence: ev,
+      });
+      hypotheses.push({
+        cause: 'signal.filter_volume_zero',
+        title: `The volume filter drops every tick that passes the threshold (${drops.n} × \`Volume zu niedrig\` at DEBUG; SIGNAL_MIN_VOLUME ${minVol.value != null ? `= ${fmt(minVol.value)}` : 'above the ticks\' volume'})`,
+        likelihood: 'very_likely',
+        evidence: ev,
+        why:
+          'The engine says so itself: it prints `<SYM>: Volume zu niedrig (<vol>)` at DEBUG for each tick it drops, and it checks the volume only ' +
+          'after a tick passed the momentum threshold, so the threshold is not what holds signals back.',
+      });
+      todos.push({
+        category: 'CONFIG',
+        title: `Set SIGNAL_MIN_VOLUME to 0 for the signal engine${drops.volume != null ? ` (the dropped ticks carry volume ${drops.volume})` : ''}`,
+        priority: 'high',
+        effort: 'quick_win',
+        where: whereVar(ctx.block.era, 'SIGNAL_MIN_VOLUME', ctx.block.era === 'A' ? 'cdb_core' : 'cdb_signal'),
+        cause: 'signal.filter_volume_zero',
+      });
+    } else if (minVol.value != null && minVol.value > 0 && ticks > 0) {
+      // Volume minimum vs volume in the payloads (era A published volume 0.0 until a fix; B/C publish none).
       const below = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND (volume IS NULL OR volume < ?)', minVol.value);
       const maxVol = (ctx.db.prepare('SELECT MAX(volume) AS v FROM market_data WHERE in_block = 1').get() as { v: number | null }).v;
       metrics.ticks_below_min_volume = below;
@@ -150,28 +226,42 @@ export default defineRule({
           evidence: ev,
         });
         if (signals === 0) {
+          let likelihood = weaken(baseLikelihood(ticks), settingTrust(ctx, minVol) + (minVol.source === 'default' ? 1 : 0));
+          // DEBUG was on and not one drop was logged: the volume filter dropped nothing.
+          if (debugOn) likelihood = 'unlikely';
+          // No tick is known to reach the volume check (B changes are only approximated): the setting alone cannot tell.
+          else if (!passKnown && likelihood !== 'unlikely') likelihood = 'possible';
           hypotheses.push({
             cause: 'signal.filter_volume_zero',
             title: 'A volume minimum above 0 meets ticks whose volume is always 0 or absent',
-            likelihood: weaken(baseLikelihood(ticks), settingTrust(ctx, minVol) + (minVol.source === 'default' ? 1 : 0)),
+            likelihood,
             evidence: ev,
-            why: 'The volume check logs only at DEBUG (`Volume zu niedrig`), so at INFO the engine looks idle while it discards every tick.',
+            why: debugOn
+              ? 'The engine logged at DEBUG in the block and printed no `Volume zu niedrig`: the volume filter did not drop the ticks.'
+              : 'The volume check logs only at DEBUG (`Volume zu niedrig`), so at INFO the engine looks idle while it discards every tick' +
+                (passKnown ? '.' : ' that passes the threshold; which ticks pass is not known here.') +
+                (ctx.block.era === 'A'
+                  ? ' DEBUG lines would confirm it (era-A cdb_core hard-codes INFO: that takes a code change).'
+                  : ' DEBUG logging would confirm it: run cdb_signal with LOG_LEVEL=DEBUG for a few minutes and count `Volume zu niedrig`.'),
           });
-          todos.push({
-            category: 'CONFIG',
-            title: 'Set SIGNAL_MIN_VOLUME to 0 while the feed publishes no usable volume',
-            priority: 'high',
-            effort: 'quick_win',
-            where: whereVar(ctx.block.era, 'SIGNAL_MIN_VOLUME', 'cdb_core / cdb_signal'),
-            cause: 'signal.filter_volume_zero',
-          });
+          if (!debugOn) {
+            todos.push({
+              category: 'CONFIG',
+              title: 'Set SIGNAL_MIN_VOLUME to 0 while the feed publishes no usable volume',
+              priority: 'high',
+              effort: 'quick_win',
+              where: whereVar(ctx.block.era, 'SIGNAL_MIN_VOLUME', 'cdb_core / cdb_signal'),
+              cause: 'signal.filter_volume_zero',
+            });
+          }
         }
       }
     }
 
     // Threshold vs the observed pct_change distribution: how many ticks would pass.
     if (thr.value != null && ticks > 0) {
-      const { values, derived } = pctValues(ctx);
+      const values = pctVals;
+      const derived = pctDerived;
       const sorted = [...values].sort((a, b) => a - b);
       const passing = values.filter((v) => v >= thr.value!).length;
       Object.assign(metrics, {
@@ -181,7 +271,8 @@ export default defineRule({
         pct_change_max: round(sorted[sorted.length - 1] ?? null, 4),
         pct_change_p99: round(quantile(sorted, 0.99), 4),
       });
-      if (values.length >= 10 && passing === 0) {
+      // A `Volume zu niedrig` line is printed only for a tick that passed the threshold.
+      if (values.length >= 10 && passing === 0 && drops.n === 0) {
         if (signals === 0) status = worst(status, 'warn');
         const ev = settingEv(thr);
         findings.push({

@@ -4,6 +4,7 @@ import {
   blockMs, cmp, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
   spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
+import { reviewConnectionTodo } from '../shared/contradicted-todos.js';
 
 type Klass = 'auth' | 'dns' | 'refused' | 'timeout' | 'lost' | 'init';
 type Target = 'redis' | 'postgres' | 'unknown';
@@ -179,11 +180,17 @@ export default defineRule({
     }
     if (sorted.some((g) => g.klass === 'dns')) {
       const pg = sorted.some((g) => g.klass === 'dns' && g.target === 'postgres');
-      todos.push({
-        category: 'CONFIG', title: `Set ${pg ? 'POSTGRES_HOST=cdb_postgres' : 'REDIS_HOST=cdb_redis'} for ${svcList((g) => g.klass === 'dns')} (code defaults like \`redis\`/\`localhost\` are wrong inside the stack)`,
-        priority: 'high', effort: 'quick_win', where: era === 'A' ? `.env ${pg ? 'POSTGRES_HOST' : 'REDIS_HOST'}` : `${compose} environment ${pg ? 'POSTGRES_HOST' : 'REDIS_HOST'}`,
-        cause: pg ? 'system.postgres_unreachable' : 'system.redis_unreachable',
-      });
+      const dns = sorted.filter((g) => g.klass === 'dns' && (g.target === 'postgres') === pg);
+      const todo = reviewConnectionTodo(
+        ctx,
+        {
+          category: 'CONFIG', title: `Set ${pg ? 'POSTGRES_HOST=cdb_postgres' : 'REDIS_HOST=cdb_redis'} for ${svcList((g) => g.klass === 'dns')} (code defaults like \`redis\`/\`localhost\` are wrong inside the stack)`,
+          priority: 'high', effort: 'quick_win', where: era === 'A' ? `.env ${pg ? 'POSTGRES_HOST' : 'REDIS_HOST'}` : `${compose} environment ${pg ? 'POSTGRES_HOST' : 'REDIS_HOST'}`,
+          cause: pg ? 'system.postgres_unreachable' : 'system.redis_unreachable',
+        },
+        { dependency: pg ? 'postgres' : 'redis', services: [...new Set(dns.map((g) => g.service))], failing: dns.flatMap((g) => g.rows), asserts: 'host' },
+      );
+      todos.push(todo);
     }
     if (sorted.some((g) => g.klass === 'refused' || g.klass === 'init' || g.klass === 'timeout')) {
       todos.push({

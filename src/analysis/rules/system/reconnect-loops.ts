@@ -1,6 +1,7 @@
 import { classes } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
 import { cmp, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, likelihoodFromScore, spreadEvidence, type LogRow } from '../../rule-kit.js';
+import { reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 
 /** Reconnect and retry lines (formats doc §2.5, §3.2; runbook strings of §3.6). */
 const RETRY_CLASSES = classes(
@@ -95,7 +96,7 @@ export default defineRule({
           evidence: spreadEvidence(ctx, list, 3),
         });
         if (ws) {
-          todos.push({
+          const todo: Todo = {
             category: 'CONFIG',
             title: ctx.block.era === 'A'
               ? 'Check the MEXC WebSocket URL and proxy for cdb_ws (MEXC_WS_URL/WS_URL must be ws:// or wss://; unset HTTPS_PROXY for WS)'
@@ -104,7 +105,8 @@ export default defineRule({
             effort: 'quick_win',
             where: ctx.block.era === 'A' ? '.env MEXC_WS_URL' : `${composeFile(ctx.block.era)} cdb_ws environment`,
             cause: 'market_data.ws_reconnect_loop',
-          });
+          };
+          todos.push(ctx.block.era === 'A' ? reviewWsUrlTodo(ctx, todo) : todo);
         } else {
           todos.push({ category: 'CODE', title: `Back off and report the cause in ${svc}'s message loop instead of retrying every second`, priority: 'medium', effort: 'larger', where: codePath(ctx.block.era, svc), cause: `system.reconnect_loop.${svc}` });
         }

@@ -1,0 +1,174 @@
+/**
+ * A to-do the evidence contradicts sends an analyst the wrong way during an incident (issue 11
+ * item 3): "set POSTGRES_HOST=cdb_postgres" when that is already its value, "fix REDIS_HOST"
+ * when other lines show the host resolving and connecting. Rules that emit host, URL or
+ * credential to-dos pass them through `reviewConnectionTodo`, which keeps the to-do or rewords it
+ * to say what the evidence shows and where the failure is instead. A reworded to-do is kept, not
+ * dropped: its cause still needs an action, only a different one.
+ *
+ * Host settings are not secrets: the working DB keeps their values (src/redact keeps non-secret
+ * keys), so "already set" is read from the .env, docker inspect Env or a startup print.
+ */
+import { CATALOG, fieldsOf } from '../../../catalog/index.js';
+import type { RuleContext, Todo } from '../../define-rule.js';
+import { findLogs, WS, type LogRow } from './logs.js';
+import { settingEvidence, settingRows, type SettingRow } from './settings.js';
+
+export type Dependency = 'redis' | 'postgres';
+
+/** The lines in which a service says it reached a dependency, with the host it names (formats doc §3.1). */
+const CONNECTED: Record<Dependency, string[]> = {
+  redis: ['service.redis_connected_de', 'service.redis_connected_en', 'feed.redis_connected', 'runner.redis_connected', 'feed.redis_ok_a'],
+  postgres: ['writer.pg_connected', 'runner.pg_connected', 'exec.db_initialized'],
+};
+for (const ids of Object.values(CONNECTED)) for (const id of ids) if (!CATALOG.some((e) => e.id === id)) throw new Error(`unknown catalog class: ${id}`);
+
+export const HOST_KEY: Record<Dependency, string> = { redis: 'REDIS_HOST', postgres: 'POSTGRES_HOST' };
+export const STACK_HOST: Record<Dependency, string> = { redis: 'cdb_redis', postgres: 'cdb_postgres' };
+
+/**
+ * The host a connection line (pass its class: the catalog's `host`/`target` field) or a library
+ * error names (`connecting to redis:6379`, `server at "cdb_postgres"`).
+ */
+export function hostNamed(message: string, klass?: string | null): string | null {
+  if (klass) {
+    const f = fieldsOf(klass, message);
+    const v = f?.host ?? f?.target;
+    if (v) return v.split(/[:/]/)[0];
+  }
+  const m =
+    /connecting to ([A-Za-z0-9_.-]+):\d+/.exec(message) ??
+    /server at "([^"]+)"/.exec(message) ??
+    /translate host name "([^"]+)"/.exec(message) ??
+    /(?:at|to) ([A-Za-z0-9_.-]+):(?:6379|5432)\b/.exec(message);
+  return m ? m[1] : null;
+}
+
+export interface ConnectionClaim {
+  dependency: Dependency;
+  /** The services whose failures the to-do is about. */
+  services: string[];
+  /** Their failure lines (the to-do's reason). */
+  failing: LogRow[];
+  /** What the to-do asserts: a wrong host setting, or a missing connection (host and credentials). */
+  asserts: 'host' | 'connection';
+}
+
+interface Connected {
+  row: LogRow;
+  host: string | null;
+}
+
+function connectedLines(ctx: RuleContext, dep: Dependency): Connected[] {
+  return findLogs(ctx, { classes: CONNECTED[dep] }).map((row) => ({ row, host: hostNamed(row.message, row.class) }));
+}
+
+function where(r: { file_id: number; line_no: number }, ctx: RuleContext): string {
+  const e = ctx.evidence(r.file_id, r.line_no);
+  return `${e.file}:${e.line}`;
+}
+
+function quote(s: string): string {
+  const first = s.split('\n')[0];
+  return `\`${first.length > 100 ? `${first.slice(0, 97)}...` : first}\``;
+}
+
+/**
+ * The to-do as the evidence lets it stand: unchanged, or reworded ("REDIS_HOST is already
+ * cdb_redis; the failure is elsewhere: ...").
+ */
+export function reviewConnectionTodo(ctx: RuleContext, todo: Todo, claim: ConnectionClaim): Todo {
+  const dep = claim.dependency;
+  const key = HOST_KEY[dep];
+  const want = STACK_HOST[dep];
+  // Failure classes' fields name the dependency, not the host: read the library text itself.
+  const named = [...new Set(claim.failing.map((r) => hostNamed(r.message)).filter((h): h is string => !!h))];
+  const firstFail = claim.failing[0];
+  const rows = settingRows(ctx, key).filter((r) => r.service === null || claim.services.includes(r.service));
+  const set: SettingRow | undefined = rows[0];
+  const setTo = set?.value?.trim() ?? null;
+  const connected = connectedLines(ctx, dep);
+  // A connection line naming the host the failures name (or the stack's host): that name resolves.
+  const resolving = connected.find((c) => c.host !== null && (named.length ? named.includes(c.host) : c.host === (setTo ?? want)));
+  const sameService = connected.find((c) => c.row.service !== null && claim.services.includes(c.row.service));
+
+  if (claim.asserts === 'host') {
+    // The setting holds the right name, but the failing service asks for another: the value does not reach it.
+    if (setTo === want && named.length && !named.includes(want)) {
+      return {
+        ...todo,
+        title:
+          `${key} is already ${want} (${settingText(ctx, set!)}), yet ${claim.services.join(', ')} connects to \`${named[0]}\` (${where(firstFail, ctx)}): ` +
+          `the setting does not reach ${claim.services.length > 1 ? 'them' : 'it'}; give ${claim.services.join(', ')} that variable (env_file / environment) instead of changing its value`,
+        where: ctx.block.era === 'A' ? `docker-compose.yml env_file of ${claim.services.join(', ')}` : `compose environment of ${claim.services.join(', ')} (${key})`,
+      };
+    }
+    if (setTo === want || resolving) {
+      const shown = resolving
+        ? `${resolving.row.service ?? 'a service'} connects to ${resolving.host} (${where(resolving.row, ctx)}, ${quote(resolving.row.message)})`
+        : `the name is the stack's service name`;
+      return {
+        ...todo,
+        title:
+          `${setTo === want ? `${key} is already ${want} (${settingText(ctx, set!)})` : `${key} needs no change`}; ${shown}: ` +
+          `the failure is elsewhere: ${named[0] ?? want} did not resolve for ${claim.services.join(', ')} at ${firstFail.ts ?? 'an unknown time'} ` +
+          `(${quote(firstFail.message)}) — ${STACK_HOST[dep]} was not running then, or ${claim.services.length > 1 ? 'these services are' : 'the service is'} not on the stack's network`,
+        where: `cdb_${dep === 'redis' ? 'redis' : 'postgres'} container state and log at that time; docker network of ${claim.services.join(', ')}`,
+      };
+    }
+    return todo;
+  }
+
+  // A connection to-do ("host and password"): the service connected to the dependency in the block.
+  if (sameService) {
+    return {
+      ...todo,
+      title:
+        `${sameService.row.service} connected to ${dep === 'redis' ? 'Redis' : 'PostgreSQL'} (${where(sameService.row, ctx)}, ${quote(sameService.row.message)}): ` +
+        `host and credentials are right; the failure is elsewhere: ${quote(firstFail.message)} (${where(firstFail, ctx)})`,
+      where: `${STACK_HOST[dep]} log and state around ${firstFail.ts ?? 'the failure'}`,
+    };
+  }
+  return todo;
+}
+
+function settingText(ctx: RuleContext, s: SettingRow): string {
+  const e = settingEvidence(ctx, s);
+  return `${e.file}:${e.line}`;
+}
+
+/** The feed's own errors, whose text tells a refused client from a bad URL. */
+const WS_ERRORS = ['feed.ws_error', 'feed.ws_chunk_reconnect', 'feed.loop_error', 'feed.connection_closed'];
+const WS_URL_KEYS = ['MEXC_WS_URL', 'WS_URL'];
+const PROXY_KEYS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY'];
+const WS_SERVICES = WS.services;
+
+/**
+ * A "check the WebSocket URL (ws:// or wss://) and the proxy" to-do, reworded when the URL the
+ * feed used is already a WebSocket URL, no proxy is set, and the feed never said the scheme is
+ * invalid: the feed's own error then says where the failure is (a 403 handshake is the endpoint
+ * refusing the client, not a URL typo).
+ */
+export function reviewWsUrlTodo(ctx: RuleContext, todo: Todo): Todo {
+  const used = findLogs(ctx, { classes: ['feed.ws_config'], group: WS, inBlock: false })[0] ?? null;
+  const usedUrl = used ? (fieldsOf('feed.ws_config', used.message)?.url ?? null) : null;
+  const set = WS_URL_KEYS.flatMap((k) => settingRows(ctx, k)).find((r) => r.service === null || WS_SERVICES.includes(r.service)) ?? null;
+  const url = usedUrl ?? set?.value?.trim() ?? null;
+  if (!url || !/^wss?:\/\//i.test(url)) return todo;
+  if (findLogs(ctx, { classes: ['feed.invalid_ws_url'], group: WS }).length) return todo;
+  const proxy = PROXY_KEYS.flatMap((k) => settingRows(ctx, k)).find((r) => (r.value ?? '').trim() !== '');
+  if (proxy) return todo;
+  const errors = findLogs(ctx, { classes: WS_ERRORS, group: WS });
+  const first = errors.find((r) => /\d{3}|refused|timed out|reset|closed|Errno/i.test(r.message)) ?? errors[0];
+  if (!first) return todo;
+  const from = used ? `${where(used, ctx)}, printed by the feed` : settingText(ctx, set!);
+  const refused = /\b403\b|Forbidden/.test(first.message);
+  return {
+    ...todo,
+    title:
+      `The WebSocket URL is already ${url} (${from}) and no proxy is set: URL and proxy are not the fault; the failure is elsewhere: ` +
+      `${quote(first.message)} (${where(first, ctx)})` +
+      (refused ? ' — the endpoint refuses this client (HTTP 403: a blocked IP or region, or an endpoint MEXC retired)' : ''),
+    where: refused ? 'MEXC WebSocket endpoint and the host\'s egress IP (try the handshake from the host)' : 'network path from cdb_ws to the MEXC endpoint',
+  };
+}
