@@ -80,6 +80,19 @@ describe('signal-generation', () => {
     expect(r.findings?.some((f) => f.severity === 'critical') ?? false).toBe(false);
   });
 
+  it.each<[string, number, string, string, number | null]>([
+    ['more risk decisions than signals: the signal source is short, nothing graded low', 150, 'ok', 'signals-bounded', 150],
+    ['fewer risk decisions than signals: the low count stands', 5, 'warn', 'below-target', null],
+  ])('stage floor: %s', (_name, decisions, status, subject, atLeast) => {
+    const t = build({ md: BLOCK_MD, signalDump: true, signals: 12 });
+    addRows(t, 'risk_decisions', times('2025-11-26T01:00:00.000Z', decisions, 20 * 60_000).map((ts) => ({ ts, decision: 'approved', source: 'log', in_block: 1 })), 'logs/risk.txt');
+    const r = rule.check(t.context());
+    expect(r.status).toBe(status);
+    expect(r.findings?.map((f) => f.subject)).toContain(subject);
+    expect(r.metrics?.signals_at_least ?? null).toBe(atLeast);
+    if (atLeast) expect(r.findings!.find((f) => f.subject === subject)!.message).toMatch(/^12 signals in the signal source, but risk decided 150 in the block: at least 150 signals/);
+  });
+
   it('metrics count signals, ticks and the conversion rate', () => {
     const r = rule.check(build({ md: BLOCK_MD, signalDump: true, signals: 150 }).context());
     expect(r.metrics).toMatchObject({ market_data_events: 300, signals_total: 150, signals_per_day: 50, conversion_rate_pct: 50 });

@@ -61,7 +61,7 @@ export default defineRule({
     const perDay = days > 0 ? observed / days : null;
     const perHour = covHours > 0 ? observed / covHours : null;
 
-    const metrics = {
+    const metrics: Record<string, number | string | null> = {
       market_data_events: md.rows,
       signals_total: signals,
       signal_log_lines: generated.count,
@@ -133,7 +133,18 @@ export default defineRule({
       const coversBlock = !!dump || (logCov?.fraction ?? 0) >= 0.9;
       const lowRate = perDay != null && perDay < ctx.targets.signals_per_day;
       const lowTotal = coversBlock && observed < ctx.targets.signals_total;
-      if (lowRate || lowTotal) {
+      // Each risk decision is of a signal: more decisions than signals prove the signal source short,
+      // and a short source grades nothing low (the flow reports the stage as "at least" the decisions).
+      const decided = count(ctx, 'SELECT COUNT(*) FROM risk_decisions WHERE in_block = 1');
+      if ((lowRate || lowTotal) && decided > observed) {
+        metrics.signals_at_least = decided;
+        findings.push({
+          subject: 'signals-bounded',
+          severity: 'info',
+          message: `${observed} signals in the signal source, but risk decided ${decided} in the block: at least ${decided} signals were generated, the signal source is short; not graded against the targets.`,
+          evidence: sampleEvidence(ctx, signalRows(ctx, generated)),
+        });
+      } else if (lowRate || lowTotal) {
         status = 'warn';
         findings.push({
           subject: 'below-target',
