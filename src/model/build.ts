@@ -21,7 +21,12 @@ export interface BuildOptions {
   to?: string;
   /** IANA zone of the block's calendar days (default: inferred, else UTC). */
   tz?: string;
+  /** Called as each step begins (for progress): its 1-based number, the number of steps, its name. */
+  onStep?: (n: number, total: number, name: string) => void;
 }
+
+/** The steps `onStep` names, in order. */
+export const MODEL_STEPS = ['indexes', 'events from logs', 'signals', 'risk decisions', 'orders', 'trades', 'market data', 'block and zone', 'hourly flow'] as const;
 
 type Ins = (row: Record<string, unknown>) => void;
 
@@ -494,26 +499,34 @@ export interface ModelSummary {
 /** (Re)build the canonical model from the raw tables. Deterministic: same raw rows, same model. */
 export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   let summary!: ModelSummary;
+  let stepNo = 0;
+  const step = (name: (typeof MODEL_STEPS)[number]): void => opts.onStep?.(++stepNo, MODEL_STEPS.length, name);
   // Raw-table indexes are built here, once, after bulk loading: cheaper than row by row.
+  step('indexes');
   db.exec(INDEX_SQL);
   const file = db.name;
   reader = file && file !== ':memory:' && !db.memory ? new Database(file, { readonly: true }) : null;
   try {
     db.transaction(() => {
       db.exec(MODEL_SQL);
+      step('events from logs');
       deriveFromLogs(db);
       const src = listSrcTables(db);
-      const sources = {
-        signals: buildSignals(db, src),
-        risk_decisions: buildRiskDecisions(db, src),
-        orders: buildOrders(db, src),
-        trades: buildTrades(db, src),
-        market_data: buildMarketData(db),
-      };
+      step('signals');
+      const signals = buildSignals(db, src);
+      step('risk decisions');
+      const risk_decisions = buildRiskDecisions(db, src);
+      step('orders');
+      const orders = buildOrders(db, src);
+      step('trades');
+      const trades = buildTrades(db, src);
+      step('market data');
+      const sources = { signals, risk_decisions, orders, trades, market_data: buildMarketData(db) };
       faultPoint('model');
       if (opts.tz && !isZone(opts.tz)) {
         throw new UserError('BAD_ZONE', `--tz is not a time zone: "${opts.tz}"`, '--tz', 'use an IANA zone name, e.g. --tz Europe/Berlin or --tz UTC');
       }
+      step('block and zone');
       const guessed = opts.tz ? null : inferZone(db);
       const zone = opts.tz ?? guessed?.zone ?? 'UTC';
       const inferred = inferBlock(db, src, zone);
@@ -529,6 +542,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
       put.run('zone', zone, opts.tz ? 'set with --tz' : (guessed?.evidence ?? 'UTC days: no two independent signs of a local zone'));
       for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
       db.exec(MODEL_INDEX_SQL);
+      step('hourly flow');
       buildFlowHourly(db, from, to);
       // Built for exactly these files: analyze refuses a model older than the evidence.
       markModelBuilt(db);
