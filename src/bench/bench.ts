@@ -317,6 +317,8 @@ async function main(): Promise<void> {
   const endToEnd = {
     mb: logs.bytes / 1e6, lines: logs.lines, records: logs.records, span: { from: logs.from, to: logs.to },
     runSeconds: run.seconds, runPeakRssMB: run.peakRssMB, phases: run.phases,
+    /** Start-up, opening and locking the database, closing it (WAL checkpoints) and exit: outside every phase. */
+    otherSeconds: run.seconds - run.phases.reduce((x, p) => x + (Number.isFinite(p.seconds) ? p.seconds : 0), 0),
     sqliteImportSeconds: sqlLogs, lnavSeconds: lnav?.seconds ?? null, lnavVersion: lnav?.version ?? null,
     ratios: {
       runOverLnav: lnav ? run.seconds / lnav.seconds : null, runOverLnavTarget: 2,
@@ -391,6 +393,7 @@ async function main(): Promise<void> {
     w('step | s | peak RSS MB (process tree)');
     w(`cdb-forensics run | ${f(run.seconds, 2)} | ${f(run.peakRssMB, 0)}`);
     for (const p of run.phases) w(`  ${p.phase} | ${f(p.seconds, 2)} | ${f(p.peakRssMB, 0)}`);
+    w(`  other (start-up, opening, closing the database, exit) | ${f(endToEnd.otherSeconds, 2)} | -`);
     w(`sqlite3 importing the raw lines | ${f(sqlLogs, 2)} | -`);
     w(lnav ? `${lnav.version}: load + GROUP BY service | ${f(lnav.seconds, 2)} | -` : 'lnav: skipped (not installed)');
     const r = endToEnd.ratios;

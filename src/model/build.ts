@@ -467,7 +467,10 @@ function markInBlock(db: DB, from: string, to: string): void {
   for (const t of ['signals', 'risk_decisions', 'orders', 'trades', 'market_data', 'log_events', 'redis_messages']) {
     // A SUBSCRIBE capture has no clock of its own; the payload's time is the next best.
     const ts = t === 'redis_messages' ? 'COALESCE(ts, payload_ts)' : 'ts';
-    db.prepare(`UPDATE "${t}" SET in_block = CASE WHEN ${ts} IS NULL THEN NULL WHEN ${ts} >= ? AND ${ts} <= ? THEN 1 ELSE 0 END`).run(from, to);
+    const value = `CASE WHEN ${ts} IS NULL THEN NULL WHEN ${ts} >= @from AND ${ts} <= @to THEN 1 ELSE 0 END`;
+    // Only rows whose mark changes are written: the writer stored raw rows as if inside the block,
+    // so a page of log_events is rewritten only where the block cuts it.
+    db.prepare(`UPDATE "${t}" SET in_block = ${value} WHERE in_block IS NOT ${value}`).run({ from, to });
   }
 }
 
