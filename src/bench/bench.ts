@@ -1,25 +1,36 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultJobs } from '../ingest/parallel.js';
 import { generateComposeLogs, generateDumps, generateRedis, splitByService } from './generate.js';
 import { generateEnv, generateManyFiles, generateNested, generateSession } from './generate-bundles.js';
+import { generateEraBDebugLogs, type DebugLogResult } from './generate-debug.js';
+import { RssSampler } from './proc-tree.js';
 
 /**
- * `npm run bench`: generate a synthetic bundle, ingest each evidence kind in its own process,
- * and compare with `wc -l` and the sqlite3 shell importing the same bytes. Timing is printed,
- * never asserted; the accounting (lines, rows) is checked and makes the exit code non-zero.
+ * `npm run bench`: what the analyst waits for. `cdb-forensics run` end to end on a generated
+ * era-B DEBUG compose log of `--size` MB (each phase's seconds and the peak RSS of the whole
+ * process tree), beside two baselines on the same file in the same run: the sqlite3 shell
+ * importing its raw lines, and lnav loading it with the compose format and answering a GROUP BY.
+ * Then each other evidence kind is ingested in its own process (CSV beside `sqlite3 .import
+ * --csv`). Timing is printed, never asserted; the accounting (lines, rows) is checked and makes
+ * the exit code non-zero.
  */
 
 interface Args {
+  /** MB of era-B DEBUG compose log for the end-to-end run (`--size`; `--log-mb` is the older name). */
   logMb: number;
   dumpRows: number;
   redisMsgs: number;
   out: string;
   json: boolean;
-  smallMb: number;
+  /** The lnav format for the compose log (the bench installs it into a throw-away HOME, never the user's). */
+  lnavFormat: string;
+  /** Skip the per-kind ingest section (CSV, COPY, Redis, per-service files, packed bundles). */
+  runOnly: boolean;
   envLines: number;
   manyFiles: number;
   sessionCommands: number;
@@ -28,21 +39,25 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { logMb: 1024, dumpRows: 2_000_000, redisMsgs: 1_000_000, out: 'bench-out', json: false, smallMb: 100, envLines: 200_000, manyFiles: 20_000, sessionCommands: 2_000, packedOnly: false };
+  const a: Args = {
+    logMb: 1024, dumpRows: 2_000_000, redisMsgs: 1_000_000, out: 'bench-out', json: false, lnavFormat: resolve(here, '../../../shared/bench/lnav-compose_log.json'),
+    runOnly: false, envLines: 200_000, manyFiles: 20_000, sessionCommands: 2_000, packedOnly: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
-    if (k === '--log-mb') (a.logMb = Number(v)), i++;
+    if (k === '--size' || k === '--log-mb') (a.logMb = Number(v)), i++;
+    else if (k === '--lnav-format') (a.lnavFormat = resolve(v)), i++;
+    else if (k === '--run-only') a.runOnly = true;
     else if (k === '--dump-rows') (a.dumpRows = Number(v)), i++;
     else if (k === '--redis-msgs') (a.redisMsgs = Number(v)), i++;
-    else if (k === '--small-mb') (a.smallMb = Number(v)), i++;
     else if (k === '--out') (a.out = v), i++;
     else if (k === '--env-lines') (a.envLines = Number(v)), i++;
     else if (k === '--many-files') (a.manyFiles = Number(v)), i++;
     else if (k === '--session-commands') (a.sessionCommands = Number(v)), i++;
     else if (k === '--packed-only') a.packedOnly = true;
     else if (k === '--json') a.json = true;
-    else throw new Error(`unknown option ${k}; options: --log-mb N --dump-rows N --redis-msgs N --small-mb N --env-lines N --many-files N --session-commands N --packed-only --out DIR --json`);
+    else throw new Error(`unknown option ${k}; options: --size MB --dump-rows N --redis-msgs N --env-lines N --many-files N --session-commands N --lnav-format FILE --run-only --packed-only --out DIR --json`);
   }
   return a;
 }
@@ -106,6 +121,99 @@ function sqliteCsv(file: string, db: string): number {
     rmSync(db, { force: true });
     return timeCmd('sqlite3', [db], `.import --csv '${file}' t\n`);
   });
+}
+
+const BIN = resolve(here, '../../bin/cdb-forensics.js');
+const PHASES = ['ingest', 'model build', 'analysis', 'render'] as const;
+
+interface RunResult {
+  seconds: number;
+  peakRssMB: number;
+  phases: { phase: string; seconds: number; peakRssMB: number }[];
+  /** From the run's working database: what the accounting check compares with the generator. */
+  manifest: { lines: number; records: number; record_lines: number; structural: number; quarantined: number };
+  exitCode: number;
+}
+
+/**
+ * `cdb-forensics run` as the analyst starts it, in its own process: wall time from spawn to exit,
+ * each phase's seconds (the CLI writes them when CDB_FORENSICS_PHASE_TIMES names a file) and the
+ * peak RSS of the whole process tree, overall and per phase, sampled from /proc.
+ */
+async function timeRun(bundle: string, out: string, now: string, jobs?: number): Promise<RunResult> {
+  settle();
+  const db = join(out, 'run.db');
+  for (const f of [db, db + '-wal', db + '-shm', db + '.lock']) rmSync(f, { force: true });
+  const phaseFile = join(out, 'run-phases.json');
+  rmSync(phaseFile, { force: true });
+  const args = [BIN, 'run', bundle, '--out', join(out, 'run-report'), '--db', db, '--now', now, '--quiet', ...(jobs ? ['--jobs', String(jobs)] : [])];
+  const t0 = Date.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CDB_FORENSICS_PHASE_TIMES: phaseFile } });
+  const sampler = new RssSampler(child.pid!).start();
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? -1)));
+  sampler.stop();
+  const seconds = (Date.now() - t0) / 1000;
+  if (code !== 0 && code !== 1) throw new Error(`cdb-forensics run failed (exit ${code}): ${stderr}`);
+  const timings = existsSync(phaseFile) ? (JSON.parse(readFileSync(phaseFile, 'utf8')) as { phase: string; start: number; end: number }[]) : [];
+  const phases = PHASES.map((name) => {
+    const t = timings.find((x) => x.phase === name);
+    return { phase: name, seconds: t ? (t.end - t.start) / 1000 : NaN, peakRssMB: t ? sampler.peakMB(t.start, t.end + 50) : NaN };
+  });
+  const rdb = new Database(db, { readonly: true });
+  const manifest = rdb.prepare('SELECT SUM(lines) lines, SUM(records) records, SUM(record_lines) record_lines, SUM(structural) structural, SUM(quarantined) quarantined FROM manifest WHERE status != \'refused\'').get() as RunResult['manifest'];
+  rdb.close();
+  return { seconds, peakRssMB: sampler.peakMB(), phases, manifest, exitCode: code };
+}
+
+interface LnavResult {
+  seconds: number;
+  counts: Record<string, number>;
+  version: string;
+}
+
+/**
+ * lnav (Debian's package) loading the file with the compose format and answering the GROUP BY,
+ * headless (`-n`, `-c`). The format is installed into a throw-away HOME so the user's ~/.lnav is
+ * never touched. Null (with a note) when lnav is absent: the bench installs nothing.
+ */
+function lnavBaseline(file: string, format: string, work: string, note: (s: string) => void): LnavResult | null {
+  const which = spawnSync('sh', ['-c', 'command -v lnav'], { encoding: 'utf8' });
+  if (which.status !== 0) {
+    note('lnav not found: the lnav baseline is skipped (Debian: apt-get install lnav)');
+    return null;
+  }
+  if (!existsSync(format)) {
+    note(`lnav format ${format} not found: the lnav baseline is skipped (pass --lnav-format)`);
+    return null;
+  }
+  const home = join(work, 'lnav-home');
+  rmSync(home, { recursive: true, force: true });
+  mkdirSync(home, { recursive: true });
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+  const inst = spawnSync('lnav', ['-i', format], { env, encoding: 'utf8' });
+  if (inst.status !== 0) {
+    note(`lnav could not install the format: ${inst.stderr || inst.stdout}`);
+    return null;
+  }
+  const version = spawnSync('lnav', ['-V'], { encoding: 'utf8' }).stdout.trim();
+  let stdout = '';
+  const seconds = best(() => {
+    settle();
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('lnav', ['-n', '-c', ';SELECT service, count(*) FROM compose_log GROUP BY 1', file], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) throw new Error(`lnav failed: ${r.stderr}`);
+    stdout = r.stdout;
+    return s;
+  });
+  const counts: Record<string, number> = {};
+  for (const line of stdout.split('\n')) {
+    const m = line.match(/^\s*(\S+)\s+(\d+)\s*$/);
+    if (m) counts[m[1]] = Number(m[2]);
+  }
+  return { seconds, counts, version };
 }
 
 /** `unclaimed`: lines of files no parser claims (counted, never records). */
@@ -182,89 +290,119 @@ async function main(): Promise<void> {
     return;
   }
 
-  log(`generating ${a.logMb} MB of compose logs, ${a.dumpRows} dump rows, ${a.redisMsgs} redis messages in ${out} ...`);
-  const logs = await generateComposeLogs(join(out, 'logs'), a.logMb * 1024 * 1024);
-  const small = await generateComposeLogs(join(out, 'logs-small'), a.smallMb * 1024 * 1024);
-  const split = await splitByService(logs.path, join(out, 'logs-per-service'));
-  const dumps = await generateDumps(join(out, 'dumps-gen'), a.dumpRows);
-  mkdirSync(join(out, 'csv'), { recursive: true });
-  mkdirSync(join(out, 'copy'), { recursive: true });
-  spawnSync('mv', [dumps.csvPath, join(out, 'csv', 'trades.csv')]);
-  spawnSync('mv', [dumps.copyPath, join(out, 'copy', 'pg_dump.sql')]);
-  const redis = await generateRedis(join(out, 'redis'), a.redisMsgs);
+  log(`generating ${a.logMb} MB of era-B DEBUG compose logs in ${out} ...`);
+  const logs = await generateEraBDebugLogs(join(out, 'logs'), a.logMb * 1e6);
+  const check = checkOf();
+  const notes: string[] = [];
+  const note = (s: string) => {
+    notes.push(s);
+    log(s);
+  };
+
+  // The end-to-end run and its two baselines, on the same file, one after the other.
+  log('cdb-forensics run, end to end ...');
+  const run = await timeRun(join(out, 'logs'), out, new Date(Date.parse(logs.to) + 3_600_000).toISOString());
+  const m = run.manifest;
+  check('run', { lines: m.lines, rows: m.records, record_lines: m.record_lines, structural: m.structural, quarantined: m.quarantined } as ChildResult, logs.lines, logs.records);
+  log('sqlite3 importing the raw lines ...');
+  const sqlLogs = sqliteLines(logs.path, join(out, 'sqlite-lines.db'));
+  log('lnav loading the file and answering the GROUP BY ...');
+  const lnav = lnavBaseline(logs.path, a.lnavFormat, out, note);
+  if (lnav) {
+    const want = JSON.stringify(Object.entries(logs.perService).sort());
+    const got = JSON.stringify(Object.entries(lnav.counts).sort());
+    if (want !== got) note(`lnav counted ${got} lines per service, the generator wrote ${want}: lnav did not parse every line, so its time is not a fair baseline`);
+  }
+  const ingestS = run.phases.find((p) => p.phase === 'ingest')!.seconds;
+  const endToEnd = {
+    mb: logs.bytes / 1e6, lines: logs.lines, records: logs.records, span: { from: logs.from, to: logs.to },
+    runSeconds: run.seconds, runPeakRssMB: run.peakRssMB, phases: run.phases,
+    /** Start-up, opening and locking the database, closing it (WAL checkpoints) and exit: outside every phase. */
+    otherSeconds: run.seconds - run.phases.reduce((x, p) => x + (Number.isFinite(p.seconds) ? p.seconds : 0), 0),
+    sqliteImportSeconds: sqlLogs, lnavSeconds: lnav?.seconds ?? null, lnavVersion: lnav?.version ?? null,
+    ratios: {
+      runOverLnav: lnav ? run.seconds / lnav.seconds : null, runOverLnavTarget: 2,
+      ingestSpeedOverSqlite: sqlLogs / ingestS, ingestSpeedOverSqliteTarget: 0.8,
+      ingestShareOfLnavBudget: lnav ? ingestS / (2 * lnav.seconds) : null, ingestShareTarget: 0.75,
+    },
+    rssLimitMB: 300,
+  };
 
   const results: Record<string, unknown>[] = [];
-  const check = checkOf();
-
-  log('ingesting logs ...');
-  const rLogs = ingest(join(out, 'logs'), join(out, 'logs.db'));
-  check('logs', rLogs, logs.lines, logs.records);
-  // Model build and analyze are timed on the smaller log bundle: they scale with the log's content, not its bytes alone.
-  const rSmall = ingest(join(out, 'logs-small'), join(out, 'logs-small.db'), true);
-  check('logs-small', rSmall, small.lines, small.records);
-  const wcLogs = timeCmd('wc', ['-l', logs.path]);
-  const sqlLogs = sqliteLines(logs.path, join(out, 'sqlite-lines.db'));
   results.push({
-    kind: 'container logs (compose --timestamps)', mb: logs.bytes / 1e6, lines: logs.lines, rows: rLogs.rows, seconds: rLogs.seconds,
-    mbPerS: logs.bytes / 1e6 / rLogs.seconds, rowsPerS: rLogs.rows / rLogs.seconds, peakRssMB: rLogs.ingestRssMB,
-    wcMbPerS: logs.bytes / 1e6 / wcLogs, sqliteMbPerS: logs.bytes / 1e6 / sqlLogs, ratioVsSqlite: sqlLogs / rLogs.seconds, target: 0.8,
+    kind: 'container logs, one era-B DEBUG `compose logs --timestamps` file (ingest phase of run)', mb: logs.bytes / 1e6, lines: logs.lines, rows: m.records, seconds: ingestS,
+    mbPerS: logs.bytes / 1e6 / ingestS, rowsPerS: m.records / ingestS, peakRssMB: run.phases[0].peakRssMB, sqliteMbPerS: logs.bytes / 1e6 / sqlLogs, ratioVsSqlite: sqlLogs / ingestS, target: 0.8,
   });
+  let packed: Record<string, unknown>[] = [];
+  if (!a.runOnly) {
+    const split = await splitByService(logs.path, join(out, 'logs-per-service'));
+    const dumps = await generateDumps(join(out, 'dumps-gen'), a.dumpRows);
+    mkdirSync(join(out, 'csv'), { recursive: true });
+    mkdirSync(join(out, 'copy'), { recursive: true });
+    spawnSync('mv', [dumps.csvPath, join(out, 'csv', 'trades.csv')]);
+    spawnSync('mv', [dumps.copyPath, join(out, 'copy', 'pg_dump.sql')]);
+    const redis = await generateRedis(join(out, 'redis'), a.redisMsgs);
 
-  log('ingesting the same logs as one file per service ...');
-  const rSplit = ingest(join(out, 'logs-per-service'), join(out, 'logs-per-service.db'));
-  check('logs-per-service', rSplit, split.lines, logs.records);
-  results.push({
-    kind: `container logs, one file per service (${split.files} files, parsed in parallel)`, mb: split.bytes / 1e6, lines: split.lines, rows: rSplit.rows, seconds: rSplit.seconds,
-    mbPerS: split.bytes / 1e6 / rSplit.seconds, rowsPerS: rSplit.rows / rSplit.seconds, peakRssMB: rSplit.ingestRssMB,
-    sqliteMbPerS: logs.bytes / 1e6 / sqlLogs, ratioVsSqlite: sqlLogs / rSplit.seconds, target: 0.8,
-  });
+    log('ingesting the same logs as one file per service ...');
+    const rSplit = ingest(join(out, 'logs-per-service'), join(out, 'logs-per-service.db'));
+    check('logs-per-service', rSplit, split.lines, logs.records);
+    results.push({
+      kind: `the same logs, one file per service (${split.files} files, parsed in parallel)`, mb: split.bytes / 1e6, lines: split.lines, rows: rSplit.rows, seconds: rSplit.seconds,
+      mbPerS: split.bytes / 1e6 / rSplit.seconds, rowsPerS: rSplit.rows / rSplit.seconds, peakRssMB: rSplit.ingestRssMB,
+      sqliteMbPerS: logs.bytes / 1e6 / sqlLogs, ratioVsSqlite: sqlLogs / rSplit.seconds, target: 0.8,
+    });
 
-  log('ingesting CSV ...');
-  const rCsv = ingest(join(out, 'csv'), join(out, 'csv.db'));
-  check('csv', rCsv, dumps.csvLines, dumps.rows);
-  const sqlCsv = sqliteCsv(join(out, 'csv', 'trades.csv'), join(out, 'sqlite-csv.db'));
-  results.push({
-    kind: 'psql CSV', mb: dumps.csvBytes / 1e6, lines: dumps.csvLines, rows: rCsv.rows, seconds: rCsv.seconds, mbPerS: dumps.csvBytes / 1e6 / rCsv.seconds,
-    rowsPerS: rCsv.rows / rCsv.seconds, peakRssMB: rCsv.maxRssMB, sqliteMbPerS: dumps.csvBytes / 1e6 / sqlCsv, ratioVsSqlite: sqlCsv / rCsv.seconds, target: 0.8,
-  });
+    log('ingesting CSV ...');
+    const rCsv = ingest(join(out, 'csv'), join(out, 'csv.db'));
+    check('csv', rCsv, dumps.csvLines, dumps.rows);
+    const sqlCsv = sqliteCsv(join(out, 'csv', 'trades.csv'), join(out, 'sqlite-csv.db'));
+    results.push({
+      kind: 'psql CSV', mb: dumps.csvBytes / 1e6, lines: dumps.csvLines, rows: rCsv.rows, seconds: rCsv.seconds, mbPerS: dumps.csvBytes / 1e6 / rCsv.seconds,
+      rowsPerS: rCsv.rows / rCsv.seconds, peakRssMB: rCsv.maxRssMB, sqliteMbPerS: dumps.csvBytes / 1e6 / sqlCsv, ratioVsSqlite: sqlCsv / rCsv.seconds, target: 0.8,
+    });
 
-  log('ingesting pg_dump COPY ...');
-  const rCopy = ingest(join(out, 'copy'), join(out, 'copy.db'));
-  check('copy', rCopy, dumps.copyLines, dumps.rows);
-  results.push({ kind: 'pg_dump COPY', mb: dumps.copyBytes / 1e6, lines: dumps.copyLines, rows: rCopy.rows, seconds: rCopy.seconds, mbPerS: dumps.copyBytes / 1e6 / rCopy.seconds, rowsPerS: rCopy.rows / rCopy.seconds, peakRssMB: rCopy.maxRssMB });
+    log('ingesting pg_dump COPY ...');
+    const rCopy = ingest(join(out, 'copy'), join(out, 'copy.db'));
+    check('copy', rCopy, dumps.copyLines, dumps.rows);
+    results.push({ kind: 'pg_dump COPY', mb: dumps.copyBytes / 1e6, lines: dumps.copyLines, rows: rCopy.rows, seconds: rCopy.seconds, mbPerS: dumps.copyBytes / 1e6 / rCopy.seconds, rowsPerS: rCopy.rows / rCopy.seconds, peakRssMB: rCopy.maxRssMB });
 
-  log('ingesting redis ...');
-  const rRedis = ingest(join(out, 'redis'), join(out, 'redis.db'));
-  check('redis', rRedis, redis.lines, redis.messages);
-  results.push({ kind: 'redis-cli SUBSCRIBE', mb: redis.bytes / 1e6, lines: redis.lines, rows: rRedis.rows, seconds: rRedis.seconds, mbPerS: redis.bytes / 1e6 / rRedis.seconds, rowsPerS: rRedis.rows / rRedis.seconds, peakRssMB: rRedis.maxRssMB });
+    log('ingesting redis ...');
+    const rRedis = ingest(join(out, 'redis'), join(out, 'redis.db'));
+    check('redis', rRedis, redis.lines, redis.messages);
+    results.push({ kind: 'redis-cli SUBSCRIBE', mb: redis.bytes / 1e6, lines: redis.lines, rows: rRedis.rows, seconds: rRedis.seconds, mbPerS: redis.bytes / 1e6 / rRedis.seconds, rowsPerS: rRedis.rows / rRedis.seconds, peakRssMB: rRedis.maxRssMB });
 
-  const packed = await packedCases(a, out, check, failures, log);
+    packed = await packedCases(a, out, check, failures, log);
+  }
 
-  const memory = {
-    smallMB: small.bytes / 1e6, smallPeakRssMB: rSmall.ingestRssMB, largeMB: logs.bytes / 1e6, largePeakRssMB: rLogs.ingestRssMB,
-    perServicePeakRssMB: rSplit.ingestRssMB, modelAndAnalyzePeakRssMB: rSmall.maxRssMB, limitMB: 300,
-  };
   const report = {
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: totalmem() / 2 ** 30, node: process.version, ingestJobs: defaultJobs() },
-    command: `npm run bench -- --log-mb ${a.logMb} --dump-rows ${a.dumpRows} --redis-msgs ${a.redisMsgs} --env-lines ${a.envLines} --many-files ${a.manyFiles} --session-commands ${a.sessionCommands}`,
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGB: totalmem() / 2 ** 30, node: process.version, ingestJobs: defaultJobs(), date: new Date().toISOString() },
+    command: `npm run bench -- --size ${a.logMb}${a.runOnly ? ' --run-only' : ` --dump-rows ${a.dumpRows} --redis-msgs ${a.redisMsgs} --env-lines ${a.envLines} --many-files ${a.manyFiles} --session-commands ${a.sessionCommands}`}`,
+    endToEnd,
     results,
     packed,
-    modelAndAnalyze: { logMB: small.bytes / 1e6, modelBuildSeconds: rSmall.modelSeconds, analyzeSeconds: rSmall.analyzeSeconds },
-    memory,
+    notes,
     accounting: failures.length ? failures : 'ok',
   };
   writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2));
   if (a.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
-    process.stdout.write(`machine: ${report.machine.cpus} cores (${report.machine.cpu}), ${f(report.machine.memGB)} GiB, node ${report.machine.node}, ingest threads ${report.machine.ingestJobs}\n`);
-    process.stdout.write('kind | MB | rows | s | MB/s | rows/s | peak RSS MB | wc -l MB/s | sqlite3 MB/s | ratio vs sqlite3\n');
-    for (const r of results) {
-      process.stdout.write(`${r.kind} | ${f(r.mb)} | ${r.rows} | ${f(r.seconds, 2)} | ${f(r.mbPerS)} | ${f(r.rowsPerS, 0)} | ${f(r.peakRssMB, 0)} | ${f(r.wcMbPerS)} | ${f(r.sqliteMbPerS)} | ${f(r.ratioVsSqlite, 2)}\n`);
-    }
-    process.stdout.write(`on the ${f(small.bytes / 1e6, 0)} MB log DB: model build ${f(rSmall.modelSeconds, 2)} s, analyze ${f(rSmall.analyzeSeconds, 2)} s, peak RSS ${f(rSmall.maxRssMB, 0)} MB\n`);
-    process.stdout.write(`ingest memory: ${f(memory.smallMB, 0)} MB of logs → peak ${f(memory.smallPeakRssMB, 0)} MB RSS; ${f(memory.largeMB, 0)} MB → peak ${f(memory.largePeakRssMB, 0)} MB RSS; per-service files in parallel → peak ${f(memory.perServicePeakRssMB, 0)} MB RSS (target ≤ 300 MB)\n`);
-    printPacked(packed);
-    process.stdout.write(`accounting: ${failures.length ? failures.join('; ') : 'ok'}\n`);
+    const w = (x: string) => process.stdout.write(x + '\n');
+    const mach = report.machine;
+    w(`machine: ${mach.cpus} cores (${mach.cpu}), ${f(mach.memGB)} GiB, node ${mach.node}, ingest threads ${mach.ingestJobs}, ${mach.date}`);
+    w(`\nend to end: ${f(endToEnd.mb, 0)} MB era-B DEBUG compose log, ${logs.lines} lines (${logs.from} … ${logs.to})`);
+    w('step | s | peak RSS MB (process tree)');
+    w(`cdb-forensics run | ${f(run.seconds, 2)} | ${f(run.peakRssMB, 0)}`);
+    for (const p of run.phases) w(`  ${p.phase} | ${f(p.seconds, 2)} | ${f(p.peakRssMB, 0)}`);
+    w(`  other (start-up, opening, closing the database, exit) | ${f(endToEnd.otherSeconds, 2)} | -`);
+    w(`sqlite3 importing the raw lines | ${f(sqlLogs, 2)} | -`);
+    w(lnav ? `${lnav.version}: load + GROUP BY service | ${f(lnav.seconds, 2)} | -` : 'lnav: skipped (not installed)');
+    const r = endToEnd.ratios;
+    w(`ratios: run ÷ lnav ${f(r.runOverLnav, 2)} (target ≤ 2); ingest speed ÷ sqlite3 import ${f(r.ingestSpeedOverSqlite, 2)} (target ≥ 0.8); ingest ÷ 2×lnav ${f(r.ingestShareOfLnavBudget, 2)} (target ≤ 0.75); peak RSS ${f(run.peakRssMB, 0)} MB (target ≤ 300)`);
+    w('\nkind | MB | rows | s | MB/s | rows/s | peak RSS MB | sqlite3 MB/s | speed ÷ sqlite3');
+    for (const x of results) w(`${x.kind} | ${f(x.mb)} | ${x.rows} | ${f(x.seconds, 2)} | ${f(x.mbPerS)} | ${f(x.rowsPerS, 0)} | ${f(x.peakRssMB, 0)} | ${f(x.sqliteMbPerS)} | ${f(x.ratioVsSqlite, 2)}`);
+    if (packed.length) printPacked(packed);
+    for (const n of notes) w(`note: ${n}`);
+    w(`accounting: ${failures.length ? failures.join('; ') : 'ok'}`);
   }
   process.exitCode = failures.length ? 1 : 0;
 }

@@ -16,6 +16,8 @@ export interface FileSource {
   lines(): AsyncIterable<Line>;
   /** Lines the decoder refused itself (filled during lines(), as delivery passes them); they are not yielded. */
   issues: DecodeIssue[];
+  /** Stored bytes read so far (for progress). */
+  readonly bytesRead?: number;
   /**
    * Reads whatever was not read (hashing it, counting its lines without decoding them) and returns
    * the file's line count, sha256 and size of the bytes as stored, and the read error if any.
@@ -195,6 +197,10 @@ class StreamFileSource implements InternalFileSource {
     const p = this.rawQueue.then(() => this.readRawNow());
     this.rawQueue = p.catch(() => undefined);
     return p;
+  }
+
+  get bytesRead(): number {
+    return this.bytes;
   }
 
   private async readRawNow(): Promise<Buffer | null> {

@@ -11,6 +11,8 @@ const RESERVED = new Set(['_id', 'file_id', 'line_no', 'line_count']);
 
 interface TableSink {
   columns: string[];
+  /** Which time decides the provisional `in_block` this sink writes (see PROVISIONAL_IN_BLOCK), if any. */
+  inBlockBy: readonly string[] | null;
   /** Per column: false when its values are built by the parser and need no redaction. */
   redact: boolean[];
   /** Rows waiting for the next multi-row INSERT, flattened: `width` values per row. */
@@ -55,6 +57,15 @@ const LOG_SERVICE_COLUMN = LOG_COLUMNS.indexOf('service');
 const LOG_MESSAGE_COLUMN = LOG_COLUMNS.indexOf('message');
 const LOG_KIND_COLUMN = LOG_COLUMNS.indexOf('kind');
 const LOG_CLASS_COLUMN = LOG_COLUMNS.indexOf('class');
+
+/**
+ * Raw tables whose rows the writer stores with a provisional `in_block`: 1 when the row has a time,
+ * NULL when not — what the model build sets for every row inside the block. The model build then
+ * rewrites only the rows outside it, instead of every page of the largest tables (and their WAL
+ * copies and checkpoint): the final values are the same either way. The times are the ones the
+ * model build's in_block decides on (a SUBSCRIBE capture falls back to the payload's time).
+ */
+const PROVISIONAL_IN_BLOCK: Record<string, readonly string[]> = { log_events: ['ts'], redis_messages: ['ts', 'payload_ts'] };
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -168,18 +179,19 @@ export class Writer {
     if (sink) return sink;
     const def = RAW_TABLES[table];
     if (!def) throw new Error(`parser yielded a row for unknown table ${table}`);
-    sink = this.makeSink(table, Object.keys(def.columns));
+    sink = this.makeSink(table, Object.keys(def.columns), PROVISIONAL_IN_BLOCK[table] ?? null);
     this.sinks.set(table, sink);
     return sink;
   }
 
-  private makeSink(table: string, columns: string[]): TableSink {
-    const cols = ['file_id', 'line_no', 'line_count', ...columns];
+  private makeSink(table: string, columns: string[], inBlockBy: readonly string[] | null = null): TableSink {
+    const cols = ['file_id', 'line_no', 'line_count', ...columns, ...(inBlockBy ? ['in_block'] : [])];
     const one = `(${cols.map(() => '?').join(',')})`;
     const head = `INSERT INTO ${quoteIdent(table)} (${cols.map(quoteIdent).join(',')}) VALUES `;
     const constructed = CONSTRUCTED_COLUMNS[table];
     return {
       columns,
+      inBlockBy,
       redact: columns.map((c) => !constructed?.has(c)),
       pending: [],
       rows: 0,
@@ -293,6 +305,11 @@ export class Writer {
           v = secretField && cols[i] === 'value' ? this.redactor.secretValue(v) : this.redactor.text(v);
         }
         pending.push(v);
+      }
+      if (sink.inBlockBy !== null) {
+        let timed = false;
+        for (const c of sink.inBlockBy) if (values[c] !== null && values[c] !== undefined) timed = true;
+        pending.push(timed ? 1 : null);
       }
       if (row.table === 'log_events') {
         // Classified once, here, on the stored (redacted) text: a later re-classification of the

@@ -21,7 +21,7 @@ export interface IngestOptions {
   append?: boolean;
   forced?: ForcedParser[];
   /** Called with progress; the CLI prints it when stderr is a TTY. */
-  progress?: (p: { files: number; totalFiles: number; bytes: number; rows: number; path: string }) => void;
+  progress?: (p: IngestProgress) => void;
   /** Injected clock for the bundles.ingested_at column (reports never show it). */
   now?: string;
   /**
@@ -29,6 +29,16 @@ export interface IngestOptions {
    * working database is the same for any value: files are merged in scan order.
    */
   jobs?: number;
+}
+
+/** Where an ingest is: files and stored bytes read of those to read, rows written so far. */
+export interface IngestProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+  rows: number;
+  path: string;
 }
 
 export interface FileOutcome {
@@ -195,7 +205,7 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
   const outcomes: FileOutcome[] = [];
   const warnings: string[] = [];
   let unchanged = 0;
-  const progress = { done: 0, bytesDone: 0, total: plan.length };
+  const progress: ProgressState = { done: 0, bytesDone: 0, total: plan.length, totalBytes: 0 };
   const byPath = new Map(plan.map((p) => [p.file.path, p]));
 
   const isUnchanged = (file: BundleFile, parser: ParserDef | null, prev: ManifestPrev | undefined): boolean =>
@@ -210,6 +220,7 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     outcomes.push(outcome);
     progress.done++;
     progress.bytesDone += file.bytes;
+    report(opts, progress, writer.rowsWritten, 0, file.path);
   };
 
   // Every file to (re)read gets its manifest row first, in one transaction: secret-bearing files
@@ -234,6 +245,9 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     }
   })();
   faultPoint('reserved');
+  // What progress counts: the files read now, not the unchanged ones.
+  progress.total = plan.length - unchangedPrev.size;
+  progress.totalBytes = plan.reduce((a, p) => a + (unchangedPrev.has(p.file.path) ? 0 : p.file.bytes), 0);
 
   // Phase 1: files that teach secrets, so those are known before any other text is stored.
   await bundle.scan(
@@ -261,12 +275,14 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
   const serialPaths = new Set(parts[0].map((p) => p.file.path));
   // Workers start first and run while this thread ingests the first part itself.
   const workerRows = new Map<number, number>();
+  const workerBytes = new Map<number, number>();
   const idOf = (path: string): number => (stmts.getManifest.get(bid, path) as { id: number }).id;
   const running = parts.slice(1).map((part, k) =>
-    startWorker(dbFile(db)!, k + 1, bundlePath, bid, part, idOf, redactor.learnedValues(), (rows, path) => {
+    startWorker(dbFile(db)!, k + 1, bundlePath, bid, part, idOf, redactor.learnedValues(), (rows, bytes, path) => {
       workerRows.set(k, rows);
-      const all = writer.rowsWritten + [...workerRows.values()].reduce((a, b) => a + b, 0);
-      opts.progress?.({ files: progress.done, totalFiles: progress.total, bytes: progress.bytesDone, rows: all, path });
+      workerBytes.set(k, bytes);
+      progress.workers = { rows: sum(workerRows.values()), bytes: sum(workerBytes.values()) };
+      report(opts, progress, writer.rowsWritten, 0, path);
     }),
   );
   try {
@@ -290,6 +306,10 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
         writer.rowsWritten += result.outcomes.reduce((a, o) => a + o.records, 0);
         progress.done += part.length;
         progress.bytesDone += part.reduce((a, p) => a + p.file.bytes, 0);
+        workerRows.delete(k);
+        workerBytes.delete(k);
+        progress.workers = { rows: sum(workerRows.values()), bytes: sum(workerBytes.values()) };
+        report(opts, progress, writer.rowsWritten, 0, part[part.length - 1]?.file.path ?? '');
       } else {
         // A worker that died (out of memory, a bug) costs time, not evidence: read its files here.
         warnings.push(`ingest worker ${k + 1} failed (${result.message.split('\n')[0]}); its ${part.length} file(s) were read by the main thread instead`);
@@ -315,6 +335,28 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
   storeEachEventOnce(db, outcomes.some((o) => !o.skipped));
   outcomes.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { bundle: basename(resolve(bundlePath)), files: outcomes, refused: bundle.refused.length, rows: writer.rowsWritten, unchanged, resumed: 0, warnings };
+}
+
+function sum(xs: Iterable<number>): number {
+  let n = 0;
+  for (const x of xs) n += x;
+  return n;
+}
+
+/** Progress counters of one ingest; `workers`: what parse threads have done of files not yet merged. */
+export interface ProgressState {
+  done: number;
+  bytesDone: number;
+  total: number;
+  totalBytes: number;
+  workers?: { rows: number; bytes: number };
+}
+
+function report(opts: Pick<IngestOptions, 'progress'>, p: ProgressState, rows: number, inFileBytes: number, path: string): void {
+  opts.progress?.({
+    files: p.done, totalFiles: p.total, bytes: p.bytesDone + inFileBytes + (p.workers?.bytes ?? 0), totalBytes: p.totalBytes,
+    rows: rows + (p.workers?.rows ?? 0), path,
+  });
 }
 
 function mtimeOf(file: BundleFile): string | null {
@@ -365,7 +407,7 @@ export interface FileJob {
   prev: { id: number; sha256: string | null } | undefined;
   stmts: Stmts;
   opts: Pick<IngestOptions, 'progress'>;
-  progress: { done: number; bytesDone: number; total: number };
+  progress: ProgressState;
 }
 
 function isDbError(e: unknown): boolean {
@@ -448,7 +490,7 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
       if (records % FAULT_EVERY_ROWS === 0) faultPoint('file-rows');
       if (++sinceProgress >= PROGRESS_EVERY_ROWS) {
         sinceProgress = 0;
-        job.opts.progress?.({ files: job.progress.done, totalFiles: job.progress.total, bytes: job.progress.bytesDone, rows: writer.rowsWritten, path: file.path });
+        report(job.opts, job.progress, writer.rowsWritten, src.bytesRead ?? 0, file.path);
       }
     };
     try {

@@ -52,7 +52,7 @@ async function run(input: WorkerInput): Promise<FileOutcome[]> {
 
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const outcomes: FileOutcome[] = [];
-  const progress = { done: 0, bytesDone: 0, total: input.files.length };
+  const progress = { done: 0, bytesDone: 0, total: input.files.length, totalBytes: 0 };
   const bundle = await openBundle(input.bundlePath);
   await bundle.scan(
     (f) => byPath.has(f.path),
@@ -64,7 +64,7 @@ async function run(input: WorkerInput): Promise<FileOutcome[]> {
       const p = { file, head, detection: { parser, confidence: f.confidence, reason: f.reason, alternatives: [] }, order: 0 };
       const outcome = await ingestFile({
         db, bid: input.bid, file, p, src, writer, redactor, prev: undefined, stmts, progress,
-        opts: { progress: (pr) => parentPort!.postMessage({ type: 'progress', rows: pr.rows, path: pr.path } satisfies WorkerMessage) },
+        opts: { progress: (pr) => parentPort!.postMessage({ type: 'progress', rows: pr.rows, bytes: pr.bytes, path: pr.path } satisfies WorkerMessage) },
       });
       db.transaction(() => {
         for (const [tbl, hi] of maxIds()) {
@@ -75,6 +75,7 @@ async function run(input: WorkerInput): Promise<FileOutcome[]> {
       })();
       outcomes.push(outcome);
       progress.done++;
+      progress.bytesDone += file.bytes;
     },
   );
   db.close();

@@ -56,7 +56,7 @@ export interface WorkerInput {
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; rows: number; path: string }
+  | { type: 'progress'; rows: number; bytes: number; path: string }
   | { type: 'done'; outcomes: FileOutcome[] }
   | { type: 'failed'; message: string };
 
@@ -155,7 +155,7 @@ export function startWorker(
   part: Planned[],
   idOf: (path: string) => number,
   learned: string[],
-  onProgress?: (rows: number, path: string) => void,
+  onProgress?: (rows: number, bytes: number, path: string) => void,
 ): RunningPart {
   const partDb = partDbPath(dbPath, k);
   removeDb(partDb);
@@ -188,7 +188,7 @@ export function startWorker(
         return;
       }
       w.on('message', (m: WorkerMessage) => {
-        if (m.type === 'progress') onProgress?.(m.rows, m.path);
+        if (m.type === 'progress') onProgress?.(m.rows, m.bytes, m.path);
         else if (m.type === 'done') settle({ ok: true, partDb, outcomes: m.outcomes });
         else settle({ ok: false, message: m.message });
       });

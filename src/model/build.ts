@@ -21,7 +21,12 @@ export interface BuildOptions {
   to?: string;
   /** IANA zone of the block's calendar days (default: inferred, else UTC). */
   tz?: string;
+  /** Called as each step begins (for progress): its 1-based number, the number of steps, its name. */
+  onStep?: (n: number, total: number, name: string) => void;
 }
+
+/** The steps `onStep` names, in order. */
+export const MODEL_STEPS = ['indexes', 'events from logs', 'signals', 'risk decisions', 'orders', 'trades', 'market data', 'block and zone', 'hourly flow'] as const;
 
 type Ins = (row: Record<string, unknown>) => void;
 
@@ -462,7 +467,10 @@ function markInBlock(db: DB, from: string, to: string): void {
   for (const t of ['signals', 'risk_decisions', 'orders', 'trades', 'market_data', 'log_events', 'redis_messages']) {
     // A SUBSCRIBE capture has no clock of its own; the payload's time is the next best.
     const ts = t === 'redis_messages' ? 'COALESCE(ts, payload_ts)' : 'ts';
-    db.prepare(`UPDATE "${t}" SET in_block = CASE WHEN ${ts} IS NULL THEN NULL WHEN ${ts} >= ? AND ${ts} <= ? THEN 1 ELSE 0 END`).run(from, to);
+    const value = `CASE WHEN ${ts} IS NULL THEN NULL WHEN ${ts} >= @from AND ${ts} <= @to THEN 1 ELSE 0 END`;
+    // Only rows whose mark changes are written: the writer stored raw rows as if inside the block,
+    // so a page of log_events is rewritten only where the block cuts it.
+    db.prepare(`UPDATE "${t}" SET in_block = ${value} WHERE in_block IS NOT ${value}`).run({ from, to });
   }
 }
 
@@ -494,26 +502,34 @@ export interface ModelSummary {
 /** (Re)build the canonical model from the raw tables. Deterministic: same raw rows, same model. */
 export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   let summary!: ModelSummary;
+  let stepNo = 0;
+  const step = (name: (typeof MODEL_STEPS)[number]): void => opts.onStep?.(++stepNo, MODEL_STEPS.length, name);
   // Raw-table indexes are built here, once, after bulk loading: cheaper than row by row.
+  step('indexes');
   db.exec(INDEX_SQL);
   const file = db.name;
   reader = file && file !== ':memory:' && !db.memory ? new Database(file, { readonly: true }) : null;
   try {
     db.transaction(() => {
       db.exec(MODEL_SQL);
+      step('events from logs');
       deriveFromLogs(db);
       const src = listSrcTables(db);
-      const sources = {
-        signals: buildSignals(db, src),
-        risk_decisions: buildRiskDecisions(db, src),
-        orders: buildOrders(db, src),
-        trades: buildTrades(db, src),
-        market_data: buildMarketData(db),
-      };
+      step('signals');
+      const signals = buildSignals(db, src);
+      step('risk decisions');
+      const risk_decisions = buildRiskDecisions(db, src);
+      step('orders');
+      const orders = buildOrders(db, src);
+      step('trades');
+      const trades = buildTrades(db, src);
+      step('market data');
+      const sources = { signals, risk_decisions, orders, trades, market_data: buildMarketData(db) };
       faultPoint('model');
       if (opts.tz && !isZone(opts.tz)) {
         throw new UserError('BAD_ZONE', `--tz is not a time zone: "${opts.tz}"`, '--tz', 'use an IANA zone name, e.g. --tz Europe/Berlin or --tz UTC');
       }
+      step('block and zone');
       const guessed = opts.tz ? null : inferZone(db);
       const zone = opts.tz ?? guessed?.zone ?? 'UTC';
       const inferred = inferBlock(db, src, zone);
@@ -529,6 +545,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
       put.run('zone', zone, opts.tz ? 'set with --tz' : (guessed?.evidence ?? 'UTC days: no two independent signs of a local zone'));
       for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
       db.exec(MODEL_INDEX_SQL);
+      step('hourly flow');
       buildFlowHourly(db, from, to);
       // Built for exactly these files: analyze refuses a model older than the evidence.
       markModelBuilt(db);

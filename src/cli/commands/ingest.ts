@@ -11,6 +11,7 @@ import { ingestBundle } from '../../ingest/engine.js';
 import { PARSERS } from '../../ingest/registry.js';
 import { buildModel } from '../../model/build.js';
 import { assertWritableDb, lockDb, WAIT_OPTION } from '../db-access.js';
+import { formatAmount, Progress } from '../progress.js';
 import { defaultDbPath } from '../paths.js';
 import type { CommandDef } from './types.js';
 
@@ -42,7 +43,7 @@ export function forcedFrom(specs: string[]) {
  */
 export async function runIngest(
   o: z.input<typeof Options>,
-  opts: { keepLock?: boolean } = {},
+  opts: { keepLock?: boolean; progress?: Progress } = {},
 ): Promise<{ dbPath: string; summary: Awaited<ReturnType<typeof ingestBundle>>; lock: WriterLock }> {
   const dbPath = o.db ?? defaultDbPath(o.bundle);
   assertWritableDb(dbPath);
@@ -58,28 +59,32 @@ export async function runIngest(
     throw e;
   }
   try {
-    const tty = process.stderr.isTTY && !o.quiet;
-    const started = Date.now();
-    const summary = await ingestBundle(db, o.bundle, PARSERS, {
-      append: o.append,
-      jobs: o.jobs,
-      forced: forcedFrom(o.as ?? []),
-      progress: tty
-        ? (p) => {
-            const s = (Date.now() - started) / 1000 || 1;
-            process.stderr.write(`\r${p.files}/${p.totalFiles} files, ${(p.bytes / 1e6).toFixed(1)} MB, ${Math.round(p.rows / s)} rows/s  `);
-          }
-        : undefined,
-    }, bundle);
-    if (tty) process.stderr.write('\n');
+    const progress = opts.progress ?? new Progress(process.stderr, { quiet: o.quiet });
+    const ingesting = progress.phase('ingest', 0, 'bytes');
+    let summary;
+    try {
+      summary = await ingestBundle(db, o.bundle, PARSERS, {
+        append: o.append,
+        jobs: o.jobs,
+        forced: forcedFrom(o.as ?? []),
+        progress: progress.enabled
+          ? (p) => ingesting.update(p.bytes, `(${p.files}/${p.totalFiles} files, ${formatAmount(p.rows, 'steps')} rows) ${p.path}`, p.totalBytes)
+          : undefined,
+      }, bundle);
+    } finally {
+      ingesting.end();
+    }
     if (summary.resumed > 0) {
       process.stderr.write(`resumed: ${plural(summary.resumed, 'file was', 'files were')} interrupted and ${summary.resumed === 1 ? 'is' : 'are'} read again\n`);
     }
     await recordArchiveRow(db, o.bundle);
+    const building = progress.phase('model build');
     try {
-      buildModel(db, { from: o.from, to: o.to, tz: o.tz });
+      buildModel(db, { from: o.from, to: o.to, tz: o.tz, onStep: (n, total, name) => building.update(n - 1, name, total) });
     } catch (e) {
       throw diskFullError(e, dbPath, 'building the model', bundle.files.reduce((a, f) => a + f.bytes, 0)) ?? e;
+    } finally {
+      building.end();
     }
     keep = opts.keepLock ?? false;
     return { dbPath, summary, lock };

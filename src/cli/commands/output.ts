@@ -27,7 +27,7 @@ export function parseFormats(v: unknown): Format[] {
  * its place and renamed over it, so a kill or a full disk leaves the previous report whole,
  * never half of a new one.
  */
-export function writeReports(model: ReportModel, outDir: string, formats: Format[]): string[] {
+export function writeReports(model: ReportModel, outDir: string, formats: Format[], onFormat?: (f: Format) => void): string[] {
   const dir = resolve(outDir);
   try {
     mkdirSync(dir, { recursive: true });
@@ -37,6 +37,7 @@ export function writeReports(model: ReportModel, outDir: string, formats: Format
   const written: string[] = [];
   for (const f of FORMATS) {
     if (!formats.includes(f)) continue;
+    onFormat?.(f);
     const text = f === 'json' ? renderJson(model) : f === 'md' ? renderMarkdown(model) : renderHtml(model);
     const path = join(dir, `report.${f}`);
     const tmp = join(dir, `.report.${f}.tmp`);

@@ -7,6 +7,10 @@ import { faultPoint } from '../../util/fault.js';
 import { assertWritableDb, assertWritableDir, WAIT_OPTION } from '../db-access.js';
 import { VERSION } from '../../version.js';
 import { bundleDisplayName, defaultDbPath } from '../paths.js';
+import { writeFileSync } from 'node:fs';
+import { RULES } from '../../analysis/registry.js';
+import type { RuleDef } from '../../analysis/define-rule.js';
+import { Progress, type Phase } from '../progress.js';
 import { runIngest } from './ingest.js';
 import { parseFormats, reportClock, writeReports } from './output.js';
 import type { CommandDef } from './types.js';
@@ -60,9 +64,10 @@ export const runCommand: CommandDef = {
     assertWritableDb(dbPath);
     assertWritableDir(out, '--out', 'the report directory');
     // One lock over ingest, analysis and report: a second run waits, then finds nothing to do.
+    const progress = new Progress(process.stderr, { quiet: o.quiet });
     const { summary, lock } = await runIngest(
-      { bundle: o.bundle, db: dbPath, as: o.as, append: o.append, quiet: true, from: o.from, to: o.to, tz: o.tz, jobs: o.jobs, wait: o.wait },
-      { keepLock: true },
+      { bundle: o.bundle, db: dbPath, as: o.as, append: o.append, quiet: o.quiet, from: o.from, to: o.to, tz: o.tz, jobs: o.jobs, wait: o.wait },
+      { keepLock: true, progress },
     );
     faultPoint('analyze');
     let db;
@@ -74,8 +79,16 @@ export const runCommand: CommandDef = {
     }
     try {
       assertAnalysable(db, dbPath);
-      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null, from: o.from ?? null, to: o.to ?? null, as: o.as } });
-      const written = writeReports(model, out, formats);
+      const analysing = progress.phase('analysis', RULES.length, 'steps');
+      const model = analyze(db, {
+        now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null, from: o.from ?? null, to: o.to ?? null, as: o.as },
+        rules: progress.enabled ? RULES.map((r) => counted(r, analysing)) : RULES,
+      });
+      analysing.end();
+      const rendering = progress.phase('render', formats.length, 'steps');
+      const written = writeReports(model, out, formats, (f) => rendering.step(`report.${f}`));
+      rendering.end();
+      writePhaseTimes(progress);
       if (!o.quiet) {
         const q = summary.files.reduce((a, f) => a + f.quarantined, 0);
         const top = model.hypotheses[0];
@@ -95,3 +108,20 @@ export const runCommand: CommandDef = {
     }
   },
 };
+
+/** The same rule, counted as an analysis step when it runs (its id and layer, hence the report, unchanged). */
+function counted(rule: RuleDef, phase: Phase): RuleDef {
+  return { ...rule, check: (ctx) => {
+    phase.step(rule.id);
+    return rule.check(ctx);
+  } };
+}
+
+/**
+ * For `npm run bench`: with CDB_FORENSICS_PHASE_TIMES=<file>, each phase's start and end (epoch
+ * ms) are written there as JSON, so the bench reports what each phase of a real `run` took.
+ */
+function writePhaseTimes(progress: Progress): void {
+  const path = process.env.CDB_FORENSICS_PHASE_TIMES;
+  if (path) writeFileSync(path, JSON.stringify(progress.timings) + '\n');
+}
