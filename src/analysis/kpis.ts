@@ -40,7 +40,11 @@ function kpi(metric: keyof KpiTargets, value: number | null, target: number, not
   };
 }
 
-export function computeKpis(counts: FlowCounts, days: number, targets: KpiTargets, sources?: Partial<FlowSources>): Kpi[] {
+/**
+ * `marketDataSample`: the note of a market-data count taken from a sample (a short capture); such
+ * a count is shown, never graded against the whole-block target.
+ */
+export function computeKpis(counts: FlowCounts, days: number, targets: KpiTargets, sources?: Partial<FlowSources>, marketDataSample?: string | null): Kpi[] {
   const none = (k: keyof FlowSources) => !!sources && (sources[k] ?? 'none') === 'none';
   const signals = none('signals') ? null : counts.signals;
   const perDay = signals === null ? null : Math.round((signals / Math.max(1, days)) * 10) / 10;
@@ -60,6 +64,8 @@ export function computeKpis(counts: FlowCounts, days: number, targets: KpiTarget
     kpi('signals_per_day', perDay, targets.signals_per_day, signals === null ? null : `${signals} over ${days} day(s)`),
     kpi('risk_approved', approved, targets.risk_approved, approvedNote),
     kpi('trades', trades, targets.trades),
-    kpi('market_data_events', md, targets.market_data_events, md === null ? 'no market data capture in the bundle' : null),
+    marketDataSample && md !== null
+      ? { ...kpi('market_data_events', md, targets.market_data_events, `${marketDataSample} — not graded against a whole-block target`), status: 'not_evaluable' as const }
+      : kpi('market_data_events', md, targets.market_data_events, md === null ? 'no market data capture in the bundle' : null),
   ];
 }

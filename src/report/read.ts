@@ -44,6 +44,20 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
       lacks.push('the event catalog');
     }
   }
+  if (version < 4 && json && typeof json === 'object') {
+    if (!('timeline' in json)) {
+      json.timeline = [];
+      lacks.push('the incident timeline');
+    }
+    let keyless = false;
+    for (const l of Array.isArray(json.layers) ? (json.layers as Record<string, unknown>[]) : []) {
+      if (l && typeof l === 'object' && !('key_metrics' in l)) {
+        Object.assign(l, { key_metrics: [], metric_notes: {} });
+        keyless = true;
+      }
+    }
+    if (keyless) lacks.push('the verdict metrics per layer');
+  }
   return lacks;
 }
 

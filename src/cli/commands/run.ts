@@ -8,7 +8,7 @@ import { assertWritableDb, assertWritableDir, WAIT_OPTION } from '../db-access.j
 import { VERSION } from '../../version.js';
 import { bundleDisplayName, defaultDbPath } from '../paths.js';
 import { runIngest } from './ingest.js';
-import { parseFormats, reportClock, writeReports } from './output.js';
+import { parseFormats, reportClock, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
 import type { CommandDef } from './types.js';
 
 const Options = z.object({
@@ -27,6 +27,7 @@ const Options = z.object({
   quiet: z.boolean().default(false),
   jobs: z.number().int().min(1).max(64).optional(),
   wait: z.number().min(0).optional(),
+  todoOrder: TodoOrderOption,
 });
 
 export const runCommand: CommandDef = {
@@ -45,6 +46,7 @@ export const runCommand: CommandDef = {
       .option('config', { type: 'string', describe: 'JSON file with KPI targets' })
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above this severity' })
       .option('format', { type: 'string', describe: 'json,md,html (default all)' })
+      .option('todo-order', TODO_ORDER_OPTION)
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
       .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3); the report is the same for any value' })
@@ -75,7 +77,7 @@ export const runCommand: CommandDef = {
     try {
       assertAnalysable(db, dbPath);
       const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null, from: o.from ?? null, to: o.to ?? null, as: o.as } });
-      const written = writeReports(model, out, formats);
+      const written = writeReports(model, out, formats, { todoOrder: o.todoOrder });
       if (!o.quiet) {
         const q = summary.files.reduce((a, f) => a + f.quarantined, 0);
         const top = model.hypotheses[0];

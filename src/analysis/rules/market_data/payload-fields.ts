@@ -15,6 +15,7 @@ export default defineRule({
   layer: 'market_data',
   title: 'Market data payload fields: volume always 0, pct_change missing, B-style ticks to an A consumer',
   needs: ['market_data payloads (captures or canonical market_data)', 'signal engine logs'],
+  keyMetrics: ['pct_change_missing_pct', 'consumer_key_errors'],
   check(ctx): RuleResult {
     const n = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1');
     const volZero = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND COALESCE(volume, 0) = 0');
