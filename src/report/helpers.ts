@@ -409,6 +409,17 @@ export function code(text: unknown): string {
   return `${tick}${pad}${s}${pad}${tick}`;
 }
 
+/**
+ * Text whose backtick-quoted parts are commands (our own advice: "`--timestamps`"): those become
+ * code spans, the rest is escaped as `md` — so a rule's `needs` text can never inject markup.
+ */
+export function mdTicks(text: unknown): string {
+  const parts = String(text ?? '').split('`');
+  // An odd number of backticks leaves the last one unpaired: the whole text is plain then.
+  if (parts.length % 2 === 0) return md(text);
+  return parts.map((p, i) => (i % 2 ? code(p) : md(p))).join('');
+}
+
 /** A fenced block whose fence is longer than any backtick run inside, so content cannot close it. */
 export function fence(text: unknown, lang: unknown): string {
   const s = String(text ?? '').replace(/\r\n?/g, '\n');
@@ -517,7 +528,7 @@ const COMMON = {
   plainTicks,
 } as const;
 
-const MARKDOWN_ONLY = { md, code, fence } as const;
+const MARKDOWN_ONLY = { md, code, fence, mdTicks } as const;
 
 export type HelperFormat = 'md' | 'html';
 
