@@ -109,7 +109,7 @@ describe('Markdown: the runbook structure', () => {
       '- **When**: from 2025-11-26T00:00Z; never recovered in the block (3 hours down to its end)',
       '- **Cause**: Daily drawdown limit too strict (very likely, hypothesis #1) · `db/risk_events.csv:2` · `db/risk_events.csv:3`',
       '- **Down**: risk approvals 3 h (of 3 observed block hours)',
-      '- **Flow**: 127 signals (db) → 0 approved / 127 rejected (db) → 0 orders (no evidence) → 0 trades (db) → 0 persisted',
+      '- **Flow**: 127 signals (db) → 0 approved / 127 rejected (db) → 0 orders (no evidence) → 0 trades (db) → 0 persisted (db)',
       '- **Not observed**: market data 2 h of the block no source covered — see Collection quality',
       '- **Do next**: Check why the daily loss stays beyond the limit before raising MAX_DAILY_DRAWDOWN_PCT (.env line 23)',
       '- **Evidence**: 5 files: 3 ingested, 1 binary, 1 partial; 3 quarantined lines',
@@ -133,7 +133,7 @@ describe('Markdown: the runbook structure', () => {
   it('names the source of every count and says when a source is absent instead of showing a bare zero', () => {
     const m = validateReport({ ...incident, flow: { ...incident.flow, sources: { ...incident.flow.sources, trades: 'none', risk_decisions: 'none' } } });
     const md = renderMarkdown(m);
-    expect(md).toContain('- **Flow**: 127 signals (db) → 0 approved / 127 rejected (no evidence) → 0 orders (no evidence) → 0 trades (no evidence) → 0 persisted');
+    expect(md).toContain('- **Flow**: 127 signals (db) → 0 approved / 127 rejected (no evidence) → 0 orders (no evidence) → 0 trades (no evidence) → persisted: unknown (no trades table in the bundle)');
     expect(renderHtml(m)).toContain('<dt>Flow</dt><dd>127 signals (db) → 0 approved / 127 rejected (no evidence)');
   });
 

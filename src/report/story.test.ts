@@ -52,12 +52,14 @@ describe('summaryLines: the summary a reader sees first', () => {
   it.each<[string, ReportModel, string, string | undefined]>([
     ['healthy', healthyModel(), 'What broke', 'nothing — every stage flowed through the block and every rule passed'],
     ['a stop that recovered, with a restart before it', withBreak({ break_stage: 'signals', break_at: '2026-01-01T01:59:00Z', hourly: series('signals', [30, 30, 0, 0, 30]) }), 'When', 'from 2026-01-01T01:59:00Z; recovered at 2026-01-01 04:00 UTC (2 hours down), no restart or resume in the bundle explains it'],
+    ['the first to-do by priority when none addresses the top cause', { ...incident, todos: incident.todos.map((t) => ({ ...t, cause: null })).reverse() }, 'Do next', 'Check why the daily loss stays beyond the limit before raising MAX_DAILY_DRAWDOWN_PCT (.env line 23)'],
     ['a stop that never recovered', withBreak({ break_stage: 'signals', break_at: '2026-01-01T01:59:00Z', hourly: series('signals', [30, 30, 0, 0, 0]) }), 'When', 'from 2026-01-01T01:59:00Z; never recovered in the block (3 hours down to its end)'],
     ['the cause chain when the hypothesis has one', withBreak({}, { chain: 'Redis ran out of disk → AOF write failed → signals stopped' }), 'Cause', 'Redis ran out of disk → AOF write failed → signals stopped (very likely, hypothesis #1)'],
     ['the title when it has none', incident, 'Cause', 'Daily drawdown limit too strict (very likely, hypothesis #1)'],
     ['no hypothesis, but a break', { ...incident, hypotheses: [] }, 'Cause', 'no rule named a cause: read the timeline and the break layer below'],
     ['what did not get through, from counts of the same sources', { ...incident, flow: { ...incident.flow, counts: { ...incident.flow.counts, trades: 10, persisted_trades: 4 } } }, 'Not processed', '6 of 10 trades not persisted'],
-    ['the first to-do by priority', incident, 'Do next', 'Check why the daily loss stays beyond the limit before raising MAX_DAILY_DRAWDOWN_PCT (.env line 23)'],
+    ['no "not persisted" from a log count without the trades table', { ...incident, flow: { ...incident.flow, sources: { ...incident.flow.sources, trades: 'log' }, counts: { ...incident.flow.counts, trades: 10, persisted_trades: 0 } } }, 'Not processed', undefined],
+    ['the to-do that addresses the top cause', incident, 'Do next', 'Check why the daily loss stays beyond the limit before raising MAX_DAILY_DRAWDOWN_PCT (.env line 23)'],
   ])('%s', (_n, m, label, want) => expect(line(m, label)).toBe(want));
 
   it('says how it recovered when a restart precedes the recovery', () => {

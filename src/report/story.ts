@@ -148,8 +148,13 @@ function flowLine(model: ReportModel): string {
     `${c.risk_approved.toLocaleString('en-US')} approved / ${c.risk_rejected.toLocaleString('en-US')} rejected (${src(s.risk_decisions)})`,
     `${plural(c.orders, 'order')} (${src(s.orders)})`,
     `${plural(c.trades, 'trade')} (${src(s.trades)})`,
-    `${c.persisted_trades.toLocaleString('en-US')} persisted`,
+    dbTrades(s.trades) ? `${c.persisted_trades.toLocaleString('en-US')} persisted (db)` : 'persisted: unknown (no trades table in the bundle)',
   ].join(' → ');
+}
+
+/** The trades count includes the database's trades table (`db`, `db+log`). */
+function dbTrades(source: string): boolean {
+  return source.split('+').includes('db');
 }
 
 /** What did not get through, stage by stage, where both counts come from the same kind of source. */
@@ -160,7 +165,8 @@ function lostLine(model: ReportModel): string | null {
   const decided = c.risk_approved + c.risk_rejected;
   if (s.signals !== 'none' && s.risk_decisions !== 'none' && c.signals > decided) parts.push(`${plural(c.signals - decided, 'signal')} without a risk decision`);
   if (s.orders !== 'none' && s.risk_decisions !== 'none' && c.risk_approved > c.orders) parts.push(`${plural(c.risk_approved - c.orders, 'approval')} without an order`);
-  if (s.trades !== 'none' && c.trades > c.persisted_trades) parts.push(`${c.trades - c.persisted_trades} of ${plural(c.trades, 'trade')} not persisted`);
+  // Persisted rows are counted in the trades table: without it, "not persisted" would compare a log count with nothing.
+  if (dbTrades(s.trades) && c.trades > c.persisted_trades) parts.push(`${c.trades - c.persisted_trades} of ${plural(c.trades, 'trade')} not persisted`);
   return parts.length ? parts.join('; ') : null;
 }
 
@@ -207,7 +213,8 @@ export function summaryLines(model: ReportModel): SummaryLine[] {
   if (lost) lines.push({ label: 'Not processed', text: lost, refs: [] });
   const gaps = down.filter((d) => d.unobserved_hours > 0);
   if (gaps.length) lines.push({ label: 'Not observed', text: `${gaps.map((d) => `${d.label} ${d.unobserved_hours} h`).join(', ')} of the block no source covered — see Collection quality`, refs: [] });
-  const firstTodo = sortTodos(model.todos, 'priority')[0];
+  // The fix of the top cause first; else the most urgent to-do.
+  const firstTodo = (top && model.todos.find((t) => t.cause === top.cause)) || sortTodos(model.todos, 'priority')[0];
   if (firstTodo) lines.push({ label: 'Do next', text: `${firstTodo.title} (${firstTodo.where})`, refs: [] });
   return lines.slice(0, 9);
 }
