@@ -344,6 +344,12 @@ export interface UnobservedStage {
   ranges: string;
 }
 
+/** `2026-01-01T03–05`; a run over midnight names both days. */
+function range(a: string, b: string): string {
+  if (a === b) return a;
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a}–${b.slice(11)}` : `${a} – ${b}`;
+}
+
 /** Runs of hours as compact ranges: consecutive hours fold into `first–last`. */
 export function hourRanges(hours: string[]): string {
   const sorted = [...hours].sort();
@@ -356,10 +362,10 @@ export function hourRanges(hours: string[]): string {
       prev = h;
       continue;
     }
-    out.push(start === prev ? start : `${start}–${prev.slice(11)}`);
+    out.push(range(start, prev));
     start = prev = h;
   }
-  if (start) out.push(start === prev ? start : `${start}–${prev.slice(11)}`);
+  if (start) out.push(range(start, prev));
   return out.join(', ');
 }
 

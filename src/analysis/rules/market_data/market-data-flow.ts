@@ -23,7 +23,8 @@ interface Span {
 
 function sampleNote(spans: Span[], spanMs: number, coverage: number): string {
   const sources = [...new Set(spans.map((x) => x.source))].sort().join('+');
-  return `sample: ${fmtDuration(spanMs)} ${sources} capture, ${Math.round(coverage * 1000) / 10} % of the block`;
+  const span = spanMs < 1000 ? 'no measurable time span (its messages carry no times of their own)' : fmtDuration(spanMs);
+  return `sample: ${sources} capture over ${span}, ${Math.round(coverage * 1000) / 10} % of the block`;
 }
 
 export default defineRule({
