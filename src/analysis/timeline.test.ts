@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportModel } from '../report/model.js';
 import { TestDb } from './testing.js';
-import { buildTimeline, minutes } from './timeline.js';
+import { buildTimeline, headerClock, minutes } from './timeline.js';
 
 const NO_BREAK = { break_at: null, break_stage: null, break_reason: null, break_evidence: [] };
 
@@ -112,7 +112,8 @@ describe('buildTimeline', () => {
       '2025-11-27T07:59:00Z break - the flow broke: signals stopped after this event — signals ran below 10 % …',
       '2025-11-27T08:01:27Z report - daily check report generated for 2025-11-27',
     ]);
-    expect(tl[2].clock).toEqual({ label: 'report header in host local (CET/CEST, assumed), shown in UTC', offset_s: null });
+    // 08:01 UTC in November is 09:01 CET: the header's clock runs 3,600 s ahead of UTC.
+    expect(tl[2].clock).toEqual({ label: 'report header in host local (CET/CEST, assumed), shown in UTC', offset_s: 3600 });
     expect(tl[2].evidence[0]).toMatchObject({ file: 'reports/r.md', line: 3 });
   });
 
@@ -123,6 +124,19 @@ describe('buildTimeline', () => {
       log(t, f, '2025-11-29T00:00:01.000Z', 'cdb_risk', '🚀 Risk-Manager gestartet');
     });
     expect(tl).toEqual([]);
+  });
+
+  it.each<[string | null, string, number | null | undefined]>([
+    ['host local (CET/CEST, assumed)', '2026-07-01T12:00:00.000Z', 7200],
+    ['host local (CET/CEST, assumed)', '2026-01-01T12:00:00.000Z', 3600],
+    ['host local (America/New_York)', '2026-01-01T12:00:00.000Z', -18000],
+    ['host local (unknown)', '2026-01-01T12:00:00.000Z', null],
+    ['UTC (container clock)', '2026-01-01T12:00:00.000Z', undefined],
+    [null, '2026-01-01T12:00:00.000Z', undefined],
+  ])('headerClock(%j, %s) offset %j', (zone, at, offset) => {
+    const c = headerClock(zone, at);
+    if (offset === undefined) expect(c).toBeNull();
+    else expect(c?.offset_s).toBe(offset);
   });
 
   it.each<[number, string]>([

@@ -14,6 +14,7 @@ import { RESTART_CLASSES } from '../model/flow-hourly.js';
 import { Redactor } from '../redact/secrets.js';
 import type { ReportModel } from '../report/model.js';
 import type { Evidence, RuleContext } from './define-rule.js';
+import { isZone, offsetMinutes } from '../util/zones.js';
 
 export type TimelineEntry = ReportModel['timeline'][number];
 type Kind = TimelineEntry['kind'];
@@ -175,8 +176,7 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
     const first = r.evidence[r.evidence.length - 1] ?? r.evidence[0];
     const id = first ? (fileId.get(first.file) as { id: number } | undefined)?.id : undefined;
     const evidence = first ? [id !== undefined ? ev(id, first.line) : { file: first.file, line: first.line, text: '' }] : [];
-    const local = r.zone !== null && /local/i.test(r.zone);
-    push(r.generated_at, 'report', null, `${r.report_kind.replace(/_/g, ' ')} report generated${r.date ? ` for ${r.date}` : ''}${r.explanation === 'report_failed' ? ' — it failed' : ''}`, 1, evidence, local ? { label: `report header in ${r.zone}, shown in UTC`, offset_s: null } : null);
+    push(r.generated_at, 'report', null, `${r.report_kind.replace(/_/g, ' ')} report generated${r.date ? ` for ${r.date}` : ''}${r.explanation === 'report_failed' ? ' — it failed' : ''}`, 1, evidence, headerClock(r.zone, r.generated_at));
   }
 
   if (flow.break_at) {
@@ -185,6 +185,18 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
 
   out.sort((a, b) => (a.sortTs < b.sortTs ? -1 : a.sortTs > b.sortTs ? 1 : 0) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || cmpStr(a.service ?? '', b.service ?? '') || cmpStr(a.title, b.title));
   return out.map(({ sortTs: _s, ...e }) => e);
+}
+
+/**
+ * A report header written in host-local time: the entry is shown in UTC, flagged with how far the
+ * header's clock is ahead of UTC at that moment (measured for the zone the reconciliation named).
+ */
+export function headerClock(zone: string | null, at: string): TimelineEntry['clock'] {
+  if (zone === null || !/local/i.test(zone)) return null;
+  const iana = /CET|CEST|Europe\/Berlin/.test(zone) ? 'Europe/Berlin' : (zone.match(/\b([A-Z][a-z]+\/[A-Za-z_]+)\b/)?.[1] ?? null);
+  const label = `report header in ${zone}, shown in UTC`;
+  if (!iana || !isZone(iana)) return { label, offset_s: null };
+  return { label, offset_s: offsetMinutes(Date.parse(at), iana) * 60 };
 }
 
 function cmpStr(a: string, b: string): number {
