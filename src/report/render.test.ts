@@ -352,12 +352,12 @@ function poisoned(base: ReportModel): ReportModel {
   const payloads = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '# injected\n## heading <b>x</b>', '`|</td></tr><script>x()</script>'];
   let i = 0;
   const next = () => payloads[i++ % payloads.length];
-  const FREE = new Set(['text', 'message', 'reason', 'excerpt', 'title', 'why', 'where', 'missing', 'note', 'label', 'era', 'dialect', 'subject', 'parser', 'cause', 'rule', 'version', 'name']);
+  const FREE = new Set(['text', 'message', 'reason', 'excerpt', 'title', 'why', 'where', 'missing', 'note', 'label', 'era', 'dialect', 'subject', 'parser', 'cause', 'rule', 'version', 'name', 'service']);
   const walk = (v: unknown, key: string, parent: string): unknown => {
     if (typeof v === 'string') {
       if (key === 'file' || key === 'path') return `logs/<b>bold</b>${next()}.txt`;
       if (key === 'check') return '```\n<script>alert(1)</script>\n```';
-      if (FREE.has(key) || parent === 'metrics' || parent === 'evidence' || parent === 'sources') return next();
+      if (FREE.has(key) || parent === 'metrics' || parent === 'metric_notes' || parent === 'evidence' || parent === 'sources') return next();
       if (key === 'status' && parent === 'manifest') return next();
       // A finding id must stay on one line to pass the schema (<rule>:<subject>).
       if (key === 'id' && parent === 'finding') return `rule:${next().replace(/\n/g, ' ')}`;
@@ -383,6 +383,8 @@ describe('hostile log text', () => {
     expect(hostile.manifest.files[0].path).toContain('<b>bold</b>');
     expect(hostile.quarantine.entries[0].excerpt).toMatch(/<script>|<img|<b>|<\/td>/);
     expect(hostile.verification[0].check).toContain('<script>');
+    expect(`${hostile.timeline[0].title} ${hostile.timeline[0].service} ${hostile.timeline[1].clock?.label}`).toMatch(/<script>|<img|<b>/);
+    expect(Object.values(hostile.layers[1].metric_notes).join(' ')).toMatch(/<script>|<img|<b>/);
   });
 
   it('HTML: none of it is live markup', () => {
