@@ -23,6 +23,7 @@ import { listSnapshots } from './snapshots.js';
 import { stageFloors } from './stage-floor.js';
 import { reconcileOnce, type ReconRow } from './reconcile.js';
 import { RULES } from './registry.js';
+import { buildTimeline } from './timeline.js';
 
 export interface AnalyzeOptions {
   /** ISO time written as generated_at; injected so runs are reproducible. */
@@ -174,7 +175,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
   // dependency) first; otherwise the first stage that stopped in time; otherwise the rules' verdict.
   const timeBreak = breakInTime(db, (f, l) => ctx.evidence(f, l));
   const systemFailed = result.layers.some((l) => l.id === 'system' && l.status === 'fail');
-  const layers = result.layers.map((l) => ({ id: l.id, title: LAYER_TITLES[l.id], status: l.status, metrics: l.metrics, findings: l.findings, rules: l.rules }));
+  const layers = result.layers.map((l) => ({ id: l.id, title: LAYER_TITLES[l.id], status: l.status, metrics: l.metrics, key_metrics: l.key_metrics, metric_notes: l.metric_notes, findings: l.findings, rules: l.rules }));
   const brk = systemFailed ? 'system' : timeBreak ? timeBreak.layer : breakLayer(result.layers, flooredCounts, flow.sources);
   let reconciliation: ReconRow[] = [];
   try {
@@ -214,8 +215,9 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     hypotheses: hypotheses.map((h, i) => ({ rank: i + 1, ...h })),
     todos: result.todos.map((t) => ({ category: t.category, title: t.title, priority: t.priority, effort: t.effort, where: t.where, cause: t.cause ?? null })),
     verification: result.verification,
-    kpis: computeKpis(flow.counts, block.days.length, targets, flow.sources, floors),
+    kpis: computeKpis(flow.counts, block.days.length, targets, flow.sources, floors, sampleNote(layers)),
     reconciliation,
+    timeline: [],
     coverage: {
       rules_run: result.rules.length,
       evaluated: result.rules.filter((r) => r.status !== 'not_evaluable').length,
@@ -225,6 +227,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     },
     snapshots: listSnapshots(db, block).map(({ file_id: _f, ...s }) => s),
   };
+  model.timeline = buildTimeline(db, ctx, model.flow, reconciliation);
   const rules = opts.rules ?? RULES;
   const options: RecordedOptions = { now: null, from: null, to: null, as: [], ...opts.recorded, config: opts.targets ? { sha256: sha(JSON.stringify({ targets: opts.targets })), text: JSON.stringify({ targets: opts.targets }) } : configRecord(opts.configPath) };
   model.provenance = {
@@ -236,6 +239,12 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     options,
   };
   return validateReport(model);
+}
+
+/** The market-data layer's note on its event count when that count is a sample (market-data-flow says so). */
+function sampleNote(layers: { id: string; metric_notes: Record<string, string> }[]): string | null {
+  const note = layers.find((l) => l.id === 'market_data')?.metric_notes.events;
+  return note && note.startsWith('sample') ? note : null;
 }
 
 function onlyReconciliation(rules: string[]): boolean {

@@ -68,6 +68,11 @@ export interface RuleResult {
   /** Why the rule could not be evaluated (status not_evaluable): what evidence was missing. */
   missing?: string;
   metrics?: Metrics;
+  /**
+   * Per metric, what its value stands for when it is not a whole-block count from one source:
+   * `sample: 1-minute redis capture`, `source: logs`. Shown next to the value.
+   */
+  metricNotes?: Record<string, string>;
   findings?: Finding[];
   hypotheses?: Hypothesis[];
   todos?: Todo[];
@@ -109,6 +114,11 @@ export interface RuleDef {
   title: string;
   /** Human-readable evidence the rule needs (tables, services, captures); shown when it is not evaluable. */
   needs: string[];
+  /**
+   * The metrics (names in the rule's `metrics`) its status is graded on: the report shows these in
+   * the layer's body and moves the rest to the appendix. Declared here, not chosen by the template.
+   */
+  keyMetrics?: readonly string[];
   check(ctx: RuleContext): RuleResult;
 }
 

@@ -12,6 +12,26 @@ function stub(id: string, layer: LayerId, result: RuleResult | (() => RuleResult
 const run = (rules: RuleDef[]) => runEngine(new TestDb().context(), rules);
 
 describe('engine', () => {
+  it('keeps the metrics each rule declares as verdict metrics, under their layer keys, with their notes', () => {
+    const keyed = (id: string, keys: string[], result: RuleResult): RuleDef => defineRule({ ...stub(id, 'system', result), keyMetrics: keys });
+    const r = run([
+      keyed('a-first', ['n', 'missing'], { status: 'ok', metrics: { n: 1, detail: 2 }, metricNotes: { n: 'sample: 1 min capture' } }),
+      // Same metric name in a second rule: the engine prefixes it, and the key follows the prefix.
+      keyed('b-second', ['n'], { status: 'ok', metrics: { n: 3 }, metricNotes: { n: 'source: <db>', other: '' } }),
+      keyed('c-none', [], { status: 'ok', metrics: { m: 4 } }),
+      stub('d-undeclared', 'system', { status: 'ok', metrics: { u: 5 } }),
+    ]);
+    const sys = r.layers.find((l) => l.id === 'system')!;
+    expect(sys.key_metrics).toEqual(['n', 'b-second.n']);
+    expect(sys.metric_notes).toEqual({ n: 'sample: 1 min capture', 'b-second.n': 'source: <db>' });
+    expect(Object.keys(sys.metrics).sort()).toEqual(['b-second.n', 'detail', 'm', 'n', 'u']);
+  });
+
+  it('every registered rule declares its verdict metrics (an empty list is a declaration too)', async () => {
+    const { RULES } = await import('./registry.js');
+    for (const rule of RULES) expect(Array.isArray(rule.keyMetrics), rule.id).toBe(true);
+  });
+
   it('records a rule that throws, and the others still run', () => {
     const r = run([
       stub('a-ok', 'system', { status: 'ok', metrics: { n: 1 } }),

@@ -45,6 +45,9 @@ export interface LayerOutcome {
   id: LayerId;
   status: Status;
   metrics: Metrics;
+  /** Layer metric keys the rules declared as verdict metrics (`keyMetrics`), in rule order. */
+  key_metrics: string[];
+  metric_notes: Record<string, string>;
   findings: EngineFinding[];
   rules: RuleOutcome[];
 }
@@ -160,7 +163,7 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
   const errors: EngineError[] = [];
   const outcomes: RuleOutcome[] = [];
   const layers = new Map<LayerId, LayerOutcome>();
-  for (const l of LAYERS) layers.set(l, { id: l, status: 'not_evaluable', metrics: {}, findings: [], rules: [] });
+  for (const l of LAYERS) layers.set(l, { id: l, status: 'not_evaluable', metrics: {}, key_metrics: [], metric_notes: {}, findings: [], rules: [] });
   const hyps = new Map<string, RankedHypothesis>();
   const todos = new Map<string, Todo>();
   const checks = new Map<string, VerificationCheck>();
@@ -195,6 +198,9 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
       if (v === undefined) continue;
       const key = k in layer.metrics ? `${rule.id}.${k}` : k;
       layer.metrics[key] = metricValue(redactor, v);
+      if (rule.keyMetrics?.includes(k)) layer.key_metrics.push(key);
+      const note = res.metricNotes?.[k];
+      if (typeof note === 'string' && note !== '') layer.metric_notes[key] = redactor.text(note);
     }
     for (const f of res.findings ?? []) {
       const subject = (f.subject ?? 'main').trim() || 'main';

@@ -44,4 +44,13 @@ describe('computeKpis', () => {
     const k = computeKpis({ ...RUNBOOK, orders: 12 }, 3, DEFAULT_TARGETS, { ...ALL, risk_decisions: 'none' });
     expect(k.find((x) => x.metric === 'risk_approved')!).toMatchObject({ value: 12, status: 'ok' });
   });
+
+  it.each<[number, string | null, string, string | null]>([
+    [64, 'sample: 1 min subscribe capture, 0 % of the block', 'not_evaluable', 'sample: 1 min subscribe capture, 0 % of the block — not graded against a whole-block target'],
+    [18_340, null, 'ok', null],
+    [64, null, 'fail', null],
+  ])('market data %i (sample note %j): a sample is shown, never graded against the whole-block target', (n, sample, status, note) => {
+    const k = computeKpis({ ...RUNBOOK, market_data_events: n }, 3, DEFAULT_TARGETS, ALL, sample);
+    expect(k.find((x) => x.metric === 'market_data_events')!).toMatchObject({ value: n, status, note });
+  });
 });

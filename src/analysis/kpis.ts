@@ -52,7 +52,18 @@ function floored(k: Kpi, floor: StageFloor | undefined, value: number | null = f
   return { ...k, value, status, note: k.metric === 'signals_per_day' ? `≥ ${value} per day: ${floor.note}` : floor.note };
 }
 
-export function computeKpis(counts: FlowCounts, days: number, targets: KpiTargets, sources?: Partial<FlowSources>, floors: StageFloor[] = []): Kpi[] {
+/**
+ * `marketDataSample`: the note of a market-data count taken from a sample (a short capture); such
+ * a count is shown, never graded against the whole-block target.
+ */
+export function computeKpis(
+  counts: FlowCounts,
+  days: number,
+  targets: KpiTargets,
+  sources?: Partial<FlowSources>,
+  floors: StageFloor[] = [],
+  marketDataSample?: string | null,
+): Kpi[] {
   const none = (k: keyof FlowSources) => !!sources && (sources[k] ?? 'none') === 'none';
   const floorOf = (s: StageFloor['stage']) => floors.find((f) => f.stage === s);
   const signals = none('signals') ? null : counts.signals;
@@ -75,6 +86,8 @@ export function computeKpis(counts: FlowCounts, days: number, targets: KpiTarget
     floored(kpi('signals_per_day', perDay, targets.signals_per_day, signals === null ? null : `${signals} over ${days} day(s)`), sf, sf ? Math.round((sf.at_least / Math.max(1, days)) * 10) / 10 : null),
     floored(kpi('risk_approved', approved, targets.risk_approved, approvedNote), af),
     kpi('trades', trades, targets.trades),
-    kpi('market_data_events', md, targets.market_data_events, md === null ? 'no market data capture in the bundle' : null),
+    marketDataSample && md !== null
+      ? { ...kpi('market_data_events', md, targets.market_data_events, `${marketDataSample} — not graded against a whole-block target`), status: 'not_evaluable' as const }
+      : kpi('market_data_events', md, targets.market_data_events, md === null ? 'no market data capture in the bundle' : null),
   ];
 }

@@ -29,7 +29,7 @@ export const FLOW_STAGES = ['market_data', 'signals', 'risk_approved', 'risk_rej
 export type FlowStage = (typeof FLOW_STAGES)[number];
 
 /** Startup banners and "cannot start" lines: each is one (re)start of its process, even one that dies before its banner. */
-const RESTART_CLASSES = [
+export const RESTART_CLASSES = [
   'risk.started', 'signal.started', 'exec.starting', 'writer.starting', 'runner.initialized', 'redis.starting', 'feed.mode', 'feed.fetching_symbols',
   'pipeline.service_started', 'reports.service_started', 'service.config_error', 'risk.auth_failed_cannot_start', 'exec.init_failed',
 ];

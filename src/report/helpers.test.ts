@@ -142,8 +142,9 @@ describe('markdown escaping', () => {
     ['plain text', 'plain text'],
     ['a | b', 'a \\| b'],
     ['line1\nline2\r\nline3', 'line1 ↵ line2 ↵ line3'],
-    ['<script>alert(1)</script>', '&lt;script>alert(1)&lt;/script>'],
-    ['"><img src=x onerror=alert(1)>', '">&lt;img src=x onerror=alert(1)>'],
+    ['<script>alert(1)</script>', '\\<script>alert(1)\\</script>'],
+    ['"><img src=x onerror=alert(1)>', '">\\<img src=x onerror=alert(1)>'],
+    ['P&L 5 &lt; 6 &amp; &#60;', 'P\\&L 5 \\&lt; 6 \\&amp; \\&#60;'],
     ['# heading', '\\# heading'],
     ['## heading', '\\## heading'],
     ['> quote', '\\> quote'],
@@ -159,10 +160,11 @@ describe('markdown escaping', () => {
     ['C:\\path', 'C:\\\\path'],
   ])('md(%j) = %j', (input, want) => expect(md(input)).toBe(want));
 
-  it('never leaves a raw tag or a line break, whatever the input', () => {
-    const nasty = '<b>x</b>\n# h\n<!-- c -->|`';
+  it.each(['<b>x</b>\n# h\n<!-- c -->|`', '&lt;script&gt; &#x3C;img&#62;', '\\<b>already escaped'])('never leaves a raw tag, an entity or a line break: %j', (nasty) => {
     const out = md(nasty);
-    expect(out).not.toMatch(/<[a-z!/]/i);
+    // Every < and & is backslash-escaped: a renderer shows it as typed, never as a tag or an entity.
+    expect(out).not.toMatch(/(^|[^\\])(\\\\)*<[a-z!/]/i);
+    expect(out).not.toMatch(/(^|[^\\])(\\\\)*&[#a-z0-9]+;/i);
     expect(out).not.toContain('\n');
   });
 
@@ -170,7 +172,8 @@ describe('markdown escaping', () => {
     ['db/risk_events.csv:2', '`db/risk_events.csv:2`'],
     ['has `tick` inside', '``has `tick` inside``'],
     ['`edge`', '`` `edge` ``'],
-    ['logs/<b>x</b>.txt:3', 'logs/&lt;b>x&lt;/b>.txt:3'],
+    ['logs/<b>x</b>.txt:3', '`logs/<b>x</b>.txt:3`'],
+    ['P&L <5>', '`P&L <5>`'],
     ['a|b', 'a\\|b'],
   ])('code(%j) = %j', (input, want) => expect(code(input)).toBe(want));
 
@@ -228,7 +231,7 @@ describe('registration', () => {
   it('gives the Markdown helpers only to the Markdown environment', () => {
     const mdEnv = Handlebars.create();
     registerHelpers(mdEnv, 'md');
-    expect(mdEnv.compile('{{md x}}', { noEscape: true })({ x: '<b>|' })).toBe('&lt;b>\\|');
+    expect(mdEnv.compile('{{md x}}', { noEscape: true })({ x: '<b>|' })).toBe('\\<b>\\|');
     const htmlEnv = Handlebars.create();
     registerHelpers(htmlEnv, 'html');
     expect(() => htmlEnv.compile('{{md x}}')({ x: 'y' })).toThrow(/Missing helper/);

@@ -11,6 +11,7 @@
  */
 import type HandlebarsNs from 'handlebars';
 import { LAYER_TITLES, type ReportModel } from './model.js';
+import { allMetrics, clockNote, collectionAdvice, groupFindings, keyMetrics, plainTicks, sampleMark, sortTodos, stageDowntime, summaryLines, timelineKind, unobservedStages } from './story.js';
 
 type Hb = typeof HandlebarsNs;
 type Status = ReportModel['summary']['status'];
@@ -310,6 +311,26 @@ export function groupTodos(todos: Todo[] | undefined): TodoGroup[] {
   }));
 }
 
+export interface TodoSection {
+  heading: string;
+  /** Category groups say "nothing to do" when empty; a priority list shows only the priorities it has. */
+  showEmpty: boolean;
+  todos: (Todo & { n: number })[];
+}
+
+/**
+ * The to-do sections for `--todo-order`: `category` (default) is the runbook's four groups;
+ * `priority` lists every to-do by priority across categories (high first), numbered in that order.
+ */
+export function todoGroups(todos: Todo[] | undefined, order: unknown): TodoSection[] {
+  if (order !== 'priority') return groupTodos(todos).map((g) => ({ heading: g.category, showEmpty: true, todos: g.todos }));
+  let n = 0;
+  const sorted = sortTodos(todos, 'priority').map((t) => ({ ...t, n: ++n }));
+  return (['high', 'medium', 'low'] as const)
+    .map((p) => ({ heading: `${PRIORITY[p]} priority`, showEmpty: false, todos: sorted.filter((t) => t.priority === p) }))
+    .filter((g) => g.todos.length > 0);
+}
+
 /** "hypothesis #2" when a to-do addresses a ranked cause, else "". */
 export function hypothesisRef(cause: unknown, hypotheses: ReportModel['hypotheses'] | undefined): string {
   if (typeof cause !== 'string') return '';
@@ -357,16 +378,16 @@ export function oneLine(s: string): string {
 /**
  * Text from the bundle made inert for Markdown, valid both inline and inside a table cell:
  * backslash and Markdown punctuation escaped, `|` escaped for tables, newlines folded (a newline
- * could start a heading or an HTML block), `<` as `&lt;` so no renderer sees a tag, and a leading
+ * could start a heading or an HTML block), `<` and `&` backslash-escaped — the Markdown way, so a
+ * renderer shows them as typed and the source holds no HTML entity — and a leading
  * `#`/`>`/list marker escaped.
  */
 export function md(text: unknown): string {
   if (text === null || text === undefined) return '';
   let s = oneLine(String(text));
-  s = s.replace(/[\\`*[\]|]/g, (c) => '\\' + c);
+  s = s.replace(/[\\`*[\]|<&]/g, (c) => '\\' + c);
   // Intraword underscores never start emphasis (GFM), so snake_case stays readable; `__main__` is escaped.
   s = s.replace(/_/g, (c, i: number, all: string) => (/[\p{L}\p{N}]/u.test(all[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[i + 1] ?? '') ? c : '\\_'));
-  s = s.replace(/</g, '&lt;');
   // After a list marker these would still open a heading, quote, nested list, ordered list or fence.
   s = s.replace(/^(\s*)(#|>|[-+](?=\s|$)|~~~)/, (_m, ws: string, lead: string) => `${ws}\\${lead}`);
   s = s.replace(/^(\s*\d+)([.)])(?=\s|$)/, (_m, digits: string, mark: string) => `${digits}\\${mark}`);
@@ -374,18 +395,29 @@ export function md(text: unknown): string {
 }
 
 /**
- * Inline code for short identifiers (file:line, rule ids). Falls back to `md` text when the
- * content holds `<`: inside a code span it would be inert, but a raw tag in the Markdown source
- * still trips simpler viewers and greps for injected markup.
+ * Inline code for identifiers and log text (file:line, rule ids, a log line): inside a code span
+ * `<` and `&` are inert, so they stay as typed. Falls back to `md` text for a `|`, which would
+ * split a table row even inside a code span.
  */
 export function code(text: unknown): string {
   if (text === null || text === undefined) return '';
   const s = oneLine(String(text));
-  if (s.length === 0 || s.includes('<') || s.includes('|')) return md(s);
+  if (s.length === 0 || s.includes('|')) return md(s);
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
   const tick = '`'.repeat(longest + 1);
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
   return `${tick}${pad}${s}${pad}${tick}`;
+}
+
+/**
+ * Text whose backtick-quoted parts are commands (our own advice: "`--timestamps`"): those become
+ * code spans, the rest is escaped as `md` — so a rule's `needs` text can never inject markup.
+ */
+export function mdTicks(text: unknown): string {
+  const parts = String(text ?? '').split('`');
+  // An odd number of backticks leaves the last one unpaired: the whole text is plain then.
+  if (parts.length % 2 === 0) return md(text);
+  return parts.map((p, i) => (i % 2 ? code(p) : md(p))).join('');
 }
 
 /** A fenced block whose fence is longer than any backtick run inside, so content cannot close it. */
@@ -482,9 +514,21 @@ const COMMON = {
   len,
   verdict,
   interpretation,
+  summaryLines,
+  stageDowntime,
+  keyMetrics,
+  allMetrics,
+  groupFindings,
+  timelineKind,
+  clockNote,
+  collectionAdvice,
+  unobservedStages,
+  todoGroups,
+  sampleMark,
+  plainTicks,
 } as const;
 
-const MARKDOWN_ONLY = { md, code, fence } as const;
+const MARKDOWN_ONLY = { md, code, fence, mdTicks } as const;
 
 export type HelperFormat = 'md' | 'html';
 

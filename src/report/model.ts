@@ -47,6 +47,10 @@ export const LayerSchema = z.strictObject({
   metrics: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
   findings: z.array(FindingSchema),
   rules: z.array(RuleOutcomeSchema),
+  /** (v4) The metrics the layer's rules grade their verdict on (keys of `metrics`), in rule order; the rest is detail. */
+  key_metrics: z.array(z.string()),
+  /** (v4) What a metric's value stands for when it is not a whole-block count: `sample: …`, its source. */
+  metric_notes: z.record(z.string(), z.string()),
 });
 
 const CountsShape = {
@@ -217,6 +221,24 @@ export const ReconciliationSchema = z.strictObject({
   evidence: z.array(z.strictObject({ file: z.string(), line: z.number().int().nonnegative() })),
 });
 
+const TS = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+/**
+ * (v4) One key event of the block: the story in time order across services. Duplicates from files
+ * saved twice are one entry (the working database keeps each event once); `clock` flags a second
+ * clock of the same record that disagrees, with the measured offset.
+ */
+export const TimelineEntrySchema = z.strictObject({
+  at: TS,
+  kind: z.enum(['restart', 'error_first', 'error_last', 'feed_stop', 'feed_resume', 'rejection_first', 'rejection_last', 'report', 'break']),
+  service: z.string().nullable(),
+  title: z.string(),
+  /** How many events this entry stands for (restarts of a crash loop, errors of a class). */
+  count: Count,
+  evidence: z.array(EvidenceSchema),
+  clock: z.strictObject({ label: z.string(), offset_s: z.number().nullable() }).nullable(),
+});
+
 export const ReportSchema = z.strictObject({
   schema_version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(REPORT_SCHEMA_VERSION)]),
   /** Absent in schema version 1. */
@@ -252,6 +274,7 @@ export const ReportSchema = z.strictObject({
   verification: z.array(VerificationSchema),
   kpis: z.array(KpiSchema),
   reconciliation: z.array(ReconciliationSchema),
+  timeline: z.array(TimelineEntrySchema),
   coverage: z.strictObject({
     rules_run: Count,
     evaluated: Count,

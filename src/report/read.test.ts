@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readReportFile } from './read.js';
+import { incidentModel } from './testing.js';
 
 const V1 = fileURLToPath(new URL('../../test/fixtures/report-v1-drawdown-runbook.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cdbf-read-'));
@@ -22,15 +23,32 @@ describe('readReportFile', () => {
     expect(r.model.verification.length).toBeGreaterThan(0);
     expect(r.notes).toEqual([
       'report.json has schema version 1 and no provenance',
-      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog, causes linked to their consequences, stage floors (counts a later stage proves), capture times of snapshots',
+      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog, causes linked to their consequences, stage floors (counts a later stage proves), capture times of snapshots, the incident timeline, the verdict metrics per layer',
     ]);
     expect(r.model.hypotheses.length).toBeGreaterThan(0);
     for (const h of r.model.hypotheses) expect(h).toMatchObject({ started_at: null, consequence_of: null, consequences: [], chain: '' });
+    expect(r.model.timeline).toEqual([]);
+    expect(r.model.layers.every((l) => l.key_metrics.length === 0 && Object.keys(l.metric_notes).length === 0)).toBe(true);
     // What it lacked reads as "not known", never as "nothing happened".
     expect(r.model.flow.break_stage).toBeNull();
     expect(r.model.flow.hourly).toEqual([]);
     expect(r.model.coverage.classification).toEqual({ catalog_version: null, services: [] });
     expect(r.bytes.equals(readFileSync(V1))).toBe(true);
+  });
+
+  it('reads a schema-3 report (before the timeline and the verdict metrics) with them as "not known"', () => {
+    const m = structuredClone(incidentModel()) as Record<string, unknown> & { layers: Record<string, unknown>[] };
+    m.schema_version = 3;
+    delete m.timeline;
+    for (const l of m.layers) {
+      delete l.key_metrics;
+      delete l.metric_notes;
+    }
+    const r = readReportFile(write('v3.json', m));
+    expect(r.version).toBe(3);
+    expect(r.notes).toContain('report.json has schema version 3, before the incident timeline, the verdict metrics per layer');
+    expect(r.model.timeline).toEqual([]);
+    expect(r.model.layers.map((l) => l.key_metrics)).toEqual(m.layers.map(() => []));
   });
 
   const v1 = JSON.parse(readFileSync(V1, 'utf8'));

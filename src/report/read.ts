@@ -45,10 +45,14 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
     }
   }
   if (version < 4 && json && typeof json === 'object' && Array.isArray(json.hypotheses)) {
+    let unlinked = false;
     for (const h of json.hypotheses as Record<string, unknown>[]) {
-      if (h && typeof h === 'object' && !('chain' in h)) Object.assign(h, { started_at: null, consequence_of: null, consequences: [], chain: '' });
+      if (h && typeof h === 'object' && !('chain' in h)) {
+        Object.assign(h, { started_at: null, consequence_of: null, consequences: [], chain: '' });
+        unlinked = true;
+      }
     }
-    lacks.push('causes linked to their consequences');
+    if (unlinked) lacks.push('causes linked to their consequences');
   }
   if (version < 4 && json && typeof json === 'object') {
     const flow = json.flow as Record<string, unknown> | undefined;
@@ -60,6 +64,20 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
       json.snapshots = [];
       lacks.push('capture times of snapshots');
     }
+  }
+  if (version < 4 && json && typeof json === 'object') {
+    if (!('timeline' in json)) {
+      json.timeline = [];
+      lacks.push('the incident timeline');
+    }
+    let keyless = false;
+    for (const l of Array.isArray(json.layers) ? (json.layers as Record<string, unknown>[]) : []) {
+      if (l && typeof l === 'object' && !('key_metrics' in l)) {
+        Object.assign(l, { key_metrics: [], metric_notes: {} });
+        keyless = true;
+      }
+    }
+    if (keyless) lacks.push('the verdict metrics per layer');
   }
   return lacks;
 }

@@ -39,6 +39,41 @@ function expectTablesIntact(md: string): void {
   }
 }
 
+/** Markdown with fenced code blocks and code spans removed (escaped backticks stay): what a viewer interprets as Markdown/HTML. */
+function outsideCode(md: string): string {
+  // CommonMark: a backslash escapes the next character outside code; a run of N backticks opens a
+  // span that the next run of exactly N closes (backslashes are literal inside).
+  return outsideFences(md)
+    .split('\n')
+    .map((line) => {
+      let out = '';
+      for (let i = 0; i < line.length; ) {
+        if (line[i] === '\\') {
+          out += line.slice(i, i + 2);
+          i += 2;
+          continue;
+        }
+        if (line[i] === '`') {
+          let n = 0;
+          while (line[i + n] === '`') n++;
+          const close = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, 'g');
+          close.lastIndex = i + n;
+          const m = close.exec(line);
+          if (m) {
+            i = m.index + n;
+            continue;
+          }
+          out += line.slice(i, i + n);
+          i += n;
+          continue;
+        }
+        out += line[i++];
+      }
+      return out;
+    })
+    .join('\n');
+}
+
 /** Markdown with fenced code blocks removed: what a viewer interprets as Markdown/HTML. */
 function outsideFences(md: string): string {
   return md.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '');
@@ -49,6 +84,7 @@ describe('Markdown: the runbook structure', () => {
     const headings = mdIncident.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toEqual([
       '## 1. Block summary',
+      '## Incident timeline',
       '## 2. Observations per layer',
       '## 3. Key KPIs',
       '## 4. Root-cause hypotheses',
@@ -57,52 +93,56 @@ describe('Markdown: the runbook structure', () => {
       '## Flow per day',
       '## Report reconciliation',
       '## Data coverage',
+      '## Collection quality',
       '## Evidence manifest',
       '## Quarantine',
+      '## Appendix A: all metrics per layer',
     ]);
   });
 
-  it('keeps the block summary within ten lines and states block, status, counts, main problem and break layer', () => {
+  it('keeps the block summary within ten lines: what broke, when, the cause, downtime, the flow with its sources, what to do', () => {
     const lines = section(mdIncident, '1. Block summary').split('\n').filter((l) => l.trim() && !l.startsWith('## '));
     expect(lines.length).toBeLessThanOrEqual(10);
     expect(lines).toEqual([
-      '- **Block**: 2025-11-26 to 2025-11-28 (3 days) · era A · dialect runbook',
-      '- **Status**: ❌ FAIL — findings: 1 critical, 1 high, 1 medium, 1 low, 1 info',
-      '- **Break layer**: ❌ Risk Layer — the event flow stops here',
-      '- **Break in time**: risk_approved stopped — no risk approved in any of the 72 observed block hours while its upstream flowed (127 events) · `logs/docker_compose_logs.txt:23`',
-      '- **Signals**: 127 (2025-11-26: 45, 2025-11-27: 52, 2025-11-28: 30)',
-      '- **Risk decisions**: 0 approved, 127 rejected',
-      '- **Trades**: 0 — orders: 0, persisted: 0',
-      '- **Market data events**: 18,340',
-      '- **Main problem**: Daily drawdown limit too strict (very likely, Risk Layer)',
+      '- **Block**: 2025-11-26 to 2025-11-28 (3 days) · era A · dialect runbook — ❌ FAIL, findings: 1 critical, 1 high, 1 medium, 1 low, 1 info',
+      '- **What broke**: risk approvals stopped — the break is in the risk layer · `logs/docker_compose_logs.txt:23`',
+      '- **When**: from 2025-11-26T00:49:33Z; never recovered in the block (3 hours down to its end)',
+      '- **Cause**: Daily drawdown limit too strict (from 2025-11-26T00:49:33Z) → No order reaches execution (from 2025-11-26T00:49:33Z) (very likely, hypothesis #1) · `db/risk_events.csv:2` · `db/risk_events.csv:3`',
+      '- **Down**: risk approvals 3 h (of 3 observed block hours)',
+      '- **Flow**: 127 signals (db) → 0 approved / 127 rejected (db) → 0 orders (no evidence) → 0 trades (db) → 0 persisted (db)',
+      '- **Not observed**: market data 2 h of the block no source covered — see Collection quality',
+      '- **Do next**: Check why the daily loss stays beyond the limit before raising MAX_DAILY_DRAWDOWN_PCT (.env line 23)',
       '- **Evidence**: 5 files: 3 ingested, 1 binary, 1 partial; 3 quarantined lines',
     ]);
   });
 
-  it('says a healthy block is healthy: no break layer, OK, nothing failed', () => {
+  it('says a healthy block is healthy: nothing broke, OK, nothing failed', () => {
     const s = section(mdHealthy, '1. Block summary');
-    expect(s).toContain('- **Status**: ✅ OK — findings: none');
-    expect(s).toContain('- **Break layer**: none — the event flow does not stop in any layer');
-    expect(s).toContain('- **Main problem**: none identified');
+    expect(s).toContain('✅ OK, findings: none');
+    expect(s).toContain('- **What broke**: nothing — every stage flowed through the block and every rule passed');
+    expect(s).toContain('- **Cause**: none needed');
+    expect(s.split('\n').filter((l) => l.startsWith('- ')).length).toBeLessThanOrEqual(10);
     expect(mdHealthy).not.toContain('❌');
     expect(mdHealthy).not.toContain('⛔');
     expect(section(mdHealthy, 'Quarantine')).toContain('No line was quarantined');
     expect(section(mdHealthy, '4. Root-cause hypotheses')).toContain('No root-cause hypothesis');
     expect(section(mdHealthy, '6. Verification plan for the next block')).toContain('No checks proposed.');
+    expect(section(mdHealthy, 'Incident timeline')).toContain('No key event');
   });
 
-  it('marks a count whose evidence is absent instead of showing a bare zero', () => {
+  it('names the source of every count and says when a source is absent instead of showing a bare zero', () => {
     const m = validateReport({ ...incident, flow: { ...incident.flow, sources: { ...incident.flow.sources, trades: 'none', risk_decisions: 'none' } } });
     const md = renderMarkdown(m);
-    expect(md).toContain('- **Trades**: 0 (no evidence in the bundle) — orders: 0, persisted: 0');
-    expect(md).toContain('- **Risk decisions**: 0 approved, 127 rejected (no risk decisions in the bundle)');
-    expect(renderHtml(m)).toContain('127 rejected <span class="muted">(no risk decisions in the bundle)</span>');
+    expect(md).toContain('- **Flow**: 127 signals (db) → 0 approved / 127 rejected (no evidence) → 0 orders (no evidence) → 0 trades (no evidence) → persisted: unknown (no trades table in the bundle)');
+    expect(renderHtml(m)).toContain('<dt>Flow</dt><dd>127 signals (db) → 0 approved / 127 rejected (no evidence)');
   });
 
   it.each<[string, ReportModel['layers'][number]['id'], string[]]>([
-    ['System & Connectivity', 'system', ['### ⚠️ System & Connectivity', '- **Status**: WARN — 2 rules: 1 warn, 1 ok', '- **Rules**: ✅ `container-restarts` · ⚠️ `redis-memory`', 'maxmemory_policy: allkeys-lru · evicted_keys: n/a', '- 🟦 LOW — 3 "maxmemory reached" warnings', '  - `logs/docker_compose_logs.txt:679` — cdb_redis \\| 27 Nov 2025 14:30:02.118 # WARNING maxmemory reached']],
-    ['Risk Layer', 'risk', ['### ❌ Risk Layer', '- **Key metrics**: approved: 0 · rejected: 127 · approval_rate_pct: 0 · top_reason: Daily Drawdown exceeded', '- 🟥 CRITICAL — Every one of 127 decisions is a rejection; nothing reaches execution. (`risk-decisions:all-rejected`)', '  - `db/risk_events.csv:128` — rejected: Daily Drawdown exceeded (5.2% > 5.0%)', '  - `.env:23` — MAX_DAILY_DRAWDOWN_PCT=0.05', '- 🟧 HIGH — Reject reason #1']],
-    ['Paper Runner / Execution', 'execution', ['### ➖ Paper Runner / Execution', '- **Status**: NOT EVALUABLE — 1 rule: 1 not evaluable', 'fills: n/a', 'No findings.']],
+    ['System & Connectivity', 'system', ['### ⚠️ System & Connectivity', '- **Status**: WARN — 2 rules: 1 warn, 1 ok', '- **Rules**: ✅ `container-restarts` · ⚠️ `redis-memory`', '- **Verdict metrics**: restarts_total: 0 · evicted_keys: n/a — all 5 metrics in Appendix A', '- 🟦 LOW — 3 "maxmemory reached" warnings', '  - `logs/docker_compose_logs.txt:679` — cdb_redis \\| 27 Nov 2025 14:30:02.118 # WARNING maxmemory reached']],
+    ['Market Data / Screener', 'market_data', ['- **Verdict metrics**: events: 18,340 (sample: 1-minute redis capture) · events_per_min: 4.2 (sample: 1-minute redis capture) — all 3 metrics in Appendix A']],
+    ['Signal Engine', 'signal_engine', ['- **Verdict metrics**: signals: 127 (source: db) — all 2 metrics in Appendix A']],
+    ['Risk Layer', 'risk', ['### ❌ Risk Layer', '- **Verdict metrics**: approved: 0 · rejected: 127 · approval_rate_pct: 0 — all 4 metrics in Appendix A', '- 🟥 CRITICAL — Every one of 127 decisions is a rejection; nothing reaches execution. (`risk-decisions:all-rejected`)', '  - `db/risk_events.csv:128` — `rejected: Daily Drawdown exceeded (5.2% > 5.0%)`', '  - `.env:23` — `MAX_DAILY_DRAWDOWN_PCT=0.05`', '- 🟧 HIGH — Reject reason #1']],
+    ['Paper Runner / Execution', 'execution', ['### ➖ Paper Runner / Execution', '- **Status**: NOT EVALUABLE — 1 rule: 1 not evaluable', '- **Verdict metrics**: none declared — all 2 metrics in Appendix A', 'No findings.']],
   ])('observes layer %s with icon, metrics, findings and file:line evidence', (_t, id, wants) => {
     const s = section(mdIncident, '2. Observations per layer');
     const start = s.indexOf(wants[0]);
@@ -124,7 +164,7 @@ describe('Markdown: the runbook structure', () => {
     ['Signals per day (mean)', '| Signals per day (mean) | 42.3 | > 30 | ✅ OK |'],
     ['Approved by risk', '| Approved by risk | 0 | > 10 | ❌ FAIL |'],
     ['Paper trades executed', '| Paper trades executed | 0 | > 10 | ❌ FAIL |'],
-    ['Market data events', '| Market data events | 18,340 | > 10,000 | ✅ OK |'],
+    ['Market data events (a sample: shown, not graded)', '| Market data events | 18,340 (sample) | > 10,000 | ➖ NOT EVALUABLE |'],
   ])('KPI row %s', (_l, row) => {
     const s = section(mdIncident, '3. Key KPIs');
     expect(s).toContain('| Metric | Value | Target | Status |');
@@ -150,7 +190,7 @@ describe('Markdown: the runbook structure', () => {
     const h1 = s.slice(s.indexOf('**Hypothesis 1'), s.indexOf('**Hypothesis 2'));
     expect(h1).toContain('- **Layer**: Risk Layer');
     expect(h1).toContain('- **Cause**: `risk.drawdown_limit` (rules: `risk-decisions`)');
-    expect(h1).toContain('  - `db/risk_events.csv:3` — rejected: Daily Drawdown exceeded (5.3% > 5.0%)');
+    expect(h1).toContain('  - `db/risk_events.csv:3` — `rejected: Daily Drawdown exceeded (5.3% > 5.0%)`');
     expect(h1).toContain('- **Why**: 127 of 127 rejections carry this reason and no signal was approved.');
     // A hypothesis without a "why" has no empty Why line.
     const h2 = s.slice(s.indexOf('**Hypothesis 2'), s.indexOf('**Hypothesis 3'));
@@ -279,15 +319,15 @@ describe('HTML', () => {
     expect(header).toContain('<span class="pill status-fail">FAIL</span>');
     expect(header).toContain('break layer: Risk Layer');
     const ids = [...htmlIncident.matchAll(/<section id="([a-z]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['summary', 'layers', 'kpis', 'hypotheses', 'todos', 'verification', 'flow', 'reconciliation', 'coverage', 'manifest', 'quarantine']);
+    expect(ids).toEqual(['summary', 'timeline', 'layers', 'kpis', 'hypotheses', 'todos', 'verification', 'flow', 'reconciliation', 'coverage', 'collection', 'manifest', 'quarantine', 'metrics']);
     expect(htmlHealthy).toContain('<span class="pill nobrk">no break layer</span>');
-    expect(htmlHealthy).toContain('<dt>Break layer</dt><dd>none — the event flow does not stop in any layer</dd>');
+    expect(htmlHealthy).toContain('<dt>What broke</dt><dd>nothing — every stage flowed through the block and every rule passed</dd>');
   });
 
   it.each<[string, string]>([
     ['layer card colour', '<article class="card status-fail" id="layer-risk">'],
     ['break badge on the card', '<span class="pill brk">break layer</span>'],
-    ['KPI row', '<tr><td>Market data events</td><td class="n">18,340</td><td class="n">&gt; 10,000</td><td><span class="pill status-ok">OK</span></td>'],
+    ['KPI row of a sample', '<tr><td>Market data events</td><td class="n">18,340 (sample)</td><td class="n">&gt; 10,000</td><td><span class="pill status-not_evaluable">NOT EVALUABLE</span></td><td class="muted">sample: 1-minute redis capture — not graded against a whole-block target</td></tr>'],
     ['hypothesis likelihood', '<span class="lik lik-very_likely">very likely</span>'],
     ['to-do priority', '<span class="prio prio-high">high</span>'],
     ['per-day break column', '<td class="n brk">45</td>'],
@@ -312,12 +352,12 @@ function poisoned(base: ReportModel): ReportModel {
   const payloads = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '# injected\n## heading <b>x</b>', '`|</td></tr><script>x()</script>'];
   let i = 0;
   const next = () => payloads[i++ % payloads.length];
-  const FREE = new Set(['text', 'message', 'reason', 'excerpt', 'title', 'why', 'where', 'missing', 'note', 'label', 'era', 'dialect', 'subject', 'parser', 'cause', 'rule', 'version', 'name']);
+  const FREE = new Set(['text', 'message', 'reason', 'excerpt', 'title', 'why', 'where', 'missing', 'note', 'label', 'era', 'dialect', 'subject', 'parser', 'cause', 'rule', 'version', 'name', 'service']);
   const walk = (v: unknown, key: string, parent: string): unknown => {
     if (typeof v === 'string') {
       if (key === 'file' || key === 'path') return `logs/<b>bold</b>${next()}.txt`;
       if (key === 'check') return '```\n<script>alert(1)</script>\n```';
-      if (FREE.has(key) || parent === 'metrics' || parent === 'evidence' || parent === 'sources') return next();
+      if (FREE.has(key) || parent === 'metrics' || parent === 'metric_notes' || parent === 'evidence' || parent === 'sources') return next();
       if (key === 'status' && parent === 'manifest') return next();
       // A finding id must stay on one line to pass the schema (<rule>:<subject>).
       if (key === 'id' && parent === 'finding') return `rule:${next().replace(/\n/g, ' ')}`;
@@ -343,6 +383,8 @@ describe('hostile log text', () => {
     expect(hostile.manifest.files[0].path).toContain('<b>bold</b>');
     expect(hostile.quarantine.entries[0].excerpt).toMatch(/<script>|<img|<b>|<\/td>/);
     expect(hostile.verification[0].check).toContain('<script>');
+    expect(`${hostile.timeline[0].title} ${hostile.timeline[0].service} ${hostile.timeline[1].clock?.label}`).toMatch(/<script>|<img|<b>/);
+    expect(Object.values(hostile.layers[1].metric_notes).join(' ')).toMatch(/<script>|<img|<b>/);
   });
 
   it('HTML: none of it is live markup', () => {
@@ -356,24 +398,48 @@ describe('hostile log text', () => {
     expect(html).toContain('logs/&lt;b&gt;bold&lt;/b&gt;');
     // The page keeps its structure: the injected </td></tr> did not close anything.
     expect((html.match(/<tr[ >]/g) ?? []).length).toBe((html.match(/<\/tr>/g) ?? []).length);
-    expect((html.match(/<section /g) ?? []).length).toBe(11);
+    expect((html.match(/<section /g) ?? []).length).toBe(14);
   });
 
-  it('Markdown: no raw tag outside code blocks, no injected heading, fences intact', () => {
+  it('Markdown: no raw tag and no HTML entity outside code, no injected heading, fences intact', () => {
     const md = renderMarkdown(hostile);
-    const prose = outsideFences(md);
-    expect(prose).not.toMatch(/<script/i);
-    expect(prose).not.toMatch(/<img/i);
-    expect(prose).not.toMatch(/<b>|<\/td>/);
-    expect(prose).toContain('&lt;script>alert(1)&lt;/script>');
-    expect(prose).toContain('logs/&lt;b>bold&lt;/b>');
-    // The hostile check sits inside a longer fence and is the only raw tag in the file.
+    const prose = outsideCode(md);
+    // Outside code every < and & is backslash-escaped (the Markdown way): shown as typed, never a tag or an entity.
+    expect(prose).not.toMatch(/(^|[^\\])<[a-z!/]/im);
+    expect(prose).not.toMatch(/&(lt|gt|amp|quot|#\d+|#x[0-9a-f]+);/i);
+    expect(prose).toContain('\\<script>alert(1)\\</script>');
+    expect(md).not.toMatch(/&lt;|&gt;|&amp;|&quot;|&#/);
+    // Log text sits in code spans, where it is inert and reads as typed.
+    expect(md).toContain('`<script>alert(1)</script>`');
+    // The hostile check sits inside a longer fence.
     expect(md).toContain('````text\n```\n<script>alert(1)</script>\n```\n````');
     expect(md.split('\n').filter((l) => /^#{1,6} /.test(l) && /injected|heading/.test(l))).toEqual([]);
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
-    expect(headings).toHaveLength(11);
+    expect(headings).toHaveLength(14);
+    expectTablesIntact(md);
+  });
+});
+
+describe('--todo-order', () => {
+  it.each<['category' | 'priority' | undefined, string[], string[]]>([
+    [undefined, ['### CONFIG', '### CODE', '### MONITORING', '### RISK'], ['#1: Lower SIGNAL', '#2: Raise --maxmemory', '#3: Log drawdown', '#4: Add the top', '#5: Check why']],
+    ['category', ['### CONFIG', '### CODE', '### MONITORING', '### RISK'], ['#1: Lower SIGNAL', '#2: Raise --maxmemory', '#3: Log drawdown', '#4: Add the top', '#5: Check why']],
+    ['priority', ['### 🔴 high priority', '### 🟡 medium priority', '### 🟢 low priority'], ['#1: Check why', '#2: Lower SIGNAL', '#3: Log drawdown', '#4: Add the top', '#5: Raise --maxmemory']],
+  ])('%s: groups and numbering', (order, heads, items) => {
+    const s = section(renderMarkdown(incident, order ? { todoOrder: order } : undefined), '5. To-dos for the next block');
+    expect(s.split('\n').filter((l) => l.startsWith('### '))).toEqual(heads);
+    const got = s.split('\n').filter((l) => l.startsWith('**#'));
+    expect(got).toHaveLength(items.length);
+    items.forEach((want, i) => expect(got[i].startsWith(`**${want}`), `${got[i]} starts with ${want}`).toBe(true));
+    const html = renderHtml(incident, order ? { todoOrder: order } : undefined);
+    for (const h of heads) expect(html).toContain(`<h3>${h.slice(4)}</h3>`);
   });
 
+  it('priority order names each to-do\'s category', () => {
+    const s = section(renderMarkdown(incident, { todoOrder: 'priority' }), '5. To-dos for the next block');
+    expect(s).toContain('**#1: Check why the daily loss stays beyond the limit before raising MAX_DAILY_DRAWDOWN_PCT** ⚡ quick win · RISK');
+    expect(s).not.toContain('Nothing to do.');
+  });
 });
 
 describe('templates', () => {
@@ -409,7 +475,7 @@ describe('determinism and JSON', () => {
     const json = renderJson(incident);
     expect(json).toBe(JSON.stringify(incident, null, 2) + '\n');
     expect(json.split('\n')[1]).toBe('  "schema_version": 4,');
-    expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'reconciliation', 'coverage', 'snapshots']);
+    expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'reconciliation', 'timeline', 'coverage', 'snapshots']);
     expect(JSON.parse(json)).toEqual(incident);
   });
 

@@ -15,7 +15,13 @@ import { validateReport, type ReportModel } from './model.js';
 
 const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-type Render = (model: ReportModel) => string;
+/** How the page is laid out, not what it says: never part of report.json. */
+export interface RenderOptions {
+  /** `category` (default): the runbook's four to-do groups; `priority`: high first across categories. */
+  todoOrder?: 'priority' | 'category';
+}
+
+type Render = (model: ReportModel, opts?: RenderOptions) => string;
 
 const cache = new Map<HelperFormat, Render>();
 
@@ -39,7 +45,8 @@ function compile(format: HelperFormat): Render {
   // with the calling template's options, which is the same today but not something to rely on.
   for (const [name, src] of partialsFor(format)) hb.registerPartial(name, hb.compile(src, options));
   const template = hb.compile(readFileSync(join(TEMPLATE_DIR, `report.${format}.hbs`), 'utf8'), options);
-  const render: Render = (model) => template(model);
+  // Options reach the templates as data (`@todoOrder`), so they never mix with the model's fields.
+  const render: Render = (model, opts = {}) => template(model, { data: { todoOrder: opts.todoOrder ?? 'category' } });
   cache.set(format, render);
   return render;
 }
@@ -50,13 +57,13 @@ function finish(text: string): string {
 }
 
 /** The runbook's "Output-Struktur pro 3-Tage-Block" plus flow, coverage, manifest and quarantine. */
-export function renderMarkdown(model: ReportModel): string {
-  return finish(compile('md')(validateReport(model)));
+export function renderMarkdown(model: ReportModel, opts?: RenderOptions): string {
+  return finish(compile('md')(validateReport(model), opts));
 }
 
 /** One HTML page, no scripts and no external resources; all bundle text HTML-escaped. */
-export function renderHtml(model: ReportModel): string {
-  return finish(compile('html')(validateReport(model)));
+export function renderHtml(model: ReportModel, opts?: RenderOptions): string {
+  return finish(compile('html')(validateReport(model), opts));
 }
 
 /** report.json: 2-space indentation, keys in schema order, trailing newline. */

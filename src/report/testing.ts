@@ -12,12 +12,14 @@ type Counts = ReportModel['flow']['counts'];
 
 const LOG = 'logs/docker_compose_logs.txt';
 
-function layer(id: Layer['id'], status: Layer['status'], metrics: Layer['metrics'], findings: Layer['findings'], rules: [string, Layer['status'], string | null][]): Layer {
+function layer(id: Layer['id'], status: Layer['status'], metrics: Layer['metrics'], findings: Layer['findings'], rules: [string, Layer['status'], string | null][], key: string[] = [], notes: Record<string, string> = {}): Layer {
   return {
     id,
     title: LAYER_TITLES[id],
     status,
     metrics,
+    key_metrics: key,
+    metric_notes: notes,
     findings,
     rules: rules.map(([rid, st, missing]) => ({ id: rid, layer: id, title: `Rule ${rid}`, status: st, missing, needs: ['log_events'] })),
   };
@@ -104,7 +106,7 @@ export function incidentModel(): ReportModel {
       ], [
         ['container-restarts', 'ok', null],
         ['redis-memory', 'warn', null],
-      ]),
+      ], ['restarts_total', 'evicted_keys']),
       layer('market_data', 'ok', { events: 18340, events_per_min: 4.2, distinct_symbols: 47 }, [
         {
           id: 'market-data-flow:flow',
@@ -114,7 +116,7 @@ export function incidentModel(): ReportModel {
           message: '18340 market_data events, 47 distinct symbols',
           evidence: [{ file: 'redis/subscribe_market_data.txt', line: 4, text: '{"symbol": "BTCUSDT", "price": 91234.5}' }],
         },
-      ], [['market-data-flow', 'ok', null]]),
+      ], [['market-data-flow', 'ok', null]], ['events', 'events_per_min'], { events: 'sample: 1-minute redis capture', events_per_min: 'sample: 1-minute redis capture' }),
       layer('signal_engine', 'warn', { signals: 127, conversion_rate_pct: 0.69 }, [
         {
           id: 'signal-filters:threshold',
@@ -124,7 +126,7 @@ export function incidentModel(): ReportModel {
           message: 'Only 0.69 % of market data events become signals | threshold SIGNAL_THRESHOLD_PCT=3',
           evidence: [{ file: '.env', line: 17, text: 'SIGNAL_THRESHOLD_PCT=3' }],
         },
-      ], [['signal-filters', 'warn', null]]),
+      ], [['signal-filters', 'warn', null]], ['signals'], { signals: 'source: db' }),
       layer('risk', 'fail', { approved: 0, rejected: 127, approval_rate_pct: 0, top_reason: 'Daily Drawdown exceeded' }, [
         {
           id: 'risk-decisions:all-rejected',
@@ -145,7 +147,7 @@ export function incidentModel(): ReportModel {
       ], [
         ['risk-decisions', 'fail', null],
         ['risk-state', 'ok', null],
-      ]),
+      ], ['approved', 'rejected', 'approval_rate_pct']),
       layer('execution', 'not_evaluable', { orders_published: 0, fills: null }, [], [['execution-orders', 'not_evaluable', 'no approved order in the block (nothing reached execution)']]),
       layer('reporting', 'ok', { reports_present: 3, mismatched: 0 }, [], [
         ['report-reconciliation', 'ok', null],
@@ -161,6 +163,13 @@ export function incidentModel(): ReportModel {
       hourly: [
         { hour: '2025-11-26T00', stage: 'risk_approved', class: '', n: 0, source: 'db', in_block: true, observed: true },
         { hour: '2025-11-26T00', stage: 'signals', class: '', n: 2, source: 'db', in_block: true, observed: true },
+        { hour: '2025-11-26T00', stage: 'market_data', class: '', n: 0, source: 'subscribe', in_block: true, observed: false },
+        { hour: '2025-11-26T01', stage: 'market_data', class: '', n: 0, source: 'subscribe', in_block: true, observed: false },
+        { hour: '2025-11-26T01', stage: 'risk_approved', class: '', n: 0, source: 'db', in_block: true, observed: true },
+        { hour: '2025-11-26T01', stage: 'signals', class: '', n: 3, source: 'db', in_block: true, observed: true },
+        { hour: '2025-11-26T02', stage: 'market_data', class: '', n: 260, source: 'subscribe', in_block: true, observed: true },
+        { hour: '2025-11-26T02', stage: 'risk_approved', class: '', n: 0, source: 'db', in_block: true, observed: true },
+        { hour: '2025-11-26T02', stage: 'signals', class: '', n: 2, source: 'db', in_block: true, observed: true },
       ],
       counts,
       per_day: perDay,
@@ -231,7 +240,7 @@ export function incidentModel(): ReportModel {
       { metric: 'signals_per_day', label: 'Signals per day (mean)', value: 42.3, target: 30, comparison: '>', status: 'ok', note: '127 over 3 day(s)' },
       { metric: 'risk_approved', label: 'Approved by risk', value: 0, target: 10, comparison: '>', status: 'fail', note: null },
       { metric: 'trades', label: 'Paper trades executed', value: 0, target: 10, comparison: '>', status: 'fail', note: null },
-      { metric: 'market_data_events', label: 'Market data events', value: 18340, target: 10000, comparison: '>', status: 'ok', note: null },
+      { metric: 'market_data_events', label: 'Market data events', value: 18340, target: 10000, comparison: '>', status: 'not_evaluable', note: 'sample: 1-minute redis capture — not graded against a whole-block target' },
     ],
     reconciliation: [
       {
@@ -250,6 +259,11 @@ export function incidentModel(): ReportModel {
         zone: 'host local (CET/CEST, assumed)', note: 'Portfolio check failed: fe_sendauth: no password supplied <host>', candidates: [],
         evidence: [{ file: 'notes/report_20251128.md', line: 31 }],
       },
+    ],
+    timeline: [
+      { at: '2025-11-26T00:00:12Z', kind: 'restart', service: 'cdb_risk', title: 'cdb_risk started', count: 1, evidence: [{ file: LOG, line: 4, text: '2025-11-26 00:00:12,001 [INFO] risk_manager: Risk Manager gestartet' }], clock: null },
+      { at: '2025-11-26T00:49:33Z', kind: 'rejection_first', service: 'cdb_risk', title: 'first rejection for drawdown (127 in the block)', count: 1, evidence: [{ file: LOG, line: 23, text: '2025-11-26 00:49:33,255 [WARNING] risk_manager: ❌ Signal rejected (sig_1001): Daily Drawdown exceeded (5.2% > 5.0%)' }], clock: { label: 'application clock vs docker --timestamps stamp', offset_s: 3600 } },
+      { at: '2025-11-28T20:12:00Z', kind: 'report', service: null, title: 'daily check report generated — it failed', count: 1, evidence: [{ file: 'notes/report_20251128.md', line: 31, text: 'Portfolio check failed: <script>alert(1)</script>' }], clock: { label: 'report header in host local (CET/CEST, assumed), shown in UTC', offset_s: null } },
     ],
     coverage: {
       rules_run: 10,
@@ -316,6 +330,7 @@ export function healthyModel(): ReportModel {
     verification: [],
     kpis: m.kpis.map((k) => ({ ...k, value: k.target + 1, status: 'ok' as const, note: null })),
     reconciliation: [],
+    timeline: [],
     coverage: { rules_run: 10, evaluated: 10, not_evaluable: [], errors: [], classification: { catalog_version: 1, services: [] } },
     snapshots: [],
   });

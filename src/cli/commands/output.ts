@@ -1,13 +1,18 @@
 import { mkdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import type { ReportModel } from '../../report/model.js';
-import { renderHtml, renderJson, renderMarkdown } from '../../report/render.js';
+import { renderHtml, renderJson, renderMarkdown, type RenderOptions } from '../../report/render.js';
 import { faultPoint } from '../../util/fault.js';
 
 export const FORMATS = ['json', 'md', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
+
+/** `--todo-order`: to-dos by category (the runbook's groups, the default) or by priority across them. */
+export const TodoOrderOption = z.enum(['priority', 'category'], { error: () => 'must be priority or category' }).default('category');
+export const TODO_ORDER_OPTION = { type: 'string', choices: ['priority', 'category'], describe: 'to-dos grouped by category (default) or ordered by priority across categories' } as const;
 
 export function parseFormats(v: unknown): Format[] {
   const list = (Array.isArray(v) ? v : [v ?? 'json,md,html'])
@@ -27,7 +32,7 @@ export function parseFormats(v: unknown): Format[] {
  * its place and renamed over it, so a kill or a full disk leaves the previous report whole,
  * never half of a new one.
  */
-export function writeReports(model: ReportModel, outDir: string, formats: Format[], onFormat?: (f: Format) => void): string[] {
+export function writeReports(model: ReportModel, outDir: string, formats: Format[], render: RenderOptions = {}, onFormat?: (f: Format) => void): string[] {
   const dir = resolve(outDir);
   try {
     mkdirSync(dir, { recursive: true });
@@ -38,7 +43,7 @@ export function writeReports(model: ReportModel, outDir: string, formats: Format
   for (const f of FORMATS) {
     if (!formats.includes(f)) continue;
     onFormat?.(f);
-    const text = f === 'json' ? renderJson(model) : f === 'md' ? renderMarkdown(model) : renderHtml(model);
+    const text = f === 'json' ? renderJson(model) : f === 'md' ? renderMarkdown(model, render) : renderHtml(model, render);
     const path = join(dir, `report.${f}`);
     const tmp = join(dir, `.report.${f}.tmp`);
     try {

@@ -12,7 +12,7 @@ import { RULES } from '../../analysis/registry.js';
 import type { RuleDef } from '../../analysis/define-rule.js';
 import { Progress, type Phase } from '../progress.js';
 import { runIngest } from './ingest.js';
-import { parseFormats, reportClock, writeReports } from './output.js';
+import { parseFormats, reportClock, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
 import type { CommandDef } from './types.js';
 
 const Options = z.object({
@@ -31,6 +31,7 @@ const Options = z.object({
   quiet: z.boolean().default(false),
   jobs: z.number().int().min(1).max(64).optional(),
   wait: z.number().min(0).optional(),
+  todoOrder: TodoOrderOption,
 });
 
 export const runCommand: CommandDef = {
@@ -49,6 +50,7 @@ export const runCommand: CommandDef = {
       .option('config', { type: 'string', describe: 'JSON file with KPI targets' })
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above this severity' })
       .option('format', { type: 'string', describe: 'json,md,html (default all)' })
+      .option('todo-order', TODO_ORDER_OPTION)
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
       .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3); the report is the same for any value' })
@@ -86,7 +88,7 @@ export const runCommand: CommandDef = {
       });
       analysing.end();
       const rendering = progress.phase('render', formats.length, 'steps');
-      const written = writeReports(model, out, formats, (f) => rendering.step(`report.${f}`));
+      const written = writeReports(model, out, formats, { todoOrder: o.todoOrder }, (f) => rendering.step(`report.${f}`));
       rendering.end();
       writePhaseTimes(progress);
       if (!o.quiet) {

@@ -60,6 +60,7 @@ export default defineRule({
   layer: 'execution',
   title: 'Approved orders vs orders executed',
   needs: ['risk approvals (risk_decisions / cdb_risk logs)', 'cdb_execution logs, orders dump or order_results capture', 'PUBSUB NUMSUB'],
+  keyMetrics: ['orders_published', 'rejection_rate_pct'],
   check(ctx) {
     const approvedRows = ctx.db
       .prepare("SELECT ts, file_id, line_no, source FROM risk_decisions WHERE in_block = 1 AND decision = 'approved' ORDER BY ts, id")

@@ -47,6 +47,7 @@ export default defineRule({
   layer: 'execution',
   title: 'Executed but not persisted',
   needs: ['fills (execution log, order_results / stream.fills, orders)', 'trades dump or db_writer / execution logs'],
+  keyMetrics: ['persist_failures', 'trades_persisted'],
   check(ctx) {
     const f = fills(ctx);
     const tradesDump = dumpedTable(ctx, TRADE_TABLES);

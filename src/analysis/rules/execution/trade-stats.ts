@@ -22,6 +22,7 @@ export default defineRule({
   layer: 'execution',
   title: 'Trades: buys, sells, prices (mock fills)',
   needs: ['trades (DB dump, order_results, execution logs)'],
+  keyMetrics: ['trades_total', 'mock_price_share_pct'],
   check(ctx) {
     const rows = ctx.db
       .prepare('SELECT symbol, UPPER(COALESCE(side, \'\')) AS side, COALESCE(execution_price, price) AS price, source, file_id, line_no, ts FROM trades WHERE in_block = 1 ORDER BY ts, id')

@@ -70,6 +70,7 @@ export default defineRule({
   layer: 'execution',
   title: 'Two writers: raw vs deduplicated orders and trades',
   needs: ['orders / trades (canonical, with twin links)', 'src_orders / src_trades dumps'],
+  keyMetrics: ['orders_twins', 'trades_twins'],
   check(ctx) {
     const metrics: Record<string, number | string | null> = {};
     const findings: Finding[] = [];

@@ -29,6 +29,15 @@ describe('market-data-flow', () => {
     expect(r.metrics!.events_per_min).toBeCloseTo(61, 0);
     expect(r.findings![0].evidence[0].text).toContain('"type":"market_data"');
     expect(r.findings![0].message).toMatch(/a sample, not the block's volume/);
+    // The sample says so next to its values (and the KPI is then not graded against the block target).
+    expect(r.metricNotes?.events).toMatch(/^sample: redis capture over .+, 0 % of the block$/);
+    expect(r.metricNotes?.events_per_min).toMatch(/^rate over the .+ captured$/);
+  });
+
+  it('market data from a log that stops is no sample: the note names its source', () => {
+    const t = new TestDb();
+    for (let m = 0; m < 60; m++) t.insert('market_data', { ts: at(m), symbol: 'BTCUSDT', price: 1, source: 'log' });
+    expect(t.run(rule).metricNotes).toEqual({ events: 'source: log' });
   });
 
   const fails: [string, Setup, string, string][] = [

@@ -24,11 +24,18 @@ interface Span {
   n: number;
 }
 
+function sampleNote(spans: Span[], spanMs: number, coverage: number): string {
+  const sources = [...new Set(spans.map((x) => x.source))].sort().join('+');
+  const span = spanMs < 1000 ? 'no measurable time span (its messages carry no times of their own)' : fmtDuration(spanMs);
+  return `sample: ${sources} capture over ${span}, ${Math.round(coverage * 1000) / 10} % of the block`;
+}
+
 export default defineRule({
   id: 'market-data-flow',
   layer: 'market_data',
   title: 'Market data reaches Redis: events per minute, symbols, a sample — or why nothing is published',
   needs: ['a market_data capture (SUBSCRIBE / MONITOR / paper-runner events JSONL) or cdb_ws logs', 'or a signals table to infer from'],
+  keyMetrics: ['events', 'events_per_min', 'capture_coverage_pct'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
     const n = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1');
@@ -80,6 +87,9 @@ export default defineRule({
       return {
         status: 'ok',
         metrics: { events: n, distinct_symbols: symbols, events_per_min: perMin, capture_minutes: Math.round(spanMs / 60_000), capture_coverage_pct: Math.round(coverage * 1000) / 10 },
+        // A Redis capture over less than half the block is a sample: its total is no block volume.
+        // (A log that stops showing ticks is the incident itself, not a sample.)
+        metricNotes: coverage < 0.5 && spans.every((x) => x.source !== 'log' && x.source !== 'db') ? { events: sampleNote(spans, spanMs, coverage), events_per_min: `rate over the ${fmtDuration(spanMs)} captured` } : { events: `source: ${[...new Set(spans.map((x) => x.source))].sort().join('+')}` },
         findings,
         verification,
       };

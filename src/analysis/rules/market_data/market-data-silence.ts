@@ -27,6 +27,7 @@ export default defineRule({
   layer: 'market_data',
   title: `Silences of ${SILENCE_MIN}+ minutes in market data while the source kept listening`,
   needs: ['a timed market_data source: MONITOR capture, events JSONL, or cdb_ws DEBUG publish lines'],
+  keyMetrics: ['longest_silence_min', 'silences'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
     const sources = ctx.db

@@ -16,6 +16,7 @@ export default defineRule({
   layer: 'market_data',
   title: 'Market data payload fields: volume always 0, pct_change missing, B-style ticks to an A consumer',
   needs: ['market_data payloads (captures or canonical market_data)', 'signal engine logs'],
+  keyMetrics: ['pct_change_missing_pct', 'consumer_key_errors'],
   check(ctx): RuleResult {
     // Payloads of the block; without enough of them, those of a capture taken after it — the state
     // at collection, never block activity, and every finding from it says so.

@@ -16,6 +16,7 @@ export default defineRule({
   layer: 'reporting',
   title: 'Signals, risk decisions and trades per UTC day (the runbook queries)',
   needs: ['signals / risk_events / trades (canonical)'],
+  keyMetrics: [],
   check(ctx) {
     // The runbook's GROUP BY DATE(timestamp), restricted to the block instead of NOW() - 3 days.
     const perDay = (sql: string) =>

@@ -60,6 +60,7 @@ export default defineRule({
   layer: 'reporting',
   title: 'Signals and trades seen in Redis or logs but missing from the DB (same time span)',
   needs: ['DB dump of signals / trades', 'Redis captures or logs covering the same time'],
+  keyMetrics: ['signals_missing_from_db', 'trades_missing_from_db'],
   check(ctx) {
     const block = blockSpan(ctx);
     const comparisons: Gap[] = [];

@@ -31,6 +31,7 @@ export default defineRule({
   layer: 'reporting',
   title: 'Block days without a daily report',
   needs: ['paper-runner logs around midnight', 'daily report values'],
+  keyMetrics: ['reports_present', 'reports_missing'],
   check(ctx) {
     const lastDay = ctx.block.days[ctx.block.days.length - 1];
     const span = { from: iso(ms(`${ctx.block.days[0]}T00:00:00.000Z`) - 3 * 60 * MIN), to: iso(ms(`${lastDay}T23:59:59.999Z`)) };

@@ -78,6 +78,7 @@ export default defineRule({
   layer: 'reporting',
   title: 'Daily report values vs DB counts over the windows the reports really count',
   needs: ['daily reports (paper runner log / mail, daily_check.py, systemcheck.py, cdb_reports)', 'DB dump of signals / trades / orders'],
+  keyMetrics: ['matches', 'unexplained', 'report_failed'],
   check(ctx) {
     const rows = reconcileOnce(ctx);
     if (!rows.length) return { status: 'not_evaluable', missing: 'no daily report in the bundle' };

@@ -115,6 +115,7 @@ export default defineRule({
   layer: 'risk',
   title: 'Risk decisions: approved vs rejected and why',
   needs: ['risk_decisions (cdb_risk logs, alerts, risk_events)', 'cdb_risk logs for received signals'],
+  keyMetrics: ['approved', 'rejected', 'approval_rate_pct'],
   check(ctx) {
     // Counted in one pass with a few rows kept for evidence: a noisy block holds millions of decisions.
     const rows = new Tally<Decision>();

@@ -65,6 +65,7 @@ export default defineRule({
   layer: 'risk',
   title: 'Limits in effect vs the configuration, and variables no service reads',
   needs: ['settings: .env, docker inspect Env, limits printed at startup'],
+  keyMetrics: ['unread_variable_count'],
   check(ctx: RuleContext) {
     if (!hasAnySettings(ctx)) return { status: 'not_evaluable', missing: 'no configuration captured (.env, docker inspect, startup banners)' };
     const era = ctx.block.era;

@@ -80,6 +80,7 @@ export default defineRule({
   layer: 'risk',
   title: 'Persisted risk state: exposure and circuit breaker that never reset',
   needs: ['cdb_risk logs (state load, exposure / circuit-breaker lines)', 'risk_decisions'],
+  keyMetrics: ['circuit_breaker_lines', 'exposure_rejection_lines', 'state_resets'],
   check(ctx) {
     const cov = groupCoverage(ctx, RISK);
     // The state a block runs with may have been loaded at a start before the block.

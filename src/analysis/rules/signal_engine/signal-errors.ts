@@ -25,6 +25,7 @@ export default defineRule({
   layer: 'signal_engine',
   title: 'Signal-engine exceptions per message',
   needs: ['signal-engine logs (cdb_core / cdb_signal)'],
+  keyMetrics: ['market_data_errors', 'main_loop_errors'],
   check(ctx) {
     const cov = groupCoverage(ctx, SIGNAL);
     if (!cov) return { status: 'not_evaluable', missing: 'no signal-engine logs (cdb_core / cdb_signal) inside the block' };

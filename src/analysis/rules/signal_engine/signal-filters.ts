@@ -121,6 +121,7 @@ export default defineRule({
   layer: 'signal_engine',
   title: 'Signal filters against the data: threshold, volume minimum, strategy id, confidence',
   needs: ['settings (.env, docker inspect Env, startup banner)', 'market_data', 'risk / signal logs, alerts'],
+  keyMetrics: ['ticks_passing_threshold', 'signal_threshold_pct'],
   check(ctx) {
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
     const ticks = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1');

@@ -93,9 +93,21 @@ describe('signal-generation', () => {
     if (atLeast) expect(r.findings!.find((f) => f.subject === subject)!.message).toMatch(/^12 signals in the signal source, but risk decided 150 in the block: at least 150 signals/);
   });
 
-  it('metrics count signals, ticks and the conversion rate', () => {
+  it('metrics count signals and ticks', () => {
     const r = rule.check(build({ md: BLOCK_MD, signalDump: true, signals: 150 }).context());
-    expect(r.metrics).toMatchObject({ market_data_events: 300, signals_total: 150, signals_per_day: 50, conversion_rate_pct: 50 });
+    expect(r.metrics).toMatchObject({ market_data_events: 300, signals_total: 150, signals_per_day: 50 });
+  });
+
+  // The conversion rate divides signals by ticks over the window the market data covers, never a
+  // whole block's signals by a short capture's ticks (which read 198 % on a one-minute capture).
+  it.each<[string, [string, number, number], number, RegExp]>([
+    ['market data over 70 h: the 148 signals inside it', BLOCK_MD, 49.3333, /^148 signals per 300 market-data events over the window/],
+    ['a one-minute capture: only its minute, marked as a sample', ['2025-11-26T01:00:00.000Z', 60, 1000], 1.6667, /^sample: 1 signals per 60 market-data events over the 1 min/],
+  ])('conversion rate: %s', (_n, md, pct, note) => {
+    const r = rule.check(build({ md, signalDump: true, signals: 150 }).context());
+    expect(r.metrics?.conversion_rate_pct).toBe(pct);
+    expect(r.metricNotes?.conversion_rate_pct).toMatch(note);
+    expect(r.metricNotes?.market_data_events).toMatch(/^source: market_data/);
   });
 
   it('the filter hypothesis needs a stopped flow without processing errors', () => {

@@ -35,11 +35,35 @@ function marketActivity(ctx: RuleContext): MarketActivity {
   return { rows: r.n, span: hull(mdSpan, spanOf(errors), spanOf(runnerProgress)), errors, runnerProgress, evidence };
 }
 
+/**
+ * Signals per market-data event, both counted over the window the market data covers: a
+ * one-minute capture divided into a whole block's signals is no rate. Signals are counted from
+ * the signals table (or the log lines when they count more), inside that window only.
+ */
+function conversion(ctx: RuleContext, rows: number, logLines: number): { pct: number | null; note: string | null } {
+  const w = ctx.db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM market_data WHERE in_block = 1 AND ts IS NOT NULL').get() as { f: string | null; t: string | null; n: number };
+  if (!w.n || !w.f || !w.t) return { pct: null, note: null };
+  const inWin = (sql: string) => (ctx.db.prepare(sql).get(w.f, w.t) as { n: number }).n;
+  const sig = Math.max(
+    rows ? inWin('SELECT COUNT(*) AS n FROM signals WHERE in_block = 1 AND ts >= ? AND ts <= ?') : 0,
+    logLines ? inWin(`SELECT COUNT(*) AS n FROM log_events WHERE class IN (SELECT value FROM json_each('${JSON.stringify(K.signalGenerated)}')) AND ts >= ? AND ts <= ?`) : 0,
+  );
+  const spanMin = Math.max(1, Math.round((Date.parse(w.t) - Date.parse(w.f)) / 60_000));
+  const share = (Date.parse(w.t) - Date.parse(w.f)) / Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
+  const note = share < 0.5 ? `sample: ${sig} signals per ${w.n} market-data events over the ${fmtMinutes(spanMin)} the market data covers` : `${sig} signals per ${w.n} market-data events over the window the market data covers`;
+  return { pct: round((sig / w.n) * 100, 4), note };
+}
+
+function fmtMinutes(m: number): string {
+  return m < 120 ? `${m} min` : `${Math.round(m / 6) / 10} h`;
+}
+
 export default defineRule({
   id: 'signal-generation',
   layer: 'signal_engine',
   title: 'Market data in, signals out',
   needs: ['signals (DB dump, Redis signals channel or signal-engine logs)', 'market_data or signal-engine / paper-runner logs'],
+  keyMetrics: ['signals_total', 'signals_per_day', 'conversion_rate_pct'],
   check(ctx) {
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
     const generated = tallyLogs(ctx, { group: SIGNAL, classes: K.signalGenerated });
@@ -57,6 +81,7 @@ export default defineRule({
     const coverage = hull(...spans);
 
     const md = marketActivity(ctx);
+    const conv = conversion(ctx, signals, generated.count);
     const days = dump ? ctx.block.days.length : covHours / 24;
     const perDay = days > 0 ? observed / days : null;
     const perHour = covHours > 0 ? observed / covHours : null;
@@ -67,7 +92,7 @@ export default defineRule({
       signal_log_lines: generated.count,
       signals_per_day: round(perDay),
       signals_per_hour: round(perHour),
-      conversion_rate_pct: md.rows > 0 ? round((observed / md.rows) * 100, 4) : null,
+      conversion_rate_pct: conv.pct,
       signal_coverage_hours: round(covHours),
       market_activity_hours: round(spanHours(md.span)),
       signal_sources: [dump ? `dump:${dump}` : null, logCov ? 'logs' : null, redisCov.spans.length ? 'redis' : null].filter(Boolean).join(',') || null,
@@ -83,11 +108,18 @@ export default defineRule({
       { id: 'signals-logged', title: 'The signal engine logs generated signals', kind: 'log' as const, check: 'Signal generiert', expect: { op: '>' as const, value: 0 } },
     ];
 
+    const metricNotes: Record<string, string> = {
+      market_data_events: `source: market_data (${md.rows} rows in the block)`,
+      signals_total: 'source: signals table (dump, Redis or logs)',
+      signal_log_lines: 'source: signal-engine logs',
+    };
+    if (conv.note) metricNotes.conversion_rate_pct = conv.note;
     if (observed === 0 && spans.length === 0) {
       return {
         status: 'not_evaluable',
         missing: 'no evidence of signals in the block: no signals dump, no signal-engine logs, no Redis capture of the signals channel',
         metrics,
+        metricNotes,
       };
     }
 
@@ -161,7 +193,7 @@ export default defineRule({
         });
       }
     }
-    return { status, metrics, findings, hypotheses, verification };
+    return { status, metrics, metricNotes, findings, hypotheses, verification };
   },
 });
 

@@ -18,6 +18,7 @@ export default defineRule({
   layer: 'system',
   title: 'Clock skew between application time (asctime) and the docker timestamp',
   needs: ['logs captured with docker --timestamps (log_events.docker_ts next to the asctime)'],
+  keyMetrics: ['max_skew_s', 'services_skewed'],
   check(ctx): RuleResult {
     const d = '(julianday(ts) - julianday(docker_ts)) * 86400.0';
     const aggs = ctx.db

@@ -70,6 +70,7 @@ export default defineRule({
   layer: 'system',
   title: 'Authentication and connection failures (Redis, PostgreSQL), crash loops after sys.exit',
   needs: ['service logs (log_events)'],
+  keyMetrics: ['connection_failures', 'auth_failures'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
     const hits = findLogs(ctx, { classes: FAILURE_CLASSES, excludeKinds: ['report'] });

@@ -46,6 +46,7 @@ export default defineRule({
   layer: 'system',
   title: 'Restarts, crash loops and exited containers per service',
   needs: ['docker compose ps / docker inspect (containers)', 'service logs with startup banners (log_events)'],
+  keyMetrics: ['restarts_total', 'services_restarting', 'services_exited'],
   check(ctx): RuleResult {
     const findings: Finding[] = [];
     const hypotheses: Hypothesis[] = [];

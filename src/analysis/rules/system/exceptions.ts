@@ -32,6 +32,7 @@ export default defineRule({
   layer: 'system',
   title: 'Exceptions, tracebacks and ERROR/CRITICAL records per service',
   needs: ['service logs (log_events)'],
+  keyMetrics: ['errors_total', 'tracebacks_total'],
   check(ctx): RuleResult {
     // Grouped in SQL: a per-message error at the tick rate can be millions of records.
     const groups = ctx.db

@@ -39,6 +39,7 @@ export default defineRule({
   layer: 'system',
   title: 'Reconnect loops (MEXC WebSocket, Redis message loops)',
   needs: ['cdb_ws logs', 'cdb_execution / cdb_db_writer logs'],
+  keyMetrics: ['services_looping', 'reconnect_lines'],
   check(ctx): RuleResult {
     const rows = findLogs(ctx, { classes: RETRY_CLASSES, re: RE });
     if (rows.length === 0) {

@@ -18,6 +18,7 @@ export default defineRule({
   layer: 'system',
   title: 'Redis memory pressure and evictions',
   needs: ['redis-cli INFO memory / stats (redis_info)', 'cdb_redis logs'],
+  keyMetrics: ['used_pct', 'evicted_keys', 'maxmemory_log_lines'],
   check(ctx): RuleResult {
     const info = ctx.db
       .prepare(

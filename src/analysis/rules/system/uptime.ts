@@ -39,6 +39,7 @@ export default defineRule({
   layer: 'system',
   title: 'Uptime of containers and Redis against the block length',
   needs: ['docker compose ps / inspect (containers)', 'redis-cli INFO server (uptime_in_seconds)'],
+  keyMetrics: ['uptime_avg_pct', 'restarted_containers'],
   check(ctx): RuleResult {
     const L = blockMs(ctx) / 1000;
     const rows = ctx.db
