@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { LAYERS } from '../analysis/define-rule.js';
 
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_VERSION = 4;
 /** Every schema version this cdb-forensics reads (replay, compare, verify, report). */
-export const READABLE_SCHEMA_VERSIONS = [1, 2, 3] as const;
+export const READABLE_SCHEMA_VERSIONS = [1, 2, 3, 4] as const;
 
 const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const Status = z.enum(['ok', 'warn', 'fail', 'not_evaluable']);
@@ -20,6 +20,8 @@ export const EvidenceSchema = z.strictObject({
   file: z.string(),
   line: z.number().int().nonnegative(),
   text: z.string(),
+  /** v4: the service the cited line's log record belongs to (from the working database), when one does. */
+  service: z.string().optional(),
 });
 
 export const FindingSchema = z.strictObject({
@@ -195,7 +197,7 @@ export const ReconciliationSchema = z.strictObject({
 });
 
 export const ReportSchema = z.strictObject({
-  schema_version: z.union([z.literal(1), z.literal(2), z.literal(REPORT_SCHEMA_VERSION)]),
+  schema_version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(REPORT_SCHEMA_VERSION)]),
   /** Absent in schema version 1. */
   provenance: ProvenanceSchema.optional(),
   tool: z.strictObject({ name: z.string(), version: z.string() }),

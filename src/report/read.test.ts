@@ -33,7 +33,7 @@ describe('readReportFile', () => {
 
   const v1 = JSON.parse(readFileSync(V1, 'utf8'));
   it.each([
-    ['newer.json', { ...v1, schema_version: 4 }, 'REPORT_NEWER', 'schema version 4; this cdb-forensics reads up to 3'],
+    ['newer.json', { ...v1, schema_version: 5 }, 'REPORT_NEWER', 'schema version 5; this cdb-forensics reads up to 4'],
     ['zero.json', { ...v1, schema_version: 0 }, 'BAD_REPORT', 'unknown report.json schema version 0'],
     ['none.json', { tool: v1.tool }, 'BAD_REPORT', 'no schema_version'],
     ['broken.json', '{"schema_version": 1,', 'BAD_REPORT', 'not JSON'],

@@ -49,6 +49,7 @@ describe('Markdown: the runbook structure', () => {
     const headings = mdIncident.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toEqual([
       '## 1. Block summary',
+      '## Events per hour',
       '## 2. Observations per layer',
       '## 3. Key KPIs',
       '## 4. Root-cause hypotheses',
@@ -267,7 +268,7 @@ describe('HTML', () => {
   it('is one self-contained page: inline CSS, no script, no external resource', () => {
     expect(htmlIncident.startsWith('<!DOCTYPE html>\n')).toBe(true);
     expect(htmlIncident).toContain('<style>');
-    expect(htmlIncident).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(htmlIncident).not.toMatch(/<script|<link|<img|<iframe|@import|url\((?!#)/i);
     expect(htmlIncident).not.toMatch(/(src|href)="(?!#)/);
     expect(htmlIncident).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'`);
   });
@@ -279,7 +280,7 @@ describe('HTML', () => {
     expect(header).toContain('<span class="pill status-fail">FAIL</span>');
     expect(header).toContain('break layer: Risk Layer');
     const ids = [...htmlIncident.matchAll(/<section id="([a-z]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['summary', 'layers', 'kpis', 'hypotheses', 'todos', 'verification', 'flow', 'reconciliation', 'coverage', 'manifest', 'quarantine']);
+    expect(ids).toEqual(['summary', 'charts', 'layers', 'kpis', 'hypotheses', 'todos', 'verification', 'flow', 'reconciliation', 'coverage', 'manifest', 'quarantine']);
     expect(htmlHealthy).toContain('<span class="pill nobrk">no break layer</span>');
     expect(htmlHealthy).toContain('<dt>Break layer</dt><dd>none — the event flow does not stop in any layer</dd>');
   });
@@ -356,7 +357,7 @@ describe('hostile log text', () => {
     expect(html).toContain('logs/&lt;b&gt;bold&lt;/b&gt;');
     // The page keeps its structure: the injected </td></tr> did not close anything.
     expect((html.match(/<tr[ >]/g) ?? []).length).toBe((html.match(/<\/tr>/g) ?? []).length);
-    expect((html.match(/<section /g) ?? []).length).toBe(11);
+    expect((html.match(/<section /g) ?? []).length).toBe(12);
   });
 
   it('Markdown: no raw tag outside code blocks, no injected heading, fences intact', () => {
@@ -371,7 +372,9 @@ describe('hostile log text', () => {
     expect(md).toContain('````text\n```\n<script>alert(1)</script>\n```\n````');
     expect(md.split('\n').filter((l) => /^#{1,6} /.test(l) && /injected|heading/.test(l))).toEqual([]);
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
-    expect(headings).toHaveLength(11);
+    // Its long hostile evidence paths are shortened in citations and listed whole as footnotes.
+    expect(headings).toHaveLength(13);
+    expect(headings[12]).toBe('## Evidence paths');
   });
 
 });
@@ -408,7 +411,7 @@ describe('determinism and JSON', () => {
   it('JSON is the model, 2-space indented, keys in model order, one trailing newline', () => {
     const json = renderJson(incident);
     expect(json).toBe(JSON.stringify(incident, null, 2) + '\n');
-    expect(json.split('\n')[1]).toBe('  "schema_version": 3,');
+    expect(json.split('\n')[1]).toBe('  "schema_version": 4,');
     expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'reconciliation', 'coverage']);
     expect(JSON.parse(json)).toEqual(incident);
   });
