@@ -3,11 +3,17 @@ import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { UserError } from '../../errors.js';
 import type { ReportModel } from '../../report/model.js';
-import { renderHtml, renderJson, renderMarkdown } from '../../report/render.js';
+import { renderHtml, renderJson, renderMarkdown, type RenderOptions } from '../../report/render.js';
 import { faultPoint } from '../../util/fault.js';
 
 export const FORMATS = ['json', 'md', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
+
+/** `--template <dir>` for every command that writes Markdown/HTML. */
+export const TEMPLATE_OPTION = {
+  type: 'string',
+  describe: 'directory whose report.md.hbs, report.html.hbs and partials/<name>.hbs replace the built-in templates of the same name',
+} as const;
 
 export function parseFormats(v: unknown): Format[] {
   const list = (Array.isArray(v) ? v : [v ?? 'json,md,html'])
@@ -27,7 +33,7 @@ export function parseFormats(v: unknown): Format[] {
  * its place and renamed over it, so a kill or a full disk leaves the previous report whole,
  * never half of a new one.
  */
-export function writeReports(model: ReportModel, outDir: string, formats: Format[]): string[] {
+export function writeReports(model: ReportModel, outDir: string, formats: Format[], render: RenderOptions = {}): string[] {
   const dir = resolve(outDir);
   try {
     mkdirSync(dir, { recursive: true });
@@ -37,7 +43,7 @@ export function writeReports(model: ReportModel, outDir: string, formats: Format
   const written: string[] = [];
   for (const f of FORMATS) {
     if (!formats.includes(f)) continue;
-    const text = f === 'json' ? renderJson(model) : f === 'md' ? renderMarkdown(model) : renderHtml(model);
+    const text = f === 'json' ? renderJson(model) : f === 'md' ? renderMarkdown(model, render) : renderHtml(model, render);
     const path = join(dir, `report.${f}`);
     const tmp = join(dir, `.report.${f}.tmp`);
     try {

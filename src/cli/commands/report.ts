@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { readReportFile } from '../../report/read.js';
-import { parseFormats, writeReports } from './output.js';
+import { checkTemplates } from '../../report/render.js';
+import { parseFormats, TEMPLATE_OPTION, writeReports } from './output.js';
 import type { CommandDef } from './types.js';
 
-const Options = z.object({ in: z.string().min(1), out: z.string().min(1), format: z.unknown().optional() });
+const Options = z.object({ in: z.string().min(1), out: z.string().min(1), format: z.unknown().optional(), template: z.string().optional() });
 
 export const reportCommand: CommandDef = {
   command: 'report',
@@ -13,12 +14,14 @@ export const reportCommand: CommandDef = {
     y
       .option('in', { type: 'string', demandOption: true, describe: 'report.json' })
       .option('out', { type: 'string', demandOption: true, describe: 'directory to write into' })
-      .option('format', { type: 'string', describe: 'md,html,json (default all)' }),
+      .option('format', { type: 'string', describe: 'md,html,json (default all)' })
+      .option('template', TEMPLATE_OPTION),
   async handler(args) {
     const o = Options.parse(args);
+    const render = checkTemplates(o.template);
     const { model, notes } = readReportFile(o.in);
     for (const n of notes) process.stderr.write(`note: ${n}\n`);
-    for (const p of writeReports(model, o.out, parseFormats(o.format))) process.stdout.write(`wrote ${p}\n`);
+    for (const p of writeReports(model, o.out, parseFormats(o.format), render)) process.stdout.write(`wrote ${p}\n`);
     return 0;
   },
 };

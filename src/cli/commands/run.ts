@@ -8,7 +8,8 @@ import { assertWritableDb, assertWritableDir, WAIT_OPTION } from '../db-access.j
 import { VERSION } from '../../version.js';
 import { bundleDisplayName, defaultDbPath } from '../paths.js';
 import { runIngest } from './ingest.js';
-import { parseFormats, reportClock, writeReports } from './output.js';
+import { parseFormats, reportClock, TEMPLATE_OPTION, writeReports } from './output.js';
+import { checkTemplates } from '../../report/render.js';
 import type { CommandDef } from './types.js';
 
 const Options = z.object({
@@ -22,6 +23,7 @@ const Options = z.object({
   config: z.string().optional(),
   failOn: z.string().optional(),
   format: z.unknown().optional(),
+  template: z.string().optional(),
   as: z.array(z.string()).default([]),
   append: z.boolean().default(false),
   quiet: z.boolean().default(false),
@@ -45,6 +47,7 @@ export const runCommand: CommandDef = {
       .option('config', { type: 'string', describe: 'JSON file with KPI targets' })
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above this severity' })
       .option('format', { type: 'string', describe: 'json,md,html (default all)' })
+      .option('template', TEMPLATE_OPTION)
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
       .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3); the report is the same for any value' })
@@ -54,6 +57,7 @@ export const runCommand: CommandDef = {
     const o = Options.parse({ ...args, as: args.as ?? [] });
     const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
     const formats = parseFormats(o.format);
+    const render = checkTemplates(o.template);
     const dbPath = o.db ?? defaultDbPath(o.bundle);
     const out = resolve(o.out ?? join('cdb-forensics-report', bundleDisplayName(o.bundle)));
     // Before any work: a place that cannot be written would only fail after the whole ingest.
@@ -75,7 +79,7 @@ export const runCommand: CommandDef = {
     try {
       assertAnalysable(db, dbPath);
       const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null, from: o.from ?? null, to: o.to ?? null, as: o.as } });
-      const written = writeReports(model, out, formats);
+      const written = writeReports(model, out, formats, render);
       if (!o.quiet) {
         const q = summary.files.reduce((a, f) => a + f.quarantined, 0);
         const top = model.hypotheses[0];
