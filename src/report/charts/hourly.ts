@@ -96,7 +96,7 @@ export function hourlyData(model: Model): HourlyData {
 }
 
 /** Geometry shared by the chart and its tests. */
-export const HOURLY_LAYOUT = { width: 720, height: 132, left: 48, right: 12, top: 22, bottom: 40 } as const;
+export const HOURLY_LAYOUT = { width: 720, height: 140, left: 48, right: 12, top: 30, bottom: 40 } as const;
 
 /** The x of an instant on the hour axis (hours[0] at the left edge), or null outside the block. */
 export function xOfInstant(hours: string[], iso: string): number | null {
@@ -181,10 +181,11 @@ export function hourlySvg(s: HourlySeries, data: HourlyData): string {
   // The break: a dashed line at its minute, on every stage's chart so they read together.
   const bx = data.breakAt ? xOfInstant(data.hours, data.breakAt) : null;
   if (bx !== null && data.breakAt) {
-    out.push(`<line class="break" x1="${fx(bx)}" y1="${fx(top - 4)}" x2="${fx(bx)}" y2="${fx(base)}" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"/>`);
-    const label = `break ${data.breakAt.slice(5, 16).replace('T', ' ')}`;
+    out.push(`<line class="break" x1="${fx(bx)}" y1="${fx(top - 10)}" x2="${fx(bx)}" y2="${fx(base)}" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"/>`);
+    // The label sits above the plot, beside the line, so no bar hides it.
+    const label = `break ${data.breakAt.slice(5, 16).replace('T', ' ')} UTC`;
     const anchor = bx > left + plotW * 0.8 ? 'end' : 'start';
-    out.push(text(anchor === 'end' ? bx - 3 : bx + 3, top + 6, label, `text-anchor="${anchor}" font-weight="bold"`));
+    out.push(text(anchor === 'end' ? bx - 3 : bx + 3, top - 3, label, `text-anchor="${anchor}" font-weight="bold"`));
   }
   if (observed.length === 0 || total === 0) {
     out.push(
