@@ -12,6 +12,7 @@ import { PARSERS } from '../ingest/registry.js';
 import { catalogVersion, configRecord, sha, manifestSha256, rulesetSha256, templatesSha256, type RecordedOptions } from '../report/provenance.js';
 import { LAYER_TITLES, REPORT_SCHEMA_VERSION, validateReport, type ReportModel } from '../report/model.js';
 import { copySources } from '../ingest/copies.js';
+import { attachServices } from './evidence-services.js';
 import { daysBetweenIn } from '../util/zones.js';
 import { loadConfig } from './config.js';
 import { makeRuleContext } from './context.js';
@@ -238,7 +239,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     templates_sha256: templatesSha256(),
     options,
   };
-  return validateReport(model);
+  return validateReport(attachServices(db, model));
 }
 
 /** The market-data layer's note on its event count when that count is a sample (market-data-flow says so). */

@@ -12,6 +12,8 @@
 import type HandlebarsNs from 'handlebars';
 import { LAYER_TITLES, type ReportModel } from './model.js';
 import { allMetrics, clockNote, collectionAdvice, groupFindings, keyMetrics, plainTicks, sampleMark, sortTodos, stageDowntime, summaryLines, timelineKind, unobservedStages } from './story.js';
+import { funnelSvg, hourlyCharts, hourlyTable, reconciliationSvg } from './charts/index.js';
+import { cite, citationNotes, citeNote } from './citation.js';
 
 type Hb = typeof HandlebarsNs;
 type Status = ReportModel['summary']['status'];
@@ -526,20 +528,37 @@ const COMMON = {
   todoGroups,
   sampleMark,
   plainTicks,
+  // Charts and citations (issue 14 item 2 and 4): SVG strings are built by src/report/charts from
+  // the model and printed raw ({{{svg}}}); they escape every text they carry themselves.
+  cite,
+  hourlyTable,
 } as const;
 
-const MARKDOWN_ONLY = { md, code, fence, mdTicks } as const;
+/**
+ * HTML only: the charts' SVG, marked safe so `{{svg}}` prints it as markup (the templates use no
+ * triple-stash). Safe because src/report/charts escapes every text it puts into a chart.
+ */
+function htmlOnly(hb: Hb) {
+  return {
+    hourlyCharts: (m: ReportModel) => hourlyCharts(m).map((c) => ({ ...c, svg: new hb.SafeString(c.svg) })),
+    funnelChart: (m: ReportModel) => new hb.SafeString(funnelSvg(m)),
+    reconciliationChart: (m: ReportModel) => new hb.SafeString(reconciliationSvg(m)),
+  };
+}
+const HTML_ONLY_NAMES = ['hourlyCharts', 'funnelChart', 'reconciliationChart'];
+
+const MARKDOWN_ONLY = { md, code, fence, mdTicks, citeNote, citationNotes } as const;
 
 export type HelperFormat = 'md' | 'html';
 
 /** The helper names of a format (a bare `{{name}}` in a template calls the helper, not the field). */
 export function helperNames(format: HelperFormat): string[] {
-  return Object.keys({ ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : {}) }).sort();
+  return [...Object.keys({ ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : {}) }), ...(format === 'html' ? HTML_ONLY_NAMES : [])].sort();
 }
 
 /** Register the helpers of one output format on a private Handlebars environment. */
 export function registerHelpers(hb: Hb, format: HelperFormat): void {
-  const fns: Record<string, (...a: never[]) => unknown> = { ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : {}) };
+  const fns: Record<string, (...a: never[]) => unknown> = { ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : htmlOnly(hb)) };
   for (const [name, fn] of Object.entries(fns)) {
     hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       // Handlebars appends its options object; helpers here are plain functions of their arguments.

@@ -20,6 +20,8 @@ export const EvidenceSchema = z.strictObject({
   file: z.string(),
   line: z.number().int().nonnegative(),
   text: z.string(),
+  /** v4: the service the cited line's log record belongs to (from the working database), when one does. */
+  service: z.string().optional(),
 });
 
 export const FindingSchema = z.strictObject({

@@ -84,6 +84,7 @@ describe('Markdown: the runbook structure', () => {
     const headings = mdIncident.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toEqual([
       '## 1. Block summary',
+      '## Events per hour',
       '## Incident timeline',
       '## 2. Observations per layer',
       '## 3. Key KPIs',
@@ -307,7 +308,7 @@ describe('HTML', () => {
   it('is one self-contained page: inline CSS, no script, no external resource', () => {
     expect(htmlIncident.startsWith('<!DOCTYPE html>\n')).toBe(true);
     expect(htmlIncident).toContain('<style>');
-    expect(htmlIncident).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(htmlIncident).not.toMatch(/<script|<link|<img|<iframe|@import|url\((?!#)/i);
     expect(htmlIncident).not.toMatch(/(src|href)="(?!#)/);
     expect(htmlIncident).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'`);
   });
@@ -319,7 +320,7 @@ describe('HTML', () => {
     expect(header).toContain('<span class="pill status-fail">FAIL</span>');
     expect(header).toContain('break layer: Risk Layer');
     const ids = [...htmlIncident.matchAll(/<section id="([a-z]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['summary', 'timeline', 'layers', 'kpis', 'hypotheses', 'todos', 'verification', 'flow', 'reconciliation', 'coverage', 'collection', 'manifest', 'quarantine', 'metrics']);
+    expect(ids).toEqual(['summary', 'charts', 'timeline', 'layers', 'kpis', 'hypotheses', 'todos', 'verification', 'flow', 'reconciliation', 'coverage', 'collection', 'manifest', 'quarantine', 'metrics']);
     expect(htmlHealthy).toContain('<span class="pill nobrk">no break layer</span>');
     expect(htmlHealthy).toContain('<dt>What broke</dt><dd>nothing — every stage flowed through the block and every rule passed</dd>');
   });
@@ -398,7 +399,7 @@ describe('hostile log text', () => {
     expect(html).toContain('logs/&lt;b&gt;bold&lt;/b&gt;');
     // The page keeps its structure: the injected </td></tr> did not close anything.
     expect((html.match(/<tr[ >]/g) ?? []).length).toBe((html.match(/<\/tr>/g) ?? []).length);
-    expect((html.match(/<section /g) ?? []).length).toBe(14);
+    expect((html.match(/<section /g) ?? []).length).toBe(15);
   });
 
   it('Markdown: no raw tag and no HTML entity outside code, no injected heading, fences intact', () => {
@@ -415,7 +416,9 @@ describe('hostile log text', () => {
     expect(md).toContain('````text\n```\n<script>alert(1)</script>\n```\n````');
     expect(md.split('\n').filter((l) => /^#{1,6} /.test(l) && /injected|heading/.test(l))).toEqual([]);
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
-    expect(headings).toHaveLength(14);
+    // Its long hostile evidence paths are shortened in citations and listed whole as footnotes.
+    expect(headings).toHaveLength(16);
+    expect(headings[15]).toBe('## Evidence paths');
     expectTablesIntact(md);
   });
 });

@@ -5,7 +5,8 @@ import { assertAnalysable } from '../../db/state.js';
 import { assertWritableDir, lockDb, WAIT_OPTION } from '../db-access.js';
 import { UserError } from '../../errors.js';
 import { VERSION } from '../../version.js';
-import { parseFormats, reportClock, writeReports } from './output.js';
+import { parseFormats, reportClock, TEMPLATE_OPTION, writeReports } from './output.js';
+import { checkTemplates } from '../../report/render.js';
 import type { CommandDef } from './types.js';
 
 const Options = z.object({
@@ -15,6 +16,7 @@ const Options = z.object({
   config: z.string().optional(),
   failOn: z.string().optional(),
   format: z.unknown().optional(),
+  template: z.string().optional(),
   wait: z.number().min(0).optional(),
 });
 
@@ -30,11 +32,13 @@ export const analyzeCommand: CommandDef = {
       .option('config', { type: 'string', describe: 'JSON file with KPI targets' })
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above: info|low|medium|high|critical' })
       .option('format', { type: 'string', describe: 'formats to write with --out: json,md,html (default all)' })
+      .option('template', TEMPLATE_OPTION)
       .option('wait', WAIT_OPTION),
   async handler(args) {
     const o = Options.parse(args);
     const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
     const formats = parseFormats(o.format);
+    const render = checkTemplates(o.template);
     if (o.out) assertWritableDir(o.out, '--out', 'the report directory');
     // Checked before the lock, so a mistyped --db leaves no lock file behind.
     openDb(o.db, { readonly: true }).close();
@@ -53,7 +57,7 @@ export const analyzeCommand: CommandDef = {
       if (!has) throw new UserError('NOT_INGESTED', 'the database holds no ingested block', o.db, 'run `cdb-forensics ingest <bundle> --db ' + o.db + '` first');
       const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null } });
       if (o.out) {
-        for (const p of writeReports(model, o.out, formats)) process.stdout.write(`wrote ${p}\n`);
+        for (const p of writeReports(model, o.out, formats, render)) process.stdout.write(`wrote ${p}\n`);
       } else {
         process.stdout.write(JSON.stringify(model, null, 2) + '\n');
       }

@@ -14,6 +14,12 @@ export type Format = (typeof FORMATS)[number];
 export const TodoOrderOption = z.enum(['priority', 'category'], { error: () => 'must be priority or category' }).default('category');
 export const TODO_ORDER_OPTION = { type: 'string', choices: ['priority', 'category'], describe: 'to-dos grouped by category (default) or ordered by priority across categories' } as const;
 
+/** `--template <dir>` for every command that writes Markdown/HTML. */
+export const TEMPLATE_OPTION = {
+  type: 'string',
+  describe: 'directory whose report.md.hbs, report.html.hbs and partials/<name>.hbs replace the built-in templates of the same name',
+} as const;
+
 export function parseFormats(v: unknown): Format[] {
   const list = (Array.isArray(v) ? v : [v ?? 'json,md,html'])
     .flatMap((x) => String(x).split(','))

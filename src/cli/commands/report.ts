@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { readReportFile } from '../../report/read.js';
-import { parseFormats, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
+import { checkTemplates } from '../../report/render.js';
+import { parseFormats, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
 import type { CommandDef } from './types.js';
 
-const Options = z.object({ in: z.string().min(1), out: z.string().min(1), format: z.unknown().optional(), todoOrder: TodoOrderOption });
+const Options = z.object({ in: z.string().min(1), out: z.string().min(1), format: z.unknown().optional(), todoOrder: TodoOrderOption, template: z.string().optional() });
 
 export const reportCommand: CommandDef = {
   command: 'report',
@@ -14,12 +15,14 @@ export const reportCommand: CommandDef = {
       .option('in', { type: 'string', demandOption: true, describe: 'report.json' })
       .option('out', { type: 'string', demandOption: true, describe: 'directory to write into' })
       .option('format', { type: 'string', describe: 'md,html,json (default all)' })
-      .option('todo-order', TODO_ORDER_OPTION),
+      .option('todo-order', TODO_ORDER_OPTION)
+      .option('template', TEMPLATE_OPTION),
   async handler(args) {
     const o = Options.parse(args);
+    const render = checkTemplates(o.template);
     const { model, notes } = readReportFile(o.in);
     for (const n of notes) process.stderr.write(`note: ${n}\n`);
-    for (const p of writeReports(model, o.out, parseFormats(o.format), { todoOrder: o.todoOrder })) process.stdout.write(`wrote ${p}\n`);
+    for (const p of writeReports(model, o.out, parseFormats(o.format), { ...render, todoOrder: o.todoOrder })) process.stdout.write(`wrote ${p}\n`);
     return 0;
   },
 };

@@ -12,7 +12,8 @@ import { RULES } from '../../analysis/registry.js';
 import type { RuleDef } from '../../analysis/define-rule.js';
 import { Progress, type Phase } from '../progress.js';
 import { runIngest } from './ingest.js';
-import { parseFormats, reportClock, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
+import { parseFormats, reportClock, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
+import { checkTemplates } from '../../report/render.js';
 import type { CommandDef } from './types.js';
 
 const Options = z.object({
@@ -26,6 +27,7 @@ const Options = z.object({
   config: z.string().optional(),
   failOn: z.string().optional(),
   format: z.unknown().optional(),
+  template: z.string().optional(),
   as: z.array(z.string()).default([]),
   append: z.boolean().default(false),
   quiet: z.boolean().default(false),
@@ -51,6 +53,7 @@ export const runCommand: CommandDef = {
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above this severity' })
       .option('format', { type: 'string', describe: 'json,md,html (default all)' })
       .option('todo-order', TODO_ORDER_OPTION)
+      .option('template', TEMPLATE_OPTION)
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
       .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3); the report is the same for any value' })
@@ -60,6 +63,7 @@ export const runCommand: CommandDef = {
     const o = Options.parse({ ...args, as: args.as ?? [] });
     const failOn = o.failOn ? parseSeverity(o.failOn) : undefined;
     const formats = parseFormats(o.format);
+    const render = checkTemplates(o.template);
     const dbPath = o.db ?? defaultDbPath(o.bundle);
     const out = resolve(o.out ?? join('cdb-forensics-report', bundleDisplayName(o.bundle)));
     // Before any work: a place that cannot be written would only fail after the whole ingest.
@@ -88,7 +92,7 @@ export const runCommand: CommandDef = {
       });
       analysing.end();
       const rendering = progress.phase('render', formats.length, 'steps');
-      const written = writeReports(model, out, formats, { todoOrder: o.todoOrder }, (f) => rendering.step(`report.${f}`));
+      const written = writeReports(model, out, formats, { ...render, todoOrder: o.todoOrder }, (f) => rendering.step(`report.${f}`));
       rendering.end();
       writePhaseTimes(progress);
       if (!o.quiet) {
