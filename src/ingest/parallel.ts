@@ -254,7 +254,8 @@ export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[
         for (const c of columnsOf.all(id) as { original: string; columns: string }[]) writer.ensureSrcColumns(c.original, JSON.parse(c.columns) as string[]);
         for (const r of rangesOf.all(id) as { tbl: string; lo: number; hi: number }[]) {
           const raw = RAW_TABLES[r.tbl];
-          const cols = raw ? ['file_id', 'line_no', 'line_count', ...Object.keys(raw.columns)] : sharedColumns(db, r.tbl, srcColumns(r.tbl));
+          // in_block too: the writer stores a provisional mark the model build only corrects (copies keep it).
+          const cols = raw ? ['file_id', 'line_no', 'line_count', ...Object.keys(raw.columns), 'in_block'] : sharedColumns(db, r.tbl, srcColumns(r.tbl));
           const key = raw ? 'id' : '_id';
           const list = cols.map(quoteIdent).join(', ');
           db.prepare(`INSERT INTO main.${quoteIdent(r.tbl)} (${list}) SELECT ${list} FROM part.${quoteIdent(r.tbl)} WHERE ${key} > ? AND ${key} <= ? ORDER BY ${key}`).run(r.lo, r.hi);
