@@ -80,6 +80,9 @@ function assertWholeFiles(dbPath: string): void {
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
     if (!tables.some((t) => t.name === 'manifest')) return;
+    // One read transaction for every statement below: a reader must judge one committed state, not
+    // a list of source tables from before a commit and their counts from after it.
+    db.exec('BEGIN');
     expect(db.pragma('quick_check', { simple: true })).toBe('ok');
     const src = (db.prepare('SELECT name FROM src_tables').all() as { name: string }[]).map((r) => r.name);
     // Rows the model build derives from log lines (derived = 1) are the model's, not the file's.
@@ -99,6 +102,7 @@ function assertWholeFiles(dbPath: string): void {
       if (FINAL.has(r.status)) expect([r.path, r.stored, r.q]).toEqual([r.path, r.records, r.quarantined]);
       else expect([r.path, r.status, r.stored, r.q]).toEqual([r.path, r.status, 0, 0]);
     }
+    db.exec('COMMIT');
   } finally {
     db.close();
   }
