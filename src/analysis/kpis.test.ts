@@ -50,7 +50,7 @@ describe('computeKpis', () => {
     [18_340, null, 'ok', null],
     [64, null, 'fail', null],
   ])('market data %i (sample note %j): a sample is shown, never graded against the whole-block target', (n, sample, status, note) => {
-    const k = computeKpis({ ...RUNBOOK, market_data_events: n }, 3, DEFAULT_TARGETS, ALL, sample);
+    const k = computeKpis({ ...RUNBOOK, market_data_events: n }, 3, DEFAULT_TARGETS, ALL, [], sample);
     expect(k.find((x) => x.metric === 'market_data_events')!).toMatchObject({ value: n, status, note });
   });
 });

@@ -56,6 +56,7 @@ export default defineRule({
   layer: 'system',
   title: 'Redis or PostgreSQL cannot load or store its data (its own log), and the clients it takes down',
   needs: ['cdb_redis or cdb_postgres logs (log_events)'],
+  keyMetrics: ['dependency_faults'],
   check(ctx): RuleResult {
     const own = findLogs(ctx, { classes: FAULTS.map((f) => f.ready[0]).concat(FAULTS.flatMap((f) => f.classes)), services: FAULTS.map((f) => f.service) });
     const logged = FAULTS.filter((f) => ctx.logCoverage(f.service));
