@@ -13,6 +13,7 @@
 import type Database from 'better-sqlite3';
 import { clocklessVerdicts } from './clockless.js';
 import type { Evidence, LayerId } from './define-rule.js';
+import { median } from '../util/stats.js';
 
 export interface BreakConfig {
   stopFraction: number;
@@ -55,12 +56,6 @@ interface HourRow {
   observed: number;
 }
 
-function median(xs: number[]): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /**
  * The observed hours from the stage's first to its last event: its rate while it ran. A stage

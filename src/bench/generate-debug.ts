@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { Rng } from './generate.js';
 
 /**
  * `docker compose logs --timestamps` of an era-B stack at DEBUG (dev compose sets LOG_LEVEL=DEBUG):
@@ -12,19 +13,6 @@ import { join } from 'node:path';
  * docs/evidence-formats.md §2.3. Deterministic (a fixed LCG): two runs measure the same bytes.
  */
 
-class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0;
-    return this.s / 0x100000000;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-}
 
 export interface DebugLogResult {
   path: string;

@@ -9,7 +9,8 @@ import { once } from 'node:events';
  * accounting check compares with what ingest stored.
  */
 
-class Rng {
+/** A fixed LCG: the generators write the same bytes on every run and machine. */
+export class Rng {
   private s: number;
   constructor(seed: number) {
     this.s = seed >>> 0;

@@ -5,6 +5,7 @@
  * and the collection-quality advice. Pure functions of the model, so every line is testable and
  * both formats say the same thing; the templates only place and escape it.
  */
+import { median } from '../util/stats.js';
 import type { ReportModel } from './model.js';
 
 type Hourly = ReportModel['flow']['hourly'];
@@ -46,12 +47,6 @@ export interface StageDowntime {
   source: string;
 }
 
-function median(xs: number[]): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Persisted counts trades rows only, as the break detection does; other stages sum every class. */
 function counts(stage: string, cls: string): boolean {
