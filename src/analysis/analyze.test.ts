@@ -117,7 +117,7 @@ describe('analyze', () => {
     const ok = defineRule({ id: 'fine', layer: 'risk', title: 'fine', needs: ['x'], check: () => ({ status: 'ok' }) });
     const m = analyze(t.db, { now: NOW, toolVersion: '0.1.0', rules: [boom, ok] });
     expect(m.coverage.errors).toEqual([{ rule: 'boom', message: 'kaputt' }]);
-    expect(m.coverage.not_evaluable).toEqual([{ rule: 'boom', layer: 'risk', missing: 'the rule failed: kaputt' }]);
+    expect(m.coverage.not_evaluable).toEqual([{ rule: 'boom', layer: 'risk', missing: 'the rule failed: kaputt', texts: { missing: { key: 'engine.rule_failed', params: { message: 'kaputt' } } } }]);
     expect(m.layers.find((l) => l.id === 'risk')!.status).toBe('ok');
   });
 

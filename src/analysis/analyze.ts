@@ -24,6 +24,8 @@ import { listSnapshots } from './snapshots.js';
 import { stageFloors } from './stage-floor.js';
 import { reconcileOnce, type ReconRow } from './reconcile.js';
 import { RULES } from './registry.js';
+import { DEFAULT_LANG, type Lang } from '../i18n/lang.js';
+import { localize } from '../i18n/localize.js';
 import { buildTimeline } from './timeline.js';
 
 export interface AnalyzeOptions {
@@ -41,6 +43,8 @@ export interface AnalyzeOptions {
   quarantineEntries?: number;
   /** The byte-changing options as the user gave them, for report.json `provenance` (config is read from configPath). */
   recorded?: Partial<Omit<RecordedOptions, 'config'>>;
+  /** The report's language (`--lang`); English by default. Recorded in provenance (it changes the bytes). */
+  lang?: Lang;
 }
 
 export interface BlockInfo {
@@ -176,7 +180,17 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
   // dependency) first; otherwise the first stage that stopped in time; otherwise the rules' verdict.
   const timeBreak = breakInTime(db, (f, l) => ctx.evidence(f, l));
   const systemFailed = result.layers.some((l) => l.id === 'system' && l.status === 'fail');
-  const layers = result.layers.map((l) => ({ id: l.id, title: LAYER_TITLES[l.id], status: l.status, metrics: l.metrics, key_metrics: l.key_metrics, metric_notes: l.metric_notes, findings: l.findings, rules: l.rules }));
+  const layers = result.layers.map((l) => ({
+    id: l.id,
+    title: LAYER_TITLES[l.id],
+    status: l.status,
+    metrics: l.metrics,
+    key_metrics: l.key_metrics,
+    metric_notes: l.metric_notes,
+    findings: l.findings,
+    rules: l.rules,
+    texts: { title: { key: `layer.${l.id}`, params: {} }, ...l.texts },
+  }));
   const brk = systemFailed ? 'system' : timeBreak ? timeBreak.layer : breakLayer(result.layers, flooredCounts, flow.sources);
   let reconciliation: ReconRow[] = [];
   try {
@@ -193,6 +207,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
 
   const model: ReportModel = {
     schema_version: REPORT_SCHEMA_VERSION,
+    lang: DEFAULT_LANG,
     tool: { name: opts.toolName ?? 'cdb-forensics', version: opts.toolVersion },
     generated_at: opts.now,
     block: { from: block.from, to: block.to, zone: block.zone ?? 'UTC', era: block.era, dialect: block.dialect, days: block.days, evidence },
@@ -214,7 +229,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
       floors,
     },
     hypotheses: hypotheses.map((h, i) => ({ rank: i + 1, ...h })),
-    todos: result.todos.map((t) => ({ category: t.category, title: t.title, priority: t.priority, effort: t.effort, where: t.where, cause: t.cause ?? null })),
+    todos: result.todos.map((t) => ({ category: t.category, title: t.title, priority: t.priority, effort: t.effort, where: t.where, cause: t.cause ?? null, ...(t.texts ? { texts: t.texts } : {}) })),
     verification: result.verification,
     kpis: computeKpis(flow.counts, block.days.length, targets, flow.sources, floors, sampleNote(layers)),
     reconciliation,
@@ -222,7 +237,9 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     coverage: {
       rules_run: result.rules.length,
       evaluated: result.rules.filter((r) => r.status !== 'not_evaluable').length,
-      not_evaluable: result.rules.filter((r) => r.status === 'not_evaluable').map((r) => ({ rule: r.id, layer: r.layer, missing: r.missing ?? '' })),
+      not_evaluable: result.rules
+        .filter((r) => r.status === 'not_evaluable')
+        .map((r) => ({ rule: r.id, layer: r.layer, missing: r.missing ?? '', ...(r.texts?.missing ? { texts: { missing: r.texts.missing } } : {}) })),
       errors: result.errors,
       classification: classification(db, ctx),
     },
@@ -230,7 +247,9 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
   };
   model.timeline = buildTimeline(db, ctx, model.flow, reconciliation);
   const rules = opts.rules ?? RULES;
-  const options: RecordedOptions = { now: null, from: null, to: null, as: [], ...opts.recorded, config: opts.targets ? { sha256: sha(JSON.stringify({ targets: opts.targets })), text: JSON.stringify({ targets: opts.targets }) } : configRecord(opts.configPath) };
+  const lang = opts.lang ?? DEFAULT_LANG;
+  const { lang: _recordedLang, ...recorded } = opts.recorded ?? {};
+  const options: RecordedOptions = { now: null, from: null, to: null, as: [], ...recorded, config: opts.targets ? { sha256: sha(JSON.stringify({ targets: opts.targets })), text: JSON.stringify({ targets: opts.targets }) } : configRecord(opts.configPath) };
   model.provenance = {
     tool_version: opts.toolVersion,
     manifest_sha256: manifestSha256(model.manifest.files),
@@ -239,7 +258,9 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
     templates_sha256: templatesSha256(),
     options,
   };
-  return validateReport(attachServices(db, model));
+  const withServices = attachServices(db, model);
+  // Built in English, then rendered in the report's language from its keyed texts (as `report --lang` does).
+  return validateReport(localize(withServices, lang));
 }
 
 /** The market-data layer's note on its event count when that count is a sample (market-data-flow says so). */

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 
 import type { LayerId } from '../vocabulary.js';
+import type { Said } from '../i18n/translate.js';
+export type { Said } from '../i18n/translate.js';
 export { LAYERS, type LayerId } from '../vocabulary.js';
 export type Status = 'ok' | 'warn' | 'fail' | 'not_evaluable';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -18,18 +20,19 @@ export interface Finding {
   /** What the finding is about (service, symbol, reason code...). With the rule id it forms the stable id; never put counts or times in it. */
   subject?: string;
   severity: Severity;
-  message: string;
+  /** Keyed text (`text('<rule>.<id>', params)`): the report renders it in its language. */
+  message: Said;
   evidence: Evidence[];
 }
 
 export interface Hypothesis {
   /** Stable id of the cause class, e.g. `risk.drawdown_limit`, used to merge and to test. */
   cause: string;
-  title: string;
+  title: Said;
   likelihood: Likelihood;
   evidence: Evidence[];
   /** Optional reasoning shown under the hypothesis. */
-  why?: string;
+  why?: Said;
   /** The layer the cause belongs to, when it is not the rule's own layer. */
   layer?: LayerId;
 }
@@ -37,7 +40,7 @@ export interface Hypothesis {
 export type TodoCategory = 'CONFIG' | 'CODE' | 'MONITORING' | 'RISK';
 export interface Todo {
   category: TodoCategory;
-  title: string;
+  title: Said;
   priority: 'high' | 'medium' | 'low';
   effort: 'quick_win' | 'larger';
   /** Where to change it: `.env MAX_EXPOSURE_PCT`, `services/cdb_risk/service.py`, ... */
@@ -54,7 +57,7 @@ export interface Expectation {
 
 export interface VerificationCheck {
   id: string;
-  title: string;
+  title: Said;
   /** sql: a query over the canonical model returning one number; log: a JS regex source matched against log_events.message (count of matches). */
   kind: 'sql' | 'log';
   check: string;
@@ -66,13 +69,13 @@ export type Metrics = Record<string, number | string | null>;
 export interface RuleResult {
   status: Status;
   /** Why the rule could not be evaluated (status not_evaluable): what evidence was missing. */
-  missing?: string;
+  missing?: Said;
   metrics?: Metrics;
   /**
    * Per metric, what its value stands for when it is not a whole-block count from one source:
    * `sample: 1-minute redis capture`, `source: logs`. Shown next to the value.
    */
-  metricNotes?: Record<string, string>;
+  metricNotes?: Record<string, Said>;
   findings?: Finding[];
   hypotheses?: Hypothesis[];
   todos?: Todo[];
@@ -111,6 +114,7 @@ export interface RuleContext {
 export interface RuleDef {
   id: string;
   layer: LayerId;
+  /** English title; the report shows the catalog's `<id>.title` (a test keeps the two equal). */
   title: string;
   /** Human-readable evidence the rule needs (tables, services, captures); shown when it is not evaluable. */
   needs: string[];

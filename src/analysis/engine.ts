@@ -20,6 +20,10 @@ import {
   type VerificationCheck,
 } from './define-rule.js';
 import { cmp, envKeyOf, isUnreadSetting } from './rule-kit.js';
+import { hasText, mapParams, render, type AnyText, type Said } from '../i18n/translate.js';
+
+/** The keyed texts behind an object's visible fields (field name → key and parameters), kept in report.json. */
+export type Texts = Record<string, AnyText>;
 
 export interface EngineFinding {
   /** `<rule>:<subject or 'main'>` — stable across runs and blocks (no counts, no times). */
@@ -29,6 +33,7 @@ export interface EngineFinding {
   severity: Severity;
   message: string;
   evidence: Evidence[];
+  texts?: Texts;
 }
 
 export interface RuleOutcome {
@@ -39,6 +44,7 @@ export interface RuleOutcome {
   /** What evidence was missing (not_evaluable only). */
   missing: string | null;
   needs: string[];
+  texts?: Texts;
 }
 
 export interface LayerOutcome {
@@ -49,6 +55,8 @@ export interface LayerOutcome {
   key_metrics: string[];
   metric_notes: Record<string, string>;
   findings: EngineFinding[];
+  /** Keyed metric notes: `metric_notes.<key>` → text. */
+  texts?: Texts;
   rules: RuleOutcome[];
 }
 
@@ -61,7 +69,11 @@ export interface RankedHypothesis {
   why: string | null;
   /** Rules that proposed it. */
   rules: string[];
+  texts?: Texts;
 }
+
+export type EngineTodo = Omit<Todo, 'title'> & { title: string; texts?: Texts };
+export type EngineCheck = Omit<VerificationCheck, 'title'> & { title: string; texts?: Texts };
 
 export interface EngineError {
   rule: string;
@@ -71,8 +83,8 @@ export interface EngineError {
 export interface EngineResult {
   layers: LayerOutcome[];
   hypotheses: RankedHypothesis[];
-  todos: Todo[];
-  verification: VerificationCheck[];
+  todos: EngineTodo[];
+  verification: EngineCheck[];
   errors: EngineError[];
   rules: RuleOutcome[];
 }
@@ -111,7 +123,7 @@ function checkResult(rule: RuleDef, r: unknown): RuleResult {
   if (!STATUSES.includes(res.status)) throw new Error(`invalid status ${JSON.stringify(res.status)}`);
   for (const f of res.findings ?? []) {
     if (!SEVERITIES.includes(f.severity)) throw new Error(`finding with invalid severity ${JSON.stringify(f.severity)}`);
-    if (typeof f.message !== 'string' || f.message === '') throw new Error('finding without a message');
+    if (!(typeof f.message === 'string' ? f.message !== '' : typeof f.message?.key === 'string')) throw new Error('finding without a message');
   }
   for (const h of res.hypotheses ?? []) {
     if (!LIKELIHOODS.includes(h.likelihood)) throw new Error(`hypothesis ${h.cause} with invalid likelihood ${JSON.stringify(h.likelihood)}`);
@@ -124,6 +136,36 @@ function checkResult(rule: RuleDef, r: unknown): RuleResult {
   }
   void rule;
   return res;
+}
+
+/**
+ * A rule's words made safe and English: a keyed text has its string parameters redacted (log text
+ * can carry a secret) and is rendered once in English, the language the model is built in; the
+ * report's language is applied over the `texts` at the end (`localize`).
+ */
+class Sayer {
+  constructor(private readonly redactor: Redactor) {}
+  said(s: Said): { text: string; keyed: AnyText | null } {
+    if (typeof s === 'string') return { text: this.redactor.text(s), keyed: null };
+    const keyed = mapParams(s, (v) => this.redactor.text(v));
+    return { text: this.redactor.text(render('en', keyed)), keyed };
+  }
+  /** The rendered fields plus `texts` for those that were keyed (absent when none was). */
+  fields<F extends string>(parts: Record<F, Said | null | undefined>): Record<F, string | null> & { texts?: Texts } {
+    const out = {} as Record<F, string | null> & { texts?: Texts };
+    const texts: Texts = {};
+    for (const [f, v] of Object.entries(parts) as [F, Said | null | undefined][]) {
+      if (v === null || v === undefined) {
+        out[f] = null as never;
+        continue;
+      }
+      const r = this.said(v);
+      out[f] = r.text as never;
+      if (r.keyed) texts[f] = r.keyed;
+    }
+    if (Object.keys(texts).length > 0) out.texts = texts;
+    return out;
+  }
 }
 
 function cleanEvidence(redactor: Redactor, ev: Evidence[] | undefined, max: number): Evidence[] {
@@ -160,13 +202,14 @@ export function orderRules(rules: RuleDef[]): RuleDef[] {
 
 export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
   const redactor = new Redactor();
+  const sayer = new Sayer(redactor);
   const errors: EngineError[] = [];
   const outcomes: RuleOutcome[] = [];
   const layers = new Map<LayerId, LayerOutcome>();
   for (const l of LAYERS) layers.set(l, { id: l, status: 'not_evaluable', metrics: {}, key_metrics: [], metric_notes: {}, findings: [], rules: [] });
   const hyps = new Map<string, RankedHypothesis>();
-  const todos = new Map<string, Todo>();
-  const checks = new Map<string, VerificationCheck>();
+  const todos = new Map<string, EngineTodo>();
+  const checks = new Map<string, EngineCheck>();
   const ids = new Set<string>();
 
   for (const rule of orderRules(rules)) {
@@ -181,15 +224,21 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
     } catch (e) {
       const message = redactor.text(e instanceof Error ? e.message : String(e));
       errors.push({ rule: rule.id, message });
-      res = { status: 'not_evaluable', missing: `the rule failed: ${message}` };
+      res = { status: 'not_evaluable', missing: { key: 'engine.rule_failed', params: { message } } };
     }
+    const said = sayer.fields({
+      // A rule without a catalog fails the catalog tests; here it still runs, titled in English.
+      title: hasText(`${rule.id}.title`) ? { key: `${rule.id}.title`, params: {} } : rule.title,
+      missing: res.status === 'not_evaluable' ? (res.missing ?? { key: 'engine.needs', params: { needs: [...rule.needs] } }) : null,
+    });
     const outcome: RuleOutcome = {
       id: rule.id,
       layer: rule.layer,
-      title: rule.title,
+      title: said.title ?? rule.title,
       status: res.status,
-      missing: res.status === 'not_evaluable' ? redactor.text(res.missing ?? `needs ${rule.needs.join(', ')}`) : null,
+      missing: said.missing,
       needs: [...rule.needs],
+      ...(said.texts ? { texts: said.texts } : {}),
     };
     outcomes.push(outcome);
     layer.rules.push(outcome);
@@ -200,7 +249,11 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
       layer.metrics[key] = metricValue(redactor, v);
       if (rule.keyMetrics?.includes(k)) layer.key_metrics.push(key);
       const note = res.metricNotes?.[k];
-      if (typeof note === 'string' && note !== '') layer.metric_notes[key] = redactor.text(note);
+      if (note !== undefined && note !== '') {
+        const r = sayer.said(note);
+        layer.metric_notes[key] = r.text;
+        if (r.keyed) (layer.texts ??= {})[`metric_notes.${key}`] = r.keyed;
+      }
     }
     for (const f of res.findings ?? []) {
       const subject = (f.subject ?? 'main').trim() || 'main';
@@ -213,46 +266,62 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
         rule: rule.id,
         subject,
         severity: f.severity,
-        message: redactor.text(f.message),
-        evidence: cleanEvidence(redactor, f.evidence, MAX_EVIDENCE_FINDING),
+        ...(() => {
+          const { message, texts } = sayer.fields({ message: f.message });
+          return { message: message!, evidence: cleanEvidence(redactor, f.evidence, MAX_EVIDENCE_FINDING), ...(texts ? { texts } : {}) };
+        })(),
       });
     }
     for (const h of res.hypotheses ?? []) {
       const hl = h.layer ?? rule.layer;
       const ev = cleanEvidence(redactor, h.evidence, MAX_EVIDENCE_HYPOTHESIS);
       const prev = hyps.get(h.cause);
+      const mine = sayer.fields({ title: h.title, why: h.why ?? null });
       if (!prev) {
-        hyps.set(h.cause, { cause: h.cause, layer: hl, title: redactor.text(h.title), likelihood: h.likelihood, evidence: ev, why: h.why ? redactor.text(h.why) : null, rules: [rule.id] });
+        hyps.set(h.cause, { cause: h.cause, layer: hl, title: mine.title!, likelihood: h.likelihood, evidence: ev, why: mine.why, rules: [rule.id], ...(mine.texts ? { texts: mine.texts } : {}) });
         continue;
       }
       const better = likelihoodRank(h.likelihood) < likelihoodRank(prev.likelihood);
       const merged = cleanEvidence(redactor, better ? [...ev, ...prev.evidence] : [...prev.evidence, ...ev], MAX_EVIDENCE_HYPOTHESIS);
+      const texts: Texts = {};
+      const title = better ? mine.title! : prev.title;
+      const titleText = better ? mine.texts?.title : prev.texts?.title;
+      if (titleText) texts.title = titleText;
+      const why = better && mine.why ? mine.why : prev.why;
+      const whyText = better && mine.why ? mine.texts?.why : prev.texts?.why;
+      if (whyText) texts.why = whyText;
       hyps.set(h.cause, {
         cause: h.cause,
         layer: better ? hl : prev.layer,
-        title: better ? redactor.text(h.title) : prev.title,
+        title,
         likelihood: better ? h.likelihood : prev.likelihood,
         evidence: merged,
-        why: better && h.why ? redactor.text(h.why) : prev.why,
+        why,
         rules: [...new Set([...prev.rules, rule.id])].sort(cmp),
+        ...(Object.keys(texts).length > 0 ? { texts } : {}),
       });
     }
     for (const t of res.todos ?? []) {
       // A setting no service reads is never the fix (formats doc §7); offering it is a rule bug.
       const envKey = envKeyOf(t.where);
+      const said = sayer.fields({ title: t.title });
       if (envKey && isUnreadSetting(envKey, ctx.block.era)) {
-        errors.push({ rule: rule.id, message: `dropped the to-do "${t.title}": ${envKey} is read by no service in era ${ctx.block.era ?? '?'}` });
+        errors.push({ rule: rule.id, message: `dropped the to-do "${said.title}": ${envKey} is read by no service in era ${ctx.block.era ?? '?'}` });
         continue;
       }
-      const key = `${t.category}\u0000${t.title}\u0000${t.where}`;
+      const key = `${t.category}\u0000${said.title}\u0000${t.where}`;
       const prev = todos.get(key);
-      if (!prev || PRIORITY_RANK[t.priority] < PRIORITY_RANK[prev.priority]) todos.set(key, { ...t, title: redactor.text(t.title), where: redactor.text(t.where) });
+      if (!prev || PRIORITY_RANK[t.priority] < PRIORITY_RANK[prev.priority]) {
+        const { texts: _old, ...rest } = t as typeof t & { texts?: unknown };
+        todos.set(key, { ...rest, title: said.title!, where: redactor.text(t.where), ...(said.texts ? { texts: said.texts } : {}) });
+      }
     }
     for (const v of res.verification ?? []) {
       if (checks.has(v.id)) continue;
       const expect: VerificationCheck['expect'] = { op: v.expect.op, value: v.expect.value };
       if (v.expect.tolerance !== undefined && Number.isFinite(v.expect.tolerance)) expect.tolerance = Math.abs(v.expect.tolerance);
-      checks.set(v.id, { id: v.id, title: redactor.text(v.title), kind: v.kind, check: v.check, expect });
+      const said = sayer.fields({ title: v.title });
+      checks.set(v.id, { id: v.id, title: said.title!, kind: v.kind, check: v.check, expect, ...(said.texts ? { texts: said.texts } : {}) });
     }
   }
 

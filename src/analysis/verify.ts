@@ -57,7 +57,7 @@ function logCount(db: Database.Database, pattern: string): number {
   return n;
 }
 
-export function runChecks(db: Database.Database, checks: VerificationCheck[]): CheckOutcome[] {
+export function runChecks(db: Database.Database, checks: (Omit<VerificationCheck, 'title'> & { title: string })[]): CheckOutcome[] {
   return checks.map((c) => {
     try {
       const value = c.kind === 'sql' ? sqlValue(db, c.check) : logCount(db, c.check);

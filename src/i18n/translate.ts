@@ -6,20 +6,23 @@
  */
 import { formatDate, formatDateTime, formatDuration, formatNumber, formatPercent } from './format.js';
 import type { Lang } from './lang.js';
-import { de } from './messages/de.js';
-import { en, type MessageKey } from './messages/en.js';
+import { de, en, type MessageKey } from './messages/index.js';
 
-export type { MessageKey } from './messages/en.js';
+export type { MessageKey } from './messages/index.js';
 
 export const CATALOGS: Record<Lang, Record<MessageKey, string>> = { en, de };
 
 type Placeholders<S extends string> = S extends `${string}{${infer Body}}${infer Rest}` ? Body | Placeholders<Rest> : never;
 type NameOf<B extends string> = B extends `${infer N}:${string}` ? N : B;
+/** A text parameter may itself be keyed text (a stage name, a cause title) or a list joined with ", ". */
+export type Param = string | number | AnyText;
 type ValueOf<B extends string> = B extends `${string}:${infer K}`
   ? K extends 'date' | 'datetime'
     ? string
-    : number
-  : string | number;
+    : K extends 'list'
+      ? readonly Param[]
+      : number
+  : Param;
 export type ParamsOf<S extends string> = { [B in Placeholders<S> as NameOf<B>]: ValueOf<B> };
 export type Params<K extends MessageKey> = ParamsOf<(typeof en)[K]>;
 
@@ -27,6 +30,22 @@ export type Params<K extends MessageKey> = ParamsOf<(typeof en)[K]>;
 export interface Text<K extends MessageKey = MessageKey> {
   key: K;
   params: Params<K>;
+}
+
+/** Keyed text with its parameters not checked against the key (as read back from a report.json). */
+export interface AnyText {
+  key: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * What a rule may say where the report shows a sentence. A plain string is evidence quoted as it
+ * is (a log line, a service name); a sentence of the tool's own is always keyed `Text`.
+ */
+export type Said = AnyText | string;
+
+export function isText(v: unknown): v is AnyText {
+  return typeof v === 'object' && v !== null && typeof (v as AnyText).key === 'string' && typeof (v as AnyText).params === 'object' && (v as AnyText).params !== null && !Array.isArray((v as AnyText).params);
 }
 
 type ParamArgs<K extends MessageKey> = keyof Params<K> extends never ? [] : [Params<K>];
@@ -44,8 +63,19 @@ export function placeholdersOf(message: string): Map<string, string> {
   return out;
 }
 
+function formatParam(lang: Lang, v: unknown, where: string): string {
+  if (typeof v === 'number') return formatNumber(lang, v);
+  if (isText(v)) return render(lang, v);
+  if (typeof v === 'string') return v;
+  throw new Error(`${where}: expects text, a number or keyed text, got ${JSON.stringify(v)}`);
+}
+
 function formatValue(lang: Lang, kind: string, arg: string | undefined, v: unknown, where: string): string {
-  if (kind === 'text') return typeof v === 'number' ? formatNumber(lang, v) : String(v);
+  if (kind === 'text') return formatParam(lang, v, where);
+  if (kind === 'list') {
+    if (!Array.isArray(v)) throw new Error(`${where}: expects a list, got ${JSON.stringify(v)}`);
+    return v.map((x) => formatParam(lang, x, where)).join(', ');
+  }
   if (kind === 'date' || kind === 'datetime') {
     if (typeof v !== 'string') throw new Error(`${where}: expects an ISO ${kind}, got ${JSON.stringify(v)}`);
     return kind === 'date' ? formatDate(lang, v) : formatDateTime(lang, v);
@@ -80,7 +110,23 @@ export function render(lang: Lang, t: { key: string; params: Record<string, unkn
   });
 }
 
+/** Whether every language has a text for the key. */
+export function hasText(key: string): boolean {
+  return Object.values(CATALOGS).every((c) => Object.hasOwn(c, key));
+}
+
 /** A catalog word by key without parameters (headings, status labels). */
 export function word(lang: Lang, key: MessageKey): string {
   return render(lang, { key, params: {} });
+}
+
+/** What a rule said, as a sentence in `lang` (a plain string is quoted evidence and stays as it is). */
+export function say(lang: Lang, s: Said): string {
+  return typeof s === 'string' ? s : render(lang, s);
+}
+
+/** The same text with every string parameter (nested ones too) passed through `f` — for redaction. */
+export function mapParams<T extends AnyText>(t: T, f: (s: string) => string): T {
+  const one = (v: unknown): unknown => (typeof v === 'string' ? f(v) : isText(v) ? mapParams(v, f) : Array.isArray(v) ? v.map(one) : v);
+  return { key: t.key, params: Object.fromEntries(Object.entries(t.params).map(([k, v]) => [k, one(v)])) } as T;
 }

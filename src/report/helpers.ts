@@ -10,6 +10,8 @@
  * bundle must pass through `md` (or `code`/`fence`), which neutralise Markdown and HTML syntax.
  */
 import type HandlebarsNs from 'handlebars';
+import { DEFAULT_LANG, LANGS, type Lang } from '../i18n/lang.js';
+import { render } from '../i18n/translate.js';
 import { LAYER_TITLES, type ReportModel } from './model.js';
 import { allMetrics, clockNote, collectionAdvice, groupFindings, keyMetrics, plainTicks, sampleMark, sortTodos, stageDowntime, summaryLines, timelineKind, unobservedStages } from './story.js';
 import { funnelSvg, hourlyCharts, hourlyTable, reconciliationSvg } from './charts/index.js';
@@ -553,7 +555,31 @@ export type HelperFormat = 'md' | 'html';
 
 /** The helper names of a format (a bare `{{name}}` in a template calls the helper, not the field). */
 export function helperNames(format: HelperFormat): string[] {
-  return [...Object.keys({ ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : {}) }), ...(format === 'html' ? HTML_ONLY_NAMES : [])].sort();
+  return ['t', ...Object.keys({ ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : {}) }), ...(format === 'html' ? HTML_ONLY_NAMES : [])].sort();
+}
+
+let active: Lang = DEFAULT_LANG;
+
+/**
+ * The language of the report being rendered, for helpers that write words or numbers. Set from the
+ * model's `lang` before every helper call (rendering is synchronous, so it cannot leak between reports).
+ */
+export function activeLang(): Lang {
+  return active;
+}
+
+function langOf(options: unknown): Lang {
+  const l = (options as { data?: { root?: { lang?: unknown } } } | undefined)?.data?.root?.lang;
+  return (LANGS as readonly unknown[]).includes(l) ? (l as Lang) : DEFAULT_LANG;
+}
+
+/**
+ * `{{t "report.heading.summary"}}`, `{{t "report.block_days" from=block.from to=block.to days=3}}`:
+ * a catalog text in the report's language, its parameters as hash arguments. An unknown key or a
+ * missing parameter throws, naming both (a template bug, caught by the render tests).
+ */
+export function t(key: unknown, params: Record<string, unknown> = {}): string {
+  return render(active, { key: String(key), params });
 }
 
 /** Register the helpers of one output format on a private Handlebars environment. */
@@ -562,7 +588,12 @@ export function registerHelpers(hb: Hb, format: HelperFormat): void {
   for (const [name, fn] of Object.entries(fns)) {
     hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       // Handlebars appends its options object; helpers here are plain functions of their arguments.
+      active = langOf(args[args.length - 1]);
       return (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1));
     });
   }
+  hb.registerHelper('t', function (this: unknown, key: unknown, options: { hash?: Record<string, unknown> }) {
+    active = langOf(options);
+    return t(key, options?.hash ?? {});
+  });
 }

@@ -5,16 +5,25 @@
  */
 import { z } from 'zod';
 import { LAYERS } from '../analysis/define-rule.js';
+import { LANGS } from '../i18n/lang.js';
 
-export const REPORT_SCHEMA_VERSION = 4;
+export const REPORT_SCHEMA_VERSION = 5;
 /** Every schema version this cdb-forensics reads (replay, compare, verify, report). */
-export const READABLE_SCHEMA_VERSIONS = [1, 2, 3, 4] as const;
+export const READABLE_SCHEMA_VERSIONS = [1, 2, 3, 4, 5] as const;
 
 const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const Status = z.enum(['ok', 'warn', 'fail', 'not_evaluable']);
 const Likelihood = z.enum(['very_likely', 'likely', 'possible', 'unlikely']);
 const Layer = z.enum(LAYERS);
 const Count = z.number().int().nonnegative();
+
+/**
+ * (v5) The keyed texts behind an object's visible fields: field name (or `field.<key>` inside a
+ * record) → catalog key and parameters. The rendered fields are in the report's `lang`; `report
+ * --lang` renders them again from these. Parameters are plain JSON (text, numbers, lists, nested texts).
+ */
+export const TextSchema = z.strictObject({ key: z.string().min(1), params: z.record(z.string(), z.unknown()) });
+const Texts = z.record(z.string(), TextSchema).optional();
 
 export const EvidenceSchema = z.strictObject({
   file: z.string(),
@@ -31,6 +40,7 @@ export const FindingSchema = z.strictObject({
   severity: Severity,
   message: z.string().min(1),
   evidence: z.array(EvidenceSchema),
+  texts: Texts,
 });
 
 export const RuleOutcomeSchema = z.strictObject({
@@ -40,6 +50,7 @@ export const RuleOutcomeSchema = z.strictObject({
   status: Status,
   missing: z.string().nullable(),
   needs: z.array(z.string()),
+  texts: Texts,
 });
 
 export const LayerSchema = z.strictObject({
@@ -53,6 +64,7 @@ export const LayerSchema = z.strictObject({
   key_metrics: z.array(z.string()),
   /** (v4) What a metric's value stands for when it is not a whole-block count: `sample: …`, its source. */
   metric_notes: z.record(z.string(), z.string()),
+  texts: Texts,
 });
 
 const CountsShape = {
@@ -107,8 +119,10 @@ export const FlowSchema = z.strictObject({
       implied_by: z.enum(['risk_decisions', 'orders', 'trades']),
       source: z.string(),
       note: z.string(),
+      texts: Texts,
     }),
   ),
+  texts: Texts,
 });
 
 export const HypothesisSchema = z.strictObject({
@@ -125,10 +139,11 @@ export const HypothesisSchema = z.strictObject({
   /** v4: the cause id this hypothesis is a consequence of (linked through a catalog edge). */
   consequence_of: z.string().nullable(),
   consequences: z.array(
-    z.strictObject({ cause: z.string(), title: z.string(), started_at: z.string().nullable(), evidence: z.array(EvidenceSchema) }),
+    z.strictObject({ cause: z.string(), title: z.string(), started_at: z.string().nullable(), evidence: z.array(EvidenceSchema), texts: Texts }),
   ),
   /** v4: one sentence, cause → consequences, or "... (trigger not in the bundle)"; empty when nothing is linked. */
   chain: z.string(),
+  texts: Texts,
 });
 
 export const TodoSchema = z.strictObject({
@@ -138,6 +153,7 @@ export const TodoSchema = z.strictObject({
   effort: z.enum(['quick_win', 'larger']),
   where: z.string(),
   cause: z.string().nullable(),
+  texts: Texts,
 });
 
 export const VerificationSchema = z.strictObject({
@@ -150,6 +166,7 @@ export const VerificationSchema = z.strictObject({
     value: z.number(),
     tolerance: z.number().nonnegative().optional(),
   }),
+  texts: Texts,
 });
 
 export const KpiSchema = z.strictObject({
@@ -160,6 +177,7 @@ export const KpiSchema = z.strictObject({
   comparison: z.literal('>'),
   status: z.enum(['ok', 'fail', 'not_evaluable']),
   note: z.string().nullable(),
+  texts: Texts,
 });
 
 export const ManifestFileSchema = z.strictObject({
@@ -218,9 +236,10 @@ export const ReconciliationSchema = z.strictObject({
   zone: z.string().nullable(),
   note: z.string().nullable(),
   candidates: z.array(
-    z.strictObject({ interpretation: Interpretation, from: z.string().nullable(), to: z.string(), raw: Count, dedup: Count, label: z.string() }),
+    z.strictObject({ interpretation: Interpretation, from: z.string().nullable(), to: z.string(), raw: Count, dedup: Count, label: z.string(), texts: Texts }),
   ),
   evidence: z.array(z.strictObject({ file: z.string(), line: z.number().int().nonnegative() })),
+  texts: Texts,
 });
 
 const TS = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -239,10 +258,13 @@ export const TimelineEntrySchema = z.strictObject({
   count: Count,
   evidence: z.array(EvidenceSchema),
   clock: z.strictObject({ label: z.string(), offset_s: z.number().nullable() }).nullable(),
+  texts: Texts,
 });
 
 export const ReportSchema = z.strictObject({
-  schema_version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(REPORT_SCHEMA_VERSION)]),
+  schema_version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(REPORT_SCHEMA_VERSION)]),
+  /** (v5) The language the visible text is written in; `en` for older reports. */
+  lang: z.enum(LANGS),
   /** Absent in schema version 1. */
   provenance: ProvenanceSchema.optional(),
   tool: z.strictObject({ name: z.string(), version: z.string() }),
@@ -280,7 +302,7 @@ export const ReportSchema = z.strictObject({
   coverage: z.strictObject({
     rules_run: Count,
     evaluated: Count,
-    not_evaluable: z.array(z.strictObject({ rule: z.string(), layer: Layer, missing: z.string() })),
+    not_evaluable: z.array(z.strictObject({ rule: z.string(), layer: Layer, missing: z.string(), texts: Texts })),
     errors: z.array(z.strictObject({ rule: z.string(), message: z.string() })),
     /** Per service, how many log records no entry of the event catalog matched: a gap in the catalog shows here. */
     classification: z.strictObject({

@@ -23,7 +23,7 @@ describe('readReportFile', () => {
     expect(r.model.verification.length).toBeGreaterThan(0);
     expect(r.notes).toEqual([
       'report.json has schema version 1 and no provenance',
-      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog, causes linked to their consequences, stage floors (counts a later stage proves), capture times of snapshots, the incident timeline, the verdict metrics per layer',
+      'report.json has schema version 1, before the hourly flow and the break in time, reconciliation rows, the event catalog, causes linked to their consequences, stage floors (counts a later stage proves), capture times of snapshots, the incident timeline, the verdict metrics per layer, keyed texts (report --lang translates only headings and labels)',
     ]);
     expect(r.model.hypotheses.length).toBeGreaterThan(0);
     for (const h of r.model.hypotheses) expect(h).toMatchObject({ started_at: null, consequence_of: null, consequences: [], chain: '' });
@@ -53,7 +53,7 @@ describe('readReportFile', () => {
 
   const v1 = JSON.parse(readFileSync(V1, 'utf8'));
   it.each([
-    ['newer.json', { ...v1, schema_version: 5 }, 'REPORT_NEWER', 'schema version 5; this cdb-forensics reads up to 4'],
+    ['newer.json', { ...v1, schema_version: 6 }, 'REPORT_NEWER', 'schema version 6; this cdb-forensics reads up to 5'],
     ['zero.json', { ...v1, schema_version: 0 }, 'BAD_REPORT', 'unknown report.json schema version 0'],
     ['none.json', { tool: v1.tool }, 'BAD_REPORT', 'no schema_version'],
     ['broken.json', '{"schema_version": 1,', 'BAD_REPORT', 'not JSON'],

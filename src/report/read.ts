@@ -79,6 +79,11 @@ function upgrade(json: Record<string, unknown>, version: number): string[] {
     }
     if (keyless) lacks.push('the verdict metrics per layer');
   }
+  if (version < 5 && json && typeof json === 'object' && !('lang' in json)) {
+    // Reports before keyed texts were English, and only their headings can be rendered in another language.
+    json.lang = 'en';
+    lacks.push('keyed texts (report --lang translates only headings and labels)');
+  }
   return lacks;
 }
 

@@ -477,8 +477,8 @@ describe('determinism and JSON', () => {
   it('JSON is the model, 2-space indented, keys in model order, one trailing newline', () => {
     const json = renderJson(incident);
     expect(json).toBe(JSON.stringify(incident, null, 2) + '\n');
-    expect(json.split('\n')[1]).toBe('  "schema_version": 4,');
-    expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'reconciliation', 'timeline', 'coverage', 'snapshots']);
+    expect(json.split('\n')[1]).toBe('  "schema_version": 5,');
+    expect(Object.keys(JSON.parse(json))).toEqual(['schema_version', 'lang', 'tool', 'generated_at', 'block', 'manifest', 'quarantine', 'summary', 'layers', 'flow', 'hypotheses', 'todos', 'verification', 'kpis', 'reconciliation', 'timeline', 'coverage', 'snapshots']);
     expect(JSON.parse(json)).toEqual(incident);
   });
 

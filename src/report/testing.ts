@@ -59,6 +59,7 @@ export function incidentModel(): ReportModel {
   ];
   const model: ReportModel = {
     schema_version: REPORT_SCHEMA_VERSION,
+    lang: 'en',
     tool: { name: 'cdb-forensics', version: '0.1.0' },
     generated_at: '2025-12-01T08:00:00.000Z',
     block: {

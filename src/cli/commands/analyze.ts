@@ -5,7 +5,7 @@ import { assertAnalysable } from '../../db/state.js';
 import { assertWritableDir, lockDb, WAIT_OPTION } from '../db-access.js';
 import { UserError } from '../../errors.js';
 import { VERSION } from '../../version.js';
-import { parseFormats, reportClock, TEMPLATE_OPTION, writeReports } from './output.js';
+import { LANG_OPTION, LangOption, parseFormats, reportClock, TEMPLATE_OPTION, writeReports } from './output.js';
 import { checkTemplates } from '../../report/render.js';
 import type { CommandDef } from './types.js';
 
@@ -18,6 +18,7 @@ const Options = z.object({
   format: z.unknown().optional(),
   template: z.string().optional(),
   wait: z.number().min(0).optional(),
+  lang: LangOption,
 });
 
 export const analyzeCommand: CommandDef = {
@@ -33,6 +34,7 @@ export const analyzeCommand: CommandDef = {
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above: info|low|medium|high|critical' })
       .option('format', { type: 'string', describe: 'formats to write with --out: json,md,html (default all)' })
       .option('template', TEMPLATE_OPTION)
+      .option('lang', LANG_OPTION)
       .option('wait', WAIT_OPTION),
   async handler(args) {
     const o = Options.parse(args);
@@ -55,7 +57,7 @@ export const analyzeCommand: CommandDef = {
       assertAnalysable(db, o.db);
       const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'block'").get();
       if (!has) throw new UserError('NOT_INGESTED', 'the database holds no ingested block', o.db, 'run `cdb-forensics ingest <bundle> --db ' + o.db + '` first');
-      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null } });
+      const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null }, lang: o.lang });
       if (o.out) {
         for (const p of writeReports(model, o.out, formats, render)) process.stdout.write(`wrote ${p}\n`);
       } else {

@@ -6,6 +6,7 @@ import { UserError } from '../../errors.js';
 import type { ReportModel } from '../../report/model.js';
 import { renderHtml, renderJson, renderMarkdown, type RenderOptions } from '../../report/render.js';
 import { faultPoint } from '../../util/fault.js';
+import { DEFAULT_LANG, LANGS } from '../../i18n/lang.js';
 
 export const FORMATS = ['json', 'md', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -13,6 +14,10 @@ export type Format = (typeof FORMATS)[number];
 /** `--todo-order`: to-dos by category (the runbook's groups, the default) or by priority across them. */
 export const TodoOrderOption = z.enum(['priority', 'category'], { error: () => 'must be priority or category' }).default('category');
 export const TODO_ORDER_OPTION = { type: 'string', choices: ['priority', 'category'], describe: 'to-dos grouped by category (default) or ordered by priority across categories' } as const;
+
+/** `--lang en|de`: the language of the report's text (ids, keys and JSON field names never change). */
+export const LangOption = z.enum(LANGS, { error: () => `must be one of ${LANGS.join(', ')}` }).default(DEFAULT_LANG);
+export const LANG_OPTION = { type: 'string', choices: [...LANGS], describe: "the report's language: en (default) or de (the runbook's German headings and wording)" } as const;
 
 /** `--template <dir>` for every command that writes Markdown/HTML. */
 export const TEMPLATE_OPTION = {

@@ -66,7 +66,7 @@ export async function replay(reportPath: string, bundle: string): Promise<Replay
     try {
       const { config: _c, ...rest } = recorded;
       // The clock the report used is its generated_at (whether from --now, SOURCE_DATE_EPOCH or the block end).
-      now = analyze(db, { now: old.model.generated_at, configPath, toolVersion: VERSION, recorded: rest });
+      now = analyze(db, { now: old.model.generated_at, configPath, toolVersion: VERSION, recorded: rest, lang: old.model.lang });
     } finally {
       db.close();
     }

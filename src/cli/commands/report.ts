@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { readReportFile } from '../../report/read.js';
 import { checkTemplates } from '../../report/render.js';
-import { parseFormats, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
+import { LANG_OPTION, LangOption, parseFormats, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
+import { localize } from '../../i18n/localize.js';
 import type { CommandDef } from './types.js';
 
-const Options = z.object({ in: z.string().min(1), out: z.string().min(1), format: z.unknown().optional(), todoOrder: TodoOrderOption, template: z.string().optional() });
+const Options = z.object({ in: z.string().min(1), out: z.string().min(1), format: z.unknown().optional(), todoOrder: TodoOrderOption, template: z.string().optional(), lang: LangOption.optional() });
 
 export const reportCommand: CommandDef = {
   command: 'report',
@@ -16,12 +17,15 @@ export const reportCommand: CommandDef = {
       .option('out', { type: 'string', demandOption: true, describe: 'directory to write into' })
       .option('format', { type: 'string', describe: 'md,html,json (default all)' })
       .option('todo-order', TODO_ORDER_OPTION)
-      .option('template', TEMPLATE_OPTION),
+      .option('template', TEMPLATE_OPTION)
+      .option('lang', { ...LANG_OPTION, describe: "render in this language: en or de (default: the report.json's own)" }),
   async handler(args) {
     const o = Options.parse(args);
     const render = checkTemplates(o.template);
-    const { model, notes } = readReportFile(o.in);
-    for (const n of notes) process.stderr.write(`note: ${n}\n`);
+    const read = readReportFile(o.in);
+    for (const n of read.notes) process.stderr.write(`note: ${n}\n`);
+    // The texts are rendered anew from their keys; a report.json from before keyed texts keeps its English sentences.
+    const model = o.lang && o.lang !== read.model.lang ? localize(read.model, o.lang) : read.model;
     for (const p of writeReports(model, o.out, parseFormats(o.format), { ...render, todoOrder: o.todoOrder })) process.stdout.write(`wrote ${p}\n`);
     return 0;
   },

@@ -12,7 +12,7 @@ import { RULES } from '../../analysis/registry.js';
 import type { RuleDef } from '../../analysis/define-rule.js';
 import { Progress, type Phase } from '../progress.js';
 import { runIngest } from './ingest.js';
-import { parseFormats, reportClock, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
+import { LANG_OPTION, LangOption, parseFormats, reportClock, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
 import { checkTemplates } from '../../report/render.js';
 import type { CommandDef } from './types.js';
 
@@ -34,6 +34,7 @@ const Options = z.object({
   jobs: z.number().int().min(1).max(64).optional(),
   wait: z.number().min(0).optional(),
   todoOrder: TodoOrderOption,
+  lang: LangOption,
 });
 
 export const runCommand: CommandDef = {
@@ -53,6 +54,7 @@ export const runCommand: CommandDef = {
       .option('fail-on', { type: 'string', describe: 'exit 1 when a finding is at or above this severity' })
       .option('format', { type: 'string', describe: 'json,md,html (default all)' })
       .option('todo-order', TODO_ORDER_OPTION)
+      .option('lang', LANG_OPTION)
       .option('template', TEMPLATE_OPTION)
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
@@ -89,6 +91,7 @@ export const runCommand: CommandDef = {
       const model = analyze(db, {
         now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null, from: o.from ?? null, to: o.to ?? null, as: o.as },
         rules: progress.enabled ? RULES.map((r) => counted(r, analysing)) : RULES,
+        lang: o.lang,
       });
       analysing.end();
       const rendering = progress.phase('render', formats.length, 'steps');
