@@ -4,6 +4,8 @@ import { schemaSql } from '../db/schema.js';
 import { MODEL_SQL } from '../model/schema.js';
 import type { Block, RuleContext, RuleDef, RuleResult } from './define-rule.js';
 import { DEFAULT_TARGETS, makeRuleContext } from './context.js';
+import type { Lang } from '../i18n/lang.js';
+import { say, type Said } from '../i18n/translate.js';
 
 /**
  * An in-memory working database with the raw and canonical schema, for rule tests:
@@ -77,4 +79,29 @@ export class TestDb {
   run(rule: RuleDef, block: Partial<Block> = {}): RuleResult {
     return rule.check(this.context(block));
   }
+}
+
+/** A rule result's sentences as the English report shows them (rule tests assert on the words). */
+export type Spoken = Omit<RuleResult, 'findings' | 'hypotheses' | 'todos' | 'verification' | 'missing' | 'metricNotes'> & {
+  missing?: string;
+  metricNotes?: Record<string, string>;
+  findings?: (Omit<NonNullable<RuleResult['findings']>[number], 'message'> & { message: string })[];
+  hypotheses?: (Omit<NonNullable<RuleResult['hypotheses']>[number], 'title' | 'why'> & { title: string; why?: string })[];
+  todos?: (Omit<NonNullable<RuleResult['todos']>[number], 'title'> & { title: string })[];
+  verification?: (Omit<NonNullable<RuleResult['verification']>[number], 'title'> & { title: string })[];
+};
+
+/** `spoken(rule.check(ctx))`: every keyed text rendered in English, so a test reads what the analyst reads. */
+export function spoken(r: RuleResult, lang: Lang = 'en'): Spoken {
+  const s = (x: Said) => say(lang, x);
+  const { missing: _m, metricNotes: _n, findings: _f, hypotheses: _h, todos: _t, verification: _v, ...rest } = r;
+  return {
+    ...rest,
+    ...(r.missing !== undefined ? { missing: s(r.missing) } : {}),
+    ...(r.metricNotes ? { metricNotes: Object.fromEntries(Object.entries(r.metricNotes).map(([k, v]) => [k, s(v)])) } : {}),
+    ...(r.findings ? { findings: r.findings.map((f) => ({ ...f, message: s(f.message) })) } : {}),
+    ...(r.hypotheses ? { hypotheses: r.hypotheses.map(({ why, ...h }) => ({ ...h, title: s(h.title), ...(why !== undefined ? { why: s(why) } : {}) })) } : {}),
+    ...(r.todos ? { todos: r.todos.map((t) => ({ ...t, title: s(t.title) })) } : {}),
+    ...(r.verification ? { verification: r.verification.map((v) => ({ ...v, title: s(v.title) })) } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addDump, addRows, times } from '../shared/testing.js';
 import rule, { looksMock, mockFillPrice } from './trade-stats.js';
 
@@ -9,7 +9,7 @@ function run(trades: { symbol: string; side: string; price: number }[], opts: { 
   addRows(t, 'trades', trades.map((x, i) => ({ ts: ts[i], ...x, source: 'db', in_block: 1 })));
   if (opts.dump) addDump(t, 'trades', ['id', 'symbol']);
   if (opts.signalPrice) addRows(t, 'signals', [{ ts: ts[0], symbol: 'BTCUSDT', side: 'BUY', price: opts.signalPrice, source: 'db', in_block: 1 }]);
-  return rule.check(t.context());
+  return spoken(rule.check(t.context()));
 }
 
 const mockBtc = (n: number, side = 'BUY') => Array.from({ length: n }, (_, i) => ({ symbol: 'BTCUSDT', side, price: 50_000 + (i % 5) * 20 }));
@@ -30,7 +30,7 @@ describe('trade-stats', () => {
     expect(r.status).toBe('ok');
     const f = r.findings!.find((x) => x.subject === 'mock-prices')!;
     expect(f.message).toMatch(/expected in paper mode, not a bug/);
-    expect(f.message).toMatch(/average 95639\.26/);
+    expect(f.message).toMatch(/average 95,639\.26/);
     expect(r.hypotheses ?? []).toHaveLength(0);
   });
 

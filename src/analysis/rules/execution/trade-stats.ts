@@ -1,6 +1,7 @@
 import { defineRule, type Finding, type Status } from '../../define-rule.js';
 import { dumpedTable, TRADE_TABLES } from '../shared/sources.js';
-import { fmt, groupBy, round, sampleEvidence } from '../shared/util.js';
+import { groupBy, round, sampleEvidence } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
 
 /** The mock executor's hard-coded fill price per symbol (§5.4); ±0.1 % plus slippage around it. */
 export function mockFillPrice(symbol: string | null): number {
@@ -28,7 +29,7 @@ export default defineRule({
       .prepare('SELECT symbol, UPPER(COALESCE(side, \'\')) AS side, COALESCE(execution_price, price) AS price, source, file_id, line_no, ts FROM trades WHERE in_block = 1 ORDER BY ts, id')
       .all() as { symbol: string | null; side: string; price: number | null; source: string | null; file_id: number | null; line_no: number | null; ts: string | null }[];
     const dump = dumpedTable(ctx, TRADE_TABLES);
-    if (!rows.length && !dump) return { status: 'not_evaluable', missing: 'no trades in the block and no trades dump' };
+    if (!rows.length && !dump) return { status: 'not_evaluable', missing: text('trade-stats.missing') };
 
     const buys = rows.filter((r) => r.side === 'BUY').length;
     const sells = rows.filter((r) => r.side === 'SELL').length;
@@ -59,7 +60,13 @@ export default defineRule({
     findings.push({
       subject: 'trades',
       severity: 'info',
-      message: `${rows.length} trades: ${buys} buy, ${sells} sell, average price ${fmt(avg)}${symbols.length ? ` (${symbols.slice(0, 3).map(([s, p]) => `${s} ${p.length}`).join(', ')})` : ''}.`,
+      message: text('trade-stats.summary', {
+        n: rows.length,
+        buys,
+        sells,
+        avg: avg ?? Number.NaN,
+        by_symbol: symbols.length ? text('trade-stats.by_symbol', { symbols: symbols.slice(0, 3).map(([s, p]) => `${s} ${p.length}`) }) : '',
+      }),
       evidence: ev,
     });
     if (rows.length < ctx.targets.trades) {
@@ -67,7 +74,7 @@ export default defineRule({
       findings.push({
         subject: 'below-target',
         severity: 'medium',
-        message: `${rows.length} trades in the block, below the target of ${ctx.targets.trades}.`,
+        message: text('trade-stats.below_target', { n: rows.length, target: ctx.targets.trades }),
         evidence: [],
       });
     }
@@ -76,17 +83,18 @@ export default defineRule({
       findings.push({
         subject: 'mock-prices',
         severity: 'info',
-        message:
-          `${mock} of ${priced.length} fills sit at the mock executor's hard-coded price (BTC* 50 000, ETH* 3 000, others 100, ±0.1 % plus slippage)` +
-          (sig.p ? `; signals for ${symbols[0][0]} average ${fmt(sig.p)}` : '') +
-          '. Fill prices that differ from signal prices are expected in paper mode, not a bug (§5.4).',
+        message: text('trade-stats.mock_prices', {
+          mock,
+          priced: priced.length,
+          signal_avg: sig.p ? text('trade-stats.signal_avg', { symbol: symbols[0][0], avg: sig.p }) : '',
+        }),
         evidence: ev.slice(0, 1),
       });
     } else if (priced.length >= 10 && mock / priced.length < 0.2) {
       findings.push({
         subject: 'non-mock-prices',
         severity: 'low',
-        message: `Only ${mock} of ${priced.length} fills sit at the mock prices: these fills may not come from the mock executor (live or synthetic data).`,
+        message: text('trade-stats.non_mock_prices', { mock, priced: priced.length }),
         evidence: ev.slice(0, 1),
       });
     }
@@ -94,7 +102,7 @@ export default defineRule({
       findings.push({
         subject: 'buy-only',
         severity: 'info',
-        message: 'Only BUY trades: the signal engine has no SELL logic; SELLs appear only as auto-unwind orders (era B from mid-January 2026).',
+        message: text('trade-stats.buy_only'),
         evidence: [],
       });
     }
@@ -105,7 +113,7 @@ export default defineRule({
       verification: [
         {
           id: 'trades-total',
-          title: 'Executed paper trades reach the target',
+          title: text('trade-stats.check.trades_total'),
           kind: 'sql',
           check: 'SELECT COUNT(*) FROM trades WHERE in_block = 1',
           expect: { op: '>=', value: ctx.targets.trades },
