@@ -9,6 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../src/analysis/registry.js';
+import { en as EN, de as DE } from '../src/i18n/messages/index.js';
+import { unkeyedTexts } from '../src/i18n/unkeyed.js';
 import { cli, ROOT, samples, tmp } from './helpers.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'samples');
@@ -38,8 +40,50 @@ function render(name: string, path: string) {
   return got;
 }
 
+/** The same analysis in German (`analyze --lang de` on the sample's working database). */
+const german = new Map<string, { out: string; json: Report & Record<string, unknown>; md: string; html: string }>();
+function renderDe(name: string, path: string) {
+  const hit = german.get(name);
+  if (hit) return hit;
+  const en = render(name, path);
+  const out = tmp('cdbf-story-de-');
+  const r = cli(['analyze', '--db', join(en.out, 'case.db'), '--out', out, '--now', '2026-02-01T00:00:00Z', '--lang', 'de']);
+  expect([0, 1], r.stderr).toContain(r.status);
+  const got = { out, json: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')), md: readFileSync(join(out, 'report.md'), 'utf8'), html: readFileSync(join(out, 'report.html'), 'utf8') };
+  german.set(name, got);
+  return got;
+}
+
+/**
+ * English sentences a German report must not contain: the literal runs (3+ words) of every English
+ * text whose German differs. Quoted evidence is German or technical, so a hit is an untranslated string.
+ */
+const ENGLISH_RUNS = [
+  ...new Set(
+    Object.entries(EN)
+      .filter(([k, v]) => (DE as Record<string, string>)[k] !== v)
+      .flatMap(([, v]) => v.split(/\{[^}]*\}/))
+      .map((run) => run.trim())
+      .filter((run) => run.split(/\s+/).length >= 3 && run.length >= 15),
+  ),
+];
+
+/** What must be the same in any language: ids, counts, statuses and the cited lines. */
+function facts(j: Record<string, any>) {
+  return {
+    flow: { break_layer: j.flow.break_layer, break_stage: j.flow.break_stage, break_at: j.flow.break_at, counts: j.flow.counts, per_day: j.flow.per_day },
+    layers: j.layers.map((l: any) => ({ id: l.id, status: l.status, metrics: l.metrics, findings: l.findings.map((f: any) => [f.id, f.severity, f.evidence.map((e: any) => `${e.file}:${e.line}`)]) })),
+    hypotheses: j.hypotheses.map((h: any) => [h.rank, h.cause, h.layer, h.likelihood, h.consequence_of, h.evidence.map((e: any) => `${e.file}:${e.line}`)]),
+    todos: j.todos.map((t: any) => [t.category, t.priority, t.effort, t.where, t.cause]),
+    verification: j.verification.map((v: any) => [v.id, v.kind, v.check, v.expect]),
+    kpis: j.kpis.map((k: any) => [k.metric, k.value, k.target, k.status]),
+    reconciliation: j.reconciliation.map((r: any) => [r.metric, r.report_value, r.db_value, r.matches, r.explanation]),
+    timeline: j.timeline.map((e: any) => [e.at, e.kind, e.service, e.count]),
+  };
+}
+
 function summary(md: string): string[] {
-  const start = md.indexOf('## 1. Block summary\n');
+  const start = md.search(/^## 1\. .*$/m);
   const end = md.indexOf('\n## ', start + 4);
   return md.slice(start, end).split('\n').filter((l) => l.startsWith('- '));
 }
@@ -54,6 +98,7 @@ describe.each(ALL)('$name', ({ name, path }) => {
       break_at: json.flow.break_at,
       top_hypothesis: top ? { cause: top.cause, layer: top.layer, title: top.title, citations: top.evidence.map((e) => `${e.file}:${e.line}`) } : null,
       summary: summary(md),
+      summary_de: summary(renderDe(name, path).md),
     };
     const file = join(GOLDEN, `${name}.json`);
     const text = JSON.stringify(snap, null, 2) + '\n';
@@ -76,6 +121,28 @@ describe.each(ALL)('$name', ({ name, path }) => {
       expect(lines.find((l) => l.startsWith('- **Cause**: '))).toBeDefined();
       expect(html).toContain(`<dt>Cause</dt><dd>${cause.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/`/g, '&#x60;').replace(/=/g, '&#x3D;')}`);
     }
+  });
+
+  it('in German: the same break, causes, counts and citations as in English', () => {
+    const en = render(name, path).json as unknown as Record<string, unknown>;
+    const de = renderDe(name, path).json;
+    expect(de.lang).toBe('de');
+    expect(facts(de)).toEqual(facts(en));
+  });
+
+  it('in German: every visible sentence is keyed, and none is left in English', () => {
+    const { json, md, html } = renderDe(name, path);
+    expect(unkeyedTexts(json)).toEqual([]);
+    expect(ENGLISH_RUNS.filter((run) => md.includes(run))).toEqual([]);
+    expect(html).toMatch(/<html lang="de"/);
+  });
+
+  it('report --lang de renders the English report.json to the same bytes as analyze --lang de', () => {
+    const de = renderDe(name, path);
+    const out = tmp('cdbf-story-relang-');
+    const r = cli(['report', '--in', join(render(name, path).out, 'report.json'), '--out', out, '--lang', 'de']);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['report.json', 'report.md', 'report.html']) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(de.out, f), 'utf8'));
   });
 
   it('writes Markdown without HTML entities', () => {

@@ -44,6 +44,7 @@ describe('rendering', () => {
     ['en', text('summary.break_recovered', { stage: 'market data', at: '2025-12-11T06:40:00Z', until: '2025-12-11T09:10:00Z', down: 9000 }), 'market data stopped at 2025-12-11 06:40 UTC and recovered at 2025-12-11 09:10 UTC (2 h 30 min down).'],
     ['de', text('summary.break_recovered', { stage: 'Market Data', at: '2025-12-11T06:40:00Z', until: '2025-12-11T09:10:00Z', down: 9000 }), 'Market Data stand ab 11.12.2025 06:40 UTC still und lief ab 11.12.2025 09:10 UTC wieder (2 Std. 30 Min. Ausfall).'],
     ['de', text('status.warn'), 'WARNUNG'],
+    ['en', { key: 'report.block_days', params: { from: '2025-11-26', to: '2025-11-28', days: null } }, '2025-11-26 to 2025-11-28 (–)'],
     ['en', { key: 'summary.break', params: { stage: { key: 'layer.risk', params: {} }, at: '2025-12-11T06:40:00Z' } }, 'Risk Layer stopped at 2025-12-11 06:40 UTC and did not recover.'],
   ])('%s %j → %s', (lang, t, want) => {
     expect(render(lang, t)).toBe(want);

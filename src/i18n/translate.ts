@@ -23,7 +23,9 @@ type ValueOf<B extends string> = B extends `${string}:${infer K}`
       ? readonly Param[]
       : number
   : Param;
-export type ParamsOf<S extends string> = { [B in Placeholders<S> as NameOf<B>]: ValueOf<B> };
+/** Number kinds also take null: a value that does not exist (the average of no fills), shown as "–". */
+type Nullable<K> = K extends number ? number | null : K;
+export type ParamsOf<S extends string> = { [B in Placeholders<S> as NameOf<B>]: Nullable<ValueOf<B>> };
 export type Params<K extends MessageKey> = ParamsOf<(typeof en)[K]>;
 
 /** A text not yet rendered: the key and its parameters (kept in report.json beside the rendered text). */
@@ -105,7 +107,9 @@ export function render(lang: Lang, t: { key: string; params: Record<string, unkn
   if (message === undefined) throw new Error(`no ${lang} text for key "${t.key}"`);
   return message.replace(PLACEHOLDER, (_m, name: string, kind: string | undefined, arg: string | undefined) => {
     const where = `text "${t.key}" parameter "${name}"`;
-    if (!(name in t.params) || t.params[name] === undefined || t.params[name] === null) throw new Error(`${where} is missing`);
+    if (!(name in t.params) || t.params[name] === undefined) throw new Error(`${where} is missing`);
+    // null is "no value" (a mean of nothing; NaN after a JSON round trip): said as a dash, never as a number.
+    if (t.params[name] === null) return '–';
     return formatValue(lang, kind ?? 'text', arg, t.params[name], where);
   });
 }
@@ -125,8 +129,11 @@ export function say(lang: Lang, s: Said): string {
   return typeof s === 'string' ? s : render(lang, s);
 }
 
-/** The same text with every string parameter (nested ones too) passed through `f` — for redaction. */
+/** The same text with every string parameter (nested ones too) passed through `f` — for redaction — and JSON-safe numbers. */
 export function mapParams<T extends AnyText>(t: T, f: (s: string) => string): T {
-  const one = (v: unknown): unknown => (typeof v === 'string' ? f(v) : isText(v) ? mapParams(v, f) : Array.isArray(v) ? v.map(one) : v);
+  // NaN/Infinity become null here, as JSON would make them: the sentence rendered now and the one
+  // rendered again from report.json must be the same.
+  const one = (v: unknown): unknown =>
+    typeof v === 'string' ? f(v) : typeof v === 'number' && !Number.isFinite(v) ? null : isText(v) ? mapParams(v, f) : Array.isArray(v) ? v.map(one) : v;
   return { key: t.key, params: Object.fromEntries(Object.entries(t.params).map(([k, v]) => [k, one(v)])) } as T;
 }

@@ -64,7 +64,7 @@ export default defineRule({
         n: rows.length,
         buys,
         sells,
-        avg: avg ?? Number.NaN,
+        avg,
         by_symbol: symbols.length ? text('trade-stats.by_symbol', { symbols: symbols.slice(0, 3).map(([s, p]) => `${s} ${p.length}`) }) : '',
       }),
       evidence: ev,
