@@ -31,9 +31,9 @@ interface Expected {
   reports?: { date: string; matching_window: string; signals_today: number; trades_today: number }[];
 }
 
-function run(path: string): Report {
+function run(path: string, lang: 'en' | 'de' = 'en'): Report {
   const out = tmp('cdbf-recon-');
-  const r = cli(['run', path, '--out', out, '--db', join(out, 'case.db'), '--now', '2026-02-10T00:00:00Z']);
+  const r = cli(['run', path, '--out', out, '--db', join(out, 'case.db'), '--now', '2026-02-10T00:00:00Z', ...(lang === 'en' ? [] : ['--lang', lang])]);
   expect([0, 1], r.stderr).toContain(r.status);
   return JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
 }
@@ -82,5 +82,25 @@ describe('the incident samples: paper-runner reports reconciled to the window th
         expect(signals).toMatchObject({ matches: true, explanation: null, db_value: 0 });
       }
     }
+  });
+});
+
+type Worded = Row & { note: string | null; candidates: { label: string; texts?: unknown }[]; texts?: unknown };
+
+describe('the reconciliation in German: the same rows, only the words differ', () => {
+  it('recon-runner-restart', () => {
+    const path = ALL.find((s) => s.name === 'recon-runner-restart')!.path;
+    const en = run(path).reconciliation as Worded[];
+    const de = run(path, 'de').reconciliation as Worded[];
+    const facts = (rows: Worded[]) => rows.map(({ note: _n, candidates, ...r }) => ({ ...r, candidates: candidates.map(({ label: _l, ...c }) => c) }));
+    expect(facts(de)).toEqual(facts(en));
+    const reset = (rows: Worded[]) => rows.find((r) => r.metric === 'events_logged' && r.explanation === 'restart_reset')!.note;
+    expect(reset(en)).toMatch(/^fell from [\d,]+ \(\d{4}-\d\d-\d\d\) to [\d,]+: the runner restarted in between$/);
+    expect(reset(de)).toMatch(/^gefallen von [\d.]+ \(\d\d\.\d\d\.\d{4}\) auf [\d.]+: der Runner wurde dazwischen neu gestartet$/);
+    const labels = (rows: Worded[]) => new Set(rows.flatMap((r) => r.candidates.map((c) => c.label.replace(/\d{4}-\d\d-\d\d|\d\d\.\d\d\.\d{4}/g, '#'))));
+    expect([...labels(de)].sort()).toEqual(
+      expect.arrayContaining(['24 Stunden bis zur Erzeugung', 'UTC-Tag #', 'vorheriger UTC-Tag #', 'Starttag des Runners # (laut seinem Start-Time-Banner)']),
+    );
+    expect([...labels(en)].sort()).toEqual(expect.arrayContaining(['the 24 hours up to generation', 'the UTC day #', "the runner's start day # (its Start Time banner)"]));
   });
 });

@@ -12,6 +12,7 @@ import type { RuleContext } from './define-rule.js';
 import { findLogs, K, RUNNER, runnerStartTime } from './rules/shared/logs.js';
 import { generatedMs, localToUtc } from './rules/shared/time-zones.js';
 import { listSrcTables, type SrcKind } from '../model/src-tables.js';
+import { render, text, type AnyText } from '../i18n/translate.js';
 
 export const INTERPRETATIONS = [
   'named_day_utc',
@@ -41,7 +42,9 @@ export interface Candidate {
   to: string;
   raw: number;
   dedup: number;
+  /** The window in English words; `texts.label` keeps the keyed text for other languages. */
   label: string;
+  texts?: { label: AnyText };
 }
 
 export interface ReconRow {
@@ -64,9 +67,25 @@ export interface ReconRow {
   counting: 'raw' | 'dedup' | null;
   generated_at: string | null;
   zone: string | null;
+  /** In English (or the report's failure line as it printed it); `texts.note` keeps the keyed text. */
   note: string | null;
   candidates: Candidate[];
   evidence: { file: string; line: number }[];
+  texts?: { note: AnyText };
+}
+
+/**
+ * A row's note: keyed text is rendered in English (the language the model is built in) and kept
+ * in `texts` for `localize`; a plain string is quoted evidence (the report's own failure line).
+ */
+function setNote(row: ReconRow, note: AnyText | string | null): void {
+  delete row.texts;
+  if (note === null || typeof note === 'string') {
+    row.note = note;
+    return;
+  }
+  row.note = render('en', note);
+  row.texts = { note };
 }
 
 // ------------------------------------------------------------------ reports
@@ -218,17 +237,17 @@ function localDayStart(d: string, zone: string): number {
 }
 
 /** The runner's start before a report: its `Start Time:` banner, else the report's Date minus Uptime. */
-function runnerStartMs(ctx: RuleContext, rep: Report): { ms: number; how: string } | null {
+function runnerStartMs(ctx: RuleContext, rep: Report): { ms: number; how: AnyText } | null {
   if (rep.genMs === null) return null;
   const banners = findLogs(ctx, { group: RUNNER, span: { from: '1970-01-01T00:00:00.000Z', to: new Date(rep.genMs).toISOString() }, classes: K.runnerStartTime }).filter((r) => runnerStartTime(r) !== null);
   const last = banners[banners.length - 1];
   if (last) {
     const t = runnerStartTime(last)!.replace(' ', 'T');
     const ms = Date.parse(/Z|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.slice(0, 23)}Z`);
-    if (Number.isFinite(ms)) return { ms, how: 'its Start Time banner' };
+    if (Number.isFinite(ms)) return { ms, how: text('reconcile.start.banner') };
   }
   const up = uptimeOf(rep);
-  if (up != null) return { ms: rep.genMs - (up + 0.5) * 3_600_000, how: 'Date minus Uptime' };
+  if (up != null) return { ms: rep.genMs - (up + 0.5) * 3_600_000, how: text('reconcile.start.uptime') };
   return null;
 }
 
@@ -245,7 +264,7 @@ interface Win {
   interpretation: Interpretation;
   from: number;
   to: number;
-  label: string;
+  label: AnyText;
   entity?: Entity;
 }
 
@@ -258,27 +277,27 @@ function windowsFor(ctx: RuleContext, rep: Report, date: string | null, entity: 
   const gen = rep.genMs!;
   const ws: Win[] = [];
   if (date) {
-    ws.push({ interpretation: 'named_day_utc', from: dayMs(date), to: dayMs(date) + DAY - 1, label: `the UTC day ${date}` });
-    ws.push({ interpretation: 'previous_utc_day', from: dayMs(addDay(date, -1)), to: dayMs(date) - 1, label: `the previous UTC day ${addDay(date, -1)}` });
+    ws.push({ interpretation: 'named_day_utc', from: dayMs(date), to: dayMs(date) + DAY - 1, label: text('reconcile.window.named_day_utc', { day: date }) });
+    ws.push({ interpretation: 'previous_utc_day', from: dayMs(addDay(date, -1)), to: dayMs(date) - 1, label: text('reconcile.window.previous_utc_day', { day: addDay(date, -1) }) });
     if (rep.localZone) {
-      ws.push({ interpretation: 'local_day', from: localDayStart(date, rep.localZone), to: localDayStart(addDay(date, 1), rep.localZone) - 1, label: `the local day ${date} (${rep.localZone})` });
+      ws.push({ interpretation: 'local_day', from: localDayStart(date, rep.localZone), to: localDayStart(addDay(date, 1), rep.localZone) - 1, label: text('reconcile.window.local_day', { day: date, zone: rep.localZone }) });
     }
     const today = isoDay(gen);
-    ws.push({ interpretation: 'day_elapsed', from: dayMs(today), to: gen, label: `the UTC day ${today} up to generation` });
-    ws.push({ interpretation: 'rolling_24h', from: gen - DAY, to: gen, label: 'the 24 hours up to generation' });
+    ws.push({ interpretation: 'day_elapsed', from: dayMs(today), to: gen, label: text('reconcile.window.day_elapsed', { day: today }) });
+    ws.push({ interpretation: 'rolling_24h', from: gen - DAY, to: gen, label: text('reconcile.window.rolling_24h') });
     if (rep.kind === 'paper_runner') {
       const start = runnerStartMs(ctx, rep);
       if (start) {
         // The first statement (the 5-minute health check) opens the transaction that freezes CURRENT_DATE.
         const frozen = isoDay(start.ms + 5 * 60_000);
-        ws.push({ interpretation: 'runner_start_day', from: dayMs(frozen), to: dayMs(frozen) + DAY - 1, label: `the runner's start day ${frozen} (${start.how})` });
+        ws.push({ interpretation: 'runner_start_day', from: dayMs(frozen), to: dayMs(frozen) + DAY - 1, label: text('reconcile.window.runner_start_day', { day: frozen, how: start.how }) });
       }
     }
     const other: Entity = entity === 'signals' ? 'trades' : 'signals';
-    ws.push({ interpretation: 'unfiltered', from: EPOCH_MS, to: gen, label: 'every row up to generation (no date filter)' });
-    ws.push({ interpretation: 'wrong_table', from: dayMs(date), to: dayMs(date) + DAY - 1, label: `${other} on the UTC day ${date}`, entity: other });
+    ws.push({ interpretation: 'unfiltered', from: EPOCH_MS, to: gen, label: text('reconcile.window.unfiltered') });
+    ws.push({ interpretation: 'wrong_table', from: dayMs(date), to: dayMs(date) + DAY - 1, label: text('reconcile.window.wrong_table', { table: other, day: date }), entity: other });
   } else {
-    ws.push({ interpretation: 'all_rows', from: EPOCH_MS, to: gen, label: 'every row up to generation' });
+    ws.push({ interpretation: 'all_rows', from: EPOCH_MS, to: gen, label: text('reconcile.window.all_rows') });
   }
   return ws.map((w) => clip(w, gen)).filter((w): w is Win => !!w);
 }
@@ -454,10 +473,10 @@ export function reconcile(ctx: RuleContext): ReconRow[] {
       const row = baseRow(ctx, item);
       if (item.failure) {
         row.explanation = 'report_failed';
-        row.note = (item.failure.value_text ?? '').split('\n')[0];
+        const failure = (item.failure.value_text ?? '').split('\n')[0];
         // Host checks read the host shell's environment: variables it lacks say no .env was loaded there.
         const unset = rep.localZone ? rep.rows.filter((r) => /^(MISSING|Not set)$/.test((r.value_text ?? '').trim())).length : 0;
-        if (unset) row.note += `; ${unset} variable(s) MISSING or Not set in the host shell that ran it`;
+        setNote(row, unset ? text('reconcile.note.host_unset', { failure, n: unset }) : failure);
         out.push(row);
         continue;
       }
@@ -467,7 +486,7 @@ export function reconcile(ctx: RuleContext): ReconRow[] {
       }
       const entity = item.entity!;
       if (!counter.has(entity) || rep.genMs === null) {
-        row.note = rep.genMs === null ? 'the report has no readable generation time' : `no DB export of ${entity.replace(/_.*/, '')} in the bundle`;
+        setNote(row, rep.genMs === null ? text('reconcile.note.no_generation_time') : text('reconcile.note.no_export', { table: entity.replace(/_.*/, '') }));
         out.push(row);
         continue;
       }
@@ -484,10 +503,12 @@ export function reconcile(ctx: RuleContext): ReconRow[] {
           to: new Date(w.to).toISOString(),
           raw: c.raw + add,
           dedup: c.dedup + add,
-          label: w.label,
+          label: render('en', w.label),
+          texts: { label: w.label },
         });
       }
-      if (before) row.note = `the export starts at id ${before + 1}: the ${before} earlier rows are counted by their ids`;
+      // An id is a name, not a quantity: never grouped (`2101`, not `2,101`).
+      if (before) setNote(row, text('reconcile.note.ids_before', { first: String(before + 1), n: before }));
       row.candidates = cands;
       const hits = new Map<Interpretation, 'raw' | 'dedup'>();
       for (const c of cands) {
@@ -520,7 +541,7 @@ export function reconcile(ctx: RuleContext): ReconRow[] {
       if (declared === 'raw' && c.dedup !== c.raw) row.explanation = 'duplicate_rows';
       const prev = cand('previous_utc_day');
       if (e.item.value === 0 && c.from && Date.parse(c.to) - Date.parse(c.from) < 3_600_000 && prev && prev.dedup > 0) {
-        row.note = `counts only the ${Math.round((Date.parse(c.to) - Date.parse(c.from)) / 1000)} s of the day that has just begun; the previous UTC day holds ${prev.dedup}`;
+        setNote(row, text('reconcile.note.new_day', { s: Math.round((Date.parse(c.to) - Date.parse(c.from)) / 1000), n: prev.dedup }));
       }
       continue;
     }
@@ -571,7 +592,7 @@ function eventsLogged(ctx: RuleContext, reports: Report[], out: ReconRow[]): voi
     row.interpretations_matching = ['since_process_start'];
     if (!prev || v >= prev.value) {
       row.matches = true;
-      row.note = prev ? `${v > prev.value ? 'rose' : 'unchanged'} from ${prev.value} in the report of ${prev.date}` : null;
+      setNote(row, prev ? text(v > prev.value ? 'reconcile.note.rose' : 'reconcile.note.unchanged', { prev: prev.value, day: prev.date ?? '?' }) : null);
     } else {
       const restarts = findLogs(ctx, {
         group: RUNNER,
@@ -582,14 +603,15 @@ function eventsLogged(ctx: RuleContext, reports: Report[], out: ReconRow[]): voi
       const younger = up != null && up * 3_600_000 < rep.genMs! - prev.genMs;
       if (restarts.length || younger) {
         row.explanation = 'restart_reset';
-        row.note = `fell from ${prev.value} (${prev.date}) to ${v}: ${restarts.length ? 'the runner restarted in between' : `its Uptime (${up} h) is shorter than the time since that report`}`;
+        const fell = { prev: prev.value, day: prev.date ?? '?', value: v };
+        setNote(row, restarts.length ? text('reconcile.note.fell_restart', fell) : text('reconcile.note.fell_uptime', { ...fell, up: up! }));
         if (restarts[0]) {
           const ev = ctx.evidence(restarts[0].file_id, restarts[0].line_no, '');
           row.evidence.push({ file: ev.file, line: ev.line });
         }
       } else {
         row.explanation = 'unexplained';
-        row.note = `fell from ${prev.value} (${prev.date}) to ${v} with no restart in the evidence`;
+        setNote(row, text('reconcile.note.fell_unexplained', { prev: prev.value, day: prev.date ?? '?', value: v }));
       }
     }
     prev = { value: v, genMs: rep.genMs!, date: rep.date };

@@ -1,6 +1,7 @@
-import { defineRule, type Finding, type Status } from '../../define-rule.js';
+import { defineRule, type Finding, type Said, type Status } from '../../define-rule.js';
 import { dumpedTable, RISK_TABLES, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
 import { dayStartIn } from '../../../util/zones.js';
+import { text } from '../../../i18n/translate.js';
 
 interface Day {
   day: string;
@@ -28,7 +29,7 @@ export default defineRule({
     const twins = perDay('SELECT DATE(ts) AS d, COUNT(*) AS n FROM trades WHERE in_block = 1 AND twin_file_id IS NOT NULL GROUP BY 1 ORDER BY 1');
     const dumps = [dumpedTable(ctx, SIGNAL_TABLES), dumpedTable(ctx, RISK_TABLES), dumpedTable(ctx, TRADE_TABLES)].filter(Boolean);
     const any = signals.size + riskTotal.size + trades.size;
-    if (!any && !dumps.length) return { status: 'not_evaluable', missing: 'no signals, risk decisions or trades in the block and no DB dump' };
+    if (!any && !dumps.length) return { status: 'not_evaluable', missing: text('db-counts-per-day.missing') };
 
     const zone = ctx.block.zone ?? 'UTC';
     const utcDays: Day[] = [...new Set([...signals.keys(), ...riskTotal.keys(), ...trades.keys()])].sort().map((day) => ({
@@ -58,13 +59,24 @@ export default defineRule({
       metrics[`trades_${d.day}`] = d.trades;
       metrics[`trades_raw_${d.day}`] = d.tradesRaw;
     }
-    const line = (ds: Day[]) =>
-      ds.map((d) => `${d.day}: signals ${d.signals}, risk ${d.riskApproved}/${d.riskTotal} approved, trades ${d.trades}${d.tradesRaw !== d.trades ? ` (${d.tradesRaw} rows with twins)` : ''}`).join('; ');
+    const line = (ds: Day[]): Said =>
+      ds
+        .map((d) =>
+          text('db-counts-per-day.counts', {
+            day: d.day,
+            signals: d.signals,
+            approved: d.riskApproved,
+            total: d.riskTotal,
+            trades: d.trades,
+            twins: d.tradesRaw !== d.trades ? text('db-counts-per-day.twins', { raw: d.tradesRaw }) : '',
+          }),
+        )
+        .reduceRight<Said | null>((rest, first) => (rest === null ? first : text('db-counts-per-day.join', { first, rest })), null) ?? '';
     const findings: Finding[] = [
       {
         subject: 'per-day',
         severity: 'info',
-        message: zone === 'UTC' ? line(days) : `Local days (${zone}): ${line(days)}. UTC days: ${line(utcDays)}.`,
+        message: zone === 'UTC' ? line(days) : text('db-counts-per-day.local_and_utc', { zone, local: line(days), utc: line(utcDays) }),
         evidence: [],
       },
     ];
@@ -79,7 +91,7 @@ export default defineRule({
       findings.push({
         subject: 'silent-day',
         severity: 'medium',
-        message: `No signal, decision or trade on ${silent.join(', ')} between active days: a stop or a gap in the evidence.`,
+        message: text('db-counts-per-day.silent_day', { days: silent.map((day) => text('db-counts-per-day.day', { day })) }),
         evidence: [],
       });
     }
@@ -92,7 +104,7 @@ export default defineRule({
         ? [
             {
               id: 'signals-last-day',
-              title: `Signals on the last block day reach the daily target`,
+              title: text('db-counts-per-day.check.signals_last_day'),
               kind: 'sql',
               check: `SELECT COUNT(*) FROM trading_signals WHERE in_block = 1 AND DATE(timestamp) = (SELECT MAX(DATE(timestamp)) FROM trading_signals WHERE in_block = 1)`,
               expect: { op: '>=', value: ctx.targets.signals_per_day },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addDump, addLogs, addRows, times } from '../shared/testing.js';
 import rule from './persistence-gaps.js';
 
@@ -17,7 +17,7 @@ interface S {
   numsub?: number;
 }
 
-function run(s: S) {
+function setup(s: S): TestDb {
   const t = new TestDb();
   if (s.signalDump) addDump(t, 'signals', ['id', 'timestamp']);
   if (s.tradeDump) addDump(t, 'trades', ['id', 'timestamp']);
@@ -51,7 +51,13 @@ function run(s: S) {
     );
   }
   if (s.numsub != null) addRows(t, 'redis_kv', [{ kind: 'numsub', key: 'signals', value: String(s.numsub) }], 'redis/numsub.txt');
-  return rule.check(t.context());
+  return t;
+}
+
+function run(s: S) {
+  const r = rule.check(setup(s).context());
+  spoken(r, 'de'); // every case renders in German too (a missing parameter throws)
+  return spoken(r);
 }
 
 const outside = times('2025-11-26T01:00:00.000Z', 100, 60_000);
@@ -88,5 +94,35 @@ describe('persistence-gaps', () => {
     expect(withFailures.hypotheses?.[0]).toMatchObject({ cause: 'execution.persistence_schema', likelihood: 'likely' });
     expect(without.hypotheses?.[0]).toMatchObject({ cause: 'reporting.persistence_gap', likelihood: 'possible' });
     expect(without.metrics).toMatchObject({ signals_seen: 30, signals_in_db_same_span: 10, signals_missing_from_db: 20 });
+  });
+
+  it('names the gap with its span and sources, in either language', () => {
+    const r = rule.check(setup({ signalDump: true, redisSignals: CAPTURE, dbSignals: CAPTURE.slice(0, 10) }).context());
+    const en = spoken(r);
+    const de = spoken(r, 'de');
+    expect(en.findings?.find((f) => f.subject === 'signals')?.message).toBe(
+      '30 signals in redis signals (2025-11-27 10:00 UTC – 2025-11-27 10:29 UTC) but only 10 in the DB over the same span.',
+    );
+    expect(de.findings?.find((f) => f.subject === 'signals')?.message).toBe(
+      '30 Signale laut Redis signals (27.11.2025 10:00 UTC – 27.11.2025 10:29 UTC), aber nur 10 in der DB über denselben Zeitraum.',
+    );
+    expect(en.hypotheses?.[0].title).toBe('signals reach Redis but not the DB');
+    expect(de.hypotheses?.[0].title).toBe('Signale erreichen Redis, aber nicht die DB');
+    expect(de.todos?.[0].title).toBe('Counts der Signale aus Redis täglich mit der DB vergleichen und bei Lücken alarmieren');
+  });
+
+  it('a writer failure names its class; the quoted failure line stays as logged', () => {
+    const r = rule.check(setup({ signalDump: true, redisSignals: CAPTURE, dbSignals: CAPTURE.slice(0, 10), failures: 12 }).context());
+    expect(spoken(r).hypotheses?.[0]).toMatchObject({ title: "signals are not persisted: the writer's inserts fail (constraint)" });
+    expect(spoken(r, 'de').hypotheses?.[0]).toMatchObject({
+      title: 'Signale werden nicht persistiert: die Inserts des Writers schlagen fehl (constraint)',
+      why: 'Failed to persist signal: null value in column "signal_type" of relation "signals" violates not-null constraint',
+    });
+  });
+
+  it('several sources are joined, each with its count', () => {
+    const r = rule.check(setup({ signalDump: true, redisSignals: CAPTURE, dbSignals: CAPTURE }).context());
+    expect(spoken(r).findings?.[0].message).toBe('signals: 30 in redis signals, 30 in the DB over the same span.');
+    expect(spoken(r, 'de').findings?.[0].message).toBe('Signale: 30 laut Redis signals, 30 in der DB über denselben Zeitraum.');
   });
 });

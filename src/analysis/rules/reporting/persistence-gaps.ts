@@ -1,14 +1,15 @@
-import { defineRule, type Finding, type Hypothesis, type RuleContext, type Status, type Todo } from '../../define-rule.js';
+import { defineRule, type Finding, type Hypothesis, type RuleContext, type Said, type Status, type Todo } from '../../define-rule.js';
 import { classifyDbError, DB_ERROR_CAUSE } from '../shared/db-errors.js';
 import { DB_WRITER, EXECUTION, findLogs, groupCoverage, K, fieldOf, SIGNAL, type LogRow } from '../shared/logs.js';
 import { dumpedTable, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
 import { blockSpan, groupBy, intersect, iso, ms, redisWindow, sampleEvidence, type EvidenceRow, type Span } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
 
 /** DB times come from the payload timestamp (epoch seconds), a little off the capture clock. */
 const EDGE_MS = 5_000;
 
 interface Side {
-  source: string;
+  source: Said;
   span: Span;
   count: number;
   rows: EvidenceRow[];
@@ -40,13 +41,18 @@ function redisSides(ctx: RuleContext, channels: string[], filter = '1'): Side[] 
   }
   return [...perFile.values()].map((rs) => {
     const span: Span = { from: rs[0].ts, to: rs[rs.length - 1].ts };
-    return { source: `redis ${rs[0].channel}`, span, count: rs.length, rows: rs.map((r) => ({ file_id: r.file_id, line_no: r.line_no, text: r.payload })) };
+    return { source: text('persistence-gaps.source.redis', { channel: rs[0].channel }), span, count: rs.length, rows: rs.map((r) => ({ file_id: r.file_id, line_no: r.line_no, text: r.payload })) };
   });
 }
 
-function logSide(rows: LogRow[], coverage: Span | null, source: string): Side[] {
+function logSide(rows: LogRow[], coverage: Span | null, source: Said): Side[] {
   if (!rows.length || !coverage) return [];
   return [{ source, span: coverage, count: rows.length, rows }];
+}
+
+/** Reasons in a row, `first; rest`, each still keyed. */
+function joined(parts: Said[]): Said {
+  return parts.reduceRight<Said | null>((rest, first) => (rest === null ? first : text('persistence-gaps.join', { first, rest })), null) ?? '';
 }
 
 function dbCount(ctx: RuleContext, table: 'signals' | 'trades', span: Span): number {
@@ -70,7 +76,7 @@ export default defineRule({
     if (signalDump) {
       const sides = [
         ...redisSides(ctx, ['signals', 'stream.signals', 'trading_signals']),
-        ...logSide(findLogs(ctx, { group: SIGNAL, classes: K.signalGenerated }), intersect(groupCoverage(ctx, SIGNAL), block), 'signal-engine log'),
+        ...logSide(findLogs(ctx, { group: SIGNAL, classes: K.signalGenerated }), intersect(groupCoverage(ctx, SIGNAL), block), text('persistence-gaps.source.signal_log')),
       ];
       for (const side of sides) {
         const db = dbCount(ctx, 'signals', side.span);
@@ -80,7 +86,7 @@ export default defineRule({
     if (tradeDump) {
       const sides = [
         ...redisSides(ctx, ['order_results', 'stream.fills'], "UPPER(COALESCE(status, '')) = 'FILLED'"),
-        ...logSide(findLogs(ctx, { group: EXECUTION, classes: K.execFilled }), intersect(groupCoverage(ctx, EXECUTION), block), 'execution log'),
+        ...logSide(findLogs(ctx, { group: EXECUTION, classes: K.execFilled }), intersect(groupCoverage(ctx, EXECUTION), block), text('persistence-gaps.source.execution_log')),
       ];
       for (const side of sides) {
         const db = dbCount(ctx, 'trades', side.span);
@@ -90,7 +96,7 @@ export default defineRule({
     if (!comparisons.length) {
       return {
         status: 'not_evaluable',
-        missing: !signalDump && !tradeDump ? 'no DB dump of signals or trades' : 'no Redis capture or log of signals / fills inside the block to compare with the DB',
+        missing: !signalDump && !tradeDump ? text('persistence-gaps.missing.no_dump') : text('persistence-gaps.missing.no_side'),
       };
     }
 
@@ -110,11 +116,12 @@ export default defineRule({
       const gaps = comparisons.filter((c) => c.entity === e && c.missing > Math.max(2, c.side.count * 0.05));
       const cs = comparisons.filter((c) => c.entity === e);
       if (!cs.length) continue;
+      const entity = text(e === 'signals' ? 'persistence-gaps.entity.signals' : 'persistence-gaps.entity.trades');
       if (!gaps.length) {
         findings.push({
           subject: e,
           severity: 'info',
-          message: `${e}: ${cs.map((c) => `${c.side.count} in ${c.side.source}, ${c.db} in the DB over the same span`).join('; ')}.`,
+          message: text('persistence-gaps.same', { entity, sides: joined(cs.map((c) => text('persistence-gaps.same_side', { n: c.side.count, source: c.side.source, db: c.db }))) }),
           evidence: [],
         });
         continue;
@@ -124,19 +131,21 @@ export default defineRule({
       findings.push({
         subject: e,
         severity: worstGap.db === 0 ? 'high' : 'medium',
-        message: gaps.map((g) => `${g.side.count} ${e} in ${g.side.source} (${g.side.span.from} – ${g.side.span.to}) but only ${g.db} in the DB over the same span`).join('; ') + '.',
+        message: text('persistence-gaps.gaps', {
+          gaps: joined(gaps.map((g) => text('persistence-gaps.gap', { n: g.side.count, entity, source: g.side.source, from: g.side.span.from, to: g.side.span.to, db: g.db }))),
+        }),
         evidence: sampleEvidence(ctx, worstGap.side.rows),
       });
       // Why: the writers' own failure lines, if the bundle has them.
-      const entity = e === 'signals' ? 'signal' : 'trade';
+      const what = e === 'signals' ? 'signal' : 'trade';
       const failures = findLogs(ctx, { group: [DB_WRITER, EXECUTION], classes: K.persistFailure }).filter(
-        (r) => (fieldOf(r, 'what') ?? (r.class === 'audit.risk_event_persist_failed' ? 'risk_event' : '')).toLowerCase() === entity,
+        (r) => (fieldOf(r, 'what') ?? (r.class === 'audit.risk_event_persist_failed' ? 'risk_event' : '')).toLowerCase() === what,
       );
       if (failures.length) {
         const cls = classifyDbError(failures[0].message);
         hypotheses.push({
           cause: DB_ERROR_CAUSE[cls],
-          title: `${e} are not persisted: the writer's inserts fail (${cls})`,
+          title: text('persistence-gaps.h.insert_fails', { entity, cls }),
           likelihood: failures.length >= 10 ? 'very_likely' : 'likely',
           evidence: sampleEvidence(ctx, failures),
           why: failures[0].message.split('\n')[0].slice(0, 200),
@@ -148,18 +157,18 @@ export default defineRule({
         const short = numsub != null && Number(numsub.value) < 3;
         hypotheses.push({
           cause: short ? 'execution.db_writer_not_subscribed' : 'reporting.persistence_gap',
-          title: short ? `db_writer does not hear the ${e === 'signals' ? 'signals' : 'order_results'} channel` : `${e} reach Redis but not the DB`,
+          title: short ? text('persistence-gaps.h.not_subscribed', { channel: e === 'signals' ? 'signals' : 'order_results' }) : text('persistence-gaps.h.gap', { entity }),
           likelihood: short ? 'likely' : 'possible',
           evidence: [
             ...sampleEvidence(ctx, worstGap.side.rows, 1, 0),
             ...(numsub ? [ctx.evidence(numsub.file_id, numsub.line_no, `PUBSUB NUMSUB ${e === 'signals' ? 'signals' : 'order_results'} = ${numsub.value}`)] : []),
           ],
-          why: short ? 'Fewer subscribers than signal/risk/db_writer/paper runner need (3).' : 'No writer failure line was captured; the db_writer log (stderr) may be missing from the bundle.',
+          why: short ? text('persistence-gaps.why.not_subscribed') : text('persistence-gaps.why.gap'),
         });
       }
       todos.push({
         category: 'MONITORING',
-        title: `Compare ${e} counts on Redis with the DB daily and alert on gaps`,
+        title: text('persistence-gaps.todo.compare', { entity }),
         priority: 'medium',
         effort: 'larger',
         where: 'cdb_db_writer / monitoring',

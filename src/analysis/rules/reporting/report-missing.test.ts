@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addLogs, addRows, times, type LogSpec } from '../shared/testing.js';
 import rule from './report-missing.js';
 
@@ -14,7 +14,18 @@ function run(opts: { alive?: boolean; reportDays?: string[]; extra?: LogSpec[]; 
   for (const d of opts.reportDays ?? []) addLogs(t, 'cdb_paper_runner', [[`${d}T00:00:00.029Z`, 'DAILY REPORT']]);
   for (const d of opts.values ?? []) addRows(t, 'daily_report_values', [{ report_kind: 'paper_runner', report_date: d, key: 'Signals Today', value_text: '0', value_num: 0 }], 'mail/report.eml');
   if (opts.extra) addLogs(t, 'cdb_paper_runner', opts.extra);
-  return rule.check(t.context());
+  const r = rule.check(t.context());
+  spoken(r, 'de'); // every case renders in German too (a missing parameter throws)
+  return spoken(r);
+}
+
+function runBoth(opts: Parameters<typeof run>[0]) {
+  const t = new TestDb();
+  addLogs(t, 'cdb_paper_runner', times('2025-11-25T22:00:00.000Z', 3 * 48 + 4, 1_800_000).map((ts, i) => [ts, `📊 Events logged: ${(i + 1) * 100}`]));
+  for (const d of opts.reportDays ?? []) addLogs(t, 'cdb_paper_runner', [[`${d}T00:00:00.029Z`, 'DAILY REPORT']]);
+  if (opts.extra) addLogs(t, 'cdb_paper_runner', opts.extra);
+  const r = rule.check(t.context());
+  return { en: spoken(r), de: spoken(r, 'de') };
 }
 
 describe('report-missing', () => {
@@ -84,5 +95,40 @@ describe('report-missing', () => {
     });
     expect(one.hypotheses?.[0]).toMatchObject({ cause: 'reporting.report_generation_failed', likelihood: 'likely' });
     expect(two.hypotheses?.[0]).toMatchObject({ cause: 'reporting.report_generation_failed', likelihood: 'very_likely' });
+  });
+
+  it.each<[string, string, string, string, string]>([
+    [
+      'an empty portfolio',
+      "Report generation failed: 'NoneType' object is not subscriptable",
+      "Report generation failed on 2025-11-27: 'NoneType' object is not subscriptable.",
+      'The daily report query fails',
+      'An empty portfolio_snapshots table makes the report fail.',
+    ],
+    [
+      'a dead connection',
+      'Report generation failed: connection already closed',
+      'Report generation failed on 2025-11-27: connection already closed.',
+      "The runner's DB connection is dead or stuck in an aborted transaction",
+      'connection already closed',
+    ],
+  ])('a failed report quotes the runner’s error: %s', (_n, line, message, title, why) => {
+    const { en, de } = runBoth({ reportDays: ['2025-11-26', '2025-11-28'], extra: [['2025-11-27T00:00:00.500Z', line, 'ERROR']] });
+    expect(en.findings?.find((f) => f.subject === 'failed')?.message).toBe(message);
+    expect(en.hypotheses?.[0]).toMatchObject({ cause: 'reporting.report_generation_failed', title, why });
+    // German: the tool's words and the date change, the quoted error does not.
+    const quoted = line.replace('Report generation failed: ', '');
+    expect(de.findings?.find((f) => f.subject === 'failed')?.message).toBe(`Report-Erzeugung fehlgeschlagen am 27.11.2025: ${quoted}.`);
+  });
+
+  it('lists the days as dates of the report language', () => {
+    const { en, de } = runBoth({ reportDays: ['2025-11-26'] });
+    expect(en.findings?.find((f) => f.subject === 'missing')?.message).toBe(
+      'No report for 2025-11-27, 2025-11-28 although the runner was running before and after midnight, without a failure line.',
+    );
+    expect(de.findings?.find((f) => f.subject === 'missing')?.message).toBe(
+      'Kein Report für 27.11.2025, 28.11.2025, obwohl der Runner vor und nach Mitternacht lief, ohne Fehlerzeile.',
+    );
+    expect(de.findings?.find((f) => f.subject === 'present')?.message).toBe('Daily-Report vorhanden für 26.11.2025.');
   });
 });

@@ -2,6 +2,7 @@ import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleCont
 import { findLogs, groupClause, K, fieldOf, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
 import { whereVar } from '../shared/settings.js';
 import { count, iso, ms, sampleEvidence } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
 
 const MIN = 60_000;
 const EPOCH = '1970-01-01T00:00:00.000Z';
@@ -46,7 +47,7 @@ export default defineRule({
       .get(...RUNNER.services);
     const reportValues = count(ctx, "SELECT COUNT(*) FROM daily_report_values WHERE report_kind = 'paper_runner'");
     if (!hasRunnerLogs && !reportValues) {
-      return { status: 'not_evaluable', missing: 'no paper-runner logs and no paper-runner reports in the bundle' };
+      return { status: 'not_evaluable', missing: text('report-missing.missing') };
     }
 
     const days: Day[] = [];
@@ -58,8 +59,9 @@ export default defineRule({
       const line = inWindow(reportLines, m - MIN, m + 10 * MIN);
       const fail = inWindow(failed, m - MIN, m + 10 * MIN);
       if (fail.length) {
-        const e = fieldOf(fail[0], 'error');
-        days.push({ day, result: 'failed', evidence: sampleEvidence(ctx, fail, 1, 0), detail: (e?.[1] ?? e?.[2] ?? '').split('\n')[0] });
+        // The error as the runner logged it (its first line); fieldOf gives the field's text.
+        const detail = (fieldOf(fail[0], 'error') ?? '').split('\n')[0].trim();
+        days.push({ day, result: 'failed', evidence: sampleEvidence(ctx, fail, 1, 0), ...(detail ? { detail } : {}) });
         continue;
       }
       if (value || line.length) {
@@ -100,27 +102,28 @@ export default defineRule({
     const hypotheses: Hypothesis[] = [];
     const todos: Todo[] = [];
     let status: Status = 'ok';
-    const list = (ds: Day[]) => ds.map((d) => d.day).join(', ');
+    const dates = (days: string[]) => days.map((day) => text('report-missing.day', { day }));
+    const list = (ds: Day[]) => dates(ds.map((d) => d.day));
 
     if (by('present').length) {
-      findings.push({ subject: 'present', severity: 'info', message: `Daily report present for ${list(by('present'))}.`, evidence: by('present').slice(0, 1).flatMap((d) => d.evidence) });
+      findings.push({ subject: 'present', severity: 'info', message: text('report-missing.present', { days: list(by('present')) }), evidence: by('present').slice(0, 1).flatMap((d) => d.evidence) });
     }
     if (by('failed').length) {
       status = 'warn';
       const ds = by('failed');
       const ev = ds.flatMap((d) => d.evidence).slice(0, 3);
-      findings.push({ subject: 'failed', severity: 'medium', message: `Report generation failed on ${list(ds)}: ${ds[0].detail}.`, evidence: ev });
+      findings.push({ subject: 'failed', severity: 'medium', message: text('report-missing.failed', { days: list(ds), detail: ds[0].detail ? text('report-missing.detail', { detail: ds[0].detail }) : '' }), evidence: ev });
       const conn = /connection already closed|transaction is aborted/i.test(ds[0].detail ?? '');
       hypotheses.push({
         cause: 'reporting.report_generation_failed',
-        title: conn ? "The runner's DB connection is dead or stuck in an aborted transaction" : 'The daily report query fails',
+        title: conn ? text('report-missing.h.connection_dead') : text('report-missing.h.query_fails'),
         likelihood: ds.length >= 2 ? 'very_likely' : 'likely',
         evidence: ev,
-        why: /NoneType/.test(ds[0].detail ?? '') ? 'An empty portfolio_snapshots table makes the report fail.' : ds[0].detail,
+        why: /NoneType/.test(ds[0].detail ?? '') ? text('report-missing.why.empty_snapshots') : ds[0].detail,
       });
       todos.push({
         category: 'CODE',
-        title: conn ? 'Reconnect (and roll back aborted transactions) before building the daily report' : 'Make the daily report tolerate the failing query',
+        title: conn ? text('report-missing.todo.reconnect') : text('report-missing.todo.tolerate'),
         priority: 'medium',
         effort: 'larger',
         where: ctx.block.era === 'A' || ctx.block.era == null ? 'services/cdb_paper_runner/service.py (daily report)' : 'tools/paper_trading/service.py (daily report)',
@@ -132,12 +135,12 @@ export default defineRule({
       findings.push({
         subject: 'restart',
         severity: 'low',
-        message: `No report on ${list(ds)}: the runner restarted around midnight, and a report is only produced by a runner that is up at 00:00 UTC — explained, not a data loss.`,
+        message: text('report-missing.restart', { days: list(ds) }),
         evidence: ds.flatMap((d) => d.evidence).slice(0, 3),
       });
       hypotheses.push({
         cause: 'reporting.runner_restart_midnight',
-        title: 'The runner restarted across midnight and skipped that day’s report',
+        title: text('report-missing.h.restart_midnight'),
         likelihood: 'likely',
         evidence: ds.flatMap((d) => d.evidence).slice(0, 3),
       });
@@ -148,18 +151,18 @@ export default defineRule({
       findings.push({
         subject: 'duration-completed',
         severity: 'medium',
-        message: `No report from ${ds[0].day}: the runner stopped after PAPER_TRADING_DURATION_DAYS (\`Test duration completed\`).`,
+        message: text('report-missing.duration_completed', { day: ds[0].day }),
         evidence: ds[0].evidence,
       });
       hypotheses.push({
         cause: 'reporting.runner_duration_completed',
-        title: 'The paper runner finished its configured duration and stopped reporting',
+        title: text('report-missing.h.duration_completed'),
         likelihood: 'very_likely',
         evidence: ds[0].evidence,
       });
       todos.push({
         category: 'CONFIG',
-        title: 'Set PAPER_TRADING_DURATION_DAYS to cover the block (or restart the runner for each block)',
+        title: text('report-missing.todo.duration'),
         priority: 'medium',
         effort: 'quick_win',
         where: whereVar(ctx.block.era, 'PAPER_TRADING_DURATION_DAYS', 'cdb_paper_runner'),
@@ -172,22 +175,22 @@ export default defineRule({
       findings.push({
         subject: 'missing',
         severity: 'medium',
-        message: `No report for ${list(ds)} although the runner was running before and after midnight, without a failure line.`,
+        message: text('report-missing.missing_days', { days: list(ds) }),
         evidence: [],
       });
       hypotheses.push({
         cause: 'reporting.report_not_generated',
-        title: "The runner's report thread did not run at midnight",
+        title: text('report-missing.h.not_generated'),
         likelihood: 'possible',
         evidence: [],
-        why: 'The runner logged before and after 00:00 UTC but no report block and no failure; the report thread may have died.',
+        why: text('report-missing.why.not_generated'),
       });
     }
     if (by('runner_not_seen').length) {
       findings.push({
         subject: 'runner-not-seen',
         severity: 'info',
-        message: `No runner log around midnight for ${list(by('runner_not_seen'))}: cannot tell whether a report was due.`,
+        message: text('report-missing.runner_not_seen', { days: list(by('runner_not_seen')) }),
         evidence: [],
       });
     }
@@ -195,7 +198,7 @@ export default defineRule({
       findings.push({
         subject: 'mail-disabled',
         severity: 'info',
-        message: 'Email alerts are disabled (missing ALERT_EMAIL_* variables): reports exist only in the runner log, no mail is sent.',
+        message: text('report-missing.mail_disabled'),
         evidence: sampleEvidence(ctx, mailOff, 1, 0),
       });
     }
@@ -216,7 +219,7 @@ export default defineRule({
       }
       const missingDays = ctx.block.days.filter((d) => metrics[`cdb_reports_${d}`] === 'missing');
       if (missingDays.length) {
-        findings.push({ subject: 'cdb-reports-missing', severity: 'medium', message: `cdb_reports ran but produced no summary at 08:00 UTC on ${missingDays.join(', ')}.`, evidence: [] });
+        findings.push({ subject: 'cdb-reports-missing', severity: 'medium', message: text('report-missing.cdb_reports_missing', { days: dates(missingDays) }), evidence: [] });
       }
     }
     return { status, metrics, findings, hypotheses, todos };

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from '../../define-rule.js';
 import { reconcile, type ReconRow } from '../../reconcile.js';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addDump, addLogs, addRows, times } from '../shared/testing.js';
 import rule from './report-reconciliation.js';
+import { localize } from '../../../i18n/localize.js';
+import { ReconciliationSchema } from '../../../report/model.js';
 
 const BLOCK: Partial<Block> = { from: '2025-11-26T00:00:00.000Z', to: '2025-11-28T23:59:59.999Z', days: ['2025-11-26', '2025-11-27', '2025-11-28'] };
 
@@ -78,7 +80,7 @@ describe('reconcile: paper runner windows, decided over the block', () => {
       { date: '2025-11-28', metric: 'signals', report_value: 52, db_value: 52, matches: false, explanation: 'window', interpretation: 'previous_utc_day' },
       { date: '2025-11-29', metric: 'signals', report_value: 30, db_value: 30, matches: false, explanation: 'window', interpretation: 'previous_utc_day' },
     ]);
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.status).toBe('warn');
     expect(r.findings?.find((f) => f.subject === 'paper_runner:signals')?.severity).toBe('low');
     expect(r.hypotheses?.find((h) => h.cause === 'reporting.report_counts_previous_day')?.likelihood).toBe('very_likely');
@@ -98,7 +100,7 @@ describe('reconcile: paper runner windows, decided over the block', () => {
       ['2025-11-27', 'runner_start_day', 'window', ['previous_utc_day', 'rolling_24h', 'runner_start_day']],
       ['2025-11-28', 'runner_start_day', 'window', ['runner_start_day']],
     ]);
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.hypotheses?.find((h) => h.cause === 'reporting.frozen_current_date')?.likelihood).toBe('very_likely');
     expect(r.status).not.toBe('fail');
   });
@@ -110,7 +112,7 @@ describe('reconcile: paper runner windows, decided over the block', () => {
     const [row] = reconcile(t.context(BLOCK));
     expect(verdicts([row])).toEqual([{ date: '2025-11-27', metric: 'signals', report_value: 0, db_value: 0, matches: true, explanation: null, interpretation: 'named_day_utc' }]);
     expect(row.complete).toBe(false);
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.status).toBe('ok');
     expect(r.hypotheses?.find((h) => h.cause === 'reporting.report_counts_new_day')?.why).toMatch(/previous UTC day holds 30/);
     expect(r.todos?.find((x) => x.cause === 'reporting.report_counts_new_day')?.title).toMatch(/count the previous UTC day/);
@@ -127,7 +129,7 @@ describe('reconcile: paper runner windows, decided over the block', () => {
     report(t, 'daily_check', '2025-11-27', null, { 'Trades Yesterday (2025-11-26)': value }, { text: '2025-11-27 09:00:00', zone: 'host local (CET/CEST, assumed)' });
     const [row] = reconcile(t.context(BLOCK));
     expect(row).toMatchObject({ date: '2025-11-26', metric: 'trades', complete: true, ...want });
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.status).toBe(status);
     if (want.explanation === 'duplicate_rows') expect(r.hypotheses?.[0].cause).toBe('reporting.two_writer_duplicates');
     if (want.explanation === 'unexplained') expect(r.hypotheses?.some((h) => h.cause === 'reporting.unexplained_mismatch')).toBe(true);
@@ -143,7 +145,7 @@ describe('reconcile: paper runner windows, decided over the block', () => {
       ['signals', 'query_bug', 'unfiltered'],
       ['trades', null, 'named_day_utc'],
     ]);
-    expect(rule.check(t.context(BLOCK)).hypotheses?.some((h) => h.cause === 'reporting.report_query_bug')).toBe(true);
+    expect(spoken(rule.check(t.context(BLOCK))).hypotheses?.some((h) => h.cause === 'reporting.report_query_bug')).toBe(true);
   });
 });
 
@@ -163,7 +165,7 @@ describe('reconcile: Events Logged counts since the process started', () => {
     report(t, 'paper_runner', '2025-11-28', gen('2025-11-28'), { 'Events Logged': dropped ? 900 : 36000, Uptime: '3 days, 0 hours' });
     const rows = reconcile(t.context(BLOCK));
     expect(rows[1]).toMatchObject({ metric: 'events_logged', date: null, report_value: dropped ? 900 : 36000, interpretation: 'since_process_start', ...want });
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.findings?.find((f) => f.subject === 'paper_runner:events_logged')?.severity).toBe('info');
   });
 
@@ -185,7 +187,7 @@ describe('reconcile: Events Logged counts since the process started', () => {
     const t = base();
     addRows(t, 'market_data', times('2025-11-27T02:00:00.000Z', 50, 60_000).map((ts) => ({ ts, symbol: 'BTCUSDT', price: 1, source: 'redis', in_block: 1 })));
     report(t, 'paper_runner', '2025-11-28', gen('2025-11-28'), { 'Events Logged': 0 });
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.findings?.find((f) => f.subject === 'events-logged-zero')?.severity).toBe('medium');
     expect(r.hypotheses?.find((h) => h.cause === 'reporting.runner_not_logging_events')?.likelihood).toBe('possible');
   });
@@ -205,7 +207,7 @@ describe('reconcile: other report kinds', () => {
       { date: '2025-11-27', metric: 'orders', report_value: 24, db_value: 24, matches: true, explanation: 'duplicate_rows', interpretation: 'rolling_24h' },
       { date: '2025-11-27', metric: 'orders_filled', report_value: 12, db_value: 12, matches: true, explanation: null, interpretation: 'rolling_24h' },
     ]);
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.status).toBe('ok');
     expect(r.hypotheses?.find((h) => h.cause === 'reporting.two_writer_duplicates')?.likelihood).toBe('likely');
   });
@@ -233,7 +235,7 @@ describe('reconcile: other report kinds', () => {
     const [row] = reconcile(t.context(BLOCK));
     expect(row).toMatchObject({ matches: false, explanation: 'timezone', interpretation: 'local_day', db_value: 25 });
     expect(row.candidates.find((c) => c.interpretation === 'named_day_utc')?.raw).toBe(27);
-    expect(rule.check(t.context(BLOCK)).hypotheses?.find((h) => h.cause === 'reporting.local_vs_utc_date')?.likelihood).toBe('likely');
+    expect(spoken(rule.check(t.context(BLOCK))).hypotheses?.find((h) => h.cause === 'reporting.local_vs_utc_date')?.likelihood).toBe('likely');
   });
 
   it('a Total over an export that starts at a later id counts the earlier rows by their ids', () => {
@@ -278,7 +280,7 @@ describe('reconcile: reports that could not count', () => {
       ['trades', '2025-11-27', 'report_failed'],
       ['trades', null, 'report_failed'],
     ]);
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.status).toBe('warn');
     expect(r.hypotheses?.find((h) => h.cause === 'reporting.host_check_without_db_credentials')?.likelihood).toBe('likely');
     expect(r.todos?.find((x) => x.cause === 'reporting.host_check_without_db_credentials')?.where).toMatch(/daily_check\.py/);
@@ -293,7 +295,7 @@ describe('reconcile: reports that could not count', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ metric: 'db_tables', report_kind: 'systemcheck', report_value: null, matches: false, explanation: 'report_failed', evidence: [{ file: host.path, line: 3 }] });
     expect(rows[0].note).toMatch(/fe_sendauth.*2 variable\(s\) MISSING/);
-    expect(rule.check(t.context(BLOCK)).todos?.find((x) => x.cause === 'reporting.host_check_without_db_credentials')?.where).toMatch(/systemcheck\.py/);
+    expect(spoken(rule.check(t.context(BLOCK))).todos?.find((x) => x.cause === 'reporting.host_check_without_db_credentials')?.where).toMatch(/systemcheck\.py/);
   });
 });
 
@@ -317,8 +319,138 @@ describe('reconcile: identity and evidence', () => {
   ])('MUST NOT fire: %s', (_n, setup, status) => {
     const t = new TestDb();
     setup(t);
-    const r = rule.check(t.context(BLOCK));
+    const r = spoken(rule.check(t.context(BLOCK)));
     expect(r.status).toBe(status);
     expect(r.hypotheses ?? []).toEqual([]);
+  });
+});
+
+describe('reconcile: notes and window labels are keyed text, rendered again in German by localize', () => {
+  /** The rows as report.json carries them, in `lang` (the model is built in English, then localized). */
+  const rowsIn = (t: TestDb, lang: 'en' | 'de') => localize({ reconciliation: reconcile(t.context(BLOCK)) }, lang).reconciliation;
+
+  it('a Total over a later-id export: note and every candidate label in both languages, the id never grouped', () => {
+    const t = new TestDb();
+    addDump(t, 'signals', SIGNAL_COLUMNS, [{ id: '2101', timestamp: '2025-11-26 01:00:00+00' }]);
+    signalsOn(t, '2025-11-26', 50);
+    report(t, 'daily_check', '2025-11-27', null, { 'Signals Total': 2150 }, { text: '2025-11-27 09:00:00', zone: 'host local (CET/CEST, assumed)' });
+    const [raw] = reconcile(t.context(BLOCK));
+    expect(raw.note).toBe('the export starts at id 2101: the 2,100 earlier rows are counted by their ids');
+    expect(raw.texts?.note).toEqual({ key: 'reconcile.note.ids_before', params: { first: '2101', n: 2100 } });
+    expect(raw.candidates.map((c) => c.label)).toEqual(['every row up to generation']);
+    const [de] = rowsIn(t, 'de');
+    expect(de.note).toBe('der Export beginnt bei id 2101: die 2.100 früheren Zeilen werden über ihre ids gezählt');
+    expect(de.candidates.map((c) => c.label)).toEqual(['alle Zeilen bis zur Erzeugung']);
+    // The facts stay as they were: only the words change.
+    expect({ ...de, note: raw.note, candidates: raw.candidates }).toEqual(raw);
+  });
+
+  it.each<[string, (t: TestDb) => void, number, string, string]>([
+    [
+      'a restart between two reports',
+      (t) => addLogs(t, 'cdb_paper_runner', [['2025-11-27T09:00:00.000Z', 'PAPER TRADING RUNNER INITIALIZED']]),
+      900,
+      'fell from 18,340 (2025-11-27) to 900: the runner restarted in between',
+      'gefallen von 18.340 (27.11.2025) auf 900: der Runner wurde dazwischen neu gestartet',
+    ],
+    [
+      'a rise within one process',
+      () => {},
+      36000,
+      'rose from 18,340 in the report of 2025-11-27',
+      'gestiegen von 18.340 im Report vom 27.11.2025',
+    ],
+  ])('Events Logged note, %s', (_n, setup, second, en, de) => {
+    const t = base();
+    setup(t);
+    report(t, 'paper_runner', '2025-11-27', gen('2025-11-27'), { 'Events Logged': 18340, Uptime: '2 days, 0 hours' });
+    report(t, 'paper_runner', '2025-11-28', gen('2025-11-28'), { 'Events Logged': second, Uptime: '3 days, 0 hours' });
+    expect(reconcile(t.context(BLOCK))[1].note).toBe(en);
+    expect(rowsIn(t, 'de')[1].note).toBe(de);
+    // The rule's finding nests the row's note: the German sentence carries the German note.
+    const f = spoken(rule.check(t.context(BLOCK)), 'de').findings!.find((x) => x.subject === 'paper_runner:events_logged')!;
+    expect(f.message).toMatch(/^Paper Runner: Report vom 27\.11\.2025: Events Logged 18\.340 → konsistent \(zählt seit Prozessstart\)\. Report vom 28\.11\.2025: /);
+    expect(f.message).toContain(`Report vom 28.11.2025: Events Logged ${second.toLocaleString('de-DE')} → `);
+    expect(f.message).toContain(de);
+  });
+
+  it('a host check that failed: its error line is quoted as printed, only the tool’s own words are German', () => {
+    const t = base();
+    const host = { text: '2025-11-27 21:23:22', zone: 'host local (CET/CEST, assumed)', path: 'logs/systemcheck_20251127_212322.log' };
+    report(t, 'systemcheck', '2025-11-27', null, { REDIS_HOST: 'MISSING', POSTGRES_PASSWORD: 'MISSING' }, { ...host, section: 'ENV-VARIABLEN CHECK' });
+    report(t, 'systemcheck', '2025-11-27', null, { failure: 'PostgreSQL Error: fe_sendauth: no password supplied' }, { ...host, section: 'POSTGRESQL CONNECTION & SCHEMA' });
+    expect(rowsIn(t, 'de')[0].note).toBe('PostgreSQL Error: fe_sendauth: no password supplied; 2 Variable(n) MISSING oder Not set in der Host-Shell, die ihn ausgeführt hat');
+    const r = spoken(rule.check(t.context(BLOCK)), 'de');
+    expect(r.hypotheses?.find((h) => h.cause === 'reporting.host_check_without_db_credentials')?.why).toBe(
+      'systemcheck.py: PostgreSQL Error: fe_sendauth: no password supplied; 2 Variable(n) MISSING oder Not set in der Host-Shell, die ihn ausgeführt hat',
+    );
+  });
+
+  it('a failure line alone is quoted evidence: no keyed note', () => {
+    const t = base();
+    report(t, 'paper_runner', '2025-11-27', gen('2025-11-27'), { failure: "'NoneType' object is not subscriptable" });
+    const rows = reconcile(t.context(BLOCK));
+    expect(rows[0]).toMatchObject({ note: "'NoneType' object is not subscriptable" });
+    expect(rows[0].texts).toBeUndefined();
+  });
+
+  it('rows with keyed notes and labels are valid report.json rows', () => {
+    const t = base();
+    signalsOn(t, '2025-11-26', 45);
+    signalsOn(t, '2025-11-27', 52);
+    report(t, 'paper_runner', '2025-11-27', gen('2025-11-27'), { 'Signals Today': 45, 'Events Logged': 100, Uptime: '1 days, 0 hours' });
+    report(t, 'paper_runner', '2025-11-28', gen('2025-11-28'), { 'Signals Today': 52, 'Events Logged': 200, Uptime: '2 days, 0 hours' });
+    const rows = rowsIn(t, 'de');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(() => ReconciliationSchema.parse(row)).not.toThrow();
+    expect(rows.flatMap((r) => r.candidates).every((c) => c.texts?.label !== undefined)).toBe(true);
+  });
+});
+
+describe('report-reconciliation speaks German where it composes', () => {
+  it('the previous-day verdict: dates, window labels and the joined sentences in the report language', () => {
+    const t = base();
+    signalsOn(t, '2025-11-26', 45);
+    signalsOn(t, '2025-11-27', 52);
+    for (const [d, v] of [['2025-11-27', 45], ['2025-11-28', 52]] as const) report(t, 'paper_runner', d, gen(d), { 'Signals Today': v });
+    const raw = rule.check(t.context(BLOCK));
+    const en = spoken(raw).findings!.find((f) => f.subject === 'paper_runner:signals')!.message;
+    expect(en).toBe(
+      'paper runner: 2025-11-27: Signals 45 → window: it equals the previous UTC day 2025-11-26 (named_day_utc=0, previous_utc_day=45, day_elapsed=0, rolling_24h=45). ' +
+        '2025-11-28: Signals 52 → window: it equals the previous UTC day 2025-11-27 (named_day_utc=0, previous_utc_day=52, day_elapsed=0, rolling_24h=52).',
+    );
+    const de = spoken(raw, 'de');
+    expect(de.findings!.find((f) => f.subject === 'paper_runner:signals')!.message).toBe(
+      'Paper Runner: 27.11.2025: Signals 45 → window, gezählt über: vorheriger UTC-Tag 26.11.2025 (named_day_utc=0, previous_utc_day=45, day_elapsed=0, rolling_24h=45). ' +
+        '28.11.2025: Signals 52 → window, gezählt über: vorheriger UTC-Tag 27.11.2025 (named_day_utc=0, previous_utc_day=52, day_elapsed=0, rolling_24h=52).',
+    );
+    expect(de.hypotheses?.find((h) => h.cause === 'reporting.report_counts_previous_day')).toMatchObject({
+      title: 'Der Daily-Report druckt den gerade begonnenen Tag, zählt aber den UTC-Tag davor',
+      why: 'Signals 45 am 27.11.2025 entspricht: vorheriger UTC-Tag 26.11.2025; Signals 52 am 28.11.2025 entspricht: vorheriger UTC-Tag 27.11.2025',
+    });
+  });
+
+  it('both writers’ twins: optional parts and counts with thousands in each language', () => {
+    const t = base();
+    tradesOn(t, '2025-11-26', 1200, 0);
+    report(t, 'daily_check', '2025-11-27', null, { 'Trades Yesterday (2025-11-26)': 2400 }, { text: '2025-11-27 09:00:00', zone: 'host local (CET/CEST, assumed)' });
+    const raw = rule.check(t.context(BLOCK));
+    const msg = (lang: 'en' | 'de') => spoken(raw, lang).findings!.find((f) => f.subject === 'daily_check:trades')!.message;
+    expect(msg('en')).toMatch(/^daily_check\.py: 2025-11-26: Trades 2,400 → matches the UTC day 2025-11-26, counting both writers’ rows \(the DB holds both writers’ twins\) \(named_day_utc=2,400\/1,200, /);
+    expect(msg('de')).toMatch(/^daily_check\.py: 26\.11\.2025: Trades 2\.400 → stimmt überein, gezählt über: UTC-Tag 26\.11\.2025, mit den Zeilen beider Writer \(die DB enthält die Zwillinge beider Writer\) \(named_day_utc=2\.400\/1\.200, /);
+    expect(spoken(raw, 'de').hypotheses?.find((h) => h.cause === 'reporting.two_writer_duplicates')?.why).toBe('Trades 2.400: 1.200, wenn Zwillinge einmal gezählt werden');
+  });
+
+  it('Events Logged 0: the dates as a list and the optional tail in German', () => {
+    const t = base();
+    report(t, 'paper_runner', '2025-11-27', gen('2025-11-27'), { 'Events Logged': 0 });
+    report(t, 'paper_runner', '2025-11-28', gen('2025-11-28'), { 'Events Logged': 0 });
+    const raw = rule.check(t.context(BLOCK));
+    expect(spoken(raw).findings!.find((f) => f.subject === 'events-logged-zero')!.message).toBe(
+      "Events Logged 0 in the reports of 2025-11-27, 2025-11-28: no message reached the runner's event log since its start (dead feed, stub ws, Redis auth failure or a fresh restart).",
+    );
+    expect(spoken(raw, 'de').findings!.find((f) => f.subject === 'events-logged-zero')!.message).toBe(
+      'Events Logged 0 in den Reports vom 27.11.2025, 28.11.2025: seit seinem Start hat keine Nachricht das Event-Log des Runners erreicht (toter Feed, Stub-WS, Redis-Auth-Fehler oder ein frischer Neustart).',
+    );
   });
 });

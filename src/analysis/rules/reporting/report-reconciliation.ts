@@ -1,7 +1,8 @@
-import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Severity, type Status, type Todo } from '../../define-rule.js';
+import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Said, type Severity, type Status, type Todo } from '../../define-rule.js';
 import { newDayZero, reconcileOnce, type ReconRow } from '../../reconcile.js';
 import { findLogs, K, RUNNER } from '../shared/logs.js';
 import { groupBy } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
 
 /**
  * Findings, hypotheses and to-dos from the reconciliation rows (src/analysis/reconcile.ts): a report
@@ -10,6 +11,7 @@ import { groupBy } from '../shared/util.js';
  * are `info`; host-side reports that could not reach the DB are a to-do for the report job.
  */
 
+/** The value's name as the report prints it (quoted, never translated). */
 const LABEL: Record<string, string> = {
   signals: 'Signals',
   trades: 'Trades',
@@ -21,12 +23,18 @@ const LABEL: Record<string, string> = {
   db_tables: 'Tables found',
 };
 
-const KIND: Record<string, string> = {
-  paper_runner: 'paper runner',
+const KIND: Record<string, Said> = {
+  paper_runner: text('report-reconciliation.kind.paper_runner'),
   daily_check: 'daily_check.py',
-  cdb_reports: 'cdb_reports summary',
+  cdb_reports: text('report-reconciliation.kind.cdb_reports'),
   systemcheck: 'systemcheck.py',
 };
+
+/** Sentences or reasons in a row, as one text (`first rest` / `first; rest`), so each stays keyed. */
+function joined(parts: Said[], how: 'space' | 'semicolon'): Said {
+  if (parts.length === 0) return '';
+  return parts.slice(0, -1).reduceRight<Said>((rest, first) => text(`report-reconciliation.join.${how}`, { first, rest }), parts[parts.length - 1]);
+}
 
 function runnerWhere(era: string | null): string {
   return era === 'A' || era == null ? 'services/cdb_paper_runner/service.py (daily report query)' : 'tools/paper_trading/service.py (daily report query)';
@@ -40,26 +48,48 @@ function ev(r: ReconRow): Evidence[] {
   return r.evidence.map((e) => ({ ...e, text: `${LABEL[r.metric] ?? r.metric}: ${r.report_value ?? 'not printed'}` }));
 }
 
-function label(r: ReconRow): string {
-  return r.candidates.find((c) => c.interpretation === r.interpretation)?.label ?? r.interpretation ?? '';
+/** The window the row's value was counted over, keyed when reconcile gave it keyed. */
+function label(r: ReconRow): Said {
+  const c = r.candidates.find((x) => x.interpretation === r.interpretation);
+  return c ? (c.texts?.label ?? c.label) : (r.interpretation ?? '');
 }
 
-export function describe(r: ReconRow): string {
-  const day = r.date ?? (r.metric === 'events_logged' || r.metric === 'db_tables' ? `report of ${r.generated_at?.slice(0, 10) ?? '?'}` : 'total');
-  const head = `${day}: ${LABEL[r.metric] ?? r.metric} ${r.report_value ?? '—'}`;
-  if (r.explanation === 'report_failed') return `${head} → the report failed (${r.note ?? 'no value'}).`;
+/** The row's note: keyed text from reconcile, or the report's own failure line as it printed it. */
+function note(r: ReconRow): Said | null {
+  return r.texts?.note ?? r.note;
+}
+
+export function describe(r: ReconRow): Said {
+  const day =
+    r.date !== null
+      ? text('report-reconciliation.day', { day: r.date })
+      : r.metric === 'events_logged' || r.metric === 'db_tables'
+        ? text('report-reconciliation.row.report_of', { day: r.generated_at?.slice(0, 10) ?? '?' })
+        : text('report-reconciliation.row.total');
+  const head = { day, metric: LABEL[r.metric] ?? r.metric, value: r.report_value ?? '—' };
+  const n = note(r);
+  if (r.explanation === 'report_failed') return text('report-reconciliation.row.failed', { ...head, note: n ?? text('report-reconciliation.row.no_value') });
   if (r.metric === 'events_logged') {
-    return `${head} → ${r.explanation === 'restart_reset' ? 'reset by a restart' : r.matches ? 'consistent (counts since process start)' : 'unexplained'}${r.note ? `: ${r.note}` : ''}.`;
+    const said = { ...head, note: n ? text('report-reconciliation.row.note', { note: n }) : '' };
+    if (r.explanation === 'restart_reset') return text('report-reconciliation.row.events_reset', said);
+    return text(r.matches ? 'report-reconciliation.row.events_consistent' : 'report-reconciliation.row.events_unexplained', said);
   }
-  if (r.db_value === null && !r.candidates.length) return `${head} → not evaluable (${r.note ?? 'no DB rows to count'}).`;
+  if (r.db_value === null && !r.candidates.length) return text('report-reconciliation.row.not_evaluable', { ...head, note: n ?? text('report-reconciliation.row.no_rows') });
   const counts = r.candidates
     .filter((c) => !['unfiltered', 'wrong_table'].includes(c.interpretation) || c.interpretation === r.interpretation)
-    .map((c) => `${c.interpretation}=${c.raw === c.dedup ? c.raw : `${c.raw}/${c.dedup}`}`)
-    .join(', ');
-  const twins = r.counting === 'raw' ? ', counting both writers’ rows' : '';
-  if (r.matches) return `${head} → matches ${label(r)}${twins}${r.explanation === 'duplicate_rows' ? ' (the DB holds both writers’ twins)' : ''} (${counts}).`;
-  if (r.explanation === 'unexplained') return `${head} → unexplained${r.close ? ' (one window within 5 %)' : ''} (${counts}).`;
-  return `${head} → ${r.explanation}: it equals ${label(r)}${twins} (${counts}).`;
+    .map((c) =>
+      c.raw === c.dedup
+        ? text('report-reconciliation.row.count', { interp: c.interpretation, n: c.raw })
+        : text('report-reconciliation.row.count_twins', { interp: c.interpretation, raw: c.raw, dedup: c.dedup }),
+    );
+  const twins = r.counting === 'raw' ? text('report-reconciliation.row.twins') : '';
+  if (r.matches) {
+    const dup = r.explanation === 'duplicate_rows' ? text('report-reconciliation.row.dup') : '';
+    return text('report-reconciliation.row.matches', { ...head, label: label(r), twins, dup, counts });
+  }
+  if (r.explanation === 'unexplained') return text('report-reconciliation.row.unexplained', { ...head, close: r.close ? text('report-reconciliation.row.close') : '', counts });
+  // The explanation is the id report.json carries (`window`, `query_bug`…): quoted, not translated.
+  return text('report-reconciliation.row.equals', { ...head, explanation: r.explanation ?? '', label: label(r), twins, counts });
 }
 
 function severityOf(rs: ReconRow[], blockZone: string | null): Severity {
@@ -81,7 +111,7 @@ export default defineRule({
   keyMetrics: ['matches', 'unexplained', 'report_failed'],
   check(ctx) {
     const rows = reconcileOnce(ctx);
-    if (!rows.length) return { status: 'not_evaluable', missing: 'no daily report in the bundle' };
+    if (!rows.length) return { status: 'not_evaluable', missing: text('report-reconciliation.missing.no_report') };
     const blockZone = ctx.block.zone ?? null;
     const findings: Finding[] = [];
     const hypotheses: Hypothesis[] = [];
@@ -97,118 +127,138 @@ export default defineRule({
       findings.push({
         subject,
         severity: severityOf(rs, blockZone),
-        message: `${KIND[rs[0].report_kind] ?? rs[0].report_kind}: ${rs.map(describe).join(' ')}`,
+        message: text('report-reconciliation.finding', { kind: KIND[rs[0].report_kind] ?? rs[0].report_kind, rows: joined(rs.map(describe), 'space') }),
         evidence: rs.slice(0, 3).flatMap(ev),
       });
     }
 
     const era = ctx.block.era;
     const runner = (f: (r: ReconRow) => boolean) => by((r) => r.report_kind === 'paper_runner' && f(r));
-    const why = (rs: ReconRow[]) => rs.slice(0, 4).map((r) => `${LABEL[r.metric]} ${r.report_value} on ${r.date} equals ${label(r)}`).join('; ');
+    const why = (rs: ReconRow[]) =>
+      joined(
+        rs.slice(0, 4).map((r) => text('report-reconciliation.why.equals', { metric: LABEL[r.metric], value: r.report_value ?? '—', day: r.date ?? '?', label: label(r) })),
+        'semicolon',
+      );
 
     const frozen = runner((r) => r.interpretation === 'runner_start_day' && !r.matches);
     if (frozen.length) {
       const repeated = new Set(frozen.map((r) => r.date)).size >= 2;
       hypotheses.push({
         cause: 'reporting.frozen_current_date',
-        title: "The runner's CURRENT_DATE is frozen at its start day (the connection never commits)",
+        title: text('report-reconciliation.h.frozen_current_date'),
         likelihood: repeated ? 'very_likely' : 'likely',
         evidence: frozen.slice(0, 3).flatMap(ev),
         why: why(frozen),
       });
-      todos.push({ category: 'CODE', title: 'Commit (or use autocommit) on the report connection so CURRENT_DATE advances', priority: 'medium', effort: 'quick_win', where: runnerWhere(era), cause: 'reporting.frozen_current_date' });
+      todos.push({ category: 'CODE', title: text('report-reconciliation.todo.frozen_current_date'), priority: 'medium', effort: 'quick_win', where: runnerWhere(era), cause: 'reporting.frozen_current_date' });
     }
     const prevDay = runner((r) => r.interpretation === 'previous_utc_day' && !r.matches);
     if (prevDay.length) {
       hypotheses.push({
         cause: 'reporting.report_counts_previous_day',
-        title: 'The daily report prints the day that has just begun but counts the UTC day before it',
+        title: text('report-reconciliation.h.previous_day'),
         likelihood: prevDay.length >= 2 ? 'very_likely' : 'likely',
         evidence: prevDay.slice(0, 3).flatMap(ev),
         why: why(prevDay),
       });
-      todos.push({ category: 'CODE', title: 'Print the day the counts cover (Date minus one day) next to “Signals Today” / “Trades Today”', priority: 'low', effort: 'quick_win', where: runnerWhere(era), cause: 'reporting.report_counts_previous_day' });
+      todos.push({ category: 'CODE', title: text('report-reconciliation.todo.previous_day'), priority: 'low', effort: 'quick_win', where: runnerWhere(era), cause: 'reporting.report_counts_previous_day' });
     }
     const newDay = by((r) => newDayZero(r) || (r.interpretation === 'day_elapsed' && r.explanation === 'window'));
     if (newDay.length) {
       hypotheses.push({
         cause: 'reporting.report_counts_new_day',
-        title: 'The daily report counts the UTC day that has just begun, so it reads about 0',
+        title: text('report-reconciliation.h.new_day'),
         likelihood: newDay.length >= 2 ? 'very_likely' : 'likely',
         evidence: newDay.slice(0, 3).flatMap(ev),
-        why: newDay
-          .slice(0, 4)
-          .map((r) => `${LABEL[r.metric]} ${r.report_value} on ${r.date}: the previous UTC day holds ${r.candidates.find((c) => c.interpretation === 'previous_utc_day')?.dedup ?? '?'}`)
-          .join('; '),
+        why: joined(
+          newDay.slice(0, 4).map((r) =>
+            text('report-reconciliation.why.new_day', {
+              metric: LABEL[r.metric],
+              value: r.report_value ?? '—',
+              day: r.date ?? '?',
+              n: r.candidates.find((c) => c.interpretation === 'previous_utc_day')?.dedup ?? '?',
+            }),
+          ),
+          'semicolon',
+        ),
       });
-      todos.push({ category: 'CODE', title: 'The report counts the day that has just begun: count the previous UTC day (DATE(timestamp) = CURRENT_DATE - 1) on a fresh transaction', priority: 'medium', effort: 'quick_win', where: runnerWhere(era), cause: 'reporting.report_counts_new_day' });
+      todos.push({ category: 'CODE', title: text('report-reconciliation.todo.new_day'), priority: 'medium', effort: 'quick_win', where: runnerWhere(era), cause: 'reporting.report_counts_new_day' });
     }
     const otherWindow = by((r) => r.explanation === 'window' && ['rolling_24h', 'all_rows', 'named_day_utc'].includes(r.interpretation ?? '') || (r.explanation === 'window' && r.report_kind !== 'paper_runner'));
     if (otherWindow.length) {
       hypotheses.push({
         cause: 'reporting.report_window',
-        title: 'A report counts another time window than the day it names',
+        title: text('report-reconciliation.h.window'),
         likelihood: 'likely',
         evidence: otherWindow.slice(0, 3).flatMap(ev),
         why: why(otherWindow),
       });
-      todos.push({ category: 'CODE', title: 'Count the day the report names, with explicit UTC bounds, and print the window', priority: 'low', effort: 'quick_win', where: otherWindow[0].report_kind === 'paper_runner' ? runnerWhere(era) : hostWhere(otherWindow[0].report_kind), cause: 'reporting.report_window' });
+      todos.push({ category: 'CODE', title: text('report-reconciliation.todo.window'), priority: 'low', effort: 'quick_win', where: otherWindow[0].report_kind === 'paper_runner' ? runnerWhere(era) : hostWhere(otherWindow[0].report_kind), cause: 'reporting.report_window' });
     }
     const tz = by((r) => r.explanation === 'timezone');
     const tzWrong = tz.filter((r) => !sameZone(r, blockZone));
     if (tz.length) {
       hypotheses.push({
         cause: 'reporting.local_vs_utc_date',
-        title: tzWrong.length ? 'A host report counts a different calendar day (host-local vs UTC) than the DB' : 'The host report counts local days, as the block does',
+        title: tzWrong.length ? text('report-reconciliation.h.local_vs_utc') : text('report-reconciliation.h.local_days'),
         likelihood: tzWrong.length ? 'likely' : 'possible',
         evidence: tz.slice(0, 3).flatMap(ev),
         why: why(tz),
       });
       if (tzWrong.length) {
-        todos.push({ category: 'CODE', title: 'Count and print days in one clock (UTC bounds on timestamp, UTC date in the header)', priority: 'low', effort: 'quick_win', where: hostWhere(tzWrong[0].report_kind), cause: 'reporting.local_vs_utc_date' });
+        todos.push({ category: 'CODE', title: text('report-reconciliation.todo.local_vs_utc'), priority: 'low', effort: 'quick_win', where: hostWhere(tzWrong[0].report_kind), cause: 'reporting.local_vs_utc_date' });
       }
     }
     const dup = by((r) => r.explanation === 'duplicate_rows' || (r.counting === 'raw' && !!r.explanation && r.explanation !== 'unexplained'));
     if (dup.length) {
       hypotheses.push({
         cause: 'reporting.two_writer_duplicates',
-        title: 'Report totals count both writers’ rows (about 2× the real orders or trades)',
+        title: text('report-reconciliation.h.two_writer_duplicates'),
         likelihood: 'likely',
         evidence: dup.slice(0, 3).flatMap(ev),
-        why: dup.slice(0, 3).map((r) => `${LABEL[r.metric]} ${r.report_value}: ${r.candidates.find((c) => c.interpretation === r.interpretation)?.dedup ?? '?'} with twins counted once`).join('; '),
+        why: joined(
+          dup.slice(0, 3).map((r) =>
+            text('report-reconciliation.why.twins', {
+              metric: LABEL[r.metric],
+              value: r.report_value ?? '—',
+              n: r.candidates.find((c) => c.interpretation === r.interpretation)?.dedup ?? '?',
+            }),
+          ),
+          'semicolon',
+        ),
       });
-      todos.push({ category: 'CODE', title: 'Count execution rows only (or deduplicate the db_writer twins) in report counts', priority: 'low', effort: 'quick_win', where: dup[0].report_kind === 'cdb_reports' ? 'services/reports/daily_orders_summary.py' : dup[0].report_kind === 'paper_runner' ? runnerWhere(era) : hostWhere(dup[0].report_kind), cause: 'reporting.two_writer_duplicates' });
+      todos.push({ category: 'CODE', title: text('report-reconciliation.todo.two_writer_duplicates'), priority: 'low', effort: 'quick_win', where: dup[0].report_kind === 'cdb_reports' ? 'services/reports/daily_orders_summary.py' : dup[0].report_kind === 'paper_runner' ? runnerWhere(era) : hostWhere(dup[0].report_kind), cause: 'reporting.two_writer_duplicates' });
     }
     const bug = by((r) => r.explanation === 'query_bug');
     if (bug.length) {
       hypotheses.push({
         cause: 'reporting.report_query_bug',
-        title: 'A report query counts the wrong table or has no date filter',
+        title: text('report-reconciliation.h.query_bug'),
         likelihood: bug.length >= 2 ? 'likely' : 'possible',
         evidence: bug.slice(0, 3).flatMap(ev),
         why: why(bug),
       });
-      todos.push({ category: 'CODE', title: 'Fix the report query (table and DATE filter) and test it against a known day', priority: 'medium', effort: 'quick_win', where: bug[0].report_kind === 'paper_runner' ? runnerWhere(era) : hostWhere(bug[0].report_kind), cause: 'reporting.report_query_bug' });
+      todos.push({ category: 'CODE', title: text('report-reconciliation.todo.query_bug'), priority: 'medium', effort: 'quick_win', where: bug[0].report_kind === 'paper_runner' ? runnerWhere(era) : hostWhere(bug[0].report_kind), cause: 'reporting.report_query_bug' });
     }
     const hostFailed = by((r) => r.explanation === 'report_failed' && (r.report_kind === 'daily_check' || r.report_kind === 'systemcheck'));
     if (hostFailed.length) {
       hypotheses.push({
         cause: 'reporting.host_check_without_db_credentials',
-        title: 'The host-side check ran without the stack’s DB credentials (a host shell problem, not a trading-stack fault)',
+        title: text('report-reconciliation.h.host_without_credentials'),
         likelihood: hostFailed.some((r) => /password|auth|MISSING/i.test(r.note ?? '')) ? 'likely' : 'possible',
         evidence: hostFailed.slice(0, 3).flatMap(ev),
-        why: hostFailed.slice(0, 2).map((r) => `${KIND[r.report_kind]}: ${r.note}`).join('; '),
+        why: joined(hostFailed.slice(0, 2).map((r) => text('report-reconciliation.why.host', { kind: KIND[r.report_kind], note: note(r) ?? '' })), 'semicolon'),
       });
-      todos.push({ category: 'CONFIG', title: 'Run daily_check.py / systemcheck.py with the stack’s .env loaded (POSTGRES_PASSWORD, REDIS_PASSWORD) so they can count', priority: 'low', effort: 'quick_win', where: hostWhere(hostFailed[0].report_kind), cause: 'reporting.host_check_without_db_credentials' });
+      todos.push({ category: 'CONFIG', title: text('report-reconciliation.todo.host_without_credentials'), priority: 'low', effort: 'quick_win', where: hostWhere(hostFailed[0].report_kind), cause: 'reporting.host_check_without_db_credentials' });
     }
     const unexplained = by((r) => r.explanation === 'unexplained' && r.metric !== 'events_logged');
     if (unexplained.length) {
       hypotheses.push({
         cause: 'reporting.unexplained_mismatch',
-        title: 'Report counts differ from the DB in every documented window',
+        title: text('report-reconciliation.h.unexplained'),
         likelihood: 'possible',
         evidence: unexplained.slice(0, 3).flatMap(ev),
-        why: 'Left: a DB dump taken before the window closed, rows deleted or trimmed, or a session TimeZone other than UTC.',
+        why: text('report-reconciliation.why.unexplained'),
       });
     }
     eventsLoggedZero(ctx, rows, findings, hypotheses);
@@ -218,7 +268,7 @@ export default defineRule({
     );
     const evaluated = rows.some((r) => r.matches || r.explanation !== null);
     const status: Status = warn || findings.some((f) => f.severity === 'medium') ? 'warn' : evaluated ? 'ok' : 'not_evaluable';
-    if (status === 'not_evaluable') return { status, missing: 'no DB dump of signals / trades / orders to reconcile the reports against', metrics, findings };
+    if (status === 'not_evaluable') return { status, missing: text('report-reconciliation.missing.no_db'), metrics, findings };
     return { status, metrics, findings, hypotheses, todos };
   },
 });
@@ -236,15 +286,16 @@ function eventsLoggedZero(ctx: RuleContext, rows: ReconRow[], findings: Finding[
   findings.push({
     subject: 'events-logged-zero',
     severity: md > 0 ? 'medium' : 'low',
-    message:
-      `Events Logged 0 in the reports of ${zeros.map((r) => r.generated_at!.slice(0, 10)).join(', ')}: no message reached the runner's event log since its start` +
-      (md > 0 ? `, although ${md} market-data events were captured in that time.` : ' (dead feed, stub ws, Redis auth failure or a fresh restart).'),
+    message: text('report-reconciliation.events_zero', {
+      days: zeros.map((r) => text('report-reconciliation.day', { day: r.generated_at!.slice(0, 10) })),
+      tail: md > 0 ? text('report-reconciliation.events_zero.flowing', { n: md }) : text('report-reconciliation.events_zero.dead'),
+    }),
     evidence,
   });
   if (md > 0) {
     hypotheses.push({
       cause: 'reporting.runner_not_logging_events',
-      title: 'The paper runner receives or logs no events although market data flows',
+      title: text('report-reconciliation.h.runner_not_logging'),
       likelihood: logFail.length ? 'likely' : 'possible',
       evidence,
     });

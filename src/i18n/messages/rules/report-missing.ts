@@ -1,8 +1,53 @@
 /** Texts of the rule `report-missing` (reporting); keys start with the rule id. */
 export const en = {
   'report-missing.title': 'Block days without a daily report',
+  'report-missing.missing': 'no paper-runner logs and no paper-runner reports in the bundle',
+  'report-missing.day': '{day:date}',
+  'report-missing.present': 'Daily report present for {days:list}.',
+  'report-missing.failed': 'Report generation failed on {days:list}{detail}.',
+  'report-missing.detail': ': {detail}',
+  'report-missing.h.connection_dead': "The runner's DB connection is dead or stuck in an aborted transaction",
+  'report-missing.h.query_fails': 'The daily report query fails',
+  'report-missing.why.empty_snapshots': 'An empty portfolio_snapshots table makes the report fail.',
+  'report-missing.todo.reconnect': 'Reconnect (and roll back aborted transactions) before building the daily report',
+  'report-missing.todo.tolerate': 'Make the daily report tolerate the failing query',
+  'report-missing.restart':
+    'No report on {days:list}: the runner restarted around midnight, and a report is only produced by a runner that is up at 00:00 UTC — explained, not a data loss.',
+  'report-missing.h.restart_midnight': 'The runner restarted across midnight and skipped that day’s report',
+  'report-missing.duration_completed': 'No report from {day:date}: the runner stopped after PAPER_TRADING_DURATION_DAYS (`Test duration completed`).',
+  'report-missing.h.duration_completed': 'The paper runner finished its configured duration and stopped reporting',
+  'report-missing.todo.duration': 'Set PAPER_TRADING_DURATION_DAYS to cover the block (or restart the runner for each block)',
+  'report-missing.missing_days': 'No report for {days:list} although the runner was running before and after midnight, without a failure line.',
+  'report-missing.h.not_generated': "The runner's report thread did not run at midnight",
+  'report-missing.why.not_generated': 'The runner logged before and after 00:00 UTC but no report block and no failure; the report thread may have died.',
+  'report-missing.runner_not_seen': 'No runner log around midnight for {days:list}: cannot tell whether a report was due.',
+  'report-missing.mail_disabled': 'Email alerts are disabled (missing ALERT_EMAIL_* variables): reports exist only in the runner log, no mail is sent.',
+  'report-missing.cdb_reports_missing': 'cdb_reports ran but produced no summary at 08:00 UTC on {days:list}.',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
   'report-missing.title': 'Blocktage ohne Daily-Report',
+  'report-missing.missing': 'keine Logs und keine Reports des Paper Runners im Bundle',
+  'report-missing.day': '{day:date}',
+  'report-missing.present': 'Daily-Report vorhanden für {days:list}.',
+  'report-missing.failed': 'Report-Erzeugung fehlgeschlagen am {days:list}{detail}.',
+  'report-missing.detail': ': {detail}',
+  'report-missing.h.connection_dead': 'Die DB-Verbindung des Runners ist tot oder hängt in einer abgebrochenen Transaktion',
+  'report-missing.h.query_fails': 'Die Query des Daily-Reports schlägt fehl',
+  'report-missing.why.empty_snapshots': 'Eine leere Tabelle portfolio_snapshots lässt den Report fehlschlagen.',
+  'report-missing.todo.reconnect': 'Vor dem Erstellen des Daily-Reports neu verbinden (und abgebrochene Transaktionen zurückrollen)',
+  'report-missing.todo.tolerate': 'Den Daily-Report gegen die fehlschlagende Query robust machen',
+  'report-missing.restart':
+    'Kein Report am {days:list}: der Runner wurde um Mitternacht neu gestartet, und einen Report erzeugt nur ein Runner, der um 00:00 UTC läuft — erklärt, kein Datenverlust.',
+  'report-missing.h.restart_midnight': 'Der Runner wurde über Mitternacht neu gestartet und hat den Report dieses Tages ausgelassen',
+  'report-missing.duration_completed': 'Kein Report ab {day:date}: der Runner hat nach PAPER_TRADING_DURATION_DAYS angehalten (`Test duration completed`).',
+  'report-missing.h.duration_completed': 'Der Paper Runner hat seine konfigurierte Laufzeit beendet und keine Reports mehr erzeugt',
+  'report-missing.todo.duration': 'PAPER_TRADING_DURATION_DAYS so setzen, dass es den Block abdeckt (oder den Runner für jeden Block neu starten)',
+  'report-missing.missing_days': 'Kein Report für {days:list}, obwohl der Runner vor und nach Mitternacht lief, ohne Fehlerzeile.',
+  'report-missing.h.not_generated': 'Der Report-Thread des Runners ist um Mitternacht nicht gelaufen',
+  'report-missing.why.not_generated':
+    'Der Runner hat vor und nach 00:00 UTC geloggt, aber weder einen Report-Block noch einen Fehler; der Report-Thread ist womöglich abgestürzt.',
+  'report-missing.runner_not_seen': 'Kein Runner-Log um Mitternacht für {days:list}: es lässt sich nicht sagen, ob ein Report fällig war.',
+  'report-missing.mail_disabled': 'E-Mail-Alerts sind deaktiviert (ALERT_EMAIL_*-Variablen fehlen): Reports gibt es nur im Runner-Log, es wird keine Mail verschickt.',
+  'report-missing.cdb_reports_missing': 'cdb_reports lief, hat aber am {days:list} um 08:00 UTC keine Zusammenfassung erzeugt.',
 };
