@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addLogs, addRows, times } from '../shared/testing.js';
 import rule from './execution-orders.js';
 
@@ -15,7 +15,7 @@ interface S {
   initFailure?: boolean;
 }
 
-function run(s: S) {
+function run(s: S, lang: 'en' | 'de' = 'en') {
   const t = new TestDb();
   const ts = times('2025-11-26T02:00:00.000Z', 200, 600_000);
   if (s.approved) addLogs(t, 'cdb_risk', ts.slice(0, s.approved).map((x) => [x, '✅ Order freigegeben: BTC_USDT BUY qty=350.0000']));
@@ -36,7 +36,7 @@ function run(s: S) {
   if (s.rejected) {
     addLogs(t, 'cdb_execution', ts.slice(0, s.rejected).map((x) => [x, `Order rejected: MOCK_81360066 - ${s.rejectReason ?? 'Mock rejection: Insufficient liquidity'}`, 'WARNING']));
   }
-  return rule.check(t.context({ era: 'B' }));
+  return spoken(rule.check(t.context({ era: 'B' })), lang);
 }
 
 describe('execution-orders', () => {
@@ -67,6 +67,69 @@ describe('execution-orders', () => {
   it('counts the funnel', () => {
     const r = run({ approved: 20, execAlive: true, numsub: 3, processing: 20, filled: 19, rejected: 1 });
     expect(r.metrics).toMatchObject({ approved: 20, processing_order: 20, filled: 19, rejected: 1, executed: 20, rejection_rate_pct: 5, numsub_orders: 3 });
+  });
+
+  it.each<[string, S, 'en' | 'de', string[]]>([
+    [
+      'NUMSUB orders = 1',
+      { approved: 20, execAlive: true, numsub: 1 },
+      'en',
+      [
+        '20 orders approved (0 published on orders) but execution processed none (20 approvals fall in time execution was observed).',
+        'Execution is not subscribed to the orders channel',
+        'PUBSUB NUMSUB orders shows 1 subscriber; execution, db_writer and the paper runner make 3.',
+        'Restart cdb_execution and confirm `Subscribed to topic: orders` and PUBSUB NUMSUB orders = 3',
+      ],
+    ],
+    [
+      'NUMSUB orders = 2',
+      { approved: 20, execAlive: true, execSubscribed: true, numsub: 2 },
+      'de',
+      [
+        '20 Orders genehmigt (0 auf orders veröffentlicht), aber die Execution hat keine verarbeitet (20 Genehmigungen fallen in Zeit, in der die Execution beobachtet wurde).',
+        'PUBSUB NUMSUB orders zeigt 2 Abonnenten; Execution, db_writer und Paper Runner ergeben 3.',
+      ],
+    ],
+    ['no execution log but NUMSUB short', { approved: 1, numsub: 2 }, 'en', ['1 order approved (0 published on orders) but execution processed none.']],
+    [
+      'rejections far above the mock rate',
+      { approved: 20, execAlive: true, processing: 20, filled: 10, rejected: 10 },
+      'en',
+      [
+        '10 of 20 orders rejected (50 %; the mock executor rejects about 5 %). Top reason: Mock rejection: Insufficient liquidity (10).',
+        'Top rejection reason: Mock rejection: Insufficient liquidity.',
+        'Execution rejects far more orders than the mock rate',
+      ],
+    ],
+    [
+      'rejections without a written reason',
+      { approved: 20, execAlive: true, processing: 20, filled: 16, rejected: 4, rejectReason: '' },
+      'de',
+      [
+        '4 von 20 Orders abgelehnt (20 %; der Mock-Executor lehnt etwa 5 % ab). Häufigster Grund: unbekannt (4).',
+      ],
+    ],
+    [
+      'healthy funnel',
+      { approved: 150, execAlive: true, execSubscribed: true, numsub: 3, processing: 150, filled: 143, rejected: 7 },
+      'de',
+      ['150 genehmigt, 150 `Processing order`, 143 gefüllt, 7 abgelehnt.'],
+    ],
+    ['approvals but execution not observable', { approved: 20 }, 'de', ['20 Genehmigungen; die Execution ist für ihre Zeit nicht beobachtbar.']],
+  ])('says it in words: %s (%s)', (_n, s, lang, sentences) => {
+    const r = run(s, lang);
+    const said = [
+      ...(r.findings ?? []).map((f) => f.message),
+      ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
+      ...(r.todos ?? []).map((t) => t.title),
+      ...(r.verification ?? []).map((v) => v.title),
+    ];
+    for (const x of sentences) expect(said).toContain(x);
+  });
+
+  it('says why it cannot evaluate', () => {
+    expect(run({ approved: 20 }).missing).toBe('approvals exist but no execution logs, orders dump or order_results capture covers their time');
+    expect(run({ execAlive: true }, 'de').missing).toBe('keine genehmigte Order im Block (nichts hat die Execution erreicht) und keine Execution-Aktivität');
   });
 
   it('without the NUMSUB capture the subscription cause weakens to an open question', () => {

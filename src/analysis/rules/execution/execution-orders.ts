@@ -12,7 +12,8 @@ import {
 import { reviewConnectionTodo, type Dependency } from '../shared/contradicted-todos.js';
 import { EXECUTION, findLogs, groupClause, groupCoverage, K, fieldOf, RISK, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, dumpedTable, ORDER_TABLES } from '../shared/sources.js';
-import { count, fmt, groupBy, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
+import { count, groupBy, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
 
 /** Subscribers `orders` should have: execution, db_writer, paper runner (§4.1). */
 const EXPECTED_ORDER_SUBSCRIBERS = 3;
@@ -107,10 +108,10 @@ export default defineRule({
       numsub_orders: numsubValue,
     };
     const verification: VerificationCheck[] = [
-      { id: 'processing-orders', title: 'Execution processes orders', kind: 'log', check: 'Processing order', expect: { op: '>=', value: 1 } },
+      { id: 'processing-orders', title: text('execution-orders.check.processing'), kind: 'log', check: 'Processing order', expect: { op: '>=', value: 1 } },
       {
         id: 'executed-orders',
-        title: 'Orders executed in the block',
+        title: text('execution-orders.check.executed'),
         kind: 'sql',
         check: "SELECT COUNT(*) FROM orders WHERE status IN ('filled', 'rejected') AND in_block = 1",
         expect: { op: '>=', value: ctx.targets.trades },
@@ -118,7 +119,7 @@ export default defineRule({
     ];
 
     if (approvals.length === 0 && executed === 0) {
-      return { status: 'not_evaluable', missing: 'no approved order in the block (nothing reached execution) and no execution activity', metrics, verification };
+      return { status: 'not_evaluable', missing: text('execution-orders.missing'), metrics, verification };
     }
 
     const findings: Finding[] = [];
@@ -138,16 +139,20 @@ export default defineRule({
       if (status === 'not_evaluable') {
         return {
           status,
-          missing: 'approvals exist but no execution logs, orders dump or order_results capture covers their time',
+          missing: text('execution-orders.missing.not_observable'),
           metrics,
-          findings: [{ subject: 'not-executed', severity: 'medium', message: `${approvals.length} approvals; execution cannot be observed for their time.`, evidence: sampleEvidence(ctx, approvals) }],
+          findings: [{ subject: 'not-executed', severity: 'medium', message: text('execution-orders.not_observable', { n: approvals.length }), evidence: sampleEvidence(ctx, approvals) }],
           verification,
         };
       }
       findings.push({
         subject: 'not-executed',
         severity: covered ? 'critical' : 'high',
-        message: `${approvals.length} orders approved (${published} published on orders) but execution processed none${covered ? ` (${approvalsSeen.length} approvals fall in time execution was observed)` : ''}.`,
+        message: text('execution-orders.not_executed', {
+          n: approvals.length,
+          published,
+          covered: covered ? text('execution-orders.not_executed.covered', { n: approvalsSeen.length }) : '',
+        }),
         evidence: [...sampleEvidence(ctx, approvals), ...(execCov ? aliveLine(ctx) : [])],
       });
       for (const c of causes) {
@@ -157,14 +162,14 @@ export default defineRule({
       if (!causes.length) {
         hypotheses.push({
           cause: 'execution.not_receiving',
-          title: 'Execution does not receive the approved orders',
+          title: text('execution-orders.hyp.not_receiving'),
           likelihood: 'possible',
           evidence: sampleEvidence(ctx, approvals),
-          why: 'No subscription count, init failure or shutdown was captured to name the reason; check PUBSUB NUMSUB orders and the execution startup log.',
+          why: text('execution-orders.hyp.not_receiving.why'),
         });
         todos.push({
           category: 'MONITORING',
-          title: 'Capture PUBSUB NUMSUB orders and the cdb_execution startup log (`Subscribed to topic: orders`)',
+          title: text('execution-orders.todo.capture_numsub'),
           priority: 'high',
           effort: 'quick_win',
           where: 'cdb_redis PUBSUB NUMSUB orders / cdb_execution logs',
@@ -176,7 +181,7 @@ export default defineRule({
       findings.push({
         subject: 'partially-executed',
         severity: 'high',
-        message: `Only ${executed} of ${approvalsSeen.length} approved orders were executed while execution was observed.`,
+        message: text('execution-orders.partially_executed', { executed, seen: approvalsSeen.length }),
         evidence: sampleEvidence(ctx, approvalsSeen),
       });
       for (const c of causes) {
@@ -187,7 +192,7 @@ export default defineRule({
       findings.push({
         subject: 'executed',
         severity: 'info',
-        message: `${approvals.length} approved, ${processing.count} \`Processing order\`, ${filled} filled, ${rejected} rejected.`,
+        message: text('execution-orders.executed', { approved: approvals.length, processing: processing.count, filled, rejected }),
         evidence: sampleEvidence(ctx, processing.count ? processing.sample : filledLog.sample, 1, 1),
       });
     }
@@ -197,27 +202,29 @@ export default defineRule({
     const rate = n ? rejected / n : 0;
     if (n >= 10 && rate > 0.15) {
       const reasons = rejectionReasons(rejectedLog, results);
-      const [topReason, topCount] = [...reasons.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? ['?', 0];
+      const [topReason, topCount] = [...reasons.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? ['', 0];
+      // The reason is quoted as the executor wrote it; only "none written" is the tool's own word.
+      const reasonSaid = topReason === '' ? text('execution-orders.reason_unknown') : topReason;
       const stops = rate >= 0.9;
       status = worst(status, stops ? 'fail' : n >= 20 ? 'warn' : 'ok');
       const ev = sampleEvidence(ctx, rejectedLog.length ? rejectedLog : results.rows);
       findings.push({
         subject: 'rejection-rate',
         severity: stops ? 'critical' : 'medium',
-        message: `${rejected} of ${n} orders rejected (${fmt(rate * 100, 1)} %; the mock executor rejects about ${MOCK_REJECT_RATE * 100} %). Top reason: ${topReason} (${topCount}).`,
+        message: text('execution-orders.rejection_rate', { rejected, n, rate: rate * 100, mock: MOCK_REJECT_RATE * 100, reason: reasonSaid, count: topCount }),
         evidence: ev,
       });
       const shutdown = /bot shutdown/i.test(topReason);
       hypotheses.push({
         cause: shutdown ? 'execution.bot_shutdown' : 'execution.rejections_above_mock_rate',
-        title: shutdown ? 'An active bot shutdown blocks execution' : 'Execution rejects far more orders than the mock rate',
+        title: shutdown ? text('execution-orders.hyp.bot_shutdown') : text('execution-orders.hyp.rejections_above_mock'),
         likelihood: shutdown ? (stops ? 'very_likely' : 'likely') : 'possible',
         evidence: ev,
-        why: `Top rejection reason: ${topReason}.`,
+        why: text('execution-orders.hyp.top_reason', { reason: reasonSaid }),
       });
       verification.push({
         id: 'rejection-rate',
-        title: 'Execution rejection rate near the mock rate',
+        title: text('execution-orders.check.rejection_rate'),
         kind: 'sql',
         check: "SELECT 100.0 * SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) / COUNT(*) FROM orders WHERE status IN ('filled', 'rejected') AND in_block = 1",
         expect: { op: '<=', value: 10 },
@@ -238,7 +245,7 @@ function weaker(l: Likelihood): Likelihood {
 function initTodo(ctx: RuleContext, init: LogRow[]): Todo {
   const todo: Todo = {
     category: 'CONFIG',
-    title: 'Fix the execution service connection settings (Redis / PostgreSQL host and credentials)',
+    title: text('execution-orders.todo.connection_settings'),
     priority: 'high',
     effort: 'quick_win',
     where: 'cdb_execution environment (REDIS_HOST, POSTGRES_HOST, credentials)',
@@ -254,7 +261,7 @@ function rejectionReasons(rejectedLog: LogRow[], results: ResultCounts): Map<str
   if (!rejectedLog.length) return results.reasons;
   const m = new Map<string, number>();
   for (const r of rejectedLog) {
-    const reason = (fieldOf(r, 'reason') ?? '').split('\n')[0].trim() || 'unknown';
+    const reason = (fieldOf(r, 'reason') ?? '').split('\n')[0].trim();
     m.set(reason, (m.get(reason) ?? 0) + 1);
   }
   return m;
@@ -285,14 +292,14 @@ function stopCauses(
     out.push({
       hypothesis: {
         cause: 'execution.not_subscribed',
-        title: 'Execution is not subscribed to the orders channel',
+        title: text('execution-orders.hyp.not_subscribed'),
         likelihood: numsubValue <= 1 ? 'very_likely' : 'likely',
         evidence: ev,
-        why: `PUBSUB NUMSUB orders shows ${numsubValue} subscriber(s); execution, db_writer and the paper runner make ${EXPECTED_ORDER_SUBSCRIBERS}.`,
+        why: text('execution-orders.hyp.not_subscribed.numsub', { n: numsubValue, expected: EXPECTED_ORDER_SUBSCRIBERS }),
       },
       todo: {
         category: 'CODE',
-        title: 'Restart cdb_execution and confirm `Subscribed to topic: orders` and PUBSUB NUMSUB orders = 3',
+        title: text('execution-orders.todo.restart_subscribe'),
         priority: 'high',
         effort: 'quick_win',
         where: 'cdb_execution (subscription to orders)',
@@ -303,14 +310,14 @@ function stopCauses(
     out.push({
       hypothesis: {
         cause: 'execution.not_subscribed',
-        title: 'Execution is not subscribed to the orders channel',
+        title: text('execution-orders.hyp.not_subscribed'),
         likelihood: 'possible',
         evidence: sampleEvidence(ctx, startups, 1, 0),
-        why: 'The execution startup was captured, but not its `Subscribed to topic: orders` line.',
+        why: text('execution-orders.hyp.not_subscribed.no_line'),
       },
       todo: {
         category: 'CODE',
-        title: 'Restart cdb_execution and confirm `Subscribed to topic: orders` and PUBSUB NUMSUB orders = 3',
+        title: text('execution-orders.todo.restart_subscribe'),
         priority: 'high',
         effort: 'quick_win',
         where: 'cdb_execution (subscription to orders)',
@@ -324,7 +331,7 @@ function stopCauses(
     out.push({
       hypothesis: {
         cause: 'execution.init_failure',
-        title: 'The execution service fails to initialise (Redis / PostgreSQL)',
+        title: text('execution-orders.hyp.init_failure'),
         likelihood: loopAfter.length ? 'possible' : 'very_likely',
         evidence: sampleEvidence(ctx, init),
         why: (init[0].message.split('\n')[0] ?? '').slice(0, 200),
@@ -335,10 +342,10 @@ function stopCauses(
   const shutdown = findLogs(ctx, { group: EXECUTION, classes: K.execBotShutdown });
   if (shutdown.length) {
     out.push({
-      hypothesis: { cause: 'execution.bot_shutdown', title: 'An active bot shutdown blocks execution', likelihood: 'likely', evidence: sampleEvidence(ctx, shutdown) },
+      hypothesis: { cause: 'execution.bot_shutdown', title: text('execution-orders.hyp.bot_shutdown'), likelihood: 'likely', evidence: sampleEvidence(ctx, shutdown) },
       todo: {
         category: 'RISK',
-        title: 'Find and clear the bot shutdown event',
+        title: text('execution-orders.todo.clear_shutdown'),
         priority: 'high',
         effort: 'quick_win',
         where: 'stream.bot_shutdown (STREAM_BOT_SHUTDOWN, cdb_execution)',
@@ -349,8 +356,8 @@ function stopCauses(
   const publishErr = findLogs(ctx, { group: RISK, classes: K.orderPublishError });
   if (publishErr.length) {
     out.push({
-      hypothesis: { cause: 'risk.order_publish_failed', title: 'The risk manager fails to publish approved orders', likelihood: 'likely', evidence: sampleEvidence(ctx, publishErr) },
-      todo: { category: 'CODE', title: 'Fix order publishing in the risk manager', priority: 'high', effort: 'larger', where: 'cdb_risk service.py, order publishing', cause: 'risk.order_publish_failed' },
+      hypothesis: { cause: 'risk.order_publish_failed', title: text('execution-orders.hyp.publish_failed'), likelihood: 'likely', evidence: sampleEvidence(ctx, publishErr) },
+      todo: { category: 'CODE', title: text('execution-orders.todo.fix_publishing'), priority: 'high', effort: 'larger', where: 'cdb_risk service.py, order publishing', cause: 'risk.order_publish_failed' },
     });
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addDump, addLogs, addRows, times } from '../shared/testing.js';
 import rule, { classifyDbError } from './execution-persistence.js';
 
@@ -18,7 +18,7 @@ interface S {
 const SCHEMA = 'Failed to save trade: column "quantity" of relation "trades" does not exist';
 const CONN = 'Failed to persist trade: connection already closed';
 
-function run(s: S) {
+function run(s: S, lang: 'en' | 'de' = 'en') {
   const t = new TestDb();
   const ts = times('2025-11-26T02:00:00.000Z', 100, 600_000);
   if (s.fills) addLogs(t, 'cdb_execution', ts.slice(0, s.fills).map((x) => [x, 'Order filled: MOCK_72265633 at 50033.56']));
@@ -32,7 +32,7 @@ function run(s: S) {
   if (s.pgRestart) addLogs(t, 'cdb_postgres', [['2025-11-26T01:00:00.000Z', 'database system is ready to accept connections', 'LOG']], { logger: 'postgres' });
   if (s.healthyWriter) addRows(t, 'containers', [{ source: 'compose_ps_table', name: 'cdb_db_writer', service: 'cdb_db_writer', state: 'running', status: 'Up 3 days (healthy)', health: 'healthy' }], 'compose_ps.txt');
   if (s.writerAlive) addLogs(t, 'cdb_db_writer', [['2025-11-26T00:00:01.000Z', 'Listening for events...']]);
-  return rule.check(t.context());
+  return spoken(rule.check(t.context()), lang);
 }
 
 describe('execution-persistence', () => {
@@ -72,6 +72,77 @@ describe('execution-persistence', () => {
     expect(texts).toContain('ready to accept connections');
     expect(texts).toContain('cdb_db_writer');
     expect(r.todos?.some((t) => t.where.startsWith('cdb_db_writer'))).toBe(true);
+  });
+
+  it.each<[string, S, 'en' | 'de', string[]]>([
+    [
+      'fills, empty trades table, schema errors',
+      { fills: 20, dump: true, failures: 20 },
+      'en',
+      [
+        '20 fills (execution log (Order filled)) but no trade persisted in the block (trades dump); 20 persistence failures logged.',
+        `20 persistence failures (schema), e.g. ${SCHEMA}`,
+        `First failure: ${SCHEMA}`,
+        'Apply the missing migration (column "quantity" of relation "trades")',
+      ],
+    ],
+    [
+      'fills, empty trades table, schema errors',
+      { fills: 20, dump: true, failures: 1 },
+      'de',
+      [
+        '20 Fills (Execution-Log (Order filled)), aber kein Trade im Block persistiert (Trades-Dump); 1 Persistierungsfehler geloggt.',
+        `1 Persistierungsfehler (Schema), z. B. ${SCHEMA}`,
+        'Die fehlende Migration anwenden (column "quantity" of relation "trades")',
+      ],
+    ],
+    [
+      'a dead connection after a postgres restart while healthy',
+      { fills: 20, dump: true, failures: 5, failure: CONN, failureService: 'cdb_db_writer', pgRestart: true, healthyWriter: true },
+      'en',
+      [
+        `First failure: ${CONN}. PostgreSQL restarted in the block; db_writer keeps one connection and never reconnects. The db_writer container still reports healthy: its health check cannot see this.`,
+        'The writer lost its database connection and never reconnected',
+      ],
+    ],
+    [
+      'a dead connection after a postgres restart while healthy',
+      { fills: 20, dump: true, failures: 5, failure: CONN, failureService: 'cdb_db_writer', pgRestart: true, healthyWriter: true },
+      'de',
+      [
+        `5 Persistierungsfehler (Verbindung), z. B. ${CONN}`,
+        `Erster Fehler: ${CONN}. PostgreSQL ist im Block neu gestartet; db_writer hält eine einzige Verbindung und baut sie nie neu auf. Der db_writer-Container meldet weiter healthy: sein Health-Check sieht das nicht.`,
+      ],
+    ],
+    ['every fill persisted', { fills: 1, dump: true, persisted: 1, writerAlive: true }, 'en', ['1 fill, 1 trade persisted.']],
+    ['every fill persisted', { fills: 20, dump: true, persisted: 20, writerAlive: true }, 'de', ['20 Fills, 20 Trades persistiert.']],
+    ['half the fills persisted', { fills: 20, dump: true, persisted: 8, writerAlive: true }, 'de', ['Nur 8 von 20 Fills haben einen persistierten Trade.']],
+    [
+      'no failure line',
+      { fills: 20, dump: true },
+      'de',
+      [
+        'Fills werden aus einem Grund, den das Bundle nicht zeigt, nicht in die Datenbank geschrieben',
+        'Keine Zeile `Failed to save/persist` wurde erfasst; das db_writer-Log (stderr) fehlt womöglich im Bundle.',
+        'Ausgeführte Trades werden persistiert',
+      ],
+    ],
+  ])('says it in words: %s (%s)', (_n, s, lang, sentences) => {
+    const r = run(s, lang);
+    const said = [
+      ...(r.findings ?? []).map((f) => f.message),
+      ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
+      ...(r.todos ?? []).map((t) => t.title),
+      ...(r.verification ?? []).map((v) => v.title),
+    ];
+    for (const x of sentences) expect(said).toContain(x);
+  });
+
+  it.each<[S, 'en' | 'de', string]>([
+    [{ dump: true, writerAlive: true }, 'en', 'no fills in the block (nothing to persist) and no persistence failures'],
+    [{ fills: 20 }, 'de', 'kein Trades-Dump und keine db_writer-/Persist-Logzeilen, gegen die die Fills geprüft werden könnten'],
+  ])('says why it cannot evaluate %j (%s)', (s, lang, missing) => {
+    expect(run(s, lang).missing).toBe(missing);
   });
 
   it('likelihood drops with fewer failures and the class disappears without them', () => {

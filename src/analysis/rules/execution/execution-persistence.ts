@@ -3,6 +3,7 @@ import { DB_WRITER, EXECUTION, findLogs, groupCoverage, K, fieldOf, type LogRow,
 import { classifyDbError, DB_ERROR_CAUSE as CAUSE, type FailureClass } from '../shared/db-errors.js';
 import { dumpedTable, TRADE_TABLES } from '../shared/sources.js';
 import { count, redisWindow, sampleEvidence, worst, type EvidenceRow } from '../shared/util.js';
+import { text, type AnyText } from '../../../i18n/translate.js';
 
 const POSTGRES: ServiceGroup = { name: 'cdb_postgres', services: ['cdb_postgres'], loggers: [] };
 
@@ -17,8 +18,18 @@ function schemaWhere(era: string | null): string {
 interface Fills {
   n: number;
   rows: EvidenceRow[];
+  /** Which evidence counted the fills: an id for the metric, words for the report. */
   source: string;
+  said: AnyText;
 }
+
+const CLASS_TEXT: Record<FailureClass, () => AnyText> = {
+  schema: () => text('execution-persistence.class.schema'),
+  constraint: () => text('execution-persistence.class.constraint'),
+  connection: () => text('execution-persistence.class.connection'),
+  duplicate: () => text('execution-persistence.class.duplicate'),
+  other: () => text('execution-persistence.class.other'),
+};
 
 function fills(ctx: RuleContext): Fills {
   const log = findLogs(ctx, { group: EXECUTION, classes: K.execFilled });
@@ -35,9 +46,14 @@ function fills(ctx: RuleContext): Fills {
   const red = oc.length >= sf.length ? oc : sf;
   const db = count(ctx, "SELECT COUNT(*) FROM orders WHERE in_block = 1 AND LOWER(status) = 'filled'");
   const best = [
-    { n: log.length, rows: log as EvidenceRow[], source: 'execution log (Order filled)' },
-    { n: red.length, rows: red.map((r) => ({ file_id: r.file_id, line_no: r.line_no, text: r.payload })), source: `redis ${red === oc ? 'order_results' : 'stream.fills'}` },
-    { n: db, rows: [] as EvidenceRow[], source: 'orders (status filled)' },
+    { n: log.length, rows: log as EvidenceRow[], source: 'execution log (Order filled)', said: text('execution-persistence.source.log') },
+    {
+      n: red.length,
+      rows: red.map((r) => ({ file_id: r.file_id, line_no: r.line_no, text: r.payload })),
+      source: `redis ${red === oc ? 'order_results' : 'stream.fills'}`,
+      said: text('execution-persistence.source.redis', { channel: red === oc ? 'order_results' : 'stream.fills' }),
+    },
+    { n: db, rows: [] as EvidenceRow[], source: 'orders (status filled)', said: text('execution-persistence.source.orders') },
   ].sort((a, b) => b.n - a.n)[0];
   return best;
 }
@@ -85,20 +101,20 @@ export default defineRule({
     const verification: VerificationCheck[] = [
       {
         id: 'trades-persisted',
-        title: 'Executed trades are persisted',
+        title: text('execution-persistence.check.persisted'),
         kind: 'sql',
         check: "SELECT COUNT(*) FROM trades WHERE source = 'db' AND in_block = 1",
         expect: { op: '>=', value: Math.max(1, Math.min(ctx.targets.trades, f.n || ctx.targets.trades)) },
       },
-      { id: 'no-persist-failures', title: 'No persistence failures', kind: 'log', check: 'Failed to (save|persist) (trade|order|signal)', expect: { op: '==', value: 0 } },
+      { id: 'no-persist-failures', title: text('execution-persistence.check.no_failures'), kind: 'log', check: 'Failed to (save|persist) (trade|order|signal)', expect: { op: '==', value: 0 } },
     ];
 
     const canSeePersistence = !!tradesDump || persistedLog.length > 0 || !!writerCov;
     if (f.n === 0 && failures.length === 0 && pgErrors.length === 0) {
-      return { status: 'not_evaluable', missing: 'no fills in the block (nothing to persist) and no persistence failures', metrics };
+      return { status: 'not_evaluable', missing: text('execution-persistence.missing.nothing'), metrics };
     }
     if (f.n > 0 && !canSeePersistence && failures.length === 0) {
-      return { status: 'not_evaluable', missing: 'no trades dump and no db_writer / persist log lines to check the fills against', metrics };
+      return { status: 'not_evaluable', missing: text('execution-persistence.missing.unobservable'), metrics };
     }
 
     const findings: Finding[] = [];
@@ -113,7 +129,12 @@ export default defineRule({
       findings.push({
         subject: 'not-persisted',
         severity: 'critical',
-        message: `${f.n} fills (${f.source}) but no trade persisted in the block${tradesDump ? ' (trades dump)' : ''}${failures.length ? `; ${failures.length} persistence failures logged` : ''}.`,
+        message: text('execution-persistence.not_persisted', {
+          n: f.n,
+          source: f.said,
+          dump: tradesDump ? text('execution-persistence.not_persisted.dump') : '',
+          failures: failures.length ? text('execution-persistence.not_persisted.failures', { n: failures.length }) : '',
+        }),
         evidence: [...sampleEvidence(ctx, f.rows, 1, 0), ...sampleEvidence(ctx, failures, 1, 1)],
       });
     } else if (partial) {
@@ -121,11 +142,11 @@ export default defineRule({
       findings.push({
         subject: 'partially-persisted',
         severity: 'high',
-        message: `Only ${persisted} of ${f.n} fills have a persisted trade.`,
+        message: text('execution-persistence.partial', { persisted, n: f.n }),
         evidence: sampleEvidence(ctx, f.rows),
       });
     } else if (f.n > 0) {
-      findings.push({ subject: 'persisted', severity: 'info', message: `${f.n} fills, ${persisted} trades persisted.`, evidence: [] });
+      findings.push({ subject: 'persisted', severity: 'info', message: text('execution-persistence.persisted', { n: f.n, persisted }), evidence: [] });
     }
 
     const classes = [...byClass.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
@@ -136,7 +157,7 @@ export default defineRule({
       findings.push({
         subject: `failures:${cls}`,
         severity: notPersisted ? 'high' : 'medium',
-        message: `${rows.length} persistence failures (${cls}), e.g. ${detail.slice(0, 200)}`,
+        message: text('execution-persistence.failures', { n: rows.length, cls: CLASS_TEXT[cls](), detail: detail.slice(0, 200) }),
         evidence: sampleEvidence(ctx, rows),
       });
       const cause = CAUSE[cls];
@@ -144,52 +165,54 @@ export default defineRule({
       seenCauses.add(cause);
       let likelihood: Likelihood = notPersisted ? (rows.length >= 10 ? 'very_likely' : 'likely') : rows.length >= 10 ? 'likely' : 'possible';
       const ev = sampleEvidence(ctx, rows);
-      let why = `First failure: ${detail.slice(0, 200)}`;
+      let pgRestart: AnyText | '' = '';
+      let healthy: AnyText | '' = '';
       if (cls === 'connection') {
         if (pgRestarts.length) {
           ev.push(...sampleEvidence(ctx, pgRestarts, 1, 0));
-          why += '. PostgreSQL restarted in the block; db_writer keeps one connection and never reconnects.';
+          pgRestart = text('execution-persistence.why.pg_restart');
           if (likelihood === 'likely') likelihood = 'very_likely';
         }
         if (healthyWriter) {
           ev.push(ctx.evidence(healthyWriter.file_id, healthyWriter.line_no, `cdb_db_writer ${healthyWriter.status ?? ''} ${healthyWriter.health ?? ''}`.trim()));
-          why += ' The db_writer container still reports healthy: its health check cannot see this.';
+          healthy = text('execution-persistence.why.healthy');
         }
       }
+      const why = text('execution-persistence.why.first_failure', { detail: detail.slice(0, 200), pg_restart: pgRestart, healthy });
       hypotheses.push({
         cause,
         title:
           cls === 'schema' || cls === 'constraint'
-            ? 'The database schema rejects what the writers insert (migration not applied or values the schema forbids)'
+            ? text('execution-persistence.hyp.schema')
             : cls === 'connection'
-              ? 'The writer lost its database connection and never reconnected'
+              ? text('execution-persistence.hyp.connection')
               : cls === 'duplicate'
-                ? 'Inserts collide with existing rows (duplicate key)'
-                : 'Inserts fail with a database error',
+                ? text('execution-persistence.hyp.duplicate')
+                : text('execution-persistence.hyp.other'),
         likelihood,
         evidence: ev,
         why,
       });
       if (cls === 'schema') {
-        todos.push({ category: 'CODE', title: `Apply the missing migration (${detail.match(/(column|relation) "[^"]+"( of relation "[^"]+")?/)?.[0] ?? 'missing column/table'})`, priority: 'high', effort: 'quick_win', where: schemaWhere(ctx.block.era), cause });
+        todos.push({ category: 'CODE', title: text('execution-persistence.todo.migration', { what: detail.match(/(column|relation) "[^"]+"( of relation "[^"]+")?/)?.[0] ?? text('execution-persistence.todo.migration.unknown') }), priority: 'high', effort: 'quick_win', where: schemaWhere(ctx.block.era), cause });
       } else if (cls === 'constraint') {
-        todos.push({ category: 'CODE', title: 'Write values the schema accepts (lower-case side/signal_type, no NULL in NOT NULL columns)', priority: 'high', effort: 'larger', where: 'cdb_db_writer / cdb_execution insert code', cause });
+        todos.push({ category: 'CODE', title: text('execution-persistence.todo.constraint'), priority: 'high', effort: 'larger', where: 'cdb_db_writer / cdb_execution insert code', cause });
       } else if (cls === 'connection') {
         todos.push(
-          { category: 'CODE', title: 'Reconnect to PostgreSQL when the connection is closed instead of failing every insert', priority: 'high', effort: 'larger', where: 'cdb_db_writer db_writer.py (connection handling)', cause },
-          { category: 'MONITORING', title: 'Alert on `Failed to persist` lines; restart cdb_db_writer after every PostgreSQL restart', priority: 'high', effort: 'quick_win', where: 'cdb_db_writer logs / compose restart policy', cause },
+          { category: 'CODE', title: text('execution-persistence.todo.reconnect'), priority: 'high', effort: 'larger', where: 'cdb_db_writer db_writer.py (connection handling)', cause },
+          { category: 'MONITORING', title: text('execution-persistence.todo.alert'), priority: 'high', effort: 'quick_win', where: 'cdb_db_writer logs / compose restart policy', cause },
         );
       } else {
-        todos.push({ category: 'CODE', title: 'Investigate the database errors of the writers', priority: 'medium', effort: 'larger', where: 'cdb_db_writer / cdb_execution', cause });
+        todos.push({ category: 'CODE', title: text('execution-persistence.todo.investigate'), priority: 'medium', effort: 'larger', where: 'cdb_db_writer / cdb_execution', cause });
       }
     }
     if (notPersisted && !classes.length) {
       hypotheses.push({
         cause: 'execution.persistence_unknown',
-        title: 'Fills are not written to the database for a reason the bundle does not show',
+        title: text('execution-persistence.hyp.unknown'),
         likelihood: 'possible',
         evidence: sampleEvidence(ctx, f.rows),
-        why: 'No `Failed to save/persist` line was captured; the db_writer log (stderr) may be missing from the bundle.',
+        why: text('execution-persistence.hyp.unknown.why'),
       });
     }
     return { status, metrics, findings, hypotheses, todos, verification };

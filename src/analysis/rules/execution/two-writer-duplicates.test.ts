@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addDump, addRows, times } from '../shared/testing.js';
 import rule, { parsePgTimestamp } from './two-writer-duplicates.js';
 
-function run(opts: { orders?: number; twins?: boolean; dump?: boolean; outside?: number; trades?: number }) {
+function run(opts: { orders?: number; twins?: boolean; dump?: boolean; outside?: number; trades?: number }, lang: 'en' | 'de' = 'en') {
   const t = new TestDb();
   const ts = times('2025-11-26T02:00:00.000Z', 100, 600_000);
   const n = opts.orders ?? 0;
@@ -33,7 +33,7 @@ function run(opts: { orders?: number; twins?: boolean; dump?: boolean; outside?:
     for (let i = 0; i < (opts.outside ?? 0); i++) rows.push({ id: String(rows.length + 1), status: 'pending', created_at: '2025-11-20 10:00:00+00', order_id: null });
     addDump(t, 'orders', ['id', 'status', 'created_at', 'order_id'], rows);
   }
-  return rule.check(t.context());
+  return spoken(rule.check(t.context()), lang);
 }
 
 describe('two-writer-duplicates', () => {
@@ -71,9 +71,32 @@ describe('two-writer-duplicates', () => {
     addDump(t, 'orders', ['id', 'created_at'], rows, 'dump/orders.csv');
     addDump(t, 'orders', ['id', 'created_at'], rows.slice(0, 5), 'dump/partial.sql');
     addRows(t, 'orders', rows.slice(0, 6).map((r, i) => ({ ts: r.created_at, writer: 'execution', twin_file_id: 9, twin_line_no: i, source: 'db', in_block: 1 })));
-    const r = rule.check(t.context());
+    const r = spoken(rule.check(t.context()));
     expect(r.metrics).toMatchObject({ orders_raw_in_block: 12, orders_dump_rows: 12, orders_real: 6 });
     expect(r.findings![0].message).toContain('the largest of 3 copies');
+    expect(spoken(rule.check(t.context()), 'de').findings![0].message).toContain('(12 im Dump, die größte von 3 Kopien)');
+  });
+
+  it.each<[string, Parameters<typeof run>[0], 'en' | 'de', string]>([
+    [
+      'twins with a dump',
+      { orders: 30, twins: true, dump: true, outside: 5 },
+      'en',
+      "orders: 60 raw rows in the block (65 in the dump), 30 real orders after pairing the two writers' twins (30 twins; 30 by execution). Counts that read the table directly (Total Orders, Trades Today) are about 2× the real orders: expected with two writers, not a bug (§5.5).",
+    ],
+    [
+      'twins with a dump',
+      { orders: 30, twins: true, dump: true, outside: 5 },
+      'de',
+      'orders: 60 Rohzeilen im Block (65 im Dump), 30 echte Zeilen in orders nach dem Paaren der Zwillinge beider Writer (30 Zwillinge; 30 von execution). Zählungen, die die Tabelle direkt lesen (Total Orders, Trades Today), liegen etwa beim 2-Fachen der echten Zeilen in orders: mit zwei Writern erwartet, kein Fehler (§5.5).',
+    ],
+    ['a single writer, no dump', { trades: 10 }, 'en', "trades: 10 raw rows in the block, 10 real trades after pairing the two writers' twins (0 twins; 10 by execution)."],
+  ])('says it in words: %s (%s)', (_n, opts, lang, sentence) => {
+    expect(run(opts, lang).findings?.map((f) => f.message)).toContain(sentence);
+  });
+
+  it('says why it cannot evaluate', () => {
+    expect(run({}, 'de').missing).toBe('keine Orders oder Trades (kanonisch oder als Dump) im Block');
   });
 
   it.each<[string, string | null]>([

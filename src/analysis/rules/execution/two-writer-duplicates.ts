@@ -1,6 +1,7 @@
 import { defineRule, type Finding, type RuleContext } from '../../define-rule.js';
 import { dumpedTable } from '../shared/sources.js';
-import { count, fmt } from '../shared/util.js';
+import { count, round } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
 
 /**
  * A PostgreSQL timestamptz as printed by pg_dump / psql (`2025-11-30 14:02:05.5+00`, `+05:30`,
@@ -95,14 +96,22 @@ export default defineRule({
       findings.push({
         subject: table,
         severity: doubled ? 'low' : 'info',
-        message:
-          `${table}: ${rawInBlock} raw rows in the block${raw ? ` (${raw.total} in the dump${raw.files > 1 ? `, the largest of ${raw.files} copies` : ''})` : ''}, ${c.real} real ${table} after pairing the two writers' twins (${c.twins} twins` +
-          `${c.byWriter.execution != null ? `; ${c.byWriter.execution} by execution` : ''}${c.writerOnly ? `, ${c.writerOnly} only by db_writer` : ''}).` +
-          (doubled ? ` Counts that read the table directly (Total Orders, Trades Today) are about ${fmt(rawInBlock / c.real, 1)}× the real ${table}: expected with two writers, not a bug (§5.5).` : ''),
+        message: text('two-writer-duplicates.summary', {
+          table,
+          raw: rawInBlock,
+          dump: raw
+            ? text('two-writer-duplicates.dump', { total: raw.total, copies: raw.files > 1 ? text('two-writer-duplicates.copies', { files: raw.files }) : '' })
+            : '',
+          real: c.real,
+          twins: c.twins,
+          by_execution: c.byWriter.execution != null ? text('two-writer-duplicates.by_execution', { n: c.byWriter.execution }) : '',
+          writer_only: c.writerOnly ? text('two-writer-duplicates.writer_only', { n: c.writerOnly }) : '',
+          doubled: doubled ? text('two-writer-duplicates.doubled', { ratio: round(rawInBlock / c.real, 1)!, table }) : '',
+        }),
         evidence: raw ? [ctx.evidence(null, null, `${raw.table}: ${raw.total} rows`)] : [],
       });
     }
-    if (!findings.length) return { status: 'not_evaluable', missing: 'no orders or trades (canonical or dumped) in the block' };
+    if (!findings.length) return { status: 'not_evaluable', missing: text('two-writer-duplicates.missing') };
     return { status: 'ok', metrics, findings };
   },
 });

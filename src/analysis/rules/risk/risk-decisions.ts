@@ -8,9 +8,10 @@ import {
   type VerificationCheck,
 } from '../../define-rule.js';
 import { findLogs, groupCoverage, K, fieldOf, RISK, tallyLogs } from '../shared/logs.js';
-import { normalizeRiskReason, RC_MEANINGS, reasonCause } from '../../../catalog/risk-reasons.js';
+import { normalizeRiskReason, reasonCause } from '../../../catalog/risk-reasons.js';
 import { whereVar } from '../shared/settings.js';
-import { count, fmt, pct, redisWindow, sampleEvidence, Tally, type EvidenceRow } from '../shared/util.js';
+import { count, pct, redisWindow, sampleEvidence, Tally, type EvidenceRow } from '../shared/util.js';
+import { text, type AnyText } from '../../../i18n/translate.js';
 
 interface Decision extends EvidenceRow {
   decision: string;
@@ -31,6 +32,50 @@ export function decisionReason(reasonCode: string | null, reasonText: string | n
   }
   const byText = normalizeRiskReason(reasonText);
   return byText.code === 'unknown' ? byCode : byText;
+}
+
+/** The report's name of each reason class of src/catalog/risk-reasons.ts (a test keeps the English equal to its labels). */
+const REASON_TEXTS: Record<string, () => AnyText> = {
+  exposure: () => text('risk-decisions.reason.exposure'),
+  drawdown: () => text('risk-decisions.reason.drawdown'),
+  position_size: () => text('risk-decisions.reason.position_size'),
+  missing_strategy_id: () => text('risk-decisions.reason.missing_strategy_id'),
+  cooldown: () => text('risk-decisions.reason.cooldown'),
+  no_allocation: () => text('risk-decisions.reason.no_allocation'),
+  risk_off: () => text('risk-decisions.reason.risk_off'),
+  bot_shutdown: () => text('risk-decisions.reason.bot_shutdown'),
+  sizing_skip: () => text('risk-decisions.reason.sizing_skip'),
+  kill_switch: () => text('risk-decisions.reason.kill_switch'),
+  projected_exposure: () => text('risk-decisions.reason.projected_exposure'),
+  slippage: () => text('risk-decisions.reason.slippage'),
+  other: () => text('risk-decisions.reason.other'),
+  unknown: () => text('risk-decisions.reason.unknown'),
+};
+
+const RC_TEXTS: Record<string, () => AnyText> = {
+  RC_001: () => text('risk-decisions.rc.RC_001'),
+  RC_002: () => text('risk-decisions.rc.RC_002'),
+  RC_003: () => text('risk-decisions.rc.RC_003'),
+  RC_004: () => text('risk-decisions.rc.RC_004'),
+  RC_010: () => text('risk-decisions.rc.RC_010'),
+  RC_020: () => text('risk-decisions.rc.RC_020'),
+  RC_021: () => text('risk-decisions.rc.RC_021'),
+  RC_022: () => text('risk-decisions.rc.RC_022'),
+};
+
+/** What a decision-contract code (`rc_002`) means, or null for a code the fork does not document. */
+export function contractMeaning(code: string): AnyText | null {
+  const make = RC_TEXTS[code.toUpperCase()];
+  return make ? make() : null;
+}
+
+/** A reason class as the report names it: the catalog label as keyed text. */
+export function reasonLabel(code: string): AnyText {
+  if (code.startsWith('rc_')) {
+    const meaning = contractMeaning(code);
+    return meaning ? text('risk-decisions.reason.rc', { code: code.toUpperCase(), meaning }) : text('risk-decisions.reason.rc_unknown', { code: code.toUpperCase() });
+  }
+  return (REASON_TEXTS[code] ?? REASON_TEXTS.other)();
 }
 
 /** Log text that marks a rejection of this class, for the "expect 0 after the fix" check. */
@@ -54,7 +99,7 @@ export function reasonLogPattern(code: string): string | null {
 
 function todoFor(code: string, era: string | null): Todo | null {
   const cause = reasonCause(code);
-  const t = (category: Todo['category'], title: string, where: string, effort: Todo['effort'] = 'quick_win'): Todo => ({
+  const t = (category: Todo['category'], title: AnyText, where: string, effort: Todo['effort'] = 'quick_win'): Todo => ({
     category,
     title,
     priority: 'high',
@@ -66,33 +111,33 @@ function todoFor(code: string, era: string | null): Todo | null {
     case 'exposure':
     case 'projected_exposure':
     case 'rc_021':
-      return t('RISK', 'Check why exposure stays at the limit (persisted state, positions never closed) before raising MAX_EXPOSURE_PCT', whereVar(era, 'MAX_EXPOSURE_PCT', 'cdb_risk'));
+      return t('RISK', text('risk-decisions.todo.exposure'), whereVar(era, 'MAX_EXPOSURE_PCT', 'cdb_risk'));
     case 'drawdown':
     case 'rc_020':
-      return t('RISK', 'Check why the daily loss stays beyond the limit (daily P&L reset, persisted state) before raising MAX_DAILY_DRAWDOWN_PCT', whereVar(era, 'MAX_DAILY_DRAWDOWN_PCT', 'cdb_risk'));
+      return t('RISK', text('risk-decisions.todo.drawdown'), whereVar(era, 'MAX_DAILY_DRAWDOWN_PCT', 'cdb_risk'));
     case 'position_size':
-      return t('CONFIG', 'Review MAX_POSITION_PCT against the order sizes', whereVar(era, 'MAX_POSITION_PCT', 'cdb_risk'));
+      return t('CONFIG', text('risk-decisions.todo.position_size'), whereVar(era, 'MAX_POSITION_PCT', 'cdb_risk'));
     case 'missing_strategy_id':
-      return t('CONFIG', 'Set SIGNAL_STRATEGY_ID so signals carry a strategy id', whereVar(era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'));
+      return t('CONFIG', text('risk-decisions.todo.missing_strategy_id'), whereVar(era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'));
     case 'cooldown':
     case 'no_allocation':
-      return t('CONFIG', 'Give the strategy an allocation (allocation rules, regime stability)', 'ALLOCATION_RULES_JSON / ALLOCATION_REGIME_MIN_STABLE_SECONDS (cdb_allocation)');
+      return t('CONFIG', text('risk-decisions.todo.allocation'), 'ALLOCATION_RULES_JSON / ALLOCATION_REGIME_MIN_STABLE_SECONDS (cdb_allocation)');
     case 'risk_off':
-      return t('RISK', 'Review the regime classification that keeps the risk manager in risk-off', 'REGIME_* (cdb_regime)', 'larger');
+      return t('RISK', text('risk-decisions.todo.risk_off'), 'REGIME_* (cdb_regime)', 'larger');
     case 'bot_shutdown':
-      return t('RISK', 'Find and clear the bot-shutdown event that blocks all signals', 'stream.bot_shutdown (cdb_risk RISK_BOT_SHUTDOWN_STREAM)');
+      return t('RISK', text('risk-decisions.todo.bot_shutdown'), 'stream.bot_shutdown (cdb_risk RISK_BOT_SHUTDOWN_STREAM)');
     case 'sizing_skip':
-      return t('CODE', 'Fix order sizing (invalid price / sanity check) in the risk manager', 'cdb_risk service.py, order sizing', 'larger');
+      return t('CODE', text('risk-decisions.todo.sizing_skip'), 'cdb_risk service.py, order sizing', 'larger');
     case 'kill_switch':
-      return t('RISK', 'Review why the kill switch is active', 'cdb_risk kill switch', 'larger');
+      return t('RISK', text('risk-decisions.todo.kill_switch'), 'cdb_risk kill switch', 'larger');
     case 'rc_002':
-      return t('CODE', 'Provide the panic-guard inputs (return_1m, return_5m, price_change_5m): RC_002 also fires when they are missing', 'cdb_risk decision contract inputs / market_state', 'larger');
+      return t('CODE', text('risk-decisions.todo.rc_002'), 'cdb_risk decision contract inputs / market_state', 'larger');
     case 'rc_003':
     case 'rc_004':
-      return t('MONITORING', 'Keep market data fresh for the decision contract (stale / silent feed)', 'cdb_market / cdb_ws feed', 'larger');
+      return t('MONITORING', text('risk-decisions.todo.market_data_fresh'), 'cdb_market / cdb_ws feed', 'larger');
     default:
-      if (code.startsWith('rc_')) return t('RISK', `Review decision-contract block ${code.toUpperCase()}`, 'cdb_risk decision contract', 'larger');
-      return t('MONITORING', 'Classify the unrecognised rejection texts', 'cdb_risk logs / alerts', 'larger');
+      if (code.startsWith('rc_')) return t('RISK', text('risk-decisions.todo.rc_other', { code: code.toUpperCase() }), 'cdb_risk decision contract', 'larger');
+      return t('MONITORING', text('risk-decisions.todo.classify'), 'cdb_risk logs / alerts', 'larger');
   }
 }
 
@@ -168,14 +213,14 @@ export default defineRule({
     const verification: VerificationCheck[] = [
       {
         id: 'risk-approved',
-        title: 'Enough signals approved in the block',
+        title: text('risk-decisions.check.approved'),
         kind: 'sql',
         check: 'SELECT COUNT(*) FROM risk_events WHERE approved = 1 AND in_block = 1',
         expect: { op: '>=', value: ctx.targets.risk_approved },
       },
       {
         id: 'risk-approval-rate',
-        title: 'Approval rate above 5 %',
+        title: text('risk-decisions.check.approval_rate'),
         kind: 'sql',
         check: 'SELECT 100.0 * SUM(approved) / COUNT(*) FROM risk_events WHERE in_block = 1',
         expect: { op: '>', value: 5 },
@@ -191,7 +236,7 @@ export default defineRule({
             {
               subject: 'no-outcome',
               severity: 'medium',
-              message: `${received.count} signals received by the risk manager, but no decision outcome was recorded for them.`,
+              message: text('risk-decisions.no_outcome', { n: received.count }),
               evidence: sampleEvidence(ctx, received.sample),
             },
           ],
@@ -213,23 +258,23 @@ export default defineRule({
               {
                 subject: 'not-receiving',
                 severity: fail ? 'critical' : 'medium',
-                message: `${inCov} signals were published while the risk log was captured, but the risk manager logged no \`Signal empfangen\` and no decision.`,
+                message: text('risk-decisions.not_receiving', { n: inCov }),
                 evidence: ev,
               },
             ],
             hypotheses: [
               {
                 cause: 'risk.not_receiving_signals',
-                title: 'The risk manager does not receive the signals (not subscribed, other channel, crashed loop)',
+                title: text('risk-decisions.hyp.not_receiving'),
                 likelihood: fail ? 'likely' : 'possible',
                 evidence: ev,
-                why: 'Every received signal logs `📨 Signal empfangen` at INFO (§3.4); none appears while signals were published.',
+                why: text('risk-decisions.hyp.not_receiving.why'),
               },
             ],
             todos: [
               {
                 category: 'MONITORING',
-                title: 'Check PUBSUB NUMSUB signals and the risk manager subscription (`Subscribed zu Topic: signals`)',
+                title: text('risk-decisions.todo.check_subscription'),
                 priority: 'high',
                 effort: 'quick_win',
                 where: 'cdb_redis PUBSUB NUMSUB signals / cdb_risk startup log',
@@ -240,7 +285,7 @@ export default defineRule({
           };
         }
       }
-      return { status: 'not_evaluable', missing: 'no risk decisions in the block: no cdb_risk logs, alerts or risk_events covering it', metrics };
+      return { status: 'not_evaluable', missing: text('risk-decisions.missing'), metrics };
     }
 
     const findings: Finding[] = [];
@@ -250,7 +295,7 @@ export default defineRule({
     findings.push({
       subject: 'decisions',
       severity: 'info',
-      message: `${rows.count} risk decisions: ${approved.count} approved, ${rejected.count} rejected (approval ${fmt(pct(approved.count, rows.count))} %); ${received.count} \`Signal empfangen\` lines.`,
+      message: text('risk-decisions.summary', { n: rows.count, approved: approved.count, rejected: rejected.count, rate: pct(approved.count, rows.count) ?? 0, received: received.count }),
       evidence: sampleEvidence(ctx, approved.count ? approved.sample : rows.sample, 1, 1),
     });
 
@@ -258,10 +303,10 @@ export default defineRule({
       findings.push({
         subject: 'alerts',
         severity: 'info',
-        message: `Risk alerts by code: ${[...alertCodes.entries()]
-          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-          .map(([c, n]) => `${c} ${n}`)
-          .join(', ')}${alertRows.length ? ' (alerts channel)' : ' (risk log)'}.`,
+        message: text('risk-decisions.alerts', {
+          codes: [...alertCodes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => text('risk-decisions.alert_code', { code, n })),
+          where: alertRows.length ? text('risk-decisions.alerts.channel') : text('risk-decisions.alerts.log'),
+        }),
         evidence: [],
       });
     }
@@ -273,7 +318,7 @@ export default defineRule({
       findings.push({
         subject: 'all-rejected',
         severity: status === 'fail' ? 'critical' : 'medium',
-        message: `Every one of ${rejected.count} decisions is a rejection; nothing reaches execution.`,
+        message: text('risk-decisions.all_rejected', { n: rejected.count }),
         evidence: sampleEvidence(ctx, rejected.sample),
       });
     } else if (lowApproval) {
@@ -281,46 +326,50 @@ export default defineRule({
       findings.push({
         subject: 'low-approval',
         severity: 'medium',
-        message: `Only ${approved.count} of ${rows.count} decisions approved (${fmt(pct(approved.count, rows.count))} %).`,
+        message: text('risk-decisions.low_approval', { approved: approved.count, n: rows.count, rate: pct(approved.count, rows.count) ?? 0 }),
         evidence: sampleEvidence(ctx, rejected.sample),
       });
     }
 
     reasons.slice(0, 3).forEach(([code, rs], i) => {
       const share = rs.count / rejected.count;
-      const label = rs.sample[0].label;
+      const label = reasonLabel(code);
       findings.push({
         subject: `reason:${code}`,
         severity: i === 0 && (allRejected || lowApproval) ? 'high' : 'info',
-        message: `Reject reason #${i + 1}: ${label} — ${rs.count} of ${rejected.count} rejections (${fmt(share * 100, 1)} %).`,
+        message: text('risk-decisions.reason', { i: i + 1, label, n: rs.count, rejected: rejected.count, share: share * 100 }),
         evidence: sampleEvidence(ctx, rs.sample),
       });
       if (!(allRejected || lowApproval)) return;
       if (i > 0 && share < 0.2) return;
       let likelihood = dominanceLikelihood(share, rejected.count);
       if (i > 0 || lowApproval) likelihood = likelihood === 'very_likely' ? 'likely' : 'possible';
-      const rc = code.startsWith('rc_') ? RC_MEANINGS[code.toUpperCase()] : null;
+      const rc = code.startsWith('rc_') ? contractMeaning(code) : null;
       hypotheses.push({
         cause: reasonCause(code),
-        title: `Risk rejects signals: ${label}`,
+        title: text('risk-decisions.hyp.rejects', { label }),
         likelihood,
         evidence: sampleEvidence(ctx, rs.sample),
-        why:
-          `${rs.count} of ${rejected.count} rejections (${fmt(share * 100, 1)} %) carry this reason${allRejected ? ' and no signal was approved' : ''}.` +
-          (rc ? ` Decision contract: ${rc}.` : '') +
-          (code === 'exposure' ? ' An exposure that never falls points at persisted state (see risk-state).' : ''),
+        why: text('risk-decisions.hyp.rejects.why', {
+          n: rs.count,
+          rejected: rejected.count,
+          share: share * 100,
+          none_approved: allRejected ? text('risk-decisions.why.none_approved') : '',
+          contract: rc ? text('risk-decisions.why.contract', { meaning: rc }) : '',
+          exposure: code === 'exposure' ? text('risk-decisions.why.exposure') : '',
+        }),
       });
       const todo = todoFor(code, ctx.block.era);
       if (todo) todos.push(i === 0 ? todo : { ...todo, priority: 'medium' });
       const pattern = reasonLogPattern(code);
       if (pattern && i === 0) {
-        verification.push({ id: `no-${code}-rejections`, title: `No "${label}" rejections`, kind: 'log', check: pattern, expect: { op: '==', value: 0 } });
+        verification.push({ id: `no-${code}-rejections`, title: text('risk-decisions.check.no_reason', { label }), kind: 'log', check: pattern, expect: { op: '==', value: 0 } });
       }
     });
     if (allRejected || lowApproval) {
       todos.push({
         category: 'MONITORING',
-        title: 'Add a rejection breakdown (top reasons with counts) to the daily report',
+        title: text('risk-decisions.todo.breakdown'),
         priority: 'medium',
         effort: 'larger',
         where: reportWhere(ctx.block.era),

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addSettings } from '../shared/testing.js';
 import rule from './risk-limits-config.js';
 
 type Row = { key: string; value: string; source?: string; service?: string };
 
-function run(rows: Row[], era = 'A') {
+function run(rows: Row[], era = 'A', lang: 'en' | 'de' = 'en') {
   const t = new TestDb();
   addSettings(t, rows.filter((r) => (r.source ?? 'env') === 'env'));
   addSettings(t, rows.filter((r) => r.source === 'startup'), 'logs/cdb_risk.log');
   addSettings(t, rows.filter((r) => r.source === 'inspect_env'), 'inspect/cdb_risk.json');
-  return rule.check(t.context({ era }));
+  return spoken(rule.check(t.context({ era })), lang);
 }
 
 const startup = (key: string, value: string): Row => ({ key, value, source: 'startup', service: 'cdb_risk' });
@@ -52,13 +52,91 @@ describe('risk-limits-config', () => {
     expect(r.todos?.[0]).toMatchObject({ where: '.env MAX_EXPOSURE_PCT', priority: 'low' });
   });
 
+  it.each<[string, Row[], 'en' | 'de', string[]]>([
+    [
+      'a banner that differs from .env',
+      [{ key: 'MAX_EXPOSURE_PCT', value: '0.30' }, startup('MAX_EXPOSURE_PCT', '50.0%')],
+      'en',
+      [
+        'MAX_EXPOSURE_PCT: the service printed 50 % at startup but .env says 30 %: the configured value is not the one in effect.',
+        'Recreate cdb_risk so MAX_EXPOSURE_PCT = 30 % applies, then check the startup banner',
+        'cdb_risk prints the configured MAX_EXPOSURE_PCT at startup',
+      ],
+    ],
+    [
+      'a banner that differs from .env',
+      [{ key: 'MAX_EXPOSURE_PCT', value: '0.30' }, startup('MAX_EXPOSURE_PCT', '50.0%')],
+      'de',
+      [
+        'MAX_EXPOSURE_PCT: der Service hat beim Start 50 % ausgegeben, aber .env sagt 30 %: der konfigurierte Wert ist nicht der wirksame.',
+        'cdb_risk neu erstellen, damit MAX_EXPOSURE_PCT = 30 % gilt, dann die Startausgabe prüfen',
+        'Ära A liest die .env über env_file nur, wenn der Container erstellt wird: eine geänderte .env braucht `docker compose up -d` (Neuerstellung), keinen Neustart.',
+      ],
+    ],
+    [
+      'inspect Env with a fractional percent and a plain number',
+      [
+        { key: 'MAX_DAILY_DRAWDOWN_PCT', value: '0.08' },
+        { key: 'MAX_DAILY_DRAWDOWN_PCT', value: '0.055', source: 'inspect_env' },
+        { key: 'SIGNAL_MIN_VOLUME', value: '250000' },
+        { key: 'SIGNAL_MIN_VOLUME', value: '1000000', source: 'inspect_env' },
+      ],
+      'de',
+      [
+        'MAX_DAILY_DRAWDOWN_PCT: der Container hat 5,5 % bekommen, aber .env sagt 8 %: der konfigurierte Wert ist nicht der wirksame.',
+        'SIGNAL_MIN_VOLUME: der Container hat 1.000.000 bekommen, aber .env sagt 250.000: der konfigurierte Wert ist nicht der wirksame.',
+      ],
+    ],
+    [
+      'era A with MAX_TOTAL_EXPOSURE_PCT and two unread variables',
+      [{ key: 'MAX_TOTAL_EXPOSURE_PCT', value: '0.30' }, { key: 'MIN_CONFIDENCE', value: '0.6' }, { key: 'REDIS_MAXMEMORY', value: '256mb' }],
+      'en',
+      [
+        'MAX_TOTAL_EXPOSURE_PCT = 0.30 is ignored in era A; the risk manager reads MAX_EXPOSURE_PCT, in effect 50 % (code default).',
+        'MIN_CONFIDENCE = 0.6 is read by no service: changing it has no effect (no confidence filter exists; the signal filters are SIGNAL_THRESHOLD_PCT and SIGNAL_MIN_VOLUME).',
+        'Remove or mark variables no service reads (MIN_CONFIDENCE, REDIS_MAXMEMORY) so nobody tunes them',
+      ],
+    ],
+    [
+      'era A with MAX_TOTAL_EXPOSURE_PCT and two unread variables',
+      [{ key: 'MAX_TOTAL_EXPOSURE_PCT', value: '0.30' }, { key: 'MIN_CONFIDENCE', value: '0.6' }, { key: 'REDIS_MAXMEMORY', value: '256mb' }],
+      'de',
+      [
+        'MAX_TOTAL_EXPOSURE_PCT = 0.30 wird in Ära A ignoriert; der Risk-Manager liest MAX_EXPOSURE_PCT, wirksam 50 % (Default im Code).',
+        'REDIS_MAXMEMORY = 256mb wird von keinem Service gelesen: eine Änderung wirkt nicht (Redis nimmt --maxmemory aus seiner Compose-Kommandozeile).',
+        'Variablen, die kein Service liest (MIN_CONFIDENCE, REDIS_MAXMEMORY), entfernen oder markieren, damit niemand an ihnen dreht',
+      ],
+    ],
+  ])('says it in words: %s (%s)', (_n, rows, lang, sentences) => {
+    const r = run(rows, 'A', lang);
+    const said = [
+      ...(r.findings ?? []).map((f) => f.message),
+      ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
+      ...(r.todos ?? []).map((t) => t.title),
+      ...(r.verification ?? []).map((v) => v.title),
+    ];
+    for (const s of sentences) expect(said).toContain(s);
+  });
+
+  it('the wrong-name hypothesis counts the exposure rejections in words', () => {
+    const t = new TestDb();
+    addSettings(t, [{ key: 'MAX_TOTAL_EXPOSURE_PCT', value: '0.30' }]);
+    t.insert('risk_decisions', { ts: '2025-11-27T10:00:00.000Z', decision: 'rejected', reason_code: 'exposure', in_block: 1 });
+    expect(spoken(rule.check(t.context({ era: 'A' }))).hypotheses?.[0].why).toBe(
+      'The intended 30 % never applies; the limit in effect is 50 %, and 1 signal was rejected on exposure.',
+    );
+    expect(spoken(rule.check(t.context({ era: 'A' })), 'de').hypotheses?.[0].why).toBe(
+      'Die beabsichtigten 30 % gelten nie; wirksam ist das Limit 50 %, und 1 Signal wurde wegen Exposure abgelehnt.',
+    );
+  });
+
   it('the wrong-name cause needs exposure rejections in the block', () => {
     const t = new TestDb();
     addSettings(t, [{ key: 'MAX_TOTAL_EXPOSURE_PCT', value: '0.30' }]);
-    const without = rule.check(t.context({ era: 'A' }));
+    const without = spoken(rule.check(t.context({ era: 'A' })));
     expect(without.hypotheses ?? []).toHaveLength(0);
     t.insert('risk_decisions', { ts: '2025-11-27T10:00:00.000Z', decision: 'rejected', reason_code: 'exposure', in_block: 1 });
-    const withRejections = rule.check(t.context({ era: 'A' }));
+    const withRejections = spoken(rule.check(t.context({ era: 'A' })));
     expect(withRejections.hypotheses?.[0]).toMatchObject({ cause: 'risk.wrong_variable_name', likelihood: 'likely' });
     expect(withRejections.todos?.[0]).toMatchObject({ cause: 'risk.wrong_variable_name', priority: 'medium' });
   });

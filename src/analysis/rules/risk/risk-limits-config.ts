@@ -9,7 +9,8 @@ import {
   whereVar,
   type SettingRow,
 } from '../shared/settings.js';
-import { count, fmt, reEscape, worst } from '../shared/util.js';
+import { count, reEscape, round, worst } from '../shared/util.js';
+import { text, type AnyText, type Param } from '../../../i18n/translate.js';
 
 interface Limit {
   key: string;
@@ -30,16 +31,32 @@ const LIMITS: Limit[] = [
 ];
 
 /** Why each unread variable does nothing, and what governs that behaviour instead (§7). */
-const UNREAD_WHY: Record<string, string> = {
-  CIRCUIT_BREAKER_THRESHOLD_PCT: 'the circuit breaker trips at TEST_BALANCE × MAX_DAILY_DRAWDOWN_PCT',
-  MAX_SLIPPAGE_PCT: 'no service checks slippage (mock fills only)',
-  DATA_STALE_TIMEOUT_SEC: 'no service checks data staleness by this variable',
-  ACCOUNT_EQUITY: 'all limits are based on TEST_BALANCE',
-  MIN_CONFIDENCE: 'no confidence filter exists; the signal filters are SIGNAL_THRESHOLD_PCT and SIGNAL_MIN_VOLUME',
-  MIN_VOLUME_24H: 'the volume minimum is SIGNAL_MIN_VOLUME',
-  REDIS_MAXMEMORY: 'Redis takes --maxmemory from its compose command line',
-  MAX_TOTAL_EXPOSURE_PCT: 'the era-A risk manager reads MAX_EXPOSURE_PCT only',
+const UNREAD_WHY: Record<string, () => AnyText> = {
+  CIRCUIT_BREAKER_THRESHOLD_PCT: () => text('risk-limits-config.unread.CIRCUIT_BREAKER_THRESHOLD_PCT'),
+  MAX_SLIPPAGE_PCT: () => text('risk-limits-config.unread.MAX_SLIPPAGE_PCT'),
+  DATA_STALE_TIMEOUT_SEC: () => text('risk-limits-config.unread.DATA_STALE_TIMEOUT_SEC'),
+  ACCOUNT_EQUITY: () => text('risk-limits-config.unread.ACCOUNT_EQUITY'),
+  MIN_CONFIDENCE: () => text('risk-limits-config.unread.MIN_CONFIDENCE'),
+  MIN_VOLUME_24H: () => text('risk-limits-config.unread.MIN_VOLUME_24H'),
+  REDIS_MAXMEMORY: () => text('risk-limits-config.unread.REDIS_MAXMEMORY'),
+  MAX_TOTAL_EXPOSURE_PCT: () => text('risk-limits-config.unread.MAX_TOTAL_EXPOSURE_PCT'),
 };
+
+/** Where the value in effect came from, as the report names it (the metric keeps the source id). */
+function sourceText(source: string | number | null | undefined): Param {
+  switch (source) {
+    case 'startup':
+      return text('risk-limits-config.source.startup');
+    case 'inspect_env':
+      return text('risk-limits-config.source.inspect_env');
+    case 'env':
+      return text('risk-limits-config.source.env');
+    case 'code default':
+      return text('risk-limits-config.source.default');
+    default:
+      return String(source ?? '?');
+  }
+}
 
 function value(limit: Limit, r: SettingRow): number | null {
   return limit.kind === 'fraction' ? fraction(r.value) : num(r.value);
@@ -55,9 +72,11 @@ function same(a: number, b: number): boolean {
   return Math.abs(a - b) <= Math.max(1e-9, Math.abs(b) * 1e-6);
 }
 
-function show(limit: Limit, v: number | null): string {
+/** A limit's value as a reader compares it with the banner: fractions in percent (one decimal, as the banner prints). */
+function show(limit: Limit, v: number | null): Param {
   if (v == null) return '?';
-  return limit.kind === 'fraction' ? `${fmt(v * 100, 1)} %` : limit.kind === 'percent' ? `${fmt(v)} %` : fmt(v);
+  if (limit.kind === 'fraction') return text('risk-limits-config.percent', { v: round(v * 100, 1)! });
+  return limit.kind === 'percent' ? text('risk-limits-config.percent', { v }) : v;
 }
 
 export default defineRule({
@@ -67,7 +86,7 @@ export default defineRule({
   needs: ['settings: .env, docker inspect Env, limits printed at startup'],
   keyMetrics: ['unread_variable_count'],
   check(ctx: RuleContext) {
-    if (!hasAnySettings(ctx)) return { status: 'not_evaluable', missing: 'no configuration captured (.env, docker inspect, startup banners)' };
+    if (!hasAnySettings(ctx)) return { status: 'not_evaluable', missing: text('risk-limits-config.missing') };
     const era = ctx.block.era;
     const findings: Finding[] = [];
     const hypotheses: Hypothesis[] = [];
@@ -94,22 +113,24 @@ export default defineRule({
         findings.push({
           subject: `limit:${limit.key}`,
           severity: 'medium',
-          message: `${limit.key}: the ${ref.source === 'startup' ? `service printed ${show(limit, refValue)} at startup` : `container got ${show(limit, refValue)}`} but ${other.source === 'env' ? '.env' : 'docker inspect'} says ${show(limit, v)}: the configured value is not the one in effect.`,
+          message: text('risk-limits-config.mismatch', {
+            key: limit.key,
+            ref: ref.source === 'startup' ? text('risk-limits-config.ref.startup', { v: show(limit, refValue) }) : text('risk-limits-config.ref.inspect', { v: show(limit, refValue) }),
+            other: other.source === 'env' ? '.env' : 'docker inspect',
+            v: show(limit, v),
+          }),
           evidence: ev,
         });
         hypotheses.push({
           cause: 'risk.limits_not_applied',
-          title: 'The configured limits are not the ones the services run with',
+          title: text('risk-limits-config.hyp.limits_not_applied'),
           likelihood: ref.source === 'startup' ? 'likely' : 'possible',
           evidence: ev,
-          why:
-            era === 'A' || era == null
-              ? 'Era A reads .env through env_file only when the container is created: an edited .env needs `docker compose up -d` (recreate), not a restart.'
-              : 'In eras B/C compose sets `environment:` per service; a .env line reaches a container only through interpolation in the compose file.',
+          why: era === 'A' || era == null ? text('risk-limits-config.hyp.limits_not_applied.why_a') : text('risk-limits-config.hyp.limits_not_applied.why_bc'),
         });
         todos.push({
           category: 'CONFIG',
-          title: `Recreate ${limit.service} so ${limit.key} = ${show(limit, v)} applies, then check the startup banner`,
+          title: text('risk-limits-config.todo.recreate', { service: limit.service, key: limit.key, v: show(limit, v) }),
           priority: 'medium',
           effort: 'quick_win',
           where: whereVar(era, limit.key, limit.service),
@@ -117,7 +138,7 @@ export default defineRule({
         });
         verification.push({
           id: `startup-${limit.key.toLowerCase()}`,
-          title: `${limit.service} prints the configured ${limit.key} at startup`,
+          title: text('risk-limits-config.check.startup', { service: limit.service, key: limit.key }),
           kind: 'log',
           check: reEscape(printed(limit, v)),
           expect: { op: '>=', value: 1 },
@@ -146,7 +167,11 @@ export default defineRule({
         findings.push({
           subject: 'unread:MAX_TOTAL_EXPOSURE_PCT',
           severity: differs ? 'medium' : 'low',
-          message: `MAX_TOTAL_EXPOSURE_PCT = ${r.value} is ignored in era A; the risk manager reads MAX_EXPOSURE_PCT, in effect ${show(LIMITS[1], effective)} (${metrics.effective_MAX_EXPOSURE_PCT_source}).`,
+          message: text('risk-limits-config.total_exposure_ignored', {
+            value: r.value ?? '',
+            effective: show(LIMITS[1], effective),
+            source: sourceText(metrics.effective_MAX_EXPOSURE_PCT_source),
+          }),
           evidence: ev,
         });
         // It explains behaviour only where the exposure limit decided something in the block.
@@ -158,15 +183,15 @@ export default defineRule({
         if (differs && exposureRejections > 0) {
           hypotheses.push({
             cause: 'risk.wrong_variable_name',
-            title: 'The exposure limit was set through a variable era A does not read',
+            title: text('risk-limits-config.hyp.wrong_variable'),
             likelihood: 'likely',
             evidence: ev,
-            why: `The intended ${show(LIMITS[1], intended)} never applies; the limit in effect is ${show(LIMITS[1], effective)}, and ${exposureRejections} signals were rejected on exposure.`,
+            why: text('risk-limits-config.hyp.wrong_variable.why', { intended: show(LIMITS[1], intended), effective: show(LIMITS[1], effective), n: exposureRejections }),
           });
         }
         todos.push({
           category: 'CONFIG',
-          title: `Set the exposure limit through MAX_EXPOSURE_PCT (era A ignores MAX_TOTAL_EXPOSURE_PCT)`,
+          title: text('risk-limits-config.todo.use_max_exposure'),
           priority: differs && exposureRejections > 0 ? 'medium' : 'low',
           effort: 'quick_win',
           where: '.env MAX_EXPOSURE_PCT',
@@ -177,7 +202,7 @@ export default defineRule({
       findings.push({
         subject: `unread:${r.key}`,
         severity: 'low',
-        message: `${r.key} = ${r.value} is read by no service: changing it has no effect (${UNREAD_WHY[r.key] ?? 'see §7'}).`,
+        message: text('risk-limits-config.unread', { key: r.key, value: r.value ?? '', why: UNREAD_WHY[r.key]?.() ?? text('risk-limits-config.unread.other') }),
         evidence: [settingEvidence(ctx, r)],
       });
     }
@@ -185,7 +210,7 @@ export default defineRule({
     if (plainUnread.length) {
       todos.push({
         category: 'CONFIG',
-        title: `Remove or mark variables no service reads (${plainUnread.join(', ')}) so nobody tunes them`,
+        title: text('risk-limits-config.todo.remove_unread', { keys: plainUnread }),
         priority: 'low',
         effort: 'quick_win',
         where: '.env',

@@ -2,10 +2,14 @@ import { fieldsOf } from '../../../catalog/index.js';
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type RuleContext, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
 import { findLogs, groupCoverage, K, fieldOf, RISK, scanLogs, type LogRow } from '../shared/logs.js';
 import { fraction, num, setting } from '../shared/settings.js';
-import { dayOf, extent, fmt, sampleEvidence, Tally, worst } from '../shared/util.js';
+import { dayOf, extent, sampleEvidence, Tally, worst } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
 import { decisionReason } from './risk-decisions.js';
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** A value that may be unknown, for a `{x:number}` placeholder (rendered as a dash). */
+const orDash = (v: number | null): number => v ?? Number.NaN;
 
 /** Non-alert copy of a blocked signal's lines: a blocked signal logs `Alert: ...` and `⚠️`/`🚨` (§3.4 counting rule). */
 function withoutAlertCopies(rows: LogRow[]): LogRow[] {
@@ -99,7 +103,7 @@ export default defineRule({
       .all() as { service: string; key: string; value: string }[];
 
     if (!cov && !loads.length && !exposure.count && !breaker.length) {
-      return { status: 'not_evaluable', missing: 'no cdb_risk logs in the block (state loads and limit lines are only logged there)' };
+      return { status: 'not_evaluable', missing: text('risk-state.missing') };
     }
 
     const d = decisions(ctx);
@@ -147,7 +151,11 @@ export default defineRule({
       findings.push({
         subject: 'state-loaded',
         severity: loadedAtLimit ? 'high' : 'info',
-        message: `Risk state loaded from Redis: exposure ${fmt(loadedExposure)}${loadedAtLimit ? ` ≥ limit ${fmt(limit)}` : ` (limit ${fmt(limit)})`}, pnl ${fmt(loadedPnl)}.`,
+        message: text('risk-state.state_loaded', {
+          exposure: orDash(loadedExposure),
+          limit: loadedAtLimit ? text('risk-state.state_loaded.at_limit', { limit }) : text('risk-state.state_loaded.limit', { limit }),
+          pnl: orDash(loadedPnl),
+        }),
         evidence: sampleEvidence(ctx, [load], 1, 0),
       });
     }
@@ -162,27 +170,31 @@ export default defineRule({
       findings.push({
         subject: 'exposure-stuck',
         severity: likelihood === 'very_likely' || likelihood === 'likely' ? 'critical' : 'medium',
-        message:
-          `Exposure ${constant ? `stays at ${fmt(expMin)}` : `ranges ${fmt(expMin)}–${fmt(expMax)}`} against the limit ${fmt(limit)} in ${exposure.count} rejections` +
-          `${d.approved === 0 ? ', no signal approved' : ''}${load ? `; the state was loaded from Redis with exposure ${fmt(loadedExposure)}` : ''}.`,
+        message: text('risk-state.exposure_stuck', {
+          range: constant ? text('risk-state.range.constant', { v: orDash(expMin) }) : text('risk-state.range.between', { min: orDash(expMin), max: orDash(expMax) }),
+          limit,
+          n: exposure.count,
+          none_approved: d.approved === 0 ? text('risk-state.none_approved') : '',
+          loaded: load ? text('risk-state.loaded_with', { v: orDash(loadedExposure) }) : '',
+        }),
         evidence: ev,
       });
       hypotheses.push({
         cause: 'risk.exposure_state_stuck',
-        title: 'Exposure loaded from persisted state is at the limit and never released',
+        title: text('risk-state.hyp.exposure_stuck'),
         likelihood,
         evidence: ev,
-        why:
-          'With no approval nothing can lower the exposure, so every later signal is rejected with the same value' +
-          (load ? '; the value came from `Risk-State aus Redis geladen` at startup' : '; no state-load line was captured, so the origin of the exposure is not proven') +
-          (resetAfterLoad ? '. A state reset was logged after the load, which weakens this.' : '.'),
+        why: text('risk-state.hyp.exposure_stuck.why', {
+          origin: load ? text('risk-state.why.origin_loaded') : text('risk-state.why.origin_unproven'),
+          reset: resetAfterLoad ? text('risk-state.why.reset_after_load') : '',
+        }),
       });
       if (likelihood === 'very_likely' || likelihood === 'likely') status = worst(status, 'fail');
       else status = worst(status, 'warn');
       todos.push(
         {
           category: 'RISK',
-          title: `Reset the persisted risk state before the next block (exposure ${fmt(loadedExposure ?? expMin)} vs limit ${fmt(limit)})`,
+          title: text('risk-state.todo.reset_state', { exposure: orDash(loadedExposure ?? expMin), limit }),
           priority: 'high',
           effort: 'quick_win',
           where: stateWhere(ctx.block.era),
@@ -190,14 +202,14 @@ export default defineRule({
         },
         {
           category: 'CODE',
-          title: 'Recompute exposure from open positions at startup and release it when positions close, instead of trusting the persisted value',
+          title: text('risk-state.todo.recompute'),
           priority: 'medium',
           effort: 'larger',
           where: 'cdb_risk service.py, risk-state load / exposure bookkeeping',
           cause: 'risk.exposure_state_stuck',
         },
       );
-      verification.push({ id: 'no-exposure-rejections', title: 'No "Max Exposure erreicht" rejections', kind: 'log', check: 'Max Exposure erreicht', expect: { op: '==', value: 0 } });
+      verification.push({ id: 'no-exposure-rejections', title: text('risk-state.check.no_exposure'), kind: 'log', check: 'Max Exposure erreicht', expect: { op: '==', value: 0 } });
     }
 
     // Circuit breaker / daily drawdown that survives the UTC day change.
@@ -223,20 +235,24 @@ export default defineRule({
         findings.push({
           subject: 'circuit-breaker-days',
           severity: likelihood === 'very_likely' || likelihood === 'likely' ? 'high' : 'medium',
-          message: `The daily-loss limit blocks signals on ${days.length} UTC days (${days.join(', ')})${cbConstant ? ` with the same value ${fmt(nums[0])}` : ''}: the daily P&L is not reset at the day change.`,
+          message: text('risk-state.cb_days', {
+            n: days.length,
+            days: days.map((day) => text('risk-state.day', { d: day })),
+            same_value: cbConstant ? text('risk-state.same_value', { v: nums[0] }) : '',
+          }),
           evidence: ev,
         });
         hypotheses.push({
           cause: 'risk.daily_pnl_not_reset',
-          title: 'The daily loss (circuit breaker) survives the day change',
+          title: text('risk-state.hyp.daily_pnl'),
           likelihood,
           evidence: ev,
-          why: 'A daily limit should release at the UTC day change; the same loss on several days points at persisted state, not at new losses.',
+          why: text('risk-state.hyp.daily_pnl.why'),
         });
         status = worst(status, allDrawdown && (likelihood === 'very_likely' || likelihood === 'likely') ? 'fail' : 'warn');
         todos.push({
           category: 'RISK',
-          title: 'Reset the daily P&L / circuit-breaker state at the UTC day change (and before the next block)',
+          title: text('risk-state.todo.reset_daily'),
           priority: 'high',
           effort: 'quick_win',
           where: stateWhere(ctx.block.era),
@@ -246,7 +262,7 @@ export default defineRule({
         findings.push({
           subject: 'circuit-breaker',
           severity: 'medium',
-          message: `The daily-loss limit (circuit breaker) blocked ${breaker.length} signals on ${days[0] ?? 'one day'}.`,
+          message: text('risk-state.cb_once', { n: breaker.length, day: days[0] ? text('risk-state.on_day', { d: days[0] }) : text('risk-state.on_one_day') }),
           evidence: ev,
         });
         status = worst(status, 'warn');
@@ -257,12 +273,12 @@ export default defineRule({
       findings.push({
         subject: 'state-load-failed',
         severity: 'low',
-        message: `${loadFailed.length} × \`Risk-State-Load fehlgeschlagen\`: the risk manager started with a fresh state.`,
+        message: text('risk-state.load_failed', { n: loadFailed.length }),
         evidence: sampleEvidence(ctx, loadFailed, 1, 0),
       });
     }
     if (!findings.length) {
-      findings.push({ subject: 'state', severity: 'info', message: 'No persisted-state problem seen in the risk log.', evidence: [] });
+      findings.push({ subject: 'state', severity: 'info', message: text('risk-state.no_problem'), evidence: [] });
     }
     return { status, metrics, findings, hypotheses, todos, verification };
   },
