@@ -53,7 +53,7 @@ function conversion(ctx: RuleContext, rows: number, logLines: number): { pct: nu
   const share = (Date.parse(w.t) - Date.parse(w.f)) / Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
   const note =
     share < 0.5
-      ? text('signal-generation.note.conversion_sample', { signals: sig, events: w.n, span: spanMin * 60 })
+      ? text('signal-generation.note.sample_conversion', { signals: sig, events: w.n, span: spanMin * 60 })
       : text('signal-generation.note.conversion', { signals: sig, events: w.n });
   return { pct: round((sig / w.n) * 100, 4), note };
 }

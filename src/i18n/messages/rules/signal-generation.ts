@@ -2,7 +2,7 @@
 export const en = {
   'signal-generation.title': 'Market data in, signals out',
   'signal-generation.missing': 'no evidence of signals in the block: no signals dump, no signal-engine logs, no Redis capture of the signals channel',
-  'signal-generation.note.conversion_sample': 'sample: {signals:plural:signal|signals} per {events:int} market-data events over the {span:duration} the market data covers',
+  'signal-generation.note.sample_conversion': 'sample: {signals:plural:signal|signals} per {events:int} market-data events over the {span:duration} the market data covers',
   'signal-generation.note.conversion': '{signals:plural:signal|signals} per {events:int} market-data events over the window the market data covers',
   'signal-generation.note.market_data': 'source: market_data ({n:plural:row|rows} in the block)',
   'signal-generation.note.signals': 'source: signals table (dump, Redis or logs)',
@@ -27,7 +27,7 @@ export const en = {
 export const de: { [K in keyof typeof en]: string } = {
   'signal-generation.title': 'Marktdaten rein, Signale raus',
   'signal-generation.missing': 'keine Belege für Signale im Block: kein Dump der Signale, keine Logs der Signal Engine, kein Redis-Mitschnitt des Signal-Kanals',
-  'signal-generation.note.conversion_sample': 'Stichprobe: {signals:plural:Signal|Signale} pro {events:int} Market-Data-Events über die {span:duration}, die die Marktdaten abdecken',
+  'signal-generation.note.sample_conversion': 'Stichprobe: {signals:plural:Signal|Signale} pro {events:int} Market-Data-Events über die {span:duration}, die die Marktdaten abdecken',
   'signal-generation.note.conversion': '{signals:plural:Signal|Signale} pro {events:int} Market-Data-Events über das Zeitfenster, das die Marktdaten abdecken',
   'signal-generation.note.market_data': 'Quelle: market_data ({n:plural:Zeile|Zeilen} im Block)',
   'signal-generation.note.signals': 'Quelle: Signal-Tabelle (Dump, Redis oder Logs)',
