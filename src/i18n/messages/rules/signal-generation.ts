@@ -44,7 +44,7 @@ export const de: { [K in keyof typeof en]: string } = {
   'signal-generation.signals': '{n:plural:Signal|Signale} ({per_day:number:1} pro Tag) aus {events:int} Market-Data-Events.',
   'signal-generation.hyp.filter_drops_all': 'Die stillen Signalfilter verwerfen jeden Tick',
   'signal-generation.why.filter_drops_all':
-    'Ticks kommen an und die Engine loggt keinen Verarbeitungsfehler, also verwirft sie die Schwelle (pct_change >= SIGNAL_THRESHOLD_PCT) oder das Mindestvolumen (SIGNAL_MIN_VOLUME); beide Filter sind auf INFO stumm (§3.3). Siehe signal-filters für die Einstellungen gegen die Daten.',
+    'Ticks kommen an und die Engine loggt keinen Verarbeitungsfehler, also verwirft die Schwelle (pct_change >= SIGNAL_THRESHOLD_PCT) oder das Mindestvolumen (SIGNAL_MIN_VOLUME) sie; beide Filter sind auf INFO stumm (§3.3). Siehe signal-filters für die Einstellungen gegen die Daten.',
   'signal-generation.check.signals_total': 'Signale im Block erreichen das Ziel',
   'signal-generation.check.signals_logged': 'Die Signal Engine loggt erzeugte Signale',
 };
