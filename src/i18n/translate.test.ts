@@ -45,6 +45,9 @@ describe('rendering', () => {
     ['de', text('summary.break_recovered', { stage: 'Market Data', at: '2025-12-11T06:40:00Z', until: '2025-12-11T09:10:00Z', down: 9000 }), 'Market Data stand ab 11.12.2025 06:40 UTC still und lief ab 11.12.2025 09:10 UTC wieder (2 Std. 30 Min. Ausfall).'],
     ['de', text('status.warn'), 'WARNUNG'],
     ['en', { key: 'report.block_days', params: { from: '2025-11-26', to: '2025-11-28', days: null } }, '2025-11-26 to 2025-11-28 (–)'],
+    // `{x:number:1}`: the decimals a message asks for, grouped per language.
+    ['en', text('market-data-flow.flow.rate', { per_min: 1234.25, span: 3600 }), ', 1,234.3 events/min over 1 h of capture'],
+    ['de', text('market-data-flow.flow.rate', { per_min: 1234.25, span: 3600 }), ', 1.234,3 Events/Minute über 1 Std. Mitschnitt'],
     ['en', { key: 'summary.break', params: { stage: { key: 'layer.risk', params: {} }, at: '2025-12-11T06:40:00Z' } }, 'Risk Layer stopped at 2025-12-11 06:40 UTC and did not recover.'],
   ])('%s %j → %s', (lang, t, want) => {
     expect(render(lang, t)).toBe(want);
@@ -71,6 +74,7 @@ describe('parameters are typed from the English placeholders (checked by the com
     ['a count given as text', "text('report.block_days', { from: 'a', to: 'b', days: 'three' })", false],
     ['a key no catalog has', "text('no.such.key')", false],
     ['a key without parameters', "text('status.ok')", true],
+    ['a count with decimals given as text', "text('market-data-flow.flow.rate', { per_min: '1.5', span: 60 })", false],
   ];
   const source = [
     `import { text } from ${JSON.stringify(join(here, 'translate.js'))};`,

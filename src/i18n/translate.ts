@@ -72,6 +72,14 @@ function formatParam(lang: Lang, v: unknown, where: string): string {
   throw new Error(`${where}: expects text, a number or keyed text, got ${JSON.stringify(v)}`);
 }
 
+/** `{x:number:4}` / `{x:pct:3}`: more decimals where two would hide the value (price changes of 0.004 %). */
+function digitsOf(arg: string | undefined, fallback: number, where: string): number {
+  if (arg === undefined || arg === '') return fallback;
+  const d = Number(arg);
+  if (!Number.isInteger(d) || d < 0 || d > 12) throw new Error(`${where}: "${arg}" is no number of decimals (0-12)`);
+  return d;
+}
+
 function formatValue(lang: Lang, kind: string, arg: string | undefined, v: unknown, where: string): string {
   if (kind === 'text') return formatParam(lang, v, where);
   if (kind === 'list') {
@@ -85,11 +93,11 @@ function formatValue(lang: Lang, kind: string, arg: string | undefined, v: unkno
   if (typeof v !== 'number') throw new Error(`${where}: expects a number, got ${JSON.stringify(v)}`);
   switch (kind) {
     case 'number':
-      return formatNumber(lang, v);
+      return formatNumber(lang, v, digitsOf(arg, 2, where));
     case 'int':
       return formatNumber(lang, Math.round(v), 0);
     case 'pct':
-      return formatPercent(lang, v);
+      return formatPercent(lang, v, digitsOf(arg, 1, where));
     case 'duration':
       return formatDuration(lang, v);
     case 'plural': {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addContainer, addHealthPolls, addLog, addLogs, addMarket, addSetting, addSignal, at, fileId } from '../../rule-testing.js';
 import rule from './market-data-flow.js';
 
@@ -22,7 +22,7 @@ describe('market-data-flow', () => {
   it('counts events, symbols and the rate over the capture span, with a sample', () => {
     const t = new TestDb();
     for (let s = 0; s < 60; s++) addMarket(t, { ts: at(1000 + s / 60), symbol: s % 2 ? 'BTC_USDT' : 'ETH_USDT' });
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('ok');
     expect(r.metrics).toMatchObject({ events: 60, distinct_symbols: 2 });
     // 60 events over 59 s
@@ -34,10 +34,37 @@ describe('market-data-flow', () => {
     expect(r.metricNotes?.events_per_min).toMatch(/^rate over the .+ captured$/);
   });
 
+  it.each([
+    [
+      'en',
+      "60 market_data events in the block, 2 distinct symbols, 61 events/min over 59 s of capture (the capture spans 59 s of the 3 d block: the total is a sample, not the block's volume); sample: ETHUSDT @ 91,234.5 at 2025-11-26 16:40 UTC",
+    ],
+    [
+      'de',
+      '60 market_data-Events im Block, 2 eindeutige Symbole, 61 Events/Minute über 59 s Mitschnitt (der Mitschnitt umfasst 59 s des Blocks von 3 T: die Summe ist eine Stichprobe, nicht das Volumen des Blocks); Beispiel: ETHUSDT @ 91.234,5 um 26.11.2025 16:40 UTC',
+    ],
+  ] as const)('the flow finding in %s: counts, the optional rate and sample parts, price and time in the language', (lang, want) => {
+    const t = new TestDb();
+    for (let s = 0; s < 60; s++) addMarket(t, { ts: at(1000 + s / 60), symbol: s % 2 ? 'BTC_USDT' : 'ETH_USDT' });
+    expect(spoken(t.run(rule), lang).findings![0].message).toBe(want);
+  });
+
+  it.each([
+    ['en', 'No market data in the block while the feed container was running/healthy: cdb_ws runs in STUB mode (1 line); WS_SOURCE=stub in the configuration; "Noch keine Daten – warte auf Klines" ×287'],
+    ['de', 'Keine Marktdaten im Block, während der Feed-Container lief bzw. healthy war: cdb_ws läuft im STUB-Modus (1 Zeile); WS_SOURCE=stub in der Konfiguration; "Noch keine Daten – warte auf Klines" ×287'],
+  ] as const)('no market data in %s: every reason in order, the quoted feed line untranslated', (lang, want) => {
+    const t = new TestDb();
+    addContainer(t, { name: 'cdb_ws', service: 'cdb_ws', state: 'running', status: 'Up 3 days (healthy)', health: 'healthy' });
+    addLog(t, { service: 'cdb_ws', ts: at(1), message: 'STUB mode: No external WS connections' });
+    addSetting(t, 'WS_SOURCE', 'stub', 'cdb_ws', 'inspect_env');
+    addLogs(t, { service: 'cdb_ws', kind: 'print', message: 'Noch keine Daten – warte auf Klines...' }, 0, 4300, 15);
+    expect(spoken(t.run(rule, { era: 'B' }), lang).findings!.find((f) => f.subject === 'no-market-data')!.message).toBe(want);
+  });
+
   it('market data from a log that stops is no sample: the note names its source', () => {
     const t = new TestDb();
     for (let m = 0; m < 60; m++) t.insert('market_data', { ts: at(m), symbol: 'BTCUSDT', price: 1, source: 'log' });
-    expect(t.run(rule).metricNotes).toEqual({ events: 'source: log' });
+    expect(spoken(t.run(rule)).metricNotes).toEqual({ events: 'source: log' });
   });
 
   const fails: [string, Setup, string, string][] = [
@@ -134,7 +161,7 @@ describe('market-data-flow', () => {
 
   it('not evaluable with neither capture, ws logs nor a signals table', () => {
     const t = new TestDb();
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('not_evaluable');
     expect(r.missing).toMatch(/no market_data capture/);
   });

@@ -2,11 +2,12 @@ import { classes, patternOf } from '../../../catalog/index.js';
 import { clocklessVerdicts } from '../../clockless.js';
 import { reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 import { fieldOf } from '../shared/logs.js';
-import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
+import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, codePath, composeFile, count, covers, findLogs, fmtDuration, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
+  blockMs, codePath, composeFile, count, covers, findLogs, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
 import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { text, type Text } from '../../../i18n/translate.js';
 
 /** Lines that say the feed publishes nothing (formats doc §3.1, §3.2, §2.5, §9). */
 const STUB = classes('feed.stub_mode', 'feed.mode');
@@ -15,6 +16,8 @@ const NOT_PUBLISHED = classes('feed.redis_unavailable_a', 'feed.will_not_publish
 /** The same lines as a pattern, for a verification check run on the next block. */
 const NOT_PUBLISHED_RE = patternOf(...NOT_PUBLISHED);
 const WS_SERVICES = ['cdb_ws', 'cdb_market', 'cdb_market_eth'];
+/** `Noch keine Daten` lines a healthy feed prints while it waits for its first klines at start-up. */
+const KLINES_AT_START = 60;
 
 interface Span {
   file_id: number;
@@ -24,10 +27,24 @@ interface Span {
   n: number;
 }
 
-function sampleNote(spans: Span[], spanMs: number, coverage: number): string {
-  const sources = [...new Set(spans.map((x) => x.source))].sort().join('+');
-  const span = spanMs < 1000 ? 'no measurable time span (its messages carry no times of their own)' : fmtDuration(spanMs);
-  return `sample: ${sources} capture over ${span}, ${Math.round(coverage * 1000) / 10} % of the block`;
+/** The `noKlines` line as the feed prints it (quoted, never translated). */
+const NO_KLINES_TEXT = 'Noch keine Daten – warte auf Klines';
+
+function sourcesOf(spans: Span[]): string {
+  return [...new Set(spans.map((x) => x.source))].sort().join('+');
+}
+
+function sampleNote(spans: Span[], spanMs: number, coverage: number): Text {
+  const sources = sourcesOf(spans);
+  const pct = Math.round(coverage * 1000) / 10;
+  return spanMs < 1000
+    ? text('market-data-flow.note.sample_untimed', { sources, coverage: pct })
+    : text('market-data-flow.note.sample', { sources, span: spanMs / 1000, coverage: pct });
+}
+
+/** Reasons joined as one sentence (`a; b; c`): nested, so each keeps its own key and language. */
+function joined(parts: Said[]): Said {
+  return parts.reduce((first, next) => text('market-data-flow.why.then', { first, next }));
 }
 
 export default defineRule({
@@ -45,7 +62,7 @@ export default defineRule({
     const verification: VerificationCheck[] = [
       {
         id: 'market_data.events',
-        title: `More than ${ctx.targets.market_data_events} market_data events in the next block`,
+        title: text('market-data-flow.check.events', { target: ctx.targets.market_data_events }),
         kind: 'sql',
         check: 'SELECT COUNT(*) FROM market_data WHERE in_block = 1',
         expect: { op: '>', value: ctx.targets.market_data_events },
@@ -77,11 +94,15 @@ export default defineRule({
       findings.push({
         subject: 'flow',
         severity: 'info',
-        message:
-          `${n} market_data event(s) in the block, ${symbols} distinct symbol(s)` +
-          (perMin !== null ? `, ${perMin} events/min over ${fmtDuration(spanMs)} of capture` : '') +
-          (coverage < 0.5 ? ` (the capture spans ${fmtDuration(spanMs)} of the ${fmtDuration(L)} block: the total is a sample, not the block's volume)` : '') +
-          `; sample: ${sample.symbol} @ ${sample.price ?? '?'} at ${sample.ts ?? 'unknown time'}`,
+        message: text('market-data-flow.flow', {
+          n,
+          symbols,
+          rate: perMin !== null ? text('market-data-flow.flow.rate', { per_min: perMin, span: spanMs / 1000 }) : '',
+          partial: coverage < 0.5 ? text('market-data-flow.flow.partial', { span: spanMs / 1000, block: L / 1000 }) : '',
+          symbol: sample.symbol,
+          price: sample.price ?? Number.NaN,
+          when: sample.ts ? text('market-data-flow.flow.at', { at: sample.ts }) : text('market-data-flow.flow.at_unknown'),
+        }),
         evidence: [sampleEv],
       });
       return {
@@ -89,7 +110,10 @@ export default defineRule({
         metrics: { events: n, distinct_symbols: symbols, events_per_min: perMin, capture_minutes: Math.round(spanMs / 60_000), capture_coverage_pct: Math.round(coverage * 1000) / 10 },
         // A Redis capture over less than half the block is a sample: its total is no block volume.
         // (A log that stops showing ticks is the incident itself, not a sample.)
-        metricNotes: coverage < 0.5 && spans.every((x) => x.source !== 'log' && x.source !== 'db') ? { events: sampleNote(spans, spanMs, coverage), events_per_min: `rate over the ${fmtDuration(spanMs)} captured` } : { events: `source: ${[...new Set(spans.map((x) => x.source))].sort().join('+')}` },
+        metricNotes:
+          coverage < 0.5 && spans.every((x) => x.source !== 'log' && x.source !== 'db')
+            ? { events: sampleNote(spans, spanMs, coverage), events_per_min: text('market-data-flow.note.rate', { span: spanMs / 1000 }) }
+            : { events: text('market-data-flow.note.source', { sources: sourcesOf(spans) }) },
         findings,
         verification,
       };
@@ -136,7 +160,7 @@ export default defineRule({
           {
             subject: 'flow',
             severity: 'info',
-            message: `No market_data capture in the bundle, but ${signals} signal(s) in the block prove that market data reached the signal engine`,
+            message: text('market-data-flow.inferred', { signals }),
             evidence: [],
           },
         ],
@@ -151,7 +175,7 @@ export default defineRule({
     if (!hasAnything) {
       return {
         status: 'not_evaluable',
-        missing: 'no market_data capture (SUBSCRIBE/MONITOR/events JSONL), no cdb_ws logs and no signals table to infer from',
+        missing: text('market-data-flow.missing'),
       };
     }
 
@@ -168,24 +192,27 @@ export default defineRule({
     }
     for (const e of eventsZero.slice(0, 1)) base.push(ctx.evidence(e.file_id, e.line_no, `Events Logged: ${e.value_text}`));
 
-    const why: string[] = [];
-    if (stub.length) why.push(`cdb_ws runs in STUB mode (${stub.length} line(s))`);
-    if (wsSourceStub.length) why.push('WS_SOURCE=stub in the configuration');
-    if (notPublished.length) why.push(`the feed says it does not publish (${notPublished.length} line(s))`);
-    if (noKlines.length) why.push(`"Noch keine Daten – warte auf Klines" ×${noKlines.length}`);
-    if (listeners.length) why.push(`${listeners.map((l) => l.source).join('/')} capture(s) over ${fmtDuration(listenedMs)} saw other channels but no market_data`);
-    if (eventsZero.length) why.push('the paper runner reports Events Logged: 0');
+    const why: Said[] = [];
+    if (stub.length) why.push(text('market-data-flow.why.stub', { n: stub.length }));
+    if (wsSourceStub.length) why.push(text('market-data-flow.why.ws_source_stub'));
+    if (notPublished.length) why.push(text('market-data-flow.why.not_published', { n: notPublished.length }));
+    if (noKlines.length) why.push(text('market-data-flow.why.no_klines', { line: NO_KLINES_TEXT, n: noKlines.length }));
+    if (listeners.length) why.push(text('market-data-flow.why.listeners', { sources: listeners.map((l) => l.source).join('/'), span: listenedMs / 1000 }));
+    if (eventsZero.length) why.push(text('market-data-flow.why.events_zero'));
     if (onContent) why.push(onContent.reason);
-    if (!why.length) why.push('no capture, log line or signal shows market data in the block');
+    if (!why.length) why.push(text('market-data-flow.why.nothing'));
     if (afterCap) {
-      const at = captureLabel(snapshotOf(ctx.db, ctx.block, afterCap.file_id), ctx.block) ?? 'at collection';
-      why.push(`${at}: a capture taken after the block shows ${afterCap.n} market_data message(s) — the feed published then, which is not block activity`);
+      const at = captureLabel(snapshotOf(ctx.db, ctx.block, afterCap.file_id), ctx.block) ?? text('market-data-flow.at_collection');
+      why.push(text('market-data-flow.why.after_block', { at, n: afterCap.n }));
     }
 
     findings.push({
       subject: 'no-market-data',
       severity: strong ? 'critical' : 'medium',
-      message: `No market data in the block${wsAlive ? ` while the feed container was running/healthy${wsUpAt ? ` (${wsUpAt})` : ''}` : ''}: ${why.join('; ')}`,
+      message: text('market-data-flow.none', {
+        while_up: wsAlive ? text('market-data-flow.none.while_up', { at: wsUpAt ? text('market-data-flow.none.while_up_at', { at: wsUpAt }) : '' }) : '',
+        why: joined(why),
+      }),
       evidence: [...ev(stub), ...ev(notPublished), ...ev(noKlines), ...base, ...wsSourceStub.slice(0, 1).map((s) => ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`))],
     });
 
@@ -194,62 +221,62 @@ export default defineRule({
     if (stubScore > 0) {
       hypotheses.push({
         cause: 'market_data.stub_mode',
-        title: 'cdb_ws runs in stub mode (WS_SOURCE=stub, the code default): it publishes nothing, yet /health stays green',
+        title: text('market-data-flow.hyp.stub_mode'),
         likelihood: likelihoodFromScore(stubScore + 1)!,
         evidence: [...ev(stub), ...wsSourceStub.slice(0, 2).map((s) => ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`))],
       });
       todos.push({
-        category: 'CONFIG', title: 'Set WS_SOURCE=mexc_pb for cdb_ws (the default `stub` publishes nothing)', priority: 'high', effort: 'quick_win',
+        category: 'CONFIG', title: text('market-data-flow.todo.ws_source'), priority: 'high', effort: 'quick_win',
         where: `${composeFile(era === 'A' ? 'B' : era)} cdb_ws environment WS_SOURCE`, cause: 'market_data.stub_mode',
       });
-      verification.push({ id: 'market_data.no_stub', title: 'cdb_ws does not start in STUB mode', kind: 'log', check: 'STUB mode', expect: { op: '==', value: 0 } });
+      verification.push({ id: 'market_data.no_stub', title: text('market-data-flow.check.no_stub'), kind: 'log', check: 'STUB mode', expect: { op: '==', value: 0 } });
     }
     if (notPublished.length) {
       hypotheses.push({
         cause: 'market_data.redis_publish_failed',
-        title: 'The feed receives data but cannot publish it to Redis',
+        title: text('market-data-flow.hyp.redis_publish_failed'),
         likelihood: likelihoodFromScore(3 + (notPublished.length >= 3 ? 1 : 0))!,
         evidence: ev(notPublished),
       });
       const todo = reviewConnectionTodo(
         ctx,
         {
-          category: 'CONFIG', title: 'Give cdb_ws a working Redis connection (host and password)', priority: 'high', effort: 'quick_win',
+          category: 'CONFIG', title: text('market-data-flow.todo.redis_connection'), priority: 'high', effort: 'quick_win',
           where: era === 'A' ? '.env REDIS_HOST / REDIS_PASSWORD (env_file of cdb_ws)' : `${composeFile(era)} cdb_ws environment REDIS_HOST, secret redis_password`,
           cause: 'market_data.redis_publish_failed',
         },
         { dependency: 'redis', services: [...new Set(notPublished.map((r) => r.service ?? 'cdb_ws'))], failing: notPublished, asserts: 'connection' },
       );
       todos.push(todo);
-      verification.push({ id: 'market_data.published', title: 'No "not published" lines from the feed', kind: 'log', check: NOT_PUBLISHED_RE.source, expect: { op: '==', value: 0 } });
+      verification.push({ id: 'market_data.published', title: text('market-data-flow.check.published'), kind: 'log', check: NOT_PUBLISHED_RE.source, expect: { op: '==', value: 0 } });
     }
     if (noKlines.length) {
       const s = 1 + (noKlines.length >= 3 ? 1 : 0) + (noKlinesSpan >= L * 0.5 || onContent ? 1 : 0) + (covers(ctx, 'cdb_ws') ? 1 : 0);
       hypotheses.push({
         cause: 'market_data.no_klines',
-        title: 'The MEXC WebSocket delivers no klines (URL, proxy or subscription problem)',
+        title: text('market-data-flow.hyp.no_klines'),
         likelihood: likelihoodFromScore(s)!,
         evidence: ev(noKlines),
       });
       todos.push(
         reviewWsUrlTodo(ctx, {
-          category: 'CONFIG', title: 'Check MEXC_WS_URL/WS_URL and the proxy for cdb_ws (ws:// or wss://; unset HTTPS_PROXY for WS)', priority: 'high', effort: 'quick_win',
+          category: 'CONFIG', title: text('market-data-flow.todo.ws_url'), priority: 'high', effort: 'quick_win',
           where: '.env MEXC_WS_URL', cause: 'market_data.no_klines',
         }),
       );
-      verification.push({ id: 'market_data.klines', title: 'cdb_ws waits for klines only at start-up (≤ 60 lines in the block)', kind: 'log', check: 'Noch keine Daten', expect: { op: '<=', value: 60 } });
+      verification.push({ id: 'market_data.klines', title: text('market-data-flow.check.klines', { max: KLINES_AT_START }), kind: 'log', check: 'Noch keine Daten', expect: { op: '<=', value: KLINES_AT_START } });
     }
     const silentScore = (listenedMs >= L * 0.5 ? 2 : listeners.length ? 1 : 0) + (eventsZero.length ? 1 : 0) + (wsAlive ? 1 : 0);
     if (silentScore >= 2 || (!stubScore && !notPublished.length && !noKlines.length)) {
       hypotheses.push({
         cause: 'market_data.feed_silent',
-        title: 'The market-data feed is connected but silent: nothing reaches the market_data channel',
+        title: text('market-data-flow.hyp.feed_silent'),
         likelihood: likelihoodFromScore(Math.max(1, silentScore))!,
         evidence: base,
       });
     }
     todos.push({
-      category: 'MONITORING', title: 'Make the feed health fail when no market_data was published for 5 minutes (it answers 200 without data)', priority: 'medium', effort: 'larger',
+      category: 'MONITORING', title: text('market-data-flow.todo.health'), priority: 'medium', effort: 'larger',
       where: `${codePath(era, 'cdb_ws')} (/health)`,
     });
     return {

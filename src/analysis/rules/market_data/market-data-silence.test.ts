@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addMarket, at, fileId } from '../../rule-testing.js';
 import rule from './market-data-silence.js';
 
@@ -45,9 +45,9 @@ describe('market-data-silence', () => {
     const t = new TestDb();
     otherChannels(t, 0, 600);
     feed(t, 300, 600);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.metrics).toMatchObject({ silences: 1, longest_silence_min: 300 });
-    expect(r.findings![0].message).toContain('from 2025-11-26T00:00:30.000Z to 2025-11-26T05:00:00.000Z');
+    expect(r.findings![0].message).toContain('from 2025-11-26 00:00:30 UTC to 2025-11-26 05:00 UTC');
   });
 
   it('silence outside the source span is never reported (a 30-minute capture in a 3-day block)', () => {
@@ -69,9 +69,32 @@ describe('market-data-silence', () => {
     feed(t, 0, 100);
     feed(t, 400, 500);
     addHealthPolls(t, 'cdb_ws', 100, 400, 1);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.findings![0].message).toMatch(/health poll/);
     expect(r.metrics!.longest_silence_min).toBe(300);
+  });
+
+  it.each([
+    [
+      'en',
+      '1 silence of 10+ min in market data while events/events_20251126.jsonl kept recording (5 h in total; longest 5 h from 2025-11-26 01:40 UTC to 2025-11-26 06:40 UTC); the feed answered 299 health polls meanwhile',
+    ],
+    [
+      'de',
+      '1 Stillephase von 10+ Min. in den Marktdaten, während events/events_20251126.jsonl weiter aufzeichnete (insgesamt 5 Std.; die längste dauerte 5 Std. von 26.11.2025 01:40 UTC bis 26.11.2025 06:40 UTC); der Feed beantwortete währenddessen 299 Health-Abfragen',
+    ],
+  ] as const)('the silence finding in %s: counts with their nouns, durations, times and the health polls part', (lang, want) => {
+    const t = new TestDb();
+    feed(t, 0, 100);
+    feed(t, 400, 500);
+    addHealthPolls(t, 'cdb_ws', 100, 400, 1);
+    expect(spoken(t.run(rule), lang).findings![0].message).toBe(want);
+  });
+
+  it('a capture shorter than the silence threshold says how much it covers', () => {
+    const t = new TestDb();
+    for (let s = 0; s < 30; s++) addMarket(t, { ts: at(2000 + s / 60) });
+    expect(spoken(t.run(rule)).missing).toBe('the market data sources cover only 29 s of the block: a silence of 10 minutes cannot show in them');
   });
 
   it('likelihood drops without the health polls during the silence', () => {

@@ -1,5 +1,6 @@
 import { defineRule, type Evidence, type Finding, type RuleResult } from '../../define-rule.js';
-import { blockMs, cmp, codePath, count, fmtDuration, likelihoodFromScore } from '../../rule-kit.js';
+import { blockMs, cmp, codePath, count, likelihoodFromScore } from '../../rule-kit.js';
+import { text } from '../../../i18n/translate.js';
 
 /** Market data arrives every minute (A, per symbol) or every 100 ms (B): 10 quiet minutes is a silence. */
 export const SILENCE_MIN = 10;
@@ -42,13 +43,13 @@ export default defineRule({
       )
       .all() as Source[];
     if (sources.length === 0) {
-      return { status: 'not_evaluable', missing: 'no timed market data in the block (no MONITOR/JSONL capture and no cdb_ws publish lines)' };
+      return { status: 'not_evaluable', missing: text('market-data-silence.missing.untimed') };
     }
     const coveredMs = sources.reduce((a, s) => a + Math.max(0, Date.parse(s.t) - Date.parse(s.f)), 0);
     if (coveredMs < GAP_MS) {
       return {
         status: 'not_evaluable',
-        missing: `the market data sources cover only ${fmtDuration(coveredMs)} of the block: a silence of ${SILENCE_MIN} minutes cannot show in them`,
+        missing: text('market-data-silence.missing.short', { covered: coveredMs / 1000, min: SILENCE_MIN }),
         metrics: { covered_minutes: Math.round(coveredMs / 60_000) },
       };
     }
@@ -95,9 +96,16 @@ export default defineRule({
       findings.push({
         subject: `source:${s.path}`,
         severity: big.ms >= 3_600_000 ? 'high' : 'medium',
-        message:
-          `${gaps.length} silence(s) of ${SILENCE_MIN}+ min in market data while ${s.path} kept recording (${fmtDuration(sum)} in total; longest ${fmtDuration(big.ms)} from ${big.from} to ${big.to})` +
-          (polls > 0 ? `; the feed answered ${polls} health poll(s) meanwhile` : ''),
+        message: text('market-data-silence.silences', {
+          n: gaps.length,
+          min: SILENCE_MIN,
+          path: s.path,
+          total: sum / 1000,
+          longest: big.ms / 1000,
+          from: big.from,
+          to: big.to,
+          polls: polls > 0 ? text('market-data-silence.silences.polls', { n: polls }) : '',
+        }),
         evidence: ev,
       });
     }
@@ -113,7 +121,7 @@ export default defineRule({
       hypotheses: [
         {
           cause: 'market_data.feed_silent',
-          title: 'The market-data feed goes silent for long stretches while its container stays healthy',
+          title: text('market-data-silence.hyp.feed_silent'),
           likelihood: likelihoodFromScore(score)!,
           evidence: hev,
         },
@@ -121,7 +129,7 @@ export default defineRule({
       todos: [
         {
           category: 'MONITORING',
-          title: `Alert when market_data is silent for ${SILENCE_MIN} minutes (the feed's /health stays green)`,
+          title: text('market-data-silence.todo.alert', { min: SILENCE_MIN }),
           priority: collapse ? 'high' : 'medium',
           effort: 'larger',
           where: `${codePath(ctx.block.era, 'cdb_ws')} (/health) or a Prometheus rule on published events`,
@@ -131,7 +139,7 @@ export default defineRule({
       verification: [
         {
           id: 'market_data.max_silence',
-          title: `No market data silence of ${SILENCE_MIN}+ minutes in the next block`,
+          title: text('market-data-silence.check.max_silence', { min: SILENCE_MIN }),
           kind: 'sql',
           check:
             'SELECT COALESCE(MAX((julianday(ts) - julianday(prev)) * 1440), 0) FROM (SELECT ts, LAG(ts) OVER (ORDER BY ts) AS prev FROM market_data WHERE in_block = 1 AND ts IS NOT NULL)',

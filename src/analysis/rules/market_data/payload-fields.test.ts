@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addLogs, addMarket, addSetting, addSignal, at } from '../../rule-testing.js';
 import rule from './payload-fields.js';
 
@@ -58,7 +58,7 @@ describe('payload-fields', () => {
     const t = new TestDb();
     bTicks(t, 50);
     addSetting(t, 'SIGNAL_MIN_VOLUME', '100000.0', 'cdb_signal', 'startup');
-    const r = rule.check(t.context({ era: 'B' }));
+    const r = spoken(rule.check(t.context({ era: 'B' })));
     expect(r.status).not.toBe('fail');
     expect(r.findings!.find((f) => f.subject === 'volume')).toMatchObject({ severity: 'medium' });
     expect(r.findings!.find((f) => f.subject === 'volume')!.message).toMatch(/no volume by design/);
@@ -125,6 +125,39 @@ describe('payload-fields', () => {
     if (withSignals) addSignal(t, at(200));
     const r = t.run(rule, { era: 'A' });
     expect(r.findings?.find((f) => f.subject === 'pct_change')?.severity).toBe(severity);
+  });
+
+  it.each([
+    [
+      'en',
+      "The signal engine failed 50 times on market data without 'pct_change' (KeyError per message) and generated no signal in the block: every tick is dropped",
+      "B-style ticks (no pct_change) reach an A-style signal engine that needs 'pct_change': every message fails",
+    ],
+    [
+      'de',
+      "Die Signal Engine ist 50 Mal an Marktdaten ohne 'pct_change' gescheitert (KeyError pro Nachricht) und hat im Block kein Signal erzeugt: jeder Tick wird verworfen",
+      "Ticks im B-Format (ohne pct_change) erreichen eine Signal Engine im A-Format, die 'pct_change' braucht: jede Nachricht scheitert",
+    ],
+  ] as const)('the KeyError finding and its cause in %s name the field and the stopped flow', (lang, finding, title) => {
+    const t = new TestDb();
+    bTicks(t, 50);
+    addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 100, 149, 1);
+    const r = spoken(t.run(rule, { era: 'A' }), lang);
+    expect(r.findings!.find((f) => f.subject === 'consumer.pct_change')!.message).toBe(finding);
+    expect(r.hypotheses!.find((h) => h.cause === 'market_data.payload_missing_pct_change')!.title).toBe(title);
+  });
+
+  // Ticks only in a capture taken after the block: every sentence says it is the state at collection.
+  it.each([
+    ['en', /^.+: volume is 0 in 100 % of 20 market data events captured after the block, while the signal engine requires a volume of at least 100000 \(SIGNAL_MIN_VOLUME\): its volume filter drops every tick$/],
+    ['de', /^.+: volume ist 0 in 100 % von 20 Market-Data-Events, mitgeschnitten nach dem Block, während die Signal Engine ein Volumen von mindestens 100000 verlangt \(SIGNAL_MIN_VOLUME\): ihr Volumenfilter verwirft jeden Tick$/],
+  ] as const)('a capture after the block, in %s: the volume finding is marked as captured after it', (lang, want) => {
+    const t = new TestDb();
+    for (let i = 0; i < 20; i++) addMarket(t, { ts: at(i, '2025-11-29T10:00:00.000Z'), volume: 0 });
+    addSetting(t, 'SIGNAL_MIN_VOLUME', '100000');
+    const r = spoken(t.run(rule), lang);
+    expect(r.metrics!.payload_scope).toBe('at_collection');
+    expect(r.findings!.find((f) => f.subject === 'volume')!.message).toMatch(want);
   });
 
   it('not evaluable without payloads or processing errors', () => expect(new TestDb().run(rule).status).toBe('not_evaluable'));

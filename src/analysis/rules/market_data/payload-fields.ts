@@ -1,7 +1,8 @@
 import { classes } from '../../../catalog/index.js';
-import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleResult, type Todo, type VerificationCheck } from '../../define-rule.js';
+import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleResult, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
 import { codePath, composeFile, count, effectiveSetting, findLogs, likelihoodFromScore, pct, spreadEvidence } from '../../rule-kit.js';
 import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { text } from '../../../i18n/translate.js';
 
 /** `Fehler bei Market-Data-Verarbeitung: 'pct_change'` — a KeyError per message (formats doc §3.3). */
 const KEY_ERROR_RE = /Fehler bei Market-Data-Verarbeitung: '(\w+)'/;
@@ -22,7 +23,7 @@ export default defineRule({
     // at collection, never block activity, and every finding from it says so.
     let scope = 'in_block = 1';
     let n = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope}`);
-    let atCollection: string | null = null;
+    let atCollection: Said | null = null;
     if (n < MIN_EVENTS) {
       const to = ctx.block.to.replace(/'/g, '');
       const after = ctx.db
@@ -31,10 +32,11 @@ export default defineRule({
       if (after && after.n >= MIN_EVENTS) {
         scope = `in_block = 0 AND ts > '${to}' AND file_id = ${after.file_id}`;
         n = after.n;
-        atCollection = captureLabel(snapshotOf(ctx.db, ctx.block, after.file_id), ctx.block) ?? `at collection, after ${to.slice(0, 16)}Z`;
+        atCollection = captureLabel(snapshotOf(ctx.db, ctx.block, after.file_id), ctx.block) ?? text('payload-fields.at_collection_after', { at: to });
       }
     }
-    const said = (m: string) => (atCollection ? `${atCollection}: ${m}` : m);
+    const said = (m: Said): Said => (atCollection ? text('payload-fields.at_collection_said', { at: atCollection, said: m }) : m);
+    const afterBlock = atCollection ? text('payload-fields.after_block') : '';
     const volZero = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND COALESCE(volume, 0) = 0`);
     const volNull = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND volume IS NULL`);
     const pctNull = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND pct_change IS NULL`);
@@ -46,7 +48,7 @@ export default defineRule({
       .all(...B_STYLE_LIKE.map((l) => `%${l}%`)) as { file_id: number; line_no: number; payload: string }[];
     const keyErrors = findLogs(ctx, { classes: classes('signal.error.market_data'), re: KEY_ERROR_RE });
     if (n === 0 && keyErrors.length === 0) {
-      return { status: 'not_evaluable', missing: 'no market data payloads in the block and no signal-engine processing errors' };
+      return { status: 'not_evaluable', missing: text('payload-fields.missing') };
     }
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
     const mv = effectiveSetting(ctx, 'SIGNAL_MIN_VOLUME', ['cdb_core', 'cdb_signal']);
@@ -72,9 +74,7 @@ export default defineRule({
       findings.push({
         subject: `consumer.${field}`,
         severity: stops ? 'critical' : rows.length >= MIN_EVENTS ? 'high' : 'medium',
-        message:
-          `The signal engine failed ${rows.length} time(s) on market data without '${field}' (KeyError per message)` +
-          (stops ? ' and generated no signal in the block: every tick is dropped' : ''),
+        message: text('payload-fields.consumer', { n: rows.length, field, stops: stops ? text('payload-fields.consumer.stops') : '' }),
         evidence: spreadEvidence(ctx, rows),
       });
       let score = 2 + (rows.length >= MIN_EVENTS * 10 ? 1 : 0) + (bStyle.length ? 1 : 0) + (field === 'pct_change' && n > 0 && pctNull / n >= ALWAYS ? 1 : 0);
@@ -82,15 +82,13 @@ export default defineRule({
       const ev: Evidence[] = [...spreadEvidence(ctx, rows, 2), ...bStyle.slice(0, 1).map((b) => ctx.evidence(b.file_id, b.line_no, b.payload))];
       hypotheses.push({
         cause: `market_data.payload_missing_${field}`,
-        title: bStyle.length
-          ? `B-style ticks (no ${field}) reach an A-style signal engine that needs '${field}': every message fails`
-          : `Market data lacks '${field}', which the signal engine needs: every message fails`,
+        title: bStyle.length ? text('payload-fields.hyp.b_style_missing', { field }) : text('payload-fields.hyp.missing', { field }),
         likelihood: likelihoodFromScore(score)!,
         evidence: ev,
       });
       todos.push({
         category: 'CODE',
-        title: `Let the signal engine handle ticks without '${field}' (compute it from a price buffer) or run matching ws/signal versions`,
+        title: text('payload-fields.todo.handle_missing', { field }),
         priority: 'high',
         effort: 'larger',
         where: codePath(era, signalSvc),
@@ -98,7 +96,7 @@ export default defineRule({
       });
     }
     if (keyErrors.length) {
-      verification.push({ id: 'market_data.payload_errors', title: 'No KeyError on market data in the signal engine', kind: 'log', check: 'Fehler bei Market-Data-Verarbeitung', expect: { op: '==', value: 0 } });
+      verification.push({ id: 'market_data.payload_errors', title: text('payload-fields.check.no_key_errors'), kind: 'log', check: 'Fehler bei Market-Data-Verarbeitung', expect: { op: '==', value: 0 } });
     }
 
     // --- volume always 0 or missing
@@ -116,28 +114,33 @@ export default defineRule({
         subject: 'volume',
         severity: blocks ? (byDesign ? 'medium' : 'critical') : minVol ? 'high' : 'info',
         message: said(
-          `volume is ${volNull === n ? 'missing' : '0'} in ${pct(volZero, n)} % of ${n} market data events${atCollection ? ' captured after the block' : ''}` +
-            (minVol ? `, while the signal engine requires a volume of at least ${minVol.value} (${minVol.key}): its volume filter drops every tick` : ' (harmless while SIGNAL_MIN_VOLUME is 0)') +
-            (minVol && byDesign ? ` (era ${era} ticks carry no volume by design: the fault is the engine's minimum, see the signal engine)` : ''),
+          text(volNull === n ? 'payload-fields.volume_missing' : 'payload-fields.volume_zero', {
+            share: pct(volZero, n),
+            n,
+            after: afterBlock,
+            // The setting's value as configured (quoted, not reformatted).
+            minimum: minVol ? text('payload-fields.volume.minimum', { min: minVol.value ?? '', key: minVol.key }) : text('payload-fields.volume.harmless'),
+            by_design: minVol && byDesign ? text('payload-fields.volume.by_design', { era: era ?? '' }) : '',
+          }),
         ),
         evidence: ev,
       });
       if (minVol && !byDesign) {
         hypotheses.push({
           cause: 'market_data.volume_zero',
-          title: 'Ticks carry no volume, but the signal engine filters on a minimum volume',
+          title: text('payload-fields.hyp.volume_zero'),
           likelihood: likelihoodFromScore(1 + 2 + (signals === 0 ? 1 : 0))!,
           evidence: ev,
         });
         todos.push({
           category: 'CONFIG',
-          title: 'Set SIGNAL_MIN_VOLUME=0 while the ticks carry no volume (MIN_VOLUME_24H is read by no service)',
+          title: text('payload-fields.todo.min_volume'),
           priority: 'high',
           effort: 'quick_win',
           where: era === 'A' ? '.env SIGNAL_MIN_VOLUME' : `${composeFile(era)} ${signalSvc} environment SIGNAL_MIN_VOLUME`,
           cause: 'market_data.volume_zero',
         });
-        verification.push({ id: 'market_data.volume', title: 'Market data carries a volume', kind: 'sql', check: 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND volume > 0', expect: { op: '>', value: 0 } });
+        verification.push({ id: 'market_data.volume', title: text('payload-fields.check.volume'), kind: 'sql', check: 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND volume > 0', expect: { op: '>', value: 0 } });
       }
     }
 
@@ -149,8 +152,12 @@ export default defineRule({
         subject: 'pct_change',
         severity: era === 'A' && !signalsFlowed ? 'medium' : 'info',
         message: said(
-          `pct_change is missing in ${pct(pctNull, n)} % of ${n} market data events${atCollection ? ' captured after the block' : ''}` +
-            (era === 'A' ? ': the era-A signal engine reads it from the payload' : ' (era B/C ticks have none; the signal engine computes it from its price buffer)'),
+          text('payload-fields.pct_change', {
+            share: pct(pctNull, n),
+            n,
+            after: afterBlock,
+            consumer: era === 'A' ? text('payload-fields.pct_change.era_a') : text('payload-fields.pct_change.era_bc'),
+          }),
         ),
         evidence: bStyle.slice(0, 1).map((b) => ctx.evidence(b.file_id, b.line_no, b.payload)),
       });
@@ -159,7 +166,7 @@ export default defineRule({
       findings.push({
         subject: 'schema',
         severity: 'medium',
-        message: 'B-style ticks (ts_ms, trade_qty, schema_version) on market_data in an era-A stack',
+        message: text('payload-fields.schema'),
         evidence: bStyle.map((b) => ctx.evidence(b.file_id, b.line_no, b.payload)),
       });
     }

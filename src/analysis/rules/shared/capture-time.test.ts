@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RuleDef } from '../../define-rule.js';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addLogs, addMarket, addSetting, at, BLOCK_TO, fileId } from '../../rule-testing.js';
 import containerRestarts from '../system/container-restarts.js';
 import redisMemory from '../system/redis-memory.js';
@@ -57,11 +57,11 @@ describe('rules judge captures at their own capture time', () => {
     ['no market data in the block; a capture after it is named as such, never counted', marketDataFlow, (t) => {
       addLogs(t, { service: 'cdb_ws', message: 'Noch keine Daten – warte auf Klines' }, 10, 4300, 60);
       for (let i = 0; i < 5; i++) addMarket(t, { ts: new Date(AFTER + i * 1000).toISOString(), file: 'redis/subscribe_after.txt' });
-    }, 'no-market-data', /at collection, 2025-11-29 08:14Z: a capture taken after the block shows 5 market_data message\(s\) — the feed published then, which is not block activity/, 'critical', 'fail'],
+    }, 'no-market-data', /at collection, 2025-11-29 08:14Z: a capture taken after the block shows 5 market_data messages — the feed published then, which is not block activity/, 'critical', 'fail'],
   ])('%s', (_n, rule, setup, subject, message, severity, status) => {
     const t = new TestDb();
     setup(t);
-    const r = rule.check(t.context());
+    const r = spoken(rule.check(t.context()));
     const f = (r.findings ?? []).find((x) => x.subject === subject);
     expect(f, JSON.stringify(r.findings?.map((x) => x.subject))).toBeDefined();
     expect(f!.message).toMatch(message);

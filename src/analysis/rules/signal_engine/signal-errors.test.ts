@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addLogs, addRows, times, type LogSpec } from '../shared/testing.js';
 import rule, { missingField } from './signal-errors.js';
 
@@ -61,7 +61,7 @@ describe('signal-errors', () => {
   it('is not evaluable without signal-engine logs', () => {
     const t = new TestDb();
     addLogs(t, 'cdb_risk', [[START, '📨 Signal empfangen: BTC_USDT BUY']]);
-    const r = rule.check(t.context());
+    const r = spoken(rule.check(t.context()));
     expect(r.status).toBe('not_evaluable');
     expect(r.missing).toMatch(/signal-engine logs/);
   });
@@ -74,6 +74,32 @@ describe('signal-errors', () => {
     expect(h.evidence[0].text).toContain("Fehler bei Market-Data-Verarbeitung: 'pct_change'");
     expect(r.todos?.some((t) => t.cause === 'signal.payload_missing_field')).toBe(true);
     expect(r.verification?.[0]).toMatchObject({ kind: 'log', check: 'Fehler bei Market-Data-Verarbeitung', expect: { op: '==', value: 0 } });
+  });
+
+  it.each([
+    [
+      'en',
+      "Every market-data message fails with a missing field 'pct_change': 200 × `Fehler bei Market-Data-Verarbeitung: 'pct_change'` over 1.7 h (121/h), 0 signals meanwhile.",
+      "The engine raises a KeyError for 'pct_change' once per message, so no tick reaches the signal logic. Era-B/C ticks carry no pct_change (the price buffer computes it); an era-A consumer fed B-style ticks fails like this. 200 of 200 captured ticks in the span have no pct_change.",
+    ],
+    [
+      'de',
+      "Jede Market-Data-Nachricht scheitert an einem fehlenden Feld 'pct_change': 200 × `Fehler bei Market-Data-Verarbeitung: 'pct_change'` über 1,7 Std. (121/Std.), währenddessen 0 Signale.",
+      "Die Engine wirft pro Nachricht einen KeyError für 'pct_change', daher erreicht kein Tick die Signal-Logik. Ticks der Ära B/C tragen kein pct_change (der Preispuffer berechnet es); ein Consumer der Ära A, der Ticks im B-Format bekommt, scheitert genau so. 200 von 200 mitgeschnittenen Ticks in der Spanne haben kein pct_change.",
+    ],
+  ] as const)('in %s the finding quotes the engine line untranslated, and the why counts the captured ticks without the field', (lang, finding, why) => {
+    const r = spoken(rule.check(build({ errors: 200, ticks: 200, stepMs: 30_000 }).context()), lang);
+    expect(r.findings!.find((f) => f.subject === 'market-data-processing:pct_change')!.message).toBe(finding);
+    expect(r.hypotheses!.find((h) => h.cause === 'signal.payload_missing_field')!.why).toBe(why);
+  });
+
+  it.each([
+    ['en', "600 × `Fehler bei Market-Data-Verarbeitung: could not convert string to float: 'abc'` over 10 h (60/h), 0 signals meanwhile.", "Most frequent error text: could not convert string to float: 'abc'."],
+    ['de', "600 × `Fehler bei Market-Data-Verarbeitung: could not convert string to float: 'abc'` über 10 Std. (60/Std.), währenddessen 0 Signale.", "Häufigster Fehlertext: could not convert string to float: 'abc'."],
+  ] as const)('in %s an exception that names no field is quoted as logged', (lang, finding, why) => {
+    const r = spoken(rule.check(build({ errors: 600, detail: "could not convert string to float: 'abc'" }).context()), lang);
+    expect(r.findings!.find((f) => f.subject === 'market-data-processing')!.message).toBe(finding);
+    expect(r.hypotheses!.find((h) => h.cause === 'signal.processing_exception')!.why).toBe(why);
   });
 
   it.each<[number, number, string]>([

@@ -1,6 +1,7 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
 import { findLogs, groupCoverage, K, fieldOf, SIGNAL } from '../shared/logs.js';
-import { count, fmt, groupBy, round, sampleEvidence, spanHours, worst, type Span } from '../shared/util.js';
+import { count, groupBy, round, sampleEvidence, spanHours, worst, type Span } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
 
 type Kind = 'market_data' | 'publishing' | 'invalid_json' | 'main_loop';
 
@@ -17,6 +18,12 @@ export function missingField(detail: string): string | null {
   return m ? m[1] : null;
 }
 
+/** The engine's own error lines (German, as it prints them): quoted in the findings, never translated. */
+const MD_ERROR = 'Fehler bei Market-Data-Verarbeitung';
+const PUBLISH_ERROR = 'Fehler beim Signal-Publishing';
+const INVALID_JSON = 'Ungültiges JSON';
+const MAIN_LOOP_ERROR = 'Fehler in Hauptschleife';
+
 /** Errors that repeat for this long, at about the tick rate, stop the flow rather than drop a message. */
 const REPEAT_HOURS = 1;
 
@@ -28,7 +35,7 @@ export default defineRule({
   keyMetrics: ['market_data_errors', 'main_loop_errors'],
   check(ctx) {
     const cov = groupCoverage(ctx, SIGNAL);
-    if (!cov) return { status: 'not_evaluable', missing: 'no signal-engine logs (cdb_core / cdb_signal) inside the block' };
+    if (!cov) return { status: 'not_evaluable', missing: text('signal-errors.missing') };
 
     const rows = findLogs(ctx, { group: SIGNAL, classes: KINDS.flatMap((k) => k.classes) });
     const byKind = groupBy(rows, (r) => KINDS.find((x) => x.classes.includes(r.class ?? ''))!.kind);
@@ -76,8 +83,8 @@ export default defineRule({
         subject: field ? `market-data-processing:${field}` : 'market-data-processing',
         severity: stops ? 'critical' : repeating ? 'high' : 'medium',
         message: field
-          ? `Every market-data message fails with a missing field '${field}': ${md.length} × \`Fehler bei Market-Data-Verarbeitung: '${field}'\` over ${fmt(hours, 1)} h (${fmt(perHour, 0)}/h), ${signalsInSpan} signals meanwhile.`
-          : `${md.length} × \`Fehler bei Market-Data-Verarbeitung: ${topDetail}\` over ${fmt(hours, 1)} h (${fmt(perHour, 0)}/h), ${signalsInSpan} signals meanwhile.`,
+          ? text('signal-errors.md_field', { field, n: md.length, line: `${MD_ERROR}: '${field}'`, hours, per_hour: perHour, signals: signalsInSpan })
+          : text('signal-errors.md_other', { n: md.length, line: `${MD_ERROR}: ${topDetail}`, hours, per_hour: perHour, signals: signalsInSpan }),
         evidence: sampleEvidence(ctx, topRows),
       });
       const likelihood: Likelihood = md.length >= 100 && repeating ? 'very_likely' : md.length >= 10 ? 'likely' : 'possible';
@@ -91,19 +98,17 @@ export default defineRule({
         }
         hypotheses.push({
           cause: 'signal.payload_missing_field',
-          title: `market_data ticks lack the field '${field}' the signal engine reads`,
+          title: text('signal-errors.hyp.payload_missing_field', { field }),
           likelihood,
           evidence: hyEvidence,
-          why:
-            `The engine raises a KeyError for '${field}' once per message, so no tick reaches the signal logic` +
-            (field === 'pct_change'
-              ? '. Era-B/C ticks carry no pct_change (the price buffer computes it); an era-A consumer fed B-style ticks fails like this.'
-              : '.') +
-            (ticksNoPct ? ` ${ticksNoPct} of ${ticks} captured ticks in the span have no pct_change.` : ''),
+          why: text(field === 'pct_change' ? 'signal-errors.why.payload_missing_pct_change' : 'signal-errors.why.payload_missing_field', {
+            field,
+            share: ticksNoPct ? text('signal-errors.why.share', { without: ticksNoPct, ticks }) : '',
+          }),
         });
         todos.push({
           category: 'CODE',
-          title: `Let the signal engine handle ticks without '${field}' (compute it from a price buffer) or feed it ticks that carry the field`,
+          title: text('signal-errors.todo.handle_missing', { field }),
           priority: 'high',
           effort: 'larger',
           where: 'signal engine (cdb_core / cdb_signal) service.py, market-data handler; feed: cdb_ws payload',
@@ -112,14 +117,15 @@ export default defineRule({
       } else {
         hypotheses.push({
           cause: 'signal.processing_exception',
-          title: 'An exception in the signal engine drops market-data messages',
+          title: text('signal-errors.hyp.processing_exception'),
           likelihood,
           evidence: hyEvidence,
-          why: `Most frequent error text: ${topDetail || '(empty)'}.`,
+          // The error text as the engine wrote it (quoted evidence).
+          why: text('signal-errors.why.processing_exception', { detail: topDetail || text('signal-errors.empty') }),
         });
         todos.push({
           category: 'CODE',
-          title: 'Fix the exception in the signal engine market-data handler',
+          title: text('signal-errors.todo.fix_exception'),
           priority: stops ? 'high' : 'medium',
           effort: 'larger',
           where: 'signal engine (cdb_core / cdb_signal) service.py, market-data handler',
@@ -128,16 +134,16 @@ export default defineRule({
       }
       todos.push({
         category: 'MONITORING',
-        title: 'Alert when the signal engine logs processing errors at the tick rate',
+        title: text('signal-errors.todo.alert'),
         priority: 'medium',
         effort: 'larger',
         where: 'monitoring: cdb_core / cdb_signal ERROR rate',
       });
       verification.push({
         id: 'no-market-data-errors',
-        title: 'No market-data processing errors',
+        title: text('signal-errors.check.no_market_data_errors'),
         kind: 'log',
-        check: 'Fehler bei Market-Data-Verarbeitung',
+        check: MD_ERROR,
         expect: { op: '==', value: 0 },
       });
     }
@@ -148,17 +154,18 @@ export default defineRule({
       findings.push({
         subject: 'signal-publishing',
         severity: pub.length >= 10 ? 'high' : 'medium',
-        message: `${pub.length} × \`Fehler beim Signal-Publishing\`: generated signals did not reach Redis.`,
+        message: text('signal-errors.publishing', { n: pub.length, line: PUBLISH_ERROR }),
         evidence: sampleEvidence(ctx, pub),
       });
       hypotheses.push({
         cause: 'signal.publish_error',
-        title: 'Signals are generated but publishing them to Redis fails',
+        title: text('signal-errors.hyp.publish_error'),
         likelihood: pub.length >= 10 ? 'likely' : 'possible',
         evidence: sampleEvidence(ctx, pub),
+        // The library's error text, quoted as logged.
         why: (fieldOf(pub[0], 'error') ?? '').split('\n')[0],
       });
-      verification.push({ id: 'no-publish-errors', title: 'No signal publishing errors', kind: 'log', check: 'Fehler beim Signal-Publishing', expect: { op: '==', value: 0 } });
+      verification.push({ id: 'no-publish-errors', title: text('signal-errors.check.no_publish_errors'), kind: 'log', check: PUBLISH_ERROR, expect: { op: '==', value: 0 } });
     }
     const json = byKind.get('invalid_json') ?? [];
     if (json.length) {
@@ -166,12 +173,12 @@ export default defineRule({
       findings.push({
         subject: 'invalid-json',
         severity: json.length >= 10 ? 'medium' : 'low',
-        message: `${json.length} × \`Ungültiges JSON\` in the signal engine: market-data messages it could not decode.`,
+        message: text('signal-errors.invalid_json', { n: json.length, line: INVALID_JSON }),
         evidence: sampleEvidence(ctx, json),
       });
       hypotheses.push({
         cause: 'signal.invalid_json',
-        title: 'Market-data messages arrive in a format the signal engine cannot decode',
+        title: text('signal-errors.hyp.invalid_json'),
         likelihood: json.length >= 10 ? 'likely' : 'possible',
         evidence: sampleEvidence(ctx, json),
       });
@@ -182,7 +189,7 @@ export default defineRule({
       findings.push({
         subject: 'main-loop',
         severity: loop.length >= 10 ? 'high' : 'medium',
-        message: `${loop.length} × \`Fehler in Hauptschleife\` in the signal engine.`,
+        message: text('signal-errors.main_loop', { n: loop.length, line: MAIN_LOOP_ERROR }),
         evidence: sampleEvidence(ctx, loop),
       });
     }
@@ -190,7 +197,7 @@ export default defineRule({
       findings.push({
         subject: 'no-errors',
         severity: 'info',
-        message: `No signal-engine processing errors in ${fmt(spanHours(cov), 1)} h of signal-engine logs.`,
+        message: text('signal-errors.none', { hours: spanHours(cov) }),
         evidence: [],
       });
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from '../../define-rule.js';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
+import type { Lang } from '../../../i18n/lang.js';
 import { addLogs, addRows, addSettings, times } from '../shared/testing.js';
 import rule from './signal-filters.js';
 
@@ -19,7 +20,7 @@ interface S {
   bufferLines?: number;
 }
 
-function run(s: S) {
+function run(s: S, lang: Lang = 'en') {
   const t = new TestDb();
   if (s.settings) addSettings(t, s.settings);
   if (s.ticks) {
@@ -63,7 +64,7 @@ function run(s: S) {
     );
   }
   const block: Partial<Block> = { era: s.era ?? 'A' };
-  return rule.check(t.context(block));
+  return spoken(rule.check(t.context(block)), lang);
 }
 
 const volSetting = (v: string, source = 'env') => ({ key: 'SIGNAL_MIN_VOLUME', value: v, source });
@@ -150,6 +151,60 @@ describe('signal-filters', () => {
     // The to-do names the variable the real engine reads (services/signal/config.py), never a runbook name.
     if (likelihood !== 'unlikely') expect(r.todos?.find((t) => t.cause === 'signal.filter_volume_zero')?.where).toMatch(/^(\.env )?SIGNAL_MIN_VOLUME/);
     else expect(r.todos?.find((t) => t.cause === 'signal.filter_volume_zero')).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'en',
+      '90 DEBUG lines `BTCUSDT: Volume zu niedrig (0.0)` from 2025-11-26 00:00:30 UTC to 2025-11-26 02:58:30 UTC: the volume filter dropped every tick that passed the momentum threshold, and no signal was generated; SIGNAL_MIN_VOLUME = 100,000 (startup).',
+      'The volume filter drops every tick that passes the threshold (90 × `Volume zu niedrig` at DEBUG; SIGNAL_MIN_VOLUME = 100,000)',
+      'Set SIGNAL_MIN_VOLUME to 0 for the signal engine (the dropped ticks carry volume 0.0)',
+    ],
+    [
+      'de',
+      '90 DEBUG-Zeilen `BTCUSDT: Volume zu niedrig (0.0)` von 26.11.2025 00:00:30 UTC bis 26.11.2025 02:58:30 UTC: der Volumenfilter hat jeden Tick verworfen, der die Momentum-Schwelle passiert hatte, und es wurde kein Signal erzeugt; SIGNAL_MIN_VOLUME = 100.000 (Quelle: startup).',
+      'Der Volumenfilter verwirft jeden Tick, der die Schwelle passiert (90 × `Volume zu niedrig` auf DEBUG; SIGNAL_MIN_VOLUME = 100.000)',
+      'SIGNAL_MIN_VOLUME für die Signal Engine auf 0 setzen (die verworfenen Ticks tragen Volumen 0.0)',
+    ],
+  ] as const)('DEBUG drops in %s: the quoted line, its span, the setting and the volume as logged', (lang, finding, title, todo) => {
+    const r = run({ ...bTicks, settings: [volSetting('100000.0', 'startup'), thrSetting('0.005%', 'startup')], volumeDrops: 90 }, lang);
+    expect(r.findings!.find((f) => f.subject === 'volume-filter-drops')!.message).toBe(finding);
+    expect(r.hypotheses!.find((h) => h.cause === 'signal.filter_volume_zero')!.title).toBe(title);
+    expect(r.todos!.find((t) => t.cause === 'signal.filter_volume_zero')!.title).toBe(todo);
+  });
+
+  it.each([
+    [
+      'en',
+      'SIGNAL_MIN_VOLUME = 100,000 (code default, not set) but every one of 200 ticks has volume below it (max 0): the volume filter drops every tick.',
+      'SIGNAL_THRESHOLD_PCT = 3 % (env); none of 200 tick pct_change values reaches it (max 0.49 %, p99 0.49 %).',
+    ],
+    [
+      'de',
+      'SIGNAL_MIN_VOLUME = 100.000 (Quelle: Code-Default, nicht gesetzt), aber jeder der 200 Ticks hat ein Volumen darunter (max. 0): der Volumenfilter verwirft jeden Tick.',
+      'SIGNAL_THRESHOLD_PCT = 3 % (Quelle: env); keiner von 200 Werten (pct_change der Ticks) erreicht sie (max. 0,49 %, p99 0,49 %).',
+    ],
+  ] as const)('settings against the data in %s: the code default named as such, the distribution in the language', (lang, volume, threshold) => {
+    const r = run({ settings: [thrSetting('3.0')], ticks: 200, pct: (i) => (i % 50) / 100 }, lang);
+    expect(r.findings!.find((f) => f.subject === 'volume-minimum')!.message).toBe(volume);
+    expect(r.findings!.find((f) => f.subject === 'threshold')!.message).toBe(threshold);
+  });
+
+  // Threshold settings of a few thousandths of a percent are real (0.005 % in era B): two decimals would show 0.01.
+  it.each([
+    ['en', '177 of 199 ticks (88.945 %) reach SIGNAL_THRESHOLD_PCT = 0.005 %.'],
+    ['de', '177 von 199 Ticks (88,945 %) erreichen SIGNAL_THRESHOLD_PCT = 0,005 %.'],
+  ] as const)('a small threshold keeps its decimals in %s', (lang, want) => {
+    const r = run({ ...bTicks, settings: [volSetting('100000.0', 'startup'), thrSetting('0.005%', 'startup')], volumeDrops: 90 }, lang);
+    expect(r.findings!.find((f) => f.subject === 'threshold')!.message).toBe(want);
+  });
+
+  it.each([
+    ['en', '20 signals rejected with MISSING_STRATEGY_ID and SIGNAL_STRATEGY_ID is empty.'],
+    ['de', '20 Signale mit MISSING_STRATEGY_ID abgelehnt, und SIGNAL_STRATEGY_ID ist leer.'],
+  ] as const)('strategy id in %s: the count and the empty setting in one sentence', (lang, want) => {
+    const r = run({ settings: [{ key: 'SIGNAL_STRATEGY_ID', value: '' }], missingAlerts: 20, era: 'B' }, lang);
+    expect(r.findings!.find((f) => f.subject === 'strategy-id')!.message).toBe(want);
   });
 
   it('never suggests editing MIN_CONFIDENCE', () => {

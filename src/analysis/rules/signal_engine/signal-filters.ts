@@ -5,6 +5,7 @@ import {
   type Hypothesis,
   type Likelihood,
   type RuleContext,
+  type Said,
   type Status,
   type Todo,
   type VerificationCheck,
@@ -12,7 +13,8 @@ import {
 import { classes } from '../../../catalog/index.js';
 import { findLogs, K, fieldOf, RISK, scanLogs } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVar, type SettingRow } from '../shared/settings.js';
-import { count, fmt, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
+import { count, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
+import { text } from '../../../i18n/translate.js';
 
 /** Code defaults (§7) that apply when the configuration was captured but does not set the variable. */
 const DEFAULT_MIN_VOLUME = 100_000;
@@ -44,6 +46,15 @@ function effective(ctx: RuleContext, key: string, fallback: number): Effective {
  * How sure a setting is the one the process used: the startup print is what it used; inspect Env
  * what the container got; era A reads the root .env; in B/C a .env line may never reach it.
  */
+/** Where a value came from: the settings source id as stored (startup, env, inspect_env), or that the code default applies. */
+function sourceSaid(e: Effective): Said {
+  return e.source === 'default' ? text('signal-filters.source.default') : e.source;
+}
+
+/** The engine's DEBUG line of a volume drop and the runbook's confidence wording (quoted, never translated). */
+const VOLUME_TOO_LOW = 'Volume zu niedrig';
+const CONFIDENCE_LINE = 'Signal below confidence threshold';
+
 function settingTrust(ctx: RuleContext, e: Effective): number {
   if (e.source === 'startup' || e.source === 'inspect_env' || e.source === 'default') return 0;
   if (e.source === 'env' && (ctx.block.era === 'A' || ctx.block.era == null)) return 0;
@@ -140,7 +151,7 @@ export default defineRule({
     const missingCount = Math.max(missingAlertLogs.length, missingAlertMsgs.length, missingDecisions);
 
     if (ticks === 0 && minVol.source === 'unknown' && !confidenceLines.length && !missingCount && !strategy) {
-      return { status: 'not_evaluable', missing: 'no filter settings (.env / inspect / startup banner), no market data and no filter-related log lines in the block' };
+      return { status: 'not_evaluable', missing: text('signal-filters.missing') };
     }
 
     const findings: Finding[] = [];
@@ -174,24 +185,29 @@ export default defineRule({
       findings.push({
         subject: 'volume-filter-drops',
         severity: 'critical',
-        message:
-          `${drops.n} DEBUG line(s) \`${drops.example}\`${drops.first && drops.last ? ` from ${drops.first} to ${drops.last}` : ''}: the volume filter dropped ` +
-          `every tick that passed the momentum threshold, and no signal was generated` +
-          (minVol.value != null ? `; SIGNAL_MIN_VOLUME = ${fmt(minVol.value)} (${minVol.source === 'default' ? 'code default, not set' : minVol.source})` : '') + '.',
+        message: text('signal-filters.drops', {
+          n: drops.n,
+          example: drops.example,
+          span: drops.first && drops.last ? text('signal-filters.drops.span', { first: drops.first, last: drops.last }) : '',
+          setting: minVol.value != null ? text('signal-filters.drops.setting', { value: minVol.value, source: sourceSaid(minVol) }) : '',
+        }),
         evidence: ev,
       });
       hypotheses.push({
         cause: 'signal.filter_volume_zero',
-        title: `The volume filter drops every tick that passes the threshold (${drops.n} × \`Volume zu niedrig\` at DEBUG; SIGNAL_MIN_VOLUME ${minVol.value != null ? `= ${fmt(minVol.value)}` : 'above the ticks\' volume'})`,
+        title: text('signal-filters.hyp.volume_drops', {
+          n: drops.n,
+          line: VOLUME_TOO_LOW,
+          limit: minVol.value != null ? text('signal-filters.limit.value', { value: minVol.value }) : text('signal-filters.limit.unknown'),
+        }),
         likelihood: 'very_likely',
         evidence: ev,
-        why:
-          'The engine says so itself: it prints `<SYM>: Volume zu niedrig (<vol>)` at DEBUG for each tick it drops, and it checks the volume only ' +
-          'after a tick passed the momentum threshold, so the threshold is not what holds signals back.',
+        why: text('signal-filters.why.volume_drops'),
       });
       todos.push({
         category: 'CONFIG',
-        title: `Set SIGNAL_MIN_VOLUME to 0 for the signal engine${drops.volume != null ? ` (the dropped ticks carry volume ${drops.volume})` : ''}`,
+        // The volume as the DEBUG lines print it (quoted).
+        title: text('signal-filters.todo.min_volume_drops', { carry: drops.volume != null ? text('signal-filters.todo.min_volume_drops.carry', { volume: drops.volume }) : '' }),
         priority: 'high',
         effort: 'quick_win',
         where: whereVar(ctx.block.era, 'SIGNAL_MIN_VOLUME', ctx.block.era === 'A' ? 'cdb_core' : 'cdb_signal'),
@@ -220,10 +236,13 @@ export default defineRule({
         findings.push({
           subject: 'volume-minimum',
           severity: signals === 0 ? 'high' : 'info',
-          message:
-            `SIGNAL_MIN_VOLUME = ${fmt(minVol.value)} (${minVol.source === 'default' ? 'code default, not set' : minVol.source}) but every one of ${ticks} ticks has ` +
-            `${volKnown === 0 ? 'no volume field' : `volume below it (max ${fmt(maxVol)})`}: the volume filter drops every tick` +
-            (signals ? `, yet ${signals} signals exist (the setting or the feed changed within the block).` : '.'),
+          message: text('signal-filters.volume_minimum', {
+            value: minVol.value,
+            source: sourceSaid(minVol),
+            ticks,
+            what: volKnown === 0 ? text('signal-filters.volume_minimum.no_field') : text('signal-filters.volume_minimum.below', { max: maxVol ?? Number.NaN }),
+            yet: signals ? text('signal-filters.volume_minimum.yet', { signals }) : '',
+          }),
           evidence: ev,
         });
         if (signals === 0) {
@@ -234,21 +253,19 @@ export default defineRule({
           else if (!passKnown && likelihood !== 'unlikely') likelihood = 'possible';
           hypotheses.push({
             cause: 'signal.filter_volume_zero',
-            title: 'A volume minimum above 0 meets ticks whose volume is always 0 or absent',
+            title: text('signal-filters.hyp.volume_minimum'),
             likelihood,
             evidence: ev,
             why: debugOn
-              ? 'The engine logged at DEBUG in the block and printed no `Volume zu niedrig`: the volume filter did not drop the ticks.'
-              : 'The volume check logs only at DEBUG (`Volume zu niedrig`), so at INFO the engine looks idle while it discards every tick' +
-                (passKnown ? '.' : ' that passes the threshold; which ticks pass is not known here.') +
-                (ctx.block.era === 'A'
-                  ? ' DEBUG lines would confirm it (era-A cdb_core hard-codes INFO: that takes a code change).'
-                  : ' DEBUG logging would confirm it: run cdb_signal with LOG_LEVEL=DEBUG for a few minutes and count `Volume zu niedrig`.'),
+              ? text('signal-filters.why.debug_on')
+              : text(passKnown ? 'signal-filters.why.info_pass_known' : 'signal-filters.why.info_pass_unknown', {
+                  confirm: ctx.block.era === 'A' ? text('signal-filters.why.confirm_a') : text('signal-filters.why.confirm_bc'),
+                }),
           });
           if (!debugOn) {
             todos.push({
               category: 'CONFIG',
-              title: 'Set SIGNAL_MIN_VOLUME to 0 while the feed publishes no usable volume',
+              title: text('signal-filters.todo.min_volume'),
               priority: 'high',
               effort: 'quick_win',
               where: whereVar(ctx.block.era, 'SIGNAL_MIN_VOLUME', 'cdb_core / cdb_signal'),
@@ -279,9 +296,14 @@ export default defineRule({
         findings.push({
           subject: 'threshold',
           severity: signals === 0 ? 'high' : 'info',
-          message:
-            `SIGNAL_THRESHOLD_PCT = ${fmt(thr.value)} % (${thr.source === 'default' ? 'code default, not set' : thr.source}); none of ${values.length} ` +
-            `${derived ? 'tick-to-tick changes' : 'tick pct_change values'} reaches it (max ${fmt(sorted[sorted.length - 1], 4)} %, p99 ${fmt(quantile(sorted, 0.99), 4)} %).`,
+          message: text('signal-filters.threshold', {
+            value: thr.value,
+            source: sourceSaid(thr),
+            n: values.length,
+            basis: derived ? text('signal-filters.basis.derived') : text('signal-filters.basis.payload'),
+            max: sorted[sorted.length - 1] ?? Number.NaN,
+            p99: quantile(sorted, 0.99) ?? Number.NaN,
+          }),
           evidence: ev,
         });
         if (signals === 0) {
@@ -290,14 +312,14 @@ export default defineRule({
           if (derived && l !== 'unlikely') l = 'possible';
           hypotheses.push({
             cause: 'signal.threshold_too_high',
-            title: 'The momentum threshold is above every observed price change',
+            title: text('signal-filters.hyp.threshold'),
             likelihood: l,
             evidence: ev,
-            why: 'The threshold check fails silently: there is no "below threshold" message in the real engine (§3.3).',
+            why: text('signal-filters.why.threshold'),
           });
           todos.push({
             category: 'CONFIG',
-            title: `Lower SIGNAL_THRESHOLD_PCT towards the observed p99 change (${fmt(quantile(sorted, 0.99), 4)} %)`,
+            title: text('signal-filters.todo.threshold', { p99: quantile(sorted, 0.99) ?? Number.NaN }),
             priority: 'medium',
             effort: 'quick_win',
             where: whereVar(ctx.block.era, 'SIGNAL_THRESHOLD_PCT', 'cdb_core / cdb_signal'),
@@ -308,7 +330,7 @@ export default defineRule({
         findings.push({
           subject: 'threshold',
           severity: 'info',
-          message: `${passing} of ${values.length} ticks (${fmt((passing / values.length) * 100, 3)} %) reach SIGNAL_THRESHOLD_PCT = ${fmt(thr.value)} %.`,
+          message: text('signal-filters.passing', { passing, n: values.length, share: (passing / values.length) * 100, value: thr.value }),
           evidence: settingEv(thr),
         });
       }
@@ -316,7 +338,7 @@ export default defineRule({
     if (findings.some((f) => f.subject === 'volume-minimum' || f.subject === 'threshold') && hypotheses.length) {
       verification.push({
         id: 'signals-after-filter-fix',
-        title: 'Signals are generated once the filter lets ticks through',
+        title: text('signal-filters.check.signals_after_fix'),
         kind: 'sql',
         check: 'SELECT COUNT(*) FROM trading_signals WHERE in_block = 1',
         expect: { op: '>=', value: ctx.targets.signals_total },
@@ -329,17 +351,17 @@ export default defineRule({
       findings.push({
         subject: 'confidence-threshold',
         severity: confidenceLines.length ? 'low' : 'info',
-        message:
-          (confidenceLines.length ? `${confidenceLines.length} × "Signal below confidence threshold" (runbook wording, no real service emits it, §3.6). ` : '') +
-          'No confidence filter exists and MIN_CONFIDENCE is read by no service (§7): lowering MIN_CONFIDENCE changes nothing; look at SIGNAL_THRESHOLD_PCT and SIGNAL_MIN_VOLUME instead.',
+        message: text('signal-filters.confidence', {
+          lines: confidenceLines.length ? text('signal-filters.confidence.lines', { n: confidenceLines.length, line: CONFIDENCE_LINE }) : '',
+        }),
         evidence: ev,
       });
       hypotheses.push({
         cause: 'signal.confidence_threshold',
-        title: 'A confidence threshold (MIN_CONFIDENCE) holds signals back',
+        title: text('signal-filters.hyp.confidence'),
         likelihood: 'unlikely',
         evidence: ev,
-        why: 'The signal engine has no confidence check and no service reads MIN_CONFIDENCE; the real filters are the momentum threshold and the volume minimum.',
+        why: text('signal-filters.why.confidence'),
       });
     }
 
@@ -356,27 +378,27 @@ export default defineRule({
         severity: missingCount > 0 ? 'high' : 'medium',
         message:
           missingCount > 0
-            ? `${missingCount} signals rejected with MISSING_STRATEGY_ID${strategyEmpty ? ' and SIGNAL_STRATEGY_ID is empty' : ''}.`
-            : 'SIGNAL_STRATEGY_ID is set but empty: every signal would carry strategy_id "" and be rejected with MISSING_STRATEGY_ID.',
+            ? text('signal-filters.strategy.rejected', { n: missingCount, empty: strategyEmpty ? text('signal-filters.strategy.rejected.empty') : '' })
+            : text('signal-filters.strategy.empty'),
         evidence: ev,
       });
       let l: Likelihood = missingCount >= 10 && strategyEmpty ? 'very_likely' : missingCount >= 10 || (strategyEmpty && missingCount > 0) ? 'likely' : 'possible';
       if (signals > 0 && missingCount === 0 && count(ctx, "SELECT COUNT(*) FROM risk_decisions WHERE in_block = 1 AND decision = 'approved'") > 0) l = 'unlikely';
       hypotheses.push({
         cause: 'signal.missing_strategy_id',
-        title: 'Signals carry an empty strategy_id, so risk rejects them (MISSING_STRATEGY_ID)',
+        title: text('signal-filters.hyp.strategy'),
         likelihood: l,
         evidence: ev,
       });
       todos.push({
         category: 'CONFIG',
-        title: 'Set SIGNAL_STRATEGY_ID to the allocated strategy (e.g. paper)',
+        title: text('signal-filters.todo.strategy'),
         priority: 'high',
         effort: 'quick_win',
         where: whereVar(ctx.block.era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'),
         cause: 'signal.missing_strategy_id',
       });
-      verification.push({ id: 'no-missing-strategy', title: 'No MISSING_STRATEGY_ID rejections', kind: 'log', check: 'MISSING_STRATEGY_ID', expect: { op: '==', value: 0 } });
+      verification.push({ id: 'no-missing-strategy', title: text('signal-filters.check.no_missing_strategy'), kind: 'log', check: 'MISSING_STRATEGY_ID', expect: { op: '==', value: 0 } });
     }
 
     return { status, metrics, findings, hypotheses, todos, verification };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addDump, addLogs, addRows, times } from '../shared/testing.js';
 import rule from './signal-generation.js';
 
@@ -86,7 +86,7 @@ describe('signal-generation', () => {
   ])('stage floor: %s', (_name, decisions, status, subject, atLeast) => {
     const t = build({ md: BLOCK_MD, signalDump: true, signals: 12 });
     addRows(t, 'risk_decisions', times('2025-11-26T01:00:00.000Z', decisions, 20 * 60_000).map((ts) => ({ ts, decision: 'approved', source: 'log', in_block: 1 })), 'logs/risk.txt');
-    const r = rule.check(t.context());
+    const r = spoken(rule.check(t.context()));
     expect(r.status).toBe(status);
     expect(r.findings?.map((f) => f.subject)).toContain(subject);
     expect(r.metrics?.signals_at_least ?? null).toBe(atLeast);
@@ -102,12 +102,32 @@ describe('signal-generation', () => {
   // whole block's signals by a short capture's ticks (which read 198 % on a one-minute capture).
   it.each<[string, [string, number, number], number, RegExp]>([
     ['market data over 70 h: the 148 signals inside it', BLOCK_MD, 49.3333, /^148 signals per 300 market-data events over the window/],
-    ['a one-minute capture: only its minute, marked as a sample', ['2025-11-26T01:00:00.000Z', 60, 1000], 1.6667, /^sample: 1 signals per 60 market-data events over the 1 min/],
+    ['a one-minute capture: only its minute, marked as a sample', ['2025-11-26T01:00:00.000Z', 60, 1000], 1.6667, /^sample: 1 signal per 60 market-data events over the 1 min the market data covers$/],
   ])('conversion rate: %s', (_n, md, pct, note) => {
-    const r = rule.check(build({ md, signalDump: true, signals: 150 }).context());
+    const r = spoken(rule.check(build({ md, signalDump: true, signals: 150 }).context()));
     expect(r.metrics?.conversion_rate_pct).toBe(pct);
     expect(r.metricNotes?.conversion_rate_pct).toMatch(note);
     expect(r.metricNotes?.market_data_events).toMatch(/^source: market_data/);
+  });
+
+  it.each([
+    [
+      'en',
+      'Market data flows (300 ticks) but no signal was generated in 69.8 h where both are covered.',
+      '12 signals (4 per day, 0.17 per hour) are below the targets (100 per block, 30 per day).',
+      'sample: 1 signal per 60 market-data events over the 1 min the market data covers',
+    ],
+    [
+      'de',
+      'Marktdaten fließen (300 Ticks), aber in 69,8 Std., in denen beides abgedeckt ist, wurde kein Signal erzeugt.',
+      '12 Signale (4 pro Tag, 0,17 pro Stunde) liegen unter den Zielen (100 pro Block, 30 pro Tag).',
+      'Stichprobe: 1 Signal pro 60 Market-Data-Events über die 1 Min., die die Marktdaten abdecken',
+    ],
+  ] as const)('in %s: a stopped flow, a low count and a sampled conversion rate', (lang, stopped, low, note) => {
+    expect(spoken(rule.check(build({ md: BLOCK_MD, signalDump: true }).context()), lang).findings!.find((f) => f.subject === 'no-signals')!.message).toBe(stopped);
+    expect(spoken(rule.check(build({ md: BLOCK_MD, signalDump: true, signals: 12 }).context()), lang).findings!.find((f) => f.subject === 'below-target')!.message).toBe(low);
+    const sampled = spoken(rule.check(build({ md: ['2025-11-26T01:00:00.000Z', 60, 1000], signalDump: true, signals: 150 }).context()), lang);
+    expect(sampled.metricNotes!.conversion_rate_pct).toBe(note);
   });
 
   it('the filter hypothesis needs a stopped flow without processing errors', () => {

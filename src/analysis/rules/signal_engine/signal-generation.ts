@@ -1,7 +1,8 @@
-import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status } from '../../define-rule.js';
+import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Said, type Status } from '../../define-rule.js';
 import { findLogs, groupClause, groupCoverage, K, fieldOf, RUNNER, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
-import { blockHours, blockSpan, count, fmt, hull, intersect, logWindow, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
+import { blockHours, blockSpan, count, hull, intersect, logWindow, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
+import { text, type Text } from '../../../i18n/translate.js';
 
 /** Hours of overlap without a single signal that make "no signals" a stopped flow, not a lull. */
 const FAIL_HOURS = 6;
@@ -40,7 +41,7 @@ function marketActivity(ctx: RuleContext): MarketActivity {
  * one-minute capture divided into a whole block's signals is no rate. Signals are counted from
  * the signals table (or the log lines when they count more), inside that window only.
  */
-function conversion(ctx: RuleContext, rows: number, logLines: number): { pct: number | null; note: string | null } {
+function conversion(ctx: RuleContext, rows: number, logLines: number): { pct: number | null; note: Text | null } {
   const w = ctx.db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM market_data WHERE in_block = 1 AND ts IS NOT NULL').get() as { f: string | null; t: string | null; n: number };
   if (!w.n || !w.f || !w.t) return { pct: null, note: null };
   const inWin = (sql: string) => (ctx.db.prepare(sql).get(w.f, w.t) as { n: number }).n;
@@ -50,12 +51,11 @@ function conversion(ctx: RuleContext, rows: number, logLines: number): { pct: nu
   );
   const spanMin = Math.max(1, Math.round((Date.parse(w.t) - Date.parse(w.f)) / 60_000));
   const share = (Date.parse(w.t) - Date.parse(w.f)) / Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
-  const note = share < 0.5 ? `sample: ${sig} signals per ${w.n} market-data events over the ${fmtMinutes(spanMin)} the market data covers` : `${sig} signals per ${w.n} market-data events over the window the market data covers`;
+  const note =
+    share < 0.5
+      ? text('signal-generation.note.sample_conversion', { signals: sig, events: w.n, span: spanMin * 60 })
+      : text('signal-generation.note.conversion', { signals: sig, events: w.n });
   return { pct: round((sig / w.n) * 100, 4), note };
-}
-
-function fmtMinutes(m: number): string {
-  return m < 120 ? `${m} min` : `${Math.round(m / 6) / 10} h`;
 }
 
 export default defineRule({
@@ -100,24 +100,24 @@ export default defineRule({
     const verification = [
       {
         id: 'signals-total',
-        title: 'Signals in the block reach the target',
+        title: text('signal-generation.check.signals_total'),
         kind: 'sql' as const,
         check: 'SELECT COUNT(*) FROM trading_signals WHERE in_block = 1',
         expect: { op: '>=' as const, value: ctx.targets.signals_total },
       },
-      { id: 'signals-logged', title: 'The signal engine logs generated signals', kind: 'log' as const, check: 'Signal generiert', expect: { op: '>' as const, value: 0 } },
+      { id: 'signals-logged', title: text('signal-generation.check.signals_logged'), kind: 'log' as const, check: 'Signal generiert', expect: { op: '>' as const, value: 0 } },
     ];
 
-    const metricNotes: Record<string, string> = {
-      market_data_events: `source: market_data (${md.rows} rows in the block)`,
-      signals_total: 'source: signals table (dump, Redis or logs)',
-      signal_log_lines: 'source: signal-engine logs',
+    const metricNotes: Record<string, Said> = {
+      market_data_events: text('signal-generation.note.market_data', { n: md.rows }),
+      signals_total: text('signal-generation.note.signals'),
+      signal_log_lines: text('signal-generation.note.signal_log_lines'),
     };
     if (conv.note) metricNotes.conversion_rate_pct = conv.note;
     if (observed === 0 && spans.length === 0) {
       return {
         status: 'not_evaluable',
-        missing: 'no evidence of signals in the block: no signals dump, no signal-engine logs, no Redis capture of the signals channel',
+        missing: text('signal-generation.missing'),
         metrics,
         metricNotes,
       };
@@ -135,7 +135,7 @@ export default defineRule({
         findings.push({
           subject: 'no-input',
           severity: 'high',
-          message: `No signal in ${fmt(covHours, 1)} h of covered time, and no evidence that market data reached the signal engine (no market_data rows, no per-tick errors, no paper-runner progress): look at the market-data layer first.`,
+          message: text('signal-generation.no_input', { hours: covHours }),
           evidence: aliveEvidence,
         });
       } else {
@@ -147,17 +147,21 @@ export default defineRule({
           subject: 'no-signals',
           severity: long ? 'critical' : 'medium',
           message: long
-            ? `Market data flows (${md.rows} ticks${md.errors.length ? `, ${md.errors.length} processing errors` : ''}) but no signal was generated in ${fmt(overlapHours, 1)} h where both are covered.`
-            : `Market data was seen but no signal was generated; the time both are covered is short (${fmt(overlapHours, 1)} h), so this may be a lull.`,
+            ? text('signal-generation.no_signals', {
+                ticks: md.rows,
+                errors: md.errors.length ? text('signal-generation.no_signals.errors', { n: md.errors.length }) : '',
+                hours: overlapHours,
+              })
+            : text('signal-generation.lull', { hours: overlapHours }),
           evidence: [...md.evidence, ...aliveEvidence].slice(0, 5),
         });
         if (long && md.errors.length === 0) {
           hypotheses.push({
             cause: 'signal.filter_drops_all',
-            title: 'The silent signal filters drop every tick',
+            title: text('signal-generation.hyp.filter_drops_all'),
             likelihood: 'possible',
             evidence: [...md.evidence, ...aliveEvidence].slice(0, 4),
-            why: 'Ticks arrive and the engine logs no processing error, so the threshold (pct_change >= SIGNAL_THRESHOLD_PCT) or the volume minimum (SIGNAL_MIN_VOLUME) rejects them; both filters are silent at INFO (§3.3). See signal-filters for the settings against the data.',
+            why: text('signal-generation.why.filter_drops_all'),
           });
         }
       }
@@ -173,7 +177,7 @@ export default defineRule({
         findings.push({
           subject: 'signals-bounded',
           severity: 'info',
-          message: `${observed} signals in the signal source, but risk decided ${decided} in the block: at least ${decided} signals were generated, the signal source is short; not graded against the targets.`,
+          message: text('signal-generation.bounded', { observed, decided }),
           evidence: sampleEvidence(ctx, signalRows(ctx, generated)),
         });
       } else if (lowRate || lowTotal) {
@@ -181,14 +185,20 @@ export default defineRule({
         findings.push({
           subject: 'below-target',
           severity: 'medium',
-          message: `${observed} signals (${fmt(perDay, 1)} per day, ${fmt(perHour, 2)} per hour) are below the targets (${ctx.targets.signals_total} per block, ${ctx.targets.signals_per_day} per day).`,
+          message: text('signal-generation.below_target', {
+            n: observed,
+            per_day: perDay ?? Number.NaN,
+            per_hour: perHour ?? Number.NaN,
+            target_total: ctx.targets.signals_total,
+            target_day: ctx.targets.signals_per_day,
+          }),
           evidence: sampleEvidence(ctx, signalRows(ctx, generated)),
         });
       } else {
         findings.push({
           subject: 'signals',
           severity: 'info',
-          message: `${observed} signals (${fmt(perDay, 1)} per day) from ${md.rows} market-data events.`,
+          message: text('signal-generation.signals', { n: observed, per_day: perDay ?? Number.NaN, events: md.rows }),
           evidence: sampleEvidence(ctx, signalRows(ctx, generated)),
         });
       }
