@@ -135,7 +135,7 @@ describe('buildTimeline', () => {
     const de = localize({ timeline: tl }, 'de').timeline;
     expect(de.map((e) => e.title)).toEqual([
       'cdb_risk gestartet',
-      'der Fluss brach ab: Signale stand nach diesem Ereignis still — Signale lief ab 27.11.2025 08:00 UTC 3 Std. lang unter 10 % des Medians von 12,5/h; lief im Block nicht wieder an',
+      'der Fluss brach ab: Stufe Signale stand nach diesem Ereignis still — Stufe Signale lief ab 27.11.2025 08:00 UTC 3 Std. lang unter 10 % ihres Medians von 12,5/h; lief im Block nicht wieder an',
       'Report daily check erzeugt für 27.11.2025',
     ]);
     expect(de[2].clock!.label).toBe('Report-Kopf in host local (CET/CEST, assumed), in UTC gezeigt');
