@@ -75,6 +75,7 @@ describe('clockless sources judged on content', () => {
     if (b) {
       expect(b).toMatchObject({ layer: 'market_data', at: null, on_content: true });
       expect(b.reason).toContain('judged on content');
+      expect(render('de', b.reasonText)).toMatch(/^nach Inhalt beurteilt: /);
       expect(b.evidence.length).toBeGreaterThan(0);
     }
   });
