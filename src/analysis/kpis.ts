@@ -55,7 +55,7 @@ function kpi(metric: keyof KpiTargets, value: number | null, target: number, not
 function floored(k: Kpi, floor: StageFloor | undefined, value: number | null = floor?.at_least ?? null): Kpi {
   if (!floor || value === null) return k;
   const status = value > k.target ? 'ok' : 'not_evaluable';
-  const note: Said = floor.texts?.note ?? floor.note;
+  const note: Said = floor.texts.note;
   return withNote({ ...k, value, status }, k.metric === 'signals_per_day' ? text('kpi.note.per_day_floor', { value, note }) : note);
 }
 
