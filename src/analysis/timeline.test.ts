@@ -141,6 +141,15 @@ describe('buildTimeline', () => {
     expect(de[2].clock!.label).toBe('Report-Kopf in host local (CET/CEST, assumed), in UTC gezeigt');
   });
 
+  it('a record without a service is named in the report\'s language', () => {
+    const tl = build((t) => {
+      const f = t.file('logs/compose.txt');
+      t.insert('log_events', { file_id: f, ts: '2025-11-26T02:00:00.000Z', service: null, message: 'Failed to persist trade: column "quantity" of relation "trades" does not exist', level: 'ERROR', kind: 'app', class: 'writer.persist_failed' });
+    });
+    expect(tl.map(brief)).toEqual(['2025-11-26T02:00:00Z error_first (unknown service) (unknown service): writer.persist_failed error (the only one)']);
+    expect(localize({ timeline: tl }, 'de').timeline[0]).toMatchObject({ service: '(unbekannter Service)', title: '(unbekannter Service): Fehler writer.persist_failed (der einzige)' });
+  });
+
   it('leaves out what happened outside the block', () => {
     const tl = build((t) => {
       const f = t.file('logs/compose.txt');

@@ -70,11 +70,15 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
     const e = ctx.evidence(fileId, line);
     return { ...e, text: redactor.text(e.text) };
   };
-  const push = (sortTs: string, kind: Kind, service: string | null, title: Text, count: number, evidence: Evidence[], clocked: Clock | null = null) => {
+  const push = (sortTs: string, kind: Kind, who: string | Text | null, title: Text, count: number, evidence: Evidence[], clocked: Clock | null = null) => {
     const t = mapParams(title, (v) => redactor.text(v));
     const clock = clocked ? { label: clocked.label, offset_s: clocked.offset_s } : null;
-    out.push({ sortTs, at: second(sortTs), kind, service, title: redactor.text(render('en', t)), count, evidence, clock, texts: { title: t, ...(clocked ? { 'clock.label': clocked.text } : {}) } });
+    const service = who === null || typeof who === 'string' ? who : render('en', who);
+    const texts = { title: t, ...(who !== null && typeof who !== 'string' ? { service: who } : {}), ...(clocked ? { 'clock.label': clocked.text } : {}) };
+    out.push({ sortTs, at: second(sortTs), kind, service, title: redactor.text(render('en', t)), count, evidence, clock, texts });
   };
+  // A record without a service is named in the report's language.
+  const serviceOf = (s: string | null): string | Text => s ?? text('timeline.unknown_service');
   const hasLogs = !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'log_events'").get();
 
   if (hasLogs) {
@@ -87,13 +91,14 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       .all(JSON.stringify(RESTART_CLASSES), from, to) as LogRow[];
     const byService = new Map<string, LogRow[]>();
     for (const r of starts) {
-      const key = r.service ?? '(unknown service)';
+      const key = r.service ?? '';
       const list = byService.get(key) ?? [];
       const prev = list[list.length - 1];
       if (!prev || Date.parse(r.ts) - Date.parse(prev.ts) > SAME_START_MS) list.push(r);
       byService.set(key, list);
     }
-    for (const [service, list] of byService) {
+    for (const [key, list] of byService) {
+      const service = serviceOf(key || null);
       const shown = list.length <= MAX_RESTARTS_LISTED + 1 ? list : [...list.slice(0, MAX_RESTARTS_LISTED), list[list.length - 1]];
       shown.forEach((r, i) => {
         const last = list.length > shown.length && i === shown.length - 1;
@@ -116,7 +121,7 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       .all(JSON.stringify(errorClasses), from, to) as { service: string | null; class: string; n: number; first: string; last: string }[];
     const at = db.prepare(`SELECT ts, docker_ts, ts_text, service, class, file_id, line_no FROM log_events WHERE service IS ? AND class = ? AND ts = ? ORDER BY file_id, line_no LIMIT 1`);
     for (const g of groups) {
-      const service = g.service ?? '(unknown service)';
+      const service = serviceOf(g.service);
       const f = at.get(g.service, g.class, g.first) as LogRow;
       push(f.ts, 'error_first', service, g.n > 1 ? text('timeline.error_first', { service, class: g.class, n: g.n }) : text('timeline.error_only', { service, class: g.class }), 1, [ev(f.file_id, f.line_no)], clockOf(f));
       if (g.n > 1) {

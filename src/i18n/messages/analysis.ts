@@ -35,6 +35,7 @@ export const en = {
   'causality.trigger.shut_down': '{service} shut down at {at:datetime}',
   'causality.trigger.unknown': 'nothing in the bundle shows what set it off (trigger not in the bundle)',
 
+  'timeline.unknown_service': '(unknown service)',
   'timeline.restart': '{service} started',
   'timeline.restart_nth': '{service} started (start {i:int} of {n:int})',
   'timeline.restart_last': '{service} started — the last of {n:int} starts in the block ({between:int} between not listed)',
@@ -128,6 +129,7 @@ export const de: { [K in keyof typeof en]: string } = {
   'causality.trigger.shut_down': '{service} wurde um {at:datetime} heruntergefahren',
   'causality.trigger.unknown': 'nichts im Bundle zeigt, was es ausgelöst hat (Auslöser nicht im Bundle)',
 
+  'timeline.unknown_service': '(unbekannter Service)',
   'timeline.restart': '{service} gestartet',
   'timeline.restart_nth': '{service} gestartet (Start {i:int} von {n:int})',
   'timeline.restart_last': '{service} gestartet — der letzte von {n:int} Starts im Block ({between:int} dazwischen nicht aufgeführt)',
