@@ -26,7 +26,7 @@ describe('stage floors end to end', () => {
     expect(r.flow.floors).toEqual([
       expect.objectContaining({ stage: 'signals', count: 72, at_least: approved, implied_by: 'risk_decisions' }),
     ]);
-    expect(r.flow.floors[0].note).toMatch(new RegExp(`^≥ ${approved}, implied by risk decisions .*logs/signal_since_2026-02-26\\.txt covers only from 2026-02-26T`));
+    expect(r.flow.floors[0].note).toMatch(new RegExp(`^≥ ${approved}, implied by risk decisions .*logs/signal_since_2026-02-26\\.txt covers only from 2026-02-26 `));
     const sig = r.kpis.find((k) => k.metric === 'signals_total')!;
     expect(sig).toMatchObject({ value: approved, status: 'ok' });
     expect(sig.note).toMatch(/implied by risk decisions/);

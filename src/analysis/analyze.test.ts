@@ -7,6 +7,8 @@ import { ReportSchema } from '../report/model.js';
 import { analyze, exitCodeFor, parseSeverity, readBlock } from './analyze.js';
 import { defineRule } from './define-rule.js';
 import { TestDb } from './testing.js';
+import { localize } from '../i18n/localize.js';
+import { buildFlowHourly } from '../model/flow-hourly.js';
 import { addContainer, addHealthPolls, addLog, addMarket, at, fileId } from './rule-testing.js';
 
 const NOW = '2025-12-01T08:00:00.000Z';
@@ -53,7 +55,57 @@ function healthy(t: TestDb): void {
   t.db.prepare("INSERT INTO quarantine (file_id, path, line, reason, excerpt) VALUES (?, 'postgres/trades.csv', 9, 'row has 7 fields, the header 8', '12,BTCUSDT,buy')").run(trd);
 }
 
+/** The healthy block whose signals stop at noon of its second day (the feed keeps flowing), with the signal service restarting every 10 minutes from then. */
+function brokenAtSignals(t: TestDb): void {
+  healthy(t);
+  const stop = at(DAY + 720);
+  for (const table of ['signals', 'risk_decisions', 'orders', 'trades']) t.db.prepare(`DELETE FROM ${table} WHERE ts >= ?`).run(stop);
+  t.db.prepare("DELETE FROM log_events WHERE ts >= ? AND service IN ('cdb_core', 'cdb_risk', 'cdb_execution')").run(stop);
+  for (let m = DAY + 730; m < DAY + 900; m += 10) addLog(t, { service: 'cdb_core', ts: at(m), message: '🚀 Signal-Engine gestartet', logger: 'signal_engine' });
+  t.db.exec('DELETE FROM log_hourly');
+  t.db.exec(`INSERT INTO log_hourly (file_id, service, hour, kind, level, class, n, first_ts, last_ts)
+    SELECT file_id, service, substr(ts, 1, 13), kind, level, class, COUNT(*), MIN(ts), MAX(ts) FROM log_events WHERE ts IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`);
+  buildFlowHourly(t.db, '2025-11-26T00:00:00.000Z', '2025-11-28T23:59:59.999Z');
+}
+
 describe('analyze', () => {
+  it('localize(model, de): the break, the cause chain, the timeline and the KPIs in German, with the same numbers', () => {
+    const t = new TestDb();
+    brokenAtSignals(t);
+    const en = analyze(t.db, { now: NOW, toolVersion: '0.1.0' });
+    const de = localize(en, 'de');
+    expect(() => ReportSchema.parse(JSON.parse(JSON.stringify(de)))).not.toThrow();
+    expect(en.flow.break_reason).toBe('signals ran below 10 % of its median 1.5/h for 36 h from 2025-11-27 12:00 UTC while its upstream kept flowing; never recovered in the block');
+    expect(de.flow.break_reason).toBe('Stufe Signale lief ab 27.11.2025 12:00 UTC 36 Std. lang unter 10 % ihres Medians von 1,5/h, während der Upstream weiter floss; lief im Block nicht wieder an');
+    const loop = (m: typeof en) => m.hypotheses.find((h) => h.cause === 'system.crash_loop')!;
+    expect(loop(en).chain).toMatch(/ \(from 2025-11-27 12:10 UTC\); why: nothing in the bundle shows what set it off \(trigger not in the bundle\)$/);
+    expect(loop(de).chain).toMatch(/ \(ab 27\.11\.2025 12:10 UTC\); Grund: nichts im Bundle zeigt, was es ausgelöst hat \(Auslöser nicht im Bundle\)$/);
+    expect(de.timeline.map((e) => [e.kind, e.title])).toEqual([
+      ['break', `der Fluss brach ab: Stufe Signale stand nach diesem Ereignis still — ${de.flow.break_reason}`],
+      ['restart', 'cdb_core gestartet (Start 1 von 17)'],
+      ['restart', 'cdb_core gestartet (Start 2 von 17)'],
+      ['restart', 'cdb_core gestartet (Start 3 von 17)'],
+      ['restart', 'cdb_core gestartet — der letzte von 17 Starts im Block (13 dazwischen nicht aufgeführt)'],
+    ]);
+    expect(de.kpis.map((k) => [k.label, k.value, k.note])).toEqual([
+      ['Signale (gesamt)', 54, null],
+      ['Signale pro Tag (Mittel)', 18, '54 über 3 Tage'],
+      ['Vom Risk Layer genehmigt', 54, null],
+      ['Ausgeführte Paper-Trades', 54, null],
+      ['Market-Data-Events', 4320, null],
+    ]);
+    // Only the words change: every count, time, id and citation is the English report's.
+    const facts = (m: typeof en) => ({
+      flow: { ...m.flow, break_reason: null, floors: m.flow.floors.map((f) => ({ ...f, note: '' })) },
+      hypotheses: m.hypotheses.map((h) => [h.rank, h.cause, h.started_at, h.consequence_of, h.evidence]),
+      timeline: m.timeline.map((e) => [e.at, e.kind, e.service, e.count, e.evidence]),
+      kpis: m.kpis.map((k) => [k.metric, k.value, k.target, k.status]),
+    });
+    expect(facts(de)).toEqual(facts(en));
+    // English, localized again from the German, is the English report.
+    expect(JSON.stringify(localize(de, 'en'))).toBe(JSON.stringify(en));
+  });
+
   it('builds a report model that passes zod, with manifest, quarantine and coverage', () => {
     const t = new TestDb();
     healthy(t);

@@ -17,7 +17,8 @@ import { daysBetweenIn } from '../util/zones.js';
 import { loadConfig } from './config.js';
 import { makeRuleContext } from './context.js';
 import { SEVERITIES, type Block, type KpiTargets, type Evidence, type RuleContext, type RuleDef, type Severity } from './define-rule.js';
-import { aggregateStatus, maxSeverity, runEngine, severityRank } from './engine.js';
+import { aggregateStatus, maxSeverity, runEngine, severityRank, type Texts } from './engine.js';
+import type { Said } from '../i18n/translate.js';
 import { breakLayer, computeFlow } from './flow.js';
 import { computeKpis } from './kpis.js';
 import { listSnapshots } from './snapshots.js';
@@ -227,6 +228,7 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
       sources: flow.sources,
       funnel: flow.funnel,
       floors,
+      ...(timeBreak ? { texts: { break_reason: timeBreak.reasonText } } : {}),
     },
     hypotheses: hypotheses.map((h, i) => ({ rank: i + 1, ...h })),
     todos: result.todos.map((t) => ({ category: t.category, title: t.title, priority: t.priority, effort: t.effort, where: t.where, cause: t.cause ?? null, ...(t.texts ? { texts: t.texts } : {}) })),
@@ -263,10 +265,14 @@ export function analyze(db: Database.Database, opts: AnalyzeOptions): ReportMode
   return validateReport(localize(withServices, lang));
 }
 
-/** The market-data layer's note on its event count when that count is a sample (market-data-flow says so). */
-function sampleNote(layers: { id: string; metric_notes: Record<string, string> }[]): string | null {
-  const note = layers.find((l) => l.id === 'market_data')?.metric_notes.events;
-  return note && note.startsWith('sample') ? note : null;
+/**
+ * The market-data layer's note on its event count when that count is a sample (market-data-flow
+ * says so, in English): its keyed text when the rule gave one, so the KPI note follows the language.
+ */
+function sampleNote(layers: { id: string; metric_notes: Record<string, string>; texts?: Texts }[]): Said | null {
+  const layer = layers.find((l) => l.id === 'market_data');
+  const note = layer?.metric_notes.events;
+  return note && note.startsWith('sample') ? (layer?.texts?.['metric_notes.events'] ?? note) : null;
 }
 
 function onlyReconciliation(rules: string[]): boolean {

@@ -11,7 +11,8 @@
  * signals every 40 minutes is never a break.
  */
 import type Database from 'better-sqlite3';
-import { clocklessVerdicts } from './clockless.js';
+import { clocklessVerdicts, type StageId } from './clockless.js';
+import { render, text, type Text } from '../i18n/translate.js';
 import type { Evidence, LayerId } from './define-rule.js';
 import { median } from '../util/stats.js';
 
@@ -25,7 +26,7 @@ export interface BreakConfig {
 export const DEFAULT_BREAK: BreakConfig = { stopFraction: 0.1, upstreamFraction: 0.5, minHours: 2, minExpected: 10 };
 
 /** The stages that carry the flow, each with its upstream and its layer; persisted means trades rows. */
-const CHAIN: { stage: string; classPrefix?: string; layer: LayerId }[] = [
+const CHAIN: { stage: StageId; classPrefix?: string; layer: LayerId }[] = [
   { stage: 'market_data', layer: 'market_data' },
   { stage: 'signals', layer: 'signal_engine' },
   { stage: 'risk_approved', layer: 'risk' },
@@ -44,7 +45,9 @@ export interface TimeBreak {
   /** First hour the stage ran normally again, or null when it never recovered in the block. */
   recovered_hour: string | null;
   outage_hours: number;
+  /** English; `reasonText` is its keyed text (the report's `flow.texts.break_reason`). */
   reason: string;
+  reasonText: Text;
   evidence: Evidence[];
   /** Judged on the content of a source without a clock (clockless.ts): no moment, no hours. */
   on_content?: boolean;
@@ -98,6 +101,16 @@ function lastEventBefore(db: Database.Database, stage: string, hour: string): { 
   return r?.ts ? { ts: r.ts, file_id: r.file_id, line_no: r.line_no } : null;
 }
 
+/** A stage's name as the report's language says it. */
+export function stageName(stage: StageId): Text {
+  return text(`break.stage.${stage}`);
+}
+
+/** The reason in English and keyed. */
+function said(t: Text): { reason: string; reasonText: Text } {
+  return { reason: render('en', t), reasonText: t };
+}
+
 function isoSeconds(ts: string): string {
   return `${ts.slice(0, 19)}Z`;
 }
@@ -140,6 +153,7 @@ export function breakOnContent(db: Database.Database, evidenceOf: (fileId: numbe
     return {
       stage: c.stage, layer: c.layer, at: null, from_hour: firstHour, recovered_hour: null, outage_hours: 0, on_content: true,
       reason: v.reason,
+      reasonText: v.reasonText,
       evidence: v.failures.slice(0, 4).map((f) => evidenceOf(f.file_id, f.line_no)),
     };
   }
@@ -172,7 +186,7 @@ function breakInFlow(
       if (total === 0 && upTotal >= cfg.minExpected && up.med > 0) {
         found.push({
           order, stage: c.stage, layer: c.layer, at: null, from_hour: observed[0].hour, recovered_hour: null, outage_hours: observed.length,
-          reason: `no ${c.stage.replace('_', ' ')} in any of the ${observed.length} observed block hours while its upstream flowed (${upTotal} events)`, evidence: [],
+          ...said(text('break.no_flow', { stage: stageName(c.stage), hours: observed.length, events: upTotal })), evidence: [],
         });
         return;
       }
@@ -202,7 +216,17 @@ function breakInFlow(
     const last = lastEventBefore(db, c.stage, fromHour);
     found.push({
       order, stage: c.stage, layer: c.layer, at: last ? isoSeconds(last.ts) : null, from_hour: fromHour, recovered_hour: rec?.hour ?? null, outage_hours: outage,
-      reason: `${c.stage.replace('_', ' ')} ran below ${Math.round(cfg.stopFraction * 100)} % of its median ${med}/h for ${run.length} h from ${fromHour}:00Z${up ? ' while its upstream kept flowing' : ''}${rec ? `; back at ${rec.hour}:00Z` : '; never recovered in the block'}`,
+      ...said(
+        text('break.stopped', {
+          stage: stageName(c.stage),
+          pct: Math.round(cfg.stopFraction * 100),
+          median: med,
+          hours: run.length,
+          from: `${fromHour}:00:00Z`,
+          upstream: up ? text('break.upstream_flowing') : '',
+          recovery: rec ? text('break.back_at', { at: `${rec.hour}:00:00Z` }) : text('break.never_recovered'),
+        }),
+      ),
       evidence: last ? [evidenceOf(last.file_id, last.line_no)] : [],
     });
   }

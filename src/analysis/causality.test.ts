@@ -4,6 +4,7 @@ import type { Evidence } from './define-rule.js';
 import type { RankedHypothesis } from './engine.js';
 import { TestDb } from './testing.js';
 import { addLog, at, fileId } from './rule-testing.js';
+import { render, text } from '../i18n/translate.js';
 
 const AOF = 'Bad file format reading the append only file appendonly.aof.1.incr.aof: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>';
 const REFUSED = 'Redis-Verbindung fehlgeschlagen: Error 111 connecting to cdb_redis:6379. Connection refused.';
@@ -134,7 +135,7 @@ describe('linkCauses', () => {
   const triggers: [string, (t: TestDb) => void, RegExp, string | null][] = [
     ['no Redis log in the bundle', () => {}, /cdb_redis's log is not in the bundle \(trigger not in the bundle\)/, null],
     ['a Redis log silent at that time', (t) => void line(t, 'cdb_redis', 10, 'Ready to accept connections tcp', 'notice'), /cdb_redis's log says nothing about it \(trigger not in the bundle\)/, null],
-    ['Redis\'s own restart right before', (t) => void line(t, 'cdb_redis', 598, 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', 'WARNING'), /^cdb_redis restarted at 2025-11-26T09:58:00Z → /, 'Redis is starting'],
+    ['Redis\'s own restart right before', (t) => void line(t, 'cdb_redis', 598, 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', 'WARNING'), /^cdb_redis restarted at 2025-11-26 09:58 UTC → /, 'Redis is starting'],
   ];
   it.each(triggers)('clients refused, no hypothesis for Redis, %s', (_n, setup, chain, firstEvidence) => {
     const t = new TestDb();
@@ -151,8 +152,8 @@ describe('linkCauses', () => {
   });
 
   it.each([
-    ['with nothing before it: the trigger is not in the bundle', false, /^Services crash and restart \(from 2025-11-26T10:00:00Z\); why: nothing in the bundle shows what set it off \(trigger not in the bundle\)$/, null],
-    ['after a traceback in the same service: the exception is its cause', true, /^A service dies on an exception \(from 2025-11-26T09:59:00Z\) → Services crash and restart/, 'system.exceptions'],
+    ['with nothing before it: the trigger is not in the bundle', false, /^Services crash and restart \(from 2025-11-26 10:00 UTC\); why: nothing in the bundle shows what set it off \(trigger not in the bundle\)$/, null],
+    ['after a traceback in the same service: the exception is its cause', true, /^A service dies on an exception \(from 2025-11-26 09:59 UTC\) → Services crash and restart/, 'system.exceptions'],
   ])('a crash loop %s', (_n, traceback, chain, cause) => {
     const t = new TestDb();
     line(t, 'cdb_risk', 0, '🚀 Risk-Manager gestartet', 'INFO');
@@ -178,8 +179,55 @@ describe('linkCauses', () => {
     line(t, 'cdb_postgres', 590, 'database system is shut down', 'LOG');
     const w = line(t, 'cdb_db_writer', 600, 'Failed to persist trade: connection already closed');
     const [h] = link(t, [hyp('system.db_connection_lost', [w], 'A writer lost its PostgreSQL connection')]);
-    expect(h.chain).toBe('cdb_postgres shut down at 2025-11-26T09:50:00Z → A writer lost its PostgreSQL connection (from 2025-11-26T10:00:00Z)');
+    expect(h.chain).toBe('cdb_postgres shut down at 2025-11-26 09:50 UTC → A writer lost its PostgreSQL connection (from 2025-11-26 10:00 UTC)');
     expect(h.evidence[0]).toMatchObject({ file: 'logs/cdb_postgres.log', text: 'database system is shut down' });
+  });
+
+  // The chain is keyed text composed of the titles' own texts: in German, titles, triggers and times are German.
+  it.each<[string, (t: TestDb) => RankedHypothesis[], string, string, string]>([
+    ['a cause and its consequence, titles keyed', (t) => {
+      const tb = line(t, 'cdb_risk', 599, 'Traceback (most recent call last):\n  File "service.py", line 12, in <module>\nKeyError: \'x\'');
+      line(t, 'cdb_risk', 0, '🚀 Risk-Manager gestartet', 'INFO');
+      const r = line(t, 'cdb_risk', 600, '🚀 Risk-Manager gestartet', 'INFO');
+      line(t, 'cdb_risk', 610, '🚀 Risk-Manager gestartet', 'INFO');
+      return [
+        { ...hyp('system.crash_loop', [r], 'Restarts, crash loops and exited containers per service'), texts: { title: text('container-restarts.title') } },
+        { ...hyp('system.exceptions', [tb], 'Exceptions, tracebacks and ERROR/CRITICAL records per service'), texts: { title: text('exceptions.title') } },
+      ];
+    }, 'system.exceptions',
+    'Exceptions, tracebacks and ERROR/CRITICAL records per service (from 2025-11-26 09:59 UTC) → Restarts, crash loops and exited containers per service (from 2025-11-26 10:00 UTC)',
+    'Exceptions, Tracebacks und ERROR/CRITICAL-Einträge pro Service (ab 26.11.2025 09:59 UTC) → Neustarts, Crash-Loops und beendete Container pro Service (ab 26.11.2025 10:00 UTC)'],
+    ['a dependency that shut down, the title quoted as the rule wrote it', (t) => {
+      line(t, 'cdb_postgres', 590, 'database system is shut down', 'LOG');
+      const w = line(t, 'cdb_db_writer', 600, 'Failed to persist trade: connection already closed');
+      return [hyp('system.db_connection_lost', [w], 'A writer lost its PostgreSQL connection')];
+    }, 'system.db_connection_lost',
+    'cdb_postgres shut down at 2025-11-26 09:50 UTC → A writer lost its PostgreSQL connection (from 2025-11-26 10:00 UTC)',
+    'cdb_postgres wurde um 26.11.2025 09:50 UTC heruntergefahren → A writer lost its PostgreSQL connection (ab 26.11.2025 10:00 UTC)'],
+    ['no log of the dependency', (t) => {
+      const c1 = line(t, 'cdb_signal', 600, REFUSED);
+      return [hyp('system.redis_unreachable', [c1], 'Redis refuses connections')];
+    }, 'system.redis_unreachable',
+    "Redis refuses connections (from 2025-11-26 10:00 UTC); why: cdb_redis's log is not in the bundle (trigger not in the bundle)",
+    'Redis refuses connections (ab 26.11.2025 10:00 UTC); Grund: das Log von cdb_redis ist nicht im Bundle (Auslöser nicht im Bundle)'],
+  ])('the chain in both languages: %s', (_n, setup, cause, en, de) => {
+    const t = new TestDb();
+    const h = link(t, setup(t)).find((x) => x.cause === cause)!;
+    expect(h.chain).toBe(en);
+    expect(render('en', h.texts!.chain)).toBe(en);
+    expect(render('de', h.texts!.chain)).toBe(de);
+  });
+
+  it("a consequence carries its hypothesis' keyed title", () => {
+    const t = new TestDb();
+    const own = line(t, 'cdb_redis', 600, AOF, 'WARNING');
+    const c1 = line(t, 'cdb_signal', 601, REFUSED);
+    const out = link(t, [
+      { ...hyp('system.redis_unreachable', [c1], 'Exceptions, tracebacks and ERROR/CRITICAL records per service'), texts: { title: text('exceptions.title') } },
+      hyp('system.redis_storage', [own], 'Redis could not load its AOF'),
+    ]);
+    expect(out[0].consequences[0].texts).toEqual({ title: text('exceptions.title') });
+    expect(out[0].texts).toEqual({ chain: expect.objectContaining({ key: 'causality.arrow' }) });
   });
 
   it('a client refused for its own credentials names its cause itself: no dependency trigger is looked for', () => {
@@ -194,6 +242,7 @@ describe('linkCauses', () => {
     const rej = line(t, 'cdb_risk', 601, '⚠️ Max Exposure erreicht: 5120.40 >= 5000.00', 'WARNING');
     const [h] = link(t, [hyp('risk.max_exposure', [rej])]);
     expect(h).toMatchObject({ started_at: '2025-11-26T10:01:00Z', consequence_of: null, consequences: [], chain: '' });
+    expect(h.texts?.chain).toBeUndefined();
   });
 });
 

@@ -13,13 +13,16 @@ import { CLIENT_SIDE_CAUSE, DEPENDENCIES, dependsOn, type Dependency } from '../
 import { EDGES, RESTART_SIGNS, SYMPTOMS, edgeMatches, type CausalEdge } from '../catalog/edges.js';
 import { entry } from '../catalog/index.js';
 import type { Block, Evidence } from './define-rule.js';
-import type { RankedHypothesis } from './engine.js';
+import type { RankedHypothesis, Texts } from './engine.js';
+import { render, text, type Param, type Text } from '../i18n/translate.js';
 
 export interface Consequence {
   cause: string;
   title: string;
   started_at: string | null;
   evidence: Evidence[];
+  /** The consequence's own hypothesis' keyed title. */
+  texts?: Texts;
 }
 
 export interface LinkedHypothesis extends RankedHypothesis {
@@ -62,7 +65,7 @@ interface Node {
   cause: Node | null;
   /** Steady before the block, it would otherwise have explained another one: said in its chain. */
   steadyBlocked: boolean;
-  trigger: string | null;
+  trigger: Text | null;
   triggerEvidence: Evidence | null;
 }
 
@@ -297,17 +300,17 @@ export function linkCauses(
     if (!edge || n.h.evidence.some((e) => CLIENT_SIDE_CAUSE.test(e.text))) continue;
     for (const d of dependenciesOf(n, era)) {
       if (!rec.hasLog(d.service)) {
-        n.trigger = `${d.service}'s log is not in the bundle (trigger not in the bundle)`;
+        n.trigger = text('causality.trigger.no_log', { service: d.service });
         continue;
       }
       const lines = rec.ownLines(d.service, n.start - edge.maxDelaySec * 1000, n.start + CLOCK_SLACK_MS);
       const pick = lines.find((l) => isAnomalyClass(l.class)) ?? lines[lines.length - 1];
       if (!pick) {
-        n.trigger = `${d.service}'s log says nothing about it (trigger not in the bundle)`;
+        n.trigger = text('causality.trigger.silent', { service: d.service });
         continue;
       }
-      const what = isAnomalyClass(pick.class) ? 'failed' : RESTARTS.has(pick.class) ? 'restarted' : 'shut down';
-      n.trigger = `${d.service} ${what} at ${isoSeconds(Date.parse(pick.ts))}`;
+      const what = isAnomalyClass(pick.class) ? 'causality.trigger.failed' : RESTARTS.has(pick.class) ? 'causality.trigger.restarted' : 'causality.trigger.shut_down';
+      n.trigger = text(what, { service: d.service, at: isoSeconds(Date.parse(pick.ts))! });
       n.triggerEvidence = evidence(pick.file_id, pick.line_no);
       break;
     }
@@ -316,7 +319,7 @@ export function linkCauses(
   // Only signs (restarts, a feed that reconnects) that started in the block and nothing explains: the trigger is elsewhere.
   for (const n of nodes) {
     if (n.cause || n.trigger || n.start === null || n.steady || n.pairs.length === 0) continue;
-    if (n.pairs.every((p) => SYMPTOMS.includes(p.cls))) n.trigger = 'nothing in the bundle shows what set it off (trigger not in the bundle)';
+    if (n.pairs.every((p) => SYMPTOMS.includes(p.cls))) n.trigger = text('causality.trigger.unknown');
   }
 
   // Rank: each tree takes the best rank of its members; within it, the cause first.
@@ -333,14 +336,23 @@ export function linkCauses(
 
   return ordered.map((n) => {
     const kids = children(n);
-    const consequences: Consequence[] = kids.map((k) => ({ cause: k.h.cause, title: k.h.title, started_at: isoSeconds(k.start), evidence: fromStart(k) }));
+    const consequences: Consequence[] = kids.map((k) => ({
+      cause: k.h.cause,
+      title: k.h.title,
+      started_at: isoSeconds(k.start),
+      evidence: fromStart(k),
+      ...(k.h.texts?.title ? { texts: { title: k.h.texts.title } } : {}),
+    }));
+    const chain = chainOf(n, kids);
+    const texts: Texts = { ...n.h.texts, ...(chain ? { chain } : {}) };
     return {
       ...n.h,
       evidence: n.triggerEvidence ? [n.triggerEvidence, ...n.h.evidence.filter((e) => !(e.file === n.triggerEvidence!.file && e.line === n.triggerEvidence!.line))] : n.h.evidence,
       started_at: isoSeconds(n.start),
       consequence_of: n.cause?.h.cause ?? null,
       consequences,
-      chain: chainOf(n, kids),
+      chain: chain ? render('en', chain) : '',
+      ...(Object.keys(texts).length ? { texts } : {}),
     };
   });
 }
@@ -351,20 +363,24 @@ function fromStart(n: Node): Evidence[] {
   return (after.length ? after : n.h.evidence).slice(0, CONSEQUENCE_EVIDENCE);
 }
 
-function at(n: Node): string {
+/** A hypothesis' title (keyed when its rule gave keyed text; else quoted as the rule wrote it), with its start. */
+function titled(n: Node): Param {
+  const title: Param = n.h.texts?.title ?? n.h.title;
   const s = isoSeconds(n.start);
-  return s ? ` (from ${s})` : '';
+  return s ? text('causality.from', { title, at: s }) : title;
 }
 
-/** One sentence: trigger → cause → its consequences. */
-function chainOf(n: Node, kids: Node[]): string {
-  const parts: string[] = [];
-  if (n.cause) parts.push(`${n.cause.h.title}${at(n.cause)}`);
-  else if (n.trigger && n.triggerEvidence) parts.push(n.trigger);
-  const tail = kids.length ? ` → ${kids.map((k) => `${k.h.title}${at(k)}`).join('; ')}` : '';
-  if (parts.length === 0 && !tail && !n.trigger && !n.steadyBlocked) return '';
-  let s = [...parts, `${n.h.title}${at(n)}`].join(' → ') + tail;
-  if (n.trigger && !n.triggerEvidence) s += `; why: ${n.trigger}`;
-  if (n.steadyBlocked) s += '; it was already steady before the block, so it explains nothing that changed in it';
-  return s;
+/** One sentence: trigger → cause → its consequences (keyed, so it is in the report's language with the titles). */
+function chainOf(n: Node, kids: Node[]): Text | null {
+  const first: Param | null = n.cause ? titled(n.cause) : n.trigger && n.triggerEvidence ? n.trigger : null;
+  if (first === null && kids.length === 0 && !n.trigger && !n.steadyBlocked) return null;
+  let s: Param = first === null ? titled(n) : text('causality.arrow', { from: first, to: titled(n) });
+  if (kids.length) {
+    const tail = kids.map(titled).reduceRight((rest: Param | null, k) => (rest === null ? k : text('causality.then', { first: k, rest })), null)!;
+    s = text('causality.arrow', { from: s, to: tail });
+  }
+  if (n.trigger && !n.triggerEvidence) s = text('causality.why', { chain: s, trigger: n.trigger });
+  if (n.steadyBlocked) s = text('causality.steady', { chain: s });
+  // A lone title without trigger or consequence never reaches here; the chain is always a composed text.
+  return typeof s === 'string' ? null : (s as Text);
 }

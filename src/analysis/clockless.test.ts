@@ -4,6 +4,7 @@ import { breakInTime } from './break-in-time.js';
 import { clocklessVerdicts } from './clockless.js';
 import { addLog } from './rule-testing.js';
 import { TestDb } from './testing.js';
+import { render } from '../i18n/translate.js';
 
 /** An era-A ws loop as `docker logs cdb_ws` prints it without -t: no clock on any line. */
 function wsLoop(attempts: number, opts: { noData?: boolean; banner?: boolean } = {}): string[] {
@@ -50,6 +51,13 @@ describe('clockless sources judged on content', () => {
     expect(v.reason).toContain('reconnect attempts rising from 1 to 12');
     expect(v.reason).toContain('not one market data line');
     expect(v.attempts).toEqual({ first: 1, last: 12 });
+    expect(render('en', v.reasonText)).toBe(v.reason);
+    // German: the tool's words translated, the quoted log lines and the path as they are.
+    const de = render('de', v.reasonText);
+    expect(de).toMatch(/^nach Inhalt beurteilt: logs\/ws_errors\.txt \(cdb_ws\) hat keine Uhrzeit; 50 Einträge darin, davon 36 Fehlerzeilen der Schicht Market Data \/ Screener — /);
+    expect(de).toContain('12 × `Noch keine Daten – warte auf Klines...`');
+    expect(de).toContain('Reconnect-Versuche steigend von 1 bis 12');
+    expect(de).toContain('keine einzige Zeile der Stufe Market Data');
   });
 
   it.each([
@@ -67,6 +75,7 @@ describe('clockless sources judged on content', () => {
     if (b) {
       expect(b).toMatchObject({ layer: 'market_data', at: null, on_content: true });
       expect(b.reason).toContain('judged on content');
+      expect(render('de', b.reasonText)).toMatch(/^nach Inhalt beurteilt: /);
       expect(b.evidence.length).toBeGreaterThan(0);
     }
   });

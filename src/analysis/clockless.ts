@@ -14,9 +14,13 @@
 import type Database from 'better-sqlite3';
 import { CATALOG, fieldsOf, type CatalogEntry, type Stage } from '../catalog/index.js';
 import type { LayerId } from '../vocabulary.js';
+import { render, text, type Text } from '../i18n/translate.js';
+
+/** The flow stages break-in-time names (each has a catalog name `break.stage.<id>`). */
+export type StageId = 'market_data' | 'signals' | 'risk_approved' | 'orders' | 'fills' | 'persisted';
 
 /** A flow stage (break-in-time's chain) and the catalog stage whose info lines show it working. */
-export const CONTENT_STAGES: { stage: string; catalogStage: Stage; layer: LayerId }[] = [
+export const CONTENT_STAGES: { stage: StageId; catalogStage: Stage; layer: LayerId }[] = [
   { stage: 'market_data', catalogStage: 'market_data', layer: 'market_data' },
   { stage: 'signals', catalogStage: 'signal', layer: 'signal_engine' },
   { stage: 'risk_approved', catalogStage: 'risk', layer: 'risk' },
@@ -58,8 +62,9 @@ export interface ClocklessVerdict {
   failures: ClocklessLine[];
   /** Attempt counters read from the failure lines (`attempt 1` … `attempt 60`), when they rise. */
   attempts: { first: number; last: number } | null;
-  /** One sentence: judged on content, naming the lines. */
+  /** One sentence: judged on content, naming the lines (English; `reasonText` is its keyed text). */
   reason: string;
+  reasonText: Text;
 }
 
 /** Every clockless source that shows a flow stage never worked, in chain order. */
@@ -98,12 +103,18 @@ export function clocklessVerdicts(db: Database.Database): ClocklessVerdict[] {
         attemptsOf.all(s.file_id, s.service, JSON.stringify(failures.map((f) => f.class))) as { class: string; message: string }[],
       );
       const path = s.path ?? `file ${s.file_id}`;
-      const named = lines.slice(0, 3).map((l) => `${l.n} × \`${oneLine(l.message)}\``).join(', ');
-      const reason =
-        `judged on content: ${path}${s.service ? ` (${s.service})` : ''} has no clock; its ${s.n} record(s) hold ${nFail} failure line(s) of ` +
-        `${c.layer.replace('_', ' ')} — ${named}${lines.length > 3 ? ` and ${lines.length - 3} other kind(s)` : ''}` +
-        `${attempts ? `, reconnect attempts rising from ${attempts.first} to ${attempts.last}` : ''} — and not one ${c.stage.replace('_', ' ')} line: the stage never worked in it`;
-      out.push({ stage: c.stage, layer: c.layer, file_id: s.file_id, path, service: s.service, records: s.n, failures: lines, attempts, reason });
+      const reasonText = text('clockless.reason', {
+        path,
+        service: s.service ? text('clockless.service', { service: s.service }) : '',
+        records: s.n,
+        failures: nFail,
+        layer: text(`layer.${c.layer}`),
+        lines: lines.slice(0, 3).map((l) => text('clockless.line', { n: l.n, message: oneLine(l.message) })),
+        others: lines.length > 3 ? text('clockless.others', { n: lines.length - 3 }) : '',
+        attempts: attempts ? text('clockless.attempts', attempts) : '',
+        stage: text(`break.stage.${c.stage}`),
+      });
+      out.push({ stage: c.stage, layer: c.layer, file_id: s.file_id, path, service: s.service, records: s.n, failures: lines, attempts, reason: render('en', reasonText), reasonText });
     }
   }
   return out;

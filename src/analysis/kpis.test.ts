@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TARGETS } from './context.js';
 import type { FlowCounts } from './flow.js';
 import { computeKpis } from './kpis.js';
+import { render, text } from '../i18n/translate.js';
 
 /** The runbook's example block: 127 signals, 0 approved, 0 trades, 18 340 market data events. */
 const RUNBOOK: FlowCounts = { market_data_events: 18_340, signals: 127, risk_approved: 0, risk_rejected: 127, orders: 0, trades: 0, persisted_trades: 0 };
@@ -52,5 +53,24 @@ describe('computeKpis', () => {
   ])('market data %i (sample note %j): a sample is shown, never graded against the whole-block target', (n, sample, status, note) => {
     const k = computeKpis({ ...RUNBOOK, market_data_events: n }, 3, DEFAULT_TARGETS, ALL, [], sample);
     expect(k.find((x) => x.metric === 'market_data_events')!).toMatchObject({ value: n, status, note });
+  });
+
+  it('labels and notes are keyed: the German table says the same in the runbook\'s words', () => {
+    const sample = text('kpi.sampled', { span: 60 });
+    const k = computeKpis({ ...RUNBOOK, market_data_events: 64, orders: 12 }, 3, DEFAULT_TARGETS, { ...ALL, risk_decisions: 'none' }, [], sample);
+    expect(k.map((x) => [x.label, x.note])).toEqual([
+      ['Signals (total)', null],
+      ['Signals per day (mean)', '127 over 3 days'],
+      ['Approved by risk', 'no risk decisions in the evidence; counted the orders the risk service published'],
+      ['Paper trades executed', null],
+      ['Market data events', 'sampled: 1 min of capture, not graded against the block target — not graded against a whole-block target'],
+    ]);
+    expect(k.map((x) => [render('de', x.texts.label), x.texts.note ? render('de', x.texts.note) : null])).toEqual([
+      ['Signale (gesamt)', null],
+      ['Signale pro Tag (Mittel)', '127 über 3 Tage'],
+      ['Vom Risk Layer genehmigt', 'keine Risk-Entscheidungen in den Belegen; gezählt wurden die Orders, die der Risk-Service veröffentlicht hat'],
+      ['Ausgeführte Paper-Trades', null],
+      ['Market-Data-Events', 'Stichprobe: 1 Min. Mitschnitt, nicht am Blockziel bewertet — nicht am Ziel für den ganzen Block bewertet'],
+    ]);
   });
 });

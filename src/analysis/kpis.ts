@@ -6,6 +6,8 @@
 import type { KpiTargets } from './define-rule.js';
 import type { FlowCounts, FlowSources } from './flow.js';
 import type { StageFloor } from './stage-floor.js';
+import type { Texts } from './engine.js';
+import { render, text, type Said, type Text } from '../i18n/translate.js';
 
 export type KpiStatus = 'ok' | 'fail' | 'not_evaluable';
 
@@ -19,26 +21,30 @@ export interface Kpi {
   status: KpiStatus;
   /** Where the value came from, when it is not the obvious count. */
   note: string | null;
+  /** Keyed label and note (English above). */
+  texts: Texts;
 }
 
-const LABELS: Record<keyof KpiTargets, string> = {
-  signals_total: 'Signals (total)',
-  signals_per_day: 'Signals per day (mean)',
-  risk_approved: 'Approved by risk',
-  trades: 'Paper trades executed',
-  market_data_events: 'Market data events',
-};
+/** The note in English, and its keyed text when it has one (a plain string is quoted as it is). */
+function withNote(k: Kpi, note: Said | null): Kpi {
+  const { note: _old, ...texts } = k.texts;
+  if (note === null || typeof note === 'string') return { ...k, note, texts };
+  return { ...k, note: render('en', note), texts: { ...texts, note } };
+}
 
-function kpi(metric: keyof KpiTargets, value: number | null, target: number, note: string | null = null): Kpi {
-  return {
+function kpi(metric: keyof KpiTargets, value: number | null, target: number, note: Said | null = null): Kpi {
+  const label = text(`kpi.label.${metric}`);
+  const k: Kpi = {
     metric,
-    label: LABELS[metric],
+    label: render('en', label),
     value,
     target,
     comparison: '>',
     status: value === null ? 'not_evaluable' : value > target ? 'ok' : 'fail',
-    note,
+    note: null,
+    texts: { label },
   };
+  return withNote(k, note);
 }
 
 /**
@@ -49,7 +55,8 @@ function kpi(metric: keyof KpiTargets, value: number | null, target: number, not
 function floored(k: Kpi, floor: StageFloor | undefined, value: number | null = floor?.at_least ?? null): Kpi {
   if (!floor || value === null) return k;
   const status = value > k.target ? 'ok' : 'not_evaluable';
-  return { ...k, value, status, note: k.metric === 'signals_per_day' ? `≥ ${value} per day: ${floor.note}` : floor.note };
+  const note: Said = floor.texts.note;
+  return withNote({ ...k, value, status }, k.metric === 'signals_per_day' ? text('kpi.note.per_day_floor', { value, note }) : note);
 }
 
 /**
@@ -62,19 +69,19 @@ export function computeKpis(
   targets: KpiTargets,
   sources?: Partial<FlowSources>,
   floors: StageFloor[] = [],
-  marketDataSample?: string | null,
+  marketDataSample?: Said | null,
 ): Kpi[] {
   const none = (k: keyof FlowSources) => !!sources && (sources[k] ?? 'none') === 'none';
   const floorOf = (s: StageFloor['stage']) => floors.find((f) => f.stage === s);
   const signals = none('signals') ? null : counts.signals;
   const perDay = signals === null ? null : Math.round((signals / Math.max(1, days)) * 10) / 10;
   let approved: number | null = counts.risk_approved;
-  let approvedNote: string | null = null;
+  let approvedNote: Text | null = null;
   if (none('risk_decisions')) {
     // Without risk logs or decision tables, every order the risk service published is an approval.
     if (!none('orders')) {
       approved = counts.orders;
-      approvedNote = 'no risk decisions in the evidence; counted the orders the risk service published';
+      approvedNote = text('kpi.note.approved_from_orders');
     } else approved = null;
   }
   const trades = none('trades') ? null : counts.trades;
@@ -83,11 +90,11 @@ export function computeKpis(
   const af = none('risk_decisions') ? undefined : floorOf('risk_approved');
   return [
     floored(kpi('signals_total', signals, targets.signals_total), sf),
-    floored(kpi('signals_per_day', perDay, targets.signals_per_day, signals === null ? null : `${signals} over ${days} day(s)`), sf, sf ? Math.round((sf.at_least / Math.max(1, days)) * 10) / 10 : null),
+    floored(kpi('signals_per_day', perDay, targets.signals_per_day, signals === null ? null : text('kpi.note.over_days', { signals, days })), sf, sf ? Math.round((sf.at_least / Math.max(1, days)) * 10) / 10 : null),
     floored(kpi('risk_approved', approved, targets.risk_approved, approvedNote), af),
     kpi('trades', trades, targets.trades),
     marketDataSample && md !== null
-      ? { ...kpi('market_data_events', md, targets.market_data_events, `${marketDataSample} — not graded against a whole-block target`), status: 'not_evaluable' as const }
-      : kpi('market_data_events', md, targets.market_data_events, md === null ? 'no market data capture in the bundle' : null),
+      ? { ...kpi('market_data_events', md, targets.market_data_events, text('kpi.note.sample', { note: marketDataSample })), status: 'not_evaluable' as const }
+      : kpi('market_data_events', md, targets.market_data_events, md === null ? text('kpi.note.no_market_data') : null),
   ];
 }

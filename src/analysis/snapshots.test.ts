@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { captureLabel, listSnapshots, runningForMs, type Snapshot } from './snapshots.js';
+import { captureLabel, captureText, listSnapshots, runningForMs, type Snapshot } from './snapshots.js';
+import { render } from '../i18n/translate.js';
 import { TestDb } from './testing.js';
 
 const BLOCK = { from: '2025-12-10T00:00:00.000Z', to: '2025-12-12T23:59:59.999Z' };
@@ -50,6 +51,22 @@ describe('snapshots: each capture at its own capture time', () => {
     const s = listSnapshots(t.db, BLOCK);
     expect(s).toHaveLength(1);
     expect(s[0]).toMatchObject(want);
+    // How the time was read is keyed text (shown in the report's language), or absent without a clock.
+    if (s[0].captured_by === null) expect(s[0].texts).toBeUndefined();
+    else expect(render('en', s[0].texts!.captured_by)).toBe(s[0].captured_by);
+  });
+
+  it.each<[string, (t: TestDb) => void, string]>([
+    ['compose ps JSON', (t) => {
+      t.insert('containers', { file_id: t.file('ps/compose_ps.json'), source: 'compose_ps_json', name: 'cdb_ws', state: 'running', created_at: '2025-12-10T00:00:01.000Z', running_for: '3 days ago' });
+    }, 'CreatedAt + RunningFor ("3 days ago", auf den Tag genau)'],
+    ['a MONITOR capture', (t) => {
+      t.insert('redis_messages', { file_id: t.file('redis/monitor.txt'), source: 'monitor', channel: 'market_data', ts: '2025-12-11T14:21:55.120Z' });
+    }, 'letztes monitor-Event'],
+  ])('how the time was read, in German: %s', (_n, setup, want) => {
+    const t = new TestDb();
+    setup(t);
+    expect(render('de', listSnapshots(t.db, BLOCK)[0].texts!.captured_by)).toBe(want);
   });
 
   it('the paper runner\'s JSONL event log is a log, not a snapshot', () => {
@@ -75,5 +92,15 @@ describe('snapshots: each capture at its own capture time', () => {
   ])('label of a capture at %s', (at, during, label) => {
     const s = { kind: 'containers', file_id: 1, file: 'x', line: 1, captured_at: at, captured_by: null, during_block: during, when: 'unknown', first_event: null, last_event: null } as Snapshot;
     expect(captureLabel(s, BLOCK)).toBe(label);
+  });
+
+  it.each<[string, boolean, string, string]>([
+    ['2025-12-13T08:14:30Z', false, 'at collection, 2025-12-13 08:14:30 UTC', 'bei der Sammlung, 13.12.2025 08:14:30 UTC'],
+    ['2025-12-11T10:00:00Z', true, 'at 2025-12-11 10:00 UTC, during the block', 'um 11.12.2025 10:00 UTC, während des Blocks'],
+    ['2025-12-09T10:00:00Z', false, 'before the block, 2025-12-09 10:00 UTC', 'vor dem Block, 09.12.2025 10:00 UTC'],
+  ])('keyed label of a capture at %s', (at, during, en, de) => {
+    const s = { kind: 'containers', file_id: 1, file: 'x', line: 1, captured_at: at, captured_by: null, during_block: during, when: 'unknown', first_event: null, last_event: null } as Snapshot;
+    const t = captureText(s, BLOCK)!;
+    expect([render('en', t), render('de', t)]).toEqual([en, de]);
   });
 });

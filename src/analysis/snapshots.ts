@@ -17,6 +17,8 @@
  */
 import type Database from 'better-sqlite3';
 
+import { render, text, type Text } from '../i18n/translate.js';
+
 export type SnapshotKind = 'redis_capture' | 'redis_info' | 'redis_kv' | 'containers' | 'status_json' | 'console';
 
 export interface Snapshot {
@@ -36,6 +38,8 @@ export interface Snapshot {
   /** The capture's own span, for captures of a stream of events (pub/sub, MONITOR, XRANGE). */
   first_event: string | null;
   last_event: string | null;
+  /** The keyed text of `captured_by` (English above). */
+  texts?: { captured_by: Text };
 }
 
 const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
@@ -63,18 +67,20 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
     return captured >= from && captured <= to;
   };
   const path = db.prepare('SELECT path FROM manifest WHERE id = ?');
-  const add = (kind: SnapshotKind, file_id: number, line: number, captured: number | null, by: string | null, first: number | null = null, last: number | null = null) => {
+  const add = (kind: SnapshotKind, file_id: number, line: number, captured: number | null, by: Text | null, first: number | null = null, last: number | null = null) => {
+    const said = captured === null ? null : by;
     out.push({
       kind,
       file_id,
       file: (path.get(file_id) as { path: string } | undefined)?.path ?? `file#${file_id}`,
       line,
       captured_at: captured === null ? null : sec(captured),
-      captured_by: captured === null ? null : by,
+      captured_by: said ? render('en', said) : null,
       during_block: judge(captured, first),
       when: captured === null ? 'unknown' : judge(captured, first) ? 'during_block' : captured > to ? 'at_collection' : 'before_block',
       first_event: first === null ? null : sec(first),
       last_event: last === null ? null : sec(last),
+      ...(said ? { texts: { captured_by: said } } : {}),
     });
   };
 
@@ -87,7 +93,7 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
     .all() as { file_id: number; line: number; source: string; f: string | null; l: string | null }[]) {
     const f = r.f ? Date.parse(r.f) : null;
     const l = r.l ? Date.parse(r.l) : null;
-    add('redis_capture', r.file_id, r.line, l, l === null ? null : `last ${r.source} event`, f, l);
+    add('redis_capture', r.file_id, r.line, l, l === null ? null : text('snapshot.by.last_event', { source: r.source }), f, l);
   }
 
   for (const r of db
@@ -96,7 +102,7 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
     )
     .all() as { file_id: number; line: number; usec: string | null }[]) {
     const t = r.usec && /^\d{13,}$/.test(r.usec.trim()) ? Math.floor(Number(r.usec.trim()) / 1000) : null;
-    add('redis_info', r.file_id, r.line, t, 'INFO server_time_usec');
+    add('redis_info', r.file_id, r.line, t, text('snapshot.by.info'));
   }
 
   for (const r of db.prepare('SELECT file_id, MIN(line_no) AS line FROM redis_kv GROUP BY file_id ORDER BY file_id').all() as { file_id: number; line: number }[]) {
@@ -108,11 +114,11 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
     .prepare('SELECT file_id, MIN(line_no) AS line, MIN(source) AS source FROM containers GROUP BY file_id ORDER BY file_id')
     .all() as { file_id: number; line: number; source: string }[]) {
     let t: number | null = null;
-    let by: string | null = null;
+    let by: Text | null = null;
     const rep = reportTime.get(r.file_id) as { g: string | null };
     if (rep.g) {
       t = Date.parse(rep.g);
-      by = "the report's generation time";
+      by = text('snapshot.by.report');
     } else {
       // compose ps JSON: CreatedAt + RunningFor of each container; the latest is the closest bound.
       const rows = db.prepare('SELECT created_at, running_for FROM containers WHERE file_id = ? AND created_at IS NOT NULL AND running_for IS NOT NULL').all(r.file_id) as {
@@ -125,7 +131,10 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
         const at = Date.parse(c.created_at) + ms;
         if (t === null || at > t) {
           t = at;
-          by = `CreatedAt + RunningFor ("${c.running_for}", to the ${/day|week|month/i.test(c.running_for) ? 'day' : 'hour or better'})`;
+          by = text('snapshot.by.running_for', {
+            running_for: c.running_for,
+            precision: /day|week|month/i.test(c.running_for) ? text('snapshot.precision.day') : text('snapshot.precision.hour'),
+          });
         }
       }
     }
@@ -143,7 +152,7 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
       t = /^\d{10}(\.\d+)?$/.test(v) ? Math.floor(Number(v) * 1000) : /^\d{13}$/.test(v) ? Number(v) : /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/.test(v) ? Date.parse(/(Z|[+-]\d\d:?\d\d)$/.test(v) ? v.replace(' ', 'T') : `${v.replace(' ', 'T')}Z`) : null;
       if (t !== null && Number.isNaN(t)) t = null;
     }
-    add('status_json', r.file_id, r.line, t, t === null ? null : 'its timestamp field');
+    add('status_json', r.file_id, r.line, t, t === null ? null : text('snapshot.by.timestamp'));
   }
 
   for (const r of db
@@ -151,7 +160,7 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
     .all() as { file_id: number; line: number; f: string | null; l: string | null }[]) {
     const f = r.f ? Date.parse(r.f) : null;
     const l = r.l ? Date.parse(r.l) : null;
-    add('console', r.file_id, r.line, l, l === null ? null : 'the clock of its lines', f, l);
+    add('console', r.file_id, r.line, l, l === null ? null : text('snapshot.by.lines'), f, l);
   }
   return out;
 }
@@ -168,6 +177,16 @@ export function captureLabel(s: Snapshot | undefined, block: { to: string; from:
   if (t > Date.parse(block.to)) return `at collection, ${at}`;
   if (t < Date.parse(block.from)) return `before the block, ${at}`;
   return s.during_block ? `at ${at}, during the block` : `at ${at}`;
+}
+
+/** `captureLabel` as keyed text, for a finding that says when a capture was taken in the report's language. */
+export function captureText(s: Snapshot | undefined, block: { to: string; from: string }): Text | null {
+  if (!s || !s.captured_at) return null;
+  const at = s.captured_at;
+  const t = Date.parse(at);
+  if (t > Date.parse(block.to)) return text('snapshot.at_collection', { at });
+  if (t < Date.parse(block.from)) return text('snapshot.before_block', { at });
+  return s.during_block ? text('snapshot.during_block', { at }) : text('snapshot.at', { at });
 }
 
 const cache = new WeakMap<Database.Database, { key: string; list: Snapshot[] }>();

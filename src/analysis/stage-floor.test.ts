@@ -4,6 +4,7 @@ import type { FlowCounts } from './flow.js';
 import { computeKpis } from './kpis.js';
 import { stageFloors } from './stage-floor.js';
 import { TestDb } from './testing.js';
+import { render } from '../i18n/translate.js';
 
 const BLOCK = { from: '2026-02-24T00:00:00.000Z', to: '2026-02-26T23:59:59.999Z' };
 const SOURCES = { market_data: 'log', signals: 'log', risk_decisions: 'log', orders: 'log', trades: 'log' };
@@ -22,10 +23,10 @@ describe('stage floors: no stage below what a later stage proves', () => {
   it.each<[string, Partial<FlowCounts>, (t: TestDb) => void, [string, number, number, string][], RegExp[]]>([
     ['a signal log saved with --since: approvals bound the signals', { signals: 72, risk_approved: 216, orders: 216, trades: 216 },
       (t) => rows(t, 'signals', 'logs/signal_since.txt', 'cdb_signal', 72, '2026-02-26T00:11:04.000Z', '2026-02-26T23:50:00.000Z'),
-      [['signals', 72, 216, 'risk_decisions']], [/^≥ 216, implied by risk decisions \(216 approved, 0 rejected.*cdb_signal's log logs\/signal_since\.txt covers only from 2026-02-26T00:11:04Z$/]],
+      [['signals', 72, 216, 'risk_decisions']], [/^≥ 216, implied by risk decisions \(216 approved, 0 rejected.*cdb_signal's log logs\/signal_since\.txt covers only from 2026-02-26 00:11:04 UTC$/]],
     ['rejections are decisions on signals too', { signals: 10, risk_approved: 5, risk_rejected: 40, orders: 5, trades: 5 },
       (t) => rows(t, 'signals', 'logs/core.txt', 'cdb_core', 10, '2026-02-24T00:10:00.000Z', '2026-02-24T12:00:00.000Z'),
-      [['signals', 10, 45, 'risk_decisions']], [/5 approved, 40 rejected.*covers only until 2026-02-24T12:00:00Z/]],
+      [['signals', 10, 45, 'risk_decisions']], [/5 approved, 40 rejected.*covers only until 2026-02-24 12:00 UTC/]],
     ['fills prove orders, orders prove approvals, approvals prove signals', { signals: 3, risk_approved: 3, orders: 3, trades: 30 },
       () => {}, [['orders', 3, 30, 'trades'], ['risk_approved', 3, 30, 'trades'], ['signals', 3, 30, 'trades']], [/no orders record in the block/, /30 orders/, /30 approved/]],
     ['auto-unwind SELLs are orders without an approval', { signals: 10, risk_approved: 10, orders: 14, trades: 14 },
@@ -40,6 +41,20 @@ describe('stage floors: no stage below what a later stage proves', () => {
     const floors = stageFloors(t.db, C(counts), SOURCES, BLOCK);
     expect(floors.map((f) => [f.stage, f.count, f.at_least, f.implied_by])).toEqual(want);
     notes.forEach((re, i) => expect(floors[i].note).toMatch(re));
+    // The English note is the keyed text rendered: `localize` can say it again in German.
+    for (const f of floors) expect(render('en', f.texts.note)).toBe(f.note);
+  });
+
+  it('the note in German: counts, the short log and its window in the runbook\'s words', () => {
+    const t = new TestDb();
+    rows(t, 'signals', 'logs/signal_since.txt', 'cdb_signal', 72, '2026-02-26T00:11:04.000Z', '2026-02-26T23:50:00.000Z');
+    const [f] = stageFloors(t.db, C({ signals: 72, risk_approved: 1216, orders: 1216, trades: 1216 }), SOURCES, BLOCK);
+    expect(render('de', f.texts.note)).toBe(
+      '≥ 1.216, belegt durch Risk-Entscheidungen (1.216 genehmigt, 0 abgelehnt; jede entscheidet über ein Signal); Log von cdb_signal logs/signal_since.txt deckt nur ab 26.02.2026 00:11:04 UTC ab',
+    );
+    const k = computeKpis(C({ signals: 72, risk_approved: 1216, orders: 1216, trades: 1216 }), 3, DEFAULT_TARGETS, SOURCES, [f]);
+    expect(render('de', k[1].texts.note!)).toMatch(/^≥ 405,3 pro Tag: ≥ 1\.216, belegt durch/);
+    expect(k[1].note).toMatch(/^≥ 405\.3 per day: ≥ 1,216, implied by/);
   });
 
   it.each<[string, Partial<FlowCounts>, [string, number | null, string][]]>([

@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { FlowCounts, FlowSources } from './flow.js';
+import { render, text, type Param, type Text } from '../i18n/translate.js';
 
 export type FloorStage = 'signals' | 'risk_approved' | 'orders';
 
@@ -21,14 +22,19 @@ export interface StageFloor {
   implied_by: 'risk_decisions' | 'orders' | 'trades';
   /** The stage's own source (as flow.sources names it). */
   source: string;
-  /** "≥ 216, implied by risk decisions (216 approved, 0 rejected); …covers only from …". */
+  /** "≥ 216, implied by risk decisions (216 approved, 0 rejected); …covers only from …" (English; `texts.note` keyed). */
   note: string;
+  texts: { note: Text };
+}
+
+function noted(t: Text): Pick<StageFloor, 'note' | 'texts'> {
+  return { note: render('en', t), texts: { note: t } };
 }
 
 const HOUR = 3_600_000;
 
 /** Where the stage's rows in the block come from, and whether they cover the whole block. */
-function coverageOf(db: Database.Database, table: string, extra: string, blockFrom: string, blockTo: string): string {
+function coverageOf(db: Database.Database, table: string, extra: string, blockFrom: string, blockTo: string): Text {
   const rows = db
     .prepare(
       `SELECT m.path, MIN(t.ts) AS f, MAX(t.ts) AS l, COUNT(*) AS n,
@@ -37,14 +43,14 @@ function coverageOf(db: Database.Database, table: string, extra: string, blockFr
        WHERE t.in_block = 1 ${extra} GROUP BY t.file_id ORDER BY f, m.path`,
     )
     .all() as { path: string; f: string | null; l: string | null; n: number; service: string | null }[];
-  if (!rows.length) return `no ${table} record in the block`;
+  if (!rows.length) return text('floor.no_records', { table });
   const f = rows.map((r) => r.f).filter((x): x is string => !!x).sort()[0] ?? null;
   const l = rows.map((r) => r.l).filter((x): x is string => !!x).sort().pop() ?? null;
-  const files = rows.map((r) => (r.service ? `${r.service}'s log ${r.path}` : r.path)).join(', ');
-  const gaps: string[] = [];
-  if (f && Date.parse(f) - Date.parse(blockFrom) > HOUR) gaps.push(`only from ${f.slice(0, 19)}Z`);
-  if (l && Date.parse(blockTo) - Date.parse(l) > HOUR) gaps.push(`only until ${l.slice(0, 19)}Z`);
-  return gaps.length ? `${files} covers ${gaps.join(' and ')}` : `${files} covers the block but shows fewer`;
+  const files: Param[] = rows.map((r) => (r.service ? text('floor.service_log', { service: r.service, path: r.path }) : r.path));
+  const late = f && Date.parse(f) - Date.parse(blockFrom) > HOUR ? `${f.slice(0, 19)}Z` : null;
+  const early = l && Date.parse(blockTo) - Date.parse(l) > HOUR ? `${l.slice(0, 19)}Z` : null;
+  const span = late && early ? text('floor.only_between', { from: late, to: early }) : late ? text('floor.only_from', { at: late }) : early ? text('floor.only_until', { at: early }) : null;
+  return span ? text('floor.covers', { files, span }) : text('floor.covers_block', { files });
 }
 
 export function stageFloors(
@@ -67,7 +73,7 @@ export function stageFloors(
       at_least: orders,
       implied_by: 'trades',
       source: sources.orders,
-      note: `≥ ${orders}, implied by ${counts.trades} fills (each fill is of an order); ${coverageOf(db, 'orders', '', block.from, block.to)}`,
+      ...noted(text('floor.orders', { at_least: orders, fills: counts.trades, coverage: coverageOf(db, 'orders', '', block.from, block.to) })),
     });
   }
   let approved = counts.risk_approved;
@@ -80,7 +86,14 @@ export function stageFloors(
       at_least: approved,
       implied_by: orders > counts.orders ? 'trades' : 'orders',
       source: sources.risk_decisions,
-      note: `≥ ${approved}, implied by ${orders} orders${unwinds ? ` less ${unwinds} auto-unwind SELLs` : ''} (risk publishes an order only for an approval); ${coverageOf(db, 'risk_decisions', "AND decision = 'approved'", block.from, block.to)}`,
+      ...noted(
+        text('floor.risk_approved', {
+          at_least: approved,
+          orders,
+          unwinds: unwinds ? text('floor.less_unwinds', { n: unwinds }) : '',
+          coverage: coverageOf(db, 'risk_decisions', "AND decision = 'approved'", block.from, block.to),
+        }),
+      ),
     });
   }
   const decided = approved + counts.risk_rejected;
@@ -91,7 +104,9 @@ export function stageFloors(
       at_least: decided,
       implied_by: approved > counts.risk_approved ? (orders > counts.orders ? 'trades' : 'orders') : 'risk_decisions',
       source: sources.signals,
-      note: `≥ ${decided}, implied by risk decisions (${approved} approved, ${counts.risk_rejected} rejected; each decides one signal); ${coverageOf(db, 'signals', '', block.from, block.to)}`,
+      ...noted(
+        text('floor.signals', { at_least: decided, approved, rejected: counts.risk_rejected, coverage: coverageOf(db, 'signals', '', block.from, block.to) }),
+      ),
     });
   }
   return out;

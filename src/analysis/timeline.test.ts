@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportModel } from '../report/model.js';
 import { TestDb } from './testing.js';
-import { buildTimeline, headerClock, minutes } from './timeline.js';
+import { buildTimeline, headerClock } from './timeline.js';
+import { render, text } from '../i18n/translate.js';
+import { localize } from '../i18n/localize.js';
 
 const NO_BREAK = { break_at: null, break_stage: null, break_reason: null, break_evidence: [] };
 
@@ -50,6 +52,10 @@ describe('buildTimeline', () => {
       '2025-11-26T04:00:00Z error_last cdb_db_writer cdb_db_writer: last writer.persist_failed error',
     ]);
     expect(tl[0].clock).toEqual({ label: 'application clock vs docker --timestamps stamp', offset_s: 3600 });
+    expect(localize({ timeline: tl }, 'de').timeline[0]).toMatchObject({
+      title: 'cdb_db_writer: erster Fehler writer.persist_failed (3 im Block)',
+      clock: { label: 'Anwendungsuhr gegenüber dem Stempel von docker --timestamps', offset_s: 3600 },
+    });
     // Two seconds between the clocks is buffering, not a second clock.
     expect(tl[1].clock).toBeNull();
     expect(tl[1].evidence[0].text).toContain('Failed to persist trade');
@@ -75,6 +81,11 @@ describe('buildTimeline', () => {
       '2025-11-26T01:35:00Z feed_stop - market data stopped and did not resume in the bundle (the same log kept recording 1 h 25 min longer)',
     ]);
     expect(feed.every((e) => e.evidence[0].file === 'logs/compose.txt')).toBe(true);
+    expect(feed.map((e) => render('de', e.texts!.title))).toEqual([
+      'Market Data stand still (1 Std. ohne Tick, während dasselbe Log weiter schrieb)',
+      'Market Data lief nach 1 Std. wieder',
+      'Market Data stand still und lief im Bundle nicht wieder an (dasselbe Log schrieb noch 1 Std. 25 Min. weiter)',
+    ]);
   });
 
   it('first and last rejection per reason, with the dump row’s reason as its text', () => {
@@ -104,17 +115,39 @@ describe('buildTimeline', () => {
         const f = t.file('logs/compose.txt');
         log(t, f, '2025-11-27T07:59:00.000Z', 'cdb_risk', '🚀 Risk-Manager gestartet');
       },
-      { break_at: '2025-11-27T07:59:00Z', break_stage: 'signals', break_reason: 'signals ran below 10 % …', break_evidence: [] },
+      {
+        break_at: '2025-11-27T07:59:00Z',
+        break_stage: 'signals',
+        break_reason: 'signals ran below 10 % …',
+        break_evidence: [],
+        texts: { break_reason: text('break.stopped', { stage: text('break.stage.signals'), pct: 10, median: 12.5, hours: 3, from: '2025-11-27T08:00:00Z', upstream: '', recovery: text('break.never_recovered') }) },
+      },
       [row('2025-11-27T08:01:27.000Z', 'host local (CET/CEST, assumed)', 'signals'), row('2025-11-27T08:01:27.000Z', 'host local (CET/CEST, assumed)', 'trades')],
     );
     expect(tl.map(brief)).toEqual([
       '2025-11-27T07:59:00Z restart cdb_risk cdb_risk started',
-      '2025-11-27T07:59:00Z break - the flow broke: signals stopped after this event — signals ran below 10 % …',
+      '2025-11-27T07:59:00Z break - the flow broke: signals stopped after this event — signals ran below 10 % of its median 12.5/h for 3 h from 2025-11-27 08:00 UTC; never recovered in the block',
       '2025-11-27T08:01:27Z report - daily check report generated for 2025-11-27',
     ]);
     // 08:01 UTC in November is 09:01 CET: the header's clock runs 3,600 s ahead of UTC.
     expect(tl[2].clock).toEqual({ label: 'report header in host local (CET/CEST, assumed), shown in UTC', offset_s: 3600 });
     expect(tl[2].evidence[0]).toMatchObject({ file: 'reports/r.md', line: 3 });
+    const de = localize({ timeline: tl }, 'de').timeline;
+    expect(de.map((e) => e.title)).toEqual([
+      'cdb_risk gestartet',
+      'der Fluss brach ab: Stufe Signale stand nach diesem Ereignis still — Stufe Signale lief ab 27.11.2025 08:00 UTC 3 Std. lang unter 10 % ihres Medians von 12,5/h; lief im Block nicht wieder an',
+      'Report daily check erzeugt für 27.11.2025',
+    ]);
+    expect(de[2].clock!.label).toBe('Report-Kopf in host local (CET/CEST, assumed), in UTC gezeigt');
+  });
+
+  it('a record without a service is named in the report\'s language', () => {
+    const tl = build((t) => {
+      const f = t.file('logs/compose.txt');
+      t.insert('log_events', { file_id: f, ts: '2025-11-26T02:00:00.000Z', service: null, message: 'Failed to persist trade: column "quantity" of relation "trades" does not exist', level: 'ERROR', kind: 'app', class: 'writer.persist_failed' });
+    });
+    expect(tl.map(brief)).toEqual(['2025-11-26T02:00:00Z error_first (unknown service) (unknown service): writer.persist_failed error (the only one)']);
+    expect(localize({ timeline: tl }, 'de').timeline[0]).toMatchObject({ service: '(unbekannter Service)', title: '(unbekannter Service): Fehler writer.persist_failed (der einzige)' });
   });
 
   it('leaves out what happened outside the block', () => {
@@ -139,10 +172,21 @@ describe('buildTimeline', () => {
     else expect(c?.offset_s).toBe(offset);
   });
 
-  it.each<[number, string]>([
-    [12.4, '12 min'],
-    [60, '1 h'],
-    [95, '1 h 35 min'],
-    [2336, '38 h 56 min'],
-  ])('minutes(%d) = %s', (m, want) => expect(minutes(m)).toBe(want));
+  it.each<[number, string, string]>([
+    [12.4, '12 min', '12 Min.'],
+    [60, '1 h', '1 Std.'],
+    [95, '1 h 35 min', '1 Std. 35 Min.'],
+    [2336, '1 d 14 h', '1 T 14 Std.'],
+  ])('a feed gap of %d min reads %s / %s', (m, en, de) => {
+    const tl = build((t) => {
+      const f = t.file('logs/compose.txt');
+      const start = Date.parse('2025-11-26T00:00:00.000Z');
+      t.insert('market_data', { file_id: f, ts: new Date(start).toISOString(), symbol: 'BTCUSDT', price: 1, source: 'log' });
+      log(t, f, new Date(start + 60_000).toISOString(), 'cdb_ws', '[ws] reconnecting in 5s...');
+      t.insert('market_data', { file_id: f, ts: new Date(start + m * 60_000).toISOString(), symbol: 'BTCUSDT', price: 1, source: 'log' });
+    });
+    const resume = tl.find((e) => e.kind === 'feed_resume')!;
+    expect(resume.title).toBe(`market data resumed after ${en}`);
+    expect(render('de', resume.texts!.title)).toBe(`Market Data lief nach ${de} wieder`);
+  });
 });

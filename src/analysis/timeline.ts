@@ -15,6 +15,9 @@ import { Redactor } from '../redact/secrets.js';
 import type { ReportModel } from '../report/model.js';
 import type { Evidence, RuleContext } from './define-rule.js';
 import { isZone, offsetMinutes } from '../util/zones.js';
+import { mapParams, render, text, type Param, type Text } from '../i18n/translate.js';
+import { stageName } from './break-in-time.js';
+import type { StageId } from './clockless.js';
 
 export type TimelineEntry = ReportModel['timeline'][number];
 type Kind = TimelineEntry['kind'];
@@ -41,19 +44,25 @@ interface LogRow {
   line_no: number;
 }
 
+/** A second clock with its label's keyed text (the entry carries it as `texts['clock.label']`). */
+type Clock = NonNullable<TimelineEntry['clock']> & { text: Text };
+
+const STAGES: readonly string[] = ['market_data', 'signals', 'risk_approved', 'orders', 'fills', 'persisted'] satisfies StageId[];
+
 function second(iso: string): string {
   return `${iso.slice(0, 19)}Z`;
 }
 
 /** The docker stamp's offset from the application time, when both exist and disagree. */
-function clockOf(r: Pick<LogRow, 'ts' | 'docker_ts' | 'ts_text'>): TimelineEntry['clock'] {
+function clockOf(r: Pick<LogRow, 'ts' | 'docker_ts' | 'ts_text'>): Clock | null {
   if (!r.docker_ts || !r.ts_text) return null;
   const d = (Date.parse(r.ts) - Date.parse(r.docker_ts)) / 1000;
   if (!Number.isFinite(d) || Math.abs(d) <= CLOCK_SKEW_S) return null;
-  return { label: 'application clock vs docker --timestamps stamp', offset_s: Math.round(d * 10) / 10 };
+  const t = text('timeline.clock.docker');
+  return { label: render('en', t), offset_s: Math.round(d * 10) / 10, text: t };
 }
 
-export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pick<ReportModel['flow'], 'break_at' | 'break_stage' | 'break_reason' | 'break_evidence'>, reconciliation: ReportModel['reconciliation']): TimelineEntry[] {
+export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pick<ReportModel['flow'], 'break_at' | 'break_stage' | 'break_reason' | 'break_evidence' | 'texts'>, reconciliation: ReportModel['reconciliation']): TimelineEntry[] {
   const redactor = new Redactor();
   const out: (TimelineEntry & { sortTs: string })[] = [];
   const { from, to } = ctx.block;
@@ -61,8 +70,15 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
     const e = ctx.evidence(fileId, line);
     return { ...e, text: redactor.text(e.text) };
   };
-  const push = (sortTs: string, kind: Kind, service: string | null, title: string, count: number, evidence: Evidence[], clock: TimelineEntry['clock'] = null) =>
-    out.push({ sortTs, at: second(sortTs), kind, service, title: redactor.text(title), count, evidence, clock });
+  const push = (sortTs: string, kind: Kind, who: string | Text | null, title: Text, count: number, evidence: Evidence[], clocked: Clock | null = null) => {
+    const t = mapParams(title, (v) => redactor.text(v));
+    const clock = clocked ? { label: clocked.label, offset_s: clocked.offset_s } : null;
+    const service = who === null || typeof who === 'string' ? who : render('en', who);
+    const texts = { title: t, ...(who !== null && typeof who !== 'string' ? { service: who } : {}), ...(clocked ? { 'clock.label': clocked.text } : {}) };
+    out.push({ sortTs, at: second(sortTs), kind, service, title: redactor.text(render('en', t)), count, evidence, clock, texts });
+  };
+  // A record without a service is named in the report's language.
+  const serviceOf = (s: string | null): string | Text => s ?? text('timeline.unknown_service');
   const hasLogs = !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'log_events'").get();
 
   if (hasLogs) {
@@ -75,19 +91,22 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       .all(JSON.stringify(RESTART_CLASSES), from, to) as LogRow[];
     const byService = new Map<string, LogRow[]>();
     for (const r of starts) {
-      const key = r.service ?? '(unknown service)';
+      const key = r.service ?? '';
       const list = byService.get(key) ?? [];
       const prev = list[list.length - 1];
       if (!prev || Date.parse(r.ts) - Date.parse(prev.ts) > SAME_START_MS) list.push(r);
       byService.set(key, list);
     }
-    for (const [service, list] of byService) {
+    for (const [key, list] of byService) {
+      const service = serviceOf(key || null);
       const shown = list.length <= MAX_RESTARTS_LISTED + 1 ? list : [...list.slice(0, MAX_RESTARTS_LISTED), list[list.length - 1]];
       shown.forEach((r, i) => {
         const last = list.length > shown.length && i === shown.length - 1;
         const title = last
-          ? `${service} started — the last of ${list.length} starts in the block (${list.length - shown.length} between not listed)`
-          : `${service} started${list.length > 1 ? ` (start ${list.indexOf(r) + 1} of ${list.length})` : ''}`;
+          ? text('timeline.restart_last', { service, n: list.length, between: list.length - shown.length })
+          : list.length > 1
+            ? text('timeline.restart_nth', { service, i: list.indexOf(r) + 1, n: list.length })
+            : text('timeline.restart', { service });
         push(r.ts, 'restart', service, title, last ? list.length - shown.length + 1 : 1, [ev(r.file_id, r.line_no)], clockOf(r));
       });
     }
@@ -102,12 +121,12 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       .all(JSON.stringify(errorClasses), from, to) as { service: string | null; class: string; n: number; first: string; last: string }[];
     const at = db.prepare(`SELECT ts, docker_ts, ts_text, service, class, file_id, line_no FROM log_events WHERE service IS ? AND class = ? AND ts = ? ORDER BY file_id, line_no LIMIT 1`);
     for (const g of groups) {
-      const service = g.service ?? '(unknown service)';
+      const service = serviceOf(g.service);
       const f = at.get(g.service, g.class, g.first) as LogRow;
-      push(f.ts, 'error_first', service, g.n > 1 ? `${service}: first ${g.class} error (${g.n} in the block)` : `${service}: ${g.class} error (the only one)`, 1, [ev(f.file_id, f.line_no)], clockOf(f));
+      push(f.ts, 'error_first', service, g.n > 1 ? text('timeline.error_first', { service, class: g.class, n: g.n }) : text('timeline.error_only', { service, class: g.class }), 1, [ev(f.file_id, f.line_no)], clockOf(f));
       if (g.n > 1) {
         const l = at.get(g.service, g.class, g.last) as LogRow;
-        push(l.ts, 'error_last', service, `${service}: last ${g.class} error`, 1, [ev(l.file_id, l.line_no)], clockOf(l));
+        push(l.ts, 'error_last', service, text('timeline.error_last', { service, class: g.class }), 1, [ev(l.file_id, l.line_no)], clockOf(l));
       }
     }
 
@@ -124,8 +143,8 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       )
       .all(from, to, FEED_GAP_MIN, MAX_FEED_GAPS) as { ts: string; file_id: number; line_no: number; prev_ts: string; prev_line: number; minutes: number }[];
     for (const g of gaps) {
-      push(g.prev_ts, 'feed_stop', null, `market data stopped (${minutes(g.minutes)} without a tick while the same log kept recording)`, 1, [ev(g.file_id, g.prev_line)]);
-      push(g.ts, 'feed_resume', null, `market data resumed after ${minutes(g.minutes)}`, 1, [ev(g.file_id, g.line_no)]);
+      push(g.prev_ts, 'feed_stop', null, text('timeline.feed_gap', { gap: wholeMinutes(g.minutes) }), 1, [ev(g.file_id, g.prev_line)]);
+      push(g.ts, 'feed_resume', null, text('timeline.feed_resume', { gap: wholeMinutes(g.minutes) }), 1, [ev(g.file_id, g.line_no)]);
     }
     const tails = db
       .prepare(
@@ -139,7 +158,7 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       const gap = (Date.parse(t.file_end) - Date.parse(t.last_ts)) / 60_000;
       if (gap < FEED_GAP_MIN) continue;
       const line = (lineAt.get(t.file_id, t.last_ts) as { line_no: number }).line_no;
-      push(t.last_ts, 'feed_stop', null, `market data stopped and did not resume in the bundle (the same log kept recording ${minutes(gap)} longer)`, 1, [ev(t.file_id, line)]);
+      push(t.last_ts, 'feed_stop', null, text('timeline.feed_tail', { gap: wholeMinutes(gap) }), 1, [ev(t.file_id, line)]);
     }
   }
 
@@ -158,10 +177,10 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
   };
   for (const r of rej) {
     const f = rejAt.get(r.reason, r.first) as { file_id: number; line_no: number; reason_text: string | null };
-    push(r.first, 'rejection_first', 'cdb_risk', r.n > 1 ? `first rejection for ${r.reason} (${r.n} in the block)` : `rejection for ${r.reason} (the only one)`, 1, [rejEv(f)]);
+    push(r.first, 'rejection_first', 'cdb_risk', r.n > 1 ? text('timeline.rejection_first', { reason: r.reason, n: r.n }) : text('timeline.rejection_only', { reason: r.reason }), 1, [rejEv(f)]);
     if (r.n > 1) {
       const l = rejAt.get(r.reason, r.last) as { file_id: number; line_no: number; reason_text: string | null };
-      push(r.last, 'rejection_last', 'cdb_risk', `last rejection for ${r.reason}`, 1, [rejEv(l)]);
+      push(r.last, 'rejection_last', 'cdb_risk', text('timeline.rejection_last', { reason: r.reason }), 1, [rejEv(l)]);
     }
   }
 
@@ -176,11 +195,18 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
     const first = r.evidence[r.evidence.length - 1] ?? r.evidence[0];
     const id = first ? (fileId.get(first.file) as { id: number } | undefined)?.id : undefined;
     const evidence = first ? [id !== undefined ? ev(id, first.line) : { file: first.file, line: first.line, text: '' }] : [];
-    push(r.generated_at, 'report', null, `${r.report_kind.replace(/_/g, ' ')} report generated${r.date ? ` for ${r.date}` : ''}${r.explanation === 'report_failed' ? ' — it failed' : ''}`, 1, evidence, headerClock(r.zone, r.generated_at));
+    push(r.generated_at, 'report', null, text('timeline.report', {
+        kind: r.report_kind.replace(/_/g, ' '),
+        for_date: r.date ? text('timeline.report_for', { date: r.date }) : '',
+        failed: r.explanation === 'report_failed' ? text('timeline.report_failed') : '',
+      }), 1, evidence, headerClock(r.zone, r.generated_at));
   }
 
   if (flow.break_at) {
-    push(`${flow.break_at.slice(0, 19)}.999Z`, 'break', null, `the flow broke: ${flow.break_stage ?? 'a stage'} stopped after this event — ${flow.break_reason ?? ''}`.replace(/ — $/, ''), 1, flow.break_evidence.slice(0, 2));
+    const stage: Param = flow.break_stage === null ? text('timeline.a_stage') : STAGES.includes(flow.break_stage) ? stageName(flow.break_stage as StageId) : flow.break_stage;
+    const reason: Param | null = flow.texts?.break_reason ?? (flow.break_reason || null);
+    const title = reason ? text('timeline.break', { stage, reason }) : text('timeline.break_plain', { stage });
+    push(`${flow.break_at.slice(0, 19)}.999Z`, 'break', null, title, 1, flow.break_evidence.slice(0, 2));
   }
 
   out.sort((a, b) => (a.sortTs < b.sortTs ? -1 : a.sortTs > b.sortTs ? 1 : 0) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || cmpStr(a.service ?? '', b.service ?? '') || cmpStr(a.title, b.title));
@@ -191,22 +217,20 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
  * A report header written in host-local time: the entry is shown in UTC, flagged with how far the
  * header's clock is ahead of UTC at that moment (measured for the zone the reconciliation named).
  */
-export function headerClock(zone: string | null, at: string): TimelineEntry['clock'] {
+export function headerClock(zone: string | null, at: string): Clock | null {
   if (zone === null || !/local/i.test(zone)) return null;
   const iana = /CET|CEST|Europe\/Berlin/.test(zone) ? 'Europe/Berlin' : (zone.match(/\b([A-Z][a-z]+\/[A-Za-z_]+)\b/)?.[1] ?? null);
-  const label = `report header in ${zone}, shown in UTC`;
-  if (!iana || !isZone(iana)) return { label, offset_s: null };
-  return { label, offset_s: offsetMinutes(Date.parse(at), iana) * 60 };
+  const t = text('timeline.clock.header', { zone });
+  const label = render('en', t);
+  if (!iana || !isZone(iana)) return { label, offset_s: null, text: t };
+  return { label, offset_s: offsetMinutes(Date.parse(at), iana) * 60, text: t };
 }
 
 function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** 95 → "1 h 35 min"; 12.5 → "13 min". */
-export function minutes(m: number): string {
-  const r = Math.round(m);
-  if (r < 60) return `${r} min`;
-  const h = Math.floor(r / 60);
-  return r % 60 ? `${h} h ${r % 60} min` : `${h} h`;
+/** A gap in minutes as whole minutes in seconds, for a `{gap:duration}` (95 → 1 h 35 min; 12.5 → 13 min). */
+function wholeMinutes(m: number): number {
+  return Math.round(m) * 60;
 }

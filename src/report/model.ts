@@ -336,6 +336,7 @@ export const ReportSchema = z.strictObject({
       when: z.enum(['during_block', 'at_collection', 'before_block', 'unknown']),
       first_event: z.string().nullable(),
       last_event: z.string().nullable(),
+      texts: Texts,
     }),
   ),
 });

@@ -87,6 +87,9 @@ export const SAME_IN_BOTH: ReadonlySet<string> = new Set<MessageKey>([
   'layer.risk',
   'layer.execution',
   'layer.reporting',
+  // Analysis: an arrow between causes, and a count before a quoted log line.
+  'causality.arrow',
+  'clockless.line',
 ]);
 
 export const de: Record<MessageKey, string> = {
