@@ -7,6 +7,7 @@ import * as core from './core.js';
 import * as analysis from './analysis.js';
 import * as report from './report.js';
 import * as cli from './cli.js';
+import * as rulesShared from './rules-shared.js';
 import * as clockSkew from './rules/clock-skew.js';
 import * as connectivityFailures from './rules/connectivity-failures.js';
 import * as containerRestarts from './rules/container-restarts.js';
@@ -37,13 +38,14 @@ import * as reportReconciliation from './rules/report-reconciliation.js';
 export const RULE_CATALOGS = { 'clock-skew': clockSkew, 'connectivity-failures': connectivityFailures, 'container-restarts': containerRestarts, 'dependency-faults': dependencyFaults, 'exceptions': exceptions, 'reconnect-loops': reconnectLoops, 'redis-memory': redisMemory, 'uptime': uptime, 'market-data-flow': marketDataFlow, 'market-data-silence': marketDataSilence, 'payload-fields': payloadFields, 'signal-errors': signalErrors, 'signal-filters': signalFilters, 'signal-generation': signalGeneration, 'risk-decisions': riskDecisions, 'risk-limits-config': riskLimitsConfig, 'risk-state': riskState, 'execution-orders': executionOrders, 'execution-persistence': executionPersistence, 'trade-stats': tradeStats, 'two-writer-duplicates': twoWriterDuplicates, 'db-counts-per-day': dbCountsPerDay, 'persistence-gaps': persistenceGaps, 'report-missing': reportMissing, 'report-reconciliation': reportReconciliation } as const;
 
 /** Area catalogs by name, for the collision check. */
-export const AREA_CATALOGS = { core, analysis, report, cli, ...RULE_CATALOGS } as const;
+export const AREA_CATALOGS = { core, analysis, report, cli, 'rules-shared': rulesShared, ...RULE_CATALOGS } as const;
 
 export const en = {
   ...core.en,
   ...analysis.en,
   ...report.en,
   ...cli.en,
+  ...rulesShared.en,
   ...clockSkew.en,
   ...connectivityFailures.en,
   ...containerRestarts.en,
@@ -92,6 +94,7 @@ export const de: Record<MessageKey, string> = {
   ...analysis.de,
   ...report.de,
   ...cli.de,
+  ...rulesShared.de,
   ...clockSkew.de,
   ...connectivityFailures.de,
   ...containerRestarts.de,
