@@ -4,8 +4,12 @@
  */
 export const en = {
   'shared.unknown_service': '(unknown service)',
+  'shared.coverage': '{service} logs cover {span:duration} of the {block:duration} block',
+  'shared.coverage.none': 'no {service} logs in the block',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
   'shared.unknown_service': '(unbekannter Dienst)',
+  'shared.coverage': 'die Logs von {service} decken {span:duration} des Blocks ({block:duration}) ab',
+  'shared.coverage.none': 'keine Logs von {service} im Block',
 };

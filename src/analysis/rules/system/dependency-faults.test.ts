@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addLog, addLogs, at } from '../../rule-testing.js';
 import rule from './dependency-faults.js';
 
@@ -48,7 +48,7 @@ describe('dependency-faults', () => {
   it.each(cases)('%s', (_n, setup, want) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(want.status);
     if (!want.cause) {
       expect(r.hypotheses ?? []).toEqual([]);

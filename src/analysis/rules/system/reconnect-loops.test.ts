@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addLog, addLogs, at } from '../../rule-testing.js';
 import rule, { longestRisingRun } from './reconnect-loops.js';
 
@@ -45,7 +45,7 @@ describe('reconnect-loops', () => {
   it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     const f = r.findings!.find((x) => x.subject === subject)!;
     expect(f.severity).toBe(severity);
     expect(r.status).toBe(status);
@@ -54,7 +54,7 @@ describe('reconnect-loops', () => {
   it('a ws loop proposes a market-data hypothesis with the ws URL to-do', () => {
     const t = new TestDb();
     for (let i = 1; i <= 12; i++) addLog(t, { service: 'cdb_ws', ts: at(i), kind: 'print', message: `[WS] Disconnected (attempt ${i})` });
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.hypotheses![0]).toMatchObject({ cause: 'market_data.ws_reconnect_loop', layer: 'market_data', likelihood: 'very_likely' });
     expect(r.todos!.map((x) => x.where)).toContain('.env MEXC_WS_URL');
   });
@@ -84,7 +84,7 @@ describe('reconnect-loops', () => {
   it.each(quiet)('does not fire: %s', (_n, setup) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('ok');
     expect(r.findings ?? []).toEqual([]);
   });
@@ -92,6 +92,6 @@ describe('reconnect-loops', () => {
   it('not evaluable without ws/execution logs covering the block', () => {
     const t = new TestDb();
     addHealthPolls(t, 'cdb_ws', 100, 110, 1);
-    expect(t.run(rule)).toMatchObject({ status: 'not_evaluable' });
+    expect(spoken(t.run(rule))).toMatchObject({ status: 'not_evaluable' });
   });
 });

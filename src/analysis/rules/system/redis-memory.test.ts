@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addLog, addSetting, at, fileId } from '../../rule-testing.js';
 import rule from './redis-memory.js';
 
@@ -41,7 +41,7 @@ describe('redis-memory', () => {
   it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.findings!.find((f) => f.subject === subject)!.severity).toBe(severity);
     expect(r.status).toBe(status);
   });
@@ -50,7 +50,7 @@ describe('redis-memory', () => {
     const t = new TestDb();
     info(t, { ...HEALTHY, evicted_keys: '10' });
     addSetting(t, 'REDIS_MAXMEMORY', '512mb');
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.todos![0].where).toMatch(/docker-compose\.yml cdb_redis command/);
     expect(r.todos!.some((x) => /^\.env/.test(x.where))).toBe(false);
     expect(r.findings!.find((f) => f.subject === 'redis-maxmemory-setting')!.message).toMatch(/no service reads it/);
@@ -60,7 +60,7 @@ describe('redis-memory', () => {
     const lk = (setup: Setup) => {
       const t = new TestDb();
       setup(t);
-      return t.run(rule).hypotheses?.[0]?.likelihood ?? 'absent';
+      return spoken(t.run(rule)).hypotheses?.[0]?.likelihood ?? 'absent';
     };
     const line = (t: TestDb) => addLog(t, { service: 'cdb_redis', ts: at(100), kind: 'redis', message: 'maxmemory reached' });
     expect(lk((t) => { info(t, { ...HEALTHY, evicted_keys: '50', used_memory: String(268435456) }); line(t); })).toBe('very_likely');
@@ -76,7 +76,7 @@ describe('redis-memory', () => {
   it.each(quiet)('does not fire: %s', (_n, setup, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(status);
     expect(r.findings ?? []).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addContainer, fileId } from '../../rule-testing.js';
 import rule, { parseDockerDuration } from './uptime.js';
 
@@ -29,7 +29,7 @@ describe('uptime', () => {
   it.each(fires)('fires: %s', (_n, setup, subject, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.findings!.map((f) => f.subject)).toContain(subject);
     expect(r.status).toBe(status);
     expect(r.hypotheses![0].cause).toBe('system.restart_during_block');
@@ -46,7 +46,7 @@ describe('uptime', () => {
   it.each(quiet)('does not fire: %s', (_n, setup) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('ok');
     expect(r.findings).toEqual([]);
     expect(r.hypotheses).toEqual([]);
@@ -56,7 +56,7 @@ describe('uptime', () => {
     const t = new TestDb();
     addContainer(t, { name: 'a', service: 'cdb_core', running_for: '5 days ago', status: 'Up 5 days', up_seconds: 5 * DAY });
     addContainer(t, { name: 'b', service: 'cdb_risk', running_for: '36 hours ago', status: 'Up 36 hours', up_seconds: 1.5 * DAY });
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     // (1 + 0.5) / 2, block of 3 days
     expect(r.metrics!.uptime_avg_pct).toBeCloseTo(75, 0);
   });
