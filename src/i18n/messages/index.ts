@@ -87,6 +87,10 @@ export const SAME_IN_BOTH: ReadonlySet<string> = new Set<MessageKey>([
   'layer.risk',
   'layer.execution',
   'layer.reporting',
+  // Skeletons of placeholders and quoted names only: their words come in as nested texts.
+  'connectivity-failures.failures',
+  'dependency-faults.fault',
+  'exceptions.critical',
 ]);
 
 export const de: Record<MessageKey, string> = {

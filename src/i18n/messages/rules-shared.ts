@@ -12,7 +12,7 @@ export const en = {
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
-  'shared.unknown_service': '(unbekannter Dienst)',
+  'shared.unknown_service': '(unbekannter Service)',
   'shared.coverage': 'die Logs von {service} decken {span:duration} des Blocks ({block:duration}) ab',
   'shared.coverage.none': 'keine Logs von {service} im Block',
   'shared.at_time': 'am {at:datetime}',

@@ -53,7 +53,7 @@ describe('clock-skew', () => {
   it('a record without a service is named as such, in the report language', () => {
     const t = new TestDb();
     skewed(t, null as unknown as string, 90);
-    expect(spoken(t.run(rule), 'de').findings![0].message).toMatch(/^\(unbekannter Dienst\): die Anwendungszeit weicht in 10 von 10 Einträgen im Schnitt um 90 s/);
+    expect(spoken(t.run(rule), 'de').findings![0].message).toMatch(/^\(unbekannter Service\): die Anwendungszeit weicht in 10 von 10 Einträgen im Schnitt um 90 s/);
   });
 
   it('likelihood drops when only one of two skewed services remains', () => {

@@ -70,9 +70,9 @@ describe('connectivity-failures', () => {
     const de = spoken(raw, 'de');
     const count = en.findings![0].message.match(/^cdb_core: ([\d,]+) ×/)![1];
     expect(en.findings![0].message).toMatch(/^cdb_core: \d+ × authentication failure \(redis\) over 2 d 23 h — it recurs through the block and never recovers/);
-    expect(de.findings![0].message).toBe(`cdb_core: ${count} × Authentifizierungsfehler (redis) über 2 T 23 Std. — wiederholt sich über den ganzen Block und erholt sich nie: der Dienst ist faktisch ausgefallen`);
+    expect(de.findings![0].message).toBe(`cdb_core: ${count} × Authentifizierungsfehler (redis) über 2 T 23 Std. — wiederholt sich über den ganzen Block und erholt sich nie: der Service ist faktisch ausgefallen`);
     expect(de.todos!.find((x) => x.cause === 'system.redis_auth')!.title).toBe('Dafür sorgen, dass das Redis-Passwort cdb_core erreicht');
-    expect(de.hypotheses!.find((h) => h.cause === 'system.redis_auth')!.title).toBe('Die Redis-Zugangsdaten erreichen die Dienste nicht, die sie brauchen');
+    expect(de.hypotheses!.find((h) => h.cause === 'system.redis_auth')!.title).toBe('Die Redis-Zugangsdaten erreichen die Services nicht, die sie brauchen');
   });
 
   it('the ws "will NOT be published" line counts as never recovering', () => {
@@ -132,7 +132,7 @@ describe('connectivity-failures', () => {
     const r = spoken(t.run(rule));
     expect(r.status).toBe('not_evaluable');
     expect(r.missing).toMatch(/cdb_risk logs cover 10 min of the 3 d block, no cdb_ws logs in the block/);
-    expect(spoken(t.run(rule), 'de').missing).toMatch(/^kein Log eines Pipeline-Dienstes .*\(die Logs von cdb_risk decken 10 Min\. des Blocks \(3 T\) ab, keine Logs von cdb_ws im Block/);
+    expect(spoken(t.run(rule), 'de').missing).toMatch(/^kein Log eines Pipeline-Services .*\(die Logs von cdb_risk decken 10 Min\. des Blocks \(3 T\) ab, keine Logs von cdb_ws im Block/);
   });
 
   it('likelihood drops as the supporting evidence is removed', () => {

@@ -143,9 +143,9 @@ describe('container-restarts', () => {
     const raw = t.run(rule);
     const msg = (lang: 'en' | 'de', subject: string) => spoken(raw, lang).findings!.find((f) => f.subject === subject)!.message;
     expect(msg('en', 'restarts.cdb_risk')).toBe('cdb_risk: 3 restarts in the block (4 startup banners over 1 d 20 h)');
-    expect(msg('de', 'restarts.cdb_risk')).toBe('cdb_risk: 3 Neustarts im Block (4 Start-Banner über 1 T 20 Std.)');
+    expect(msg('de', 'restarts.cdb_risk')).toBe('cdb_risk: 3 Restarts im Block (4 Start-Banner über 1 T 20 Std.)');
     expect(msg('en', 'restart-count.cdb_db_writer')).toBe('cdb_db_writer: docker reports 1 restart of the container');
-    expect(msg('de', 'restart-count.cdb_db_writer')).toBe('cdb_db_writer: Docker meldet 1 Neustart des Containers');
+    expect(msg('de', 'restart-count.cdb_db_writer')).toBe('cdb_db_writer: Docker meldet 1 Restart des Containers');
   });
 
   it('an exited pipeline container says why by its exit code', () => {
