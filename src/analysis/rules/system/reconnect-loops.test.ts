@@ -51,6 +51,29 @@ describe('reconnect-loops', () => {
     expect(r.status).toBe(status);
   });
 
+  it.each<[string, Setup, string, string]>([
+    [
+      'a loop that has not ended, with its attempt numbers',
+      (t) => {
+        for (let i = 1; i <= 12; i++) addLog(t, { service: 'cdb_ws', ts: at(i * 2), level: null, kind: 'print', message: `[WS] Disconnected (attempt ${i})` });
+      },
+      'cdb_ws: 12 reconnect/retry lines over 22 min, attempt numbers up to 12 (longest rising run 12): a reconnect loop that has not ended',
+      'cdb_ws: 12 Reconnect-/Retry-Zeilen über 22 Min., Versuchsnummern bis 12 (längste steigende Folge 12): eine Reconnect-Schleife, die nicht endet',
+    ],
+    [
+      'one line: no span, no attempts, no loop',
+      (t) => addLog(t, { service: 'cdb_ws', ts: at(10), message: 'retrying subscription' }),
+      'cdb_ws: 1 reconnect/retry line',
+      'cdb_ws: 1 Reconnect-/Retry-Zeile',
+    ],
+  ])('says %s in both languages', (_n, setup, en, de) => {
+    const t = new TestDb();
+    setup(t);
+    const raw = t.run(rule);
+    expect(spoken(raw).findings![0].message).toBe(en);
+    expect(spoken(raw, 'de').findings![0].message).toBe(de);
+  });
+
   it('a ws loop proposes a market-data hypothesis with the ws URL to-do', () => {
     const t = new TestDb();
     for (let i = 1; i <= 12; i++) addLog(t, { service: 'cdb_ws', ts: at(i), kind: 'print', message: `[WS] Disconnected (attempt ${i})` });
