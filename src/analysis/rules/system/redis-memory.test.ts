@@ -46,6 +46,32 @@ describe('redis-memory', () => {
     expect(r.status).toBe(status);
   });
 
+  it.each<[string, Setup, string, string, string]>([
+    [
+      'evictions with an emptied stream',
+      (t) => {
+        info(t, { ...HEALTHY, evicted_keys: '5123' });
+        t.insert('redis_kv', { file_id: fileId(t, 'redis/xlen.txt'), kind: 'xlen', key: 'stream.fills', value: '0' });
+      },
+      'evictions',
+      'Redis evicted 5,123 keys (policy allkeys-lru); Redis logs nothing when it does, and stream.fills read empty: stream entries are gone',
+      'Redis hat 5.123 Keys verdrängt (Policy allkeys-lru); Redis loggt dabei nichts, und stream.fills sind leer: Stream-Einträge sind verloren',
+    ],
+    [
+      'memory near the limit',
+      (t) => info(t, { ...HEALTHY, used_memory: String(Math.round(268435456 * 0.95)) }),
+      'used-memory',
+      'Redis uses 95 % of maxmemory (255,013,683 of 268,435,456 bytes, policy allkeys-lru)',
+      'Redis belegt 95 % von maxmemory (255.013.683 von 268.435.456 Bytes, Policy allkeys-lru)',
+    ],
+  ])('says %s with grouped numbers in both languages', (_n, setup, subject, en, de) => {
+    const t = new TestDb();
+    setup(t);
+    const raw = t.run(rule);
+    expect(spoken(raw).findings!.find((f) => f.subject === subject)!.message).toBe(en);
+    expect(spoken(raw, 'de').findings!.find((f) => f.subject === subject)!.message).toBe(de);
+  });
+
   it('the to-do edits the compose command, never REDIS_MAXMEMORY', () => {
     const t = new TestDb();
     info(t, { ...HEALTHY, evicted_keys: '10' });
