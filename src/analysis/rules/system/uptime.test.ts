@@ -35,6 +35,36 @@ describe('uptime', () => {
     expect(r.hypotheses![0].cause).toBe('system.restart_during_block');
   });
 
+  it.each<[string, Setup, string, string, string]>([
+    [
+      'a restart since creation, in durations',
+      (t) => addContainer(t, { name: 'cdb_core', service: 'cdb_core', running_for: '22 hours ago', status: 'Up 4 hours (healthy)', up_seconds: 4 * 3600 }),
+      'restarted.cdb_core',
+      'cdb_core: created 22 h ago but up only 4 h: restarted about 4 h before the capture',
+      'cdb_core: vor 22 Std. angelegt, aber erst seit 4 Std. oben: etwa 4 Std. vor dem Mitschnitt neu gestartet',
+    ],
+    [
+      'a start inside the block, as a date',
+      (t) => addContainer(t, { name: 'cdb_risk', service: 'cdb_risk', started_at: '2025-11-27T10:00:00.000Z', status: 'Up 30 hours', up_seconds: 30 * 3600, source: 'inspect' }),
+      'restarted.cdb_risk',
+      'cdb_risk: started at 2025-11-27 10:00 UTC, inside the block',
+      'cdb_risk: gestartet am 27.11.2025 10:00 UTC, innerhalb des Blocks',
+    ],
+    [
+      'Redis up for less than the block',
+      (t) => redisUptime(t, 5 * 3600),
+      'redis-uptime',
+      'Redis has been up 5 h, less than the 3 d block: it (re)started during the block (subscribers had to reconnect; without AOF its keys were lost)',
+      'Redis läuft seit 5 Std., kürzer als der Block (3 T): es wurde während des Blocks (neu) gestartet (Subscriber mussten sich neu verbinden; ohne AOF gingen seine Keys verloren)',
+    ],
+  ])('says %s in both languages', (_n, setup, subject, en, de) => {
+    const t = new TestDb();
+    setup(t);
+    const raw = t.run(rule);
+    expect(spoken(raw).findings!.find((f) => f.subject === subject)!.message).toBe(en);
+    expect(spoken(raw, 'de').findings!.find((f) => f.subject === subject)!.message).toBe(de);
+  });
+
   const quiet: [string, Setup][] = [
     ['created and up the same time (docker rounding)', (t) => addContainer(t, { name: 'cdb_core', service: 'cdb_core', running_for: '7 hours ago', status: 'Up 7 hours (healthy)', up_seconds: 7 * 3600 })],
     ['up longer than the block', (t) => {
