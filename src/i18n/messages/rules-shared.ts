@@ -10,6 +10,7 @@ export const en = {
   'shared.at_time': '{at:datetime}',
   'shared.unknown_time': 'an unknown time',
   'shared.a_service': 'a service',
+  'shared.where.var_compose': '{key} (environment of {service} in the compose files / .env interpolation)',
 
   // contradicted-todos: a to-do the evidence contradicts, reworded (the new title replaces the old).
   'shared.todo.host_not_reaching_one':
@@ -45,6 +46,7 @@ export const de: { [K in keyof typeof en]: string } = {
   'shared.at_time': 'am {at:datetime}',
   'shared.unknown_time': 'zu unbekannter Zeit',
   'shared.a_service': 'ein Service',
+  'shared.where.var_compose': '{key} (Umgebung von {service} in den Compose-Dateien / .env-Interpolation)',
 
   'shared.todo.host_not_reaching_one':
     '{key} ist bereits {want} ({set_at}), trotzdem verbindet sich {services:list} mit `{named}` ({fail_at}): die Einstellung erreicht den Service nicht; {services:list} diese Variable geben (env_file / environment), statt ihren Wert zu ändern',
