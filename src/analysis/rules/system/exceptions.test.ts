@@ -71,6 +71,19 @@ describe('exceptions', () => {
     expect(r.hypotheses!.map((h) => h.cause)).toEqual(['system.recurring_error.cdb_core']);
   });
 
+  it('chains the most frequent errors with "; " (their texts hold commas), counts grouped, in both languages', () => {
+    const t = new TestDb();
+    addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 0, 4300, 2);
+    addLogs(t, { service: 'cdb_core', level: 'CRITICAL', message: 'Invalid JSON, skipping' }, 0, 20, 10);
+    const raw = t.run(rule);
+    expect(spoken(raw).findings![0].message).toBe(
+      `cdb_core: 2,154 ERROR/CRITICAL records, 0 tracebacks, 3 CRITICAL/FATAL; most frequent: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" ×2,151; "Invalid JSON, skipping" ×3`,
+    );
+    expect(spoken(raw, 'de').findings![0].message).toBe(
+      `cdb_core: 2.154 ERROR/CRITICAL-Einträge, 0 Tracebacks, 3 CRITICAL/FATAL; am häufigsten: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" ×2.151; "Invalid JSON, skipping" ×3`,
+    );
+  });
+
   it('leaves recurring connection errors to connectivity-failures (no generic hypothesis or code to-do)', () => {
     const t = new TestDb();
     addLogs(t, { service: 'cdb_signal', level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Authentication required.' }, 0, 4300, 10);
