@@ -43,8 +43,11 @@ export interface Todo {
   title: Said;
   priority: 'high' | 'medium' | 'low';
   effort: 'quick_win' | 'larger';
-  /** Where to change it: `.env MAX_EXPOSURE_PCT`, `services/cdb_risk/service.py`, ... */
-  where: string;
+  /**
+   * Where to change it: `.env MAX_EXPOSURE_PCT`, `services/cdb_risk/service.py`, ... A path or
+   * variable is a plain string; a place described in words is keyed text like the title.
+   */
+  where: Said;
   /** The hypothesis cause this addresses, if any. */
   cause?: string;
 }

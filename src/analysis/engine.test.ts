@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { text } from '../i18n/translate.js';
+import { localize } from '../i18n/localize.js';
 import { defineRule, type LayerId, type RuleDef, type RuleResult, type Status } from './define-rule.js';
 import { aggregateStatus, failsOn, runEngine } from './engine.js';
 import { TestDb } from './testing.js';
@@ -83,7 +85,8 @@ describe('engine', () => {
     addLogs(tail, { service: 'cdb_core', message: 'Config validiert ✓' }, 3000, 3012, 1);
     const b = runEngine(tail.context(), [exceptions]);
     expect(b.rules[0].status).toBe('not_evaluable');
-    expect(b.rules[0].missing).toMatch(/cdb_core logs cover 12 min of the 3 days block/);
+    expect(b.rules[0].missing).toMatch(/cdb_core logs cover 12 min of the 3 d block/);
+    expect(b.rules[0].texts?.missing?.key).toBe('exceptions.missing');
     expect(b.layers[0].status).toBe('not_evaluable');
   });
 
@@ -148,6 +151,18 @@ describe('engine', () => {
       ['v.one', 't'],
       ['v.two', 't'],
     ]);
+  });
+
+  it('a to-do\'s where may be keyed text: rendered in English, kept as texts.where, localized with the title', () => {
+    const r = run([
+      stub('r', 'system', {
+        status: 'ok',
+        todos: [{ category: 'CONFIG', title: text('clock-skew.todo.resync'), priority: 'low', effort: 'quick_win', where: text('clock-skew.where.host') }],
+      }),
+    ]);
+    expect(r.todos[0].where).toBe('Docker host (WSL2: `wsl --shutdown` or hwclock -s)');
+    expect(r.todos[0].texts?.where).toEqual({ key: 'clock-skew.where.host', params: {} });
+    expect(localize({ todos: r.todos }, 'de').todos[0].where).toBe('Docker-Host (WSL2: `wsl --shutdown` oder hwclock -s)');
   });
 
   it('never offers a setting that no service reads as the fix', () => {

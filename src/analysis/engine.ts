@@ -72,7 +72,7 @@ export interface RankedHypothesis {
   texts?: Texts;
 }
 
-export type EngineTodo = Omit<Todo, 'title'> & { title: string; texts?: Texts };
+export type EngineTodo = Omit<Todo, 'title' | 'where'> & { title: string; where: string; texts?: Texts };
 export type EngineCheck = Omit<VerificationCheck, 'title'> & { title: string; texts?: Texts };
 
 export interface EngineError {
@@ -303,17 +303,17 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
     }
     for (const t of res.todos ?? []) {
       // A setting no service reads is never the fix (formats doc §7); offering it is a rule bug.
-      const envKey = envKeyOf(t.where);
-      const said = sayer.fields({ title: t.title });
+      const said = sayer.fields({ title: t.title, where: t.where });
+      const envKey = envKeyOf(said.where!);
       if (envKey && isUnreadSetting(envKey, ctx.block.era)) {
         errors.push({ rule: rule.id, message: `dropped the to-do "${said.title}": ${envKey} is read by no service in era ${ctx.block.era ?? '?'}` });
         continue;
       }
-      const key = `${t.category}\u0000${said.title}\u0000${t.where}`;
+      const key = `${t.category}\u0000${said.title}\u0000${said.where}`;
       const prev = todos.get(key);
       if (!prev || PRIORITY_RANK[t.priority] < PRIORITY_RANK[prev.priority]) {
         const { texts: _old, ...rest } = t as typeof t & { texts?: unknown };
-        todos.set(key, { ...rest, title: said.title!, where: redactor.text(t.where), ...(said.texts ? { texts: said.texts } : {}) });
+        todos.set(key, { ...rest, title: said.title!, where: said.where!, ...(said.texts ? { texts: said.texts } : {}) });
       }
     }
     for (const v of res.verification ?? []) {

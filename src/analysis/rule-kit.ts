@@ -4,6 +4,7 @@
  * everything here is deterministic (ORDER BY on every query, no wall clock).
  */
 import type { Evidence, Likelihood, RuleContext } from './define-rule.js';
+import { text, type Text } from '../i18n/translate.js';
 
 /** Containers whose failure stops the trading flow (formats doc §1); monitoring ones do not. */
 export const PIPELINE_SERVICES: readonly string[] = [
@@ -107,6 +108,7 @@ export function blockMs(ctx: RuleContext): number {
   return Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
 }
 
+/** English only: rules put a duration into keyed text as `{x:duration}` (seconds) instead. */
 export function fmtDuration(ms: number): string {
   const m = Math.round(ms / 60_000);
   if (m < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
@@ -119,11 +121,11 @@ export function fmtDuration(ms: number): string {
 /** Below this share of the block a log cannot show that something did NOT happen. */
 export const MIN_COVERAGE = 0.5;
 
-/** "cdb_ws logs cover 12 min of the 3 days block" — for not_evaluable explanations. */
-export function coverageText(ctx: RuleContext, service: string): string {
+/** "cdb_ws logs cover 12 min of the 3 d block" — for not_evaluable explanations. */
+export function coverageText(ctx: RuleContext, service: string): Text {
   const c = ctx.logCoverage(service);
-  if (!c) return `no ${service} logs in the block`;
-  return `${service} logs cover ${fmtDuration(Date.parse(c.to) - Date.parse(c.from))} of the ${fmtDuration(blockMs(ctx))} block`;
+  if (!c) return text('shared.coverage.none', { service });
+  return text('shared.coverage', { service, span: (Date.parse(c.to) - Date.parse(c.from)) / 1000, block: blockMs(ctx) / 1000 });
 }
 
 /** True when the service's logs span enough of the block to let absence mean something. */

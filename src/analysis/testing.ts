@@ -87,7 +87,7 @@ export type Spoken = Omit<RuleResult, 'findings' | 'hypotheses' | 'todos' | 'ver
   metricNotes?: Record<string, string>;
   findings?: (Omit<NonNullable<RuleResult['findings']>[number], 'message'> & { message: string })[];
   hypotheses?: (Omit<NonNullable<RuleResult['hypotheses']>[number], 'title' | 'why'> & { title: string; why?: string })[];
-  todos?: (Omit<NonNullable<RuleResult['todos']>[number], 'title'> & { title: string })[];
+  todos?: (Omit<NonNullable<RuleResult['todos']>[number], 'title' | 'where'> & { title: string; where: string })[];
   verification?: (Omit<NonNullable<RuleResult['verification']>[number], 'title'> & { title: string })[];
 };
 
@@ -101,7 +101,7 @@ export function spoken(r: RuleResult, lang: Lang = 'en'): Spoken {
     ...(r.metricNotes ? { metricNotes: Object.fromEntries(Object.entries(r.metricNotes).map(([k, v]) => [k, s(v)])) } : {}),
     ...(r.findings ? { findings: r.findings.map((f) => ({ ...f, message: s(f.message) })) } : {}),
     ...(r.hypotheses ? { hypotheses: r.hypotheses.map(({ why, ...h }) => ({ ...h, title: s(h.title), ...(why !== undefined ? { why: s(why) } : {}) })) } : {}),
-    ...(r.todos ? { todos: r.todos.map((t) => ({ ...t, title: s(t.title) })) } : {}),
+    ...(r.todos ? { todos: r.todos.map((t) => ({ ...t, title: s(t.title), where: s(t.where) })) } : {}),
     ...(r.verification ? { verification: r.verification.map((v) => ({ ...v, title: s(v.title) })) } : {}),
   };
 }

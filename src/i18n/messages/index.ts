@@ -8,6 +8,7 @@ import * as analysis from './analysis.js';
 import * as report from './report.js';
 import * as cli from './cli.js';
 import * as reconcile from './reconcile.js';
+import * as rulesShared from './rules-shared.js';
 import * as clockSkew from './rules/clock-skew.js';
 import * as connectivityFailures from './rules/connectivity-failures.js';
 import * as containerRestarts from './rules/container-restarts.js';
@@ -38,7 +39,7 @@ import * as reportReconciliation from './rules/report-reconciliation.js';
 export const RULE_CATALOGS = { 'clock-skew': clockSkew, 'connectivity-failures': connectivityFailures, 'container-restarts': containerRestarts, 'dependency-faults': dependencyFaults, 'exceptions': exceptions, 'reconnect-loops': reconnectLoops, 'redis-memory': redisMemory, 'uptime': uptime, 'market-data-flow': marketDataFlow, 'market-data-silence': marketDataSilence, 'payload-fields': payloadFields, 'signal-errors': signalErrors, 'signal-filters': signalFilters, 'signal-generation': signalGeneration, 'risk-decisions': riskDecisions, 'risk-limits-config': riskLimitsConfig, 'risk-state': riskState, 'execution-orders': executionOrders, 'execution-persistence': executionPersistence, 'trade-stats': tradeStats, 'two-writer-duplicates': twoWriterDuplicates, 'db-counts-per-day': dbCountsPerDay, 'persistence-gaps': persistenceGaps, 'report-missing': reportMissing, 'report-reconciliation': reportReconciliation } as const;
 
 /** Area catalogs by name, for the collision check. */
-export const AREA_CATALOGS = { core, analysis, report, cli, reconcile, ...RULE_CATALOGS } as const;
+export const AREA_CATALOGS = { core, analysis, report, cli, reconcile, 'rules-shared': rulesShared, ...RULE_CATALOGS } as const;
 
 export const en = {
   ...core.en,
@@ -46,6 +47,7 @@ export const en = {
   ...report.en,
   ...cli.en,
   ...reconcile.en,
+  ...rulesShared.en,
   ...clockSkew.en,
   ...connectivityFailures.en,
   ...containerRestarts.en,
@@ -90,6 +92,10 @@ export const SAME_IN_BOTH: ReadonlySet<string> = new Set<MessageKey>([
   // Analysis: an arrow between causes, and a count before a quoted log line.
   'causality.arrow',
   'clockless.line',
+  // Skeletons of placeholders and quoted names only: their words come in as nested texts.
+  'connectivity-failures.failures',
+  'dependency-faults.fault',
+  'exceptions.critical',
 ]);
 
 export const de: Record<MessageKey, string> = {
@@ -98,6 +104,7 @@ export const de: Record<MessageKey, string> = {
   ...report.de,
   ...cli.de,
   ...reconcile.de,
+  ...rulesShared.de,
   ...clockSkew.de,
   ...connectivityFailures.de,
   ...containerRestarts.de,

@@ -34,7 +34,7 @@ describe('rules judge captures at their own capture time', () => {
     ['a restart loop in a snapshot taken before a repair is not the state at the end', containerRestarts, (t) => {
       psInReport(t, at(600), 'cdb_risk', 'restarting', 'Restarting (1) 5 seconds ago');
       addLogs(t, { service: 'cdb_risk', message: '📨 Signal empfangen: BTC_USDT BUY' }, 700, 4000, 30);
-    }, 'restarting.cdb_risk', /^at 2025-11-26 10:00Z, during the block: cdb_risk was in a restart loop \(Restarting \(1\) 5 seconds ago\); its log after that runs on \(\d+ records until 2025-11-28T\d\d:\d\dZ, 0 restart\(s\)\): not the state at the end of the block$/, 'medium', 'warn'],
+    }, 'restarting.cdb_risk', /^at 2025-11-26 10:00Z, during the block: cdb_risk was in a restart loop \(Restarting \(1\) 5 seconds ago\); its log after that runs on \(\d+ records until 2025-11-28 \d\d:\d\d UTC, 0 restarts\): not the state at the end of the block$/, 'medium', 'warn'],
     ['a restart loop in a snapshot with nothing after it stays the state at the end', containerRestarts, (t) => {
       psInReport(t, at(600), 'cdb_risk', 'restarting', 'Restarting (1) 5 seconds ago');
     }, 'restarting.cdb_risk', /^at 2025-11-26 10:00Z, during the block: cdb_risk is in a restart loop/, 'critical', 'fail'],
@@ -46,10 +46,10 @@ describe('rules judge captures at their own capture time', () => {
     }, 'used-memory', /^at collection, 2025-11-29 08:14Z: Redis uses 96\.9 % of maxmemory/, 'medium', 'warn'],
     ['INFO at collection, Redis restarted after the block: no restart in it', uptime, (t) => {
       infoAt(t, AFTER, { uptime_in_seconds: '3600' });
-    }, 'redis-uptime', /^at collection, 2025-11-29 08:14Z: Redis has been up 60 min, since about 2025-11-29T07:14Z — after the block, not a restart in it$/, 'info', 'ok'],
+    }, 'redis-uptime', /^at collection, 2025-11-29 08:14Z: Redis has been up 1 h, since about 2025-11-29 07:14 UTC — after the block, not a restart in it$/, 'info', 'ok'],
     ['INFO at collection, Redis restarted inside the block: dated', uptime, (t) => {
       infoAt(t, AFTER, { uptime_in_seconds: String(2 * 86_400) });
-    }, 'redis-uptime', /^at collection, 2025-11-29 08:14Z: Redis has been up 2 d.*since about 2025-11-27T08:14Z: it \(re\)started during the block/, 'medium', 'warn'],
+    }, 'redis-uptime', /^at collection, 2025-11-29 08:14Z: Redis has been up 2 d.*since about 2025-11-27 08:14 UTC: it \(re\)started during the block/, 'medium', 'warn'],
     ['market data captured only after the block: payload fields are the state at collection', payloadFields, (t) => {
       for (let i = 0; i < 20; i++) addMarket(t, { ts: new Date(AFTER + i * 1000).toISOString(), volume: 0, file: 'redis/subscribe_after.txt' });
       addSetting(t, 'SIGNAL_MIN_VOLUME', '100000');

@@ -6,6 +6,11 @@
  * to say what the evidence shows and where the failure is instead. A reworded to-do is kept, not
  * dropped: its cause still needs an action, only a different one.
  *
+ * The to-do goes in as it is (its title a keyed text, or a plain string from a rule not yet
+ * converted) and comes back unchanged or with a new keyed title and `where` (`shared.todo.*`,
+ * `shared.where.*`): the new title replaces the old one and quotes none of it, so no caller has
+ * to change how it builds its to-do.
+ *
  * Host settings are not secrets: the working DB keeps their values (src/redact keeps non-secret
  * keys), so "already set" is read from the .env, docker inspect Env or a startup print.
  */
@@ -13,6 +18,7 @@ import { CATALOG, fieldsOf } from '../../../catalog/index.js';
 import type { RuleContext, Todo } from '../../define-rule.js';
 import { findLogs, WS, type LogRow } from './logs.js';
 import { settingEvidence, settingRows, type SettingRow } from './settings.js';
+import { text, type Text } from '../../../i18n/translate.js';
 
 export type Dependency = 'redis' | 'postgres';
 
@@ -73,6 +79,11 @@ function quote(s: string): string {
   return `\`${first.length > 100 ? `${first.slice(0, 97)}...` : first}\``;
 }
 
+/** A moment a log line carries, or "an unknown time" (a nested text after "at"). */
+function atTime(ts: string | null): Text {
+  return ts ? text('shared.at_time', { at: ts }) : text('shared.unknown_time');
+}
+
 /**
  * The to-do as the evidence lets it stand: unchanged, or reworded ("REDIS_HOST is already
  * cdb_redis; the failure is elsewhere: ...").
@@ -97,23 +108,38 @@ export function reviewConnectionTodo(ctx: RuleContext, todo: Todo, claim: Connec
     if (setTo === want && named.length && !named.includes(want)) {
       return {
         ...todo,
-        title:
-          `${key} is already ${want} (${settingText(ctx, set!)}), yet ${claim.services.join(', ')} connects to \`${named[0]}\` (${where(firstFail, ctx)}): ` +
-          `the setting does not reach ${claim.services.length > 1 ? 'them' : 'it'}; give ${claim.services.join(', ')} that variable (env_file / environment) instead of changing its value`,
-        where: ctx.block.era === 'A' ? `docker-compose.yml env_file of ${claim.services.join(', ')}` : `compose environment of ${claim.services.join(', ')} (${key})`,
+        title: text(claim.services.length > 1 ? 'shared.todo.host_not_reaching_many' : 'shared.todo.host_not_reaching_one', {
+          key,
+          want,
+          set_at: settingText(ctx, set!),
+          services: claim.services,
+          named: named[0],
+          fail_at: where(firstFail, ctx),
+        }),
+        where: ctx.block.era === 'A' ? text('shared.where.env_file', { services: claim.services }) : text('shared.where.compose_env', { services: claim.services, key }),
       };
     }
     if (setTo === want || resolving) {
       const shown = resolving
-        ? `${resolving.row.service ?? 'a service'} connects to ${resolving.host} (${where(resolving.row, ctx)}, ${quote(resolving.row.message)})`
-        : `the name is the stack's service name`;
+        ? text('shared.todo.connects_to', {
+            service: resolving.row.service ?? text('shared.a_service'),
+            host: resolving.host!,
+            at: where(resolving.row, ctx),
+            quote: quote(resolving.row.message),
+          })
+        : text('shared.todo.stack_name');
       return {
         ...todo,
-        title:
-          `${setTo === want ? `${key} is already ${want} (${settingText(ctx, set!)})` : `${key} needs no change`}; ${shown}: ` +
-          `the failure is elsewhere: ${named[0] ?? want} did not resolve for ${claim.services.join(', ')} at ${firstFail.ts ?? 'an unknown time'} ` +
-          `(${quote(firstFail.message)}) — ${STACK_HOST[dep]} was not running then, or ${claim.services.length > 1 ? 'these services are' : 'the service is'} not on the stack's network`,
-        where: `cdb_${dep === 'redis' ? 'redis' : 'postgres'} container state and log at that time; docker network of ${claim.services.join(', ')}`,
+        title: text(claim.services.length > 1 ? 'shared.todo.resolve_elsewhere_many' : 'shared.todo.resolve_elsewhere_one', {
+          setting: setTo === want ? text('shared.todo.already_set', { key, want, set_at: settingText(ctx, set!) }) : text('shared.todo.no_change', { key }),
+          shown,
+          host: named[0] ?? want,
+          services: claim.services,
+          at: atTime(firstFail.ts),
+          quote: quote(firstFail.message),
+          stack_host: STACK_HOST[dep],
+        }),
+        where: text('shared.where.container_and_network', { host: STACK_HOST[dep], services: claim.services }),
       };
     }
     return todo;
@@ -123,10 +149,17 @@ export function reviewConnectionTodo(ctx: RuleContext, todo: Todo, claim: Connec
   if (sameService) {
     return {
       ...todo,
-      title:
-        `${sameService.row.service} connected to ${dep === 'redis' ? 'Redis' : 'PostgreSQL'} (${where(sameService.row, ctx)}, ${quote(sameService.row.message)}): ` +
-        `host and credentials are right; the failure is elsewhere: ${quote(firstFail.message)} (${where(firstFail, ctx)})`,
-      where: `${STACK_HOST[dep]} log and state around ${firstFail.ts ?? 'the failure'}`,
+      title: text('shared.todo.connected_elsewhere', {
+        service: sameService.row.service!,
+        db: dep === 'redis' ? 'Redis' : 'PostgreSQL',
+        at: where(sameService.row, ctx),
+        quote: quote(sameService.row.message),
+        failure: quote(firstFail.message),
+        fail_at: where(firstFail, ctx),
+      }),
+      where: firstFail.ts
+        ? text('shared.where.log_around', { host: STACK_HOST[dep], at: firstFail.ts })
+        : text('shared.where.log_around_failure', { host: STACK_HOST[dep] }),
     };
   }
   return todo;
@@ -161,14 +194,17 @@ export function reviewWsUrlTodo(ctx: RuleContext, todo: Todo): Todo {
   const errors = findLogs(ctx, { classes: WS_ERRORS, group: WS });
   const first = errors.find((r) => /\d{3}|refused|timed out|reset|closed|Errno/i.test(r.message)) ?? errors[0];
   if (!first) return todo;
-  const from = used ? `${where(used, ctx)}, printed by the feed` : settingText(ctx, set!);
+  const from = used ? text('shared.todo.printed_by_feed', { at: where(used, ctx) }) : settingText(ctx, set!);
   const refused = /\b403\b|Forbidden/.test(first.message);
   return {
     ...todo,
-    title:
-      `The WebSocket URL is already ${url} (${from}) and no proxy is set: URL and proxy are not the fault; the failure is elsewhere: ` +
-      `${quote(first.message)} (${where(first, ctx)})` +
-      (refused ? ' — the endpoint refuses this client (HTTP 403: a blocked IP or region, or an endpoint MEXC retired)' : ''),
-    where: refused ? 'MEXC WebSocket endpoint and the host\'s egress IP (try the handshake from the host)' : 'network path from cdb_ws to the MEXC endpoint',
+    title: text('shared.todo.ws_url_fine', {
+      url,
+      from,
+      quote: quote(first.message),
+      at: where(first, ctx),
+      refused: refused ? text('shared.todo.ws_refused') : '',
+    }),
+    where: refused ? text('shared.where.ws_endpoint') : text('shared.where.ws_path'),
   };
 }

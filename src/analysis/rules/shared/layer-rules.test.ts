@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RuleDef, RuleResult } from '../../define-rule.js';
 import { TestDb } from '../../testing.js';
+import { say } from '../../../i18n/translate.js';
 import executionOrders from '../execution/execution-orders.js';
 import executionPersistence from '../execution/execution-persistence.js';
 import tradeStats from '../execution/trade-stats.js';
@@ -111,7 +112,7 @@ describe('signal / risk / execution / reporting rules: contracts', () => {
       const subjects = (r.findings ?? []).map((f) => f.subject ?? '');
       expect(new Set(subjects).size, rule.id).toBe(subjects.length);
       for (const s of subjects) expect(s, rule.id).not.toMatch(/\d{4}-\d\d-\d\d|\d\d:\d\d/);
-      for (const t of r.todos ?? []) for (const v of UNREAD_VARIABLES) expect(t.where, rule.id).not.toContain(v);
+      for (const t of r.todos ?? []) for (const v of UNREAD_VARIABLES) expect(say('en', t.where), rule.id).not.toContain(v);
     };
     all(check, healthy);
   });

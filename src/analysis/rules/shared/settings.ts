@@ -1,4 +1,5 @@
 import type { Evidence, RuleContext } from '../../define-rule.js';
+import { say, text, type Said } from '../../../i18n/translate.js';
 
 /**
  * Configuration look-ups over the `settings` table (.env lines, docker inspect Env, the limits a
@@ -98,6 +99,15 @@ export function isUnreadVariable(key: string, era: string | null): boolean {
  * Where an analyst changes a variable: era A reads the root `.env` through `env_file`; B/C set
  * `environment:` per service in the compose files (a `.env` there only feeds interpolation).
  */
+export function whereVarText(era: string | null, key: string, service: string): Said {
+  // `.env KEY` stays a plain string: it is a path, and the engine reads the variable out of it.
+  return era === 'A' || era == null ? `.env ${key}` : text('shared.where.var_compose', { key, service });
+}
+
+/**
+ * whereVarText's English, for callers that still build `where` as a string (rules converted in
+ * parallel); once every caller takes keyed text, this goes.
+ */
 export function whereVar(era: string | null, key: string, service: string): string {
-  return era === 'A' || era == null ? `.env ${key}` : `${key} (environment of ${service} in the compose files / .env interpolation)`;
+  return say('en', whereVarText(era, key, service));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addLog, at } from '../../rule-testing.js';
 import rule from './clock-skew.js';
 
@@ -39,6 +39,21 @@ describe('clock-skew', () => {
     const r = t.run(rule);
     expect(r.status).toBe('ok');
     expect(r.findings).toEqual([]);
+  });
+
+  it('says the offset in whole hours, in both languages', () => {
+    const t = new TestDb();
+    skewed(t, 'cdb_risk', 3600);
+    const r = t.run(rule);
+    expect(spoken(r).findings![0].message).toMatch(/^cdb_risk: application time is 1 h off the docker stamp in 10 of 10 records: the container logs local time/);
+    expect(spoken(r, 'de').findings![0].message).toMatch(/^cdb_risk: die Anwendungszeit liegt in 10 von 10 Einträgen 1 Std\. neben dem Docker-Zeitstempel/);
+    expect(spoken(r).verification![0].title).toBe('Application and docker clocks agree within 5 s in the next block');
+  });
+
+  it('a record without a service is named as such, in the report language', () => {
+    const t = new TestDb();
+    skewed(t, null as unknown as string, 90);
+    expect(spoken(t.run(rule), 'de').findings![0].message).toMatch(/^\(unbekannter Service\): die Anwendungszeit weicht in 10 von 10 Einträgen im Schnitt um 90 s/);
   });
 
   it('likelihood drops when only one of two skewed services remains', () => {

@@ -1,5 +1,8 @@
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
 import { composeFile, likelihoodFromScore, logEvidence } from '../../rule-kit.js';
+import { text } from '../../../i18n/translate.js';
+
+const UNKNOWN = '(unknown service)';
 
 /** More than this between the application clock and docker's receive stamp is skew, not buffering. */
 const SKEW_S = 5;
@@ -30,7 +33,7 @@ export default defineRule({
       )
       .all() as Agg[];
     if (aggs.length === 0) {
-      return { status: 'not_evaluable', missing: 'no log record carries both an application time and a docker --timestamps stamp' };
+      return { status: 'not_evaluable', missing: text('clock-skew.missing') };
     }
     const findings: Finding[] = [];
     const hev: Evidence[] = [];
@@ -48,12 +51,13 @@ export default defineRule({
       const whole = Math.abs(hours) >= 0.9 && Math.abs(hours - Math.round(hours)) * 3600 <= 90;
       if (whole) tzOffset = true;
       const ev = logEvidence(ctx, first);
+      const service = a.service === UNKNOWN ? text('shared.unknown_service') : a.service;
       findings.push({
         subject: a.service,
         severity: whole ? 'high' : Math.abs(a.avg) > 60 ? 'medium' : 'low',
         message: whole
-          ? `${a.service}: application time is ${Math.round(hours)} h off the docker stamp in ${a.skewed} of ${a.n} records: the container logs local time, not UTC (a TZ is set), so DATE() of its times lands on the wrong day near midnight`
-          : `${a.service}: application time differs from the docker stamp by ${Math.round(a.avg * 10) / 10} s on average (${Math.round(a.lo)}..${Math.round(a.hi)} s) in ${a.skewed} of ${a.n} records`,
+          ? text('clock-skew.tz_offset', { service, hours: Math.round(hours), skewed: a.skewed, n: a.n })
+          : text('clock-skew.drift', { service, avg: Math.round(a.avg * 10) / 10, lo: Math.round(a.lo), hi: Math.round(a.hi), skewed: a.skewed, n: a.n }),
         evidence: [ev],
       });
       hev.push(ev);
@@ -64,14 +68,14 @@ export default defineRule({
       const score = 2 + (tzOffset ? 1 : 0) + (findings.length >= 2 ? 1 : 0);
       hypotheses.push({
         cause: 'system.clock_skew',
-        title: tzOffset ? 'Containers log local time instead of UTC: per-day counts and report windows shift' : 'Container clocks drift from the docker host clock',
+        title: tzOffset ? text('clock-skew.hyp.local_time') : text('clock-skew.hyp.drift'),
         likelihood: likelihoodFromScore(score)!,
         evidence: hev,
       });
       todos.push(
         tzOffset
-          ? { category: 'CONFIG', title: 'Run the containers in UTC (remove TZ from their environment)', priority: 'medium', effort: 'quick_win', where: `${composeFile(ctx.block.era)} environment TZ`, cause: 'system.clock_skew' }
-          : { category: 'MONITORING', title: 'Resynchronise the Docker host clock (Docker Desktop/WSL2 drifts after sleep) and watch the drift', priority: 'low', effort: 'quick_win', where: 'Docker host (WSL2: `wsl --shutdown` or hwclock -s)', cause: 'system.clock_skew' },
+          ? { category: 'CONFIG', title: text('clock-skew.todo.utc'), priority: 'medium', effort: 'quick_win', where: `${composeFile(ctx.block.era)} environment TZ`, cause: 'system.clock_skew' }
+          : { category: 'MONITORING', title: text('clock-skew.todo.resync'), priority: 'low', effort: 'quick_win', where: text('clock-skew.where.host'), cause: 'system.clock_skew' },
       );
     }
     return {
@@ -87,7 +91,7 @@ export default defineRule({
       verification: [
         {
           id: 'system.clock_skew',
-          title: 'Application and docker clocks agree within 5 s in the next block',
+          title: text('clock-skew.check.agree', { s: SKEW_S }),
           kind: 'sql',
           check: `SELECT COUNT(*) FROM log_events WHERE ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL AND ABS(${d}) > ${SKEW_S}`,
           expect: { op: '==', value: 0 },

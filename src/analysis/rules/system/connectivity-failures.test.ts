@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addLog, addLogs, at } from '../../rule-testing.js';
 import rule from './connectivity-failures.js';
 
@@ -56,10 +56,23 @@ describe('connectivity-failures', () => {
   it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.findings!.map((f) => f.subject)).toContain(subject);
     expect(r.findings!.find((f) => f.subject === subject)!.severity).toBe(severity);
     expect(r.status).toBe(status);
+  });
+
+  it('says count, failure and outcome in both languages', () => {
+    const t = new TestDb();
+    addLogs(t, { service: 'cdb_core', level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Authentication required.' }, 0, 4300, 30);
+    const raw = t.run(rule);
+    const en = spoken(raw);
+    const de = spoken(raw, 'de');
+    const count = en.findings![0].message.match(/^cdb_core: ([\d,]+) ×/)![1];
+    expect(en.findings![0].message).toMatch(/^cdb_core: \d+ × authentication failure \(redis\) over 2 d 23 h — it recurs through the block and never recovers/);
+    expect(de.findings![0].message).toBe(`cdb_core: ${count} × Authentifizierungsfehler (redis) über 2 T 23 Std. — wiederholt sich über den ganzen Block und erholt sich nie: der Service ist faktisch ausgefallen`);
+    expect(de.todos!.find((x) => x.cause === 'system.redis_auth')!.title).toBe('Dafür sorgen, dass das Redis-Passwort cdb_core erreicht');
+    expect(de.hypotheses!.find((h) => h.cause === 'system.redis_auth')!.title).toBe('Die Redis-Zugangsdaten erreichen die Services nicht, die sie brauchen');
   });
 
   it('the ws "will NOT be published" line counts as never recovering', () => {
@@ -67,7 +80,7 @@ describe('connectivity-failures', () => {
     addLog(t, { service: 'cdb_ws', ts: at(3), level: 'ERROR', message: 'Redis connection failed: Authentication required.' });
     addLog(t, { service: 'cdb_ws', ts: at(3), level: 'WARNING', message: 'Service will continue but market_data will NOT be published!' });
     addHealthPolls(t, 'cdb_ws', 4, 4300);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('fail');
     expect(r.hypotheses!.find((h) => h.cause === 'system.redis_auth')).toBeTruthy();
     expect(r.todos!.find((x) => x.cause === 'system.redis_auth')!.where).toMatch(/REDIS_PASSWORD/);
@@ -85,7 +98,7 @@ describe('connectivity-failures', () => {
     if (aof) {
       addLogs(t, { service: 'cdb_redis', level: 'WARNING', message: 'Bad file format reading the append only file appendonly.aof.1.incr.aof: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>' }, 1499, 4300, 30);
     }
-    const h = t.run(rule).hypotheses!.find((x) => x.cause === 'system.redis_unreachable')!;
+    const h = spoken(t.run(rule)).hypotheses!.find((x) => x.cause === 'system.redis_unreachable')!;
     expect(h.title).toMatch(/^Redis refuses connections/);
     expect(h.evidence.every((e) => e.text.includes('Connection refused'))).toBe(true);
   });
@@ -107,7 +120,7 @@ describe('connectivity-failures', () => {
   it.each(quiet)('does not fire: %s', (_n, setup, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(status);
     expect((r.findings ?? []).filter((f) => f.severity !== 'info')).toEqual([]);
     expect(r.hypotheses ?? []).toEqual([]);
@@ -116,9 +129,10 @@ describe('connectivity-failures', () => {
   it('is not evaluable when only a few minutes of logs exist and show nothing', () => {
     const t = new TestDb();
     addHealthPolls(t, 'cdb_risk', 3000, 3010, 1);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('not_evaluable');
-    expect(r.missing).toMatch(/cdb_risk logs cover 10 min/);
+    expect(r.missing).toMatch(/cdb_risk logs cover 10 min of the 3 d block, no cdb_ws logs in the block/);
+    expect(spoken(t.run(rule), 'de').missing).toMatch(/^kein Log eines Pipeline-Services .*\(die Logs von cdb_risk decken 10 Min\. des Blocks \(3 T\) ab, keine Logs von cdb_ws im Block/);
   });
 
   it('likelihood drops as the supporting evidence is removed', () => {
@@ -126,7 +140,7 @@ describe('connectivity-failures', () => {
       const t = new TestDb();
       for (let i = 0; i < lines; i++) addLog(t, { service: 'cdb_core', ts: at(i * spreadMin), level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Authentication required.' });
       addHealthPolls(t, 'cdb_core', 0, 4300);
-      return t.run(rule).hypotheses?.find((h) => h.cause === 'system.redis_auth')?.likelihood ?? 'absent';
+      return spoken(t.run(rule)).hypotheses?.find((h) => h.cause === 'system.redis_auth')?.likelihood ?? 'absent';
     };
     const order = ['very_likely', 'likely', 'possible', 'unlikely', 'absent'];
     const a = lk(100, 43); // recurring through the block

@@ -1,10 +1,13 @@
 import { classes, classesWithSeverity } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type LayerId, type Severity, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, cmp, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
+  blockMs, cmp, codePath, composeFile, coverageText, covers, findLogs, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
   spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
 import { reviewConnectionTodo } from '../shared/contradicted-todos.js';
+import { text, type Said, type Text } from '../../../i18n/translate.js';
+
+const UNKNOWN = '(unknown service)';
 
 type Klass = 'auth' | 'dns' | 'refused' | 'timeout' | 'lost' | 'init';
 type Target = 'redis' | 'postgres' | 'unknown';
@@ -56,13 +59,14 @@ interface Group {
   persistent: boolean;
 }
 
-const CAUSE: Record<Klass, (t: Target) => { cause: string; layer: LayerId; title: string }> = {
-  auth: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_auth`, layer: 'system', title: `${t === 'postgres' ? 'PostgreSQL' : 'Redis'} credentials do not reach the services that need them` }),
-  dns: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: `Services cannot resolve the ${t === 'postgres' ? 'PostgreSQL' : 'Redis'} host (wrong *_HOST; the era-A default \`redis\` does not resolve)` }),
-  refused: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: `${t === 'postgres' ? 'PostgreSQL' : 'Redis'} refuses connections (down, restarting or not yet up)` }),
-  timeout: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: `Connections to ${t === 'postgres' ? 'PostgreSQL' : 'Redis'} time out` }),
-  lost: () => ({ cause: 'system.db_connection_lost', layer: 'reporting', title: 'A writer lost its PostgreSQL connection and never reconnected: inserts fail while the container stays healthy' }),
-  init: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: `Services fail to connect to ${t === 'postgres' ? 'PostgreSQL' : 'Redis'} at start and exit (crash loop)` }),
+const dbName = (t: Target) => (t === 'postgres' ? 'PostgreSQL' : 'Redis');
+const CAUSE: Record<Klass, (t: Target) => { cause: string; layer: LayerId; title: Text }> = {
+  auth: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_auth`, layer: 'system', title: text('connectivity-failures.hyp.auth', { db: dbName(t) }) }),
+  dns: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: text('connectivity-failures.hyp.dns', { db: dbName(t) }) }),
+  refused: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: text('connectivity-failures.hyp.refused', { db: dbName(t) }) }),
+  timeout: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: text('connectivity-failures.hyp.timeout', { db: dbName(t) }) }),
+  lost: () => ({ cause: 'system.db_connection_lost', layer: 'reporting', title: text('connectivity-failures.hyp.lost') }),
+  init: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: text('connectivity-failures.hyp.init', { db: dbName(t) }) }),
 };
 
 export default defineRule({
@@ -81,7 +85,7 @@ export default defineRule({
     for (const r of hits) {
       const c = CLASSES.find((x) => x.re.test(r.message));
       if (!c) continue;
-      const service = r.service ?? '(unknown service)';
+      const service = r.service ?? UNKNOWN;
       const target = targetOf(r);
       const key = `${service}\u0000${c.klass}\u0000${target}`;
       let g = groups.get(key);
@@ -108,12 +112,12 @@ export default defineRule({
     if (groups.size === 0) {
       const covered = PIPELINE_SERVICES.filter((s) => covers(ctx, s));
       const findings: Finding[] = hostSide.length
-        ? [{ subject: 'host-env', severity: 'info', message: 'daily_check.py could not reach PostgreSQL from the host (no POSTGRES_* in the host env): a host problem, not a pipeline fault', evidence: [logEvidence(ctx, hostSide[0])] }]
+        ? [{ subject: 'host-env', severity: 'info', message: text('connectivity-failures.host_env'), evidence: [logEvidence(ctx, hostSide[0])] }]
         : [];
       if (covered.length === 0) {
         return {
           status: 'not_evaluable',
-          missing: `no pipeline service log covers enough of the block to show the absence of connection errors (${['cdb_risk', 'cdb_ws', 'cdb_execution'].map((s) => coverageText(ctx, s)).join('; ')})`,
+          missing: text('connectivity-failures.missing', { coverage: ['cdb_risk', 'cdb_ws', 'cdb_execution'].map((s) => coverageText(ctx, s)) }),
           findings,
         };
       }
@@ -128,14 +132,18 @@ export default defineRule({
       const n = g.rows.length;
       const severity: Severity = g.persistent ? 'critical' : g.klass === 'auth' || g.klass === 'dns' || g.klass === 'lost' ? 'high' : n >= 3 ? 'medium' : 'low';
       const timed = g.rows.filter((r) => r.ts);
-      const span = timed.length > 1 ? ` over ${fmtDuration(Date.parse(timed[timed.length - 1].ts!) - Date.parse(timed[0].ts!))}` : '';
-      const what = { auth: 'authentication failure', dns: 'host name resolution failure', refused: 'connection refused', timeout: 'connection timeout', lost: 'lost database connection', init: 'failed connection at start' }[g.klass];
+      const span = timed.length > 1 ? text('connectivity-failures.over', { d: (Date.parse(timed[timed.length - 1].ts!) - Date.parse(timed[0].ts!)) / 1000 }) : '';
       findings.push({
         subject: `${g.service}.${g.target}-${g.klass}`,
         severity,
-        message:
-          `${g.service}: ${n} × ${what} (${g.target === 'unknown' ? 'target unknown' : g.target})${span}` +
-          (g.persistent ? ' — it recurs through the block and never recovers: the service is effectively down' : g.recovered ? '; recovered afterwards' : ''),
+        message: text('connectivity-failures.failures', {
+          service: g.service === UNKNOWN ? text('shared.unknown_service') : g.service,
+          n,
+          what: text(`connectivity-failures.what.${g.klass}`),
+          target: g.target === 'unknown' ? text('connectivity-failures.target_unknown') : g.target,
+          span,
+          outcome: g.persistent ? text('connectivity-failures.never_recovers') : g.recovered ? text('connectivity-failures.recovered') : '',
+        }),
         evidence: spreadEvidence(ctx, g.rows),
       });
       const c = CAUSE[g.klass](g.target);
@@ -164,18 +172,18 @@ export default defineRule({
 
     const era = ctx.block.era;
     const compose = composeFile(era);
-    const svcList = (pred: (g: Group) => boolean) => [...new Set(sorted.filter(pred).map((g) => g.service))].join(', ');
+    const svcList = (pred: (g: Group) => boolean): Said[] => [...new Set(sorted.filter(pred).map((g) => g.service))].map((x) => (x === UNKNOWN ? text('shared.unknown_service') : x));
     if (sorted.some((g) => g.klass === 'auth' && g.target !== 'postgres')) {
       todos.push({
-        category: 'CONFIG', title: `Make the Redis password reach ${svcList((g) => g.klass === 'auth' && g.target !== 'postgres')}`, priority: 'high', effort: 'quick_win',
-        where: era === 'A' ? '.env REDIS_PASSWORD (root .env, loaded by every service through env_file in docker-compose.yml)' : `Docker secret redis_password (${compose} secrets → /run/secrets/redis_password)`,
+        category: 'CONFIG', title: text('connectivity-failures.todo.password', { db: 'Redis', services: svcList((g) => g.klass === 'auth' && g.target !== 'postgres') }), priority: 'high', effort: 'quick_win',
+        where: era === 'A' ? text('connectivity-failures.where.redis_password_a') : text('connectivity-failures.where.secret', { secret: 'redis_password', compose }),
         cause: 'system.redis_auth',
       });
     }
     if (sorted.some((g) => g.klass === 'auth' && g.target === 'postgres')) {
       todos.push({
-        category: 'CONFIG', title: `Make the PostgreSQL password reach ${svcList((g) => g.klass === 'auth' && g.target === 'postgres')}`, priority: 'high', effort: 'quick_win',
-        where: era === 'A' ? '.env POSTGRES_PASSWORD (root .env via env_file)' : `Docker secret postgres_password (${compose} secrets → /run/secrets/postgres_password)`,
+        category: 'CONFIG', title: text('connectivity-failures.todo.password', { db: 'PostgreSQL', services: svcList((g) => g.klass === 'auth' && g.target === 'postgres') }), priority: 'high', effort: 'quick_win',
+        where: era === 'A' ? text('connectivity-failures.where.postgres_password_a') : text('connectivity-failures.where.secret', { secret: 'postgres_password', compose }),
         cause: 'system.postgres_auth',
       });
     }
@@ -185,7 +193,7 @@ export default defineRule({
       const todo = reviewConnectionTodo(
         ctx,
         {
-          category: 'CONFIG', title: `Set ${pg ? 'POSTGRES_HOST=cdb_postgres' : 'REDIS_HOST=cdb_redis'} for ${svcList((g) => g.klass === 'dns')} (code defaults like \`redis\`/\`localhost\` are wrong inside the stack)`,
+          category: 'CONFIG', title: text('connectivity-failures.todo.set_host', { setting: pg ? 'POSTGRES_HOST=cdb_postgres' : 'REDIS_HOST=cdb_redis', services: svcList((g) => g.klass === 'dns') }),
           priority: 'high', effort: 'quick_win', where: era === 'A' ? `.env ${pg ? 'POSTGRES_HOST' : 'REDIS_HOST'}` : `${compose} environment ${pg ? 'POSTGRES_HOST' : 'REDIS_HOST'}`,
           cause: pg ? 'system.postgres_unreachable' : 'system.redis_unreachable',
         },
@@ -195,25 +203,25 @@ export default defineRule({
     }
     if (sorted.some((g) => g.klass === 'refused' || g.klass === 'init' || g.klass === 'timeout')) {
       todos.push({
-        category: 'CONFIG', title: 'Start services only after cdb_redis/cdb_postgres are healthy (depends_on: condition: service_healthy)', priority: 'medium', effort: 'quick_win',
+        category: 'CONFIG', title: text('connectivity-failures.todo.depends_on'), priority: 'medium', effort: 'quick_win',
         where: `${compose} depends_on`, cause: sorted.some((g) => g.target === 'postgres') ? 'system.postgres_unreachable' : 'system.redis_unreachable',
       });
     }
     if (sorted.some((g) => g.klass === 'lost')) {
       todos.push({
-        category: 'CODE', title: `Reconnect to PostgreSQL after a lost connection in ${svcList((g) => g.klass === 'lost')} (it keeps one connection and never reconnects)`,
+        category: 'CODE', title: text('connectivity-failures.todo.reconnect', { services: svcList((g) => g.klass === 'lost') }),
         priority: 'high', effort: 'larger', where: codePath(era, sorted.find((g) => g.klass === 'lost')!.service), cause: 'system.db_connection_lost',
       });
     }
     const verification: VerificationCheck[] = [
-      { id: 'system.auth_failures', title: 'No Redis/PostgreSQL authentication failures in the next block', kind: 'log', check: 'Authentication required|NOAUTH|WRONGPASS|fe_sendauth|password authentication failed', expect: { op: '==', value: 0 } },
-      { id: 'system.connect_failures', title: 'No failed connections at service start in the next block', kind: 'log', check: 'Redis-Verbindung fehlgeschlagen|Initialisierung fehlgeschlagen|Failed to connect to (Redis|PostgreSQL)|Error -[23] connecting', expect: { op: '==', value: 0 } },
+      { id: 'system.auth_failures', title: text('connectivity-failures.check.auth'), kind: 'log', check: 'Authentication required|NOAUTH|WRONGPASS|fe_sendauth|password authentication failed', expect: { op: '==', value: 0 } },
+      { id: 'system.connect_failures', title: text('connectivity-failures.check.connect'), kind: 'log', check: 'Redis-Verbindung fehlgeschlagen|Initialisierung fehlgeschlagen|Failed to connect to (Redis|PostgreSQL)|Error -[23] connecting', expect: { op: '==', value: 0 } },
     ];
     if (sorted.some((g) => g.klass === 'lost')) {
-      verification.push({ id: 'system.db_connection_lost', title: 'No lost database connections in the next block', kind: 'log', check: 'server closed the connection unexpectedly|connection already closed', expect: { op: '==', value: 0 } });
+      verification.push({ id: 'system.db_connection_lost', title: text('connectivity-failures.check.lost'), kind: 'log', check: 'server closed the connection unexpectedly|connection already closed', expect: { op: '==', value: 0 } });
     }
     if (hostSide.length) {
-      findings.push({ subject: 'host-env', severity: 'info', message: 'daily_check.py could not reach PostgreSQL from the host (no POSTGRES_* in the host env): a host problem, not a pipeline fault', evidence: [logEvidence(ctx, hostSide[0])] });
+      findings.push({ subject: 'host-env', severity: 'info', message: text('connectivity-failures.host_env'), evidence: [logEvidence(ctx, hostSide[0])] });
     }
     const fail = sorted.some((g) => g.persistent);
     return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addContainer, addHealthPolls, addLog, addLogs, addSignal, at } from '../../rule-testing.js';
 import rule from './container-restarts.js';
 
@@ -71,7 +71,7 @@ describe('container-restarts', () => {
   it.each(fires)('fires: %s', (_name, setup, id, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(status);
     const ids = (r.findings ?? []).map((f) => `container-restarts:${f.subject}`);
     expect(ids).toContain(id);
@@ -116,7 +116,7 @@ describe('container-restarts', () => {
   it.each(quiet)('does not fire: %s', (_name, setup, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(status);
     expect((r.findings ?? []).filter((f) => f.severity !== 'info')).toEqual([]);
     expect(r.hypotheses ?? []).toEqual([]);
@@ -130,22 +130,44 @@ describe('container-restarts', () => {
     // the log starts with the first banner: that one is the initial start, not a restart
     addHealthPolls(t, 'cdb_risk', 12, 4000);
     for (const m of [10, 900, 1800, 2700]) addLog(t, { service: 'cdb_risk', ts: at(m), message: '🚀 Risk-Manager gestartet' });
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.metrics).toMatchObject({ 'restarts.cdb_risk': 3, 'restarts.cdb_db_writer': 4, 'restarts.cdb_core': 0, 'restarts.cdb_ws': 0, restarts_total: 3 });
+  });
+
+  it('says restarts and banners with their plural and the span, in both languages', () => {
+    const t = new TestDb();
+    healthyPs(t);
+    addContainer(t, { name: 'cdb_db_writer', service: 'cdb_db_writer', state: 'running', status: 'Up 2 hours', restart_count: 1, source: 'inspect' });
+    addHealthPolls(t, 'cdb_risk', 12, 4000);
+    for (const m of [10, 900, 1800, 2700]) addLog(t, { service: 'cdb_risk', ts: at(m), message: '🚀 Risk-Manager gestartet' });
+    const raw = t.run(rule);
+    const msg = (lang: 'en' | 'de', subject: string) => spoken(raw, lang).findings!.find((f) => f.subject === subject)!.message;
+    expect(msg('en', 'restarts.cdb_risk')).toBe('cdb_risk: 3 restarts in the block (4 startup banners over 1 d 20 h)');
+    expect(msg('de', 'restarts.cdb_risk')).toBe('cdb_risk: 3 Restarts im Block (4 Start-Banner über 1 T 20 Std.)');
+    expect(msg('en', 'restart-count.cdb_db_writer')).toBe('cdb_db_writer: docker reports 1 restart of the container');
+    expect(msg('de', 'restart-count.cdb_db_writer')).toBe('cdb_db_writer: Docker meldet 1 Restart des Containers');
+  });
+
+  it('an exited pipeline container says why by its exit code', () => {
+    const t = new TestDb();
+    addContainer(t, { name: 'cdb_execution', service: 'cdb_execution', state: 'exited', status: 'Exited (137) 2 hours ago', exit_code: 137 });
+    const raw = t.run(rule);
+    expect(spoken(raw).findings!.find((f) => f.subject === 'exited.cdb_execution')!.message).toMatch(/cdb_execution has exited \(Exited \(137\) 2 hours ago; SIGKILL: OOM, kill or stop timeout\): its part of the pipeline is down$/);
+    expect(spoken(raw, 'de').findings!.find((f) => f.subject === 'exited.cdb_execution')!.message).toMatch(/cdb_execution ist beendet \(Exited \(137\) 2 hours ago; SIGKILL: OOM, Kill oder Stop-Timeout\): sein Teil der Pipeline steht$/);
   });
 
   it('a banner after an hour of earlier records is a restart too', () => {
     const t = new TestDb();
     addHealthPolls(t, 'cdb_risk', 0, 4000);
     addLog(t, { service: 'cdb_risk', ts: at(600), message: '🚀 Risk-Manager gestartet' });
-    expect(t.run(rule).metrics).toMatchObject({ 'restarts.cdb_risk': 1, restarts_total: 1 });
+    expect(spoken(t.run(rule)).metrics).toMatchObject({ 'restarts.cdb_risk': 1, restarts_total: 1 });
   });
 
   it('is not evaluable without compose ps and without logs covering the block', () => {
     const t = new TestDb();
     // a --tail=100 log: 20 minutes of a 3-day block
     addLogs(t, { service: 'cdb_risk', message: '📨 Signal empfangen: BTC_USDT BUY' }, 3000, 3020, 1);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('not_evaluable');
     expect(r.missing).toMatch(/cdb_risk logs cover 20 min/);
   });
@@ -156,7 +178,7 @@ describe('container-restarts', () => {
       if (withPs) addContainer(t, { name: 'cdb_risk', service: 'cdb_risk', state: 'restarting', status: 'Restarting (1) 5 seconds ago' });
       for (let i = 0; i < banners; i++) addLog(t, { service: 'cdb_risk', ts: at(10 + i * 300), message: '🚀 Risk-Manager gestartet' });
       addHealthPolls(t, 'cdb_risk', 0, 4300, 60);
-      const h = t.run(rule).hypotheses?.find((x) => x.cause === 'system.crash_loop');
+      const h = spoken(t.run(rule)).hypotheses?.find((x) => x.cause === 'system.crash_loop');
       return h?.likelihood ?? 'absent';
     };
     const order = ['very_likely', 'likely', 'possible', 'unlikely', 'absent'];

@@ -2,10 +2,11 @@ import { classes } from '../../../catalog/index.js';
 import { fieldOf } from '../shared/logs.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, isPipeline, likelihoodFromScore, logEvidence, loggedServices, PIPELINE_SERVICES,
+  blockMs, codePath, composeFile, coverageText, covers, findLogs, isPipeline, likelihoodFromScore, logEvidence, loggedServices, PIPELINE_SERVICES,
   spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
 import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { text, type Text } from '../../../i18n/translate.js';
 
 /** Startup banners (formats doc §3.1, §2.5): each one in a kept log is one (re)start of the process. */
 const BANNERS: { services: string[]; klass: string; field?: [string, string] }[] = [
@@ -84,7 +85,7 @@ export default defineRule({
         findings.push({
           subject: `restart-count.${svc}`,
           severity: rc >= CRASH_LOOP_RESTARTS ? 'high' : 'medium',
-          message: `${svc}: docker reports ${rc} restart(s) of the container`,
+          message: text('container-restarts.restart_count', { service: svc, n: rc }),
           evidence: [ctx.evidence(r.file_id, r.line_no, `${r.name ?? svc} ${r.status ?? r.state ?? ''} RestartCount=${rc}`)],
         });
       }
@@ -92,7 +93,7 @@ export default defineRule({
     // A snapshot is the state at its own capture time: a restart loop seen before a repair is not
     // the state at the end. Repaired = the service's own log runs on, without a crash loop, after it.
     const label = (row: ContainerRow) => captureLabel(snapshotOf(ctx.db, ctx.block, row.file_id), ctx.block);
-    const repairedAfter = (svc: string, row: ContainerRow): string | null => {
+    const repairedAfter = (svc: string, row: ContainerRow): Text | null => {
       const snap = snapshotOf(ctx.db, ctx.block, row.file_id);
       if (!snap?.captured_at || !snap.during_block) return null;
       const after = new Date(Date.parse(snap.captured_at) + 10 * 60_000).toISOString();
@@ -103,7 +104,7 @@ export default defineRule({
         ? (ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE service = ? AND ts > ? AND class IN (SELECT value FROM json_each(?))`).get(svc, after, JSON.stringify(klasses)) as { n: number }).n
         : 0;
       if (restartsAfter > 2) return null;
-      return `its log after that runs on (${later.n} records until ${later.l.slice(0, 16)}Z, ${restartsAfter} restart(s)): not the state at the end of the block`;
+      return text('container-restarts.repaired', { n: later.n, until: later.l, restarts: restartsAfter });
     };
     const repaired = new Set<string>();
     const seenState = new Set<string>();
@@ -112,13 +113,15 @@ export default defineRule({
       seenState.add(svc);
       const fixed = repairedAfter(svc, row);
       const at = label(row);
+      const prefix = at ? text('container-restarts.at', { at }) : '';
+      const status = row.status ?? row.state ?? '';
       if (fixed) repaired.add(svc);
       findings.push({
         subject: `restarting.${svc}`,
         severity: fixed ? 'medium' : isPipeline(svc) ? 'critical' : 'high',
         message: fixed
-          ? `${at}: ${svc} was in a restart loop (${row.status ?? row.state}); ${fixed}`
-          : `${at ? `${at}: ` : ''}${svc} is in a restart loop (${row.status ?? row.state}): the process exits right after start (every service has restart: unless-stopped)`,
+          ? text('container-restarts.was_restarting', { prefix, service: svc, status, fixed })
+          : text('container-restarts.restarting', { prefix, service: svc, status }),
         evidence: [ctx.evidence(row.file_id, row.line_no, `${row.name ?? svc} ${row.status ?? row.state ?? ''}`)],
       });
     }
@@ -126,16 +129,18 @@ export default defineRule({
       if (seenState.has(svc)) continue;
       seenState.add(svc);
       const code = row.exit_code ?? Number(/\((\d+)\)/.exec(row.status ?? '')?.[1] ?? NaN);
-      const why = code === 137 ? 'SIGKILL: OOM, kill or stop timeout' : code === 143 ? 'SIGTERM: stopped' : code === 1 ? 'Python error or sys.exit(1)' : code === 0 ? 'clean exit' : 'exit code unknown';
+      const why = text(code === 137 ? 'container-restarts.exit.137' : code === 143 ? 'container-restarts.exit.143' : code === 1 ? 'container-restarts.exit.1' : code === 0 ? 'container-restarts.exit.0' : 'container-restarts.exit.unknown');
       const fixed = repairedAfter(svc, row);
       const at = label(row);
+      const prefix = at ? text('container-restarts.at', { at }) : '';
+      const status = row.status ?? row.state ?? '';
       if (fixed) repaired.add(svc);
       findings.push({
         subject: `exited.${svc}`,
         severity: fixed ? 'low' : isPipeline(svc) ? 'high' : 'low',
         message: fixed
-          ? `${at}: ${svc} had exited (${row.status ?? row.state}; ${why}); ${fixed}`
-          : `${at ? `${at}: ` : ''}${svc} has exited (${row.status ?? row.state}; ${why})${isPipeline(svc) ? ': its part of the pipeline is down' : ''}`,
+          ? text('container-restarts.had_exited', { prefix, service: svc, status, why, fixed })
+          : text('container-restarts.exited', { prefix, service: svc, status, why, down: isPipeline(svc) ? text('container-restarts.pipeline_down') : '' }),
         evidence: [ctx.evidence(row.file_id, row.line_no, `${row.name ?? svc} ${row.status ?? row.state ?? ''}`)],
       });
     }
@@ -155,8 +160,8 @@ export default defineRule({
         subject: `unhealthy.${svc}`,
         severity: known ? 'info' : svc === 'cdb_redis' || svc === 'cdb_postgres' ? 'high' : 'low',
         message: known
-          ? `${svc} shows unhealthy: expected in era A (the image has no curl for its healthcheck), not a fault`
-          : `${svc} shows unhealthy (${sick.status ?? sick.health})`,
+          ? text('container-restarts.unhealthy_era_a', { service: svc })
+          : text('container-restarts.unhealthy', { service: svc, status: sick.status ?? sick.health ?? '' }),
         evidence: [ctx.evidence(sick.file_id, sick.line_no, `${sick.name ?? svc} ${sick.status ?? sick.health ?? ''}`)],
       });
     }
@@ -206,7 +211,13 @@ export default defineRule({
       findings.push({
         subject: `restarts.${svc}`,
         severity: loop ? 'critical' : restarts >= 3 ? 'high' : 'medium',
-        message: `${svc}: ${restarts} restart(s) in the block (${rows.length} startup banner(s)${timed.length > 1 ? ` over ${fmtDuration(spread)}` : ''})${loop ? ': a crash loop through the block' : ''}`,
+        message: text('container-restarts.restarts', {
+          service: svc,
+          restarts,
+          banners: rows.length,
+          span: timed.length > 1 ? text('container-restarts.over', { d: spread / 1000 }) : '',
+          loop: loop ? text('container-restarts.crash_loop') : '',
+        }),
         evidence: spreadEvidence(ctx, rows),
       });
       if (restarts >= 3) crashEvidence.push(...spreadEvidence(ctx, rows, 2));
@@ -238,14 +249,14 @@ export default defineRule({
         findings.push({
           subject: 'postgres-initdb',
           severity: 'critical',
-          message: 'cdb_postgres ran initdb in the middle of the block: the database was re-created empty (rows written before are gone, later migrations missing)',
+          message: text('container-restarts.initdb_mid_block'),
           evidence: initRows.slice(0, 3).map((x) => logEvidence(ctx, x)),
         });
       } else {
         findings.push({
           subject: 'postgres-initdb',
           severity: 'info',
-          message: 'cdb_postgres initialised a fresh database at the start of its log (new volume): nothing before it to lose',
+          message: text('container-restarts.initdb_fresh'),
           evidence: [logEvidence(ctx, r)],
         });
       }
@@ -259,7 +270,7 @@ export default defineRule({
     if (!hasEvidence) {
       return {
         status: 'not_evaluable',
-        missing: `no docker compose ps / inspect output and no service log that covers the block (${['cdb_risk', 'cdb_execution'].map((s) => coverageText(ctx, s)).join('; ')})`,
+        missing: text('container-restarts.missing', { coverage: ['cdb_risk', 'cdb_execution'].map((s) => coverageText(ctx, s)) }),
       };
     }
     const fail = pipeRestarting || pipeExited || loops.length > 0 || storageReset;
@@ -286,14 +297,14 @@ export default defineRule({
     if (lk) {
       hypotheses.push({
         cause: 'system.crash_loop',
-        title: `Services crash and restart${loopSvcs.length ? ` (${loopSvcs.join(', ')})` : ''}: the flow is interrupted while they are down`,
+        title: text('container-restarts.hyp.crash_loop', { services: loopSvcs.length ? text('container-restarts.services', { services: loopSvcs }) : '' }),
         likelihood: lk,
         evidence: ev,
-        why: 'docker restart states and repeated startup banners; the connectivity findings usually name why the process exits',
+        why: text('container-restarts.hyp.crash_loop_why'),
       });
       for (const s of loopSvcs) {
         todos.push({
-          category: 'CODE', title: `Find and fix why ${s} exits at start (see its last log lines before each banner)`, priority: 'high', effort: 'larger',
+          category: 'CODE', title: text('container-restarts.todo.fix_exit', { service: s }), priority: 'high', effort: 'larger',
           where: codePath(ctx.block.era, s), cause: 'system.crash_loop',
         });
       }
@@ -301,25 +312,25 @@ export default defineRule({
     if (storageReset) {
       hypotheses.push({
         cause: 'system.storage_reset',
-        title: 'The PostgreSQL database was re-created empty during the block (initdb ran)',
+        title: text('container-restarts.hyp.storage_reset'),
         likelihood: 'very_likely',
         evidence: initRows.slice(0, 3).map((x) => logEvidence(ctx, x)),
-        why: 'initdb only runs on an empty data volume; rows persisted before it are gone',
+        why: text('container-restarts.hyp.storage_reset_why'),
       });
       todos.push({
-        category: 'CONFIG', title: 'Keep the cdb_postgres data volume across re-creations (named volume; no `docker compose down -v`)', priority: 'high', effort: 'quick_win',
+        category: 'CONFIG', title: text('container-restarts.todo.keep_volume'), priority: 'high', effort: 'quick_win',
         where: `${composeFile(ctx.block.era)} (cdb_postgres volumes)`, cause: 'system.storage_reset',
       });
     }
     if (fail || bannerRestarts > 0 || restartCount > 0) {
       todos.push({
-        category: 'MONITORING', title: 'Alert on container restarts and Restarting/Exited states (healthchecks stay green while data stops)', priority: 'medium', effort: 'larger',
-        where: 'monitoring: Prometheus/cAdvisor container restart alert, or a cron on `docker compose ps`',
+        category: 'MONITORING', title: text('container-restarts.todo.alert'), priority: 'medium', effort: 'larger',
+        where: text('container-restarts.where.alert'),
       });
     }
     verification.push({
       id: 'system.restarts',
-      title: 'At most one startup banner per service in the next block (no restarts)',
+      title: text('container-restarts.check.restarts'),
       kind: 'log',
       check: 'Risk-Manager gestartet|Signal-Engine gestartet|^Starting execution_service|Starting DB Writer Service|PAPER TRADING RUNNER INITIALIZED',
       expect: { op: '<=', value: 5 },

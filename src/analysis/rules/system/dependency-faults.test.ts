@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addLog, addLogs, at } from '../../rule-testing.js';
 import rule from './dependency-faults.js';
 
@@ -48,7 +48,7 @@ describe('dependency-faults', () => {
   it.each(cases)('%s', (_n, setup, want) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(want.status);
     if (!want.cause) {
       expect(r.hypotheses ?? []).toEqual([]);
@@ -62,5 +62,20 @@ describe('dependency-faults', () => {
     expect(h.evidence.every((e) => !e.text.includes('Connection refused'))).toBe(true);
     if (want.severity) expect(r.findings![0].severity).toBe(want.severity);
     expect(r.todos!.find((x) => x.cause === want.cause)!.title).toMatch(/redis-check-aof --fix/);
+  });
+
+  it('names the fault, its span and the clients it took down, in both languages', () => {
+    const t = new TestDb();
+    addLog(t, { service: 'cdb_redis', ts: at(0), kind: 'redis', message: 'Ready to accept connections tcp' });
+    addLogs(t, { service: 'cdb_redis', kind: 'redis', level: 'WARNING', message: AOF }, 600, 1200, 60);
+    addLogs(t, { service: 'cdb_risk', level: 'ERROR', message: REFUSED }, 601, 1200, 60);
+    const raw = t.run(rule);
+    expect(spoken(raw).findings![0].message).toBe(
+      'cdb_redis: Redis could not load its append-only file (AOF) (11 times over 10 h); it never served again in the evidence. Clients failing against it from then on: cdb_risk',
+    );
+    expect(spoken(raw, 'de').findings![0].message).toBe(
+      'cdb_redis: Redis konnte seine Append-only-Datei (AOF) nicht laden (11 Mal über 10 Std.); danach in den Belegen nie wieder erreichbar. Clients, die ab dann daran scheitern: cdb_risk',
+    );
+    expect(spoken(raw, 'de').hypotheses![0].why).toMatch(/^Das eigene Log von cdb_redis sagt, warum es ausfiel \(zuerst am \d\d\.\d\d\.\d{4} \d\d:\d\d UTC\); cdb_risk können sich ab dann nicht mit Redis verbinden/);
   });
 });

@@ -2,7 +2,8 @@ import { classes } from '../../../catalog/index.js';
 import { DEPENDENCIES, dependsOn } from '../../../catalog/dependencies.js';
 import { CLIENT_CONNECT_FAILURES } from '../../../catalog/edges.js';
 import { defineRule, type Finding, type Hypothesis, type RuleResult, type Todo } from '../../define-rule.js';
-import { findLogs, fmtDuration, logEvidence, spreadEvidence, type LogRow } from '../../rule-kit.js';
+import { findLogs, logEvidence, spreadEvidence, type LogRow } from '../../rule-kit.js';
+import { text, type Text } from '../../../i18n/translate.js';
 
 /**
  * A dependency's own lines saying it cannot start or store. When its clients fail against it,
@@ -17,35 +18,37 @@ interface Fault {
   ready: string[];
   cause: string;
   /** What its own line says, after its name. */
-  what: string;
+  what: Text;
   /** Title when it never came back / when it came back. */
-  down: string;
-  recovered: string;
+  down: Text;
+  recovered: Text;
   todo: Omit<Todo, 'cause'>;
 }
 
 const FAULTS: Fault[] = [
   {
     service: 'cdb_redis', name: 'Redis', classes: classes('redis.aof_corrupt'), ready: classes('redis.ready'), cause: 'system.redis_storage',
-    what: 'could not load its append-only file (AOF)',
-    down: 'Redis could not load its append-only file (AOF) and never started: every client is refused',
-    recovered: 'Redis could not load its append-only file (AOF) and was down until it was repaired',
+    what: text('dependency-faults.redis.what'),
+    down: text('dependency-faults.redis.down'),
+    recovered: text('dependency-faults.redis.recovered'),
     todo: {
-      category: 'CONFIG', priority: 'high', effort: 'quick_win', title: 'Back up the Redis AOF, then repair it with `redis-check-aof --fix <appendonly.aof.manifest>` and start cdb_redis again',
-      where: 'cdb_redis data volume (appendonlydir/)',
+      category: 'CONFIG', priority: 'high', effort: 'quick_win', title: text('dependency-faults.redis.todo'),
+      where: text('dependency-faults.redis.where'),
     },
   },
   {
     service: 'cdb_postgres', name: 'PostgreSQL', classes: classes('pg.crash_recovery'), ready: classes('pg.ready'), cause: 'system.postgres_recovery',
-    what: 'was not shut down cleanly and had to recover',
-    down: 'PostgreSQL was not shut down cleanly and did not come back from its recovery: its clients cannot connect',
-    recovered: 'PostgreSQL was not shut down cleanly and had to recover; clients were refused while it did',
+    what: text('dependency-faults.postgres.what'),
+    down: text('dependency-faults.postgres.down'),
+    recovered: text('dependency-faults.postgres.recovered'),
     todo: {
-      category: 'MONITORING', priority: 'medium', effort: 'quick_win', title: 'Stop the stack with `docker compose stop` (not a host power-off) so PostgreSQL shuts down cleanly; alert on "automatic recovery in progress"',
-      where: 'Docker host shutdown procedure',
+      category: 'MONITORING', priority: 'medium', effort: 'quick_win', title: text('dependency-faults.postgres.todo'),
+      where: text('dependency-faults.postgres.where'),
     },
   },
 ];
+
+const atTime = (ts: string | null): Text => (ts ? text('shared.at_time', { at: ts }) : text('shared.unknown_time'));
 
 function clientsFailing(rows: LogRow[], dep: string, mentions: RegExp | undefined, era: string | null, from: string): LogRow[] {
   return rows.filter((r) => r.service !== null && r.ts !== null && r.ts >= from && dependsOn(r.service, dep, era) && (!mentions || mentions.test(r.message)));
@@ -61,7 +64,7 @@ export default defineRule({
     const own = findLogs(ctx, { classes: FAULTS.map((f) => f.ready[0]).concat(FAULTS.flatMap((f) => f.classes)), services: FAULTS.map((f) => f.service) });
     const logged = FAULTS.filter((f) => ctx.logCoverage(f.service));
     if (logged.length === 0 && own.length === 0) {
-      return { status: 'not_evaluable', missing: 'no cdb_redis or cdb_postgres log in the bundle: a dependency that cannot start says why only in its own log' };
+      return { status: 'not_evaluable', missing: text('dependency-faults.missing') };
     }
     const failures = findLogs(ctx, { classes: CLIENT_CONNECT_FAILURES });
     const findings: Finding[] = [];
@@ -79,14 +82,18 @@ export default defineRule({
       const names = [...new Set(clients.map((r) => r.service!))].sort();
       const down = !back;
       if (down) fail = true;
-      const span = first.ts && last.ts && faults.length > 1 ? ` (${faults.length} times over ${fmtDuration(Date.parse(last.ts) - Date.parse(first.ts))})` : '';
+      const span = first.ts && last.ts && faults.length > 1 ? text('dependency-faults.span', { n: faults.length, d: (Date.parse(last.ts) - Date.parse(first.ts)) / 1000 }) : '';
       findings.push({
         subject: f.cause,
         severity: down ? 'critical' : 'high',
-        message:
-          `${f.service}: ${f.name} ${f.what}${span}` +
-          (down ? '; it never served again in the evidence' : `; it served again from ${back!.ts}`) +
-          (names.length ? `. Clients failing against it from then on: ${names.join(', ')}` : ''),
+        message: text('dependency-faults.fault', {
+          service: f.service,
+          name: f.name,
+          what: f.what,
+          span,
+          served: down ? text('dependency-faults.never_served') : text('dependency-faults.served_again', { at: back!.ts ?? '' }),
+          clients: names.length ? text('dependency-faults.clients', { clients: names }) : '',
+        }),
         evidence: [...spreadEvidence(ctx, faults, 2), ...(back ? [logEvidence(ctx, back)] : [])],
       });
       hypotheses.push({
@@ -95,9 +102,9 @@ export default defineRule({
         // Its own line names the fault; clients failing against it from then on confirm it took them down.
         likelihood: names.length ? 'very_likely' : down ? 'likely' : 'possible',
         evidence: [logEvidence(ctx, first), ...(faults.length > 1 ? [logEvidence(ctx, last)] : [])],
-        why:
-          `${f.service}'s own log says why it failed (first at ${first.ts ?? 'an unknown time'})` +
-          (names.length ? `; ${names.join(', ')} fail to connect to ${f.name} from then on: consequences, not causes.` : '.'),
+        why: names.length
+          ? text('dependency-faults.why_clients', { service: f.service, at: atTime(first.ts), clients: names, name: f.name })
+          : text('dependency-faults.why', { service: f.service, at: atTime(first.ts) }),
       });
       todos.push({ ...f.todo, cause: f.cause });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addLog, addLogs, at } from '../../rule-testing.js';
 import rule, { normalizeError } from './exceptions.js';
 
@@ -56,7 +56,7 @@ describe('exceptions', () => {
   it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(status);
     const f = r.findings!.find((x) => x.subject === subject)!;
     expect(f.severity).toBe(severity);
@@ -66,15 +66,28 @@ describe('exceptions', () => {
   it('names the top recurring error and proposes a hypothesis for it', () => {
     const t = new TestDb();
     addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 0, 4300, 10);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.findings![0].message).toContain(`"Fehler bei Market-Data-Verarbeitung: 'pct_change'" ×431`);
     expect(r.hypotheses!.map((h) => h.cause)).toEqual(['system.recurring_error.cdb_core']);
+  });
+
+  it('chains the most frequent errors with "; " (their texts hold commas), counts grouped, in both languages', () => {
+    const t = new TestDb();
+    addLogs(t, { service: 'cdb_core', level: 'ERROR', message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" }, 0, 4300, 2);
+    addLogs(t, { service: 'cdb_core', level: 'CRITICAL', message: 'Invalid JSON, skipping' }, 0, 20, 10);
+    const raw = t.run(rule);
+    expect(spoken(raw).findings![0].message).toBe(
+      `cdb_core: 2,154 ERROR/CRITICAL records, 0 tracebacks, 3 CRITICAL/FATAL; most frequent: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" ×2,151; "Invalid JSON, skipping" ×3`,
+    );
+    expect(spoken(raw, 'de').findings![0].message).toBe(
+      `cdb_core: 2.154 ERROR/CRITICAL-Einträge, 0 Tracebacks, 3 CRITICAL/FATAL; am häufigsten: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" ×2.151; "Invalid JSON, skipping" ×3`,
+    );
   });
 
   it('leaves recurring connection errors to connectivity-failures (no generic hypothesis or code to-do)', () => {
     const t = new TestDb();
     addLogs(t, { service: 'cdb_signal', level: 'ERROR', message: 'Redis-Verbindung fehlgeschlagen: Authentication required.' }, 0, 4300, 10);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.findings![0].subject).toBe('cdb_signal');
     expect(r.hypotheses).toEqual([]);
     expect(r.todos!.map((x) => x.category)).toEqual(['MONITORING']);
@@ -97,7 +110,7 @@ describe('exceptions', () => {
   it.each(quiet)('does not fire: %s', (_n, setup, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(status);
     expect(r.findings ?? []).toEqual([]);
   });
@@ -105,7 +118,7 @@ describe('exceptions', () => {
   it('a --tail=100 log without errors is not evaluable', () => {
     const t = new TestDb();
     addLogs(t, { service: 'cdb_risk', message: '📨 Signal empfangen: BTC_USDT BUY' }, 3000, 3015, 1);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('not_evaluable');
     expect(r.missing).toContain('cdb_risk logs cover 15 min');
   });

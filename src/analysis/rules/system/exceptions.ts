@@ -1,5 +1,17 @@
 import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
 import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices } from '../../rule-kit.js';
+import { text, type Said, type Text } from '../../../i18n/translate.js';
+
+const UNKNOWN = '(unknown service)';
+const named = (svc: string): Said => (svc === UNKNOWN ? text('shared.unknown_service') : svc);
+
+/** `"a" ×3; "b" ×2`: error texts hold commas, so the items are chained with "; " rather than listed. */
+function topItems(top: readonly Group[]): Text | '' {
+  if (!top.length) return '';
+  const [g, ...rest] = top;
+  const more = topItems(rest);
+  return text('exceptions.top_item', { key: g.key, n: g.n, rest: more ? text('exceptions.top_next', { item: more }) : '' });
+}
 
 /** One exception class repeating this often in a pipeline service is a per-message failure, not noise. */
 const RECURRING = 100;
@@ -54,8 +66,8 @@ export default defineRule({
         return {
           status: 'not_evaluable',
           missing: services.length
-            ? `no service log covers enough of the block to show the absence of errors (${services.slice(0, 4).map((s) => coverageText(ctx, s)).join('; ')})`
-            : 'no service logs in the bundle',
+            ? text('exceptions.missing', { coverage: services.slice(0, 4).map((s) => coverageText(ctx, s)) })
+            : text('exceptions.missing_logs'),
         };
       }
       return { status: 'ok', metrics: { errors_total: 0, tracebacks_total: 0, services_with_errors: 0 } };
@@ -90,10 +102,13 @@ export default defineRule({
       findings.push({
         subject: svc,
         severity,
-        message:
-          `${svc}: ${p.errors} ERROR/CRITICAL record(s), ${p.tracebacks} traceback(s)` +
-          (p.critical ? `, ${p.critical} CRITICAL/FATAL` : '') +
-          `; most frequent: ${top.map((g) => `"${g.key}" ×${g.n}`).join('; ')}`,
+        message: text('exceptions.summary', {
+          service: named(svc),
+          errors: p.errors,
+          tracebacks: p.tracebacks,
+          critical: p.critical ? text('exceptions.critical', { n: p.critical }) : '',
+          top: topItems(top),
+        }),
         evidence: top.map((g) => logEvidence(ctx, g.first)),
       });
       const rec = top[0];
@@ -102,14 +117,14 @@ export default defineRule({
         const cause = `system.recurring_error.${svc}`;
         hypotheses.push({
           cause,
-          title: `${svc} fails over and over with the same error: "${rec.key}"`,
+          title: text('exceptions.hyp.recurring', { service: svc, error: rec.key }),
           likelihood: rec.n >= 10 * RECURRING ? 'likely' : 'possible',
           evidence: [logEvidence(ctx, rec.first)],
-          why: `${rec.n} records of one error class; a per-message failure makes the service drop what it processes`,
+          why: text('exceptions.hyp.recurring_why', { n: rec.n }),
         });
         todos.push({
           category: 'CODE',
-          title: `Handle the recurring error in ${svc}: "${rec.key.slice(0, 80)}"`,
+          title: text('exceptions.todo.handle', { service: svc, error: rec.key.slice(0, 80) }),
           priority: 'medium',
           effort: 'larger',
           where: codePath(ctx.block.era, svc),
@@ -119,10 +134,10 @@ export default defineRule({
     }
     todos.push({
       category: 'MONITORING',
-      title: 'Alert on ERROR/CRITICAL records and tracebacks per service (healthchecks stay green)',
+      title: text('exceptions.todo.alert'),
       priority: 'low',
       effort: 'larger',
-      where: ctx.block.era === 'A' ? 'monitoring: log alert on `docker compose logs` (no log shipping in era A)' : 'monitoring: cdb_loki/cdb_promtail alert rule on level=ERROR',
+      where: ctx.block.era === 'A' ? text('exceptions.where.alert_a') : text('exceptions.where.alert_loki'),
     });
     const anyMedium = findings.some((f) => f.severity !== 'low');
     return {
@@ -134,7 +149,7 @@ export default defineRule({
       verification: [
         {
           id: 'system.tracebacks',
-          title: 'No Python tracebacks in the next block',
+          title: text('exceptions.check.tracebacks'),
           kind: 'log',
           check: 'Traceback \\(most recent call last\\)',
           expect: { op: '==', value: 0 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addLog, addLogs, at } from '../../rule-testing.js';
 import rule, { longestRisingRun } from './reconnect-loops.js';
 
@@ -45,16 +45,39 @@ describe('reconnect-loops', () => {
   it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     const f = r.findings!.find((x) => x.subject === subject)!;
     expect(f.severity).toBe(severity);
     expect(r.status).toBe(status);
   });
 
+  it.each<[string, Setup, string, string]>([
+    [
+      'a loop that has not ended, with its attempt numbers',
+      (t) => {
+        for (let i = 1; i <= 12; i++) addLog(t, { service: 'cdb_ws', ts: at(i * 2), level: null, kind: 'print', message: `[WS] Disconnected (attempt ${i})` });
+      },
+      'cdb_ws: 12 reconnect/retry lines over 22 min, attempt numbers up to 12 (longest rising run 12): a reconnect loop that has not ended',
+      'cdb_ws: 12 Reconnect-/Retry-Zeilen über 22 Min., Versuchsnummern bis 12 (längste steigende Folge 12): eine Reconnect-Schleife, die nicht endet',
+    ],
+    [
+      'one line: no span, no attempts, no loop',
+      (t) => addLog(t, { service: 'cdb_ws', ts: at(10), message: 'retrying subscription' }),
+      'cdb_ws: 1 reconnect/retry line',
+      'cdb_ws: 1 Reconnect-/Retry-Zeile',
+    ],
+  ])('says %s in both languages', (_n, setup, en, de) => {
+    const t = new TestDb();
+    setup(t);
+    const raw = t.run(rule);
+    expect(spoken(raw).findings![0].message).toBe(en);
+    expect(spoken(raw, 'de').findings![0].message).toBe(de);
+  });
+
   it('a ws loop proposes a market-data hypothesis with the ws URL to-do', () => {
     const t = new TestDb();
     for (let i = 1; i <= 12; i++) addLog(t, { service: 'cdb_ws', ts: at(i), kind: 'print', message: `[WS] Disconnected (attempt ${i})` });
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.hypotheses![0]).toMatchObject({ cause: 'market_data.ws_reconnect_loop', layer: 'market_data', likelihood: 'very_likely' });
     expect(r.todos!.map((x) => x.where)).toContain('.env MEXC_WS_URL');
   });
@@ -84,7 +107,7 @@ describe('reconnect-loops', () => {
   it.each(quiet)('does not fire: %s', (_n, setup) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe('ok');
     expect(r.findings ?? []).toEqual([]);
   });
@@ -92,6 +115,6 @@ describe('reconnect-loops', () => {
   it('not evaluable without ws/execution logs covering the block', () => {
     const t = new TestDb();
     addHealthPolls(t, 'cdb_ws', 100, 110, 1);
-    expect(t.run(rule)).toMatchObject({ status: 'not_evaluable' });
+    expect(spoken(t.run(rule))).toMatchObject({ status: 'not_evaluable' });
   });
 });

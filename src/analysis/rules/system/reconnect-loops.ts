@@ -1,6 +1,7 @@
 import { classes } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
-import { cmp, codePath, composeFile, coverageText, covers, findLogs, fmtDuration, likelihoodFromScore, spreadEvidence, type LogRow } from '../../rule-kit.js';
+import { cmp, codePath, composeFile, coverageText, covers, findLogs, likelihoodFromScore, spreadEvidence, type LogRow } from '../../rule-kit.js';
+import { text } from '../../../i18n/translate.js';
 import { reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 
 /** Reconnect and retry lines (formats doc §2.5, §3.2; runbook strings of §3.6). */
@@ -44,7 +45,7 @@ export default defineRule({
     const rows = findLogs(ctx, { classes: RETRY_CLASSES, re: RE });
     if (rows.length === 0) {
       if (!covers(ctx, 'cdb_ws') && !covers(ctx, 'cdb_execution') && !covers(ctx, 'cdb_db_writer')) {
-        return { status: 'not_evaluable', missing: `no cdb_ws, cdb_execution or cdb_db_writer log covers the block (${coverageText(ctx, 'cdb_ws')})` };
+        return { status: 'not_evaluable', missing: text('reconnect-loops.missing', { coverage: coverageText(ctx, 'cdb_ws') }) };
       }
       return { status: 'ok', metrics: { reconnect_lines: 0, max_attempt: 0 } };
     }
@@ -78,10 +79,13 @@ export default defineRule({
       findings.push({
         subject: svc,
         severity,
-        message:
-          `${svc}: ${list.length} reconnect/retry line(s)${span ? ` over ${fmtDuration(span)}` : ''}` +
-          (maxA ? `, attempt numbers up to ${maxA} (longest rising run ${run})` : '') +
-          (loop ? (stillLooping ? ': a reconnect loop that has not ended' : ': a reconnect loop') : ''),
+        message: text('reconnect-loops.lines', {
+          service: svc === '(unknown service)' ? text('shared.unknown_service') : svc,
+          n: list.length,
+          span: span ? text('reconnect-loops.over', { d: span / 1000 }) : '',
+          attempts: maxA ? text('reconnect-loops.attempts', { max: maxA, run }) : '',
+          loop: loop ? (stillLooping ? text('reconnect-loops.loop_not_ended') : text('reconnect-loops.loop')) : '',
+        }),
         evidence: spreadEvidence(ctx, list),
       });
       if (loop) {
@@ -92,29 +96,27 @@ export default defineRule({
         hypotheses.push({
           cause: ws ? 'market_data.ws_reconnect_loop' : `system.reconnect_loop.${svc}`,
           layer: ws ? 'market_data' : 'system',
-          title: ws ? 'The market-data WebSocket keeps reconnecting instead of streaming' : `${svc} keeps retrying its message loop`,
+          title: ws ? text('reconnect-loops.hyp.ws') : text('reconnect-loops.hyp.loop', { service: svc }),
           likelihood: likelihoodFromScore(score)!,
           evidence: spreadEvidence(ctx, list, 3),
         });
         if (ws) {
           const todo: Todo = {
             category: 'CONFIG',
-            title: ctx.block.era === 'A'
-              ? 'Check the MEXC WebSocket URL and proxy for cdb_ws (MEXC_WS_URL/WS_URL must be ws:// or wss://; unset HTTPS_PROXY for WS)'
-              : 'Check MEXC reachability from cdb_ws and its WS_PING_INTERVAL / WS_RECONNECT_MAX',
+            title: ctx.block.era === 'A' ? text('reconnect-loops.todo.ws_url') : text('reconnect-loops.todo.reachability'),
             priority: 'high',
             effort: 'quick_win',
-            where: ctx.block.era === 'A' ? '.env MEXC_WS_URL' : `${composeFile(ctx.block.era)} cdb_ws environment`,
+            where: ctx.block.era === 'A' ? '.env MEXC_WS_URL' : text('reconnect-loops.where.ws_env', { compose: composeFile(ctx.block.era) }),
             cause: 'market_data.ws_reconnect_loop',
           };
           todos.push(ctx.block.era === 'A' ? reviewWsUrlTodo(ctx, todo) : todo);
         } else {
-          todos.push({ category: 'CODE', title: `Back off and report the cause in ${svc}'s message loop instead of retrying every second`, priority: 'medium', effort: 'larger', where: codePath(ctx.block.era, svc), cause: `system.reconnect_loop.${svc}` });
+          todos.push({ category: 'CODE', title: text('reconnect-loops.todo.back_off', { service: svc }), priority: 'medium', effort: 'larger', where: codePath(ctx.block.era, svc), cause: `system.reconnect_loop.${svc}` });
         }
       }
     }
     if (loopSeen) {
-      todos.push({ category: 'MONITORING', title: 'Alert on WebSocket reconnects per hour (the ws healthcheck stays green while it loops)', priority: 'medium', effort: 'larger', where: codePath(ctx.block.era, 'cdb_ws') + ' (/health)' });
+      todos.push({ category: 'MONITORING', title: text('reconnect-loops.todo.alert'), priority: 'medium', effort: 'larger', where: codePath(ctx.block.era, 'cdb_ws') + ' (/health)' });
     }
     return {
       status: loopSeen ? 'warn' : 'ok',
@@ -125,7 +127,7 @@ export default defineRule({
       verification: [
         {
           id: 'system.ws_reconnects',
-          title: 'Fewer than 10 WebSocket reconnects in the next block',
+          title: text('reconnect-loops.check.reconnects', { n: 10 }),
           kind: 'log',
           check: '\\[WS\\] Disconnected \\(attempt|\\[ws\\] reconnecting in',
           expect: { op: '<', value: 10 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestDb } from '../../testing.js';
+import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addLog, addSetting, at, fileId } from '../../rule-testing.js';
 import rule from './redis-memory.js';
 
@@ -41,16 +41,42 @@ describe('redis-memory', () => {
   it.each(fires)('fires: %s', (_n, setup, subject, severity, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.findings!.find((f) => f.subject === subject)!.severity).toBe(severity);
     expect(r.status).toBe(status);
+  });
+
+  it.each<[string, Setup, string, string, string]>([
+    [
+      'evictions with an emptied stream',
+      (t) => {
+        info(t, { ...HEALTHY, evicted_keys: '5123' });
+        t.insert('redis_kv', { file_id: fileId(t, 'redis/xlen.txt'), kind: 'xlen', key: 'stream.fills', value: '0' });
+      },
+      'evictions',
+      'Redis evicted 5,123 keys (policy allkeys-lru); Redis logs nothing when it does, and stream.fills read empty: stream entries are gone',
+      'Redis hat 5.123 Keys verdrängt (Policy allkeys-lru); Redis loggt dabei nichts, und stream.fills sind leer: Stream-Einträge sind verloren',
+    ],
+    [
+      'memory near the limit',
+      (t) => info(t, { ...HEALTHY, used_memory: String(Math.round(268435456 * 0.95)) }),
+      'used-memory',
+      'Redis uses 95 % of maxmemory (255,013,683 of 268,435,456 bytes, policy allkeys-lru)',
+      'Redis belegt 95 % von maxmemory (255.013.683 von 268.435.456 Bytes, Policy allkeys-lru)',
+    ],
+  ])('says %s with grouped numbers in both languages', (_n, setup, subject, en, de) => {
+    const t = new TestDb();
+    setup(t);
+    const raw = t.run(rule);
+    expect(spoken(raw).findings!.find((f) => f.subject === subject)!.message).toBe(en);
+    expect(spoken(raw, 'de').findings!.find((f) => f.subject === subject)!.message).toBe(de);
   });
 
   it('the to-do edits the compose command, never REDIS_MAXMEMORY', () => {
     const t = new TestDb();
     info(t, { ...HEALTHY, evicted_keys: '10' });
     addSetting(t, 'REDIS_MAXMEMORY', '512mb');
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.todos![0].where).toMatch(/docker-compose\.yml cdb_redis command/);
     expect(r.todos!.some((x) => /^\.env/.test(x.where))).toBe(false);
     expect(r.findings!.find((f) => f.subject === 'redis-maxmemory-setting')!.message).toMatch(/no service reads it/);
@@ -60,7 +86,7 @@ describe('redis-memory', () => {
     const lk = (setup: Setup) => {
       const t = new TestDb();
       setup(t);
-      return t.run(rule).hypotheses?.[0]?.likelihood ?? 'absent';
+      return spoken(t.run(rule)).hypotheses?.[0]?.likelihood ?? 'absent';
     };
     const line = (t: TestDb) => addLog(t, { service: 'cdb_redis', ts: at(100), kind: 'redis', message: 'maxmemory reached' });
     expect(lk((t) => { info(t, { ...HEALTHY, evicted_keys: '50', used_memory: String(268435456) }); line(t); })).toBe('very_likely');
@@ -76,7 +102,7 @@ describe('redis-memory', () => {
   it.each(quiet)('does not fire: %s', (_n, setup, status) => {
     const t = new TestDb();
     setup(t);
-    const r = t.run(rule);
+    const r = spoken(t.run(rule));
     expect(r.status).toBe(status);
     expect(r.findings ?? []).toEqual([]);
   });

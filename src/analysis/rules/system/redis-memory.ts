@@ -2,6 +2,7 @@ import { classes } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
 import { composeFile, covers, findLogs, likelihoodFromScore, pct, settings, spreadEvidence } from '../../rule-kit.js';
 import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { text, type Said, type Text } from '../../../i18n/translate.js';
 
 interface InfoRow {
   file_id: number;
@@ -42,15 +43,16 @@ export default defineRule({
     const maxmemSetting = settings(ctx, 'REDIS_MAXMEMORY');
 
     if (info.length === 0 && runbookLines.length === 0 && oom.length === 0 && !covers(ctx, 'cdb_redis')) {
-      return { status: 'not_evaluable', missing: 'no redis-cli INFO memory/stats capture and no cdb_redis log covering the block' };
+      return { status: 'not_evaluable', missing: text('redis-memory.missing') };
     }
     const findings: Finding[] = [];
     const ev = (r: InfoRow): Evidence => ctx.evidence(r.file_id, r.line_no, `${r.key}:${r.value}`);
     // INFO is the state at its own capture time (at collection, after the block, it is not the block's).
-    const at = (r: { file_id: number }, m: string): string => {
+    const at = (r: { file_id: number }, m: Text): Text => {
       const label = captureLabel(snapshotOf(ctx.db, ctx.block, r.file_id), ctx.block);
-      return label ? `${label}: ${m}` : m;
+      return label ? text('redis-memory.captured', { at: label, said: m }) : m;
     };
+    const policyOf: Said = policy ?? text('redis-memory.policy_unknown');
     const usedN = used ? Number(used.value) : null;
     const maxN = maxmem ? Number(maxmem.value) : null;
     const ratio = usedN !== null && maxN ? usedN / maxN : null;
@@ -59,7 +61,7 @@ export default defineRule({
     const hev: Evidence[] = [];
     if (ratio !== null && ratio >= NEAR_FULL) {
       score += 1;
-      findings.push({ subject: 'used-memory', severity: 'medium', message: at(used!, `Redis uses ${pct(usedN!, maxN!)} % of maxmemory (${usedN} of ${maxN} bytes, policy ${policy ?? 'unknown'})`), evidence: [ev(used!), ev(maxmem!)] });
+      findings.push({ subject: 'used-memory', severity: 'medium', message: at(used!, text('redis-memory.used', { pct: pct(usedN!, maxN!), used: usedN!, max: maxN!, policy: policyOf })), evidence: [ev(used!), ev(maxmem!)] });
       hev.push(ev(used!), ev(maxmem!));
     }
     // Streams exist from era B on; there allkeys-lru may evict stream keys as well.
@@ -74,8 +76,11 @@ export default defineRule({
         severity: streamEviction ? 'high' : 'medium',
         message: at(
           evicted!,
-          `Redis evicted ${evictedN} key(s) (policy ${policy ?? 'unknown'}); Redis logs nothing when it does` +
-            (streamEviction ? `, and ${streamsGone.map((s) => s.key).join(', ')} read empty: stream entries are gone` : ''),
+          text('redis-memory.evicted', {
+            n: evictedN,
+            policy: policyOf,
+            streams: streamEviction ? text('redis-memory.streams_empty', { streams: streamsGone.map((s) => s.key) }) : '',
+          }),
         ),
         evidence: [ev(evicted!), ...streamsGone.slice(0, 2).map((s) => ctx.evidence(s.file_id, s.line_no, `XLEN ${s.key} = ${s.value}`))],
       });
@@ -84,7 +89,7 @@ export default defineRule({
     }
     if (oom.length) {
       score += 2;
-      findings.push({ subject: 'oom-errors', severity: 'high', message: `${oom.length} write(s) refused by Redis with OOM (maxmemory reached under noeviction)`, evidence: spreadEvidence(ctx, oom) });
+      findings.push({ subject: 'oom-errors', severity: 'high', message: text('redis-memory.oom', { n: oom.length }), evidence: spreadEvidence(ctx, oom) });
       hev.push(...spreadEvidence(ctx, oom, 2));
     }
     if (runbookLines.length) {
@@ -92,7 +97,7 @@ export default defineRule({
       findings.push({
         subject: 'maxmemory-lines',
         severity: 'low',
-        message: `${runbookLines.length} "maxmemory reached" line(s): a runbook-style text that real Redis never logs; judge memory by INFO used_memory/maxmemory and evicted_keys`,
+        message: text('redis-memory.runbook_lines', { n: runbookLines.length }),
         evidence: spreadEvidence(ctx, runbookLines),
       });
       hev.push(...spreadEvidence(ctx, runbookLines, 2));
@@ -102,7 +107,7 @@ export default defineRule({
       findings.push({
         subject: 'redis-maxmemory-setting',
         severity: 'info',
-        message: `REDIS_MAXMEMORY=${s.value ?? ''} is set but no service reads it: the limit is the cdb_redis command line (--maxmemory 256mb)`,
+        message: text('redis-memory.unread_setting', { value: s.value ?? '' }),
         evidence: [ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`)],
       });
     }
@@ -112,14 +117,14 @@ export default defineRule({
     if (lk) {
       hypotheses.push({
         cause: 'system.redis_memory',
-        title: streamEviction ? 'Redis ran out of memory and evicted stream keys' : 'Redis memory pressure',
+        title: streamEviction ? text('redis-memory.hyp.stream_eviction') : text('redis-memory.hyp.pressure'),
         likelihood: lk,
         evidence: hev,
-        why: score <= 1 ? 'only warnings without a measured impact on the event flow' : 'INFO shows evictions or memory near the limit',
+        why: score <= 1 ? text('redis-memory.hyp.why_warnings') : text('redis-memory.hyp.why_info'),
       });
       todos.push({
         category: 'CONFIG',
-        title: 'Raise --maxmemory in the cdb_redis command (REDIS_MAXMEMORY in .env is read by nothing)',
+        title: text('redis-memory.todo.raise'),
         priority: streamEviction || oom.length ? 'high' : 'low',
         effort: 'quick_win',
         where: `${composeFile(ctx.block.era)} cdb_redis command (--maxmemory 256mb --maxmemory-policy allkeys-lru)`,
@@ -143,7 +148,7 @@ export default defineRule({
       verification: [
         {
           id: 'system.redis_evictions',
-          title: 'Redis evicts no keys in the next block (INFO stats evicted_keys)',
+          title: text('redis-memory.check.evictions'),
           kind: 'sql',
           check: "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM redis_info WHERE key = 'evicted_keys'",
           expect: { op: '==', value: 0 },

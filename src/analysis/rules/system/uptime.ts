@@ -1,6 +1,7 @@
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis } from '../../define-rule.js';
-import { blockMs, cmp, fmtDuration, isPipeline, likelihoodFromScore, pct } from '../../rule-kit.js';
+import { blockMs, cmp, isPipeline, likelihoodFromScore, pct } from '../../rule-kit.js';
 import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { text as say, type Text } from '../../../i18n/translate.js';
 
 const UNIT_S: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 2592000, year: 31536000 };
 
@@ -49,7 +50,7 @@ export default defineRule({
       .prepare("SELECT file_id, line_no, value FROM redis_info WHERE key = 'uptime_in_seconds' ORDER BY file_id, line_no")
       .all() as { file_id: number; line_no: number; value: string }[];
     if (rows.length === 0 && redisUp.length === 0) {
-      return { status: 'not_evaluable', missing: 'no docker compose ps / inspect output and no redis-cli INFO server capture' };
+      return { status: 'not_evaluable', missing: say('uptime.missing') };
     }
     const findings: Finding[] = [];
     const hev: Evidence[] = [];
@@ -66,26 +67,31 @@ export default defineRule({
       const created = parseDockerDuration(r.running_for);
       const started = r.started_at ? Date.parse(r.started_at) : NaN;
       const text = `${r.name ?? svc} created ${r.running_for ?? r.created_at ?? '?'}, ${r.status ?? `up ${up} s`}`;
-      let why: string | null = null;
+      let why: Text | null = null;
       if (!Number.isNaN(started) && started > Date.parse(ctx.block.from) + 600_000 && started <= Date.parse(ctx.block.to)) {
-        why = `started at ${new Date(started).toISOString()}, inside the block`;
+        why = say('uptime.started_inside', { at: new Date(started).toISOString() });
       } else if (created !== null && restartedAfterCreate(created, up)) {
-        why = `created ${fmtDuration(created * 1000)} ago but up only ${fmtDuration(up * 1000)}: restarted about ${fmtDuration(up * 1000)} before the capture`;
+        why = say('uptime.created_ago', { created, up });
         // With the capture's own time the restart has a date: one after the block is no restart in it.
         const snap = snapshotOf(ctx.db, ctx.block, r.file_id);
         if (snap?.captured_at) {
           const at = Date.parse(snap.captured_at) - up * 1000;
           const label = captureLabel(snap, ctx.block);
           if (at > Date.parse(ctx.block.to)) {
-            findings.push({ subject: `restarted-after-block.${svc}`, severity: 'info', message: `${label}: ${svc} ${why}, about ${new Date(at).toISOString().slice(0, 16)}Z — after the block, not in it`, evidence: [ctx.evidence(r.file_id, r.line_no, text)] });
+            findings.push({
+              subject: `restarted-after-block.${svc}`,
+              severity: 'info',
+              message: say('uptime.restarted_after_block', { label: label ?? '', service: svc, why, at: new Date(at).toISOString() }),
+              evidence: [ctx.evidence(r.file_id, r.line_no, text)],
+            });
             why = null;
-          } else why = `${label}: ${why}, about ${new Date(at).toISOString().slice(0, 16)}Z`;
+          } else why = say('uptime.restarted_at', { label: label ?? '', why, at: new Date(at).toISOString() });
         }
       }
       if (why) {
         restarts++;
         const ev = ctx.evidence(r.file_id, r.line_no, text);
-        findings.push({ subject: `restarted.${svc}`, severity: isPipeline(svc) ? 'medium' : 'low', message: `${svc}: ${why}`, evidence: [ev] });
+        findings.push({ subject: `restarted.${svc}`, severity: isPipeline(svc) ? 'medium' : 'low', message: say('uptime.restarted', { service: svc, why }), evidence: [ev] });
         hev.push(ev);
       }
     }
@@ -99,7 +105,7 @@ export default defineRule({
         findings.push({
           subject: 'redis-uptime',
           severity: 'info',
-          message: `${captureLabel(ruSnap, ctx.block)}: Redis has been up ${fmtDuration(Number(ru.value) * 1000)}, since about ${new Date(ruStart).toISOString().slice(0, 16)}Z — after the block, not a restart in it`,
+          message: say('uptime.redis_after_block', { label: captureLabel(ruSnap, ctx.block) ?? '', up: Number(ru.value), since: new Date(ruStart).toISOString() }),
           evidence: [ctx.evidence(ru.file_id, ru.line_no, `uptime_in_seconds:${ru.value}`)],
         });
       }
@@ -111,8 +117,8 @@ export default defineRule({
         severity: 'medium',
         message:
           ruStart !== null
-            ? `${captureLabel(ruSnap, ctx.block)}: Redis has been up ${fmtDuration(Number(ru.value) * 1000)}, since about ${new Date(ruStart).toISOString().slice(0, 16)}Z: it (re)started during the block (subscribers had to reconnect; without AOF its keys were lost)`
-            : `Redis has been up ${fmtDuration(Number(ru.value) * 1000)}, less than the ${fmtDuration(L * 1000)} block: it (re)started during the block (subscribers had to reconnect; without AOF its keys were lost)`,
+            ? say('uptime.redis_restarted_since', { label: captureLabel(ruSnap, ctx.block) ?? '', up: Number(ru.value), since: new Date(ruStart).toISOString() })
+            : say('uptime.redis_restarted', { up: Number(ru.value), block: L }),
         evidence: [ev],
       });
       hev.push(ev);
@@ -123,7 +129,7 @@ export default defineRule({
     if (lk && score >= 1) {
       hypotheses.push({
         cause: 'system.restart_during_block',
-        title: 'Services restarted during the block: counters since process start (Events Logged, /status, Prometheus) and frozen report windows reset',
+        title: say('uptime.hyp.restarted'),
         likelihood: lk,
         evidence: hev,
       });

@@ -1,8 +1,46 @@
 /** Texts of the rule `dependency-faults` (system); keys start with the rule id. */
 export const en = {
   'dependency-faults.title': 'Redis or PostgreSQL cannot load or store its data (its own log), and the clients it takes down',
+  'dependency-faults.missing': 'no cdb_redis or cdb_postgres log in the bundle: a dependency that cannot start says why only in its own log',
+  'dependency-faults.fault': '{service}: {name} {what}{span}{served}{clients}',
+  'dependency-faults.span': ' ({n:plural:time|times} over {d:duration})',
+  'dependency-faults.never_served': '; it never served again in the evidence',
+  'dependency-faults.served_again': '; it served again from {at:datetime}',
+  'dependency-faults.clients': '. Clients failing against it from then on: {clients:list}',
+  'dependency-faults.why': "{service}'s own log says why it failed (first at {at}).",
+  'dependency-faults.why_clients': "{service}'s own log says why it failed (first at {at}); {clients:list} fail to connect to {name} from then on: consequences, not causes.",
+  'dependency-faults.redis.what': 'could not load its append-only file (AOF)',
+  'dependency-faults.redis.down': 'Redis could not load its append-only file (AOF) and never started: every client is refused',
+  'dependency-faults.redis.recovered': 'Redis could not load its append-only file (AOF) and was down until it was repaired',
+  'dependency-faults.redis.todo': 'Back up the Redis AOF, then repair it with `redis-check-aof --fix <appendonly.aof.manifest>` and start cdb_redis again',
+  'dependency-faults.redis.where': 'cdb_redis data volume (appendonlydir/)',
+  'dependency-faults.postgres.what': 'was not shut down cleanly and had to recover',
+  'dependency-faults.postgres.down': 'PostgreSQL was not shut down cleanly and did not come back from its recovery: its clients cannot connect',
+  'dependency-faults.postgres.recovered': 'PostgreSQL was not shut down cleanly and had to recover; clients were refused while it did',
+  'dependency-faults.postgres.todo':
+    'Stop the stack with `docker compose stop` (not a host power-off) so PostgreSQL shuts down cleanly; alert on "automatic recovery in progress"',
+  'dependency-faults.postgres.where': 'Docker host shutdown procedure',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
   'dependency-faults.title': 'Redis oder PostgreSQL kann seine Daten nicht laden oder speichern (eigenes Log), und die Clients, die es mitreißt',
+  'dependency-faults.missing': 'kein Log von cdb_redis oder cdb_postgres im Bundle: eine Abhängigkeit, die nicht starten kann, sagt nur in ihrem eigenen Log, warum',
+  'dependency-faults.fault': '{service}: {name} {what}{span}{served}{clients}',
+  'dependency-faults.span': ' ({n:plural:Mal|Mal} über {d:duration})',
+  'dependency-faults.never_served': '; danach in den Belegen nie wieder erreichbar',
+  'dependency-faults.served_again': '; ab {at:datetime} wieder erreichbar',
+  'dependency-faults.clients': '. Clients, die ab dann daran scheitern: {clients:list}',
+  'dependency-faults.why': 'Das eigene Log von {service} sagt, warum es ausfiel (zuerst {at}).',
+  'dependency-faults.why_clients': 'Das eigene Log von {service} sagt, warum es ausfiel (zuerst {at}); {clients:list} können sich ab dann nicht mit {name} verbinden: Folgen, nicht Ursachen.',
+  'dependency-faults.redis.what': 'konnte seine Append-only-Datei (AOF) nicht laden',
+  'dependency-faults.redis.down': 'Redis konnte seine Append-only-Datei (AOF) nicht laden und ist nie gestartet: jeder Client wird abgewiesen',
+  'dependency-faults.redis.recovered': 'Redis konnte seine Append-only-Datei (AOF) nicht laden und war bis zur Reparatur ausgefallen',
+  'dependency-faults.redis.todo': 'Redis-AOF sichern, dann mit `redis-check-aof --fix <appendonly.aof.manifest>` reparieren und cdb_redis neu starten',
+  'dependency-faults.redis.where': 'Daten-Volume von cdb_redis (appendonlydir/)',
+  'dependency-faults.postgres.what': 'wurde nicht sauber heruntergefahren und musste sich wiederherstellen',
+  'dependency-faults.postgres.down': 'PostgreSQL wurde nicht sauber heruntergefahren und kam aus seiner Wiederherstellung nicht zurück: seine Clients können sich nicht verbinden',
+  'dependency-faults.postgres.recovered': 'PostgreSQL wurde nicht sauber heruntergefahren und musste sich wiederherstellen; Clients wurden währenddessen abgewiesen',
+  'dependency-faults.postgres.todo':
+    'Den Stack mit `docker compose stop` anhalten (nicht den Host ausschalten), damit PostgreSQL sauber herunterfährt; bei "automatic recovery in progress" alarmieren',
+  'dependency-faults.postgres.where': 'Vorgehen beim Herunterfahren des Docker-Hosts',
 };

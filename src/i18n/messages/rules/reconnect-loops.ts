@@ -1,8 +1,36 @@
 /** Texts of the rule `reconnect-loops` (system); keys start with the rule id. */
 export const en = {
   'reconnect-loops.title': 'Reconnect loops (MEXC WebSocket, Redis message loops)',
+  'reconnect-loops.missing': 'no cdb_ws, cdb_execution or cdb_db_writer log covers the block ({coverage})',
+  'reconnect-loops.lines': '{service}: {n:plural:reconnect/retry line|reconnect/retry lines}{span}{attempts}{loop}',
+  'reconnect-loops.over': ' over {d:duration}',
+  'reconnect-loops.attempts': ', attempt numbers up to {max:int} (longest rising run {run:int})',
+  'reconnect-loops.loop_not_ended': ': a reconnect loop that has not ended',
+  'reconnect-loops.loop': ': a reconnect loop',
+  'reconnect-loops.hyp.ws': 'The market-data WebSocket keeps reconnecting instead of streaming',
+  'reconnect-loops.hyp.loop': '{service} keeps retrying its message loop',
+  'reconnect-loops.todo.ws_url': 'Check the MEXC WebSocket URL and proxy for cdb_ws (MEXC_WS_URL/WS_URL must be ws:// or wss://; unset HTTPS_PROXY for WS)',
+  'reconnect-loops.todo.reachability': 'Check MEXC reachability from cdb_ws and its WS_PING_INTERVAL / WS_RECONNECT_MAX',
+  'reconnect-loops.where.ws_env': '{compose} cdb_ws environment',
+  'reconnect-loops.todo.back_off': "Back off and report the cause in {service}'s message loop instead of retrying every second",
+  'reconnect-loops.todo.alert': 'Alert on WebSocket reconnects per hour (the ws healthcheck stays green while it loops)',
+  'reconnect-loops.check.reconnects': 'Fewer than {n:int} WebSocket reconnects in the next block',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
   'reconnect-loops.title': 'Reconnect-Schleifen (MEXC-WebSocket, Redis-Message-Loops)',
+  'reconnect-loops.missing': 'kein Log von cdb_ws, cdb_execution oder cdb_db_writer deckt den Block ab ({coverage})',
+  'reconnect-loops.lines': '{service}: {n:plural:Reconnect-/Retry-Zeile|Reconnect-/Retry-Zeilen}{span}{attempts}{loop}',
+  'reconnect-loops.over': ' über {d:duration}',
+  'reconnect-loops.attempts': ', Versuchsnummern bis {max:int} (längste steigende Folge {run:int})',
+  'reconnect-loops.loop_not_ended': ': eine Reconnect-Schleife, die nicht endet',
+  'reconnect-loops.loop': ': eine Reconnect-Schleife',
+  'reconnect-loops.hyp.ws': 'Der Market-Data-WebSocket verbindet sich ständig neu, statt zu streamen',
+  'reconnect-loops.hyp.loop': '{service} wiederholt seinen Message-Loop immer wieder',
+  'reconnect-loops.todo.ws_url': 'MEXC-WebSocket-URL und Proxy für cdb_ws prüfen (MEXC_WS_URL/WS_URL muss ws:// oder wss:// sein; HTTPS_PROXY für WS entfernen)',
+  'reconnect-loops.todo.reachability': 'Erreichbarkeit von MEXC aus cdb_ws sowie dessen WS_PING_INTERVAL / WS_RECONNECT_MAX prüfen',
+  'reconnect-loops.where.ws_env': '{compose} Umgebung von cdb_ws',
+  'reconnect-loops.todo.back_off': 'Im Message-Loop von {service} mit Backoff warten und die Ursache melden, statt jede Sekunde neu zu versuchen',
+  'reconnect-loops.todo.alert': 'Bei WebSocket-Reconnects pro Stunde alarmieren (der ws-Healthcheck bleibt grün, während er in der Schleife hängt)',
+  'reconnect-loops.check.reconnects': 'Weniger als {n:int} WebSocket-Reconnects im nächsten Block',
 };
