@@ -1,6 +1,6 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status, type Todo } from '../../define-rule.js';
 import { findLogs, groupClause, K, fieldOf, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
-import { whereVar } from '../shared/settings.js';
+import { whereVarText } from '../shared/settings.js';
 import { count, iso, ms, sampleEvidence } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
 
@@ -165,7 +165,7 @@ export default defineRule({
         title: text('report-missing.todo.duration'),
         priority: 'medium',
         effort: 'quick_win',
-        where: whereVar(ctx.block.era, 'PAPER_TRADING_DURATION_DAYS', 'cdb_paper_runner'),
+        where: whereVarText(ctx.block.era, 'PAPER_TRADING_DURATION_DAYS', 'cdb_paper_runner'),
         cause: 'reporting.runner_duration_completed',
       });
     }

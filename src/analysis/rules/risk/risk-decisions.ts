@@ -9,9 +9,9 @@ import {
 } from '../../define-rule.js';
 import { findLogs, groupCoverage, K, fieldOf, RISK, tallyLogs } from '../shared/logs.js';
 import { normalizeRiskReason, reasonCause } from '../../../catalog/risk-reasons.js';
-import { whereVar } from '../shared/settings.js';
+import { whereVarText } from '../shared/settings.js';
 import { count, pct, redisWindow, sampleEvidence, Tally, type EvidenceRow } from '../shared/util.js';
-import { text, type AnyText } from '../../../i18n/translate.js';
+import { text, type AnyText, type Said } from '../../../i18n/translate.js';
 
 interface Decision extends EvidenceRow {
   decision: string;
@@ -99,7 +99,7 @@ export function reasonLogPattern(code: string): string | null {
 
 function todoFor(code: string, era: string | null): Todo | null {
   const cause = reasonCause(code);
-  const t = (category: Todo['category'], title: AnyText, where: string, effort: Todo['effort'] = 'quick_win'): Todo => ({
+  const t = (category: Todo['category'], title: AnyText, where: Said, effort: Todo['effort'] = 'quick_win'): Todo => ({
     category,
     title,
     priority: 'high',
@@ -111,14 +111,14 @@ function todoFor(code: string, era: string | null): Todo | null {
     case 'exposure':
     case 'projected_exposure':
     case 'rc_021':
-      return t('RISK', text('risk-decisions.todo.exposure'), whereVar(era, 'MAX_EXPOSURE_PCT', 'cdb_risk'));
+      return t('RISK', text('risk-decisions.todo.exposure'), whereVarText(era, 'MAX_EXPOSURE_PCT', 'cdb_risk'));
     case 'drawdown':
     case 'rc_020':
-      return t('RISK', text('risk-decisions.todo.drawdown'), whereVar(era, 'MAX_DAILY_DRAWDOWN_PCT', 'cdb_risk'));
+      return t('RISK', text('risk-decisions.todo.drawdown'), whereVarText(era, 'MAX_DAILY_DRAWDOWN_PCT', 'cdb_risk'));
     case 'position_size':
-      return t('CONFIG', text('risk-decisions.todo.position_size'), whereVar(era, 'MAX_POSITION_PCT', 'cdb_risk'));
+      return t('CONFIG', text('risk-decisions.todo.position_size'), whereVarText(era, 'MAX_POSITION_PCT', 'cdb_risk'));
     case 'missing_strategy_id':
-      return t('CONFIG', text('risk-decisions.todo.missing_strategy_id'), whereVar(era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'));
+      return t('CONFIG', text('risk-decisions.todo.missing_strategy_id'), whereVarText(era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'));
     case 'cooldown':
     case 'no_allocation':
       return t('CONFIG', text('risk-decisions.todo.allocation'), 'ALLOCATION_RULES_JSON / ALLOCATION_REGIME_MIN_STABLE_SECONDS (cdb_allocation)');

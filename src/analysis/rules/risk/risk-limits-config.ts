@@ -6,7 +6,7 @@ import {
   num,
   settingEvidence,
   settingRows,
-  whereVar,
+  whereVarText,
   type SettingRow,
 } from '../shared/settings.js';
 import { count, reEscape, round, worst } from '../shared/util.js';
@@ -133,7 +133,7 @@ export default defineRule({
           title: text('risk-limits-config.todo.recreate', { service: limit.service, key: limit.key, v: show(limit, v) }),
           priority: 'medium',
           effort: 'quick_win',
-          where: whereVar(era, limit.key, limit.service),
+          where: whereVarText(era, limit.key, limit.service),
           cause: 'risk.limits_not_applied',
         });
         verification.push({

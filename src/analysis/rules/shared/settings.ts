@@ -104,10 +104,3 @@ export function whereVarText(era: string | null, key: string, service: string): 
   return era === 'A' || era == null ? `.env ${key}` : text('shared.where.var_compose', { key, service });
 }
 
-/**
- * whereVarText's English, for callers that still build `where` as a string (rules converted in
- * parallel); once every caller takes keyed text, this goes.
- */
-export function whereVar(era: string | null, key: string, service: string): string {
-  return say('en', whereVarText(era, key, service));
-}

@@ -12,7 +12,7 @@ import {
 } from '../../define-rule.js';
 import { classes } from '../../../catalog/index.js';
 import { findLogs, K, fieldOf, RISK, scanLogs } from '../shared/logs.js';
-import { hasAnySettings, num, setting, settingEvidence, whereVar, type SettingRow } from '../shared/settings.js';
+import { hasAnySettings, num, setting, settingEvidence, whereVarText, type SettingRow } from '../shared/settings.js';
 import { count, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
 
@@ -210,7 +210,7 @@ export default defineRule({
         title: text('signal-filters.todo.min_volume_drops', { carry: drops.volume != null ? text('signal-filters.todo.min_volume_drops.carry', { volume: drops.volume }) : '' }),
         priority: 'high',
         effort: 'quick_win',
-        where: whereVar(ctx.block.era, 'SIGNAL_MIN_VOLUME', ctx.block.era === 'A' ? 'cdb_core' : 'cdb_signal'),
+        where: whereVarText(ctx.block.era, 'SIGNAL_MIN_VOLUME', ctx.block.era === 'A' ? 'cdb_core' : 'cdb_signal'),
         cause: 'signal.filter_volume_zero',
       });
     } else if (minVol.value != null && minVol.value > 0 && ticks > 0) {
@@ -268,7 +268,7 @@ export default defineRule({
               title: text('signal-filters.todo.min_volume'),
               priority: 'high',
               effort: 'quick_win',
-              where: whereVar(ctx.block.era, 'SIGNAL_MIN_VOLUME', 'cdb_core / cdb_signal'),
+              where: whereVarText(ctx.block.era, 'SIGNAL_MIN_VOLUME', 'cdb_core / cdb_signal'),
               cause: 'signal.filter_volume_zero',
             });
           }
@@ -322,7 +322,7 @@ export default defineRule({
             title: text('signal-filters.todo.threshold', { p99: quantile(sorted, 0.99) ?? Number.NaN }),
             priority: 'medium',
             effort: 'quick_win',
-            where: whereVar(ctx.block.era, 'SIGNAL_THRESHOLD_PCT', 'cdb_core / cdb_signal'),
+            where: whereVarText(ctx.block.era, 'SIGNAL_THRESHOLD_PCT', 'cdb_core / cdb_signal'),
             cause: 'signal.threshold_too_high',
           });
         }
@@ -395,7 +395,7 @@ export default defineRule({
         title: text('signal-filters.todo.strategy'),
         priority: 'high',
         effort: 'quick_win',
-        where: whereVar(ctx.block.era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'),
+        where: whereVarText(ctx.block.era, 'SIGNAL_STRATEGY_ID', 'cdb_signal'),
         cause: 'signal.missing_strategy_id',
       });
       verification.push({ id: 'no-missing-strategy', title: text('signal-filters.check.no_missing_strategy'), kind: 'log', check: 'MISSING_STRATEGY_ID', expect: { op: '==', value: 0 } });
