@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureLabel, captureText, listSnapshots, runningForMs, type Snapshot } from './snapshots.js';
+import { captureText, listSnapshots, runningForMs, type Snapshot } from './snapshots.js';
 import { render } from '../i18n/translate.js';
 import { TestDb } from './testing.js';
 
@@ -83,16 +83,6 @@ describe('snapshots: each capture at its own capture time', () => {
     [null, 'null'],
     ['yesterday', 'null'],
   ])('RunningFor %s → %s ms', (s, ms) => expect(String(runningForMs(s))).toBe(ms));
-
-  it.each<[string | null, boolean | null, string | null]>([
-    ['2025-12-13T08:14:30Z', false, 'at collection, 2025-12-13 08:14Z'],
-    ['2025-12-11T10:00:00Z', true, 'at 2025-12-11 10:00Z, during the block'],
-    ['2025-12-09T10:00:00Z', false, 'before the block, 2025-12-09 10:00Z'],
-    [null, null, null],
-  ])('label of a capture at %s', (at, during, label) => {
-    const s = { kind: 'containers', file_id: 1, file: 'x', line: 1, captured_at: at, captured_by: null, during_block: during, when: 'unknown', first_event: null, last_event: null } as Snapshot;
-    expect(captureLabel(s, BLOCK)).toBe(label);
-  });
 
   it.each<[string, boolean, string, string]>([
     ['2025-12-13T08:14:30Z', false, 'at collection, 2025-12-13 08:14:30 UTC', 'bei der Sammlung, 13.12.2025 08:14:30 UTC'],

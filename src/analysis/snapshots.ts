@@ -166,20 +166,10 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
 }
 
 /**
- * How a finding names a capture's time: "at collection, 2025-12-13 08:14Z" after the block,
- * "at 2025-12-12 10:00Z, before the end of the block" within it, "before the block" before it,
- * or null when the capture carries no clock.
+ * How a finding names a capture's time, in the report's language: "at collection, 2025-12-13 08:14 UTC"
+ * after the block, "at 2025-12-12 10:00 UTC, during the block" within it, "before the block, …" before
+ * it, or null when the capture carries no clock.
  */
-export function captureLabel(s: Snapshot | undefined, block: { to: string; from: string }): string | null {
-  if (!s || !s.captured_at) return null;
-  const at = `${s.captured_at.slice(0, 10)} ${s.captured_at.slice(11, 16)}Z`;
-  const t = Date.parse(s.captured_at);
-  if (t > Date.parse(block.to)) return `at collection, ${at}`;
-  if (t < Date.parse(block.from)) return `before the block, ${at}`;
-  return s.during_block ? `at ${at}, during the block` : `at ${at}`;
-}
-
-/** `captureLabel` as keyed text, for a finding that says when a capture was taken in the report's language. */
 export function captureText(s: Snapshot | undefined, block: { to: string; from: string }): Text | null {
   if (!s || !s.captured_at) return null;
   const at = s.captured_at;

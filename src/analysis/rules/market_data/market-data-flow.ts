@@ -6,7 +6,7 @@ import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothes
 import {
   blockMs, codePath, composeFile, count, covers, findLogs, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
-import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { captureText, snapshotOf } from '../../snapshots.js';
 import { text, type Text } from '../../../i18n/translate.js';
 
 /** Lines that say the feed publishes nothing (formats doc §3.1, §3.2, §2.5, §9). */
@@ -146,7 +146,7 @@ export default defineRule({
       .get() as { file_id: number } | undefined;
     const wsAlive = wsLogged || !!wsUp;
     // A compose ps is the state at its capture time: "running" at collection is not "running in the block".
-    const wsUpAt = !wsLogged && wsUp ? captureLabel(snapshotOf(ctx.db, ctx.block, wsUp.file_id), ctx.block) : null;
+    const wsUpAt = !wsLogged && wsUp ? captureText(snapshotOf(ctx.db, ctx.block, wsUp.file_id), ctx.block) : null;
     // A capture after the block: the state at collection, never block activity, but it says whether the feed publishes now.
     const afterCap = ctx.db
       .prepare('SELECT file_id, COUNT(*) AS n FROM market_data WHERE in_block = 0 AND ts > ? GROUP BY file_id ORDER BY MAX(ts) DESC, file_id LIMIT 1')
@@ -202,7 +202,7 @@ export default defineRule({
     if (onContent) why.push(onContent.reason);
     if (!why.length) why.push(text('market-data-flow.why.nothing'));
     if (afterCap) {
-      const at = captureLabel(snapshotOf(ctx.db, ctx.block, afterCap.file_id), ctx.block) ?? text('market-data-flow.at_collection');
+      const at = captureText(snapshotOf(ctx.db, ctx.block, afterCap.file_id), ctx.block) ?? text('market-data-flow.at_collection');
       why.push(text('market-data-flow.why.after_block', { at, n: afterCap.n }));
     }
 

@@ -1,7 +1,7 @@
 import { classes } from '../../../catalog/index.js';
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleResult, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
 import { codePath, composeFile, count, effectiveSetting, findLogs, likelihoodFromScore, pct, spreadEvidence } from '../../rule-kit.js';
-import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { captureText, snapshotOf } from '../../snapshots.js';
 import { text } from '../../../i18n/translate.js';
 
 /** `Fehler bei Market-Data-Verarbeitung: 'pct_change'` — a KeyError per message (formats doc §3.3). */
@@ -32,7 +32,7 @@ export default defineRule({
       if (after && after.n >= MIN_EVENTS) {
         scope = `in_block = 0 AND ts > '${to}' AND file_id = ${after.file_id}`;
         n = after.n;
-        atCollection = captureLabel(snapshotOf(ctx.db, ctx.block, after.file_id), ctx.block) ?? text('payload-fields.at_collection_after', { at: to });
+        atCollection = captureText(snapshotOf(ctx.db, ctx.block, after.file_id), ctx.block) ?? text('payload-fields.at_collection_after', { at: to });
       }
     }
     const said = (m: Said): Said => (atCollection ? text('payload-fields.at_collection_said', { at: atCollection, said: m }) : m);

@@ -5,7 +5,7 @@ import {
   blockMs, codePath, composeFile, coverageText, covers, findLogs, isPipeline, likelihoodFromScore, logEvidence, loggedServices, PIPELINE_SERVICES,
   spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
-import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { captureText, snapshotOf } from '../../snapshots.js';
 import { text, type Text } from '../../../i18n/translate.js';
 
 /** Startup banners (formats doc §3.1, §2.5): each one in a kept log is one (re)start of the process. */
@@ -92,7 +92,7 @@ export default defineRule({
     }
     // A snapshot is the state at its own capture time: a restart loop seen before a repair is not
     // the state at the end. Repaired = the service's own log runs on, without a crash loop, after it.
-    const label = (row: ContainerRow) => captureLabel(snapshotOf(ctx.db, ctx.block, row.file_id), ctx.block);
+    const label = (row: ContainerRow) => captureText(snapshotOf(ctx.db, ctx.block, row.file_id), ctx.block);
     const repairedAfter = (svc: string, row: ContainerRow): Text | null => {
       const snap = snapshotOf(ctx.db, ctx.block, row.file_id);
       if (!snap?.captured_at || !snap.during_block) return null;

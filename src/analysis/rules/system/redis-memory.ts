@@ -1,7 +1,7 @@
 import { classes } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
 import { composeFile, covers, findLogs, likelihoodFromScore, pct, settings, spreadEvidence } from '../../rule-kit.js';
-import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { captureText, snapshotOf } from '../../snapshots.js';
 import { text, type Said, type Text } from '../../../i18n/translate.js';
 
 interface InfoRow {
@@ -49,7 +49,7 @@ export default defineRule({
     const ev = (r: InfoRow): Evidence => ctx.evidence(r.file_id, r.line_no, `${r.key}:${r.value}`);
     // INFO is the state at its own capture time (at collection, after the block, it is not the block's).
     const at = (r: { file_id: number }, m: Text): Text => {
-      const label = captureLabel(snapshotOf(ctx.db, ctx.block, r.file_id), ctx.block);
+      const label = captureText(snapshotOf(ctx.db, ctx.block, r.file_id), ctx.block);
       return label ? text('redis-memory.captured', { at: label, said: m }) : m;
     };
     const policyOf: Said = policy ?? text('redis-memory.policy_unknown');

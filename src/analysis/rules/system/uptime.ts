@@ -1,6 +1,6 @@
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis } from '../../define-rule.js';
 import { blockMs, cmp, isPipeline, likelihoodFromScore, pct } from '../../rule-kit.js';
-import { captureLabel, snapshotOf } from '../../snapshots.js';
+import { captureText, snapshotOf } from '../../snapshots.js';
 import { text as say, type Text } from '../../../i18n/translate.js';
 
 const UNIT_S: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 2592000, year: 31536000 };
@@ -76,7 +76,7 @@ export default defineRule({
         const snap = snapshotOf(ctx.db, ctx.block, r.file_id);
         if (snap?.captured_at) {
           const at = Date.parse(snap.captured_at) - up * 1000;
-          const label = captureLabel(snap, ctx.block);
+          const label = captureText(snap, ctx.block);
           if (at > Date.parse(ctx.block.to)) {
             findings.push({
               subject: `restarted-after-block.${svc}`,
@@ -105,7 +105,7 @@ export default defineRule({
         findings.push({
           subject: 'redis-uptime',
           severity: 'info',
-          message: say('uptime.redis_after_block', { label: captureLabel(ruSnap, ctx.block) ?? '', up: Number(ru.value), since: new Date(ruStart).toISOString() }),
+          message: say('uptime.redis_after_block', { label: captureText(ruSnap, ctx.block) ?? '', up: Number(ru.value), since: new Date(ruStart).toISOString() }),
           evidence: [ctx.evidence(ru.file_id, ru.line_no, `uptime_in_seconds:${ru.value}`)],
         });
       }
@@ -117,7 +117,7 @@ export default defineRule({
         severity: 'medium',
         message:
           ruStart !== null
-            ? say('uptime.redis_restarted_since', { label: captureLabel(ruSnap, ctx.block) ?? '', up: Number(ru.value), since: new Date(ruStart).toISOString() })
+            ? say('uptime.redis_restarted_since', { label: captureText(ruSnap, ctx.block) ?? '', up: Number(ru.value), since: new Date(ruStart).toISOString() })
             : say('uptime.redis_restarted', { up: Number(ru.value), block: L }),
         evidence: [ev],
       });
