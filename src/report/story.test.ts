@@ -153,7 +153,7 @@ describe('collection quality', () => {
   ])('hourRanges(%j) = %j', (hours, want) => expect(hourRanges(hours)).toBe(want));
 
   it('lists per stage the block hours no source observed', () => {
-    expect(unobservedStages([...series('market_data', [null, null, 30, null]), ...series('signals', [1, 1, 1, 1])])).toEqual([{ label: 'market data', hours: 3, ranges: '2026-01-01T00–01, 2026-01-01T03' }]);
+    expect(unobservedStages([...series('market_data', [null, null, 30, null]), ...series('signals', [1, 1, 1, 1])])).toEqual([{ stage: 'market_data', label: 'market data', hours: 3, ranges: '2026-01-01T00–01, 2026-01-01T03' }]);
   });
 
   it.each<[string, (m: ReportModel) => ReportModel, RegExp, boolean]>([

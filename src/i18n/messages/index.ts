@@ -85,6 +85,8 @@ export const SAME_IN_BOTH: ReadonlySet<string> = new Set<MessageKey>([
   'layer.risk',
   'layer.execution',
   'layer.reporting',
+  // Only placeholders and arrows: the flow line of the block summary (its parts are translated).
+  'story.flow',
 ]);
 
 export const de: Record<MessageKey, string> = {
