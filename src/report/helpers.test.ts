@@ -15,6 +15,7 @@ import {
   expectation,
   fence,
   fileStatus,
+  fileStatusWord,
   findingCounts,
   groupTodos,
   hypothesisRef,
@@ -335,7 +336,8 @@ describe('German (the report language set while a template renders)', () => {
     ['no findings', () => findingCounts({ info: 0, low: 0, medium: 0, high: 0, critical: 0 }), 'keine'],
     ['a rule summary', () => ruleSummary(m.layers[5].rules), '2 Regeln: 1 ok, 1 nicht auswertbar'],
     ['one rule is singular', () => ruleSummary([{ status: 'fail' }]), '1 Regel: 1 fehlgeschlagen'],
-    ['a manifest summary', () => manifestSummary(m.manifest.files), '5 Dateien: 3 ingested, 1 binary, 1 partial'],
+    ['a manifest summary with German statuses', () => manifestSummary(m.manifest.files), '5 Dateien: 3 eingelesen, 1 binär, 1 teilweise'],
+    ['an unknown status stays as it is', () => fileStatusWord('accounting_error'), 'accounting_error'],
     ['counts per day', () => perDay(m.flow.per_day, 'signals'), '26.11.2025: 45, 27.11.2025: 52, 28.11.2025: 30'],
     ['a hypothesis reference', () => hypothesisRef('risk.drawdown_limit', m.hypotheses), 'Hypothese #1'],
   ])('%s', (_n, f, want) => expect(de(f)).toBe(want));

@@ -233,12 +233,20 @@ export function fileStatusIcon(status: unknown, quarantined?: unknown): string {
   return statusIcon(fileStatus(status, quarantined));
 }
 
+type FileStatus = 'ingested' | 'partial' | 'not_ingested' | 'binary' | 'refused' | 'error' | 'archive';
+const FILE_STATUSES: readonly string[] = ['ingested', 'partial', 'not_ingested', 'binary', 'refused', 'error', 'archive'];
+
+/** A manifest status in words (English keeps the status as report.json has it; an unknown one stays as it is). */
+export function fileStatusWord(status: unknown): string {
+  return FILE_STATUSES.includes(status as string) ? w(`report.file_status.${status as FileStatus}`) : String(status);
+}
+
 /** "10 files: 9 ingested, 1 not_ingested" (statuses in first-seen order, which is manifest order). */
 export function manifestSummary(files: { status: string }[] | undefined): string {
   const list = files ?? [];
   const counts = new Map<string, number>();
   for (const f of list) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
-  const parts = [...counts.entries()].map(([s, n]) => `${num(n)} ${s}`);
+  const parts = [...counts.entries()].map(([s, n]) => `${num(n)} ${fileStatusWord(s)}`);
   return `${render(activeLang(), text('report.files_count', { n: list.length }))}${parts.length ? ': ' + parts.join(', ') : ''}`;
 }
 
@@ -300,7 +308,7 @@ export function otherFilesByFolder(files: { path: string; status: string; bytes:
         files: g.files,
         bytes: g.bytes,
         example: g.example,
-        statuses: [...g.statuses.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([st, n]) => `${num(n)} ${st}`).join(', '),
+        statuses: [...g.statuses.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([st, n]) => `${num(n)} ${fileStatusWord(st)}`).join(', '),
       }));
   };
   const two = group(2);
@@ -536,6 +544,7 @@ const COMMON = {
   ruleSummary,
   fileStatus,
   fileStatusIcon,
+  fileStatusWord,
   manifestSummary,
   problemFiles,
   evidenceFiles,

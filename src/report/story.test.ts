@@ -228,6 +228,11 @@ describe('German summary (the model says lang de)', () => {
     ['anything else', 'source: db', ''],
   ])('sampleMark: %s', (_n, note, want) => expect(withLang('de', () => sampleMark(note))).toBe(want));
 
+  it.each<[string[], string]>([
+    [['2026-01-01T00', '2026-01-01T01', '2026-01-01T03'], '01.01.2026 00–01h, 01.01.2026 03h'],
+    [['2026-01-01T23', '2026-01-02T00'], '01.01.2026 23h – 02.01.2026 00h'],
+  ])('hourRanges(%j) in German = %j', (hours, want) => expect(withLang('de', () => hourRanges(hours))).toBe(want));
+
   it('writes the clock offset and the timeline kind in German', () => {
     expect(withLang('de', () => clockNote({ label: 'x', offset_s: 3600 }))).toBe('⏱ x: +3.600 s');
     expect(withLang('de', () => timelineKind('rejection_first'))).toBe('✋ erste Ablehnung');

@@ -7,11 +7,12 @@
  * from the catalog in the report's language: functions of the whole model take it from the
  * model's `lang`, the others from `activeLang()` (set while a template renders).
  */
-import { formatDateTime, formatNumber } from '../i18n/format.js';
+import { formatDate, formatDateTime, formatNumber } from '../i18n/format.js';
 import type { Lang } from '../i18n/lang.js';
 import { render, text, word, type AnyText, type MessageKey } from '../i18n/translate.js';
 import { median } from '../util/stats.js';
 import { activeLang, langOf } from './active-lang.js';
+import { hourId } from './charts/hourly.js';
 import type { ReportModel } from './model.js';
 
 type Hourly = ReportModel['flow']['hourly'];
@@ -344,14 +345,18 @@ export interface UnobservedStage {
   ranges: string;
 }
 
-/** `2026-01-01T03–05`; a run over midnight names both days. */
-function range(a: string, b: string): string {
+/** `2026-01-01T03–05` (German `01.01.2026 03–05h`); a run over midnight names both days. */
+function range(a: string, b: string, lang: Lang): string {
+  if (lang !== 'en') {
+    if (a === b) return hourId(a, lang);
+    return a.slice(0, 10) === b.slice(0, 10) ? `${formatDate(lang, a.slice(0, 10))} ${a.slice(11)}–${b.slice(11)}h` : `${hourId(a, lang)} – ${hourId(b, lang)}`;
+  }
   if (a === b) return a;
   return a.slice(0, 10) === b.slice(0, 10) ? `${a}–${b.slice(11)}` : `${a} – ${b}`;
 }
 
 /** Runs of hours as compact ranges: consecutive hours fold into `first–last`. */
-export function hourRanges(hours: string[]): string {
+export function hourRanges(hours: string[], lang: Lang = activeLang()): string {
   const sorted = [...hours].sort();
   const out: string[] = [];
   let start = sorted[0];
@@ -362,10 +367,10 @@ export function hourRanges(hours: string[]): string {
       prev = h;
       continue;
     }
-    out.push(range(start, prev));
+    out.push(range(start, prev, lang));
     start = prev = h;
   }
-  if (start) out.push(range(start, prev));
+  if (start) out.push(range(start, prev, lang));
   return out.join(', ');
 }
 
@@ -377,7 +382,7 @@ export function unobservedStages(hourly: Hourly | undefined, lang: Lang = active
     const seen = new Map<string, boolean>();
     for (const r of hourly ?? []) if (r.stage === stage && r.in_block && r.hour !== 'outside') seen.set(r.hour, (seen.get(r.hour) ?? false) || r.observed);
     const hours = [...seen.entries()].filter(([, o]) => !o).map(([h]) => h);
-    if (hours.length) out.push({ stage, label, hours: hours.length, ranges: hourRanges(hours) });
+    if (hours.length) out.push({ stage, label, hours: hours.length, ranges: hourRanges(hours, lang) });
   }
   return out;
 }
