@@ -309,6 +309,9 @@ describe('Markdown: the runbook structure', () => {
     ['incident', () => mdIncident],
     ['healthy', () => mdHealthy],
     ['hostile', () => renderMarkdown(poisoned(incident))],
+    ['German incident', () => mdIncidentDe],
+    ['German healthy', () => mdHealthyDe],
+    ['German hostile', () => renderMarkdown(localize(poisoned(incident), 'de'))],
   ])('every table row has as many cells as its header (%s)', (_n, md) => expectTablesIntact(md()));
 });
 
@@ -396,8 +399,12 @@ describe('hostile log text', () => {
     expect(Object.values(hostile.layers[1].metric_notes).join(' ')).toMatch(/<script>|<img|<b>/);
   });
 
-  it('HTML: none of it is live markup', () => {
-    const html = renderHtml(hostile);
+  // German too: the catalog's sentences carry bundle text as parameters (era, dialect, sources).
+  it.each<[string, ReportModel]>([
+    ['en', hostile],
+    ['de', localize(hostile, 'de')],
+  ])('HTML (%s): none of it is live markup', (_lang, model) => {
+    const html = renderHtml(model);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img/i);
     expect(html).not.toContain('<b>');
@@ -410,8 +417,11 @@ describe('hostile log text', () => {
     expect((html.match(/<section /g) ?? []).length).toBe(15);
   });
 
-  it('Markdown: no raw tag and no HTML entity outside code, no injected heading, fences intact', () => {
-    const md = renderMarkdown(hostile);
+  it.each<[string, ReportModel, string]>([
+    ['en', hostile, '## Evidence paths'],
+    ['de', localize(hostile, 'de'), '## Pfade der Belege'],
+  ])('Markdown (%s): no raw tag and no HTML entity outside code, no injected heading, fences intact', (_lang, model, lastHeading) => {
+    const md = renderMarkdown(model);
     const prose = outsideCode(md);
     // Outside code every < and & is backslash-escaped (the Markdown way): shown as typed, never a tag or an entity.
     expect(prose).not.toMatch(/(^|[^\\])<[a-z!/]/im);
@@ -426,7 +436,7 @@ describe('hostile log text', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
     // Its long hostile evidence paths are shortened in citations and listed whole as footnotes.
     expect(headings).toHaveLength(16);
-    expect(headings[15]).toBe('## Evidence paths');
+    expect(headings[15]).toBe(lastHeading);
     expectTablesIntact(md);
   });
 });
