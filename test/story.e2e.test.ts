@@ -9,9 +9,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../src/analysis/registry.js';
+import { de as deCatalog, en as enCatalog } from '../src/i18n/messages/index.js';
 import { cli, ROOT, samples, tmp } from './helpers.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'samples');
+
+/** Fixed stretches (3+ words) of the report's own English texts whose German differs: none may be in a German report. */
+const OWN_STRETCHES = Object.entries(enCatalog as Record<string, string>)
+  .filter(([k, en]) => /^(report|story|chart|severity|status|likelihood|priority|effort|kpi|layer)\./.test(k) && (deCatalog as Record<string, string>)[k] !== en)
+  .flatMap(([, en]) => en.split(/\{[^}]*\}/).map((p) => p.trim()))
+  .filter((p) => p.split(/\s+/).length >= 3);
 
 interface Ev {
   file: string;
@@ -92,6 +99,26 @@ describe.each(ALL)('$name', ({ name, path }) => {
 
   it('lists verdict metrics that the layer has', () => {
     for (const l of render(name, path).json.layers) for (const k of l.key_metrics) expect(Object.keys(l.metrics)).toContain(k);
+  });
+
+  it('renders in German too (report --lang de): its own words German, nothing else changed', () => {
+    const { out, md } = render(name, path);
+    const de = join(out, 'de');
+    const r = cli(['report', '--in', join(out, 'report.json'), '--out', de, '--lang', 'de']);
+    expect(r.status, r.stderr).toBe(0);
+    const mdDe = readFileSync(join(de, 'report.md'), 'utf8');
+    const htmlDe = readFileSync(join(de, 'report.html'), 'utf8');
+    const jsonDe = readFileSync(join(de, 'report.json'), 'utf8');
+    expect(htmlDe).toMatch(/^<html lang="de">$/m);
+    expect(mdDe).toMatch(/^## 1\. Block-Zusammenfassung$/m);
+    // The same sections, tables and evidence: only words, numbers and dates differ.
+    expect(mdDe.split('\n').filter((l) => l.startsWith('## ')).length).toBe(md.split('\n').filter((l) => l.startsWith('## ')).length);
+    expect(mdDe.split('\n').filter((l) => l.startsWith('|')).length).toBe(md.split('\n').filter((l) => l.startsWith('|')).length);
+    const cites = (s: string) => (s.match(/`[^`\n]+:\d+`/g) ?? []).sort();
+    expect(cites(mdDe)).toEqual(cites(md));
+    // No stretch of the report's own English words, except where the model itself carries it (a rule's text).
+    const leaks = OWN_STRETCHES.filter((p) => (mdDe.includes(p) || htmlDe.includes(p)) && !jsonDe.includes(p));
+    expect(leaks).toEqual([]);
   });
 });
 
