@@ -79,7 +79,7 @@ const SEVERITY_MARK: Record<Severity, string> = { critical: '🟥', high: '🟧'
 
 /** The severity as a word of the report's language ("critical" / "kritisch"); an unknown one as it is. */
 export function severityWord(s: unknown): string {
-  return s && typeof s === 'string' && s in SEVERITY_MARK ? w(`severity.${s as Severity}`) : String(s);
+  return s && typeof s === 'string' && s in SEVERITY_MARK ? w(`report.severity.${s as Severity}`) : String(s);
 }
 
 /** Squares for severity, so they do not read like the runbook's priority circles. */
