@@ -137,6 +137,18 @@ describe.each(ALL)('$name', ({ name, path }) => {
     expect(html).toMatch(/<html lang="de"/);
   });
 
+  it('in German: the same sections, table rows and cited lines as in English', () => {
+    const { md } = render(name, path);
+    const { md: mdDe, html: htmlDe } = renderDe(name, path);
+    expect(htmlDe).toMatch(/^<html lang="de">$/m);
+    expect(mdDe).toMatch(/^## 1\. Block-Zusammenfassung$/m);
+    // Only words, numbers and dates differ.
+    expect(mdDe.split('\n').filter((l) => l.startsWith('## ')).length).toBe(md.split('\n').filter((l) => l.startsWith('## ')).length);
+    expect(mdDe.split('\n').filter((l) => l.startsWith('|')).length).toBe(md.split('\n').filter((l) => l.startsWith('|')).length);
+    const cites = (s: string) => (s.match(/`[^`\n]+:\d+`/g) ?? []).sort();
+    expect(cites(mdDe)).toEqual(cites(md));
+  });
+
   it('report --lang de renders the English report.json to the same bytes as analyze --lang de', () => {
     const de = renderDe(name, path);
     const out = tmp('cdbf-story-relang-');
@@ -160,6 +172,7 @@ describe.each(ALL)('$name', ({ name, path }) => {
   it('lists verdict metrics that the layer has', () => {
     for (const l of render(name, path).json.layers) for (const k of l.key_metrics) expect(Object.keys(l.metrics)).toContain(k);
   });
+
 });
 
 describe('verdict metrics across the samples', () => {

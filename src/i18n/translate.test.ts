@@ -44,17 +44,20 @@ describe('rendering', () => {
     ['en', text('summary.break_recovered', { stage: 'market data', at: '2025-12-11T06:40:00Z', until: '2025-12-11T09:10:00Z', down: 9000 }), 'market data stopped at 2025-12-11 06:40 UTC and recovered at 2025-12-11 09:10 UTC (2 h 30 min down).'],
     ['de', text('summary.break_recovered', { stage: 'Market Data', at: '2025-12-11T06:40:00Z', until: '2025-12-11T09:10:00Z', down: 9000 }), 'Market Data stand ab 11.12.2025 06:40 UTC still und lief ab 11.12.2025 09:10 UTC wieder (2 Std. 30 Min. Ausfall).'],
     ['de', text('status.warn'), 'WARNUNG'],
-    ['en', { key: 'report.block_days', params: { from: '2025-11-26', to: '2025-11-28', days: null } }, '2025-11-26 to 2025-11-28 (–)'],
+    ['en', { key: 'report.block_days', params: { from: '2025-11-26', to: '2025-11-28', days: null } }, '2025-11-26 to 2025-11-28 (– days)'],
     // `{x:number:1}`: the decimals a message asks for, grouped per language.
     ['en', text('market-data-flow.flow.rate', { per_min: 1234.25, span: 3600 }), ', 1,234.3 events/min over 1 h of capture'],
     ['de', text('market-data-flow.flow.rate', { per_min: 1234.25, span: 3600 }), ', 1.234,3 Events/Minute über 1 Std. Mitschnitt'],
     ['en', { key: 'summary.break', params: { stage: { key: 'layer.risk', params: {} }, at: '2025-12-11T06:40:00Z' } }, 'Risk Layer stopped at 2025-12-11 06:40 UTC and did not recover.'],
+    // A NaN number parameter comes back from report.json as null: still no number, not a missing parameter.
+    ['de', JSON.parse(JSON.stringify(text('kpi.sampled', { span: Number.NaN }))), 'Stichprobe: – Mitschnitt, nicht am Blockziel bewertet'],
   ])('%s %j → %s', (lang, t, want) => {
     expect(render(lang, t)).toBe(want);
   });
 
   it.each<[string, { key: string; params: Record<string, unknown> }, RegExp]>([
     ['a missing parameter', { key: 'summary.break', params: { stage: 'signals' } }, /summary\.break.*"at" is missing/],
+    ['a null text parameter', { key: 'summary.break', params: { stage: null, at: '2025-12-11T06:40:00Z' } }, /summary\.break.*"stage" is missing/],
     ['a number where a date belongs', { key: 'summary.break', params: { stage: 'signals', at: 5 } }, /"at".*ISO datetime/],
     ['text where a count belongs', { key: 'report.block_days', params: { from: '2025-01-01', to: '2025-01-02', days: 'two' } }, /"days".*number/],
     ['an unknown key', { key: 'no.such.key', params: {} }, /no en text for key "no\.such\.key"/],

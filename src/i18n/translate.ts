@@ -109,16 +109,19 @@ function formatValue(lang: Lang, kind: string, arg: string | undefined, v: unkno
   }
 }
 
+const NUMERIC_KINDS = new Set(['number', 'int', 'pct', 'duration', 'plural']);
+
 /** The sentence in `lang`. Throws naming the key and the parameter when one is missing or of the wrong kind. */
 export function render(lang: Lang, t: { key: string; params: Record<string, unknown> }): string {
   const message = (CATALOGS[lang] as Record<string, string>)[t.key];
   if (message === undefined) throw new Error(`no ${lang} text for key "${t.key}"`);
   return message.replace(PLACEHOLDER, (_m, name: string, kind: string | undefined, arg: string | undefined) => {
     const where = `text "${t.key}" parameter "${name}"`;
-    if (!(name in t.params) || t.params[name] === undefined) throw new Error(`${where} is missing`);
-    // null is "no value" (a mean of nothing; NaN after a JSON round trip): said as a dash, never as a number.
-    if (t.params[name] === null) return '–';
-    return formatValue(lang, kind ?? 'text', arg, t.params[name], where);
+    let v = t.params[name];
+    // JSON writes a NaN or infinite number as null: read back from a report.json it is still "no number" ('–').
+    if (v === null && kind !== undefined && NUMERIC_KINDS.has(kind)) v = Number.NaN;
+    if (!(name in t.params) || v === undefined || v === null) throw new Error(`${where} is missing`);
+    return formatValue(lang, kind ?? 'text', arg, v, where);
   });
 }
 

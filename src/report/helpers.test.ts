@@ -1,11 +1,21 @@
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import {
+  checkKind,
   code,
+  day,
+  effortLabel,
+  layerTitle,
+  priorityWord,
+  severityWord,
+  snapshotWhen,
+  stageLabel,
+  ts,
   effort,
   expectation,
   fence,
   fileStatus,
+  fileStatusWord,
   findingCounts,
   groupTodos,
   hypothesisRef,
@@ -31,6 +41,7 @@ import {
   verdict,
   interpretation,
 } from './helpers.js';
+import { withLang } from './active-lang.js';
 import { incidentModel } from './testing.js';
 
 describe('number formatting', () => {
@@ -280,5 +291,71 @@ describe('files that are not evidence, by folder', () => {
     expect(groups.length).toBe(61);
     expect(groups.find((g) => g.folder === 'case')).toEqual({ folder: 'case', files: 20_000, bytes: 20_000_000, example: 'case/.venv/lib/python3.12/site-packages/pkg0/m0.py', statuses: '2,000 binary, 18,000 not_ingested' });
     expect(groups.reduce((a, g) => a + g.files, 0)).toBe(20_060);
+  });
+});
+
+describe('German (the report language set while a template renders)', () => {
+  const de = <T>(f: () => T) => withLang('de', f);
+  const m = incidentModel();
+
+  it.each<[unknown, string, string]>([
+    [18340, '18.340', '18,340'],
+    [-1234567, '-1.234.567', '-1,234,567'],
+    [12345.678, '12.345,678', '12,345.678'],
+    [0.69, '0,69', '0.69'],
+    [1e21, '1e+21', '1e+21'],
+    [null, 'k. A.', 'n/a'],
+  ])('num(%s) = %s in German, %s in English', (n, german, english) => {
+    expect(de(() => num(n))).toBe(german);
+    expect(num(n)).toBe(english);
+  });
+
+  it.each<[string, () => string, string]>([
+    ['pct with a space before %', () => pct(198.4), '198,4 %'],
+    ['a day', () => day('2025-11-26T00:00:00.000Z'), '26.11.2025'],
+    ['a moment', () => ts('2025-11-26T00:49:33Z'), '26.11.2025 00:49:33 UTC'],
+    ['text that is no moment stays', () => ts('unknown'), 'unknown'],
+    ['a size', () => size(1536), '1,5 KiB'],
+    ['an expectation', () => expectation({ op: '>', value: 10000, tolerance: 2.5 }), '> 10.000 (± 2,5)'],
+    ['a status', () => statusLabel('not_evaluable'), 'NICHT AUSWERTBAR'],
+    ['a severity badge', () => severityBadge('critical'), '🟥 KRITISCH'],
+    ['a severity word', () => severityWord('info'), 'Info'],
+    ['a likelihood', () => likelihood('very_likely'), 'sehr wahrscheinlich'],
+    ['a priority with its circle', () => priority('high'), '🔴 hoch'],
+    ['a priority word', () => priorityWord('low'), 'niedrig'],
+    ['an effort', () => effort('larger'), '🔧 aufwendiger'],
+    ['an effort word', () => effortLabel('quick_win'), 'Quick Win'],
+    ['a layer keeps the runbook name', () => layerTitle('risk'), 'Risk Layer'],
+    ['a stage', () => stageLabel('risk_approved'), 'Von Risk genehmigt'],
+    ['a count without a source', () => sourced(0, 'none'), '0 (keine Belege im Bundle)'],
+    ['a check kind', () => checkKind('sql'), 'SQL-Prüfung (Arbeitsdatenbank)'],
+    ['a capture time', () => snapshotWhen('at_collection'), 'bei der Sammlung'],
+    ['a verdict', () => verdict(false, 'unexplained', true), '❓ ungeklärt (innerhalb 5 %)'],
+    ['a window with both writers', () => interpretation({ interpretation: 'previous_utc_day', counting: 'raw', explanation: 'duplicate_rows' }), 'der vorige UTC-Tag, beide Writer'],
+    ['finding counts', () => findingCounts(m.summary.findings), '1 kritisch, 1 hoch, 1 mittel, 1 niedrig, 1 Info'],
+    ['no findings', () => findingCounts({ info: 0, low: 0, medium: 0, high: 0, critical: 0 }), 'keine'],
+    ['a rule summary', () => ruleSummary(m.layers[5].rules), '2 Regeln: 1 ok, 1 nicht auswertbar'],
+    ['one rule is singular', () => ruleSummary([{ status: 'fail' }]), '1 Regel: 1 fehlgeschlagen'],
+    ['a manifest summary with German statuses', () => manifestSummary(m.manifest.files), '5 Dateien: 3 eingelesen, 1 binär, 1 teilweise'],
+    ['an unknown status stays as it is', () => fileStatusWord('accounting_error'), 'accounting_error'],
+    ['counts per day', () => perDay(m.flow.per_day, 'signals'), '26.11.2025: 45, 27.11.2025: 52, 28.11.2025: 30'],
+    ['a hypothesis reference', () => hypothesisRef('risk.drawdown_limit', m.hypotheses), 'Hypothese #1'],
+  ])('%s', (_n, f, want) => expect(de(f)).toBe(want));
+
+  it('a template renders in the model\'s language, and English again for the next model', () => {
+    const hb = Handlebars.create();
+    registerHelpers(hb, 'md');
+    const tpl = hb.compile('{{num n}} {{statusLabel s}} {{t "report.days" n=n}}', { noEscape: true });
+    expect(tpl({ lang: 'de', n: 1234.5, s: 'fail' })).toBe('1.234,5 FEHLER 1.234,5 Tage');
+    expect(tpl({ lang: 'en', n: 1234.5, s: 'fail' })).toBe('1,234.5 FAIL 1,234.5 days');
+    // Outside a render the helpers speak English: the language does not leak from the last report.
+    expect(num(1234.5)).toBe('1,234.5');
+  });
+
+  it('HTML: {{t}} escapes its parameters (bundle text) but keeps the catalog\'s apostrophes', () => {
+    const hb = Handlebars.create();
+    registerHelpers(hb, 'html');
+    const tpl = hb.compile('<p>{{t "report.recon.sql_zone" expr="DATE(timestamp)" zone=z}}</p>');
+    expect(tpl({ lang: 'en', z: '<b>x</b>' })).toBe("<p>The runbook's SQL checks over the same days (DATE(timestamp) per block day, in &lt;b&gt;x&lt;/b&gt;):</p>");
   });
 });

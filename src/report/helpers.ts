@@ -4,15 +4,18 @@
  *
  * Everything is deterministic on purpose (no locale, no clock): the same model must render to
  * the same bytes on any machine, so number grouping is done by hand instead of toLocaleString.
+ * Words come from the catalog in the report's language (`activeLang()`, set around every helper
+ * call from the model's `lang`); numbers and days follow it (`18,340` / `18.340`, `2025-11-26` / `26.11.2025`).
  *
  * Escaping split: the HTML environment escapes every `{{value}}` itself, so helpers return plain
  * text there. The Markdown environment runs with noEscape, so any text that may come from the
  * bundle must pass through `md` (or `code`/`fence`), which neutralise Markdown and HTML syntax.
  */
 import type HandlebarsNs from 'handlebars';
-import { DEFAULT_LANG, LANGS, type Lang } from '../i18n/lang.js';
-import { render } from '../i18n/translate.js';
-import { LAYER_TITLES, type ReportModel } from './model.js';
+import { formatDate, formatDateTime } from '../i18n/format.js';
+import { render, text, word, type MessageKey } from '../i18n/translate.js';
+import { activeLang, langOf, withLang } from './active-lang.js';
+import type { ReportModel } from './model.js';
 import { allMetrics, clockNote, collectionAdvice, groupFindings, keyMetrics, plainTicks, sampleMark, sortTodos, stageDowntime, summaryLines, timelineKind, unobservedStages } from './story.js';
 import { funnelSvg, hourlyCharts, hourlyTable, reconciliationSvg } from './charts/index.js';
 import { cite, citationNotes, citeNote } from './citation.js';
@@ -26,68 +29,93 @@ type Expect = ReportModel['verification'][number]['expect'];
 type LayerId = ReportModel['layers'][number]['id'];
 type Stage = ReportModel['flow']['funnel'][number]['stage'];
 
-const NA = 'n/a';
+export { activeLang } from './active-lang.js';
 
-/** 18340 → "18,340"; 42.25 → "42.25"; null → "n/a". */
+/** A catalog word in the report's language. */
+function w(key: MessageKey): string {
+  return word(activeLang(), key);
+}
+
+/** "n/a" / "k. A." */
+function na(): string {
+  return w('report.na');
+}
+
+/**
+ * 18340 → "18,340" (German "18.340"); 42.25 → "42.25" ("42,25"); null → "n/a". Every digit
+ * JavaScript writes is kept (no rounding), so a value reads as the report.json holds it.
+ */
 export function num(n: unknown): string {
-  if (typeof n !== 'number') return n === null || n === undefined ? NA : String(n);
+  if (typeof n !== 'number') return n === null || n === undefined ? na() : String(n);
   if (!Number.isFinite(n)) return String(n);
   const neg = n < 0;
   const [int, frac] = String(Math.abs(n)).split('.');
   // Exponent notation (1e21, 1e-7) has no digits to group; show it as JavaScript writes it.
   if (/e/i.test(int) || (frac !== undefined && /e/i.test(frac))) return String(n);
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return (neg ? '-' : '') + grouped + (frac !== undefined ? '.' + frac : '');
+  const [group, point] = activeLang() === 'de' ? ['.', ','] : [',', '.'];
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return (neg ? '-' : '') + grouped + (frac !== undefined ? point + frac : '');
 }
 
-/** 12.3 → "12.3%"; null → "–" (no previous stage to compare with). */
+/** 12.3 → "12.3%" (German "12,3 %"); null → "–" (no previous stage to compare with). */
 export function pct(n: unknown): string {
-  return typeof n === 'number' ? `${num(n)}%` : '–';
+  if (typeof n !== 'number') return '–';
+  return activeLang() === 'de' ? `${num(n)} %` : `${num(n)}%`;
 }
 
 const STATUS_ICON: Record<Status, string> = { ok: '✅', warn: '⚠️', fail: '❌', not_evaluable: '➖' };
-const STATUS_LABEL: Record<Status, string> = { ok: 'OK', warn: 'WARN', fail: 'FAIL', not_evaluable: 'NOT EVALUABLE' };
 
 export function statusIcon(s: unknown): string {
   return STATUS_ICON[s as Status] ?? '❔';
 }
 
+const STATUSES: readonly string[] = ['ok', 'warn', 'fail', 'not_evaluable'];
+
 export function statusLabel(s: unknown): string {
-  return STATUS_LABEL[s as Status] ?? String(s);
+  return STATUSES.includes(s as string) ? w(`status.${s as Status}`) : String(s);
 }
 
 const SEVERITY_MARK: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
-/** Squares for severity, so they do not read like the runbook's priority circles. */
-export function severityBadge(s: unknown): string {
-  return `${SEVERITY_MARK[s as Severity] ?? '❔'} ${String(s).toUpperCase()}`;
+/** The severity as a word of the report's language ("critical" / "kritisch"); an unknown one as it is. */
+export function severityWord(s: unknown): string {
+  return s && typeof s === 'string' && s in SEVERITY_MARK ? w(`report.severity.${s as Severity}`) : String(s);
 }
 
-const LIKELIHOOD_LABEL: Record<Likelihood, string> = { very_likely: 'very likely', likely: 'likely', possible: 'possible', unlikely: 'unlikely' };
+/** Squares for severity, so they do not read like the runbook's priority circles. */
+export function severityBadge(s: unknown): string {
+  return `${SEVERITY_MARK[s as Severity] ?? '❔'} ${severityWord(s).toUpperCase()}`;
+}
+
 const LIKELIHOOD_STARS: Record<Likelihood, string> = { very_likely: '⭐⭐⭐', likely: '⭐⭐', possible: '⭐', unlikely: '☆' };
 
 export function likelihood(l: unknown): string {
-  return LIKELIHOOD_LABEL[l as Likelihood] ?? String(l).replace(/_/g, ' ');
+  return typeof l === 'string' && l in LIKELIHOOD_STARS ? w(`likelihood.${l as Likelihood}`) : String(l).replace(/_/g, ' ');
 }
 
 export function likelihoodStars(l: unknown): string {
   return LIKELIHOOD_STARS[l as Likelihood] ?? '';
 }
 
-const PRIORITY: Record<Todo['priority'], string> = { high: '🔴 high', medium: '🟡 medium', low: '🟢 low' };
-const EFFORT: Record<Todo['effort'], string> = { quick_win: '⚡ quick win', larger: '🔧 larger' };
+const PRIORITY_ICON: Record<Todo['priority'], string> = { high: '🔴', medium: '🟡', low: '🟢' };
+const EFFORT_ICON: Record<Todo['effort'], string> = { quick_win: '⚡', larger: '🔧' };
 
 /** Effort without its icon (HTML, where colour carries the signal and emoji fonts may be missing). */
 export function effortLabel(e: unknown): string {
-  return String(e).replace(/_/g, ' ');
+  return typeof e === 'string' && e in EFFORT_ICON ? w(`effort.${e as Todo['effort']}`) : String(e).replace(/_/g, ' ');
+}
+
+/** Priority without its icon ("high" / "hoch"). */
+export function priorityWord(p: unknown): string {
+  return typeof p === 'string' && p in PRIORITY_ICON ? w(`priority.${p as Todo['priority']}`) : String(p);
 }
 
 export function priority(p: unknown): string {
-  return PRIORITY[p as Todo['priority']] ?? String(p);
+  return typeof p === 'string' && p in PRIORITY_ICON ? `${PRIORITY_ICON[p as Todo['priority']]} ${priorityWord(p)}` : String(p);
 }
 
 export function effort(e: unknown): string {
-  return EFFORT[e as Todo['effort']] ?? String(e).replace(/_/g, ' ');
+  return typeof e === 'string' && e in EFFORT_ICON ? `${EFFORT_ICON[e as Todo['effort']]} ${effortLabel(e)}` : String(e).replace(/_/g, ' ');
 }
 
 /** 12 hex digits: enough to tell files apart in a table, the full hash stays in report.json. */
@@ -99,16 +127,28 @@ export function eq(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+const LAYER_IDS: readonly string[] = ['system', 'market_data', 'signal_engine', 'risk', 'execution', 'reporting'];
+
 export function layerTitle(id: unknown): string {
-  return LAYER_TITLES[id as LayerId] ?? String(id);
+  return LAYER_IDS.includes(id as string) ? w(`layer.${id as LayerId}`) : String(id);
 }
 
-/** The calendar day of an ISO time ("2025-11-26T00:00:00.000Z" → "2025-11-26"). */
+/** The calendar day of an ISO time ("2025-11-26T00:00:00.000Z" → "2025-11-26", German "26.11.2025"). */
 export function day(iso: unknown): string {
   const s = String(iso ?? '');
-  return /^\d{4}-\d\d-\d\d/.test(s) ? s.slice(0, 10) : s;
+  return /^\d{4}-\d\d-\d\d/.test(s) ? formatDate(activeLang(), s.slice(0, 10)) : s;
 }
 
+/**
+ * A moment as the report prints it: English keeps the ISO text as the model holds it (what a
+ * reader greps in report.json), German writes `26.11.2025 00:49:33 UTC`.
+ */
+export function ts(iso: unknown): string {
+  const s = String(iso ?? '');
+  return activeLang() === 'en' || !/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/.test(s) ? s : formatDateTime(activeLang(), s);
+}
+
+/** English only (`plural 3 "day"` → "3 days"); the built-in templates say counts through the catalog (`{{t}}`). */
 export function plural(n: unknown, word: unknown): string {
   const k = typeof n === 'number' ? n : 0;
   return `${num(k)} ${String(word)}${k === 1 ? '' : 's'}`;
@@ -118,13 +158,13 @@ const OPS: Record<Expect['op'], string> = { '>': '>', '>=': '≥', '<': '<', '<=
 
 /** `{op: '>=', value: 10}` → "≥ 10"; a tolerance is shown as "± t". */
 export function expectation(e: Expect | undefined): string {
-  if (!e) return NA;
+  if (!e) return na();
   const tol = e.tolerance ? ` (± ${num(e.tolerance)})` : '';
   return `${OPS[e.op] ?? e.op} ${num(e.value)}${tol}`;
 }
 
 export function checkKind(kind: unknown): string {
-  return kind === 'sql' ? 'SQL check (working database)' : kind === 'log' ? 'Log check (regex over the block’s log messages)' : String(kind);
+  return kind === 'sql' ? w('report.check.sql') : kind === 'log' ? w('report.check.log') : String(kind);
 }
 
 /** Fence info string: syntax colouring for SQL, none for a regex. */
@@ -132,41 +172,33 @@ export function fenceLang(kind: unknown): string {
   return kind === 'sql' ? 'sql' : 'text';
 }
 
-const STAGE_LABEL: Record<Stage, string> = {
-  market_data_events: 'Market data events',
-  signals: 'Signals',
-  risk_approved: 'Approved by risk',
-  risk_rejected: 'Rejected by risk',
-  orders: 'Orders',
-  trades: 'Trades',
-  persisted_trades: 'Persisted trades',
-};
+const STAGES: readonly string[] = ['market_data_events', 'signals', 'risk_approved', 'risk_rejected', 'orders', 'trades', 'persisted_trades'];
 
 export function stageLabel(s: unknown): string {
-  return STAGE_LABEL[s as Stage] ?? String(s);
+  return STAGES.includes(s as string) ? w(`report.stage.${s as Stage}`) : String(s);
 }
 
 /** A count whose source is absent from the bundle is "unknown", not zero. */
 export function sourced(n: unknown, source: unknown): string {
-  return source === 'none' ? `${num(n)} (no evidence in the bundle)` : num(n);
+  return source === 'none' ? render(activeLang(), text('report.no_evidence_in_bundle', { n: num(n) })) : num(n);
 }
 
 export function metric(v: unknown): string {
-  return v === null || v === undefined ? NA : typeof v === 'number' ? num(v) : String(v);
+  return v === null || v === undefined ? na() : typeof v === 'number' ? num(v) : String(v);
 }
 
 /** `{critical: 1, high: 0, ...}` → "1 critical, 3 medium"; all zero → "none". */
 export function findingCounts(f: ReportModel['summary']['findings'] | undefined): string {
-  if (!f) return 'none';
+  if (!f) return w('report.none');
   const order: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-  const parts = order.filter((s) => f[s] > 0).map((s) => `${num(f[s])} ${s}`);
-  return parts.length ? parts.join(', ') : 'none';
+  const parts = order.filter((s) => f[s] > 0).map((s) => `${num(f[s])} ${severityWord(s)}`);
+  return parts.length ? parts.join(', ') : w('report.none');
 }
 
 /** "2025-11-26: 45, 2025-11-27: 52" for one flow stage. */
 export function perDay(days: ReportModel['flow']['per_day'] | undefined, stage: unknown): string {
-  if (!days || days.length === 0) return 'no block days';
-  return days.map((d) => `${d.date}: ${num(d[stage as Stage])}`).join(', ');
+  if (!days || days.length === 0) return w('report.no_block_days');
+  return days.map((d) => `${day(d.date)}: ${num(d[stage as Stage])}`).join(', ');
 }
 
 /** "3 rules: 1 fail, 2 ok" — in the fixed status order, zeros left out. */
@@ -176,8 +208,8 @@ export function ruleSummary(rules: { status: Status }[] | undefined): string {
   const parts = order
     .map((s) => [s, list.filter((r) => r.status === s).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s.replace('_', ' ')}`);
-  return `${plural(list.length, 'rule')}${parts.length ? ': ' + parts.join(', ') : ''}`;
+    .map(([s, n]) => `${num(n)} ${w(`report.rule_status.${s}`)}`);
+  return `${render(activeLang(), text('report.rules_count', { n: list.length }))}${parts.length ? ': ' + parts.join(', ') : ''}`;
 }
 
 /**
@@ -201,13 +233,21 @@ export function fileStatusIcon(status: unknown, quarantined?: unknown): string {
   return statusIcon(fileStatus(status, quarantined));
 }
 
+type FileStatus = 'ingested' | 'partial' | 'not_ingested' | 'binary' | 'refused' | 'error' | 'archive';
+const FILE_STATUSES: readonly string[] = ['ingested', 'partial', 'not_ingested', 'binary', 'refused', 'error', 'archive'];
+
+/** A manifest status in words (English keeps the status as report.json has it; an unknown one stays as it is). */
+export function fileStatusWord(status: unknown): string {
+  return FILE_STATUSES.includes(status as string) ? w(`report.file_status.${status as FileStatus}`) : String(status);
+}
+
 /** "10 files: 9 ingested, 1 not_ingested" (statuses in first-seen order, which is manifest order). */
 export function manifestSummary(files: { status: string }[] | undefined): string {
   const list = files ?? [];
   const counts = new Map<string, number>();
   for (const f of list) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
-  const parts = [...counts.entries()].map(([s, n]) => `${num(n)} ${s}`);
-  return `${plural(list.length, 'file')}${parts.length ? ': ' + parts.join(', ') : ''}`;
+  const parts = [...counts.entries()].map(([s, n]) => `${num(n)} ${fileStatusWord(s)}`);
+  return `${render(activeLang(), text('report.files_count', { n: list.length }))}${parts.length ? ': ' + parts.join(', ') : ''}`;
 }
 
 /** Statuses of files that are not evidence (no parser claimed them): summarised by folder, not listed one by one. */
@@ -268,7 +308,7 @@ export function otherFilesByFolder(files: { path: string; status: string; bytes:
         files: g.files,
         bytes: g.bytes,
         example: g.example,
-        statuses: [...g.statuses.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([st, n]) => `${num(n)} ${st}`).join(', '),
+        statuses: [...g.statuses.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([st, n]) => `${num(n)} ${fileStatusWord(st)}`).join(', '),
       }));
   };
   const two = group(2);
@@ -277,7 +317,7 @@ export function otherFilesByFolder(files: { path: string; status: string; bytes:
 
 /** 1536 → "1.5 KiB"; bytes in binary units with one decimal, deterministic. */
 export function size(n: unknown): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return NA;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return na();
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let u = 0;
@@ -331,7 +371,7 @@ export function todoGroups(todos: Todo[] | undefined, order: unknown): TodoSecti
   let n = 0;
   const sorted = sortTodos(todos, 'priority').map((t) => ({ ...t, n: ++n }));
   return (['high', 'medium', 'low'] as const)
-    .map((p) => ({ heading: `${PRIORITY[p]} priority`, showEmpty: false, todos: sorted.filter((t) => t.priority === p) }))
+    .map((p) => ({ heading: render(activeLang(), text('report.todo.priority_heading', { p: priority(p) })), showEmpty: false, todos: sorted.filter((t) => t.priority === p) }))
     .filter((g) => g.todos.length > 0);
 }
 
@@ -339,7 +379,7 @@ export function todoGroups(todos: Todo[] | undefined, order: unknown): TodoSecti
 export function hypothesisRef(cause: unknown, hypotheses: ReportModel['hypotheses'] | undefined): string {
   if (typeof cause !== 'string') return '';
   const h = (hypotheses ?? []).find((x) => x.cause === cause);
-  return h ? `hypothesis #${h.rank}` : '';
+  return h ? render(activeLang(), text('report.hypothesis_ref', { n: h.rank })) : '';
 }
 
 export function isBreak(layer: unknown, breakLayer: unknown): boolean {
@@ -434,55 +474,58 @@ export function fence(text: unknown, lang: unknown): string {
 
 type Recon = ReportModel['reconciliation'][number];
 
-const EXPLANATION_TEXT: Record<string, string> = {
-  window: '⚠️ other window',
-  timezone: '⚠️ other time zone',
-  restart_reset: '↺ restart reset',
-  duplicate_rows: '✅ matches (both writers’ rows)',
-  query_bug: '⚠️ query bug',
-  report_failed: '❌ report failed',
-  unexplained: '❓ unexplained',
+type Explanation = NonNullable<Recon['explanation']>;
+const EXPLANATION_ICON: Record<Explanation, string> = {
+  window: '⚠️',
+  timezone: '⚠️',
+  restart_reset: '↺',
+  duplicate_rows: '✅',
+  query_bug: '⚠️',
+  report_failed: '❌',
+  unexplained: '❓',
 };
 
 /** A reconciliation row's verdict in a few words: matches, or the explanation of the difference. */
 export function verdict(matches: unknown, explanation: unknown, close: unknown): string {
-  if (typeof explanation === 'string' && EXPLANATION_TEXT[explanation]) {
-    return explanation === 'unexplained' && close === true ? '❓ unexplained (within 5 %)' : EXPLANATION_TEXT[explanation];
+  if (typeof explanation === 'string' && explanation in EXPLANATION_ICON) {
+    const e = explanation as Explanation;
+    return `${EXPLANATION_ICON[e]} ${w(e === 'unexplained' && close === true ? 'report.verdict.unexplained_close' : `report.verdict.${e}`)}`;
   }
-  if (matches === true) return '✅ matches';
-  return '➖ not evaluable';
+  if (matches === true) return `✅ ${w('report.verdict.matches')}`;
+  return `➖ ${w('report.verdict.not_evaluable')}`;
 }
 
-const INTERPRETATION_TEXT: Record<string, string> = {
-  named_day_utc: 'the UTC day it names',
-  previous_utc_day: 'the previous UTC day',
-  local_day: 'the local day',
-  day_elapsed: 'the day up to generation',
-  rolling_24h: 'the 24 h before generation',
-  runner_start_day: "the runner's start day",
-  since_process_start: 'since the process started',
-  all_rows: 'all rows',
-  unfiltered: 'all rows (no date filter)',
-  wrong_table: 'another table',
-};
+type Interpretation = NonNullable<Recon['interpretation']>;
+const INTERPRETATIONS: readonly string[] = ['named_day_utc', 'previous_utc_day', 'local_day', 'day_elapsed', 'rolling_24h', 'runner_start_day', 'since_process_start', 'all_rows', 'unfiltered', 'wrong_table'];
 
 /** The window a value was counted over, as words (with the twins note when both writers' rows count). */
 export function interpretation(r: unknown): string {
   const row = r as Recon | null;
   if (!row || !row.interpretation) return '–';
-  return `${INTERPRETATION_TEXT[row.interpretation] ?? row.interpretation}${row.counting === 'raw' && row.explanation !== null ? ', both writers' : ''}`;
+  const window = INTERPRETATIONS.includes(row.interpretation) ? w(`report.window.${row.interpretation as Interpretation}`) : row.interpretation;
+  return row.counting === 'raw' && row.explanation !== null ? render(activeLang(), text('report.window.both_writers', { window })) : window;
+}
+
+const SNAPSHOT_WHEN: readonly string[] = ['during_block', 'at_collection', 'before_block', 'unknown'];
+
+/** When a capture was taken relative to the block, in words (English keeps the model's value). */
+export function snapshotWhen(when: unknown): string {
+  return SNAPSHOT_WHEN.includes(when as string) ? w(`report.when.${when as 'unknown'}`) : String(when);
 }
 
 /** Registry: name → pure function; the Handlebars options argument is stripped before the call. */
 const COMMON = {
   num,
   pct,
+  ts,
   statusIcon,
   statusLabel,
   severityBadge,
+  severityWord,
   likelihood,
   likelihoodStars,
   priority,
+  priorityWord,
   effort,
   effortLabel,
   shortSha,
@@ -501,6 +544,7 @@ const COMMON = {
   ruleSummary,
   fileStatus,
   fileStatusIcon,
+  fileStatusWord,
   manifestSummary,
   problemFiles,
   evidenceFiles,
@@ -518,6 +562,7 @@ const COMMON = {
   len,
   verdict,
   interpretation,
+  snapshotWhen,
   summaryLines,
   stageDowntime,
   keyMetrics,
@@ -542,9 +587,9 @@ const COMMON = {
  */
 function htmlOnly(hb: Hb) {
   return {
-    hourlyCharts: (m: ReportModel) => hourlyCharts(m).map((c) => ({ ...c, svg: new hb.SafeString(c.svg) })),
-    funnelChart: (m: ReportModel) => new hb.SafeString(funnelSvg(m)),
-    reconciliationChart: (m: ReportModel) => new hb.SafeString(reconciliationSvg(m)),
+    hourlyCharts: (m: ReportModel) => hourlyCharts(m, langOf(m.lang)).map((c) => ({ ...c, svg: new hb.SafeString(c.svg) })),
+    funnelChart: (m: ReportModel) => new hb.SafeString(funnelSvg(m, langOf(m.lang))),
+    reconciliationChart: (m: ReportModel) => new hb.SafeString(reconciliationSvg(m, langOf(m.lang))),
   };
 }
 const HTML_ONLY_NAMES = ['hourlyCharts', 'funnelChart', 'reconciliationChart'];
@@ -558,19 +603,9 @@ export function helperNames(format: HelperFormat): string[] {
   return ['t', ...Object.keys({ ...COMMON, ...(format === 'md' ? MARKDOWN_ONLY : {}) }), ...(format === 'html' ? HTML_ONLY_NAMES : [])].sort();
 }
 
-let active: Lang = DEFAULT_LANG;
-
-/**
- * The language of the report being rendered, for helpers that write words or numbers. Set from the
- * model's `lang` before every helper call (rendering is synchronous, so it cannot leak between reports).
- */
-export function activeLang(): Lang {
-  return active;
-}
-
-function langOf(options: unknown): Lang {
-  const l = (options as { data?: { root?: { lang?: unknown } } } | undefined)?.data?.root?.lang;
-  return (LANGS as readonly unknown[]).includes(l) ? (l as Lang) : DEFAULT_LANG;
+/** The language of the model being rendered, from Handlebars' options (`@root.lang`). */
+function rootLang(options: unknown) {
+  return langOf((options as { data?: { root?: { lang?: unknown } } } | undefined)?.data?.root?.lang);
 }
 
 /**
@@ -579,7 +614,7 @@ function langOf(options: unknown): Lang {
  * missing parameter throws, naming both (a template bug, caught by the render tests).
  */
 export function t(key: unknown, params: Record<string, unknown> = {}): string {
-  return render(active, { key: String(key), params });
+  return render(activeLang(), { key: String(key), params });
 }
 
 /** Register the helpers of one output format on a private Handlebars environment. */
@@ -588,12 +623,15 @@ export function registerHelpers(hb: Hb, format: HelperFormat): void {
   for (const [name, fn] of Object.entries(fns)) {
     hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       // Handlebars appends its options object; helpers here are plain functions of their arguments.
-      active = langOf(args[args.length - 1]);
-      return (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1));
+      return withLang(rootLang(args[args.length - 1]), () => (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1)));
     });
   }
   hb.registerHelper('t', function (this: unknown, key: unknown, options: { hash?: Record<string, unknown> }) {
-    active = langOf(options);
-    return t(key, options?.hash ?? {});
+    const said = withLang(rootLang(options), () => t(key, options?.hash ?? {}));
+    if (format === 'md') return said;
+    // HTML: escaped like every `{{value}}` (parameters may be bundle text), except that an
+    // apostrophe stays one — catalog sentences have them ("the runbook's"), and the templates put
+    // `{{t}}` only in text and double-quoted attributes, where it is inert.
+    return new hb.SafeString(hb.Utils.escapeExpression(said).replace(/&#x27;/g, "'"));
   });
 }

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { localize } from '../i18n/localize.js';
+import { de as deCatalog, en as enCatalog } from '../i18n/messages/index.js';
 import { helperNames } from './helpers.js';
 import { validateReport, type ReportModel } from './model.js';
 import { renderHtml, renderJson, renderMarkdown } from './render.js';
@@ -16,6 +18,12 @@ const mdIncident = renderMarkdown(incident);
 const mdHealthy = renderMarkdown(healthy);
 const htmlIncident = renderHtml(incident);
 const htmlHealthy = renderHtml(healthy);
+// The same models in German (the fixtures' rule texts are not keyed, so they stay as written).
+const incidentDe = localize(incident, 'de');
+const mdIncidentDe = renderMarkdown(incidentDe);
+const htmlIncidentDe = renderHtml(incidentDe);
+const mdHealthyDe = renderMarkdown(localize(healthy, 'de'));
+const htmlHealthyDe = renderHtml(localize(healthy, 'de'));
 
 /** The text of one `## ` section (up to the next `## ` heading). */
 function section(md: string, heading: string): string {
@@ -301,6 +309,9 @@ describe('Markdown: the runbook structure', () => {
     ['incident', () => mdIncident],
     ['healthy', () => mdHealthy],
     ['hostile', () => renderMarkdown(poisoned(incident))],
+    ['German incident', () => mdIncidentDe],
+    ['German healthy', () => mdHealthyDe],
+    ['German hostile', () => renderMarkdown(localize(poisoned(incident), 'de'))],
   ])('every table row has as many cells as its header (%s)', (_n, md) => expectTablesIntact(md()));
 });
 
@@ -388,8 +399,12 @@ describe('hostile log text', () => {
     expect(Object.values(hostile.layers[1].metric_notes).join(' ')).toMatch(/<script>|<img|<b>/);
   });
 
-  it('HTML: none of it is live markup', () => {
-    const html = renderHtml(hostile);
+  // German too: the catalog's sentences carry bundle text as parameters (era, dialect, sources).
+  it.each<[string, ReportModel]>([
+    ['en', hostile],
+    ['de', localize(hostile, 'de')],
+  ])('HTML (%s): none of it is live markup', (_lang, model) => {
+    const html = renderHtml(model);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img/i);
     expect(html).not.toContain('<b>');
@@ -402,8 +417,11 @@ describe('hostile log text', () => {
     expect((html.match(/<section /g) ?? []).length).toBe(15);
   });
 
-  it('Markdown: no raw tag and no HTML entity outside code, no injected heading, fences intact', () => {
-    const md = renderMarkdown(hostile);
+  it.each<[string, ReportModel, string]>([
+    ['en', hostile, '## Evidence paths'],
+    ['de', localize(hostile, 'de'), '## Pfade der Belege'],
+  ])('Markdown (%s): no raw tag and no HTML entity outside code, no injected heading, fences intact', (_lang, model, lastHeading) => {
+    const md = renderMarkdown(model);
     const prose = outsideCode(md);
     // Outside code every < and & is backslash-escaped (the Markdown way): shown as typed, never a tag or an entity.
     expect(prose).not.toMatch(/(^|[^\\])<[a-z!/]/im);
@@ -418,7 +436,7 @@ describe('hostile log text', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
     // Its long hostile evidence paths are shortened in citations and listed whole as footnotes.
     expect(headings).toHaveLength(16);
-    expect(headings[15]).toBe('## Evidence paths');
+    expect(headings[15]).toBe(lastHeading);
     expectTablesIntact(md);
   });
 });
@@ -464,6 +482,8 @@ describe('determinism and JSON', () => {
     ['json', renderJson, incident],
     ['markdown (healthy)', renderMarkdown, healthy],
     ['html (healthy)', renderHtml, healthy],
+    ['markdown (German)', renderMarkdown, localize(incident, 'de')],
+    ['html (German)', renderHtml, localize(incident, 'de')],
   ])('%s renders byte-identically twice, from a fresh copy too', (_n, render, m) => {
     const a = render(m);
     const b = render(structuredClone(m));
@@ -495,6 +515,8 @@ describe('golden files', () => {
   it.each<[string, string]>([
     ['report.md', mdIncident],
     ['report.html', htmlIncident],
+    ['report.de.md', mdIncidentDe],
+    ['report.de.html', htmlIncidentDe],
   ])('%s matches test/golden', (name, text) => {
     const path = join(GOLDEN, name);
     if (process.env.UPDATE_GOLDEN === '1') {
@@ -534,5 +556,88 @@ describe('files saved more than once', () => {
   ])('%s says nothing of copies when no file repeats another', (_f, text) => {
     expect(text).not.toContain('Saved more than once');
     expect(text).not.toContain('copies)');
+  });
+});
+
+describe('German (--lang de)', () => {
+  it('has the runbook\'s six German section headings in order, then flow, coverage, manifest and quarantine', () => {
+    const headings = mdIncidentDe.split('\n').filter((l) => l.startsWith('## '));
+    expect(headings.filter((h) => /^## \d\. /.test(h))).toEqual([
+      '## 1. Block-Zusammenfassung',
+      '## 2. Beobachtungen pro Layer',
+      '## 3. Key KPIs',
+      '## 4. Root-Cause-Hypothesen',
+      '## 5. To-Do-Liste',
+      '## 6. Verifikationsplan für den nächsten Block',
+    ]);
+    expect(headings.length).toBe(mdIncident.split('\n').filter((l) => l.startsWith('## ')).length);
+    expect(headings).toContain('## Fluss pro Tag');
+    expect(headings).toContain('## Quarantäne');
+  });
+
+  it.each<[string, string]>([
+    ['title with German days', '# Forensik-Bericht — Block 26.11.2025 bis 28.11.2025'],
+    ['block line: days, status, findings by severity', '- **Testblock**: 26.11.2025 bis 28.11.2025 (3 Tage) · Ära A · Dialekt runbook — ❌ FEHLER, Befunde: 1 kritisch, 1 hoch, 1 mittel, 1 niedrig, 1 Info'],
+    ['what broke: stage and layer in German', '- **Was brach**: Risk-Genehmigungen gestoppt — der Bruch liegt in der Schicht Risk · `logs/docker_compose_logs.txt:23`'],
+    ['when: German moment, plural hours', '- **Wann**: ab 26.11.2025 00:49:33 UTC; im Block nicht wieder angelaufen (3 Stunden Ausfall bis zum Ende)'],
+    ['flow line: plural nouns, the absent source said in German', '- **Fluss**: 127 Signale (db) → 0 genehmigt / 127 abgelehnt (db) → 0 Orders (keine Belege) → 0 Trades (db) → 0 persistiert (db)'],
+    ['timeline: German moment and event word', '| 26.11.2025 00:49:33 UTC | ✋ erste Ablehnung | cdb_risk |'],
+    ['clock offset grouped the German way', '+3.600 s'],
+    ['layer status with rules in German', '- **Status**: FEHLER — 2 Regeln: 1 fehlgeschlagen, 1 ok'],
+    ['KPI of a sample: German grouping and mark', '| Market data events | 18.340 (Stichprobe) | > 10.000 | ➖ NICHT AUSWERTBAR |'],
+    ['a decimal with a comma', '| Signals per day (mean) | 42,3 | > 30 | ✅ OK |'],
+    ['hypothesis heading with German likelihood', '**Hypothese 1: Daily drawdown limit too strict** (⭐⭐⭐ sehr wahrscheinlich)'],
+    ['to-do with German priority and effort', '**#3: Log drawdown value, limit and delta on every rejection** 🔧 aufwendiger'],
+    ['to-do reference to a hypothesis', '- **Behebt**: `signal.threshold` (Hypothese #2)'],
+    ['verification expectation', '- Erwartung: = 165 (± 15)'],
+    ['per-day row: German day and grouping', '| 26.11.2025 | 6.120 | 45 | 0 | 45 | 0 | 0 | 0 |'],
+    ['funnel share with a German percent', '| Signale | Signal Engine | 127 | 0,7 % |'],
+    ['reconciliation verdict and window', '| ⚠️ anderes Fenster | der vorige UTC-Tag |'],
+    ['coverage counts', '10 Regeln gelaufen, 7 ausgewertet, 2 nicht auswertbar, 1 mit Fehler abgebrochen.'],
+    ['snapshot time and when', '| 29.11.2025 08:14 UTC | bei der Sammlung |'],
+    ['manifest total', '| **Summe** | | **58.319** | **21.545** | **36.771** | **3** | | |'],
+    ['quarantine count', '3 Zeilen in Quarantäne.'],
+    ['hourly table: German hours and run', '| 26.11.2025 03h – 28.11.2025 23h (69 Std.) |'],
+  ])('Markdown: %s', (_n, want) => expect(mdIncidentDe).toContain(want));
+
+  it('says a healthy block is healthy, in German', () => {
+    expect(mdHealthyDe).toContain('- **Was brach**: nichts — jede Stufe lief durch den ganzen Block und jede Regel hat bestanden');
+    expect(htmlHealthyDe).toContain('<span class="pill nobrk">keine Bruch-Schicht</span>');
+  });
+
+  it.each<[string, string, string]>([
+    ['the page language', '<html lang="de">', '<html lang="en">'],
+    ['the header', '<h1>Forensik-Bericht · Block 26.11.2025 → 28.11.2025</h1>', '<h1>Forensics report · block 2025-11-26 → 2025-11-28</h1>'],
+    ['the break pill', '<span class="pill brk">Bruch-Schicht: Risk Layer</span>', '<span class="pill brk">break layer: Risk Layer</span>'],
+    ['a severity', '<span class="sev sev-critical">kritisch</span>', '<span class="sev sev-critical">critical</span>'],
+    ['a to-do priority', '<span class="prio prio-high">hoch</span>', '<span class="prio prio-high">high</span>'],
+    ['a chart title', '<title id="chart-funnel-t">Trichter pro Tag (logarithmisch)</title>', '<title id="chart-funnel-t">Funnel per day (log scale)</title>'],
+    ['a chart description', 'Signale pro UTC-Stunde, 26.11.2025 00h bis 28.11.2025 23h (72 Std.); Quelle db; 7 Events, Spitze 3 um 26.11.2025 01h', 'Signals per UTC hour, 2025-11-26T00 to 2025-11-28T23 (72 h); source db; 7 events, peak 3 at 2025-11-26T01'],
+  ])('HTML: %s in German, English in the English page', (_n, german, english) => {
+    expect(htmlIncidentDe).toContain(german);
+    expect(htmlIncidentDe).not.toContain(english);
+    expect(htmlIncident).toContain(english);
+  });
+
+  /**
+   * Every fixed stretch (3+ words) of an English text of the report's own catalogs whose German
+   * differs: none may appear in the German report. The fixtures' rule texts are not keyed and stay
+   * English, so only the report's own words are checked.
+   */
+  const OWN = /^(report|story|chart|status|likelihood|priority|effort|kpi|layer)\./;
+  const stretches = Object.entries(enCatalog as Record<string, string>)
+    .filter(([k, en]) => OWN.test(k) && (deCatalog as Record<string, string>)[k] !== en)
+    .flatMap(([k, en]) => en.split(/\{[^}]*\}/).map((p) => [k, p.trim()] as const))
+    .filter(([, p]) => p.split(/\s+/).length >= 3);
+  it('checks a real number of English stretches', () => expect(stretches.length).toBeGreaterThan(100));
+  it.each<[string, string, ReportModel]>([
+    ['Markdown', mdIncidentDe, incidentDe],
+    ['HTML', htmlIncidentDe, incidentDe],
+    ['Markdown (healthy)', mdHealthyDe, healthy],
+    ['HTML (healthy)', htmlHealthyDe, healthy],
+  ])('%s has no English stretch of the report catalogs', (_n, out, model) => {
+    // Text the model itself carries (a fixture's KPI label "Approved by risk") is quoted, not said by the report.
+    const carried = JSON.stringify(model);
+    expect(stretches.filter(([, p]) => out.includes(p) && !carried.includes(p))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mdTicks } from './helpers.js';
 import type { ReportModel } from './model.js';
-import { allMetrics, clockNote, collectionAdvice, groupFindings, hourRanges, keyMetrics, sampleMark, sortTodos, stageDowntime, summaryLines, unobservedStages } from './story.js';
+import { withLang } from './active-lang.js';
+import { allMetrics, clockNote, collectionAdvice, groupFindings, hourRanges, keyMetrics, sampleMark, sortTodos, stageDowntime, summaryLines, timelineKind, unobservedStages } from './story.js';
 import { todoGroups } from './helpers.js';
 import { healthyModel, incidentModel } from './testing.js';
 
@@ -153,7 +154,7 @@ describe('collection quality', () => {
   ])('hourRanges(%j) = %j', (hours, want) => expect(hourRanges(hours)).toBe(want));
 
   it('lists per stage the block hours no source observed', () => {
-    expect(unobservedStages([...series('market_data', [null, null, 30, null]), ...series('signals', [1, 1, 1, 1])])).toEqual([{ label: 'market data', hours: 3, ranges: '2026-01-01T00–01, 2026-01-01T03' }]);
+    expect(unobservedStages([...series('market_data', [null, null, 30, null]), ...series('signals', [1, 1, 1, 1])])).toEqual([{ stage: 'market_data', label: 'market data', hours: 3, ranges: '2026-01-01T00–01, 2026-01-01T03' }]);
   });
 
   it.each<[string, (m: ReportModel) => ReportModel, RegExp, boolean]>([
@@ -192,4 +193,49 @@ describe('timeline wording', () => {
     ['a <b>tag</b> and `<i>code</i>`', 'a \\<b>tag\\</b> and `<i>code</i>`'],
     ['unpaired ` tick <b>', 'unpaired \\` tick \\<b>'],
   ])('mdTicks(%j) = %j', (input, want) => expect(mdTicks(input)).toBe(want));
+});
+
+describe('German summary (the model says lang de)', () => {
+  const incident = { ...incidentModel(), lang: 'de' } as ReportModel;
+  const withBreak = (patch: Partial<ReportModel['flow']>): ReportModel => ({ ...incident, flow: { ...incident.flow, ...patch } }) as ReportModel;
+  const line = (m: ReportModel, label: string) => summaryLines(m).find((l) => l.label === label)?.text;
+
+  it.each<[string, ReportModel, string, string | undefined]>([
+    ['healthy', { ...healthyModel(), lang: 'de' }, 'Was brach', 'nichts — jede Stufe lief durch den ganzen Block und jede Regel hat bestanden'],
+    ['a stop that recovered: German moments, plural hours', withBreak({ break_stage: 'signals', break_at: '2026-01-01T01:59:00Z', hourly: series('signals', [30, 30, 0, 0, 30]) }), 'Wann', 'ab 01.01.2026 01:59 UTC; wieder angelaufen um 01.01.2026 04:00 UTC (2 Stunden Ausfall), kein Neustart und keine Wiederaufnahme im Bundle erklärt es'],
+    ['no start anywhere in the bundle', { ...withBreak({ break_at: null, hourly: [] }), hypotheses: [] }, 'Wann', 'der Beginn ist nicht im Bundle'],
+    ['the stage and layer named in German', withBreak({ break_stage: 'signals' }), 'Was brach', 'Signale gestoppt — der Bruch liegt in der Schicht Risk'],
+    ['the likelihood in German', incident, 'Ursache', 'Daily drawdown limit too strict (from 2025-11-26T00:49:33Z) → No order reaches execution (from 2025-11-26T00:49:33Z) (sehr wahrscheinlich, Hypothese #1)'],
+    ['counts grouped the German way, the absent source said in German', { ...incident, flow: { ...incident.flow, counts: { ...incident.flow.counts, signals: 18340 } } }, 'Fluss', '18.340 Signale (db) → 0 genehmigt / 127 abgelehnt (db) → 0 Orders (keine Belege) → 0 Trades (db) → 0 persistiert (db)'],
+    ['what did not get through, each clause in German', { ...incident, flow: { ...incident.flow, counts: { ...incident.flow.counts, signals: 130, trades: 1, persisted_trades: 0 } } }, 'Nicht verarbeitet', '3 Signale ohne Risk-Entscheidung; 1 von 1 Trade nicht persistiert'],
+  ])('%s', (_n, m, label, want) => expect(line(m, label)).toBe(want));
+
+  it('labels every line in German and keeps the English labels out', () => {
+    const labels = summaryLines(incident).map((l) => l.label);
+    expect(labels).toEqual(['Was brach', 'Wann', 'Ursache', 'Ausfall', 'Fluss', 'Nicht beobachtet', 'Als Nächstes']);
+  });
+
+  it('gives collection advice in German, with the German stage word', () => {
+    const advice = collectionAdvice(incident).map((a) => `${a.what} — ${a.why}`).join('\n');
+    expect(advice).toContain('ein Marktdaten-Mitschnitt über den ganzen Block');
+    expect(advice).toContain('Marktdaten wurden nur als Stichprobe erfasst (sample: 1-minute redis capture)');
+    expect(advice).not.toMatch(/market-data capture|was only sampled/);
+  });
+
+  it.each<[string, string, string]>([
+    ['a sample note of the German analysis is still a sample', 'Stichprobe: 1 Minute Mitschnitt', ' (Stichprobe)'],
+    ['an English sample note in a German report', 'sample: 1-minute redis capture', ' (Stichprobe)'],
+    ['anything else', 'source: db', ''],
+  ])('sampleMark: %s', (_n, note, want) => expect(withLang('de', () => sampleMark(note))).toBe(want));
+
+  it.each<[string[], string]>([
+    [['2026-01-01T00', '2026-01-01T01', '2026-01-01T03'], '01.01.2026 00–01h, 01.01.2026 03h'],
+    [['2026-01-01T23', '2026-01-02T00'], '01.01.2026 23h – 02.01.2026 00h'],
+  ])('hourRanges(%j) in German = %j', (hours, want) => expect(withLang('de', () => hourRanges(hours))).toBe(want));
+
+  it('writes the clock offset and the timeline kind in German', () => {
+    expect(withLang('de', () => clockNote({ label: 'x', offset_s: 3600 }))).toBe('⏱ x: +3.600 s');
+    expect(withLang('de', () => timelineKind('rejection_first'))).toBe('✋ erste Ablehnung');
+    expect(timelineKind('rejection_first')).toBe('✋ first rejection');
+  });
 });

@@ -3,9 +3,16 @@
  * it recovered, the cause chain, the impact in numbers), downtime per stage from the hourly flow,
  * the verdict metrics per layer, findings grouped by incident, the incident timeline's wording
  * and the collection-quality advice. Pure functions of the model, so every line is testable and
- * both formats say the same thing; the templates only place and escape it.
+ * both formats say the same thing; the templates only place and escape it. Every sentence comes
+ * from the catalog in the report's language: functions of the whole model take it from the
+ * model's `lang`, the others from `activeLang()` (set while a template renders).
  */
+import { formatDate, formatDateTime, formatNumber } from '../i18n/format.js';
+import type { Lang } from '../i18n/lang.js';
+import { render, text, word, type AnyText, type MessageKey } from '../i18n/translate.js';
 import { median } from '../util/stats.js';
+import { activeLang, langOf } from './active-lang.js';
+import { hourId } from './charts/hourly.js';
 import type { ReportModel } from './model.js';
 
 type Hourly = ReportModel['flow']['hourly'];
@@ -13,17 +20,23 @@ type Layer = ReportModel['layers'][number];
 type Finding = Layer['findings'][number];
 type Todo = ReportModel['todos'][number];
 
-/** The stages of the hourly flow that carry events, in pipeline order, with the words a reader uses. */
-export const FLOW_STAGE_LABELS: [string, string][] = [
-  ['market_data', 'market data'],
-  ['signals', 'signals'],
-  ['risk_approved', 'risk approvals'],
-  ['risk_rejected', 'risk rejections'],
-  ['orders', 'orders'],
-  ['fills', 'fills'],
-  ['persisted', 'persisted rows'],
-];
-const LABEL = new Map(FLOW_STAGE_LABELS);
+/** The stages of the hourly flow that carry events, in pipeline order; their words are `story.stage.<id>`. */
+export const FLOW_STAGES = ['market_data', 'signals', 'risk_approved', 'risk_rejected', 'orders', 'fills', 'persisted'] as const;
+type FlowStage = (typeof FLOW_STAGES)[number];
+
+function isFlowStage(s: string): s is FlowStage {
+  return (FLOW_STAGES as readonly string[]).includes(s);
+}
+
+/** The words a reader uses for a flow stage ("risk approvals" / "Risk-Genehmigungen"); an unknown id as it is. */
+export function flowStageLabel(stage: string, lang: Lang = activeLang()): string {
+  return isFlowStage(stage) ? word(lang, `story.stage.${stage}`) : stage;
+}
+
+/** A moment as the story prints it: English keeps the model's ISO text, German `26.11.2025 00:49:33 UTC`. */
+function when(lang: Lang, iso: string): string {
+  return lang === 'en' ? iso : formatDateTime(lang, iso);
+}
 
 /** Same thresholds as the break detection (analysis/break-in-time.ts): below 10 % of the median, long enough to expect 10 events. */
 const STOP_FRACTION = 0.1;
@@ -55,9 +68,10 @@ function counts(stage: string, cls: string): boolean {
 }
 
 /** Per flow stage: observed and unobserved block hours, and how long it was down (from the hourly flow). */
-export function stageDowntime(hourly: Hourly | undefined): StageDowntime[] {
+export function stageDowntime(hourly: Hourly | undefined, lang: Lang = activeLang()): StageDowntime[] {
   const rows = (hourly ?? []).filter((r) => r.in_block && r.hour !== 'outside');
-  return FLOW_STAGE_LABELS.map(([stage, label]) => {
+  return FLOW_STAGES.map((stage) => {
+    const label = flowStageLabel(stage, lang);
     const by = new Map<string, { n: number; observed: boolean }>();
     const sources = new Set<string>();
     for (const r of rows) {
@@ -105,10 +119,6 @@ export function stageDowntime(hourly: Hourly | undefined): StageDowntime[] {
   });
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
-
 export interface SummaryLine {
   label: string;
   text: string;
@@ -120,31 +130,31 @@ function loc(e: { file: string; line: number }): string {
   return e.line > 0 ? `${e.file}:${e.line}` : e.file;
 }
 
-function hourText(h: string): string {
-  return `${h.replace('T', ' ')}:00 UTC`;
+function hourText(lang: Lang, h: string): string {
+  return lang === 'en' ? `${h.replace('T', ' ')}:00 UTC` : formatDateTime(lang, `${h}:00`);
 }
 
 /** How the broken stage came back: the restart or resume closest before its recovery hour, when the timeline has one. */
-function recoveryHow(model: ReportModel, recoveredAt: string): string {
+function recoveryHow(model: ReportModel, recoveredAt: string, lang: Lang): AnyText {
   const end = Date.parse(`${recoveredAt}:59:59Z`);
   const near = (model.timeline ?? []).filter((t) => (t.kind === 'restart' || t.kind === 'feed_resume') && Date.parse(t.at) <= end && Date.parse(t.at) >= end - 2 * 3_600_000);
   const t = near[near.length - 1];
-  if (!t) return 'no restart or resume in the bundle explains it';
-  return t.kind === 'restart' ? `after ${t.service ?? 'a service'} restarted at ${t.at}` : `the feed resumed at ${t.at}`;
+  if (!t) return text('story.no_restart');
+  return t.kind === 'restart' ? text('story.after_restart', { service: t.service ?? text('story.a_service'), at: when(lang, t.at) }) : text('story.feed_resumed', { at: when(lang, t.at) });
 }
 
 /** Flow counts with the source each comes from; two counts of different sources are never divided. */
-function flowLine(model: ReportModel): string {
+function flowLine(model: ReportModel): AnyText {
   const c = model.flow.counts;
   const s = model.flow.sources;
-  const src = (v: string) => (v === 'none' ? 'no evidence' : v);
-  return [
-    `${plural(c.signals, 'signal')} (${src(s.signals)})`,
-    `${c.risk_approved.toLocaleString('en-US')} approved / ${c.risk_rejected.toLocaleString('en-US')} rejected (${src(s.risk_decisions)})`,
-    `${plural(c.orders, 'order')} (${src(s.orders)})`,
-    `${plural(c.trades, 'trade')} (${src(s.trades)})`,
-    dbTrades(s.trades) ? `${c.persisted_trades.toLocaleString('en-US')} persisted (db)` : 'persisted: unknown (no trades table in the bundle)',
-  ].join(' → ');
+  const src = (v: string) => (v === 'none' ? text('story.no_evidence') : v);
+  return text('story.flow', {
+    signals: text('story.flow.signals', { n: c.signals, source: src(s.signals) }),
+    decisions: text('story.flow.decisions', { approved: c.risk_approved, rejected: c.risk_rejected, source: src(s.risk_decisions) }),
+    orders: text('story.flow.orders', { n: c.orders, source: src(s.orders) }),
+    trades: text('story.flow.trades', { n: c.trades, source: src(s.trades) }),
+    persisted: dbTrades(s.trades) ? text('story.flow.persisted', { n: c.persisted_trades }) : text('story.flow.persisted_unknown'),
+  });
 }
 
 /** The trades count includes the database's trades table (`db`, `db+log`). */
@@ -153,16 +163,17 @@ function dbTrades(source: string): boolean {
 }
 
 /** What did not get through, stage by stage, where both counts come from the same kind of source. */
-function lostLine(model: ReportModel): string | null {
+function lostLine(model: ReportModel, lang: Lang): string | null {
   const c = model.flow.counts;
   const s = model.flow.sources;
-  const parts: string[] = [];
+  const parts: AnyText[] = [];
   const decided = c.risk_approved + c.risk_rejected;
-  if (s.signals !== 'none' && s.risk_decisions !== 'none' && c.signals > decided) parts.push(`${plural(c.signals - decided, 'signal')} without a risk decision`);
-  if (s.orders !== 'none' && s.risk_decisions !== 'none' && c.risk_approved > c.orders) parts.push(`${plural(c.risk_approved - c.orders, 'approval')} without an order`);
+  if (s.signals !== 'none' && s.risk_decisions !== 'none' && c.signals > decided) parts.push(text('story.lost.signals', { n: c.signals - decided }));
+  if (s.orders !== 'none' && s.risk_decisions !== 'none' && c.risk_approved > c.orders) parts.push(text('story.lost.approvals', { n: c.risk_approved - c.orders }));
   // Persisted rows are counted in the trades table: without it, "not persisted" would compare a log count with nothing.
-  if (dbTrades(s.trades) && c.trades > c.persisted_trades) parts.push(`${c.trades - c.persisted_trades} of ${plural(c.trades, 'trade')} not persisted`);
-  return parts.length ? parts.join('; ') : null;
+  if (dbTrades(s.trades) && c.trades > c.persisted_trades) parts.push(text('story.lost.trades', { n: c.trades - c.persisted_trades, of: c.trades }));
+  // Independent clauses, one per stage: a "; " between them reads the same in both languages.
+  return parts.length ? parts.map((p) => render(lang, p)).join('; ') : null;
 }
 
 /**
@@ -170,61 +181,54 @@ function lostLine(model: ReportModel): string | null {
  * chain, the impact in numbers, and what the evidence was.
  */
 export function summaryLines(model: ReportModel): SummaryLine[] {
+  const lang = langOf(model.lang);
+  const say = (t: AnyText) => render(lang, t);
+  const label = (k: `story.label.${'what_broke' | 'when' | 'cause' | 'down' | 'flow' | 'not_processed' | 'not_observed' | 'do_next'}`) => word(lang, k);
   const f = model.flow;
   const lines: SummaryLine[] = [];
-  const down = stageDowntime(f.hourly);
+  const down = stageDowntime(f.hourly, lang);
   const brokenStage = f.break_stage ? down.find((d) => d.stage === f.break_stage) : undefined;
   const top = model.hypotheses[0] as (ReportModel['hypotheses'][number] & { chain?: string; started_at?: string | null }) | undefined;
   if (!f.break_layer) {
-    lines.push({ label: 'What broke', text: model.summary.status === 'ok' ? 'nothing — every stage flowed through the block and every rule passed' : 'nothing stopped the event flow; the findings below are problems inside layers that kept flowing', refs: [] });
+    lines.push({ label: label('story.label.what_broke'), text: say(text(model.summary.status === 'ok' ? 'story.nothing_broke' : 'story.nothing_stopped')), refs: [] });
   } else {
-    const stage = f.break_stage ? (LABEL.get(f.break_stage) ?? f.break_stage) : null;
+    const layer = text(`story.layer.${f.break_layer}`);
     lines.push({
-      label: 'What broke',
-      text: stage ? `${stage} stopped — the break is in the ${layerName(f.break_layer)} layer` : `the ${layerName(f.break_layer)} layer (its rules failed; the hourly flow shows no stop in time)`,
+      label: label('story.label.what_broke'),
+      text: say(f.break_stage ? text('story.stage_stopped', { stage: flowStageLabel(f.break_stage, lang), layer }) : text('story.layer_failed', { layer })),
       refs: f.break_evidence.slice(0, 2).map(loc),
     });
     const started = f.break_at ?? top?.started_at ?? (brokenStage?.down_from ? `${brokenStage.down_from}:00Z` : null);
-    let when = started ? `from ${started}` : 'the start is not in the bundle';
+    const start = started ? text('story.from', { at: when(lang, started) }) : text('story.start_unknown');
+    let whenText: AnyText = start;
     if (brokenStage && brokenStage.down_hours > 0) {
-      when += brokenStage.recovered_at
-        ? `; recovered at ${hourText(brokenStage.recovered_at)} (${plural(brokenStage.down_hours, 'hour')} down), ${recoveryHow(model, brokenStage.recovered_at)}`
-        : `; never recovered in the block (${plural(brokenStage.down_hours, 'hour')} down to its end)`;
+      whenText = brokenStage.recovered_at
+        ? text('story.recovered', { start, at: hourText(lang, brokenStage.recovered_at), h: brokenStage.down_hours, how: recoveryHow(model, brokenStage.recovered_at, lang) })
+        : text('story.never_recovered_down', { start, h: brokenStage.down_hours });
     } else if (f.break_reason) {
-      when += /never recovered/.test(f.break_reason) ? '; never recovered in the block' : /back at/.test(f.break_reason) ? `; ${f.break_reason.replace(/^.*; (back at [^;]*)$/, '$1')}` : '';
+      // The break reason is the analysis' English sentence; its recovery clause is quoted from it.
+      if (/never recovered/.test(f.break_reason)) whenText = text('story.never_recovered', { start });
+      else if (/back at/.test(f.break_reason)) whenText = text('story.back', { start, back: f.break_reason.replace(/^.*; (back at [^;]*)$/, '$1') });
     }
-    lines.push({ label: 'When', text: when, refs: [] });
+    lines.push({ label: label('story.label.when'), text: say(whenText), refs: [] });
   }
   if (top) {
-    lines.push({ label: 'Cause', text: `${top.chain || top.title} (${top.likelihood.replace('_', ' ')}, hypothesis #1)`, refs: top.evidence.slice(0, 2).map(loc) });
+    lines.push({ label: label('story.label.cause'), text: say(text('story.cause', { cause: top.chain || top.title, likelihood: text(`likelihood.${top.likelihood}`) })), refs: top.evidence.slice(0, 2).map(loc) });
   } else {
-    lines.push({ label: 'Cause', text: f.break_layer ? 'no rule named a cause: read the timeline and the break layer below' : 'none needed', refs: [] });
+    lines.push({ label: label('story.label.cause'), text: say(text(f.break_layer ? 'story.no_cause' : 'story.none_needed')), refs: [] });
   }
-  const downParts = down.filter((d) => d.down_hours > 0 && d.stage !== 'risk_rejected').map((d) => `${d.label} ${d.down_hours} h`);
-  if (downParts.length) lines.push({ label: 'Down', text: `${downParts.join(', ')} (of ${Math.max(...down.map((d) => d.observed_hours))} observed block hours)`, refs: [] });
-  else if (f.hourly.length) lines.push({ label: 'Down', text: 'no stage was down in any observed hour', refs: [] });
-  lines.push({ label: 'Flow', text: flowLine(model), refs: [] });
-  const lost = lostLine(model);
-  if (lost) lines.push({ label: 'Not processed', text: lost, refs: [] });
+  const downParts = down.filter((d) => d.down_hours > 0 && d.stage !== 'risk_rejected').map((d) => text('story.stage_hours', { stage: d.label, h: d.down_hours }));
+  if (downParts.length) lines.push({ label: label('story.label.down'), text: say(text('story.down', { stages: downParts, n: Math.max(...down.map((d) => d.observed_hours)) })), refs: [] });
+  else if (f.hourly.length) lines.push({ label: label('story.label.down'), text: say(text('story.nothing_down')), refs: [] });
+  lines.push({ label: label('story.label.flow'), text: say(flowLine(model)), refs: [] });
+  const lost = lostLine(model, lang);
+  if (lost) lines.push({ label: label('story.label.not_processed'), text: lost, refs: [] });
   const gaps = down.filter((d) => d.unobserved_hours > 0);
-  if (gaps.length) lines.push({ label: 'Not observed', text: `${gaps.map((d) => `${d.label} ${d.unobserved_hours} h`).join(', ')} of the block no source covered — see Collection quality`, refs: [] });
+  if (gaps.length) lines.push({ label: label('story.label.not_observed'), text: say(text('story.not_observed', { stages: gaps.map((d) => text('story.stage_hours', { stage: d.label, h: d.unobserved_hours })) })), refs: [] });
   // The fix of the top cause first; else the most urgent to-do.
   const firstTodo = (top && model.todos.find((t) => t.cause === top.cause)) || sortTodos(model.todos, 'priority')[0];
-  if (firstTodo) lines.push({ label: 'Do next', text: `${firstTodo.title} (${firstTodo.where})`, refs: [] });
+  if (firstTodo) lines.push({ label: label('story.label.do_next'), text: say(text('story.do_next', { title: firstTodo.title, where: firstTodo.where })), refs: [] });
   return lines.slice(0, 9);
-}
-
-const LAYER_NAMES: Record<string, string> = {
-  system: 'system & connectivity',
-  market_data: 'market data',
-  signal_engine: 'signal engine',
-  risk: 'risk',
-  execution: 'execution',
-  reporting: 'database & reporting',
-};
-
-function layerName(id: string): string {
-  return LAYER_NAMES[id] ?? id;
 }
 
 export interface MetricRow {
@@ -253,8 +257,8 @@ export function allMetrics(layer: Layer | undefined): MetricRow[] {
 function row(layer: Layer, k: string, kpis: ReportModel['kpis'] | undefined): MetricRow {
   const note = layer.metric_notes?.[k] ?? null;
   const kpi = KPI_METRICS.has(k) ? (kpis ?? []).find((x) => x.metric === k) : undefined;
-  const sample = note !== null && /^sample/.test(note);
-  return { name: k, value: layer.metrics[k], note, target: kpi && !sample ? `${kpi.comparison} ${kpi.target.toLocaleString('en-US')}` : null };
+  const sample = note !== null && isSampleNote(note);
+  return { name: k, value: layer.metrics[k], note, target: kpi && !sample ? `${kpi.comparison} ${formatNumber(activeLang(), kpi.target)}` : null };
 }
 
 export interface FindingGroup {
@@ -303,20 +307,21 @@ export function sortTodos(todos: Todo[] | undefined, order: unknown): Todo[] {
     .map(({ t }) => t);
 }
 
-const KIND_LABEL: Record<ReportModel['timeline'][number]['kind'], string> = {
-  restart: '↻ restart',
-  error_first: '⚠ first error',
-  error_last: '⚠ last error',
-  feed_stop: '⏹ feed stopped',
-  feed_resume: '▶ feed resumed',
-  rejection_first: '✋ first rejection',
-  rejection_last: '✋ last rejection',
-  report: '📄 report',
-  break: '⛔ break',
+type Kind = ReportModel['timeline'][number]['kind'];
+const KIND_ICON: Record<Kind, string> = {
+  restart: '↻',
+  error_first: '⚠',
+  error_last: '⚠',
+  feed_stop: '⏹',
+  feed_resume: '▶',
+  rejection_first: '✋',
+  rejection_last: '✋',
+  report: '📄',
+  break: '⛔',
 };
 
 export function timelineKind(kind: unknown): string {
-  return KIND_LABEL[kind as keyof typeof KIND_LABEL] ?? String(kind);
+  return typeof kind === 'string' && kind in KIND_ICON ? `${KIND_ICON[kind as Kind]} ${word(activeLang(), `story.kind.${kind as Kind}`)}` : String(kind);
 }
 
 /** "docker --timestamps stamp differs by +3,600 s" — or the label alone when the offset could not be measured. */
@@ -324,7 +329,7 @@ export function clockNote(clock: ReportModel['timeline'][number]['clock'] | unde
   if (!clock) return '';
   if (clock.offset_s === null) return `⏱ ${clock.label}`;
   const sign = clock.offset_s > 0 ? '+' : '';
-  return `⏱ ${clock.label}: ${sign}${clock.offset_s.toLocaleString('en-US')} s`;
+  return `⏱ ${clock.label}: ${sign}${formatNumber(activeLang(), clock.offset_s, 3)} s`;
 }
 
 export interface CollectionAdvice {
@@ -333,20 +338,25 @@ export interface CollectionAdvice {
 }
 
 export interface UnobservedStage {
+  stage: string;
   label: string;
   hours: number;
   /** `2025-11-26T00–01, 2025-11-27T05` */
   ranges: string;
 }
 
-/** `2026-01-01T03–05`; a run over midnight names both days. */
-function range(a: string, b: string): string {
+/** `2026-01-01T03–05` (German `01.01.2026 03–05h`); a run over midnight names both days. */
+function range(a: string, b: string, lang: Lang): string {
+  if (lang !== 'en') {
+    if (a === b) return hourId(a, lang);
+    return a.slice(0, 10) === b.slice(0, 10) ? `${formatDate(lang, a.slice(0, 10))} ${a.slice(11)}–${b.slice(11)}h` : `${hourId(a, lang)} – ${hourId(b, lang)}`;
+  }
   if (a === b) return a;
   return a.slice(0, 10) === b.slice(0, 10) ? `${a}–${b.slice(11)}` : `${a} – ${b}`;
 }
 
 /** Runs of hours as compact ranges: consecutive hours fold into `first–last`. */
-export function hourRanges(hours: string[]): string {
+export function hourRanges(hours: string[], lang: Lang = activeLang()): string {
   const sorted = [...hours].sort();
   const out: string[] = [];
   let start = sorted[0];
@@ -357,21 +367,22 @@ export function hourRanges(hours: string[]): string {
       prev = h;
       continue;
     }
-    out.push(range(start, prev));
+    out.push(range(start, prev, lang));
     start = prev = h;
   }
-  if (start) out.push(range(start, prev));
+  if (start) out.push(range(start, prev, lang));
   return out.join(', ');
 }
 
 /** Per stage, the block hours no source observed. */
-export function unobservedStages(hourly: Hourly | undefined): UnobservedStage[] {
+export function unobservedStages(hourly: Hourly | undefined, lang: Lang = activeLang()): UnobservedStage[] {
   const out: UnobservedStage[] = [];
-  for (const [stage, label] of FLOW_STAGE_LABELS) {
+  for (const stage of FLOW_STAGES) {
+    const label = flowStageLabel(stage, lang);
     const seen = new Map<string, boolean>();
     for (const r of hourly ?? []) if (r.stage === stage && r.in_block && r.hour !== 'outside') seen.set(r.hour, (seen.get(r.hour) ?? false) || r.observed);
     const hours = [...seen.entries()].filter(([, o]) => !o).map(([h]) => h);
-    if (hours.length) out.push({ label, hours: hours.length, ranges: hourRanges(hours) });
+    if (hours.length) out.push({ stage, label, hours: hours.length, ranges: hourRanges(hours, lang) });
   }
   return out;
 }
@@ -381,6 +392,8 @@ export function unobservedStages(hourly: Hourly | undefined): UnobservedStage[] 
  * — the known collection mistakes first, then what every rule that could not run was missing.
  */
 export function collectionAdvice(model: ReportModel): CollectionAdvice[] {
+  const lang = langOf(model.lang);
+  const say = (t: AnyText) => render(lang, t);
   const out: CollectionAdvice[] = [];
   const files = model.manifest.files;
   const parsers = new Set(files.map((f) => f.parser).filter((p): p is string => !!p));
@@ -389,43 +402,60 @@ export function collectionAdvice(model: ReportModel): CollectionAdvice[] {
   const covered = new Set<string>();
   const hasLogs = [...parsers].some((p) => /log/.test(p));
   if (hasLogs && notEval.some((r) => r.id === 'clock-skew')) {
-    out.push({ what: 'container logs with `--timestamps` (`docker compose logs --timestamps`)', why: 'no log line carries docker’s receive stamp beside the application time, so clock skew and a container’s time zone cannot be measured' });
+    out.push({ what: say(text('story.advice.timestamps')), why: say(text('story.advice.timestamps_why')) });
     covered.add('clock-skew');
   }
   const tracebacks = model.layers.find((l) => l.id === 'system')?.metrics.tracebacks_total;
   if (parsers.has('docker-logs') && !tracebacks) {
-    out.push({ what: '`docker logs <container> 2>&1` (stderr with stdout)', why: 'no traceback in the `docker logs` captures: Python logging and crashes write to stderr, which `docker logs … > file` leaves on the terminal' });
+    out.push({ what: say(text('story.advice.stderr')), why: say(text('story.advice.stderr_why')) });
   }
   const md = model.layers.find((l) => l.id === 'market_data');
-  const sample = md ? Object.entries(md.metric_notes ?? {}).find(([, n]) => /^sample/.test(n)) : undefined;
-  const unobserved = unobservedStages(model.flow.hourly);
-  const mdGap = unobserved.find((u) => u.label === 'market data');
+  const sample = md ? Object.entries(md.metric_notes ?? {}).find(([, n]) => isSampleNote(n)) : undefined;
+  const unobserved = unobservedStages(model.flow.hourly, lang);
+  const mdGap = unobserved.find((u) => u.stage === 'market_data');
+  const gapWhy = (u: UnobservedStage) => say(text('story.advice.gap_why', { stage: u.label, h: u.hours, ranges: u.ranges }));
   if (sample || mdGap) {
-    out.push({
-      what: 'a market-data capture over the whole block (`redis-cli XRANGE` of the stream, or `SUBSCRIBE market_data` started before the block), or the feed’s DEBUG log',
-      why: sample ? `market data was only sampled (${sample[1]}), so its volume over the block is unknown` : `market data: ${mdGap!.hours} block hour(s) no source covered (${mdGap!.ranges})`,
-    });
+    out.push({ what: say(text('story.advice.market_data')), why: sample ? say(text('story.advice.sampled_why', { note: sample[1] })) : gapWhy(mdGap!) });
   }
   for (const u of unobserved) {
     if (u === mdGap) continue;
-    out.push({ what: `logs that cover ${u.label} for the whole block (no \`--tail\`/\`--since\` cut; save them before a container is recreated)`, why: `${u.label}: ${u.hours} block hour(s) no source covered (${u.ranges})` });
+    out.push({ what: say(text('story.advice.logs', { stage: u.label })), why: gapWhy(u) });
   }
   const seen = new Set<string>();
   for (const r of notEval) {
     if (covered.has(r.id)) continue;
     // "nothing reached execution": the input was empty because the flow stopped upstream — not a gap in the collection.
-    if (/\bnothing (reached|to)\b/i.test(r.missing ?? '')) continue;
+    // Read from the English text the rule keeps beside the rendered one when it has one.
+    if (/\bnothing (reached|to)\b/i.test(englishMissing(r))) continue;
     const what = r.needs.join('; ');
     if (!what || seen.has(what)) continue;
     seen.add(what);
-    out.push({ what, why: `${r.id}: ${r.missing ?? 'not evaluable'}` });
+    out.push({ what, why: say(text('story.advice.rule_why', { rule: r.id, missing: r.missing ?? text('story.not_evaluable') })) });
   }
   return out;
 }
 
+/** A rule's `missing` in English: rendered from its keyed text when it has one, else as the model holds it. */
+function englishMissing(r: { missing: string | null; texts?: Record<string, { key: string; params: Record<string, unknown> }> }): string {
+  const t = r.texts?.missing;
+  if (t) {
+    try {
+      return render('en', t);
+    } catch {
+      // A key this version does not know (a report.json from elsewhere): the rendered text is all there is.
+    }
+  }
+  return r.missing ?? '';
+}
+
+/** A metric note that says the value was measured on a sample (`sample: …`, German `Stichprobe: …`). */
+function isSampleNote(note: string): boolean {
+  return new RegExp(`^(sample|${word('de', 'story.sample')})`).test(note);
+}
+
 /** " (sample)" after a value whose note says it was measured on a sample. */
 export function sampleMark(note: unknown): string {
-  return typeof note === 'string' && /^sample/.test(note) ? ' (sample)' : '';
+  return typeof note === 'string' && isSampleNote(note) ? ` (${word(activeLang(), 'story.sample')})` : '';
 }
 
 /** Our own advice text marks commands with backticks for Markdown; HTML shows them without. */

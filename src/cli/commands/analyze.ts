@@ -8,6 +8,7 @@ import { VERSION } from '../../version.js';
 import { LANG_OPTION, LangOption, parseFormats, reportClock, TEMPLATE_OPTION, writeReports } from './output.js';
 import { checkTemplates } from '../../report/render.js';
 import type { CommandDef } from './types.js';
+import { render as renderText, text } from '../../i18n/translate.js';
 
 const Options = z.object({
   db: z.string().min(1),
@@ -59,7 +60,7 @@ export const analyzeCommand: CommandDef = {
       if (!has) throw new UserError('NOT_INGESTED', 'the database holds no ingested block', o.db, 'run `cdb-forensics ingest <bundle> --db ' + o.db + '` first');
       const model = analyze(db, { now: reportClock(o.now, db), configPath: o.config, toolVersion: VERSION, recorded: { now: o.now ?? null }, lang: o.lang });
       if (o.out) {
-        for (const p of writeReports(model, o.out, formats, render)) process.stdout.write(`wrote ${p}\n`);
+        for (const p of writeReports(model, o.out, formats, render)) process.stdout.write(renderText(model.lang, text('cli.run.wrote', { path: p })) + '\n');
       } else {
         process.stdout.write(JSON.stringify(model, null, 2) + '\n');
       }

@@ -4,6 +4,7 @@ import { checkTemplates } from '../../report/render.js';
 import { LANG_OPTION, LangOption, parseFormats, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
 import { localize } from '../../i18n/localize.js';
 import type { CommandDef } from './types.js';
+import { render as renderText, text } from '../../i18n/translate.js';
 
 const Options = z.object({ in: z.string().min(1), out: z.string().min(1), format: z.unknown().optional(), todoOrder: TodoOrderOption, template: z.string().optional(), lang: LangOption.optional() });
 
@@ -26,7 +27,7 @@ export const reportCommand: CommandDef = {
     for (const n of read.notes) process.stderr.write(`note: ${n}\n`);
     // The texts are rendered anew from their keys; a report.json from before keyed texts keeps its English sentences.
     const model = o.lang && o.lang !== read.model.lang ? localize(read.model, o.lang) : read.model;
-    for (const p of writeReports(model, o.out, parseFormats(o.format), { ...render, todoOrder: o.todoOrder })) process.stdout.write(`wrote ${p}\n`);
+    for (const p of writeReports(model, o.out, parseFormats(o.format), { ...render, todoOrder: o.todoOrder })) process.stdout.write(renderText(model.lang, text('cli.run.wrote', { path: p })) + '\n');
     return 0;
   },
 };

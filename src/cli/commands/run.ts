@@ -15,6 +15,7 @@ import { runIngest } from './ingest.js';
 import { LANG_OPTION, LangOption, parseFormats, reportClock, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
 import { checkTemplates } from '../../report/render.js';
 import type { CommandDef } from './types.js';
+import { render as renderText, text, type AnyText } from '../../i18n/translate.js';
 
 const Options = z.object({
   bundle: z.string().min(1),
@@ -98,18 +99,20 @@ export const runCommand: CommandDef = {
       const written = writeReports(model, out, formats, { ...render, todoOrder: o.todoOrder }, (f) => rendering.step(`report.${f}`));
       rendering.end();
       writePhaseTimes(progress);
+      // The summary speaks the report's language; ids (break layer, paths) stay as they are.
+      const say = (t: AnyText) => renderText(model.lang, t) + '\n';
       if (!o.quiet) {
         const q = summary.files.reduce((a, f) => a + f.quarantined, 0);
         const top = model.hypotheses[0];
         process.stdout.write(
-          `${summary.files.length} file(s) ingested into ${dbPath} (${summary.files.length - summary.unchanged} read, ${summary.unchanged} unchanged, ${q} line(s) quarantined)\n` +
-            `block ${model.block.from.slice(0, 10)} … ${model.block.to.slice(0, 10)}, era ${model.block.era ?? '?'}, ${model.block.dialect ?? '?'} dialect\n` +
-            `break layer: ${model.flow.break_layer ?? 'none — the flow held'}\n` +
-            (top ? `top hypothesis: ${top.title} (${top.likelihood.replace('_', ' ')})\n` : ''),
+          say(text('cli.run.ingested', { files: summary.files.length, db: dbPath, read: summary.files.length - summary.unchanged, unchanged: summary.unchanged, quarantined: q })) +
+            say(text('cli.run.block', { from: model.block.from, to: model.block.to, era: model.block.era ?? '?', dialect: model.block.dialect ?? '?' })) +
+            say(text('cli.run.break_layer', { layer: model.flow.break_layer ?? text('cli.run.no_break') })) +
+            (top ? say(text('cli.run.top', { title: top.title, likelihood: text(`likelihood.${top.likelihood}`) })) : ''),
         );
       }
-      for (const w of summary.warnings) process.stderr.write(`warning: ${w}\n`);
-      for (const p of written) process.stdout.write(`wrote ${p}\n`);
+      for (const w of summary.warnings) process.stderr.write(say(text('cli.warning', { warning: w })));
+      for (const p of written) process.stdout.write(say(text('cli.run.wrote', { path: p })));
       return exitCodeFor(model, failOn);
     } finally {
       db.close();

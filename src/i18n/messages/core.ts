@@ -55,15 +55,15 @@ export const en = {
   'summary.break_no_clock': '{stage} never worked (judged on content: its evidence has no clock).',
 } as const;
 
-/** German: the runbook's own headings and wording (its "Output-Struktur pro 3-Tage-Block"). */
+/** German: the runbook's wording; the six section headings as issue 15 names them. */
 export const de: { [K in keyof typeof en]: string } = {
   'report.title': 'Forensik-Bericht — Block {from:date} bis {to:date}',
   'report.heading.summary': 'Block-Zusammenfassung',
-  'report.heading.layers': 'Beobachtungen nach Schichten',
-  'report.heading.kpis': 'Key-KPIs des 3-Tage-Blocks',
-  'report.heading.hypotheses': 'Root-Cause-Hypothesen / Learnings',
-  'report.heading.todos': 'To-do-Liste für den nächsten 3-Tage-Block',
-  'report.heading.verification': 'Verifizierungsplan für nächsten Block',
+  'report.heading.layers': 'Beobachtungen pro Layer',
+  'report.heading.kpis': 'Key KPIs',
+  'report.heading.hypotheses': 'Root-Cause-Hypothesen',
+  'report.heading.todos': 'To-Do-Liste',
+  'report.heading.verification': 'Verifikationsplan für den nächsten Block',
   'report.heading.flow_per_day': 'Fluss pro Tag',
   'report.heading.reconciliation': 'Abgleich DB-Counts und Daily-Report',
   'report.heading.coverage': 'Datenabdeckung',

@@ -96,6 +96,8 @@ export const SAME_IN_BOTH: ReadonlySet<string> = new Set<MessageKey>([
   'connectivity-failures.failures',
   'dependency-faults.fault',
   'exceptions.critical',
+  // Only placeholders and arrows: the flow line of the block summary (its parts are translated).
+  'story.flow',
 ]);
 
 export const de: Record<MessageKey, string> = {

@@ -34,3 +34,15 @@ describe('funnel per day', () => {
     expect(svg).toContain(`width="${FUNNEL_LAYOUT.width - FUNNEL_LAYOUT.left - FUNNEL_LAYOUT.right}"`);
   });
 });
+
+describe('funnel per day in German', () => {
+  it('titles, stage words, days and counts in German; no English left', () => {
+    const svg = funnelSvg({ flow: { per_day: [day('2026-02-10', { market_data_events: 18340, signals: 45 })] } as ReportModel['flow'] }, 'de');
+    expect(svg).toContain('<title id="chart-funnel-t">Trichter pro Tag (logarithmisch)</title>');
+    expect(svg).toContain('<desc id="chart-funnel-d">10.02.2026: Marktdaten 18.340, Signale 45, Genehmigt 0, Abgelehnt 0, Orders 0, Trades 0, Persistiert 0.</desc>');
+    expect(svg).toContain('>18.340</text>');
+    expect(svg).toContain('>Balkenlänge: logarithmisch; Anzahlen angegeben</text>');
+    expect(svg).not.toMatch(/Funnel|log scale|Market data/);
+    expect(funnelSvg({ flow: { per_day: [] } as unknown as ReportModel['flow'] }, 'de')).toContain('>keine Blocktage<');
+  });
+});

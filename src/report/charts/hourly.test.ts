@@ -125,3 +125,19 @@ describe('hourly chart', () => {
     expect(svg).toContain('no source in the bundle');
   });
 });
+
+describe('hourly chart in German', () => {
+  it('titles, text alternative, hour ids, the break and restarts in German', () => {
+    const charts = hourlyCharts(model(), 'de');
+    const md = charts.find((c) => c.stage === 'market_data')!;
+    expect(md.label).toBe('Marktdaten');
+    expect(md.svg).toContain('<title id="chart-hourly-market-data-t">Marktdaten pro Stunde</title>');
+    expect(md.svg).toContain('Marktdaten pro UTC-Stunde, 10.02.2026 00h bis 10.02.2026 23h (24 Std.); Quelle log; 272 Events, Spitze 30 um 10.02.2026 00h; Bruch (market_data) nach 10.02.2026 09:30 UTC; 2 Neustarts in 1 Stunde.');
+    expect(md.svg).toContain('>Bruch 10.02. 09:30 UTC</text>');
+    expect(md.svg).toContain('<title>10.02.2026 05h: 2 Neustarts (cdb_&lt;b&gt;x&lt;/b&gt;, cdb_ws)</title>');
+    const signals = charts.find((c) => c.stage === 'signals')!.svg;
+    expect(signals).toContain('>nicht beobachtet: keine Quelle dieser Stufe deckt den Block ab<');
+    expect(signals).toContain('<title>10.02.2026 00h: nicht beobachtet</title>');
+    expect(charts.map((c) => c.svg).join('')).not.toMatch(/per hour|not observed|restarts? \(|>break /);
+  });
+});

@@ -3,23 +3,23 @@
  * A chart is drawn for every stage, healthy or empty: an hour no source covered is hatched (it is
  * not a zero), the break is a dashed line at its minute, restarts are ticks under the axis.
  */
+import { formatDate, formatDateTime } from '../../i18n/format.js';
+import type { Lang } from '../../i18n/lang.js';
+import { render, text as keyed, word } from '../../i18n/translate.js';
 import type { ReportModel } from '../model.js';
 import { count, esc, fx, open, text } from './svg.js';
 
 type Model = Pick<ReportModel, 'block' | 'flow'>;
 
-/** The stages an analyst follows, in pipeline order, with the words the report uses for them. */
-export const HOURLY_STAGES = [
-  ['market_data', 'Market data'],
-  ['signals', 'Signals'],
-  ['risk_approved', 'Approvals'],
-  ['risk_rejected', 'Rejections'],
-  ['orders', 'Orders'],
-  ['fills', 'Fills'],
-  ['persisted', 'Rows persisted'],
-] as const;
+/** The stages an analyst follows, in pipeline order; their words are `chart.stage.<id>`. */
+export const HOURLY_STAGES = ['market_data', 'signals', 'risk_approved', 'risk_rejected', 'orders', 'fills', 'persisted'] as const;
 
-export type HourlyStage = (typeof HOURLY_STAGES)[number][0];
+export type HourlyStage = (typeof HOURLY_STAGES)[number];
+
+/** A stage's chart label in `lang` ("Approvals" / "Genehmigungen"). */
+export function hourlyStageLabel(stage: HourlyStage, lang: Lang = 'en'): string {
+  return word(lang, `chart.stage.${stage}`);
+}
 
 const HOUR_MS = 3_600_000;
 
@@ -66,11 +66,12 @@ export function blockHours(block: { from: string; to: string }): string[] {
  * Per stage and block hour: the stage's total (its '' class row, else the sum of its class rows)
  * or null when no row of the stage says a source covered the hour.
  */
-export function hourlyData(model: Model): HourlyData {
+export function hourlyData(model: Model, lang: Lang = 'en'): HourlyData {
   const hours = blockHours(model.block);
   const inHours = new Set(hours);
   const rows = model.flow.hourly.filter((r) => inHours.has(r.hour));
-  const series = HOURLY_STAGES.map(([stage, label]): HourlySeries => {
+  const series = HOURLY_STAGES.map((stage): HourlySeries => {
+    const label = hourlyStageLabel(stage, lang);
     const own = rows.filter((r) => r.stage === stage);
     const sources = [...new Set(own.map((r) => r.source))].sort();
     const cells = hours.map((hour): HourCell => {
@@ -109,27 +110,40 @@ export function xOfInstant(hours: string[], iso: string): number | null {
   return left + ((t - t0) / span) * (width - left - right);
 }
 
-function describe(s: HourlySeries, data: HourlyData): string {
+/**
+ * An hour id as a chart or the hourly table writes it: English keeps `2026-02-10T05` (the id
+ * report.json uses), German writes the day its way (`10.02.2026 05h`).
+ */
+export function hourId(h: string, lang: Lang = 'en'): string {
+  return lang === 'en' || !/^\d{4}-\d\d-\d\dT\d\d$/.test(h) ? h : `${formatDate(lang, h.slice(0, 10))} ${h.slice(11)}h`;
+}
+
+function describe(s: HourlySeries, data: HourlyData, lang: Lang): string {
+  const say = (t: Parameters<typeof render>[1]) => render(lang, t);
   const observed = s.hours.filter((h) => h.n !== null);
   const total = observed.reduce((a, h) => a + (h.n ?? 0), 0);
-  const parts = [`${s.label} per UTC hour, ${data.hours[0] ?? '–'} to ${data.hours[data.hours.length - 1] ?? '–'} (${data.hours.length} h)`];
-  parts.push(s.sources.length ? `source ${s.sources.join(', ')}` : 'no source in the bundle');
-  if (observed.length === 0) parts.push('no hour observed');
-  else if (total === 0) parts.push('no events');
+  const first = data.hours[0];
+  const last = data.hours[data.hours.length - 1];
+  const parts = [say(keyed('chart.hourly.desc_head', { stage: s.label, from: first ? hourId(first, lang) : '–', to: last ? hourId(last, lang) : '–', n: data.hours.length }))];
+  parts.push(s.sources.length ? say(keyed('chart.hourly.source', { sources: s.sources.join(', ') })) : word(lang, 'chart.hourly.no_source'));
+  if (observed.length === 0) parts.push(word(lang, 'chart.hourly.no_hour_observed'));
+  else if (total === 0) parts.push(word(lang, 'chart.hourly.no_events'));
   else {
     const peak = observed.reduce((a, h) => ((h.n ?? 0) > (a.n ?? 0) ? h : a));
-    parts.push(`${count(total)} events, peak ${count(peak.n ?? 0)} at ${peak.hour}`);
+    parts.push(say(keyed('chart.hourly.events_peak', { total: count(total, lang), peak: count(peak.n ?? 0, lang), hour: hourId(peak.hour, lang) })));
   }
   const gaps = s.hours.length - observed.length;
-  if (gaps > 0 && observed.length > 0) parts.push(`${gaps} h not observed by any source (hatched)`);
-  if (data.breakAt) parts.push(`break (${data.breakStage ?? 'flow'}) after ${data.breakAt}`);
+  if (gaps > 0 && observed.length > 0) parts.push(say(keyed('chart.hourly.gaps', { n: gaps })));
+  if (data.breakAt) parts.push(say(keyed('chart.hourly.break_after', { stage: data.breakStage ?? keyed('chart.hourly.flow'), at: lang === 'en' ? data.breakAt : formatDateTime(lang, data.breakAt) })));
   const r = data.restarts.reduce((a, x) => a + x.n, 0);
-  if (r > 0) parts.push(`${r} restart${r === 1 ? '' : 's'} in ${data.restarts.length} hour${data.restarts.length === 1 ? '' : 's'}`);
+  if (r > 0) parts.push(say(keyed('chart.hourly.restarts', { n: r, h: data.restarts.length })));
+  // The text alternative is a list of statements, one per clause, in either language.
   return parts.join('; ') + '.';
 }
 
 /** One stage's chart as an inline SVG. */
-export function hourlySvg(s: HourlySeries, data: HourlyData): string {
+export function hourlySvg(s: HourlySeries, data: HourlyData, lang: Lang = 'en'): string {
+  const say = (t: Parameters<typeof render>[1]) => render(lang, t);
   const { width, height, left, right, top, bottom } = HOURLY_LAYOUT;
   const id = `chart-hourly-${s.stage.replace(/_/g, '-')}`;
   const plotW = width - left - right;
@@ -140,13 +154,14 @@ export function hourlySvg(s: HourlySeries, data: HourlyData): string {
   const observed = s.hours.filter((h) => h.n !== null);
   const max = Math.max(0, ...observed.map((h) => h.n ?? 0));
   const total = observed.reduce((a, h) => a + (h.n ?? 0), 0);
-  const out: string[] = [open(id, width, height, `${s.label} per hour`, describe(s, data))];
-  out.push(text(4, 13, `${s.label} per hour`, 'font-weight="bold" font-size="11"'));
-  out.push(text(width - right, 13, s.sources.length ? `source: ${s.sources.join(', ')}` : 'source: none in the bundle', 'text-anchor="end" fill="#444444"'));
+  const title = say(keyed('chart.hourly.title', { stage: s.label }));
+  const out: string[] = [open(id, width, height, title, describe(s, data, lang))];
+  out.push(text(4, 13, title, 'font-weight="bold" font-size="11"'));
+  out.push(text(width - right, 13, s.sources.length ? say(keyed('chart.hourly.source_label', { sources: s.sources.join(', ') })) : word(lang, 'chart.hourly.no_source_label'), 'text-anchor="end" fill="#444444"'));
   // y scale: 0 and the peak.
   out.push(text(left - 4, base, '0', 'text-anchor="end"'));
   if (max > 0) {
-    out.push(text(left - 4, top + 8, count(max), 'text-anchor="end"'));
+    out.push(text(left - 4, top + 8, count(max, lang), 'text-anchor="end"'));
     out.push(`<line x1="${fx(left)}" y1="${fx(top)}" x2="${fx(left + plotW)}" y2="${fx(top)}" stroke="#d0d0d0" stroke-width="0.5"/>`);
   }
   // Hours: the hatch for not observed, a bar (maybe zero high) for observed; one element per hour.
@@ -154,10 +169,10 @@ export function hourlySvg(s: HourlySeries, data: HourlyData): string {
   s.hours.forEach((h, i) => {
     const x = left + i * step;
     if (h.n === null) {
-      out.push(`<rect class="hour unobserved" x="${fx(x)}" y="${fx(top)}" width="${fx(step)}" height="${fx(plotH)}" fill="url(#${id}-hatch)"><title>${esc(h.hour)}: not observed</title></rect>`);
+      out.push(`<rect class="hour unobserved" x="${fx(x)}" y="${fx(top)}" width="${fx(step)}" height="${fx(plotH)}" fill="url(#${id}-hatch)"><title>${esc(say(keyed('chart.hourly.hour_not_observed', { hour: hourId(h.hour, lang) })))}</title></rect>`);
     } else {
       const bh = max > 0 ? (h.n / max) * plotH : 0;
-      out.push(`<rect class="hour bar" x="${fx(x + step * 0.1)}" y="${fx(base - bh)}" width="${fx(step * 0.8)}" height="${fx(bh)}" fill="#3a3a3a"><title>${esc(h.hour)}: ${count(h.n)}</title></rect>`);
+      out.push(`<rect class="hour bar" x="${fx(x + step * 0.1)}" y="${fx(base - bh)}" width="${fx(step * 0.8)}" height="${fx(bh)}" fill="#3a3a3a"><title>${esc(hourId(h.hour, lang))}: ${count(h.n, lang)}</title></rect>`);
     }
   });
   out.push('</g>');
@@ -167,7 +182,7 @@ export function hourlySvg(s: HourlySeries, data: HourlyData): string {
     if (!h.endsWith('T00') && i !== 0) return;
     const x = left + i * step;
     out.push(`<line x1="${fx(x)}" y1="${fx(top)}" x2="${fx(x)}" y2="${fx(base + 4)}" stroke="#b0b0b0" stroke-width="0.5" stroke-dasharray="1 2"/>`);
-    out.push(text(x + 2, base + 26, `${h.slice(0, 10)} ${h.slice(11)}h`, 'fill="#444444"'));
+    out.push(text(x + 2, base + 26, `${formatDate(lang, h.slice(0, 10))} ${h.slice(11)}h`, 'fill="#444444"'));
   });
   // Restarts: a tick under the axis per hour with one.
   for (const r of data.restarts) {
@@ -175,7 +190,7 @@ export function hourlySvg(s: HourlySeries, data: HourlyData): string {
     if (i < 0) continue;
     const x = left + (i + 0.5) * step;
     out.push(
-      `<path class="restart" d="M${fx(x)} ${fx(base + 3)} l3 7 h-6 z" fill="#000000"><title>${esc(r.hour)}: ${r.n} restart${r.n === 1 ? '' : 's'} (${esc(r.services.join(', '))})</title></path>`,
+      `<path class="restart" d="M${fx(x)} ${fx(base + 3)} l3 7 h-6 z" fill="#000000"><title>${esc(say(keyed('chart.hourly.hour_restarts', { hour: hourId(r.hour, lang), n: r.n, services: r.services.join(', ') })))}</title></path>`,
     );
   }
   // The break: a dashed line at its minute, on every stage's chart so they read together.
@@ -183,13 +198,14 @@ export function hourlySvg(s: HourlySeries, data: HourlyData): string {
   if (bx !== null && data.breakAt) {
     out.push(`<line class="break" x1="${fx(bx)}" y1="${fx(top - 10)}" x2="${fx(bx)}" y2="${fx(base)}" stroke="#000000" stroke-width="1.5" stroke-dasharray="5 3"/>`);
     // The label sits above the plot, beside the line, so no bar hides it.
-    const label = `break ${data.breakAt.slice(5, 16).replace('T', ' ')} UTC`;
+    const at = lang === 'en' ? data.breakAt.slice(5, 16).replace('T', ' ') : `${data.breakAt.slice(8, 10)}.${data.breakAt.slice(5, 7)}. ${data.breakAt.slice(11, 16)}`;
+    const label = say(keyed('chart.hourly.break_label', { at }));
     const anchor = bx > left + plotW * 0.8 ? 'end' : 'start';
     out.push(text(anchor === 'end' ? bx - 3 : bx + 3, top - 3, label, `text-anchor="${anchor}" font-weight="bold"`));
   }
   if (observed.length === 0 || total === 0) {
     out.push(
-      text(left + plotW / 2, top + plotH / 2 + 4, observed.length === 0 ? 'not observed: no source of this stage covers the block' : 'no events', 'text-anchor="middle" font-size="12" font-weight="bold"'),
+      text(left + plotW / 2, top + plotH / 2 + 4, word(lang, observed.length === 0 ? 'chart.hourly.not_observed' : 'chart.hourly.no_events'), 'text-anchor="middle" font-size="12" font-weight="bold"'),
     );
   }
   out.push('</svg>');
@@ -202,7 +218,7 @@ export interface HourlyChart {
   svg: string;
 }
 
-export function hourlyCharts(model: Model): HourlyChart[] {
-  const data = hourlyData(model);
-  return data.series.map((s) => ({ stage: s.stage, label: s.label, svg: hourlySvg(s, data) }));
+export function hourlyCharts(model: Model, lang: Lang = 'en'): HourlyChart[] {
+  const data = hourlyData(model, lang);
+  return data.series.map((s) => ({ stage: s.stage, label: s.label, svg: hourlySvg(s, data, lang) }));
 }

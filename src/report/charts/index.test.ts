@@ -36,3 +36,19 @@ describe('hourly table (Markdown)', () => {
     for (const r of t.rows) expect(r.cells).toHaveLength(7);
   });
 });
+
+describe('hourly table (Markdown) in German', () => {
+  it('stage words, hour ids, runs, counts and the break note in German', () => {
+    const six = ['00', '01', '02', '03', '04', '05'].map((h) => `2026-02-10T${h}`);
+    const hourly = [...six.map((h, i) => row(h, 'market_data', i < 3 ? 1200 : 0)), row('2026-02-10T01', 'restarts', 2, { class: 'cdb_ws:feed.mode' })];
+    const t = hourlyTable(model(hourly, '2026-02-10T03:10:00Z'), 'de');
+    expect(t.stages).toEqual(['Marktdaten', 'Signale', 'Genehmigungen', 'Ablehnungen', 'Orders', 'Fills', 'Persistierte Zeilen']);
+    expect(t.rows.map((r) => [r.hours, r.cells[0], r.restarts, r.note])).toEqual([
+      ['10.02.2026 00h', '1.200', '', ''],
+      ['10.02.2026 01h', '1.200', '2 (cdb_ws)', ''],
+      ['10.02.2026 02h', '1.200', '', ''],
+      ['10.02.2026 03h', '0', '', 'Bruch nach 03:10:00 (market_data)'],
+      ['10.02.2026 04h – 10.02.2026 05h (2 Std.)', '0', '', ''],
+    ]);
+  });
+});

@@ -33,3 +33,22 @@ describe('reconciliation per day', () => {
     expect(none).toContain('>no daily report in the bundle<');
   });
 });
+
+describe('reconciliation per day in German', () => {
+  it.each<[string, Row, string]>([
+    ['match', row({}), 'stimmt'],
+    ['both writers', row({ report_value: 20, matches: false, explanation: 'duplicate_rows' }), 'stimmt (beide Writer)'],
+    ['report failed', row({ report_value: null, matches: false, explanation: 'report_failed' }), 'Report fehlgeschlagen'],
+    ['DB unknown', row({ db_value: null, matches: false }), 'nicht auswertbar'],
+    ['differs', row({ report_value: 12, matches: false }), 'weicht ab'],
+  ])('%s: the verdict in German', (_n, r, verdict) => {
+    expect(reconciliationSvg({ reconciliation: [r] }, 'de')).toContain(`>${verdict}</text>`);
+  });
+
+  it('describes each pair in German, with a German day and grouping', () => {
+    const svg = reconciliationSvg({ reconciliation: [row({ complete: false, report_value: 1500, db_value: 1500 })] }, 'de');
+    expect(svg).toContain('10.02.2026 (unvollständig) signals · paper runner: Report 1.500, DB 1.500, stimmt.');
+    expect(svg).toContain('<title id="chart-reconciliation-t">Abgleich pro Tag: Report gegen DB</title>');
+    expect(reconciliationSvg({ reconciliation: [] }, 'de')).toContain('>kein Daily-Report im Bundle<');
+  });
+});

@@ -1,8 +1,10 @@
 /**
  * The few SVG pieces every chart shares. Charts are strings built by hand (no dependency) so the
  * bytes are the same on every machine: coordinates go through `fx`, never through a float's
- * default formatting, and no clock, locale or random id is involved.
+ * default formatting, and no clock, locale or random id is involved. Words come from the catalog
+ * in the language each chart function is given (English when none is).
  */
+import type { Lang } from '../../i18n/lang.js';
 
 /** XML text and attribute escaping: chart labels can carry bundle text (service names, metrics). */
 export function esc(s: unknown): string {
@@ -15,9 +17,9 @@ export function fx(n: number): string {
   return Object.is(r, -0) || r === 0 ? '0' : String(r);
 }
 
-/** 18340 → "18,340" (the report's grouping, by hand: no locale). */
-export function count(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** 18340 → "18,340", German "18.340" (the report's grouping, by hand: no locale). */
+export function count(n: number, lang: Lang = 'en'): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'de' ? '.' : ',');
 }
 
 /**
