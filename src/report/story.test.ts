@@ -63,6 +63,17 @@ describe('summaryLines: the summary a reader sees first', () => {
     ['the to-do that addresses the top cause', incident, 'Do next', 'Check why the daily loss stays beyond the limit before raising MAX_DAILY_DRAWDOWN_PCT (.env line 23)'],
   ])('%s', (_n, m, label, want) => expect(line(m, label)).toBe(want));
 
+  // No hourly series for the stage: the clause comes from the break reason's keyed recovery part.
+  it.each<['en' | 'de', string, string]>([
+    ['en', 'break.never_recovered', 'from 2026-01-01T01:59:00Z; never recovered in the block'],
+    ['de', 'break.never_recovered', 'ab 01.01.2026 01:59 UTC; im Block nicht wieder angelaufen'],
+    ['de', 'break.back_at', 'ab 01.01.2026 01:59 UTC; wieder normal ab 01.01.2026 05:00 UTC'],
+  ])('%s: the recovery clause of a keyed break reason (%s)', (lang, key, want) => {
+    const recovery = key === 'break.back_at' ? { key, params: { at: '2026-01-01T05:00:00Z' } } : { key, params: {} };
+    const m = withBreak({ break_stage: 'signals', break_at: '2026-01-01T01:59:00Z', hourly: [], break_reason: 'English text not parsed any more', texts: { break_reason: { key: 'break.stopped', params: { recovery } } } });
+    expect(summaryLines({ ...m, lang }).find((l) => l.label === (lang === 'en' ? 'When' : 'Wann'))?.text).toBe(want);
+  });
+
   it('says how it recovered when a restart precedes the recovery', () => {
     const m = withBreak({ break_stage: 'signals', break_at: '2026-01-01T01:59:00Z', hourly: series('signals', [30, 30, 0, 0, 30]) });
     m.timeline = [{ at: '2026-01-01T03:40:00Z', kind: 'restart', service: 'cdb_signal', title: 'cdb_signal started', count: 1, evidence: [], clock: null }];

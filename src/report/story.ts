@@ -9,7 +9,7 @@
  */
 import { formatDate, formatDateTime, formatNumber } from '../i18n/format.js';
 import type { Lang } from '../i18n/lang.js';
-import { render, text, word, type AnyText, type MessageKey } from '../i18n/translate.js';
+import { isText, render, text, word, type AnyText, type MessageKey } from '../i18n/translate.js';
 import { median } from '../util/stats.js';
 import { activeLang, langOf } from './active-lang.js';
 import { hourId } from './charts/hourly.js';
@@ -206,8 +206,13 @@ export function summaryLines(model: ReportModel): SummaryLine[] {
         ? text('story.recovered', { start, at: hourText(lang, brokenStage.recovered_at), h: brokenStage.down_hours, how: recoveryHow(model, brokenStage.recovered_at, lang) })
         : text('story.never_recovered_down', { start, h: brokenStage.down_hours });
     } else if (f.break_reason) {
-      // The break reason is the analysis' English sentence; its recovery clause is quoted from it.
-      if (/never recovered/.test(f.break_reason)) whenText = text('story.never_recovered', { start });
+      // The recovery clause is the break reason's own keyed part, so it reads in the report's language;
+      // a report.json from before keyed texts has only the English sentence to quote it from.
+      const recovery = (f.texts?.break_reason?.params as Record<string, unknown> | undefined)?.recovery;
+      if (isText(recovery)) {
+        if (recovery.key === 'break.never_recovered') whenText = text('story.never_recovered', { start });
+        else if (recovery.key === 'break.back_at') whenText = text('story.back', { start, back: recovery });
+      } else if (/never recovered/.test(f.break_reason)) whenText = text('story.never_recovered', { start });
       else if (/back at/.test(f.break_reason)) whenText = text('story.back', { start, back: f.break_reason.replace(/^.*; (back at [^;]*)$/, '$1') });
     }
     lines.push({ label: label('story.label.when'), text: say(whenText), refs: [] });
