@@ -64,7 +64,8 @@ const ENGLISH_RUNS = [
       .filter(([k, v]) => (DE as Record<string, string>)[k] !== v)
       .flatMap(([, v]) => v.split(/\{[^}]*\}/))
       .map((run) => run.trim())
-      .filter((run) => run.split(/\s+/).length >= 3 && run.length >= 15),
+      // Three words of prose at least: a run of names, variables and symbols ("; SIGNAL_MIN_VOLUME =") reads the same in German.
+      .filter((run) => run.split(/\s+/).filter((w) => /^[a-zäöüß]{2,}[,.:;]?$/i.test(w) && w !== w.toUpperCase()).length >= 3 && run.length >= 15),
   ),
 ];
 
@@ -74,7 +75,8 @@ function facts(j: Record<string, any>) {
     flow: { break_layer: j.flow.break_layer, break_stage: j.flow.break_stage, break_at: j.flow.break_at, counts: j.flow.counts, per_day: j.flow.per_day },
     layers: j.layers.map((l: any) => ({ id: l.id, status: l.status, metrics: l.metrics, findings: l.findings.map((f: any) => [f.id, f.severity, f.evidence.map((e: any) => `${e.file}:${e.line}`)]) })),
     hypotheses: j.hypotheses.map((h: any) => [h.rank, h.cause, h.layer, h.likelihood, h.consequence_of, h.evidence.map((e: any) => `${e.file}:${e.line}`)]),
-    todos: j.todos.map((t: any) => [t.category, t.priority, t.effort, t.where, t.cause]),
+    // A where in words is keyed (its key and parameters are the fact); a path or `.env KEY` is as written.
+    todos: j.todos.map((t: any) => [t.category, t.priority, t.effort, t.texts?.where ?? t.where, t.cause]),
     verification: j.verification.map((v: any) => [v.id, v.kind, v.check, v.expect]),
     kpis: j.kpis.map((k: any) => [k.metric, k.value, k.target, k.status]),
     reconciliation: j.reconciliation.map((r: any) => [r.metric, r.report_value, r.db_value, r.matches, r.explanation]),

@@ -476,7 +476,8 @@ export function reconcile(ctx: RuleContext): ReconRow[] {
         const failure = (item.failure.value_text ?? '').split('\n')[0];
         // Host checks read the host shell's environment: variables it lacks say no .env was loaded there.
         const unset = rep.localZone ? rep.rows.filter((r) => /^(MISSING|Not set)$/.test((r.value_text ?? '').trim())).length : 0;
-        setNote(row, unset ? text('reconcile.note.host_unset', { failure, n: unset }) : failure);
+        // The failure line is quoted as the report printed it, keyed only so every note has a key.
+        setNote(row, unset ? text('reconcile.note.host_unset', { failure, n: unset }) : text('reconcile.note.failure', { failure }));
         out.push(row);
         continue;
       }

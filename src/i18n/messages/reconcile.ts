@@ -16,6 +16,7 @@ export const en = {
   'reconcile.start.banner': 'its Start Time banner',
   'reconcile.start.uptime': 'Date minus Uptime',
 
+  'reconcile.note.failure': '{failure}',
   'reconcile.note.host_unset': '{failure}; {n:int} variable(s) MISSING or Not set in the host shell that ran it',
   'reconcile.note.no_generation_time': 'the report has no readable generation time',
   'reconcile.note.no_export': 'no DB export of {table} in the bundle',
@@ -41,6 +42,7 @@ export const de: { [K in keyof typeof en]: string } = {
   'reconcile.start.banner': 'laut seinem Start-Time-Banner',
   'reconcile.start.uptime': 'Date abzüglich Uptime',
 
+  'reconcile.note.failure': '{failure}',
   'reconcile.note.host_unset': '{failure}; {n:int} Variable(n) MISSING oder Not set in der Host-Shell, die ihn ausgeführt hat',
   'reconcile.note.no_generation_time': 'der Report hat keine lesbare Erzeugungszeit',
   'reconcile.note.no_export': 'kein DB-Export von {table} im Bundle',

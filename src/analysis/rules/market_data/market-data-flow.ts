@@ -199,7 +199,7 @@ export default defineRule({
     if (noKlines.length) why.push(text('market-data-flow.why.no_klines', { line: NO_KLINES_TEXT, n: noKlines.length }));
     if (listeners.length) why.push(text('market-data-flow.why.listeners', { sources: listeners.map((l) => l.source).join('/'), span: listenedMs / 1000 }));
     if (eventsZero.length) why.push(text('market-data-flow.why.events_zero'));
-    if (onContent) why.push(onContent.reason);
+    if (onContent) why.push(onContent.reasonText);
     if (!why.length) why.push(text('market-data-flow.why.nothing'));
     if (afterCap) {
       const at = captureText(snapshotOf(ctx.db, ctx.block, afterCap.file_id), ctx.block) ?? text('market-data-flow.at_collection');

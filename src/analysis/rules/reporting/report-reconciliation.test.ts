@@ -386,12 +386,13 @@ describe('reconcile: notes and window labels are keyed text, rendered again in G
     );
   });
 
-  it('a failure line alone is quoted evidence: no keyed note', () => {
+  it('a failure line alone is quoted as the report printed it, in every language', () => {
     const t = base();
     report(t, 'paper_runner', '2025-11-27', gen('2025-11-27'), { failure: "'NoneType' object is not subscriptable" });
     const rows = reconcile(t.context(BLOCK));
     expect(rows[0]).toMatchObject({ note: "'NoneType' object is not subscriptable" });
-    expect(rows[0].texts).toBeUndefined();
+    expect(rows[0].texts?.note).toEqual({ key: 'reconcile.note.failure', params: { failure: "'NoneType' object is not subscriptable" } });
+    expect(rowsIn(t, 'de')[0].note).toBe("'NoneType' object is not subscriptable");
   });
 
   it('rows with keyed notes and labels are valid report.json rows', () => {
