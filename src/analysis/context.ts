@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Block, Evidence, KpiTargets, RuleContext } from './define-rule.js';
+import { isText, render } from '../i18n/translate.js';
 
 export const DEFAULT_TARGETS: KpiTargets = {
   signals_total: 100,
@@ -21,16 +22,18 @@ export function makeRuleContext(db: Database.Database, block: Block, targets: Kp
     db,
     block,
     targets,
-    evidence(fileId, line, text): Evidence {
+    evidence(fileId, line, said): Evidence {
       const path = fileId == null ? '(derived)' : ((pathOf.get(fileId) as { path: string } | undefined)?.path ?? `(file ${fileId})`);
-      let t = text;
+      // A row described in the tool's words is keyed (rendered in English here, like every rule text).
+      const keyed = isText(said) ? said : null;
+      let t: string | undefined = keyed ? render('en', keyed) : (said as string | undefined);
       if (t === undefined && fileId != null && line != null) {
         const r = logText.get(fileId, line) as { message: string; ts_text: string | null; level: string | null; logger: string | null } | undefined;
         if (r) t = [r.ts_text, r.level ? `[${r.level}]` : null, r.logger ? `${r.logger}:` : null, r.message].filter(Boolean).join(' ');
       }
       t = (t ?? '').split('\n')[0];
       if (t.length > EVIDENCE_TEXT_MAX) t = t.slice(0, EVIDENCE_TEXT_MAX - 1) + '…';
-      return { file: path, line: line ?? 0, text: t };
+      return { file: path, line: line ?? 0, text: t, ...(keyed ? { texts: { text: keyed } } : {}) };
     },
     logCoverage(service) {
       if (coverageCache.has(service)) return coverageCache.get(service)!;

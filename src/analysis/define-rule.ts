@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 import type { LayerId } from '../vocabulary.js';
-import type { Said } from '../i18n/translate.js';
+import type { AnyText, Said } from '../i18n/translate.js';
 export type { Said } from '../i18n/translate.js';
 export { LAYERS, type LayerId } from '../vocabulary.js';
 export type Status = 'ok' | 'warn' | 'fail' | 'not_evaluable';
@@ -14,6 +14,8 @@ export interface Evidence {
   file: string;
   line: number;
   text: string;
+  /** When the text is the tool's own words about a row (not the line as written): its keyed text. */
+  texts?: { text: AnyText };
 }
 
 export interface Finding {
@@ -109,7 +111,7 @@ export interface RuleContext {
   block: Block;
   targets: KpiTargets;
   /** Evidence for a row of any table with file_id/line_no: resolves the path and the stored (redacted) text. */
-  evidence(fileId: number | null | undefined, line: number | null | undefined, text?: string): Evidence;
+  evidence(fileId: number | null | undefined, line: number | null | undefined, text?: Said): Evidence;
   /** The time span a service's logs cover inside the block (null when there are no logs of that service). */
   logCoverage(service: string): { from: string; to: string; records: number; fraction: number } | null;
 }

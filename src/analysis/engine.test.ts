@@ -195,6 +195,21 @@ describe('engine', () => {
     expect(f.evidence[0].text).toMatch(/^REDIS_PASSWORD=‹redacted:[0-9a-f]{8}›$/);
   });
 
+  it('keeps a row described in its own words as keyed evidence: redacted, English, German after localize', () => {
+    const t = new TestDb();
+    const ctx = t.context();
+    const rule = stub('s', 'system', () => ({
+      status: 'warn',
+      findings: [{ severity: 'low', message: 'x', evidence: [ctx.evidence(null, null, text('shared.evidence.printed_at_startup', { setting: 'REDIS_PASSWORD=hunter2secret' }))] }],
+    }));
+    const ev = runEngine(ctx, [rule]).layers[0].findings[0].evidence[0];
+    expect(JSON.stringify(ev)).not.toContain('hunter2secret');
+    expect(ev.text).toMatch(/^REDIS_PASSWORD=‹redacted:[0-9a-f]{8}› \(printed at startup\)$/);
+    expect(ev.texts?.text.key).toBe('shared.evidence.printed_at_startup');
+    const de = localize({ lang: 'en', ev }, 'de').ev;
+    expect(de.text).toMatch(/^REDIS_PASSWORD=‹redacted:[0-9a-f]{8}› \(beim Start ausgegeben\)$/);
+  });
+
   it('keeps metrics JSON-safe: NaN/Infinity become null, other types text; a colliding name gets the rule prefix', () => {
     const r = run([
       stub('a', 'system', { status: 'ok', metrics: { rate: Number.NaN, n: 3 } }),

@@ -20,7 +20,7 @@ import {
   type VerificationCheck,
 } from './define-rule.js';
 import { cmp, envKeyOf, isUnreadSetting } from './rule-kit.js';
-import { hasText, mapParams, render, type AnyText, type Said } from '../i18n/translate.js';
+import { hasText, isText, mapParams, render, type AnyText, type Said } from '../i18n/translate.js';
 
 /** The keyed texts behind an object's visible fields (field name → key and parameters), kept in report.json. */
 export type Texts = Record<string, AnyText>;
@@ -172,7 +172,13 @@ function cleanEvidence(redactor: Redactor, ev: Evidence[] | undefined, max: numb
   const out: Evidence[] = [];
   const seen = new Set<string>();
   for (const e of ev ?? []) {
-    const c: Evidence = { file: String(e.file ?? '(unknown)'), line: Number.isFinite(e.line) ? Math.max(0, Math.trunc(e.line)) : 0, text: redactor.text(String(e.text ?? '')) };
+    const keyed = e.texts?.text && isText(e.texts.text) ? mapParams(e.texts.text, (v) => redactor.text(v)) : null;
+    const c: Evidence = {
+      file: String(e.file ?? '(unknown)'),
+      line: Number.isFinite(e.line) ? Math.max(0, Math.trunc(e.line)) : 0,
+      text: redactor.text(keyed ? render('en', keyed) : String(e.text ?? '')),
+      ...(keyed ? { texts: { text: keyed } } : {}),
+    };
     const key = `${c.file}\u0000${c.line}\u0000${c.text}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -31,6 +31,8 @@ export const EvidenceSchema = z.strictObject({
   text: z.string(),
   /** v4: the service the cited line's log record belongs to (from the working database), when one does. */
   service: z.string().optional(),
+  /** (v5) When the text describes a row in the tool's words: its keyed text. */
+  texts: z.strictObject({ text: TextSchema }).optional(),
 });
 
 export const FindingSchema = z.strictObject({

@@ -37,6 +37,7 @@ export const en = {
   'shared.todo.ws_refused': ' — the endpoint refuses this client (HTTP 403: a blocked IP or region, or an endpoint MEXC retired)',
   'shared.where.ws_endpoint': "MEXC WebSocket endpoint and the host's egress IP (try the handshake from the host)",
   'shared.where.ws_path': 'network path from cdb_ws to the MEXC endpoint',
+  'shared.evidence.printed_at_startup': '{setting} (printed at startup)',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
@@ -73,4 +74,5 @@ export const de: { [K in keyof typeof en]: string } = {
   'shared.todo.ws_refused': ' — der Endpunkt weist diesen Client ab (HTTP 403: gesperrte IP oder Region, oder ein von MEXC abgeschalteter Endpunkt)',
   'shared.where.ws_endpoint': 'MEXC-WebSocket-Endpunkt und die ausgehende IP des Hosts (den Handshake vom Host aus versuchen)',
   'shared.where.ws_path': 'Netzwerkweg von cdb_ws zum MEXC-Endpunkt',
+  'shared.evidence.printed_at_startup': '{setting} (beim Start ausgegeben)',
 };

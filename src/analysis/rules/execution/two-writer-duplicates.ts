@@ -108,7 +108,7 @@ export default defineRule({
           writer_only: c.writerOnly ? text('two-writer-duplicates.writer_only', { n: c.writerOnly }) : '',
           doubled: doubled ? text('two-writer-duplicates.doubled', { ratio: round(rawInBlock / c.real, 1)!, table }) : '',
         }),
-        evidence: raw ? [ctx.evidence(null, null, `${raw.table}: ${raw.total} rows`)] : [],
+        evidence: raw ? [ctx.evidence(null, null, text('two-writer-duplicates.evidence.rows', { table: raw.table, n: raw.total }))] : [],
       });
     }
     if (!findings.length) return { status: 'not_evaluable', missing: text('two-writer-duplicates.missing') };

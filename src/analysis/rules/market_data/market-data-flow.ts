@@ -188,7 +188,7 @@ export default defineRule({
     const base: Evidence[] = [];
     if (listeners.length) {
       const l = listeners[0];
-      base.push(ctx.evidence(l.file_id, 0, `${l.source} capture with ${l.n} message(s) from ${l.f} to ${l.t}, none on market_data`));
+      base.push(ctx.evidence(l.file_id, 0, text('market-data-flow.evidence.capture_none', { source: l.source, n: l.n, from: l.f, to: l.t })));
     }
     for (const e of eventsZero.slice(0, 1)) base.push(ctx.evidence(e.file_id, e.line_no, `Events Logged: ${e.value_text}`));
 

@@ -90,8 +90,16 @@ export default defineRule({
         .prepare('SELECT file_id, line_no FROM market_data WHERE file_id = ? AND in_block = 1 AND ts >= ? ORDER BY ts, line_no LIMIT 1')
         .get(s.file_id, big.to) as { file_id: number; line_no: number } | undefined;
       const ev: Evidence[] = [];
-      ev.push(before ? ctx.evidence(before.file_id, before.line_no, `last market_data before the silence at ${big.from}`) : ctx.evidence(s.file_id, 0, `source starts listening at ${big.from}`));
-      ev.push(after ? ctx.evidence(after.file_id, after.line_no, `first market_data after the silence at ${big.to}`) : ctx.evidence(s.file_id, 0, `source still listening at ${big.to}, no market data since`));
+      ev.push(
+        before
+          ? ctx.evidence(before.file_id, before.line_no, text('market-data-silence.evidence.last_before', { at: big.from }))
+          : ctx.evidence(s.file_id, 0, text('market-data-silence.evidence.starts_listening', { at: big.from })),
+      );
+      ev.push(
+        after
+          ? ctx.evidence(after.file_id, after.line_no, text('market-data-silence.evidence.first_after', { at: big.to }))
+          : ctx.evidence(s.file_id, 0, text('market-data-silence.evidence.still_listening', { at: big.to })),
+      );
       hev.push(...ev);
       findings.push({
         subject: `source:${s.path}`,

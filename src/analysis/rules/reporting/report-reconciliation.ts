@@ -2,7 +2,7 @@ import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleCont
 import { newDayZero, reconcileOnce, type ReconRow } from '../../reconcile.js';
 import { findLogs, K, RUNNER } from '../shared/logs.js';
 import { groupBy } from '../shared/util.js';
-import { text } from '../../../i18n/translate.js';
+import { render, text } from '../../../i18n/translate.js';
 
 /**
  * Findings, hypotheses and to-dos from the reconciliation rows (src/analysis/reconcile.ts): a report
@@ -45,7 +45,11 @@ function hostWhere(kind: string): string {
 }
 
 function ev(r: ReconRow): Evidence[] {
-  return r.evidence.map((e) => ({ ...e, text: `${LABEL[r.metric] ?? r.metric}: ${r.report_value ?? 'not printed'}` }));
+  const label = LABEL[r.metric] ?? r.metric;
+  if (r.report_value !== null) return r.evidence.map((e) => ({ ...e, text: `${label}: ${r.report_value}` }));
+  // "not printed" is the tool's word about the report, not the report's own text.
+  const keyed = text('report-reconciliation.evidence.not_printed', { label });
+  return r.evidence.map((e) => ({ ...e, text: render('en', keyed), texts: { text: keyed } }));
 }
 
 /** The window the row's value was counted over, keyed when reconcile gave it keyed. */

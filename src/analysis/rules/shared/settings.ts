@@ -73,7 +73,8 @@ export function fraction(value: string | null | undefined): number | null {
 }
 
 export function settingEvidence(ctx: RuleContext, r: SettingRow): Evidence {
-  return ctx.evidence(r.file_id, r.line_no, `${r.key}=${r.value ?? ''}${r.source === 'startup' ? ' (printed at startup)' : ''}`);
+  const setting = `${r.key}=${r.value ?? ''}`;
+  return ctx.evidence(r.file_id, r.line_no, r.source === 'startup' ? text('shared.evidence.printed_at_startup', { setting }) : setting);
 }
 
 /**

@@ -37,6 +37,7 @@ export const en = {
   'market-data-flow.check.no_stub': 'cdb_ws does not start in STUB mode',
   'market-data-flow.check.published': 'No "not published" lines from the feed',
   'market-data-flow.check.klines': 'cdb_ws waits for klines only at start-up (≤ {max:int} lines in the block)',
+  'market-data-flow.evidence.capture_none': '{source} capture with {n:plural:message|messages} from {from:datetime} to {to:datetime}, none on market_data',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
@@ -77,4 +78,5 @@ export const de: { [K in keyof typeof en]: string } = {
   'market-data-flow.check.no_stub': 'cdb_ws startet nicht im STUB-Modus',
   'market-data-flow.check.published': 'Keine "nicht publiziert"-Zeilen vom Feed',
   'market-data-flow.check.klines': 'cdb_ws wartet nur beim Start auf Klines (≤ {max:int} Zeilen im Block)',
+  'market-data-flow.evidence.capture_none': '{source}-Mitschnitt mit {n:plural:Nachricht|Nachrichten} von {from:datetime} bis {to:datetime}, keine auf market_data',
 };

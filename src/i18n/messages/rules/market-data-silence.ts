@@ -9,6 +9,10 @@ export const en = {
   'market-data-silence.hyp.feed_silent': 'The market-data feed goes silent for long stretches while its container stays healthy',
   'market-data-silence.todo.alert': "Alert when market_data is silent for {min:int} minutes (the feed's /health stays green)",
   'market-data-silence.check.max_silence': 'No market data silence of {min:int}+ minutes in the next block',
+  'market-data-silence.evidence.last_before': 'last market_data before the silence at {at:datetime}',
+  'market-data-silence.evidence.starts_listening': 'source starts listening at {at:datetime}',
+  'market-data-silence.evidence.first_after': 'first market_data after the silence at {at:datetime}',
+  'market-data-silence.evidence.still_listening': 'source still listening at {at:datetime}, no market data since',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
@@ -21,4 +25,8 @@ export const de: { [K in keyof typeof en]: string } = {
   'market-data-silence.hyp.feed_silent': 'Der Market-Data-Feed verstummt für lange Strecken, während sein Container healthy bleibt',
   'market-data-silence.todo.alert': 'Alarm, wenn market_data {min:int} Minuten lang still ist (das /health des Feeds bleibt grün)',
   'market-data-silence.check.max_silence': 'Keine Marktdaten-Stille von {min:int}+ Minuten im nächsten Block',
+  'market-data-silence.evidence.last_before': 'letzte market_data vor der Stille um {at:datetime}',
+  'market-data-silence.evidence.starts_listening': 'Quelle beginnt um {at:datetime} zu lauschen',
+  'market-data-silence.evidence.first_after': 'erste market_data nach der Stille um {at:datetime}',
+  'market-data-silence.evidence.still_listening': 'Quelle lauscht um {at:datetime} noch, seitdem keine Marktdaten',
 };

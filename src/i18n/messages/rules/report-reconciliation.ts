@@ -64,6 +64,7 @@ export const en = {
   'report-reconciliation.events_zero.flowing': ', although {n:int} market-data events were captured in that time.',
   'report-reconciliation.events_zero.dead': ' (dead feed, stub ws, Redis auth failure or a fresh restart).',
   'report-reconciliation.h.runner_not_logging': 'The paper runner receives or logs no events although market data flows',
+  'report-reconciliation.evidence.not_printed': '{label}: not printed',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
@@ -131,4 +132,5 @@ export const de: { [K in keyof typeof en]: string } = {
   'report-reconciliation.events_zero.flowing': ', obwohl in dieser Zeit {n:int} Market-Data-Events erfasst wurden.',
   'report-reconciliation.events_zero.dead': ' (toter Feed, Stub-WS, Redis-Auth-Fehler oder ein frischer Neustart).',
   'report-reconciliation.h.runner_not_logging': 'Der Paper Runner empfängt oder loggt keine Events, obwohl Market Data fließt',
+  'report-reconciliation.evidence.not_printed': '{label}: nicht ausgegeben',
 };

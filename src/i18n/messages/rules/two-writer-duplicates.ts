@@ -10,6 +10,7 @@ export const en = {
   'two-writer-duplicates.writer_only': ', {n:int} only by db_writer',
   'two-writer-duplicates.doubled':
     ' Counts that read the table directly (Total Orders, Trades Today) are about {ratio:number}× the real {table}: expected with two writers, not a bug (§5.5).',
+  'two-writer-duplicates.evidence.rows': '{table}: {n:plural:row|rows}',
 } as const;
 
 export const de: { [K in keyof typeof en]: string } = {
@@ -23,4 +24,5 @@ export const de: { [K in keyof typeof en]: string } = {
   'two-writer-duplicates.writer_only': ', {n:int} nur von db_writer',
   'two-writer-duplicates.doubled':
     ' Zählungen, die die Tabelle direkt lesen (Total Orders, Trades Today), liegen etwa beim {ratio:number}-Fachen der echten Zeilen in {table}: mit zwei Writern erwartet, kein Fehler (§5.5).',
+  'two-writer-duplicates.evidence.rows': '{table}: {n:plural:Zeile|Zeilen}',
 };
