@@ -15,6 +15,7 @@ import { Redactor } from '../redact/secrets.js';
 import type { ReportModel } from '../report/model.js';
 import type { Evidence, RuleContext } from './define-rule.js';
 import { isZone, offsetMinutes } from '../util/zones.js';
+import { fileMaxTsBelow } from '../db/log-rollup.js';
 
 export type TimelineEntry = ReportModel['timeline'][number];
 type Kind = TimelineEntry['kind'];
@@ -127,12 +128,12 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       push(g.prev_ts, 'feed_stop', null, `market data stopped (${minutes(g.minutes)} without a tick while the same log kept recording)`, 1, [ev(g.file_id, g.prev_line)]);
       push(g.ts, 'feed_resume', null, `market data resumed after ${minutes(g.minutes)}`, 1, [ev(g.file_id, g.line_no)]);
     }
-    const tails = db
-      .prepare(
-        `SELECT m.file_id, MAX(m.ts) AS last_ts, (SELECT MAX(e.ts) FROM log_events e WHERE e.file_id = m.file_id AND e.ts < ?) AS file_end
-         FROM market_data m WHERE m.ts >= ? AND m.ts < ? GROUP BY m.file_id ORDER BY m.file_id`,
-      )
-      .all(to, from, to) as { file_id: number; last_ts: string; file_end: string | null }[];
+    // The file's last record before the end comes from the hourly rollup, not a read of every record.
+    const tails = (
+      db
+        .prepare(`SELECT m.file_id, MAX(m.ts) AS last_ts FROM market_data m WHERE m.ts >= ? AND m.ts < ? GROUP BY m.file_id ORDER BY m.file_id`)
+        .all(from, to) as { file_id: number; last_ts: string }[]
+    ).map((t) => ({ ...t, file_end: fileMaxTsBelow(db, t.file_id, to) }));
     const lineAt = db.prepare('SELECT line_no FROM market_data WHERE file_id = ? AND ts = ? ORDER BY line_no DESC LIMIT 1');
     for (const t of tails) {
       if (!t.file_end) continue;
