@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { SKEW_S } from './clock-skew-sums.js';
 
 /**
  * Questions about log records answered from log_hourly (the per-file, per-hour counts and spans
@@ -83,4 +84,76 @@ export function fileTsSpan(db: Database.Database, fileId: number, from: string, 
     if (t !== null) break;
   }
   return { f, t };
+}
+
+/** Per service, the records with both clocks inside the block (the clock-skew rule's aggregates). */
+export interface SkewAggregate {
+  service: string;
+  n: number;
+  skewed: number;
+  avg: number;
+  lo: number;
+  hi: number;
+}
+
+const SKEW_D = '(julianday(ts) - julianday(docker_ts)) * 86400.0';
+
+/** The records' own aggregates; `extra` narrows them (one hour). */
+function skewScanSql(extra: string): string {
+  return `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, SUM(ABS(${SKEW_D}) > ${SKEW_S}) AS skewed, AVG(${SKEW_D}) AS avg, TOTAL(${SKEW_D}) AS sum, MIN(${SKEW_D}) AS lo, MAX(${SKEW_D}) AS hi
+          FROM log_events
+          WHERE ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL AND COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') <> 'health_poll'${extra}
+          GROUP BY COALESCE(service, '(unknown service)') ORDER BY service`;
+}
+
+/**
+ * How far each service's application time is from its docker stamp, over the records inside the
+ * block [from, to] (which the model build marked in_block): from log_hourly's skew sums for the
+ * hours wholly inside the block, from the records for an hour the block's edge cuts, and from
+ * every record when a group was not summed (a database migrated from an older schema). The
+ * counts and extremes are those of the records; the mean may differ from SQLite's AVG() in the
+ * last bits (the same values summed in another order).
+ */
+export function skewByService(db: Database.Database, from: string, to: string): SkewAggregate[] {
+  const scan = (extra: string, ...params: string[]) =>
+    db.prepare(skewScanSql(extra)).all(...params) as (SkewAggregate & { sum: number })[];
+  const full = (): SkewAggregate[] => scan('').map(({ service, n, skewed, avg, lo, hi }) => ({ service, n, skewed, avg, lo, hi }));
+  if (!rollupCovers(db)) return full();
+  const groups = db
+    .prepare(
+      `SELECT COALESCE(service, '(unknown service)') AS service, hour, first_ts AS f, last_ts AS l, skew_n AS n, skew_over AS over, skew_sum AS sum, skew_lo AS lo, skew_hi AS hi
+       FROM log_hourly WHERE COALESCE(kind, '') <> 'health_poll' AND (skew_n IS NULL OR skew_n > 0)`,
+    )
+    .all() as { service: string; hour: string | null; f: string | null; l: string | null; n: number | null; over: number; sum: number; lo: number; hi: number }[];
+  const acc = new Map<string, { n: number; skewed: number; sum: number; err: number; lo: number; hi: number }>();
+  const add = (service: string, n: number, skewed: number, sum: number, lo: number, hi: number) => {
+    let a = acc.get(service);
+    if (!a) acc.set(service, (a = { n: 0, skewed: 0, sum: 0, err: 0, lo, hi }));
+    a.n += n;
+    a.skewed += skewed;
+    const t = a.sum + sum;
+    a.err += Math.abs(a.sum) >= Math.abs(sum) ? a.sum - t + sum : sum - t + a.sum;
+    a.sum = t;
+    if (lo < a.lo) a.lo = lo;
+    if (hi > a.hi) a.hi = hi;
+  };
+  // An hour the block's edge cuts (for any of its groups) is read from its records as a whole.
+  const cut = new Set<string>();
+  const inside: typeof groups = [];
+  for (const g of groups) {
+    if (g.hour === null || g.f === null || g.l === null) return full();
+    if (g.l < from || g.f > to) continue;
+    if (g.n === null) return full();
+    if (g.f >= from && g.l <= to) inside.push(g);
+    else cut.add(g.hour);
+  }
+  for (const g of inside) if (!cut.has(g.hour!)) add(g.service, g.n!, g.over, g.sum, g.lo, g.hi);
+  // An hour's records all start with `YYYY-MM-DDTHH:`, and ';' follows ':'.
+  for (const hour of [...cut].sort()) {
+    for (const r of scan(' AND ts >= ? AND ts < ?', hour, `${hour};`)) add(r.service, r.n, r.skewed, r.sum, r.lo, r.hi);
+  }
+  return [...acc.entries()]
+    .filter(([, a]) => a.n > 0)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([service, a]) => ({ service, n: a.n, skewed: a.skewed, avg: (a.sum + a.err) / a.n, lo: a.lo, hi: a.hi }));
 }

@@ -26,6 +26,7 @@
  */
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
+import { SKEW_AGGREGATES, SKEW_SQL } from '../db/clock-skew-sums.js';
 
 export interface CopiesSummary {
   /** Records moved to copies in this run (0 when nothing changed since the last run). */
@@ -296,9 +297,9 @@ function moveCopies(db: DB, table: string, dirty: Set<number>): number {
 function rollupFile(db: DB, fileId: number): void {
   db.prepare('DELETE FROM log_hourly WHERE file_id = ?').run(fileId);
   db.prepare(
-    `INSERT INTO log_hourly (file_id, service, hour, kind, level, n, first_ts, last_ts)
-     SELECT file_id, service, hour, kind, level, COUNT(*), MIN(CASE WHEN hour IS NOT NULL THEN ts END), MAX(CASE WHEN hour IS NOT NULL THEN ts END)
-     FROM (SELECT file_id, service, kind, level, ts,
+    `INSERT INTO log_hourly (file_id, service, hour, kind, level, n, first_ts, last_ts, skew_n, skew_over, skew_sum, skew_lo, skew_hi)
+     SELECT file_id, service, hour, kind, level, COUNT(*), MIN(CASE WHEN hour IS NOT NULL THEN ts END), MAX(CASE WHEN hour IS NOT NULL THEN ts END), ${SKEW_AGGREGATES}
+     FROM (SELECT file_id, service, kind, level, ts, ${SKEW_SQL} AS d,
                   CASE WHEN length(ts) >= 13 AND substr(ts, 11, 1) = 'T' THEN substr(ts, 1, 13) END AS hour
            FROM log_events WHERE file_id = ?)
      GROUP BY service, hour, kind, level
