@@ -101,8 +101,11 @@ function debugDrops(ctx: RuleContext, cls: string[]): Drops {
     n++;
     if (rows.length < 2) rows.push(r);
     last = r;
-    const v = fieldOf(r, 'volume');
-    if (v != null && volumes.size < 2) volumes.add(v);
+    // Two different volumes already say they do not all agree: no need to read more of them.
+    if (volumes.size < 2) {
+      const v = fieldOf(r, 'volume');
+      if (v != null) volumes.add(v);
+    }
   });
   const l = last as { file_id: number; line_no: number; ts: string | null; message: string } | null;
   if (l && !rows.includes(l)) rows.push(l);
