@@ -14,11 +14,37 @@ export const SKEW_SQL = `CASE WHEN ts IS NOT NULL AND docker_ts IS NOT NULL AND 
 /** log_hourly's skew columns from a grouped selection that has a column `d` (SKEW_SQL). */
 export const SKEW_AGGREGATES = `COUNT(d), COALESCE(SUM(ABS(d) > ${SKEW_S}), 0), TOTAL(d), MIN(d), MAX(d)`;
 
-/** A time as the writer stores it (ISO UTC with milliseconds): the only form the sums are kept for. */
-const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
 /** Milliseconds from the Julian day epoch to 1970-01-01T00:00:00Z (SQLite's iJD of the Unix epoch). */
 const UNIX_EPOCH_JD_MS = 210_866_760_000_000;
+
+const DAY = /^\d{4}-\d\d-\d\d$/;
+let lastDay = '';
+let lastDayMs = NaN;
+
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+
+/**
+ * Epoch milliseconds of a time as the writer stores it (`YYYY-MM-DDTHH:MM:SS.mmmZ`), else NaN.
+ * Called twice per log record: the day is parsed once per day, the time of day from its digits.
+ */
+function epochMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return NaN;
+  const day = s.slice(0, 10);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastDayMs = DAY.test(day) ? Date.parse(`${day}T00:00:00.000Z`) : NaN;
+  }
+  const h = digit(s, 11) * 10 + digit(s, 12);
+  const m = digit(s, 14) * 10 + digit(s, 15);
+  const sec = digit(s, 17) * 10 + digit(s, 18);
+  const ms = digit(s, 20) * 100 + digit(s, 21) * 10 + digit(s, 22);
+  // Out-of-range fields are read differently by Date and by SQLite: not counted (NaN).
+  if (!(h <= 23 && m <= 59 && sec <= 59)) return NaN;
+  return lastDayMs + ((h * 60 + m) * 60 + sec) * 1000 + ms;
+}
 
 /**
  * The difference in seconds, bit for bit as SQLite's julianday() gives it (its iJD is a whole
@@ -26,9 +52,8 @@ const UNIX_EPOCH_JD_MS = 210_866_760_000_000;
  * the canonical form, whose reading this does not promise to match.
  */
 export function skewSeconds(ts: string, dockerTs: string): number | null {
-  if (!CANONICAL.test(ts) || !CANONICAL.test(dockerTs)) return null;
-  const a = Date.parse(ts);
-  const b = Date.parse(dockerTs);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const a = epochMs(ts);
+  const b = ts === dockerTs ? a : epochMs(dockerTs);
+  if (Number.isNaN(a) || Number.isNaN(b)) return null;
   return ((a + UNIX_EPOCH_JD_MS) / 86_400_000 - (b + UNIX_EPOCH_JD_MS) / 86_400_000) * 86_400;
 }
