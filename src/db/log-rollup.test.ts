@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../redact/secrets.js';
 import { rebuildHourly } from '../catalog/reclassify.js';
-import { fileMaxTsBelow, fileTsSpan, skewByService } from './log-rollup.js';
+import { fileMaxTsBelow, fileTsSpan, serviceTsCoverage, skewByService } from './log-rollup.js';
 import { schemaSql } from './schema.js';
 import { Writer } from './writer.js';
 
@@ -13,20 +13,21 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * Two log files written by the real Writer (so log_hourly is what an ingest keeps): file 1 has
  * cdb_ws with its clock 1 h ahead of the docker stamp (a TZ set), cdb_signal a few hundred ms
  * off, health polls 10 s off (never counted), records with no docker stamp or no time text, a
- * gap from 23:10 to 01:20, and cdb_execution only from 22:45 to 22:55; file 2 starts later. The scan of the records is the reference.
+ * gap from 23:10 to 01:20, cdb_execution only from 22:45 to 22:55, and a few cdb_risk lines
+ * around 22:30; file 2 (cdb_risk) starts later. The scan of the records is the reference.
  */
 function bundle(): Database.Database {
   const db = new Database(':memory:');
   db.exec(schemaSql());
   const w = new Writer(db, new Redactor());
-  const rec = (line: number, service: string, ms: number, skewMs: number | null, opts: { kind?: string; noText?: boolean } = {}) =>
+  const rec = (line: number, service: string, ms: number, skewMs: number | null, opts: { kind?: string; noText?: boolean; level?: string } = {}) =>
     w.write({
       table: 'log_events',
       line,
       lines: 1,
       values: {
         service, ts: iso(ms), ts_text: opts.noText ? null : iso(ms).replace('T', ' ').slice(0, 23), docker_ts: skewMs === null ? null : iso(ms - skewMs),
-        level: 'INFO', logger: service, message: `tick ${line}`, kind: opts.kind ?? 'app', format: 'bracket', stream: null,
+        level: opts.level ?? 'INFO', logger: service, message: `tick ${line}`, kind: opts.kind ?? 'app', format: 'bracket', stream: null,
       },
     });
   w.setFile(1);
@@ -41,6 +42,11 @@ function bundle(): Database.Database {
   }
   // Only in the second half of an hour: whole inside a window that cuts the hour at :30.
   for (let ms = T0 + 45 * 60_000; ms < T0 + 55 * 60_000; ms += 30_000) rec(++line, 'cdb_execution', ms, 2_000);
+  // Two groups of one service in one hour: INFO across :30, ERROR wholly after it.
+  rec(++line, 'cdb_risk', T0 + 5 * 60_000, 1_000);
+  rec(++line, 'cdb_risk', T0 + 50 * 60_000, 1_000);
+  rec(++line, 'cdb_risk', T0 + 40 * 60_000, 1_000, { level: 'ERROR' });
+  rec(++line, 'cdb_risk', T0 + 42 * 60_000, 1_000, { level: 'ERROR' });
   w.finishFile();
   w.setFile(2);
   line = 0;
@@ -124,6 +130,14 @@ describe('log_hourly answers what a scan of the records answers', () => {
     for (const f of [1, 2]) {
       const want = (db.prepare('SELECT MAX(ts) AS t FROM log_events WHERE file_id = ? AND ts < ?').get(f, below) as { t: string | null }).t;
       expect(fileMaxTsBelow(db, f, below)).toBe(want);
+    }
+  });
+
+  it.each(WINDOWS)('a service\'s first and last record and count inside a window, %s', (_name, from, to) => {
+    const db = bundle();
+    for (const service of ['cdb_ws', 'cdb_signal', 'cdb_execution', 'cdb_risk', 'cdb_absent']) {
+      const want = db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ?').get(service, from, to);
+      expect(serviceTsCoverage(db, service, from, to), service).toEqual(want);
     }
   });
 

@@ -157,3 +157,46 @@ export function skewByService(db: Database.Database, from: string, to: string): 
     .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
     .map(([service, a]) => ({ service, n: a.n, skewed: a.skewed, avg: (a.sum + a.err) / a.n, lo: a.lo, hi: a.hi }));
 }
+
+/**
+ * `SELECT MIN(ts), MAX(ts), COUNT(*) FROM log_events WHERE service = ? AND ts IS NOT NULL AND
+ * ts >= ? AND ts <= ?` from the service's hours: the counts of hours wholly inside the window, the
+ * records of an hour its edge cuts.
+ */
+export function serviceTsCoverage(db: Database.Database, service: string, from: string, to: string): { f: string | null; t: string | null; n: number } {
+  const scan = (lo: string, hi: string) =>
+    db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ?').get(service, lo, hi) as {
+      f: string | null;
+      t: string | null;
+      n: number;
+    };
+  if (!rollupCovers(db)) return scan(from, to);
+  const groups = db.prepare('SELECT hour, first_ts AS f, last_ts AS l, n FROM log_hourly WHERE service = ?').all(service) as { hour: string | null; f: string | null; l: string | null; n: number }[];
+  // A record whose time is not ISO has no hour, yet its text may sort inside the window.
+  if (groups.some((g) => g.hour === null) && db.prepare("SELECT 1 FROM log_events WHERE service = ? AND ts IS NOT NULL AND (length(ts) < 13 OR substr(ts, 11, 1) <> 'T') LIMIT 1").get(service)) {
+    return scan(from, to);
+  }
+  const cut = new Set<string>();
+  const inside: { hour: string; f: string; l: string; n: number }[] = [];
+  for (const g of groups) {
+    if (g.hour === null || g.f === null || g.l === null || g.l < from || g.f > to) continue;
+    if (g.f >= from && g.l <= to) inside.push(g as { hour: string; f: string; l: string; n: number });
+    else cut.add(g.hour);
+  }
+  const out: { f: string | null; t: string | null; n: number } = { f: null, t: null, n: 0 };
+  const add = (f: string | null, t: string | null, n: number) => {
+    if (n === 0) return;
+    out.n += n;
+    if (f !== null && (out.f === null || f < out.f)) out.f = f;
+    if (t !== null && (out.t === null || t > out.t)) out.t = t;
+  };
+  for (const g of inside) if (!cut.has(g.hour)) add(g.f, g.l, g.n);
+  // An hour's records all start with `YYYY-MM-DDTHH:`, and ';' follows ':'.
+  for (const hour of cut) {
+    const lo = hour > from ? hour : from;
+    const hi = `${hour};` < to ? `${hour};` : to;
+    const r = scan(lo, hi);
+    add(r.f, r.t, r.n);
+  }
+  return out;
+}
