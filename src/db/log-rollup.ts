@@ -122,7 +122,8 @@ export function skewByService(db: Database.Database, from: string, to: string): 
   const groups = db
     .prepare(
       `SELECT COALESCE(service, '(unknown service)') AS service, hour, first_ts AS f, last_ts AS l, skew_n AS n, skew_over AS over, skew_sum AS sum, skew_lo AS lo, skew_hi AS hi
-       FROM log_hourly WHERE COALESCE(kind, '') <> 'health_poll' AND (skew_n IS NULL OR skew_n > 0)`,
+       FROM log_hourly WHERE COALESCE(kind, '') <> 'health_poll' AND (skew_n IS NULL OR skew_n > 0)
+       ORDER BY file_id, hour, service, kind, level, class`,
     )
     .all() as { service: string; hour: string | null; f: string | null; l: string | null; n: number | null; over: number; sum: number; lo: number; hi: number }[];
   const acc = new Map<string, { n: number; skewed: number; sum: number; err: number; lo: number; hi: number }>();
@@ -137,6 +138,7 @@ export function skewByService(db: Database.Database, from: string, to: string): 
     if (lo < a.lo) a.lo = lo;
     if (hi > a.hi) a.hi = hi;
   };
+  // In a fixed order (the sums are added in it), whatever order the rows were stored in.
   // An hour the block's edge cuts (for any of its groups) is read from its records as a whole.
   const cut = new Set<string>();
   const inside: typeof groups = [];
