@@ -120,10 +120,15 @@ function classification(db: Database.Database, ctx: RuleContext): ReportModel['c
        FROM log_hourly GROUP BY 1 ORDER BY 1`,
     )
     .all() as { service: string; records: number; unmatched: number }[];
-  const firstUnmatched = db.prepare('SELECT file_id, line_no FROM log_events WHERE service IS ? AND class IS NULL ORDER BY id LIMIT 1');
+  // Few unmatched records among many: found through the class index; else the table order meets one soon.
+  const inOrder = db.prepare('SELECT file_id, line_no FROM log_events WHERE service IS ? AND class IS NULL ORDER BY id LIMIT 1');
+  const viaIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_log_events_class'").get()
+    ? db.prepare('SELECT file_id, line_no FROM log_events INDEXED BY ix_log_events_class WHERE class IS NULL AND service IS ? ORDER BY id LIMIT 1')
+    : null;
   return {
     catalog_version: CATALOG_VERSION,
     services: rows.map((r) => {
+      const firstUnmatched = viaIndex && r.unmatched * 20 < r.records ? viaIndex : inOrder;
       const at = r.unmatched > 0 ? (firstUnmatched.get(r.service === '(unknown service)' ? null : r.service) as { file_id: number; line_no: number } | undefined) : undefined;
       return {
         service: r.service,

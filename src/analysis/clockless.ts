@@ -18,6 +18,7 @@ import { render, text, type Text } from '../i18n/translate.js';
 
 /** The flow stages break-in-time names (each has a catalog name `break.stage.<id>`). */
 export type StageId = 'market_data' | 'signals' | 'risk_approved' | 'orders' | 'fills' | 'persisted';
+import { rollupCovers } from '../db/log-rollup.js';
 
 /** A flow stage (break-in-time's chain) and the catalog stage whose info lines show it working. */
 export const CONTENT_STAGES: { stage: StageId; catalogStage: Stage; layer: LayerId }[] = [
@@ -69,13 +70,20 @@ export interface ClocklessVerdict {
 
 /** Every clockless source that shows a flow stage never worked, in chain order. */
 export function clocklessVerdicts(db: Database.Database): ClocklessVerdict[] {
+  // Only files with a (file, service) of no hour in the hourly rollup can hold such a source (a
+  // record with a time has its hour there): the records of the other files are not read.
+  const candidates = rollupCovers(db)
+    ? (db.prepare('SELECT DISTINCT file_id FROM (SELECT file_id FROM log_hourly GROUP BY file_id, service HAVING COUNT(hour) = 0) ORDER BY file_id').all() as { file_id: number }[]).map((r) => r.file_id)
+    : (db.prepare('SELECT DISTINCT file_id FROM log_events ORDER BY file_id').all() as { file_id: number }[]).map((r) => r.file_id);
+  if (!candidates.length) return [];
   const sources = db
     .prepare(
       `SELECT l.file_id AS file_id, l.service AS service, m.path AS path, COUNT(*) AS n
        FROM log_events l LEFT JOIN manifest m ON m.id = l.file_id
+       WHERE l.file_id IN (SELECT value FROM json_each(?))
        GROUP BY l.file_id, l.service HAVING COUNT(l.ts) = 0 AND COUNT(l.docker_ts) = 0 ORDER BY l.file_id, l.service`,
     )
-    .all() as { file_id: number; service: string | null; path: string | null; n: number }[];
+    .all(JSON.stringify(candidates)) as { file_id: number; service: string | null; path: string | null; n: number }[];
   if (!sources.length) return [];
   const byClass = db.prepare(
     `SELECT class, COUNT(*) AS n, MIN(line_no) AS line_no FROM log_events WHERE file_id = ? AND service IS ? AND class IS NOT NULL GROUP BY class`,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Block, Evidence, KpiTargets, RuleContext } from './define-rule.js';
 import { isText, render } from '../i18n/translate.js';
+import { serviceTsCoverage } from '../db/log-rollup.js';
 
 export const DEFAULT_TARGETS: KpiTargets = {
   signals_total: 100,
@@ -37,9 +38,8 @@ export function makeRuleContext(db: Database.Database, block: Block, targets: Kp
     },
     logCoverage(service) {
       if (coverageCache.has(service)) return coverageCache.get(service)!;
-      const r = db
-        .prepare(`SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ?`)
-        .get(service, block.from, block.to) as { f: string | null; t: string | null; n: number };
+      // From the service's hourly counts: a busy service has millions of records in the block.
+      const r = serviceTsCoverage(db, service, block.from, block.to);
       const v = r.n > 0 && r.f && r.t ? { from: r.f, to: r.t, records: r.n, fraction: Math.min(1, (Date.parse(r.t) - Date.parse(r.f)) / blockMs) } : null;
       coverageCache.set(service, v);
       return v;

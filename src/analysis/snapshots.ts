@@ -16,6 +16,7 @@
  * Otherwise the capture time is unknown (`captured_at: null`, `during_block: null`).
  */
 import type Database from 'better-sqlite3';
+import { anyLogOfKind } from '../db/log-rollup.js';
 
 import { render, text, type Text } from '../i18n/translate.js';
 
@@ -155,9 +156,13 @@ export function listSnapshots(db: Database.Database, block: { from: string; to: 
     add('status_json', r.file_id, r.line, t, t === null ? null : text('snapshot.by.timestamp'));
   }
 
-  for (const r of db
-    .prepare(`SELECT file_id, MIN(line_no) AS line, MIN(ts) AS f, MAX(ts) AS l FROM log_events WHERE kind IN ('console_command', 'console_output') GROUP BY file_id ORDER BY file_id`)
-    .all() as { file_id: number; line: number; f: string | null; l: string | null }[]) {
+  // The rollup says whether any console lines exist: a bundle without a session is not scanned for them.
+  const consoleLines = anyLogOfKind(db, ['console_command', 'console_output'])
+    ? (db
+        .prepare(`SELECT file_id, MIN(line_no) AS line, MIN(ts) AS f, MAX(ts) AS l FROM log_events WHERE kind IN ('console_command', 'console_output') GROUP BY file_id ORDER BY file_id`)
+        .all() as { file_id: number; line: number; f: string | null; l: string | null }[])
+    : [];
+  for (const r of consoleLines) {
     const f = r.f ? Date.parse(r.f) : null;
     const l = r.l ? Date.parse(r.l) : null;
     add('console', r.file_id, r.line, l, l === null ? null : text('snapshot.by.lines'), f, l);

@@ -18,6 +18,7 @@ import { isZone, offsetMinutes } from '../util/zones.js';
 import { mapParams, render, text, type Param, type Text } from '../i18n/translate.js';
 import { stageName } from './break-in-time.js';
 import type { StageId } from './clockless.js';
+import { fileMaxTsBelow } from '../db/log-rollup.js';
 
 export type TimelineEntry = ReportModel['timeline'][number];
 type Kind = TimelineEntry['kind'];
@@ -146,12 +147,12 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       push(g.prev_ts, 'feed_stop', null, text('timeline.feed_gap', { gap: wholeMinutes(g.minutes) }), 1, [ev(g.file_id, g.prev_line)]);
       push(g.ts, 'feed_resume', null, text('timeline.feed_resume', { gap: wholeMinutes(g.minutes) }), 1, [ev(g.file_id, g.line_no)]);
     }
-    const tails = db
-      .prepare(
-        `SELECT m.file_id, MAX(m.ts) AS last_ts, (SELECT MAX(e.ts) FROM log_events e WHERE e.file_id = m.file_id AND e.ts < ?) AS file_end
-         FROM market_data m WHERE m.ts >= ? AND m.ts < ? GROUP BY m.file_id ORDER BY m.file_id`,
-      )
-      .all(to, from, to) as { file_id: number; last_ts: string; file_end: string | null }[];
+    // The file's last record before the end comes from the hourly rollup, not a read of every record.
+    const tails = (
+      db
+        .prepare(`SELECT m.file_id, MAX(m.ts) AS last_ts FROM market_data m WHERE m.ts >= ? AND m.ts < ? GROUP BY m.file_id ORDER BY m.file_id`)
+        .all(from, to) as { file_id: number; last_ts: string }[]
+    ).map((t) => ({ ...t, file_end: fileMaxTsBelow(db, t.file_id, to) }));
     const lineAt = db.prepare('SELECT line_no FROM market_data WHERE file_id = ? AND ts = ? ORDER BY line_no DESC LIMIT 1');
     for (const t of tails) {
       if (!t.file_end) continue;

@@ -1,3 +1,4 @@
+import { SKEW_AGGREGATES, SKEW_SQL } from '../db/clock-skew-sums.js';
 import type { DB } from '../db/open.js';
 import { CATALOG_VERSION, classify } from './index.js';
 
@@ -45,9 +46,9 @@ export function reclassifyStale(db: DB): number {
 export function rebuildHourly(db: DB, fileId: number): void {
   db.prepare('DELETE FROM log_hourly WHERE file_id = ?').run(fileId);
   db.prepare(
-    `INSERT INTO log_hourly (file_id, service, hour, kind, level, class, n, first_ts, last_ts)
-     SELECT file_id, service, hour, kind, level, class, COUNT(*), MIN(CASE WHEN hour IS NOT NULL THEN ts END), MAX(CASE WHEN hour IS NOT NULL THEN ts END)
-     FROM (SELECT file_id, service, kind, level, class, ts,
+    `INSERT INTO log_hourly (file_id, service, hour, kind, level, class, n, first_ts, last_ts, skew_n, skew_over, skew_sum, skew_lo, skew_hi)
+     SELECT file_id, service, hour, kind, level, class, COUNT(*), MIN(CASE WHEN hour IS NOT NULL THEN ts END), MAX(CASE WHEN hour IS NOT NULL THEN ts END), ${SKEW_AGGREGATES}
+     FROM (SELECT file_id, service, kind, level, class, ts, ${SKEW_SQL} AS d,
                   CASE WHEN length(ts) >= 13 AND substr(ts, 11, 1) = 'T' THEN substr(ts, 1, 13) END AS hour
            FROM log_events WHERE file_id = ?)
      GROUP BY hour, service, kind, level, class

@@ -40,12 +40,25 @@ const STEPS: Record<number, (db: Database.Database) => void> = {
         if (!m.has(c)) db.exec(`ALTER TABLE manifest ADD COLUMN ${c} ${def}`);
       }
       db.exec(schemaSql());
+      // What reclassifying and storing each event once write into log_hourly.
+      addSkewColumns(db);
       db.exec('UPDATE manifest SET catalog_version = NULL');
     })();
     reclassifyStale(db);
     storeEachEventOnce(db, true);
   },
+  // v4 added the clock-skew sums to log_hourly; left NULL, the clock-skew rule reads the records.
+  3: (db) => {
+    db.transaction(() => addSkewColumns(db))();
+  },
 };
+
+function addSkewColumns(db: Database.Database): void {
+  const cols = new Set((db.prepare('PRAGMA table_info("log_hourly")').all() as { name: string }[]).map((c) => c.name));
+  for (const [c, def] of [['skew_n', 'INTEGER'], ['skew_over', 'INTEGER'], ['skew_sum', 'REAL'], ['skew_lo', 'REAL'], ['skew_hi', 'REAL']]) {
+    if (!cols.has(c)) db.exec(`ALTER TABLE log_hourly ADD COLUMN ${c} ${def}`);
+  }
+}
 
 export function canMigrate(version: number): boolean {
   for (let v = version; v < SCHEMA_VERSION; v++) if (!STEPS[v]) return false;

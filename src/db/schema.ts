@@ -4,7 +4,7 @@ import { RAW_TABLES } from './raw-tables.js';
  * The working database schema. `PRAGMA user_version` holds SCHEMA_VERSION; a database with
  * another version is refused with a hint to re-ingest into a new file.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** `PRAGMA application_id` of a working database ('CDBF'): how a foreign SQLite file is told apart. */
 export const APPLICATION_ID = 0x43444246;
@@ -47,9 +47,13 @@ CREATE TABLE IF NOT EXISTS quarantine (
 CREATE TABLE IF NOT EXISTS file_notes (file_id INTEGER NOT NULL, note TEXT NOT NULL);
 -- Log records per file, service, UTC hour, kind and level, counted while ingesting, so that
 -- spans and per-day activity need no scan of log_events.
+-- skew_*: of the records with an application time (ts_text) and a docker stamp, how many, how many
+-- more than 5 s apart, and the sum, least and greatest of (ts - docker_ts) in seconds as SQLite's
+-- julianday() computes it (the clock-skew rule). skew_n NULL: not counted, read the records.
 CREATE TABLE IF NOT EXISTS log_hourly (
   file_id INTEGER NOT NULL, service TEXT, hour TEXT, kind TEXT, level TEXT, class TEXT,
-  n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT
+  n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
+  skew_n INTEGER, skew_over INTEGER, skew_sum REAL, skew_lo REAL, skew_hi REAL
 );
 -- Each event is stored once: a record that copies one of an earlier file (the same log saved
 -- twice) is moved from its table to copy_<tbl> and listed here with the event it copies.

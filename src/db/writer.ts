@@ -3,6 +3,7 @@ import type { Row } from '../ingest/define-parser.js';
 import type { Redactor } from '../redact/secrets.js';
 import type { DB } from './open.js';
 import { CONSTRUCTED_COLUMNS, RAW_TABLES } from './raw-tables.js';
+import { SKEW_S, skewSeconds } from './clock-skew-sums.js';
 
 type Value = string | number | null;
 
@@ -27,6 +28,15 @@ interface HourlyCount {
   n: number;
   first: string | null;
   last: string | null;
+  /** Clock-skew sums (see clock-skew-sums.ts); `skewKnown` false once a time could not be read as SQLite reads it. */
+  skewKnown: boolean;
+  skewN: number;
+  skewOver: number;
+  skewSum: number;
+  /** Kahan–Babuška–Neumaier compensation of skewSum. */
+  skewErr: number;
+  skewLo: number | null;
+  skewHi: number | null;
 }
 
 /** How a dumped table's row maps onto its sink, cached while the parser keeps yielding the same keys. */
@@ -115,6 +125,20 @@ export class Writer {
       if (h.first === null || ts! < h.first) h.first = ts;
       if (h.last === null || ts! > h.last) h.last = ts;
     }
+    const docker = values.docker_ts;
+    if (ts !== null && docker !== null && docker !== undefined && values.ts_text !== null && values.ts_text !== undefined && h.skewKnown) {
+      const d = typeof docker === 'string' ? skewSeconds(ts, docker) : null;
+      if (d === null) h.skewKnown = false;
+      else {
+        h.skewN++;
+        if (Math.abs(d) > SKEW_S) h.skewOver++;
+        const t = h.skewSum + d;
+        h.skewErr += Math.abs(h.skewSum) >= Math.abs(d) ? h.skewSum - t + d : d - t + h.skewSum;
+        h.skewSum = t;
+        if (h.skewLo === null || d < h.skewLo) h.skewLo = d;
+        if (h.skewHi === null || d > h.skewHi) h.skewHi = d;
+      }
+    }
   }
 
   private hourlyGroup(hour: string | null, service: string | null, kind: string | null, level: string | null, klass: string | null): HourlyCount {
@@ -129,7 +153,7 @@ export class Writer {
     let byClass = byLevel.get(level);
     if (!byClass) byLevel.set(level, (byClass = new Map()));
     let h = byClass.get(klass);
-    if (!h) byClass.set(klass, (h = { n: 0, first: null, last: null }));
+    if (!h) byClass.set(klass, (h = { n: 0, first: null, last: null, skewKnown: true, skewN: 0, skewOver: 0, skewSum: 0, skewErr: 0, skewLo: null, skewHi: null }));
     this.lastGroup.set(service, { hour, kind, level, klass, h });
     return h;
   }
@@ -139,7 +163,9 @@ export class Writer {
     this.flush();
     this.db.prepare('UPDATE manifest SET catalog_version = ? WHERE id = ?').run(CATALOG_VERSION, this.fileId);
     if (this.hourly.size === 0) return;
-    const ins = this.db.prepare('INSERT INTO log_hourly (file_id, service, hour, kind, level, class, n, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const ins = this.db.prepare(
+      'INSERT INTO log_hourly (file_id, service, hour, kind, level, class, n, first_ts, last_ts, skew_n, skew_over, skew_sum, skew_lo, skew_hi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     // Sorted (null first) so the table's row order does not depend on the order records came in.
     const sorted = <V>(m: Map<string | null, V>): [string | null, V][] =>
       [...m.entries()].sort((a, b) => (a[0] === b[0] ? 0 : a[0] === null ? -1 : b[0] === null ? 1 : a[0] < b[0] ? -1 : 1));
@@ -147,7 +173,10 @@ export class Writer {
       for (const [service, byKind] of sorted(bySvc))
         for (const [kind, byLevel] of sorted(byKind))
           for (const [level, byClass] of sorted(byLevel))
-            for (const [klass, h] of sorted(byClass)) ins.run(this.fileId, service, hour, kind, level, klass, h.n, h.first, h.last);
+            for (const [klass, h] of sorted(byClass)) {
+              const k = h.skewKnown;
+              ins.run(this.fileId, service, hour, kind, level, klass, h.n, h.first, h.last, k ? h.skewN : null, k ? h.skewOver : null, k ? h.skewSum + h.skewErr : null, k ? h.skewLo : null, k ? h.skewHi : null);
+            }
     this.hourly.clear();
     this.lastGroup.clear();
   }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { schemaSql } from '../db/schema.js';
+import { rebuildHourly } from '../catalog/reclassify.js';
 import { storeEachEventOnce } from './copies.js';
 
 /** [service, app time text (null: none), message, docker stamp?] */
@@ -147,6 +148,18 @@ describe('storeEachEventOnce: each event stored once, copies listed', () => {
     ]);
     // The copy's own row is kept beside, so it can be read back.
     expect(db.prepare('SELECT COUNT(*) AS n FROM copy_log_events WHERE file_id = ?').get(ids['b.txt'])).toEqual({ n: 4 });
+  });
+
+  it('the rebuilt rollup keeps each record\'s event class, as the writer counts it', () => {
+    const { db, ids } = dbWith({ 'a.txt': risk, 'b.txt': [...risk, [R, t(9), 'only in b']] });
+    db.exec("UPDATE log_events SET class = CASE WHEN message = 'only in b' THEN 'test.unique' ELSE 'test.shared' END");
+    db.exec('DELETE FROM log_hourly');
+    for (const id of Object.values(ids)) rebuildHourly(db, id);
+    storeEachEventOnce(db);
+    expect(db.prepare('SELECT file_id, class, SUM(n) AS n FROM log_hourly GROUP BY 1, 2 ORDER BY 1, 2').all()).toEqual([
+      { file_id: ids['a.txt'], class: 'test.shared', n: 4 },
+      { file_id: ids['b.txt'], class: 'test.unique', n: 1 },
+    ]);
   });
 
   it('is idempotent, and a file parsed again is matched afresh', () => {

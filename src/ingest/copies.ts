@@ -26,6 +26,7 @@
  */
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
+import { rebuildHourly } from '../catalog/reclassify.js';
 
 export interface CopiesSummary {
   /** Records moved to copies in this run (0 when nothing changed since the last run). */
@@ -292,18 +293,12 @@ function moveCopies(db: DB, table: string, dirty: Set<number>): number {
   return info.changes;
 }
 
-/** log_hourly of one file again from its log records, as the writer counts them (copies not counted). */
+/**
+ * log_hourly of one file again from its log records, as the writer counts them (copies not
+ * counted): the same grouping as the writer's, event class included.
+ */
 function rollupFile(db: DB, fileId: number): void {
-  db.prepare('DELETE FROM log_hourly WHERE file_id = ?').run(fileId);
-  db.prepare(
-    `INSERT INTO log_hourly (file_id, service, hour, kind, level, n, first_ts, last_ts)
-     SELECT file_id, service, hour, kind, level, COUNT(*), MIN(CASE WHEN hour IS NOT NULL THEN ts END), MAX(CASE WHEN hour IS NOT NULL THEN ts END)
-     FROM (SELECT file_id, service, kind, level, ts,
-                  CASE WHEN length(ts) >= 13 AND substr(ts, 11, 1) = 'T' THEN substr(ts, 1, 13) END AS hour
-           FROM log_events WHERE file_id = ?)
-     GROUP BY service, hour, kind, level
-     ORDER BY hour, service, kind, level`,
-  ).run(fileId);
+  rebuildHourly(db, fileId);
 }
 
 /** Per file with copies: the files (path order) whose stored events its copies repeat, and how many. */

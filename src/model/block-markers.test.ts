@@ -64,6 +64,8 @@ describe('block window from explicit markers', () => {
     ['--since/--until on a console command line', [fiveDays, (t) => {
       const c = t.file('console/export.txt');
       t.insert('log_events', { file_id: c, line_no: 3, service: null, kind: 'console_command', message: 'docker compose logs -t --since 2026-02-10T00:00:00Z --until 2026-02-13T00:00:00Z > compose_logs.txt' });
+      // As the writer counts it: an untimed console command in the hourly rollup.
+      t.insert('log_hourly', { file_id: c, service: null, hour: null, kind: 'console_command', level: null, n: 1, first_ts: null, last_ts: null });
     }], ['2026-02-10', '2026-02-12'], /command line console\/export\.txt:3 \(--since 2026-02-10T00:00:00Z --until 2026-02-13T00:00:00Z\)/, /console\/export\.txt:3/],
     ['two dates in an export\'s file name (inclusive)', [fiveDays, (t) => { t.file('exports/compose_logs_2026-02-09_2026-02-11.txt'); }],
       ['2026-02-09', '2026-02-11'], /date range in the export's name exports\/compose_logs_2026-02-09_2026-02-11\.txt/, /compose_logs_2026-02-09_2026-02-11/],

@@ -1,4 +1,5 @@
 import type { DB } from '../db/open.js';
+import { anyLogOfKind } from '../db/log-rollup.js';
 
 /**
  * Explicit markers of the block window, read from what the evidence itself declares, so the
@@ -90,12 +91,15 @@ function runnerMarker(db: DB): Marker | null {
 
 /** `--since X --until Y` on a console command line, or two dates in a file name. */
 function rangeMarker(db: DB): Marker | null {
-  const cmds = db
-    .prepare(
-      `SELECT m.path, l.line_no, l.message FROM log_events l JOIN manifest m ON m.id = l.file_id
-       WHERE l.kind = 'console_command' AND l.message LIKE '%--since%' AND l.message LIKE '%--until%' ORDER BY l.file_id, l.line_no`,
-    )
-    .all() as { path: string; line_no: number; message: string }[];
+  // The rollup says whether any console commands exist: a bundle without a session is not scanned for them.
+  const cmds = anyLogOfKind(db, ['console_command'])
+    ? (db
+        .prepare(
+          `SELECT m.path, l.line_no, l.message FROM log_events l JOIN manifest m ON m.id = l.file_id
+           WHERE l.kind = 'console_command' AND l.message LIKE '%--since%' AND l.message LIKE '%--until%' ORDER BY l.file_id, l.line_no`,
+        )
+        .all() as { path: string; line_no: number; message: string }[])
+    : [];
   for (const c of cmds) {
     const s = SINCE.exec(c.message);
     const u = UNTIL.exec(c.message);

@@ -198,9 +198,15 @@ function classVotes(db: DB): { era: string; why: string; n: number }[] {
   const present = db
     .prepare("SELECT class, SUM(n) AS n FROM log_hourly WHERE class IS NOT NULL GROUP BY class ORDER BY class")
     .all() as { class: string; n: number }[];
-  const first = db.prepare(
-    'SELECT m.path, l.line_no FROM log_events l JOIN manifest m ON m.id = l.file_id WHERE l.class = ? ORDER BY l.ts IS NULL, l.ts, l.file_id, l.line_no LIMIT 1',
+  // Timed records first, in time order, else the first untimed one: two queries, so that the
+  // (class, ts) index finds the first record instead of sorting every record of the class.
+  const firstTimed = db.prepare(
+    'SELECT m.path, l.line_no FROM log_events l JOIN manifest m ON m.id = l.file_id WHERE l.class = ? AND l.ts IS NOT NULL ORDER BY l.ts, l.file_id, l.line_no LIMIT 1',
   );
+  const firstUntimed = db.prepare(
+    'SELECT m.path, l.line_no FROM log_events l JOIN manifest m ON m.id = l.file_id WHERE l.class = ? AND l.ts IS NULL ORDER BY l.file_id, l.line_no LIMIT 1',
+  );
+  const first = { get: (id: string): unknown => firstTimed.get(id) ?? firstUntimed.get(id) };
   const out: { era: string; why: string; n: number }[] = [];
   for (const { class: id, n } of present) {
     let eras: readonly string[];

@@ -60,6 +60,38 @@ function inserter(db: DB, table: string): Ins {
   };
 }
 
+/**
+ * The inserter for tables of one row per tick (market data: every record of a DEBUG feed): rows
+ * go in multi-row INSERTs of 64, in the order given (the same ids as one by one). Call flush()
+ * after the last row.
+ */
+function batchInserter(db: DB, table: string): { add: Ins; flush: () => void } {
+  const cols = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id');
+  const tuple = `(${cols.map(() => '?').join(',')})`;
+  const one = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES ${tuple}`);
+  const many = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES ${Array(64).fill(tuple).join(',')}`);
+  let pending: (string | number | null)[] = [];
+  let rows = 0;
+  return {
+    add(row) {
+      for (const c of cols) {
+        const v = row[c];
+        pending.push(v === undefined ? null : (v as string | number | null));
+      }
+      if (++rows === 64) {
+        many.run(pending);
+        pending = [];
+        rows = 0;
+      }
+    },
+    flush() {
+      for (let r = 0; r < rows; r++) one.run(pending.slice(r * cols.length, (r + 1) * cols.length));
+      pending = [];
+      rows = 0;
+    },
+  };
+}
+
 const PAIR_WINDOW_MS = 2000;
 
 interface Dated {
@@ -416,11 +448,13 @@ function buildMarketData(db: DB): string {
     return rs;
   }
   let published = 0;
+  const batch = batchInserter(db, 'market_data');
   for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE class = 'feed.published' ORDER BY ts, file_id, line_no`)) {
     const m = fieldsOf('feed.published', l.message);
     if (m) published++;
-    if (m) ins({ ts: l.ts, symbol: normSymbol(m.symbol), symbol_raw: m.symbol, price: num(m.price), source: 'log', file_id: l.file_id, line_no: l.line_no });
+    if (m) batch.add({ ts: l.ts, symbol: normSymbol(m.symbol), symbol_raw: m.symbol, price: num(m.price), source: 'log', file_id: l.file_id, line_no: l.line_no });
   }
+  batch.flush();
   return published ? 'log' : 'none';
 }
 

@@ -1,6 +1,7 @@
 import { defineRule, type Evidence, type Finding, type RuleResult } from '../../define-rule.js';
 import { blockMs, cmp, codePath, count, likelihoodFromScore } from '../../rule-kit.js';
 import { text } from '../../../i18n/translate.js';
+import { fileTsSpan, rollupCovers } from '../../../db/log-rollup.js';
 
 /** Market data arrives every minute (A, per symbol) or every 100 ms (B): 10 quiet minutes is a silence. */
 export const SILENCE_MIN = 10;
@@ -31,17 +32,29 @@ export default defineRule({
   keyMetrics: ['longest_silence_min', 'silences'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
-    const sources = ctx.db
-      .prepare(
-        `SELECT m.file_id AS file_id, COALESCE(f.path, '(file ' || m.file_id || ')') AS path,
-                MIN(MIN(m.ts), COALESCE((SELECT MIN(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MIN(m.ts)),
-                                COALESCE((SELECT MIN(l.ts) FROM log_events l WHERE l.file_id = m.file_id AND l.in_block = 1), MIN(m.ts))) AS f,
-                MAX(MAX(m.ts), COALESCE((SELECT MAX(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MAX(m.ts)),
-                                COALESCE((SELECT MAX(l.ts) FROM log_events l WHERE l.file_id = m.file_id AND l.in_block = 1), MAX(m.ts))) AS t
-         FROM market_data m LEFT JOIN manifest f ON f.id = m.file_id
-         WHERE m.in_block = 1 AND m.ts IS NOT NULL GROUP BY m.file_id ORDER BY path, m.file_id`,
-      )
-      .all() as Source[];
+    // The log side of a source's span comes from the hourly rollup (fileTsSpan) rather than from
+    // every record of its file; a database without the rollup is read as before.
+    const viaRollup = rollupCovers(ctx.db);
+    const logSide = viaRollup
+      ? 'NULL AS lf, NULL AS lt'
+      : `(SELECT MIN(l.ts) FROM log_events l WHERE l.file_id = m.file_id AND l.in_block = 1) AS lf,
+         (SELECT MAX(l.ts) FROM log_events l WHERE l.file_id = m.file_id AND l.in_block = 1) AS lt`;
+    const sources = (
+      ctx.db
+        .prepare(
+          `SELECT m.file_id AS file_id, COALESCE(f.path, '(file ' || m.file_id || ')') AS path,
+                  MIN(MIN(m.ts), COALESCE((SELECT MIN(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MIN(m.ts))) AS f,
+                  MAX(MAX(m.ts), COALESCE((SELECT MAX(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MAX(m.ts))) AS t,
+                  ${logSide}
+           FROM market_data m LEFT JOIN manifest f ON f.id = m.file_id
+           WHERE m.in_block = 1 AND m.ts IS NOT NULL GROUP BY m.file_id ORDER BY path, m.file_id`,
+        )
+        .all() as (Source & { lf: string | null; lt: string | null })[]
+    ).map(({ lf, lt, ...s }): Source => {
+      // in_block = 1 is a time inside the block (the model build marks exactly that).
+      const l = viaRollup ? fileTsSpan(ctx.db, s.file_id, ctx.block.from, ctx.block.to) : { f: lf, t: lt };
+      return { ...s, f: l.f !== null && l.f < s.f ? l.f : s.f, t: l.t !== null && l.t > s.t ? l.t : s.t };
+    });
     if (sources.length === 0) {
       return { status: 'not_evaluable', missing: text('market-data-silence.missing.untimed') };
     }

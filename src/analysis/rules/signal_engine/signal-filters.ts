@@ -75,16 +75,20 @@ function quantile(sorted: number[], q: number): number | null {
  * it), so the tick-to-tick change per symbol is used as an approximation there.
  */
 function pctValues(ctx: RuleContext): { values: number[]; derived: boolean } {
-  const given = (ctx.db.prepare('SELECT pct_change AS p FROM market_data WHERE in_block = 1 AND pct_change IS NOT NULL ORDER BY ts, id').all() as { p: number }[]).map(
-    (r) => r.p,
-  );
+  // Read row by row: a B feed ticks every 100 ms, and a row object per tick held at once is
+  // hundreds of MB in a two-day bundle.
+  const given: number[] = [];
+  for (const r of ctx.db.prepare('SELECT pct_change AS p FROM market_data WHERE in_block = 1 AND pct_change IS NOT NULL ORDER BY ts, id').iterate() as Iterable<{ p: number }>) {
+    given.push(r.p);
+  }
   if (given.length) return { values: given, derived: false };
-  const rows = ctx.db
-    .prepare('SELECT symbol, price FROM market_data WHERE in_block = 1 AND price IS NOT NULL AND price > 0 ORDER BY symbol, ts, id')
-    .all() as { symbol: string; price: number }[];
   const values: number[] = [];
-  for (let i = 1; i < rows.length; i++) {
-    if (rows[i].symbol === rows[i - 1].symbol) values.push(((rows[i].price - rows[i - 1].price) / rows[i - 1].price) * 100);
+  let prev: { symbol: string; price: number } | null = null;
+  for (const r of ctx.db
+    .prepare('SELECT symbol, price FROM market_data WHERE in_block = 1 AND price IS NOT NULL AND price > 0 ORDER BY symbol, ts, id')
+    .iterate() as Iterable<{ symbol: string; price: number }>) {
+    if (prev && r.symbol === prev.symbol) values.push(((r.price - prev.price) / prev.price) * 100);
+    prev = r;
   }
   return { values, derived: true };
 }
@@ -112,8 +116,11 @@ function debugDrops(ctx: RuleContext, cls: string[]): Drops {
     n++;
     if (rows.length < 2) rows.push(r);
     last = r;
-    const v = fieldOf(r, 'volume');
-    if (v != null && volumes.size < 2) volumes.add(v);
+    // Two different volumes already say they do not all agree: no need to read more of them.
+    if (volumes.size < 2) {
+      const v = fieldOf(r, 'volume');
+      if (v != null) volumes.add(v);
+    }
   });
   const l = last as { file_id: number; line_no: number; ts: string | null; message: string } | null;
   if (l && !rows.includes(l)) rows.push(l);

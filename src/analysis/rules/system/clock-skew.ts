@@ -3,9 +3,9 @@ import { composeFile, likelihoodFromScore, logEvidence } from '../../rule-kit.js
 import { text } from '../../../i18n/translate.js';
 
 const UNKNOWN = '(unknown service)';
+import { SKEW_S } from '../../../db/clock-skew-sums.js';
+import { skewByService } from '../../../db/log-rollup.js';
 
-/** More than this between the application clock and docker's receive stamp is skew, not buffering. */
-const SKEW_S = 5;
 
 interface Agg {
   service: string;
@@ -24,14 +24,8 @@ export default defineRule({
   keyMetrics: ['max_skew_s', 'services_skewed'],
   check(ctx): RuleResult {
     const d = '(julianday(ts) - julianday(docker_ts)) * 86400.0';
-    const aggs = ctx.db
-      .prepare(
-        `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, SUM(ABS(${d}) > ${SKEW_S}) AS skewed, AVG(${d}) AS avg, MIN(${d}) AS lo, MAX(${d}) AS hi
-         FROM log_events
-         WHERE ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL AND COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') <> 'health_poll'
-         GROUP BY COALESCE(service, '(unknown service)') ORDER BY service`,
-      )
-      .all() as Agg[];
+    // From the per-hour sums kept at ingest, not a scan of every record.
+    const aggs: Agg[] = skewByService(ctx.db, ctx.block.from, ctx.block.to);
     if (aggs.length === 0) {
       return { status: 'not_evaluable', missing: text('clock-skew.missing') };
     }

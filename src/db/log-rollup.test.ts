@@ -1,0 +1,151 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../redact/secrets.js';
+import { rebuildHourly } from '../catalog/reclassify.js';
+import { fileMaxTsBelow, fileTsSpan, serviceTsCoverage, skewByService } from './log-rollup.js';
+import { schemaSql } from './schema.js';
+import { Writer } from './writer.js';
+
+const T0 = Date.parse('2026-02-09T22:00:00.000Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Two log files written by the real Writer (so log_hourly is what an ingest keeps): file 1 has
+ * cdb_ws with its clock 1 h ahead of the docker stamp (a TZ set), cdb_signal a few hundred ms
+ * off, health polls 10 s off (never counted), records with no docker stamp or no time text, a
+ * gap from 23:10 to 01:20, cdb_execution only from 22:45 to 22:55, and a few cdb_risk lines
+ * around 22:30; file 2 (cdb_risk) starts later. The scan of the records is the reference.
+ */
+function bundle(): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(schemaSql());
+  const w = new Writer(db, new Redactor());
+  const rec = (line: number, service: string, ms: number, skewMs: number | null, opts: { kind?: string; noText?: boolean; level?: string } = {}) =>
+    w.write({
+      table: 'log_events',
+      line,
+      lines: 1,
+      values: {
+        service, ts: iso(ms), ts_text: opts.noText ? null : iso(ms).replace('T', ' ').slice(0, 23), docker_ts: skewMs === null ? null : iso(ms - skewMs),
+        level: opts.level ?? 'INFO', logger: service, message: `tick ${line}`, kind: opts.kind ?? 'app', format: 'bracket', stream: null,
+      },
+    });
+  w.setFile(1);
+  let line = 0;
+  for (let ms = T0; ms < T0 + 5 * 3_600_000; ms += 97_000) {
+    if (ms > T0 + 70 * 60_000 && ms < T0 + 200 * 60_000) continue;
+    rec(++line, 'cdb_ws', ms, 3_600_000 + (line % 7));
+    rec(++line, 'cdb_signal', ms + 1, ((line * 37) % 900) - 450);
+    if (line % 5 === 0) rec(++line, 'cdb_ws', ms + 2, 10_000, { kind: 'health_poll' });
+    if (line % 11 === 0) rec(++line, 'cdb_signal', ms + 3, null);
+    if (line % 13 === 0) rec(++line, 'cdb_signal', ms + 4, 9_000, { noText: true });
+  }
+  // Only in the second half of an hour: whole inside a window that cuts the hour at :30.
+  for (let ms = T0 + 45 * 60_000; ms < T0 + 55 * 60_000; ms += 30_000) rec(++line, 'cdb_execution', ms, 2_000);
+  // Two groups of one service in one hour: INFO across :30, ERROR wholly after it.
+  rec(++line, 'cdb_risk', T0 + 5 * 60_000, 1_000);
+  rec(++line, 'cdb_risk', T0 + 50 * 60_000, 1_000);
+  rec(++line, 'cdb_risk', T0 + 40 * 60_000, 1_000, { level: 'ERROR' });
+  rec(++line, 'cdb_risk', T0 + 42 * 60_000, 1_000, { level: 'ERROR' });
+  w.finishFile();
+  w.setFile(2);
+  line = 0;
+  for (let ms = T0 + 150 * 60_000; ms < T0 + 6 * 3_600_000; ms += 61_000) rec(++line, 'cdb_risk', ms, 6_000);
+  w.finishFile();
+  return db;
+}
+
+/** The model build's in_block marks for a window. */
+function mark(db: Database.Database, from: string, to: string): void {
+  db.prepare('UPDATE log_events SET in_block = CASE WHEN ts IS NULL THEN NULL WHEN ts >= ? AND ts <= ? THEN 1 ELSE 0 END').run(from, to);
+}
+
+const D = '(julianday(ts) - julianday(docker_ts)) * 86400.0';
+function scanSkew(db: Database.Database) {
+  return db
+    .prepare(
+      `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, SUM(ABS(${D}) > 5) AS skewed, AVG(${D}) AS avg, MIN(${D}) AS lo, MAX(${D}) AS hi
+       FROM log_events WHERE ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL AND COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') <> 'health_poll'
+       GROUP BY COALESCE(service, '(unknown service)') ORDER BY service`,
+    )
+    .all() as { service: string; n: number; skewed: number; avg: number; lo: number; hi: number }[];
+}
+
+const WINDOWS: [string, string, string][] = [
+  ['the whole evidence', '2026-02-09T00:00:00.000Z', '2026-02-10T23:59:59.999Z'],
+  ['whole UTC hours', '2026-02-09T23:00:00.000Z', '2026-02-10T01:59:59.999Z'],
+  ['edges inside hours (a half-hour zone)', '2026-02-09T22:30:00.000Z', '2026-02-10T02:29:59.999Z'],
+  ['an edge inside the gap', '2026-02-10T00:00:00.000Z', '2026-02-10T03:15:00.000Z'],
+  ['one millisecond', '2026-02-09T22:01:37.000Z', '2026-02-09T22:01:37.000Z'],
+  ['before any record', '2026-02-01T00:00:00.000Z', '2026-02-01T23:59:59.999Z'],
+];
+
+describe('log_hourly answers what a scan of the records answers', () => {
+  it.each(WINDOWS)('clock skew per service, %s', (_name, from, to) => {
+    const db = bundle();
+    mark(db, from, to);
+    const want = scanSkew(db);
+    const got = skewByService(db, from, to);
+    expect(got.map(({ avg: _a, ...r }) => r)).toEqual(want.map(({ avg: _a, ...r }) => r));
+    got.forEach((g, i) => expect(g.avg).toBeCloseTo(want[i].avg, 9));
+  });
+
+  it.each(WINDOWS)('clock skew after the rollup is recomputed from the stored records (reclassify, copies), %s', (_name, from, to) => {
+    const db = bundle();
+    rebuildHourly(db, 1);
+    rebuildHourly(db, 2);
+    mark(db, from, to);
+    const want = scanSkew(db);
+    const got = skewByService(db, from, to);
+    expect(got.map(({ avg: _a, ...r }) => r)).toEqual(want.map(({ avg: _a, ...r }) => r));
+  });
+
+  it('a group not summed (a migrated database) is answered by the scan', () => {
+    const db = bundle();
+    db.exec("UPDATE log_hourly SET skew_n = NULL WHERE service = 'cdb_ws' AND hour = '2026-02-09T22'");
+    const [from, to] = ['2026-02-09T00:00:00.000Z', '2026-02-10T23:59:59.999Z'];
+    mark(db, from, to);
+    expect(skewByService(db, from, to)).toEqual(scanSkew(db));
+  });
+
+  it('the sums hold what the clock-skew rule needs: the 1 h offset and the few hundred ms', () => {
+    const db = bundle();
+    const [from, to] = ['2026-02-09T00:00:00.000Z', '2026-02-10T23:59:59.999Z'];
+    mark(db, from, to);
+    const by = Object.fromEntries(skewByService(db, from, to).map((a) => [a.service, a]));
+    expect(by.cdb_ws.skewed).toBe(by.cdb_ws.n);
+    expect(Math.round(by.cdb_ws.avg / 3600)).toBe(1);
+    expect(by.cdb_signal.skewed).toBe(0);
+    expect(Math.abs(by.cdb_signal.lo)).toBeLessThan(0.5);
+  });
+
+  it.each([
+    ['the bound inside an hour', '2026-02-09T22:40:00.000Z'],
+    ['the bound on an hour', '2026-02-10T01:00:00.000Z'],
+    ['the bound inside the gap', '2026-02-10T00:30:00.000Z'],
+    ['the bound before the file', '2026-02-09T21:00:00.000Z'],
+    ['the bound after the file', '2026-02-11T00:00:00.000Z'],
+  ])('a file\'s last record before a bound, %s', (_name, below) => {
+    const db = bundle();
+    for (const f of [1, 2]) {
+      const want = (db.prepare('SELECT MAX(ts) AS t FROM log_events WHERE file_id = ? AND ts < ?').get(f, below) as { t: string | null }).t;
+      expect(fileMaxTsBelow(db, f, below)).toBe(want);
+    }
+  });
+
+  it.each(WINDOWS)('a service\'s first and last record and count inside a window, %s', (_name, from, to) => {
+    const db = bundle();
+    for (const service of ['cdb_ws', 'cdb_signal', 'cdb_execution', 'cdb_risk', 'cdb_absent']) {
+      const want = db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ?').get(service, from, to);
+      expect(serviceTsCoverage(db, service, from, to), service).toEqual(want);
+    }
+  });
+
+  it.each(WINDOWS)('a file\'s first and last record inside a window, %s', (_name, from, to) => {
+    const db = bundle();
+    for (const f of [1, 2]) {
+      const want = db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM log_events WHERE file_id = ? AND ts >= ? AND ts <= ?').get(f, from, to);
+      expect(fileTsSpan(db, f, from, to)).toEqual(want);
+    }
+  });
+});

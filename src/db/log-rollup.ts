@@ -1,0 +1,204 @@
+import type Database from 'better-sqlite3';
+import { SKEW_S } from './clock-skew-sums.js';
+
+/**
+ * Questions about log records answered from log_hourly (the per-file, per-hour counts and spans
+ * the writer keeps) where they would otherwise read every record of a file or of the bundle.
+ * Each answer is the one the full scan gives: the rollup only says where to look. A database
+ * whose rollup is empty while it holds log records (one built by hand) is answered by the scan.
+ */
+
+const covered = new WeakMap<Database.Database, boolean>();
+
+/** Whether log_hourly accounts for the log records (empty only when there are none). */
+export function rollupCovers(db: Database.Database): boolean {
+  let v = covered.get(db);
+  if (v === undefined) {
+    v = !!db.prepare('SELECT 1 FROM log_hourly LIMIT 1').get() || !db.prepare('SELECT 1 FROM log_events LIMIT 1').get();
+    covered.set(db, v);
+  }
+  return v;
+}
+
+/** Whether any log record has one of these kinds (false means none; true when in doubt). */
+export function anyLogOfKind(db: Database.Database, kinds: readonly string[]): boolean {
+  if (!rollupCovers(db)) return true;
+  return !!db.prepare('SELECT 1 FROM log_hourly WHERE kind IN (SELECT value FROM json_each(?)) LIMIT 1').get(JSON.stringify(kinds));
+}
+
+/** Hours (`YYYY-MM-DDTHH`) of a file's timed records with their first and last time; null when the rollup cannot answer. */
+function fileHours(db: Database.Database, fileId: number): { hour: string; f: string; l: string }[] | null {
+  if (!rollupCovers(db)) return null;
+  // A time that is not ISO has no hour: such a file is answered by the scan.
+  const untimed = db.prepare('SELECT 1 FROM log_hourly WHERE file_id = ? AND hour IS NULL LIMIT 1');
+  const hours = db.prepare('SELECT hour, MIN(first_ts) AS f, MAX(last_ts) AS l FROM log_hourly WHERE file_id = ? AND hour IS NOT NULL GROUP BY hour ORDER BY hour');
+  if (untimed.get(fileId)) {
+    const anyTs = db.prepare('SELECT 1 FROM log_events WHERE file_id = ? AND ts IS NOT NULL AND (length(ts) < 13 OR substr(ts, 11, 1) <> \'T\') LIMIT 1');
+    if (anyTs.get(fileId)) return null;
+  }
+  return hours.all(fileId) as { hour: string; f: string; l: string }[];
+}
+
+/**
+ * `SELECT MAX(ts) FROM log_events WHERE file_id = ? AND ts < ?`, reading only the records of the
+ * hour that holds the bound.
+ */
+export function fileMaxTsBelow(db: Database.Database, fileId: number, below: string): string | null {
+  const hours = fileHours(db, fileId);
+  if (hours === null) {
+    return (db.prepare('SELECT MAX(ts) AS t FROM log_events WHERE file_id = ? AND ts < ?').get(fileId, below) as { t: string | null }).t;
+  }
+  for (let i = hours.length - 1; i >= 0; i--) {
+    const h = hours[i];
+    if (h.f >= below) continue;
+    if (h.l < below) return h.l;
+    // `+file_id`: within one hour the time index is the short way, not every record of the file.
+    return (db.prepare('SELECT MAX(ts) AS t FROM log_events WHERE +file_id = ? AND ts >= ? AND ts < ?').get(fileId, h.f, below) as { t: string | null }).t;
+  }
+  return null;
+}
+
+/**
+ * `SELECT MIN(ts), MAX(ts) FROM log_events WHERE file_id = ? AND ts >= ? AND ts <= ?`, reading
+ * only the records of the hours that hold the bounds.
+ */
+export function fileTsSpan(db: Database.Database, fileId: number, from: string, to: string): { f: string | null; t: string | null } {
+  const hours = fileHours(db, fileId);
+  // `+file_id`: within one hour the time index is the short way, not every record of the file.
+  const exact = (lo: string, hi: string) =>
+    db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM log_events WHERE +file_id = ? AND ts >= ? AND ts <= ?').get(fileId, lo, hi) as { f: string | null; t: string | null };
+  if (hours === null) {
+    return db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM log_events WHERE file_id = ? AND ts >= ? AND ts <= ?').get(fileId, from, to) as { f: string | null; t: string | null };
+  }
+  let f: string | null = null;
+  for (const h of hours) {
+    if (h.l < from || h.f > to) continue;
+    f = h.f >= from ? h.f : exact(from, h.l < to ? h.l : to).f;
+    if (f !== null) break;
+  }
+  let t: string | null = null;
+  for (let i = hours.length - 1; i >= 0; i--) {
+    const h = hours[i];
+    if (h.l < from || h.f > to) continue;
+    t = h.l <= to ? h.l : exact(h.f > from ? h.f : from, to).t;
+    if (t !== null) break;
+  }
+  return { f, t };
+}
+
+/** Per service, the records with both clocks inside the block (the clock-skew rule's aggregates). */
+export interface SkewAggregate {
+  service: string;
+  n: number;
+  skewed: number;
+  avg: number;
+  lo: number;
+  hi: number;
+}
+
+const SKEW_D = '(julianday(ts) - julianday(docker_ts)) * 86400.0';
+
+/** The records' own aggregates; `extra` narrows them (one hour). */
+function skewScanSql(extra: string): string {
+  return `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, SUM(ABS(${SKEW_D}) > ${SKEW_S}) AS skewed, AVG(${SKEW_D}) AS avg, TOTAL(${SKEW_D}) AS sum, MIN(${SKEW_D}) AS lo, MAX(${SKEW_D}) AS hi
+          FROM log_events
+          WHERE ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL AND COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') <> 'health_poll'${extra}
+          GROUP BY COALESCE(service, '(unknown service)') ORDER BY service`;
+}
+
+/**
+ * How far each service's application time is from its docker stamp, over the records inside the
+ * block [from, to] (which the model build marked in_block): from log_hourly's skew sums for the
+ * hours wholly inside the block, from the records for an hour the block's edge cuts, and from
+ * every record when a group was not summed (a database migrated from an older schema). The
+ * counts and extremes are those of the records; the mean may differ from SQLite's AVG() in the
+ * last bits (the same values summed in another order).
+ */
+export function skewByService(db: Database.Database, from: string, to: string): SkewAggregate[] {
+  const scan = (extra: string, ...params: string[]) =>
+    db.prepare(skewScanSql(extra)).all(...params) as (SkewAggregate & { sum: number })[];
+  const full = (): SkewAggregate[] => scan('').map(({ service, n, skewed, avg, lo, hi }) => ({ service, n, skewed, avg, lo, hi }));
+  if (!rollupCovers(db)) return full();
+  const groups = db
+    .prepare(
+      `SELECT COALESCE(service, '(unknown service)') AS service, hour, first_ts AS f, last_ts AS l, skew_n AS n, skew_over AS over, skew_sum AS sum, skew_lo AS lo, skew_hi AS hi
+       FROM log_hourly WHERE COALESCE(kind, '') <> 'health_poll' AND (skew_n IS NULL OR skew_n > 0)
+       ORDER BY file_id, hour, service, kind, level, class`,
+    )
+    .all() as { service: string; hour: string | null; f: string | null; l: string | null; n: number | null; over: number; sum: number; lo: number; hi: number }[];
+  const acc = new Map<string, { n: number; skewed: number; sum: number; err: number; lo: number; hi: number }>();
+  const add = (service: string, n: number, skewed: number, sum: number, lo: number, hi: number) => {
+    let a = acc.get(service);
+    if (!a) acc.set(service, (a = { n: 0, skewed: 0, sum: 0, err: 0, lo, hi }));
+    a.n += n;
+    a.skewed += skewed;
+    const t = a.sum + sum;
+    a.err += Math.abs(a.sum) >= Math.abs(sum) ? a.sum - t + sum : sum - t + a.sum;
+    a.sum = t;
+    if (lo < a.lo) a.lo = lo;
+    if (hi > a.hi) a.hi = hi;
+  };
+  // In a fixed order (the sums are added in it), whatever order the rows were stored in.
+  // An hour the block's edge cuts (for any of its groups) is read from its records as a whole.
+  const cut = new Set<string>();
+  const inside: typeof groups = [];
+  for (const g of groups) {
+    if (g.hour === null || g.f === null || g.l === null) return full();
+    if (g.l < from || g.f > to) continue;
+    if (g.n === null) return full();
+    if (g.f >= from && g.l <= to) inside.push(g);
+    else cut.add(g.hour);
+  }
+  for (const g of inside) if (!cut.has(g.hour!)) add(g.service, g.n!, g.over, g.sum, g.lo, g.hi);
+  // An hour's records all start with `YYYY-MM-DDTHH:`, and ';' follows ':'.
+  for (const hour of [...cut].sort()) {
+    for (const r of scan(' AND ts >= ? AND ts < ?', hour, `${hour};`)) add(r.service, r.n, r.skewed, r.sum, r.lo, r.hi);
+  }
+  return [...acc.entries()]
+    .filter(([, a]) => a.n > 0)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([service, a]) => ({ service, n: a.n, skewed: a.skewed, avg: (a.sum + a.err) / a.n, lo: a.lo, hi: a.hi }));
+}
+
+/**
+ * `SELECT MIN(ts), MAX(ts), COUNT(*) FROM log_events WHERE service = ? AND ts IS NOT NULL AND
+ * ts >= ? AND ts <= ?` from the service's hours: the counts of hours wholly inside the window, the
+ * records of an hour its edge cuts.
+ */
+export function serviceTsCoverage(db: Database.Database, service: string, from: string, to: string): { f: string | null; t: string | null; n: number } {
+  const scan = (lo: string, hi: string) =>
+    db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ?').get(service, lo, hi) as {
+      f: string | null;
+      t: string | null;
+      n: number;
+    };
+  if (!rollupCovers(db)) return scan(from, to);
+  const groups = db.prepare('SELECT hour, first_ts AS f, last_ts AS l, n FROM log_hourly WHERE service = ?').all(service) as { hour: string | null; f: string | null; l: string | null; n: number }[];
+  // A record whose time is not ISO has no hour, yet its text may sort inside the window.
+  if (groups.some((g) => g.hour === null) && db.prepare("SELECT 1 FROM log_events WHERE service = ? AND ts IS NOT NULL AND (length(ts) < 13 OR substr(ts, 11, 1) <> 'T') LIMIT 1").get(service)) {
+    return scan(from, to);
+  }
+  const cut = new Set<string>();
+  const inside: { hour: string; f: string; l: string; n: number }[] = [];
+  for (const g of groups) {
+    if (g.hour === null || g.f === null || g.l === null || g.l < from || g.f > to) continue;
+    if (g.f >= from && g.l <= to) inside.push(g as { hour: string; f: string; l: string; n: number });
+    else cut.add(g.hour);
+  }
+  const out: { f: string | null; t: string | null; n: number } = { f: null, t: null, n: 0 };
+  const add = (f: string | null, t: string | null, n: number) => {
+    if (n === 0) return;
+    out.n += n;
+    if (f !== null && (out.f === null || f < out.f)) out.f = f;
+    if (t !== null && (out.t === null || t > out.t)) out.t = t;
+  };
+  for (const g of inside) if (!cut.has(g.hour)) add(g.f, g.l, g.n);
+  // An hour's records all start with `YYYY-MM-DDTHH:`, and ';' follows ':'.
+  for (const hour of cut) {
+    const lo = hour > from ? hour : from;
+    const hi = `${hour};` < to ? `${hour};` : to;
+    const r = scan(lo, hi);
+    add(r.f, r.t, r.n);
+  }
+  return out;
+}
