@@ -105,3 +105,13 @@ export function spoken(r: RuleResult, lang: Lang = 'en'): Spoken {
     ...(r.verification ? { verification: r.verification.map((v) => ({ ...v, title: s(v.title) })) } : {}),
   };
 }
+
+/** Every sentence a spoken result says (findings, hypothesis titles and whys, to-dos, checks), for "it says X" tests. */
+export function sentencesOf(r: Spoken): string[] {
+  return [
+    ...(r.findings ?? []).map((f) => f.message),
+    ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
+    ...(r.todos ?? []).map((t) => t.title),
+    ...(r.verification ?? []).map((v) => v.title),
+  ];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spoken, TestDb } from '../../testing.js';
+import { sentencesOf, spoken, TestDb } from '../../testing.js';
 import { addLogs, addRows, times } from '../shared/testing.js';
 import rule from './execution-orders.js';
 
@@ -118,12 +118,7 @@ describe('execution-orders', () => {
     ['approvals but execution not observable', { approved: 20 }, 'de', ['20 Genehmigungen; die Execution ist für ihre Zeit nicht beobachtbar.']],
   ])('says it in words: %s (%s)', (_n, s, lang, sentences) => {
     const r = run(s, lang);
-    const said = [
-      ...(r.findings ?? []).map((f) => f.message),
-      ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
-      ...(r.todos ?? []).map((t) => t.title),
-      ...(r.verification ?? []).map((v) => v.title),
-    ];
+    const said = sentencesOf(r);
     for (const x of sentences) expect(said).toContain(x);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spoken, TestDb } from '../../testing.js';
+import { sentencesOf, spoken, TestDb } from '../../testing.js';
 import { addDump, addLogs, addRows, times } from '../shared/testing.js';
 import rule, { classifyDbError } from './execution-persistence.js';
 
@@ -129,12 +129,7 @@ describe('execution-persistence', () => {
     ],
   ])('says it in words: %s (%s)', (_n, s, lang, sentences) => {
     const r = run(s, lang);
-    const said = [
-      ...(r.findings ?? []).map((f) => f.message),
-      ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
-      ...(r.todos ?? []).map((t) => t.title),
-      ...(r.verification ?? []).map((v) => v.title),
-    ];
+    const said = sentencesOf(r);
     for (const x of sentences) expect(said).toContain(x);
   });
 

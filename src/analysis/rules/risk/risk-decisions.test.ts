@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spoken, TestDb } from '../../testing.js';
+import { sentencesOf, spoken, TestDb } from '../../testing.js';
 import { REASON_LABELS, RC_MEANINGS } from '../../../catalog/risk-reasons.js';
 import { render } from '../../../i18n/translate.js';
 import { addLogs, addRows, times } from '../shared/testing.js';
@@ -182,12 +182,7 @@ describe('risk-decisions', () => {
   ])('says it in words: %s (%s)', (_n, lang, decisions, opts, subject, sentences) => {
     const r = spoken(rule.check(build(decisions, opts).context()), lang);
     expect(r.findings?.map((f) => f.subject)).toContain(subject);
-    const said = [
-      ...(r.findings ?? []).map((f) => f.message),
-      ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
-      ...(r.todos ?? []).map((t) => t.title),
-      ...(r.verification ?? []).map((v) => v.title),
-    ];
+    const said = sentencesOf(r);
     for (const s of sentences) expect(said).toContain(s);
   });
 

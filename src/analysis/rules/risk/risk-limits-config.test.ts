@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spoken, TestDb } from '../../testing.js';
+import { sentencesOf, spoken, TestDb } from '../../testing.js';
 import { addSettings } from '../shared/testing.js';
 import rule from './risk-limits-config.js';
 
@@ -109,12 +109,7 @@ describe('risk-limits-config', () => {
     ],
   ])('says it in words: %s (%s)', (_n, rows, lang, sentences) => {
     const r = run(rows, 'A', lang);
-    const said = [
-      ...(r.findings ?? []).map((f) => f.message),
-      ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
-      ...(r.todos ?? []).map((t) => t.title),
-      ...(r.verification ?? []).map((v) => v.title),
-    ];
+    const said = sentencesOf(r);
     for (const s of sentences) expect(said).toContain(s);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spoken, TestDb } from '../../testing.js';
+import { sentencesOf, spoken, TestDb } from '../../testing.js';
 import { addLogs, addRows, times } from '../shared/testing.js';
 import rule from './risk-state.js';
 
@@ -141,12 +141,7 @@ describe('risk-state', () => {
     ['a healthy state', { load: 'Risk-State aus Redis geladen: exposure=0.00 positions=0 pnl=0.00', approved: 20, healthOnly: true }, 'de', ['Risk-State aus Redis geladen: Exposure 0 (Limit 5.000), PnL 0.']],
   ])('says it in words: %s (%s)', (_n, s, lang, sentences) => {
     const r = run(s, lang);
-    const said = [
-      ...(r.findings ?? []).map((f) => f.message),
-      ...(r.hypotheses ?? []).flatMap((h) => [h.title, h.why ?? '']),
-      ...(r.todos ?? []).map((t) => t.title),
-      ...(r.verification ?? []).map((v) => v.title),
-    ];
+    const said = sentencesOf(r);
     for (const x of sentences) expect(said).toContain(x);
   });
 

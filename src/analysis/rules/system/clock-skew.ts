@@ -4,17 +4,10 @@ import { text } from '../../../i18n/translate.js';
 
 const UNKNOWN = '(unknown service)';
 import { SKEW_S } from '../../../db/clock-skew-sums.js';
-import { skewByService } from '../../../db/log-rollup.js';
+import { skewByService, type SkewAggregate } from '../../../db/log-rollup.js';
 
 
-interface Agg {
-  service: string;
-  n: number;
-  skewed: number;
-  avg: number;
-  lo: number;
-  hi: number;
-}
+type Agg = SkewAggregate;
 
 export default defineRule({
   id: 'clock-skew',
