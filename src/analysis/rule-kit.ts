@@ -108,16 +108,6 @@ export function blockMs(ctx: RuleContext): number {
   return Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
 }
 
-/** English only: rules put a duration into keyed text as `{x:duration}` (seconds) instead. */
-export function fmtDuration(ms: number): string {
-  const m = Math.round(ms / 60_000);
-  if (m < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (m < 120) return `${m} min`;
-  const h = ms / 3_600_000;
-  if (h < 48) return `${Math.round(h * 10) / 10} h`;
-  return `${Math.round((h / 24) * 10) / 10} days`;
-}
-
 /** Below this share of the block a log cannot show that something did NOT happen. */
 export const MIN_COVERAGE = 0.5;
 

@@ -160,11 +160,6 @@ export function count(ctx: RuleContext, sql: string, ...params: (string | number
   return typeof v === 'number' ? v : 0;
 }
 
-export function fmt(n: number | null | undefined, digits = 2): string {
-  if (n == null || !Number.isFinite(n)) return 'n/a';
-  return Number.isInteger(n) ? String(n) : n.toFixed(digits);
-}
-
 export interface SqlPart {
   sql: string;
   params: string[];
