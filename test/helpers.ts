@@ -9,8 +9,8 @@ export const BIN = join(ROOT, 'bin', 'cdb-forensics.js');
 export const SAMPLES = join(ROOT, 'samples');
 export const FIXTURES = resolve(ROOT, '..', 'shared', 'fixtures', 'real-tools');
 
-export function cli(args: string[], opts: { cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+export function cli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: opts.env && { ...process.env, ...opts.env } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { analyzeHead, createLineDecoder, HEAD_BYTES, type LineDecoder, type LineDecoderOptions } from './decode.js';
-import type { DecodeIssue, FileHead, Line, ReadResult } from './types.js';
+import type { DecodeIssue, Encoding, FileHead, Line, ReadResult } from './types.js';
 
 export interface FileSource {
   /** Decoded head (see FileHead); safe to call before lines(). */
@@ -186,7 +186,7 @@ class StreamFileSource implements InternalFileSource {
   constructor(
     private readonly file: SourceFile,
     private readonly raw: RawReader,
-    private readonly decoderOptions: LineDecoderOptions,
+    private readonly decoderOptions: SourceOptions,
   ) {
     const readRaw = (): Promise<Buffer | null> => this.readRaw();
     this.content = file.gzip ? new GunzipContent(readRaw) : new PlainContent(readRaw);
@@ -298,7 +298,7 @@ class StreamFileSource implements InternalFileSource {
     this.k = 0;
     if (!this.dec) {
       const head = await this.head();
-      this.dec = createLineDecoder(head.encoding, { ...this.decoderOptions, skipBytes: this.bomBytes });
+      this.dec = this.decoder(head);
     }
     const dec = this.dec;
     while (!this.ended) {
@@ -330,10 +330,16 @@ class StreamFileSource implements InternalFileSource {
    * Lines nobody took are still counted (not decoded), so ReadResult.lines is the file's line count
    * and a parser that stops early shows up as unaccounted lines instead of vanishing.
    */
+  /** A piece of a file (see src/ingest/split.ts) is decoded as the whole file was: its encoding, no BOM of its own. */
+  private decoder(head: FileHead): LineDecoder {
+    const { encoding, ...opts } = this.decoderOptions;
+    return encoding ? createLineDecoder(encoding, opts) : createLineDecoder(head.encoding, { ...opts, skipBytes: this.bomBytes });
+  }
+
   private async countRest(): Promise<void> {
     if (!this.dec) {
       const head = await this.head();
-      this.dec = createLineDecoder(head.encoding, { ...this.decoderOptions, skipBytes: this.bomBytes });
+      this.dec = this.decoder(head);
     }
     const dec = this.dec;
     // Stop a still-held iterator: what it has not handed out is counted below, never delivered later.
@@ -390,7 +396,10 @@ class StreamFileSource implements InternalFileSource {
   }
 }
 
-export function createFileSource(file: SourceFile, raw: RawReader, decoderOptions: LineDecoderOptions = {}): InternalFileSource {
+/** `encoding`: decode as this encoding whatever the head looks like, and drop no BOM (a piece that starts mid-file). */
+export type SourceOptions = LineDecoderOptions & { encoding?: Encoding };
+
+export function createFileSource(file: SourceFile, raw: RawReader, decoderOptions: SourceOptions = {}): InternalFileSource {
   return new StreamFileSource(file, raw, decoderOptions);
 }
 
@@ -411,9 +420,12 @@ const FILE_CHUNK = 256 * 1024;
 
 /**
  * A RawReader over a file on disk, opened read-only on the first read. One read is kept in flight
- * ahead of the consumer, so disk I/O overlaps with decoding and parsing.
+ * ahead of the consumer, so disk I/O overlaps with decoding and parsing. `range`: only the bytes
+ * [start, end) (one piece of a file read on several threads).
  */
-export function fileReader(abs: string): RawReader {
+export function fileReader(abs: string, range?: { start: number; end: number }): RawReader {
+  let pos = range?.start ?? 0;
+  const end = range?.end ?? Infinity;
   let fh: FileHandle | null = null;
   let done = false;
   let ahead: Promise<Buffer | null> | null = null;
@@ -425,8 +437,10 @@ export function fileReader(abs: string): RawReader {
   const readOnce = async (): Promise<Buffer | null> => {
     try {
       fh ??= await open(abs, 'r');
+      const want = Math.min(FILE_CHUNK, end - pos);
       const buf = Buffer.allocUnsafe(FILE_CHUNK);
-      const { bytesRead } = await fh.read(buf, 0, FILE_CHUNK, null);
+      const { bytesRead } = want > 0 ? await fh.read(buf, 0, want, pos) : { bytesRead: 0 };
+      pos += bytesRead;
       if (bytesRead === 0) {
         done = true;
         await close();

@@ -43,6 +43,8 @@ export interface Bundle {
    * otherwise). If visit returns without calling finish(), the rest of that file is skipped cheaply.
    */
   scan(select: (f: BundleFile) => boolean, visit: (f: BundleFile, src: FileSource) => Promise<void>): Promise<void>;
+  /** Where a file lies on disk when it can be read at any offset (a plain, uncompressed file, not an archive member); else null. */
+  diskPath(path: string): string | null;
 }
 
 /** A member of an archive: a file, or an archive inside it. */
@@ -328,6 +330,10 @@ function makeBundle(name: string, root: string, kind: Bundle['kind'], b: Builder
     kind,
     files,
     refused,
+    diskPath(path) {
+      const u = units.find((x) => x.type === 'file' && x.path === path);
+      return u && u.type === 'file' && !u.file.gzip ? u.abs : null;
+    },
     async scan(select, visit) {
       for (const u of units) {
         if (u.type === 'file') {

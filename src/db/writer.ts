@@ -4,6 +4,7 @@ import type { Redactor } from '../redact/secrets.js';
 import type { DB } from './open.js';
 import { CONSTRUCTED_COLUMNS, RAW_TABLES } from './raw-tables.js';
 import { SKEW_S, skewSeconds } from './clock-skew-sums.js';
+import { addExact, exactValue, mergeExact, type ExactSum } from '../util/exact-sum.js';
 
 type Value = string | number | null;
 
@@ -32,12 +33,14 @@ interface HourlyCount {
   skewKnown: boolean;
   skewN: number;
   skewOver: number;
-  skewSum: number;
-  /** Kahan–Babuška–Neumaier compensation of skewSum. */
-  skewErr: number;
+  /** Exact, so a file read in pieces stores the same bits as one read whole. */
+  skewSum: ExactSum;
   skewLo: number | null;
   skewHi: number | null;
 }
+
+/** One log_hourly group of a file, as a piece's parse hands it to the merge (src/ingest/split.ts). */
+export type HourlyGroup = [hour: string | null, service: string | null, kind: string | null, level: string | null, klass: string | null, h: HourlyCount];
 
 /** How a dumped table's row maps onto its sink, cached while the parser keeps yielding the same keys. */
 interface SrcShape {
@@ -132,9 +135,7 @@ export class Writer {
       else {
         h.skewN++;
         if (Math.abs(d) > SKEW_S) h.skewOver++;
-        const t = h.skewSum + d;
-        h.skewErr += Math.abs(h.skewSum) >= Math.abs(d) ? h.skewSum - t + d : d - t + h.skewSum;
-        h.skewSum = t;
+        addExact(h.skewSum, d);
         if (h.skewLo === null || d < h.skewLo) h.skewLo = d;
         if (h.skewHi === null || d > h.skewHi) h.skewHi = d;
       }
@@ -153,7 +154,7 @@ export class Writer {
     let byClass = byLevel.get(level);
     if (!byClass) byLevel.set(level, (byClass = new Map()));
     let h = byClass.get(klass);
-    if (!h) byClass.set(klass, (h = { n: 0, first: null, last: null, skewKnown: true, skewN: 0, skewOver: 0, skewSum: 0, skewErr: 0, skewLo: null, skewHi: null }));
+    if (!h) byClass.set(klass, (h = { n: 0, first: null, last: null, skewKnown: true, skewN: 0, skewOver: 0, skewSum: [], skewLo: null, skewHi: null }));
     this.lastGroup.set(service, { hour, kind, level, klass, h });
     return h;
   }
@@ -175,10 +176,49 @@ export class Writer {
           for (const [level, byClass] of sorted(byLevel))
             for (const [klass, h] of sorted(byClass)) {
               const k = h.skewKnown;
-              ins.run(this.fileId, service, hour, kind, level, klass, h.n, h.first, h.last, k ? h.skewN : null, k ? h.skewOver : null, k ? h.skewSum + h.skewErr : null, k ? h.skewLo : null, k ? h.skewHi : null);
+              ins.run(this.fileId, service, hour, kind, level, klass, h.n, h.first, h.last, k ? h.skewN : null, k ? h.skewOver : null, k ? exactValue(h.skewSum) : null, k ? h.skewLo : null, k ? h.skewHi : null);
             }
     this.hourly.clear();
     this.lastGroup.clear();
+  }
+
+  /** The current file's log_hourly groups so far (a piece's parse hands them to the merge); they are forgotten here. */
+  takeHourly(): HourlyGroup[] {
+    const out: HourlyGroup[] = [];
+    for (const [hour, bySvc] of this.hourly)
+      for (const [service, byKind] of bySvc)
+        for (const [kind, byLevel] of byKind)
+          for (const [level, byClass] of byLevel) for (const [klass, h] of byClass) out.push([hour, service, kind, level, klass, h]);
+    this.hourly.clear();
+    this.lastGroup.clear();
+    return out;
+  }
+
+  /** Count another piece's groups into the current file's, as if its records had been written here. */
+  addHourly(groups: HourlyGroup[]): void {
+    for (const [hour, service, kind, level, klass, g] of groups) {
+      const h = this.hourlyGroup(hour, service, kind, level, klass);
+      h.n += g.n;
+      if (g.first !== null && (h.first === null || g.first < h.first)) h.first = g.first;
+      if (g.last !== null && (h.last === null || g.last > h.last)) h.last = g.last;
+      h.skewKnown &&= g.skewKnown;
+      h.skewN += g.skewN;
+      h.skewOver += g.skewOver;
+      mergeExact(h.skewSum, g.skewSum);
+      if (g.skewLo !== null && (h.skewLo === null || g.skewLo < h.skewLo)) h.skewLo = g.skewLo;
+      if (g.skewHi !== null && (h.skewHi === null || g.skewHi > h.skewHi)) h.skewHi = g.skewHi;
+    }
+  }
+
+  /** Forget rows not yet inserted and the file's counts (a piece-wise read given up for a whole one). */
+  discardFile(): void {
+    for (const sink of this.sinks.values()) {
+      sink.pending = [];
+      sink.rows = 0;
+    }
+    this.hourly.clear();
+    this.lastGroup.clear();
+    this.fileColumns.clear();
   }
 
   setFile(fileId: number): void {

@@ -40,6 +40,36 @@ export interface ParseContext {
    * evidence of zero trades, not missing evidence.
    */
   declareTable?(table: string, columns: string[]): void;
+  /**
+   * Set when the parser reads one piece of a file cut at line ends (src/ingest/split.ts), and only
+   * for parsers that declare `split`. The parser then keeps the records still open at the end of
+   * the piece instead of writing them, and says where each record stream (container) began, so the
+   * pieces can be joined exactly as one read of the whole file would have given them.
+   */
+  split?: SplitHooks;
+}
+
+/** What a piece's parse tells the merge (src/ingest/split.ts). */
+export interface SplitHooks {
+  /**
+   * The first line of record stream `key` in this piece. `at`: rows the parser had produced before
+   * it. `clean`: the line starts a record whatever was open before it. `python`: it is a Python
+   * logging header (the stream's mode depends on having seen one).
+   */
+  first(key: string, lineNo: number, at: number, clean: boolean, python: boolean): void;
+  /** End of the piece (instead of the end-of-file flush). */
+  end(end: SplitEnd): void;
+}
+
+export interface SplitEnd {
+  /** Every stream seen in the piece, in first-seen order, with its open record (not produced). */
+  states: { key: string; sawPython: boolean; open: Row | null }[];
+  /** The parser's own line state is what it is at the start of a file. */
+  fresh: boolean;
+  /** The joiner dropped a stream's state to bound memory: the piece cannot be joined exactly. */
+  evicted: boolean;
+  /** Counts the file's closing notes are made of (summed over the pieces). */
+  tallies: Record<string, number>;
 }
 
 export interface ParseInput {
@@ -71,6 +101,11 @@ export interface ParserDef {
    * generator pays a promise per yield, which shows at millions of rows (see BATCH_ROWS).
    */
   parse(input: ParseInput, ctx: ParseContext): AsyncIterable<Row | Row[]>;
+  /**
+   * The parser can read a large file in pieces on several threads (it honours `ctx.split`);
+   * `notes` makes the notes it would write at the end of the file from the pieces' summed tallies.
+   */
+  split?: { notes(tallies: Record<string, number>): string[] };
 }
 
 /** How many rows the line-oriented parsers collect before yielding them as one batch. */

@@ -1,6 +1,6 @@
 import { resolve, basename } from 'node:path';
 import { openBundle, type Bundle, type FileSource } from '../bundle/open-bundle.js';
-import type { BundleFile, FileHead } from '../bundle/types.js';
+import type { BundleFile, FileHead, ReadResult } from '../bundle/types.js';
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
 import { Writer } from '../db/writer.js';
@@ -13,7 +13,9 @@ import { Redactor } from '../redact/secrets.js';
 import type { ParserDef, Row } from './define-parser.js';
 import { detect, type Detection, type ForcedParser } from './detect.js';
 import { storeEachEventOnce } from './copies.js';
-import { dbFile, mergePart, partitionWork, removeStaleParts, startWorker } from './parallel.js';
+import { dbFile, defaultJobs, mergePart, partDbPath, partitionWork, removeStaleParts, startWorker } from './parallel.js';
+import { createFileSource, fileReader } from '../bundle/file-source.js';
+import { canSplit, cutPoints, joinPieces, parsePiece, removeScratch, startPiece, type Joined, type PieceResult, type RunningPiece } from './split.js';
 import { CATALOG_VERSION } from '../catalog/index.js';
 import { reclassifyStale } from '../catalog/reclassify.js';
 
@@ -25,8 +27,9 @@ export interface IngestOptions {
   /** Injected clock for the bundles.ingested_at column (reports never show it). */
   now?: string;
   /**
-   * Threads that parse files at once (default: one per core, at most 3). The
-   * working database is the same for any value: files are merged in scan order.
+   * Threads that parse files at once (default: one per core, at most 3); a large log alone is
+   * read in pieces on as many threads. The working database is the same for any value: files
+   * are merged in scan order, pieces joined as one read of the file gives its rows.
    */
   jobs?: number;
 }
@@ -215,8 +218,12 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     unchanged++;
     return { path: file.path, parser: parser?.id ?? null, status: prev.status, lines: 0, records: 0, structural: 0, quarantined: 0, skipped: true };
   };
+  let piecesOk = false;
   const runFile = async (file: BundleFile, src: FileSource, prev: ManifestPrev | undefined): Promise<void> => {
-    const outcome = await ingestFile({ db, bid, file, p: byPath.get(file.path)!, src, writer, redactor, prev: prev ? { id: prev.id, sha256: prev.sha256 } : undefined, stmts, opts, progress });
+    // While no file workers run, the cores are free to read a large log in pieces.
+    const dbPath = dbFile(db);
+    const split = piecesOk && dbPath ? { threads: opts.jobs ?? defaultJobs(), dbPath, abs: () => bundle.diskPath(file.path) } : undefined;
+    const outcome = await ingestFile({ db, bid, file, p: byPath.get(file.path)!, src, writer, redactor, prev: prev ? { id: prev.id, sha256: prev.sha256 } : undefined, stmts, opts, progress, split });
     outcomes.push(outcome);
     progress.done++;
     progress.bytesDone += file.bytes;
@@ -272,6 +279,7 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     if (prev && !isSecret(p)) outcomes.push(skipped(p.file, p.detection.parser, prev));
   }
   const parts = partitionWork(work, opts.jobs, dbFile(db));
+  piecesOk = parts.length === 1;
   const serialPaths = new Set(parts[0].map((p) => p.file.path));
   // Workers start first and run while this thread ingests the first part itself.
   const workerRows = new Map<number, number>();
@@ -408,6 +416,8 @@ export interface FileJob {
   stmts: Stmts;
   opts: Pick<IngestOptions, 'progress'>;
   progress: ProgressState;
+  /** Threads free to read this file in pieces (split.ts), the working database's file, the file on disk (null: not seekable). */
+  split?: { threads: number; dbPath: string; abs: () => string | null };
 }
 
 function isDbError(e: unknown): boolean {
@@ -451,94 +461,225 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
     return { path: file.path, parser: null, status, lines: res.lines, records: 0, structural: 0, quarantined: 0, skipped: false, message };
   }
 
-  db.exec('BEGIN');
+  const pieces = job.split ? await startPieces(job, parser) : null;
   try {
-    faultPoint('file-begin');
-    replace();
-    // A manifest row first, so rows can point at its id; no reader sees it before the commit.
-    job.stmts.upsertManifest.run({ ...base, sha256: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'parsing', message: null });
-    const fileId = (job.stmts.getManifest.get(bid, file.path) as { id: number }).id;
-    writer.setFile(fileId);
-
-    const structural = new Map<string, number>();
-    const quarantined: { line: number; reason: string; text: string }[] = [];
-    // A Set: a .env of 100,000 repeated keys gives 100,000 notes, and a list's includes() is quadratic.
-    const notes = new Set<string>();
-    let records = 0;
-    let recordLines = 0;
-    let parseError: string | undefined;
-    const ctx = {
-      structural(counter: string, count = 1) {
-        structural.set(counter, (structural.get(counter) ?? 0) + count);
-      },
-      quarantine(lineNo: number, reason: string, text: string) {
-        quarantined.push({ line: lineNo, reason, text });
-      },
-      note(m: string) {
-        notes.add(m);
-      },
-      declareTable(table: string, columns: string[]) {
-        writer.declareSrcTable(table, columns);
-      },
-    };
-    const input = { path: file.path, name: p.head.name, head: p.head, lines: () => src.lines() };
-    let sinceProgress = 0;
-    const take = (row: Row): void => {
-      writer.write(row);
-      records++;
-      recordLines += row.lines;
-      if (records % FAULT_EVERY_ROWS === 0) faultPoint('file-rows');
-      if (++sinceProgress >= PROGRESS_EVERY_ROWS) {
-        sinceProgress = 0;
-        report(job.opts, job.progress, writer.rowsWritten, src.bytesRead ?? 0, file.path);
-      }
-    };
+    db.exec('BEGIN');
     try {
-      for await (const item of parser.parse(input, ctx)) {
-        if (Array.isArray(item)) for (const row of item) take(row);
-        else take(item);
+      faultPoint('file-begin');
+      replace();
+      // A manifest row first, so rows can point at its id; no reader sees it before the commit.
+      job.stmts.upsertManifest.run({ ...base, sha256: null, lines: 0, records: 0, record_lines: 0, structural: 0, quarantined: 0, status: 'parsing', message: null });
+      const fileId = (job.stmts.getManifest.get(bid, file.path) as { id: number }).id;
+      writer.setFile(fileId);
+
+      let structural = new Map<string, number>();
+      let quarantined: { line: number; reason: string; text: string }[] = [];
+      // A Set: a .env of 100,000 repeated keys gives 100,000 notes, and a list's includes() is quadratic.
+      let notes = new Set<string>();
+      let records = 0;
+      let recordLines = 0;
+      let parseError: string | undefined;
+      let sinceProgress = 0;
+      const progressRow = (): void => {
+        if (++sinceProgress >= PROGRESS_EVERY_ROWS) {
+          sinceProgress = 0;
+          report(job.opts, job.progress, writer.rowsWritten, pieces?.bytesRead() ?? src.bytesRead ?? 0, file.path);
+        }
+      };
+      let res: ReadResult | null = null;
+      if (pieces) {
+        db.exec('SAVEPOINT pieces');
+        const joined = pieces.fileId !== fileId ? null : await readPieces(job, parser, pieces, (row) => {
+          writer.write(row);
+          if (writer.rowsWritten % FAULT_EVERY_ROWS === 0) faultPoint('file-rows');
+          progressRow();
+        });
+        if (joined) {
+          db.exec('RELEASE pieces');
+          ({ structural, quarantined, notes, records, recordLines } = joined);
+          res = joined.whole;
+        } else {
+          // Not joinable exactly (or a worker failed): read the file whole instead, from the start.
+          db.exec('ROLLBACK TO pieces');
+          db.exec('RELEASE pieces');
+          writer.discardFile();
+        }
       }
+      if (res === null) {
+        const source = pieces ? createFileSource(file, fileReader(pieces.abs)) : src;
+        const ctx = {
+          structural(counter: string, count = 1) {
+            structural.set(counter, (structural.get(counter) ?? 0) + count);
+          },
+          quarantine(lineNo: number, reason: string, text: string) {
+            quarantined.push({ line: lineNo, reason, text });
+          },
+          note(m: string) {
+            notes.add(m);
+          },
+          declareTable(table: string, columns: string[]) {
+            writer.declareSrcTable(table, columns);
+          },
+        };
+        const input = { path: file.path, name: p.head.name, head: p.head, lines: () => source.lines() };
+        const take = (row: Row): void => {
+          writer.write(row);
+          records++;
+          recordLines += row.lines;
+          if (records % FAULT_EVERY_ROWS === 0) faultPoint('file-rows');
+          progressRow();
+        };
+        try {
+          for await (const item of parser.parse(input, ctx)) {
+            if (Array.isArray(item)) for (const row of item) take(row);
+            else take(item);
+          }
+        } catch (e) {
+          // The database failing (a full disk) is not the parser's fault: the file is not ingested at all.
+          if (isDbError(e)) throw e;
+          parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
+        }
+        res = await source.finish();
+        if (res.note) notes.add(res.note);
+        for (const issue of source.issues) quarantined.push({ line: issue.lineNo, reason: issue.reason, text: issue.excerpt });
+      }
+      const structuralTotal = [...structural.values()].reduce((a, b) => a + b, 0);
+      let status = 'ingested';
+      const messages: string[] = [];
+      if (res.error) {
+        status = 'partial';
+        messages.push(res.error);
+      }
+      if (parseError) {
+        status = 'error';
+        messages.push(parseError);
+      }
+      const accounted = recordLines + structuralTotal + quarantined.length;
+      if (!parseError && accounted !== res.lines) {
+        // A parser bug, never the analyst's: say so loudly rather than hide lines.
+        status = 'accounting_error';
+        messages.push(`accounting mismatch: ${res.lines} lines read, ${recordLines} in records + ${structuralTotal} structural + ${quarantined.length} quarantined`);
+      }
+      quarantined.sort((a, b) => a.line - b.line);
+      for (const q of quarantined) job.stmts.insQuarantine.run(fileId, file.path, q.line, redactor.text(q.reason), redactor.text(excerpt(q.text)));
+      for (const [k, n] of [...structural.entries()].sort()) job.stmts.insStructural.run(fileId, k, n);
+      for (const n of notes) job.stmts.insNote.run(fileId, redactor.text(n));
+      writer.finishFile();
+      job.stmts.upsertManifest.run({
+        ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records, record_lines: recordLines, structural: structuralTotal,
+        quarantined: quarantined.length, status, message: messages.length ? messages.join('; ') : null,
+      });
+      remember(res.sha256);
+      faultPoint('file-end');
+      db.exec('COMMIT');
+      faultPoint('file-commit');
+      return { path: file.path, parser: parser.id, status, lines: res.lines, records, structural: structuralTotal, quarantined: quarantined.length, skipped: false, message: messages.join('; ') || undefined };
     } catch (e) {
-      // The database failing (a full disk) is not the parser's fault: the file is not ingested at all.
-      if (isDbError(e)) throw e;
-      parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
     }
-    const res = await src.finish();
-    if (res.note) ctx.note(res.note);
-    for (const issue of src.issues) quarantined.push({ line: issue.lineNo, reason: issue.reason, text: issue.excerpt });
-    const structuralTotal = [...structural.values()].reduce((a, b) => a + b, 0);
-    let status = 'ingested';
-    const messages: string[] = [];
-    if (res.error) {
-      status = 'partial';
-      messages.push(res.error);
+  } finally {
+    await pieces?.close();
+  }
+}
+
+/** A large file being read in pieces: the workers started on pieces 1…n, their scratch databases attached. */
+interface Pieces {
+  abs: string;
+  cuts: number[];
+  /** The manifest id the workers stamp on their rows. */
+  fileId: number;
+  running: { piece: RunningPiece; schema: string; path: string }[];
+  /** The first piece's source, once this thread reads it (for progress). */
+  first: FileSource | null;
+  bytesRead(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Cut the file and start a worker on every piece but the first, whose scratch database is
+ * attached now: ATTACH is refused inside the file's transaction. Null when the file is not read in pieces.
+ */
+async function startPieces(job: FileJob, parser: ParserDef): Promise<Pieces | null> {
+  const { file, p, db } = job;
+  const split = job.split!;
+  if (!canSplit(parser, p.head, file.bytes, split.threads)) return null;
+  const abs = split.abs();
+  if (abs === null) return null;
+  const cuts = await cutPoints(abs, file.bytes, split.threads);
+  if (cuts.length < 3) return null;
+  const fileId = (job.stmts.getManifest.get(job.bid, file.path) as { id: number }).id;
+  const workerBytes = new Map<number, number>();
+  const running: Pieces['running'] = [];
+  const close = async (): Promise<void> => {
+    for (const r of running) await r.piece.stop();
+    for (const r of running) {
+      try {
+        db.exec(`DETACH DATABASE ${r.schema}`);
+      } catch {
+        // not attached (it failed before), or the database is closing
+      }
+      removeScratch(r.path);
     }
-    if (parseError) {
-      status = 'error';
-      messages.push(parseError);
+  };
+  try {
+    for (let k = 1; k < cuts.length - 1; k++) {
+      const path = partDbPath(split.dbPath, 100 + k);
+      removeScratch(path);
+      const schema = `piece${k}`;
+      db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(path);
+      const piece = startPiece(
+        {
+          abs, path: file.path, relPath: file.relPath, head: p.head, start: cuts[k], end: cuts[k + 1], encoding: p.head.encoding,
+          parserId: parser.id, fileId, bid: job.bid, learned: job.redactor.learnedValues(), partDb: path,
+        },
+        (_rows, bytes) => workerBytes.set(k, bytes),
+      );
+      running.push({ piece, schema, path });
     }
-    const accounted = recordLines + structuralTotal + quarantined.length;
-    if (!parseError && accounted !== res.lines) {
-      // A parser bug, never the analyst's: say so loudly rather than hide lines.
-      status = 'accounting_error';
-      messages.push(`accounting mismatch: ${res.lines} lines read, ${recordLines} in records + ${structuralTotal} structural + ${quarantined.length} quarantined`);
-    }
-    quarantined.sort((a, b) => a.line - b.line);
-    for (const q of quarantined) job.stmts.insQuarantine.run(fileId, file.path, q.line, redactor.text(q.reason), redactor.text(excerpt(q.text)));
-    for (const [k, n] of [...structural.entries()].sort()) job.stmts.insStructural.run(fileId, k, n);
-    for (const n of notes) job.stmts.insNote.run(fileId, redactor.text(n));
-    writer.finishFile();
-    job.stmts.upsertManifest.run({
-      ...base, sha256: res.sha256, bytes: res.bytes, lines: res.lines, records, record_lines: recordLines, structural: structuralTotal,
-      quarantined: quarantined.length, status, message: messages.length ? messages.join('; ') : null,
-    });
-    remember(res.sha256);
-    faultPoint('file-end');
-    db.exec('COMMIT');
-    faultPoint('file-commit');
-    return { path: file.path, parser: parser.id, status, lines: res.lines, records, structural: structuralTotal, quarantined: quarantined.length, skipped: false, message: messages.join('; ') || undefined };
   } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    await close();
     throw e;
   }
+  const pieces: Pieces = {
+    abs,
+    cuts,
+    fileId,
+    running,
+    first: null,
+    bytesRead: () => (pieces.first?.bytesRead ?? 0) + sum(workerBytes.values()),
+    close,
+  };
+  return pieces;
+}
+
+/**
+ * Parse the first piece into the working database (rows through `write`), hash the whole file,
+ * wait for the workers and join their pieces. Null when the pieces cannot be joined exactly.
+ */
+async function readPieces(job: FileJob, parser: ParserDef, pieces: Pieces, write: (row: Row) => void): Promise<(Joined & { whole: ReadResult }) | null> {
+  const { file, p } = job;
+  const first = createFileSource(file, fileReader(pieces.abs, { start: 0, end: pieces.cuts[1] }));
+  pieces.first = first;
+  const input = { path: file.path, name: p.head.name, head: p.head, lines: () => first.lines() };
+  const r0 = await parsePiece(parser, input, () => first.finish(), first.issues, write);
+  // The hash and line count of the whole file, as stored (nothing is decoded here).
+  const whole = await job.src.finish();
+  const rest: { result: PieceResult; schema: string }[] = [];
+  for (const [k, r] of pieces.running.entries()) {
+    const result = await r.piece.done;
+    if (result === null) return traceSplit(file.path, `the worker of piece ${k + 1} failed`);
+    rest.push({ result, schema: r.schema });
+  }
+  const joined = joinPieces(job.db, job.writer, parser, r0, rest, write);
+  if (typeof joined === 'string') return traceSplit(file.path, joined);
+  if (whole.error !== undefined || whole.note !== undefined || joined.lines !== whole.lines) return traceSplit(file.path, `the whole file reads differently (${whole.error ?? whole.note ?? `${whole.lines} lines, the pieces ${joined.lines}`})`);
+  traceSplit(file.path, `read in ${pieces.cuts.length - 1} pieces (cuts at bytes ${pieces.cuts.slice(1, -1).join(', ')})`);
+  return { ...joined, whole };
+}
+
+/** CDB_FORENSICS_TRACE_SPLIT=1: say on stderr how a large file was read (the tests check both ways). */
+function traceSplit(path: string, what: string): null {
+  if (process.env.CDB_FORENSICS_TRACE_SPLIT === '1') process.stderr.write(`split ${path}: ${what}\n`);
+  return null;
 }

@@ -451,6 +451,11 @@ export class PowerShellWrapper {
     return text.startsWith('docker : ') ? text.slice(9) : text;
   }
 
+  /** In the state of a file's start: no wrapper block is open. */
+  isFresh(): boolean {
+    return !this.inBlock && !this.afterFqid;
+  }
+
   /** True when the line is wrapper noise and carries no container output. */
   isNoise(text: string): boolean {
     if (this.afterFqid) {

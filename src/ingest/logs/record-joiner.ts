@@ -23,7 +23,7 @@
  * Memory stays bounded: one open record per container, capped at `maxLines`/`maxBytes` (further
  * lines start a new record of kind 'continuation'), and at most `maxOpen` containers open at once.
  */
-import type { ParseContext, Row } from '../define-parser.js';
+import type { ParseContext, Row, SplitHooks } from '../define-parser.js';
 import { isTopMoversTableLine, parseAppLine, parsePrintLine, type AppLine, type LogFormat, type LogKind } from './app-line.js';
 
 export interface JoinerOptions {
@@ -79,6 +79,11 @@ const EXCEPTION_LEVELS = new Set(['WARNING', 'ERROR', 'CRITICAL']);
 
 type BlockStart = 'socket' | 'trace' | null;
 
+/** A postgres DETAIL/HINT/... line: it joins the same backend's statement before it. */
+function isPgSecondary(h: AppLine): boolean {
+  return h.format === 'postgres' && PG_SECONDARY.has(h.level ?? '');
+}
+
 /** Does `text` start a block another writer printed, given the record open before it? */
 function foreignStart(text: string, o: OpenRecord | null, joined: boolean): BlockStart {
   const c0 = text.charCodeAt(0);
@@ -109,16 +114,25 @@ function startsWithSpace(text: string): boolean {
   return c === 32 || c === 9;
 }
 
+/** A piece of a file (src/ingest/split.ts): where the parser's produced rows stand, for `first`. */
+export interface JoinerSplit {
+  hooks: SplitHooks;
+  position(): number;
+}
+
 export class RecordJoiner {
   private readonly maxLines: number;
   private readonly maxBytes: number;
   private readonly maxOpen: number;
   private readonly states = new Map<string, ContainerState>();
   private clock = 0;
+  /** A container's state was dropped to bound memory (then a piece cannot be joined exactly). */
+  evicted = false;
 
   constructor(
     private readonly ctx: ParseContext,
     opts: JoinerOptions = {},
+    private readonly split?: JoinerSplit,
   ) {
     this.maxLines = opts.maxLines ?? 2000;
     this.maxBytes = opts.maxBytes ?? 256 * 1024;
@@ -141,21 +155,23 @@ export class RecordJoiner {
     out: Row[],
     header?: AppLine | null,
   ): void {
+    const h = header === undefined ? parseAppLine(text) : header;
     let st = this.states.get(key);
     if (!st) {
       if (this.states.size >= this.maxOpen) this.evictOldest(out);
       st = { service, sawPython: false, open: null, seq: 0 };
       this.states.set(key, st);
+      // Only a header that opens a record of its own reads the same after any earlier state.
+      if (this.split) this.split.hooks.first(key, lineNo, this.split.position(), h !== null && !isPgSecondary(h), h?.python ?? false);
     } else if (service !== null && st.service !== service) {
       st.service = service;
     }
     st.seq = ++this.clock;
 
-    const h = header === undefined ? parseAppLine(text) : header;
     if (h) {
       if (h.python) st.sawPython = true;
       const o = st.open;
-      if (h.format === 'postgres' && o && o.format === 'postgres' && o.pid === h.pid && PG_SECONDARY.has(h.level ?? '')) {
+      if (o && o.format === 'postgres' && o.pid === h.pid && isPgSecondary(h)) {
         this.append(st, `${h.level}:  ${h.message}`, lineNo, physLines, dockerTs, stream, out);
         return;
       }
@@ -243,6 +259,17 @@ export class RecordJoiner {
   setService(key: string, service: string | null): void {
     const st = this.states.get(key);
     if (st) st.service = service;
+  }
+
+    /**
+   * End of a piece of a file (instead of flush): every container's state, in first-seen order,
+   * its open record as the row it would become; nothing is produced.
+   */
+  takeStates(): { key: string; sawPython: boolean; open: Row | null }[] {
+    const out: { key: string; sawPython: boolean; open: Row | null }[] = [];
+    for (const [key, st] of this.states) out.push({ key, sawPython: st.sawPython, open: st.open ? this.rowOf(st, st.open) : null });
+    this.states.clear();
+    return out;
   }
 
   /** End of file: every open record becomes a row, in line order. */
@@ -383,8 +410,12 @@ export class RecordJoiner {
     const o = st.open;
     if (!o) return;
     st.open = null;
+    out.push(this.rowOf(st, o));
+  }
+
+  private rowOf(st: ContainerState, o: OpenRecord): Row {
     const ts = o.ts ?? o.dockerTs;
-    out.push({
+    return {
       table: 'log_events',
       line: o.line,
       lines: o.lines,
@@ -401,7 +432,7 @@ export class RecordJoiner {
         format: o.format,
         stream: o.stream,
       },
-    });
+    };
   }
 
   private evictOldest(out: Row[]): void {
@@ -414,6 +445,7 @@ export class RecordJoiner {
       }
     }
     if (oldestKey === null) return;
+    this.evicted = true;
     this.emit(this.states.get(oldestKey)!, out);
     this.states.delete(oldestKey);
   }

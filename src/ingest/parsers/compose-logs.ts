@@ -121,10 +121,13 @@ export default defineParser({
   tables: ['log_events'],
   specificity: 60,
   claims: { sniff },
+  split: { notes: (t) => stampNotes(t.stamps ?? 0, t.unstamped ?? 0) },
   async *parse(input, ctx) {
-    const joiner = new RecordJoiner(ctx);
-    const ps = new PowerShellWrapper();
     let out: Row[] = [];
+    let produced = 0;
+    const split = ctx.split;
+    const joiner = new RecordJoiner(ctx, {}, split && { hooks: split, position: () => produced + out.length });
+    const ps = new PowerShellWrapper();
     const services = new Map<string, string>();
     // Compose prints containers in blocks: remembering the last prefix avoids re-validating it per line.
     let lastPrefix = '';
@@ -180,12 +183,22 @@ export default defineParser({
       } else unstamped++;
       joiner.push(name, service, lineNo, 1, rest, dockerTs, null, out);
       if (out.length >= BATCH_ROWS) {
+        produced += out.length;
         yield out;
         out = [];
       }
     }
+    if (split) {
+      split.end({ states: joiner.takeStates(), fresh: ps.isFresh(), evicted: joiner.evicted, tallies: { stamps, unstamped } });
+      yield out;
+      return;
+    }
     joiner.flush(out);
     yield out;
-    if (stamps > 0 && unstamped > 0) ctx.note(`${stamps} lines carry a --timestamps stamp and ${unstamped} do not`);
+    for (const n of stampNotes(stamps, unstamped)) ctx.note(n);
   },
 });
+
+function stampNotes(stamps: number, unstamped: number): string[] {
+  return stamps > 0 && unstamped > 0 ? [`${stamps} lines carry a --timestamps stamp and ${unstamped} do not`] : [];
+}

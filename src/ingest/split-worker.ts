@@ -1,0 +1,57 @@
+/**
+ * A worker thread that parses one piece of a large file (see split.ts) into a scratch database
+ * the main thread attaches and copies from. Its rows carry the piece's own line numbers; the
+ * merge shifts them.
+ */
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createFileSource, fileReader } from '../bundle/file-source.js';
+import { schemaSql } from '../db/schema.js';
+import { Writer } from '../db/writer.js';
+import { Redactor } from '../redact/secrets.js';
+import { INGEST_CACHE_KIB } from './engine.js';
+import { PARSERS } from './registry.js';
+import { parsePiece, type PieceInput, type PieceMessage, type PieceResult } from './split.js';
+
+const PROGRESS_EVERY_ROWS = 100_000;
+
+async function run(input: PieceInput): Promise<PieceResult> {
+  if (process.env.CDB_FORENSICS_FAIL_WORKER === '1') throw new Error('worker failure requested by CDB_FORENSICS_FAIL_WORKER');
+  const parser = PARSERS.find((p) => p.id === input.parserId);
+  if (!parser) throw new Error(`unknown parser ${input.parserId}`);
+  const db = new Database(input.partDb);
+  try {
+    // A scratch file deleted after the merge: nothing to protect with a journal.
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
+    db.exec(schemaSql());
+    db.prepare("INSERT INTO bundles (id, root, name, kind) VALUES (?, '', '', '')").run(input.bid);
+    db.prepare("INSERT INTO manifest (id, bundle_id, path, status) VALUES (?, ?, ?, 'pending')").run(input.fileId, input.bid, input.path);
+    const redactor = new Redactor();
+    for (const s of input.learned) redactor.learn(s);
+    const writer = new Writer(db, redactor);
+    writer.setFile(input.fileId);
+    const src = createFileSource({ path: input.path, relPath: input.relPath, gzip: false }, fileReader(input.abs, { start: input.start, end: input.end }), {
+      encoding: input.encoding,
+    });
+    const parseInput = { path: input.path, name: input.head.name, head: input.head, lines: () => src.lines() };
+    let rows = 0;
+    db.exec('BEGIN');
+    const result = await parsePiece(parser, parseInput, () => src.finish(), src.issues, (row) => {
+      writer.write(row);
+      if (++rows % PROGRESS_EVERY_ROWS === 0) parentPort!.postMessage({ type: 'progress', rows, bytes: src.bytesRead ?? 0 } satisfies PieceMessage);
+    });
+    writer.flush();
+    db.exec('COMMIT');
+    result.hourly = writer.takeHourly();
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+run(workerData as PieceInput).then(
+  (result) => parentPort!.postMessage({ type: 'done', result } satisfies PieceMessage),
+  (e: unknown) => parentPort!.postMessage({ type: 'failed', message: String((e as Error)?.stack ?? e) } satisfies PieceMessage),
+);

@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, tmp } from './helpers.js';
+
+/**
+ * A large log is read in pieces on several threads (src/ingest/split.ts). Small files are cut
+ * here (CDB_FORENSICS_SPLIT_MIN_BYTES) so every case can put a cut where it hurts; each must give
+ * the working database a whole read gives, row for row and id for id — joined from its pieces, or,
+ * where a cut falls inside something only a whole read can tell, read whole again.
+ */
+
+const SERVICES = ['cdb_ws', 'cdb_signal', 'cdb_risk', 'cdb_execution'];
+const pad = (s: string): string => s.padEnd(14);
+
+function stamp(i: number): string {
+  const t = new Date(Date.UTC(2026, 1, 9) + i * 1000);
+  return t.toISOString().replace('.000Z', '.123456789Z');
+}
+
+function app(svc: string, i: number, level: string, msg: string, withStamp = true): string {
+  const t = new Date(Date.UTC(2026, 1, 9) + i * 1000).toISOString();
+  const asctime = `${t.slice(0, 10)} ${t.slice(11, 19)},${String(i % 1000).padStart(3, '0')}`;
+  return `${pad(svc)}| ${withStamp ? stamp(i) + ' ' : ''}${asctime} [${level}] ${svc.replace('cdb_', '')}_service: ${msg}`;
+}
+
+function interleaved(n: number, from = 0): string[] {
+  return Array.from({ length: n }, (_, k) => app(SERVICES[k % 4], from + k, 'INFO', `tick ${from + k} BTCUSDT @ ${70000 + k}.5`));
+}
+
+const traceback = (svc: string, i: number, frames: number): string[] => [
+  app(svc, i, 'ERROR', 'Fehler beim Verarbeiten der Nachricht'),
+  `${pad(svc)}| ${stamp(i)} Traceback (most recent call last):`,
+  ...Array.from({ length: frames }, (_, f) => `${pad(svc)}| ${stamp(i)}   File "/app/service.py", line ${100 + f}, in handle_${f}`),
+  `${pad(svc)}| ${stamp(i)} KeyError: 'price'`,
+];
+
+interface Case {
+  name: string;
+  lines: string[];
+  /** Joined from pieces, or read whole again (a cut falls where only a whole read can tell). */
+  expect: 'pieces' | 'whole';
+  eol?: string;
+  raw?: (text: Buffer) => Buffer;
+}
+
+const CASES: Case[] = [
+  { name: 'interleaved INFO lines of four containers', lines: interleaved(600), expect: 'pieces' },
+  {
+    name: 'a container that falls silent early keeps its last record open to the end of the file',
+    lines: [app('cdb_risk', 0, 'INFO', 'Risk manager started'), ...interleaved(2, 1), app('cdb_execution', 3, 'INFO', 'last words'), ...Array.from({ length: 600 }, (_, k) => app('cdb_ws', 4 + k, 'INFO', `tick ${k}`))],
+    expect: 'pieces',
+  },
+  {
+    name: 'a record open at a cut is written where the container speaks next, among the other rows',
+    lines: [...interleaved(290), app('cdb_risk', 290, 'WARNING', 'slow decision'), ...Array.from({ length: 300 }, (_, k) => app(k % 2 ? 'cdb_ws' : 'cdb_signal', 291 + k, 'INFO', `tick ${k}`)), ...interleaved(40, 600)],
+    expect: 'pieces',
+  },
+  {
+    name: 'a traceback that runs across a cut',
+    lines: [...interleaved(20), ...traceback('cdb_signal', 20, 700), ...interleaved(20, 30)],
+    expect: 'whole',
+  },
+  {
+    name: 'blank lines, compose status lines, an unprefixed line and lines without a --timestamps stamp',
+    lines: [
+      'Attaching to cdb_ws-1, cdb_signal-1',
+      ...interleaved(200),
+      '',
+      'this line has no container prefix',
+      ...Array.from({ length: 200 }, (_, k) => app(SERVICES[k % 4], 300 + k, 'DEBUG', `no stamp ${k}`, false)),
+      `${pad('cdb_ws')}| `,
+      ...interleaved(200, 600),
+    ],
+    expect: 'pieces',
+  },
+  {
+    name: 'a line that is not valid UTF-8 in the last piece',
+    lines: [...interleaved(500), 'INVALID', ...interleaved(100, 600)],
+    raw: (b) => {
+      const at = b.indexOf('INVALID');
+      return Buffer.concat([b.subarray(0, at), Buffer.from(`${pad('cdb_ws')}| caf\xe9 \xff\xfe`, 'latin1'), b.subarray(at + 'INVALID'.length)]);
+    },
+    expect: 'pieces',
+  },
+  { name: 'CRLF line ends', lines: interleaved(600), eol: '\r\n', expect: 'pieces' },
+  {
+    name: 'era-A prints of cdb_ws (each line a record only the state before can tell)',
+    lines: Array.from({ length: 600 }, (_, k) => `${pad(k % 2 ? 'cdb_ws' : 'cdb_core')}| ${k % 2 ? `📊 Received ${k} tickers` : app('cdb_core', k, 'INFO', `tick ${k}`).slice(16)}`),
+    expect: 'whole',
+  },
+];
+
+function ingest(bundle: string, db: string, jobs: string, env: Record<string, string> = {}): string {
+  const r = spawnSync(process.execPath, [BIN, 'ingest', bundle, '--db', db, '--jobs', jobs, '--quiet'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stderr;
+}
+
+/** Every raw evidence table of the file as stored, ids included. */
+function contents(db: string): Record<string, unknown[]> {
+  const d = new Database(db, { readonly: true });
+  try {
+    const q = (sql: string) => d.prepare(sql).raw().all();
+    return {
+      log_events: q('SELECT * FROM log_events ORDER BY id'),
+      log_hourly: q('SELECT * FROM log_hourly ORDER BY rowid'),
+      quarantine: q('SELECT * FROM quarantine ORDER BY id'),
+      structural_lines: q('SELECT * FROM structural_lines ORDER BY rowid'),
+      file_notes: q('SELECT * FROM file_notes ORDER BY rowid'),
+      manifest: q('SELECT id, path, bytes, sha256, parser, lines, records, record_lines, structural, quarantined, status, message, first_ts, last_ts FROM manifest ORDER BY id'),
+    };
+  } finally {
+    d.close();
+  }
+}
+
+describe('a large log read in pieces gives the working database of a whole read', () => {
+  it.each(CASES)('$name', (c) => {
+    const dir = tmp('cdbf-split-');
+    const bundle = join(dir, 'bundle');
+    mkdirSync(bundle);
+    let bytes = Buffer.from(c.lines.join(c.eol ?? '\n') + (c.eol ?? '\n'), 'utf8');
+    if (c.raw) bytes = c.raw(bytes);
+    writeFileSync(join(bundle, 'docker_compose_logs.txt'), bytes);
+    ingest(bundle, join(dir, 'whole.db'), '1');
+    const trace = ingest(bundle, join(dir, 'pieces.db'), '3', { CDB_FORENSICS_SPLIT_MIN_BYTES: String(Math.floor(bytes.length / 3)), CDB_FORENSICS_TRACE_SPLIT: '1' });
+    if (c.expect === 'pieces') expect(trace).toMatch(/read in 3 pieces/);
+    else expect(trace).toMatch(/goes on at line \d+ with a line that depends on what came before/);
+    const whole = contents(join(dir, 'whole.db'));
+    const pieces = contents(join(dir, 'pieces.db'));
+    expect(whole.log_events.length).toBeGreaterThan(30);
+    for (const t of Object.keys(whole)) expect(pieces[t], t).toEqual(whole[t]);
+  }, 60_000);
+});
