@@ -93,12 +93,13 @@ const CASES: Case[] = [
   },
 ];
 
-function ingest(bundle: string, db: string, jobs: string, env: Record<string, string> = {}): string {
-  const r = spawnSync(process.execPath, [BIN, 'ingest', bundle, '--db', db, '--jobs', jobs, '--quiet'], {
+/** The ingest's summary (its database path left out) and its stderr. */
+function ingest(bundle: string, db: string, jobs: string, env: Record<string, string> = {}): { summary: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, 'ingest', bundle, '--db', db, '--jobs', jobs], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env },
   });
   expect(r.status, r.stderr).toBe(0);
-  return r.stderr;
+  return { summary: r.stdout.replace(db, '<db>'), stderr: r.stderr };
 }
 
 /** Every raw evidence table of the file as stored, ids included. */
@@ -127,10 +128,13 @@ describe('a large log read in pieces gives the working database of a whole read'
     let bytes = Buffer.from(c.lines.join(c.eol ?? '\n') + (c.eol ?? '\n'), 'utf8');
     if (c.raw) bytes = c.raw(bytes);
     writeFileSync(join(bundle, 'docker_compose_logs.txt'), bytes);
-    ingest(bundle, join(dir, 'whole.db'), '1');
-    const trace = ingest(bundle, join(dir, 'pieces.db'), '3', { CDB_FORENSICS_SPLIT_MIN_BYTES: String(Math.floor(bytes.length / 3)), CDB_FORENSICS_TRACE_SPLIT: '1' });
-    if (c.expect === 'pieces') expect(trace).toMatch(/read in 3 pieces/);
-    else expect(trace).toMatch(/goes on at line \d+ with a line that depends on what came before/);
+    const one = ingest(bundle, join(dir, 'whole.db'), '1');
+    const three = ingest(bundle, join(dir, 'pieces.db'), '3', { CDB_FORENSICS_SPLIT_MIN_BYTES: String(Math.floor(bytes.length / 3)), CDB_FORENSICS_TRACE_SPLIT: '1' });
+    if (c.expect === 'pieces') expect(three.stderr).toMatch(/read in 3 pieces/);
+    else expect(three.stderr).toMatch(/goes on at line \d+ with a line that depends on what came before/);
+    // The summary counts the rows copied from the pieces (and forgets those of pieces given up).
+    expect(three.summary).toBe(one.summary);
+    expect(one.summary).toMatch(/ \d+ rows, /);
     const whole = contents(join(dir, 'whole.db'));
     const pieces = contents(join(dir, 'pieces.db'));
     expect(whole.log_events.length).toBeGreaterThan(30);

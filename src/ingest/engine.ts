@@ -488,6 +488,7 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
       };
       let res: ReadResult | null = null;
       if (pieces) {
+        const rowsBefore = writer.rowsWritten;
         db.exec('SAVEPOINT pieces');
         const joined = pieces.fileId !== fileId ? null : await readPieces(job, parser, pieces, (row) => {
           writer.write(row);
@@ -503,6 +504,7 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
           db.exec('ROLLBACK TO pieces');
           db.exec('RELEASE pieces');
           writer.discardFile();
+          writer.rowsWritten = rowsBefore;
         }
       }
       if (res === null) {

@@ -309,6 +309,7 @@ export function joinPieces(
       joined.recordLines += x.row.lines;
     }
     copyTo(total);
+    writer.rowsWritten += p.records;
     for (const s of p.end!.states) carried.set(s.key, { sawPython: s.sawPython, open: s.open && shifted(s.open, offset) });
     joined.records += p.records;
     joined.recordLines += p.recordLines;
