@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -139,5 +139,30 @@ describe('a large log read in pieces gives the working database of a whole read'
     const pieces = contents(join(dir, 'pieces.db'));
     expect(whole.log_events.length).toBeGreaterThan(30);
     for (const t of Object.keys(whole)) expect(pieces[t], t).toEqual(whole[t]);
+  }, 60_000);
+});
+
+describe('a large log being read in pieces', () => {
+  it('killed while its pieces are joined: nothing of it is stored, no scratch database stays, the next ingest stores what a whole read does', () => {
+    const dir = tmp('cdbf-split-kill-');
+    const bundle = join(dir, 'bundle');
+    mkdirSync(bundle);
+    const bytes = Buffer.from(interleaved(900).join('\n') + '\n', 'utf8');
+    writeFileSync(join(bundle, 'docker_compose_logs.txt'), bytes);
+    const env = { CDB_FORENSICS_SPLIT_MIN_BYTES: String(Math.floor(bytes.length / 3)) };
+    const db = join(dir, 'pieces.db');
+    const killed = spawnSync(process.execPath, [BIN, 'ingest', bundle, '--db', db, '--jobs', '3', '--quiet'], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env, CDB_FORENSICS_FAULT: 'pieces-join:2' },
+    });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const left = new Database(db, { readonly: true });
+    expect(left.prepare('SELECT COUNT(*) FROM log_events').pluck().get()).toBe(0);
+    left.close();
+    ingest(bundle, db, '3', env);
+    expect(readdirSync(dir).filter((f) => f.includes('.ingest-part'))).toEqual([]);
+    ingest(bundle, join(dir, 'whole.db'), '1');
+    const whole = contents(join(dir, 'whole.db'));
+    const again = contents(db);
+    for (const t of Object.keys(whole)) expect(again[t], t).toEqual(whole[t]);
   }, 60_000);
 });

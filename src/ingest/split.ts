@@ -30,6 +30,7 @@ import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
 import type { HourlyGroup, Writer } from '../db/writer.js';
 import type { ParseContext, ParseInput, ParserDef, Row, SplitEnd } from './define-parser.js';
+import { faultPoint } from '../util/fault.js';
 
 /** Pieces smaller than this are not worth a thread's start-up and the merge. */
 export const SPLIT_MIN_PIECE_BYTES = 32 * 1024 * 1024;
@@ -309,6 +310,7 @@ export function joinPieces(
       joined.recordLines += x.row.lines;
     }
     copyTo(total);
+    faultPoint('pieces-join');
     writer.rowsWritten += p.records;
     for (const s of p.end!.states) carried.set(s.key, { sawPython: s.sawPython, open: s.open && shifted(s.open, offset) });
     joined.records += p.records;
