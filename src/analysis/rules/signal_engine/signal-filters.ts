@@ -11,7 +11,7 @@ import {
   type VerificationCheck,
 } from '../../define-rule.js';
 import { classes } from '../../../catalog/index.js';
-import { findLogs, K, fieldOf, RISK, scanLogs } from '../shared/logs.js';
+import { anyLog, distinctLogTexts, findLogs, K, fieldOf, logEdges, RISK } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVarText, type SettingRow } from '../shared/settings.js';
 import { count, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
@@ -106,24 +106,24 @@ interface Drops {
   volume: string | null;
 }
 
-/** DEBUG lines of a class in the block: counted, with the first two and the last as evidence. */
+/**
+ * DEBUG lines of a class in the block: counted, with the first two and the last as evidence.
+ * A DEBUG engine prints one per tick: SQLite counts them and reads the edges through the class
+ * index, and JS sees each distinct text once for the volumes.
+ */
 function debugDrops(ctx: RuleContext, cls: string[]): Drops {
-  const rows: { file_id: number; line_no: number; ts: string | null; message: string }[] = [];
-  let n = 0;
+  const { n, head, tail } = logEdges(ctx, { classes: cls }, 2, 1);
+  const rows = [...head, ...tail];
+  const l = tail[0] ?? head[head.length - 1] ?? null;
   const volumes = new Set<string>();
-  let last: { file_id: number; line_no: number; ts: string | null; message: string } | null = null;
-  scanLogs(ctx, { classes: cls }, (r) => {
-    n++;
-    if (rows.length < 2) rows.push(r);
-    last = r;
-    // Two different volumes already say they do not all agree: no need to read more of them.
-    if (volumes.size < 2) {
+  if (n > 0) {
+    distinctLogTexts(ctx, { classes: cls }, (r) => {
       const v = fieldOf(r, 'volume');
       if (v != null) volumes.add(v);
-    }
-  });
-  const l = last as { file_id: number; line_no: number; ts: string | null; message: string } | null;
-  if (l && !rows.includes(l)) rows.push(l);
+      // Two different volumes already say they do not all agree: no need to read more of them.
+      return volumes.size < 2;
+    });
+  }
   return {
     n,
     evidence: rows.map((r) => ctx.evidence(r.file_id, r.line_no)),
@@ -180,7 +180,7 @@ export default defineRule({
 
     // The engine's own DEBUG lines of a filter dropping input (§2.6, §3.3): direct evidence when present.
     const drops = debugDrops(ctx, K.volumeTooLow);
-    const debugOn = drops.n > 0 || debugDrops(ctx, PRICE_BUFFER_DEBUG).n > 0;
+    const debugOn = drops.n > 0 || anyLog(ctx, { classes: PRICE_BUFFER_DEBUG });
     metrics.volume_filter_debug_lines = drops.n;
     const { values: pctVals, derived: pctDerived } = ticks > 0 ? pctValues(ctx) : { values: [] as number[], derived: false };
     // The real engine checks the volume only for a tick that passed the momentum threshold.
