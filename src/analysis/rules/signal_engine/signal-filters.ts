@@ -75,20 +75,23 @@ function quantile(sorted: number[], q: number): number | null {
  * it), so the tick-to-tick change per symbol is used as an approximation there.
  */
 function pctValues(ctx: RuleContext): { values: number[]; derived: boolean } {
-  // Read row by row: a B feed ticks every 100 ms, and a row object per tick held at once is
-  // hundreds of MB in a two-day bundle.
+  // Read value by value (pluck): a B feed ticks every 100 ms, and a row object per tick is most
+  // of the time, and held at once hundreds of MB in a two-day bundle.
   const given: number[] = [];
-  for (const r of ctx.db.prepare('SELECT pct_change AS p FROM market_data WHERE in_block = 1 AND pct_change IS NOT NULL ORDER BY ts, id').iterate() as Iterable<{ p: number }>) {
-    given.push(r.p);
+  for (const p of ctx.db.prepare('SELECT pct_change FROM market_data WHERE in_block = 1 AND pct_change IS NOT NULL ORDER BY ts, id').pluck().iterate() as Iterable<number>) {
+    given.push(p);
   }
   if (given.length) return { values: given, derived: false };
   const values: number[] = [];
-  let prev: { symbol: string; price: number } | null = null;
-  for (const r of ctx.db
-    .prepare('SELECT symbol, price FROM market_data WHERE in_block = 1 AND price IS NOT NULL AND price > 0 ORDER BY symbol, ts, id')
-    .iterate() as Iterable<{ symbol: string; price: number }>) {
-    if (prev && r.symbol === prev.symbol) values.push(((r.price - prev.price) / prev.price) * 100);
-    prev = r;
+  // Symbol by symbol in ORDER BY symbol's order (NULL first, and ticks without a symbol pair with each other).
+  const symbols = ctx.db.prepare('SELECT DISTINCT symbol FROM market_data WHERE in_block = 1 AND price IS NOT NULL AND price > 0 ORDER BY symbol').pluck().all() as (string | null)[];
+  const prices = ctx.db.prepare('SELECT price FROM market_data WHERE in_block = 1 AND price IS NOT NULL AND price > 0 AND symbol IS ? ORDER BY ts, id').pluck();
+  for (const symbol of symbols) {
+    let prev: number | null = null;
+    for (const price of prices.iterate(symbol) as Iterable<number>) {
+      if (prev !== null) values.push(((price - prev) / prev) * 100);
+      prev = price;
+    }
   }
   return { values, derived: true };
 }
