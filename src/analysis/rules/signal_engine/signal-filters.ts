@@ -74,7 +74,7 @@ function quantile(sorted: number[], q: number): number | null {
  * pct_change per tick. Era-A ticks carry it; B/C ticks do not (the engine's price buffer derives
  * it), so the tick-to-tick change per symbol is used as an approximation there.
  */
-function pctValues(ctx: RuleContext): { values: number[]; derived: boolean } {
+export function pctValues(ctx: RuleContext): { values: number[]; derived: boolean } {
   // Read value by value (pluck): a B feed ticks every 100 ms, and a row object per tick is most
   // of the time, and held at once hundreds of MB in a two-day bundle.
   const given: number[] = [];
