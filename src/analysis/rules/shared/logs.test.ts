@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestDb } from '../../testing.js';
-import { anyLog, distinctLogTexts, findLogs, groupCoverage, K, logEdges, RISK, SIGNAL, type LogQuery } from './logs.js';
+import { anyLog, distinctLogTexts, findLogs, groupCoverage, K, logEdges, logTexts, RISK, SIGNAL, type LogQuery } from './logs.js';
 import { localToUtc, generatedMs } from './time-zones.js';
 import { addLogs } from './testing.js';
 
@@ -89,7 +89,13 @@ describe('logEdges, anyLog and distinctLogTexts answer what scanLogs reads', () 
     expect(anyLog(ctx, q)).toBe(rows.length > 0);
     const texts = new Set<string>();
     distinctLogTexts(ctx, q, (r) => void texts.add(`${r.class}|${r.message}`));
-    expect([...texts].sort()).toEqual([...new Set(rows.map((r) => `${r.class}|${r.message}`))].sort());
+    const want = [...new Set(rows.map((r) => `${r.class}|${r.message}`))].sort();
+    expect([...texts].sort()).toEqual(want);
+    const counted = logTexts(ctx, q, want.length);
+    expect(counted?.map((c) => `${c.class}|${c.message}`).sort()).toEqual(want);
+    expect(counted?.map((c) => [`${c.class}|${c.message}`, c.n]).sort()).toEqual(want.map((k) => [k, rows.filter((r) => `${r.class}|${r.message}` === k).length]));
+    if (want.length) expect(logTexts(ctx, q, want.length - 1)).toBeNull();
+    expect(logEdges(ctx, q, first, last, rows.length)).toEqual(e);
   });
 
   it('distinctLogTexts stops when told', () => {

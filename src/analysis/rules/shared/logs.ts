@@ -137,14 +137,15 @@ export interface LogEdges {
 /**
  * What tallyLogs(q, first, last) keeps, without handing every record to JS: SQLite counts, and
  * reads the head in scanLogs' order and the tail in the reverse order through the class index.
- * Only for a query without `re` (a message test needs every record's text).
+ * Only for a query without `re` (a message test needs every record's text). `known`: the count,
+ * when the caller has it already (logTexts).
  */
-export function logEdges(ctx: RuleContext, q: Omit<LogQuery, 're'>, first: number, last: number): LogEdges {
+export function logEdges(ctx: RuleContext, q: Omit<LogQuery, 're'>, first: number, last: number, known?: number): LogEdges {
   const w = logWhere(ctx, q);
   if (!w) return { n: 0, head: [], tail: [] };
   // scanLogs skips a record without text.
   const where = `${w.sql} AND message IS NOT NULL`;
-  const n = (ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE ${where}`).get(...w.params) as { n: number }).n;
+  const n = known ?? (ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE ${where}`).get(...w.params) as { n: number }).n;
   if (n === 0) return { n, head: [], tail: [] };
   const head = ctx.db.prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${where} ORDER BY ts, file_id, line_no LIMIT ?`).all(...w.params, first) as LogRow[];
   const k = Math.min(last, n - head.length);
@@ -157,6 +158,20 @@ export function anyLog(ctx: RuleContext, q: Omit<LogQuery, 're'>): boolean {
   const w = logWhere(ctx, q);
   if (!w) return false;
   return !!ctx.db.prepare(`SELECT 1 FROM log_events WHERE ${w.sql} AND message IS NOT NULL LIMIT 1`).get(...w.params);
+}
+
+/**
+ * The distinct (class, message) pairs of the matching records with how many records carry each,
+ * in no particular order, in one read of the records; null when there are more than `max` of
+ * them (then distinctLogTexts and logEdges read what is needed).
+ */
+export function logTexts(ctx: RuleContext, q: Omit<LogQuery, 're'>, max: number): { class: string | null; message: string; n: number }[] | null {
+  const w = logWhere(ctx, q);
+  if (!w) return [];
+  const rows = ctx.db
+    .prepare(`SELECT class, message, COUNT(*) AS n FROM log_events WHERE ${w.sql} AND message IS NOT NULL GROUP BY class, message LIMIT ?`)
+    .all(...w.params, max + 1) as { class: string | null; message: string; n: number }[];
+  return rows.length > max ? null : rows;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type VerificationCheck,
 } from '../../define-rule.js';
 import { classes } from '../../../catalog/index.js';
-import { anyLog, distinctLogTexts, findLogs, K, fieldOf, logEdges, RISK } from '../shared/logs.js';
+import { anyLog, distinctLogTexts, findLogs, K, fieldOf, logEdges, logTexts, RISK } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVarText, type SettingRow } from '../shared/settings.js';
 import { count, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
@@ -99,6 +99,9 @@ export function pctValues(ctx: RuleContext): { values: number[]; derived: boolea
 /** The price-buffer DEBUG lines (B/C): the engine logged at DEBUG, so a filter drop would show. */
 const PRICE_BUFFER_DEBUG = classes('signal.price_buffer.pct', 'signal.price_buffer.tick', 'signal.price_buffer.cold_start');
 
+/** Distinct drop texts read in one go with their counts; more are read until the volumes disagree. */
+const DROP_TEXTS = 1000;
+
 interface Drops {
   n: number;
   evidence: Evidence[];
@@ -115,18 +118,21 @@ interface Drops {
  * index, and JS sees each distinct text once for the volumes.
  */
 function debugDrops(ctx: RuleContext, cls: string[]): Drops {
-  const { n, head, tail } = logEdges(ctx, { classes: cls }, 2, 1);
+  // One read gives the count and the texts when the lines say few different things (one per
+  // symbol); otherwise SQLite counts and JS reads texts only until two volumes differ.
+  const texts = logTexts(ctx, { classes: cls }, DROP_TEXTS);
+  const { n, head, tail } = logEdges(ctx, { classes: cls }, 2, 1, texts?.reduce((a, t) => a + t.n, 0));
   const rows = [...head, ...tail];
   const l = tail[0] ?? head[head.length - 1] ?? null;
   const volumes = new Set<string>();
-  if (n > 0) {
-    distinctLogTexts(ctx, { classes: cls }, (r) => {
-      const v = fieldOf(r, 'volume');
-      if (v != null) volumes.add(v);
-      // Two different volumes already say they do not all agree: no need to read more of them.
-      return volumes.size < 2;
-    });
-  }
+  const add = (r: { class: string | null; message: string }) => {
+    const v = fieldOf(r, 'volume');
+    if (v != null) volumes.add(v);
+    // Two different volumes already say they do not all agree: no need to read more of them.
+    return volumes.size < 2;
+  };
+  if (texts) for (const t of texts) if (!add(t)) break;
+  if (!texts && n > 0) distinctLogTexts(ctx, { classes: cls }, add);
   return {
     n,
     evidence: rows.map((r) => ctx.evidence(r.file_id, r.line_no)),
