@@ -5,6 +5,7 @@
  */
 import type { Evidence, Likelihood, RuleContext } from './define-rule.js';
 import { text, type Text } from '../i18n/translate.js';
+import { rollupCovers } from '../db/log-rollup.js';
 
 /** Containers whose failure stops the trading flow (formats doc §1); monitoring ones do not. */
 export const PIPELINE_SERVICES: readonly string[] = [
@@ -126,16 +127,25 @@ export function covers(ctx: RuleContext, service: string, min = MIN_COVERAGE): b
 
 /** Services with any log record in the block (health polls included: they prove the log covers the time). */
 export function loggedServices(ctx: RuleContext): string[] {
-  return (
-    ctx.db
-      // Distinct services from the (service, ts) index, then one indexed probe each: no scan of every record.
-      .prepare(
-        `SELECT s.service FROM (SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL) s
-          WHERE EXISTS (SELECT 1 FROM log_events l WHERE l.service = s.service AND COALESCE(l.in_block, 1) = 1) ORDER BY s.service`,
-      )
-      .all() as { service: string }[]
-  ).map((r) => r.service);
+  let services = servicesOf.get(ctx);
+  if (!services) {
+    // The services the hourly rollup names (else the distinct services of the records), then one
+    // probe each for a record in the block: no scan of every record.
+    const names = rollupCovers(ctx.db)
+      ? 'SELECT DISTINCT service FROM log_hourly WHERE service IS NOT NULL'
+      : 'SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL';
+    services = (
+      ctx.db
+        .prepare(`SELECT s.service FROM (${names}) s WHERE EXISTS (SELECT 1 FROM log_events l WHERE l.service = s.service AND COALESCE(l.in_block, 1) = 1) ORDER BY s.service`)
+        .all() as { service: string }[]
+    ).map((r) => r.service);
+    servicesOf.set(ctx, services);
+  }
+  return [...services];
 }
+
+/** Per context (one analysis run over a database that no longer changes): several rules ask. */
+const servicesOf = new WeakMap<RuleContext, string[]>();
 
 export function count(ctx: RuleContext, sql: string, ...args: (string | number | null)[]): number {
   const r = ctx.db.prepare(sql).get(...args) as Record<string, number | null> | undefined;

@@ -19,6 +19,7 @@ import { mapParams, render, text, type Param, type Text } from '../i18n/translat
 import { stageName } from './break-in-time.js';
 import type { StageId } from './clockless.js';
 import { fileMaxTsBelow } from '../db/log-rollup.js';
+import { feedGaps } from './rules/shared/market-gaps.js';
 
 export type TimelineEntry = ReportModel['timeline'][number];
 type Kind = TimelineEntry['kind'];
@@ -132,17 +133,7 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
     }
 
     // The feed stops (and resumes) while its file kept recording other lines.
-    const gaps = db
-      .prepare(
-        `WITH m AS (
-           SELECT ts, file_id, line_no, LAG(ts) OVER w AS prev_ts, LAG(line_no) OVER w AS prev_line
-           FROM market_data WHERE ts >= ? AND ts < ? WINDOW w AS (PARTITION BY file_id ORDER BY ts, line_no))
-         SELECT ts, file_id, line_no, prev_ts, prev_line, (julianday(ts) - julianday(prev_ts)) * 1440 AS minutes FROM m
-         WHERE prev_ts IS NOT NULL AND (julianday(ts) - julianday(prev_ts)) * 1440 >= ?
-           AND EXISTS (SELECT 1 FROM log_events e WHERE e.file_id = m.file_id AND e.ts > m.prev_ts AND e.ts < m.ts)
-         ORDER BY minutes DESC, ts LIMIT ?`,
-      )
-      .all(from, to, FEED_GAP_MIN, MAX_FEED_GAPS) as { ts: string; file_id: number; line_no: number; prev_ts: string; prev_line: number; minutes: number }[];
+    const gaps = feedGaps(db, from, to, FEED_GAP_MIN, MAX_FEED_GAPS);
     for (const g of gaps) {
       push(g.prev_ts, 'feed_stop', null, text('timeline.feed_gap', { gap: wholeMinutes(g.minutes) }), 1, [ev(g.file_id, g.prev_line)]);
       push(g.ts, 'feed_resume', null, text('timeline.feed_resume', { gap: wholeMinutes(g.minutes) }), 1, [ev(g.file_id, g.line_no)]);

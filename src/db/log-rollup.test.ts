@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../redact/secrets.js';
 import { rebuildHourly } from '../catalog/reclassify.js';
-import { fileMaxTsBelow, fileTsSpan, serviceTsCoverage, skewByService } from './log-rollup.js';
+import { classesPassing, classIn, fileMaxTsBelow, fileTsSpan, serviceTsCoverage, skewByService } from './log-rollup.js';
 import { schemaSql } from './schema.js';
 import { Writer } from './writer.js';
 
@@ -147,5 +147,84 @@ describe('log_hourly answers what a scan of the records answers', () => {
       const want = db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM log_events WHERE file_id = ? AND ts >= ? AND ts <= ?').get(f, from, to);
       expect(fileTsSpan(db, f, from, to)).toEqual(want);
     }
+  });
+});
+
+/**
+ * Error-like records written by the real Writer in two files: a class at ERROR and the same class
+ * at INFO, a traceback at INFO, unclassified records at ERROR and at a lower-case `error`, a
+ * health poll and a report line at ERROR, records without a level, without a time, and bulk
+ * DEBUG ticks around them, across hours whose edges the windows cut.
+ */
+function errors(): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(schemaSql());
+  const w = new Writer(db, new Redactor());
+  let line = 0;
+  const rec = (service: string | null, ms: number | null, level: string | null, message: string, kind = 'app') =>
+    w.write({
+      table: 'log_events',
+      line: ++line,
+      lines: 1,
+      values: { service, ts: ms === null ? null : iso(ms), ts_text: null, docker_ts: null, level, logger: service, message, kind, format: 'bracket', stream: null },
+    });
+  w.setFile(1);
+  for (let m = 0; m < 300; m += 7) rec('cdb_signal', T0 + m * 60_000, 'DEBUG', 'BTCUSDT: Volume zu niedrig (0.0 < 100000.0)');
+  rec('cdb_signal', T0 + 20 * 60_000, 'ERROR', 'Fehler beim Signal-Publishing: Connection closed by server.');
+  rec('cdb_signal', T0 + 95 * 60_000, 'INFO', 'Fehler beim Signal-Publishing: Connection closed by server.');
+  rec('cdb_ws', T0 + 130 * 60_000, 'INFO', 'Traceback (most recent call last):\n  File "x.py", line 1\nKeyError: \'x\'');
+  rec('cdb_ws', T0 + 150 * 60_000, 'ERROR', 'boom 1');
+  rec('cdb_ws', T0 + 151 * 60_000, 'error', 'boom 2');
+  rec('cdb_ws', T0 + 152 * 60_000, null, 'boom 3');
+  rec('cdb_ws', T0 + 153 * 60_000, 'ERROR', '127.0.0.1 - - [20/Nov/2025 18:59:40] "GET /health HTTP/1.1" 500 -', 'health_poll');
+  rec(null, null, 'CRITICAL', 'untimed crash');
+  w.finishFile();
+  w.setFile(2);
+  line = 0;
+  rec('cdb_risk', T0 + 200 * 60_000, 'ERROR', 'report says no', 'report');
+  rec('cdb_risk', T0 + 210 * 60_000, 'FATAL', 'risk down');
+  rec('cdb_risk', T0 + 211 * 60_000, 'FATAL', 'risk down');
+  w.finishFile();
+  return db;
+}
+
+const ERROR_RECORD = "COALESCE(kind, '') NOT IN ('health_poll', 'report') AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR class = 'python.traceback')";
+const errorGroups = (db: Database.Database, only: { sql: string; params: string[] }) =>
+  db
+    .prepare(
+      `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, MIN(id) AS first_id, file_id, line_no, message, class
+       FROM log_events WHERE COALESCE(in_block, 1) = 1 AND ${ERROR_RECORD}${only.sql}
+       GROUP BY COALESCE(service, '(unknown service)'), substr(message, 1, 200) ORDER BY service, first_id`,
+    )
+    .all(...only.params);
+
+describe('classesPassing: the classes log_hourly shows for records of a kind, level and class', () => {
+  it.each(WINDOWS)('the error records read through their classes are the scan\'s, %s', (_name, from, to) => {
+    for (const rebuilt of [false, true]) {
+      const db = errors();
+      if (rebuilt) for (const f of [1, 2]) rebuildHourly(db, f);
+      mark(db, from, to);
+      const cls = classesPassing(db, ERROR_RECORD)!;
+      expect(cls).toEqual([null, 'python.traceback', 'signal.error.publish']);
+      expect(errorGroups(db, classIn(cls))).toEqual(errorGroups(db, { sql: '', params: [] }));
+    }
+  });
+
+  it.each<[string, string, (string | null)[]]>([
+    ['no record passes: no class, and no record read', "level = 'PANIC'", []],
+    ['only classified records', "level = 'DEBUG'", ['signal.filter.volume']],
+    ['only unclassified records', "level = 'FATAL'", [null]],
+  ])('%s', (_name, where, want) => {
+    const db = errors();
+    const cls = classesPassing(db, where)!;
+    expect(cls).toEqual(want);
+    const pick = (only: { sql: string; params: string[] }) => db.prepare(`SELECT id FROM log_events WHERE ${where}${only.sql} ORDER BY id`).all(...only.params);
+    expect(pick(classIn(cls))).toEqual(pick({ sql: '', params: [] }));
+  });
+
+  it('a database whose rollup is empty while it holds records cannot be answered from it', () => {
+    const db = errors();
+    db.exec('DELETE FROM log_hourly');
+    expect(classesPassing(db, ERROR_RECORD)).toBeNull();
   });
 });

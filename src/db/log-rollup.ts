@@ -202,3 +202,23 @@ export function serviceTsCoverage(db: Database.Database, service: string, from: 
   }
   return out;
 }
+
+/**
+ * The classes (null: unclassified) of the log records whose kind, level and class pass `where`
+ * (SQL over those three columns), from log_hourly; null when the rollup cannot answer. Every
+ * record that passes `where` has one of them, so a query over such records may add
+ * `classIn(…)` and read them through the (class, ts) index instead of every record.
+ */
+export function classesPassing(db: Database.Database, where: string): (string | null)[] | null {
+  if (!rollupCovers(db)) return null;
+  return (db.prepare(`SELECT DISTINCT class FROM log_hourly WHERE ${where} ORDER BY class`).all() as { class: string | null }[]).map((r) => r.class);
+}
+
+/** ` AND <class is one of them>` with its parameter: no record when the list is empty. */
+export function classIn(classes: readonly (string | null)[]): { sql: string; params: string[] } {
+  const named = classes.filter((c): c is string => c !== null);
+  const parts: string[] = [];
+  if (named.length) parts.push('class IN (SELECT value FROM json_each(?))');
+  if (named.length < classes.length) parts.push('class IS NULL');
+  return { sql: parts.length ? ` AND (${parts.join(' OR ')})` : ' AND 0', params: named.length ? [JSON.stringify(named)] : [] };
+}

@@ -2,6 +2,7 @@ import { defineRule, type Evidence, type Finding, type RuleResult } from '../../
 import { blockMs, cmp, codePath, count, likelihoodFromScore } from '../../rule-kit.js';
 import { text } from '../../../i18n/translate.js';
 import { fileTsSpan, rollupCovers } from '../../../db/log-rollup.js';
+import { fileGaps } from '../shared/market-gaps.js';
 
 /** Market data arrives every minute (A, per symbol) or every 100 ms (B): 10 quiet minutes is a silence. */
 export const SILENCE_MIN = 10;
@@ -66,12 +67,8 @@ export default defineRule({
         metrics: { covered_minutes: Math.round(coveredMs / 60_000) },
       };
     }
-    // Inner gaps come from SQL (a B feed ticks every 100 ms: millions of rows); the edges to the
-    // source's own span are added from the first and last event.
-    const innerGaps = ctx.db.prepare(
-      `SELECT prev, ts FROM (SELECT ts, LAG(ts) OVER (ORDER BY ts) AS prev FROM market_data WHERE in_block = 1 AND file_id = ? AND ts IS NOT NULL)
-       WHERE prev IS NOT NULL AND (julianday(ts) - julianday(prev)) * 86400000.0 >= ? ORDER BY ts`,
-    );
+    // Inner gaps come from SQL by minute (a B feed ticks every 100 ms: millions of rows); the edges
+    // to the source's own span are added from the first and last event.
     const edges = ctx.db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM market_data WHERE in_block = 1 AND file_id = ? AND ts IS NOT NULL');
     const findings: Finding[] = [];
     let total = 0;
@@ -80,7 +77,7 @@ export default defineRule({
     const hev: Evidence[] = [];
     for (const s of sources) {
       const e = edges.get(s.file_id) as { f: string; t: string };
-      const inner = innerGaps.all(s.file_id, GAP_MS - 0.5) as { prev: string; ts: string }[];
+      const inner = fileGaps(ctx.db, s.file_id, GAP_MS - 0.5);
       const gap = (from: string, to: string): Gap => ({ from, to, ms: Date.parse(to) - Date.parse(from), fileId: s.file_id });
       const gaps = [gap(s.f, e.f), ...inner.map((g) => gap(g.prev, g.ts)), gap(e.t, s.t)].filter((g) => g.ms >= GAP_MS);
       if (!gaps.length) continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestDb } from '../../testing.js';
-import { findLogs, groupCoverage, K, RISK } from './logs.js';
+import { anyLog, distinctLogTexts, findLogs, groupCoverage, K, logEdges, logTexts, RISK, SIGNAL, type LogQuery } from './logs.js';
 import { localToUtc, generatedMs } from './time-zones.js';
 import { addLogs } from './testing.js';
 
@@ -38,6 +38,70 @@ describe('findLogs', () => {
     const c = groupCoverage(t.context(), RISK)!;
     expect(c).toMatchObject({ from: '2025-11-26T00:00:00.000Z', to: '2025-11-27T12:00:00.000Z', records: 2 });
     expect(c.fraction).toBeCloseTo(0.5, 2);
+  });
+});
+
+/**
+ * Volume-drop lines (and a price-buffer line) of two engines in two files: ties in time across
+ * the files and within one, a record without a time, one marked outside the block, one before
+ * it, a health poll, one without a service found by its logger, and two volumes.
+ */
+function drops(): TestDb {
+  const t = new TestDb();
+  const a = t.file('logs/cdb_signal.log');
+  const b = t.file('logs/cdb_core.log');
+  const rec = (file: number, line: number, service: string | null, ts: string | null, message: string, extra: Record<string, unknown> = {}) =>
+    t.insert('log_events', { file_id: file, line_no: line, service, logger: 'signal_engine', ts, level: 'DEBUG', message, kind: 'app', in_block: ts === null ? null : 1, ...extra });
+  const v = (sym: string, vol: string) => `${sym}: Volume zu niedrig (${vol} < 100000.0)`;
+  rec(b, 7, 'cdb_core', '2025-11-27T10:00:00.000Z', v('ETHUSDT', '0.0'));
+  rec(a, 3, 'cdb_signal', '2025-11-27T10:00:00.000Z', v('BTCUSDT', '0.0'));
+  rec(a, 2, 'cdb_signal', '2025-11-27T10:00:00.000Z', v('BTCUSDT', '0.0'));
+  rec(a, 1, 'cdb_signal', null, v('BTCUSDT', '0.0'));
+  rec(a, 4, 'cdb_signal', '2025-11-27T11:30:00.000Z', v('BTCUSDT', '0.0'), { in_block: 0 });
+  rec(a, 5, 'cdb_signal', '2025-11-20T11:30:00.000Z', v('BTCUSDT', '5.5'));
+  rec(a, 6, 'cdb_signal', '2025-11-27T12:00:00.000Z', v('BTCUSDT', '0.0'), { kind: 'health_poll' });
+  rec(a, 8, null, '2025-11-27T12:30:00.000Z', v('SOLUSDT', '0.0'));
+  rec(b, 9, 'cdb_core', '2025-11-28T01:00:00.000Z', v('ETHUSDT', '7.25'));
+  rec(a, 10, 'cdb_signal', '2025-11-28T01:00:00.000Z', v('BTCUSDT', '0.0'));
+  rec(b, 11, 'cdb_core', '2025-11-28T02:00:00.000Z', 'BTCUSDT: pct_change calculated from price buffer (@ $70463.80 → -0.0008%)');
+  return t;
+}
+
+describe('logEdges, anyLog and distinctLogTexts answer what scanLogs reads', () => {
+  it.each<[string, Omit<LogQuery, 're'>, number, number, number]>([
+    ['every drop in the block, first two and the last', { classes: K.volumeTooLow }, 2, 1, 6],
+    ['first one, last three', { classes: K.volumeTooLow }, 1, 3, 6],
+    ['more kept than there are', { classes: K.volumeTooLow }, 5, 5, 6],
+    ['of the signal engine group (logger fallback included)', { group: SIGNAL, classes: K.volumeTooLow }, 2, 1, 6],
+    ['a window that ends at a record', { classes: K.volumeTooLow, span: { from: '2025-11-27T10:00:00.000Z', to: '2025-11-27T12:30:00.000Z' } }, 2, 2, 5],
+    ['any time, untimed records first', { classes: K.volumeTooLow, inBlock: false }, 2, 1, 9],
+    ['two classes', { classes: [...K.volumeTooLow, 'signal.price_buffer.pct'] }, 2, 1, 7],
+    ['a class without records', { classes: K.confidenceBelow }, 2, 1, 0],
+    ['no class', { classes: [] }, 2, 1, 0],
+  ])('%s', (_n, q, first, last, n) => {
+    const ctx = drops().context();
+    const rows = findLogs(ctx, q);
+    expect(rows).toHaveLength(n);
+    const e = logEdges(ctx, q, first, last);
+    expect(e.n).toBe(rows.length);
+    expect(e.head).toEqual(rows.slice(0, first));
+    expect(e.tail).toEqual(rows.slice(Math.max(first, rows.length - last)));
+    expect(anyLog(ctx, q)).toBe(rows.length > 0);
+    const texts = new Set<string>();
+    distinctLogTexts(ctx, q, (r) => void texts.add(`${r.class}|${r.message}`));
+    const want = [...new Set(rows.map((r) => `${r.class}|${r.message}`))].sort();
+    expect([...texts].sort()).toEqual(want);
+    const counted = logTexts(ctx, q, want.length);
+    expect(counted?.map((c) => `${c.class}|${c.message}`).sort()).toEqual(want);
+    expect(counted?.map((c) => [`${c.class}|${c.message}`, c.n]).sort()).toEqual(want.map((k) => [k, rows.filter((r) => `${r.class}|${r.message}` === k).length]));
+    if (want.length) expect(logTexts(ctx, q, want.length - 1)).toBeNull();
+    expect(logEdges(ctx, q, first, last, rows.length)).toEqual(e);
+  });
+
+  it('distinctLogTexts stops when told', () => {
+    const seen: string[] = [];
+    distinctLogTexts(drops().context(), { classes: K.volumeTooLow, inBlock: false }, (r) => (seen.push(r.message), seen.length < 2));
+    expect(seen).toHaveLength(2);
   });
 });
 

@@ -61,16 +61,18 @@ function hasService(ctx: RuleContext, services: string[]): boolean {
 /**
  * Records of a stage: by compose service name, plus records without a service whose logger is
  * unique to the stage. When no record carries the service name at all, the logger alone decides.
+ * `serviceCol` is the column as written in the clause (`+service` keeps the planner off the
+ * (service, ts) index where the class index is the short way).
  */
-export function groupClause(ctx: RuleContext, groups: ServiceGroup[], params: (string | number)[]): string {
+export function groupClause(ctx: RuleContext, groups: ServiceGroup[], params: (string | number)[], serviceCol = 'service'): string {
   const services = groups.flatMap((g) => g.services);
   const loggers = groups.flatMap((g) => g.loggers);
   const loggerIn = `logger IN (${loggers.map(() => '?').join(',')})`;
   if (services.length && hasService(ctx, services)) {
     params.push(...services);
-    if (!loggers.length) return `service IN (${services.map(() => '?').join(',')})`;
+    if (!loggers.length) return `${serviceCol} IN (${services.map(() => '?').join(',')})`;
     params.push(...loggers);
-    return `(service IN (${services.map(() => '?').join(',')}) OR (service IS NULL AND ${loggerIn}))`;
+    return `(${serviceCol} IN (${services.map(() => '?').join(',')}) OR (${serviceCol} IS NULL AND ${loggerIn}))`;
   }
   if (!loggers.length) return '0';
   params.push(...loggers);
@@ -84,13 +86,15 @@ export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
   return out;
 }
 
-/** findLogs without keeping the rows: each match is handed to `visit` as it is read. */
-export function scanLogs(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => void): void {
+/** The WHERE clause of a query (without its `re`), or null when it asks for no class. */
+function logWhere(ctx: RuleContext, q: LogQuery): { sql: string; params: (string | number)[] } | null {
   const params: (string | number)[] = [];
   const where: string[] = [];
   if (q.group) {
     const groups = Array.isArray(q.group) ? q.group : [q.group];
-    where.push(groupClause(ctx, groups, params));
+    // Records are selected by class: the (class, ts) index reads only them, where the service
+    // index would read every record of a chatty service (a DEBUG engine logs every tick).
+    where.push(groupClause(ctx, groups, params, '+service'));
   }
   if (q.span) {
     const w = logWindow(ctx, q.span, false);
@@ -102,14 +106,83 @@ export function scanLogs(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => vo
     params.push(...w.params);
   }
   where.push("(kind IS NULL OR kind != 'health_poll')");
-  if (q.classes.length === 0) return;
+  if (q.classes.length === 0) return null;
   where.push(`class IN (${q.classes.map(() => '?').join(',')})`);
   params.push(...q.classes);
-  const sql = `SELECT id, file_id, line_no, ts, service, level, message, class FROM log_events WHERE ${where.join(' AND ')} ORDER BY ts, file_id, line_no`;
-  for (const r of ctx.db.prepare(sql).iterate(...params) as Iterable<LogRow>) {
+  return { sql: where.join(' AND '), params };
+}
+
+const LOG_COLS = 'id, file_id, line_no, ts, service, level, message, class';
+
+/** findLogs without keeping the rows: each match is handed to `visit` as it is read. */
+export function scanLogs(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => void): void {
+  const w = logWhere(ctx, q);
+  if (!w) return;
+  const sql = `SELECT ${LOG_COLS} FROM log_events WHERE ${w.sql} ORDER BY ts, file_id, line_no`;
+  for (const r of ctx.db.prepare(sql).iterate(...w.params) as Iterable<LogRow>) {
     if (r.message == null) continue;
     if (q.re && !q.re.test(r.message)) continue;
     visit(r);
+  }
+}
+
+/** How many records match, and the first `first` and last `last` of them (scanLogs' order). */
+export interface LogEdges {
+  n: number;
+  head: LogRow[];
+  /** The last records after the head, in order: never one of the head's. */
+  tail: LogRow[];
+}
+
+/**
+ * What tallyLogs(q, first, last) keeps, without handing every record to JS: SQLite counts, and
+ * reads the head in scanLogs' order and the tail in the reverse order through the class index.
+ * Only for a query without `re` (a message test needs every record's text). `known`: the count,
+ * when the caller has it already (logTexts).
+ */
+export function logEdges(ctx: RuleContext, q: Omit<LogQuery, 're'>, first: number, last: number, known?: number): LogEdges {
+  const w = logWhere(ctx, q);
+  if (!w) return { n: 0, head: [], tail: [] };
+  // scanLogs skips a record without text.
+  const where = `${w.sql} AND message IS NOT NULL`;
+  const n = known ?? (ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE ${where}`).get(...w.params) as { n: number }).n;
+  if (n === 0) return { n, head: [], tail: [] };
+  const head = ctx.db.prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${where} ORDER BY ts, file_id, line_no LIMIT ?`).all(...w.params, first) as LogRow[];
+  const k = Math.min(last, n - head.length);
+  const tail = k > 0 ? (ctx.db.prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${where} ORDER BY ts DESC, file_id DESC, line_no DESC LIMIT ?`).all(...w.params, k) as LogRow[]).reverse() : [];
+  return { n, head, tail };
+}
+
+/** Whether any record matches (scanLogs would visit one), reading at most one. */
+export function anyLog(ctx: RuleContext, q: Omit<LogQuery, 're'>): boolean {
+  const w = logWhere(ctx, q);
+  if (!w) return false;
+  return !!ctx.db.prepare(`SELECT 1 FROM log_events WHERE ${w.sql} AND message IS NOT NULL LIMIT 1`).get(...w.params);
+}
+
+/**
+ * The distinct (class, message) pairs of the matching records with how many records carry each,
+ * in no particular order, in one read of the records; null when there are more than `max` of
+ * them (then distinctLogTexts and logEdges read what is needed).
+ */
+export function logTexts(ctx: RuleContext, q: Omit<LogQuery, 're'>, max: number): { class: string | null; message: string; n: number }[] | null {
+  const w = logWhere(ctx, q);
+  if (!w) return [];
+  const rows = ctx.db
+    .prepare(`SELECT class, message, COUNT(*) AS n FROM log_events WHERE ${w.sql} AND message IS NOT NULL GROUP BY class, message LIMIT ?`)
+    .all(...w.params, max + 1) as { class: string | null; message: string; n: number }[];
+  return rows.length > max ? null : rows;
+}
+
+/**
+ * The distinct (class, message) pairs of the matching records, in no particular order, read
+ * until `enough` says so: SQLite reads the records, JS sees each text once.
+ */
+export function distinctLogTexts(ctx: RuleContext, q: Omit<LogQuery, 're'>, visit: (r: { class: string | null; message: string }) => boolean | void): void {
+  const w = logWhere(ctx, q);
+  if (!w) return;
+  for (const r of ctx.db.prepare(`SELECT DISTINCT class, message FROM log_events WHERE ${w.sql} AND message IS NOT NULL`).iterate(...w.params) as Iterable<{ class: string | null; message: string }>) {
+    if (visit(r) === false) break;
   }
 }
 

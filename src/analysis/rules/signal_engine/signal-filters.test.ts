@@ -3,7 +3,7 @@ import type { Block } from '../../define-rule.js';
 import { spoken, TestDb } from '../../testing.js';
 import type { Lang } from '../../../i18n/lang.js';
 import { addLogs, addRows, addSettings, times } from '../shared/testing.js';
-import rule from './signal-filters.js';
+import rule, { pctValues } from './signal-filters.js';
 
 interface S {
   settings?: { key: string; value: string; source?: string }[];
@@ -216,5 +216,37 @@ describe('signal-filters', () => {
   it('counts how many ticks would pass the threshold', () => {
     const r = run({ settings: [volSetting('0'), thrSetting('2.0')], ticks: 200, pct: (i) => (i % 100) / 20 });
     expect(r.metrics).toMatchObject({ ticks_with_pct_change: 200, ticks_passing_threshold: 120, signal_threshold_pct: 2 });
+  });
+});
+
+/** pctValues before it read prices symbol by symbol: one row object per tick, in (symbol, ts, id) order. */
+function pctValuesByRow(t: TestDb): { values: number[]; derived: boolean } {
+  const given = (t.db.prepare('SELECT pct_change AS p FROM market_data WHERE in_block = 1 AND pct_change IS NOT NULL ORDER BY ts, id').all() as { p: number }[]).map((r) => r.p);
+  if (given.length) return { values: given, derived: false };
+  const values: number[] = [];
+  let prev: { symbol: string | null; price: number } | null = null;
+  for (const r of t.db.prepare('SELECT symbol, price FROM market_data WHERE in_block = 1 AND price IS NOT NULL AND price > 0 ORDER BY symbol, ts, id').all() as { symbol: string | null; price: number }[]) {
+    if (prev && r.symbol === prev.symbol) values.push(((r.price - prev.price) / prev.price) * 100);
+    prev = r;
+  }
+  return { values, derived: true };
+}
+
+describe('pctValues reads what a row-by-row read gave', () => {
+  type Tick = [symbol: string | null, ts: string, price: number | null, pct?: number | null, inBlock?: 0 | 1];
+  const T = (m: number) => new Date(Date.parse('2025-11-27T10:00:00.000Z') + m * 60_000).toISOString();
+  it.each<[string, Tick[]]>([
+    ['payload pct_change (era A)', [['BTC_USDT', T(1), 100, 0.5], ['ETH_USDT', T(0), 10, -1.25], ['BTC_USDT', T(2), 101, null]]],
+    ['derived per symbol, symbols interleaved', [['ETHUSDT', T(0), 10], ['BTCUSDT', T(0), 100], ['ETHUSDT', T(1), 10.5], ['BTCUSDT', T(1), 99.9], ['BTCUSDT', T(2), 100.3], ['ETHUSDT', T(3), 10.4]]],
+    ['ticks at one time, in id order', [['BTCUSDT', T(1), 100], ['BTCUSDT', T(1), 101], ['BTCUSDT', T(0), 99], ['BTCUSDT', T(1), 100.5]]],
+    ['ticks without a symbol pair with each other', [[null, T(0), 5], ['BTCUSDT', T(0), 100], [null, T(1), 6], ['BTCUSDT', T(2), 102], [null, T(3), 5.5]]],
+    ['no price, a zero price and ticks outside the block', [['BTCUSDT', T(0), 100], ['BTCUSDT', T(1), null], ['BTCUSDT', T(2), 0], ['BTCUSDT', T(3), 104, null, 0], ['BTCUSDT', T(4), 103]]],
+    ['no ticks', []],
+  ])('%s', (_name, ticks) => {
+    const t = new TestDb();
+    for (const [symbol, ts, price, pct, inBlock] of ticks) t.insert('market_data', { ts, symbol, price, pct_change: pct ?? null, source: 'log', in_block: inBlock ?? 1 });
+    const got = pctValues(t.context());
+    expect(got).toEqual(pctValuesByRow(t));
+    if (ticks.length > 1) expect(got.values.length).toBeGreaterThan(0);
   });
 });

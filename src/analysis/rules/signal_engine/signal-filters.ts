@@ -11,7 +11,7 @@ import {
   type VerificationCheck,
 } from '../../define-rule.js';
 import { classes } from '../../../catalog/index.js';
-import { findLogs, K, fieldOf, RISK, scanLogs } from '../shared/logs.js';
+import { anyLog, distinctLogTexts, findLogs, K, fieldOf, logEdges, logTexts, RISK } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVarText, type SettingRow } from '../shared/settings.js';
 import { count, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
@@ -74,27 +74,39 @@ function quantile(sorted: number[], q: number): number | null {
  * pct_change per tick. Era-A ticks carry it; B/C ticks do not (the engine's price buffer derives
  * it), so the tick-to-tick change per symbol is used as an approximation there.
  */
-function pctValues(ctx: RuleContext): { values: number[]; derived: boolean } {
-  // Read row by row: a B feed ticks every 100 ms, and a row object per tick held at once is
-  // hundreds of MB in a two-day bundle.
+export function pctValues(ctx: RuleContext): { values: number[]; derived: boolean } {
+  // Read row by row, and without an object per row (pluck, raw): a B feed ticks every 100 ms, so
+  // row objects are most of the time, and held at once hundreds of MB in a two-day bundle.
   const given: number[] = [];
-  for (const r of ctx.db.prepare('SELECT pct_change AS p FROM market_data WHERE in_block = 1 AND pct_change IS NOT NULL ORDER BY ts, id').iterate() as Iterable<{ p: number }>) {
-    given.push(r.p);
+  for (const p of ctx.db.prepare('SELECT pct_change FROM market_data WHERE in_block = 1 AND pct_change IS NOT NULL ORDER BY ts, id').pluck().iterate() as Iterable<number>) {
+    given.push(p);
   }
   if (given.length) return { values: given, derived: false };
   const values: number[] = [];
-  let prev: { symbol: string; price: number } | null = null;
-  for (const r of ctx.db
-    .prepare('SELECT symbol, price FROM market_data WHERE in_block = 1 AND price IS NOT NULL AND price > 0 ORDER BY symbol, ts, id')
-    .iterate() as Iterable<{ symbol: string; price: number }>) {
-    if (prev && r.symbol === prev.symbol) values.push(((r.price - prev.price) / prev.price) * 100);
-    prev = r;
+  // Prices alone (pluck) in (symbol, ts, id) order; how many ticks each symbol has (in the same
+  // order: NULL first) says where one symbol's run ends and the next begins.
+  const where = 'in_block = 1 AND price IS NOT NULL AND price > 0';
+  const runs = ctx.db.prepare(`SELECT COUNT(*) FROM market_data WHERE ${where} GROUP BY symbol ORDER BY symbol`).pluck().all() as number[];
+  let run = 0;
+  let left = runs[0] ?? 0;
+  let prev: number | null = null;
+  for (const price of ctx.db.prepare(`SELECT price FROM market_data WHERE ${where} ORDER BY symbol, ts, id`).pluck().iterate() as Iterable<number>) {
+    if (left === 0) {
+      left = runs[++run];
+      prev = null;
+    }
+    left--;
+    if (prev !== null) values.push(((price - prev) / prev) * 100);
+    prev = price;
   }
   return { values, derived: true };
 }
 
 /** The price-buffer DEBUG lines (B/C): the engine logged at DEBUG, so a filter drop would show. */
 const PRICE_BUFFER_DEBUG = classes('signal.price_buffer.pct', 'signal.price_buffer.tick', 'signal.price_buffer.cold_start');
+
+/** Distinct drop texts read in one go with their counts; more are read until the volumes disagree. */
+const DROP_TEXTS = 1000;
 
 interface Drops {
   n: number;
@@ -106,24 +118,27 @@ interface Drops {
   volume: string | null;
 }
 
-/** DEBUG lines of a class in the block: counted, with the first two and the last as evidence. */
+/**
+ * DEBUG lines of a class in the block: counted, with the first two and the last as evidence.
+ * A DEBUG engine prints one per tick: SQLite counts them and reads the edges through the class
+ * index, and JS sees each distinct text once for the volumes.
+ */
 function debugDrops(ctx: RuleContext, cls: string[]): Drops {
-  const rows: { file_id: number; line_no: number; ts: string | null; message: string }[] = [];
-  let n = 0;
+  // One read gives the count and the texts when the lines say few different things (one per
+  // symbol); otherwise SQLite counts and JS reads texts only until two volumes differ.
+  const texts = logTexts(ctx, { classes: cls }, DROP_TEXTS);
+  const { n, head, tail } = logEdges(ctx, { classes: cls }, 2, 1, texts?.reduce((a, t) => a + t.n, 0));
+  const rows = [...head, ...tail];
+  const l = tail[0] ?? head[head.length - 1] ?? null;
   const volumes = new Set<string>();
-  let last: { file_id: number; line_no: number; ts: string | null; message: string } | null = null;
-  scanLogs(ctx, { classes: cls }, (r) => {
-    n++;
-    if (rows.length < 2) rows.push(r);
-    last = r;
+  const add = (r: { class: string | null; message: string }) => {
+    const v = fieldOf(r, 'volume');
+    if (v != null) volumes.add(v);
     // Two different volumes already say they do not all agree: no need to read more of them.
-    if (volumes.size < 2) {
-      const v = fieldOf(r, 'volume');
-      if (v != null) volumes.add(v);
-    }
-  });
-  const l = last as { file_id: number; line_no: number; ts: string | null; message: string } | null;
-  if (l && !rows.includes(l)) rows.push(l);
+    return volumes.size < 2;
+  };
+  if (texts) for (const t of texts) if (!add(t)) break;
+  if (!texts && n > 0) distinctLogTexts(ctx, { classes: cls }, add);
   return {
     n,
     evidence: rows.map((r) => ctx.evidence(r.file_id, r.line_no)),
@@ -180,7 +195,7 @@ export default defineRule({
 
     // The engine's own DEBUG lines of a filter dropping input (§2.6, §3.3): direct evidence when present.
     const drops = debugDrops(ctx, K.volumeTooLow);
-    const debugOn = drops.n > 0 || debugDrops(ctx, PRICE_BUFFER_DEBUG).n > 0;
+    const debugOn = drops.n > 0 || anyLog(ctx, { classes: PRICE_BUFFER_DEBUG });
     metrics.volume_filter_debug_lines = drops.n;
     const { values: pctVals, derived: pctDerived } = ticks > 0 ? pctValues(ctx) : { values: [] as number[], derived: false };
     // The real engine checks the volume only for a tick that passed the momentum threshold.

@@ -1,6 +1,7 @@
 import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
 import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices } from '../../rule-kit.js';
 import { text, type Said, type Text } from '../../../i18n/translate.js';
+import { classesPassing, classIn } from '../../../db/log-rollup.js';
 
 const UNKNOWN = '(unknown service)';
 const named = (svc: string): Said => (svc === UNKNOWN ? text('shared.unknown_service') : svc);
@@ -33,6 +34,9 @@ export function normalizeError(message: string): string {
     .slice(0, 160);
 }
 
+/** An error record by its kind, level and class alone (so the hourly rollup can tell which classes hold one). */
+const ERROR_RECORD = "COALESCE(kind, '') NOT IN ('health_poll', 'report') AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR class = 'python.traceback')";
+
 interface Group {
   key: string;
   n: number;
@@ -46,19 +50,22 @@ export default defineRule({
   needs: ['service logs (log_events)'],
   keyMetrics: ['errors_total', 'tracebacks_total'],
   check(ctx): RuleResult {
-    // Grouped in SQL: a per-message error at the tick rate can be millions of records.
+    // Grouped in SQL: a per-message error at the tick rate can be millions of records. Only the
+    // classes the hourly rollup shows with an error level are read (through the class index),
+    // not every DEBUG tick of the bundle.
+    const cls = classesPassing(ctx.db, ERROR_RECORD);
+    const only = cls === null ? { sql: '', params: [] } : classIn(cls);
     const groups = ctx.db
       .prepare(
         `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, MIN(id) AS first_id, file_id, line_no, message,
                 SUM(UPPER(COALESCE(level, '')) IN ('CRITICAL', 'FATAL', 'PANIC')) AS critical,
                 SUM(class = 'python.traceback' OR instr(message, 'Traceback (most recent call last)') > 0) AS tracebacks
          FROM log_events
-         WHERE COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') NOT IN ('health_poll', 'report')
-           AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR class = 'python.traceback')
+         WHERE COALESCE(in_block, 1) = 1 AND ${ERROR_RECORD}${only.sql}
          GROUP BY COALESCE(service, '(unknown service)'), substr(message, 1, 200)
          ORDER BY service, first_id`,
       )
-      .all() as { service: string; n: number; first_id: number; file_id: number; line_no: number; message: string; critical: number; tracebacks: number }[];
+      .all(...only.params) as { service: string; n: number; first_id: number; file_id: number; line_no: number; message: string; critical: number; tracebacks: number }[];
     const services = loggedServices(ctx);
     if (groups.length === 0) {
       const covered = services.filter((s) => covers(ctx, s));
