@@ -11,7 +11,7 @@ import { toIsoUtc } from '../util/time.js';
 import { dayStartIn, daysBetweenIn, isZone } from '../util/zones.js';
 import { inferBlock, inferZone } from './block.js';
 import { buildFlowHourly } from './flow-hourly.js';
-import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
+import { classesWithPrefix, entry, fieldsOf } from '../catalog/index.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcTable } from './src-tables.js';
 import { bool, normSymbol, num, upper } from './symbols.js';
@@ -40,6 +40,11 @@ function stream<T>(db: DB, sql: string, ...params: unknown[]): Iterable<T> {
   if (reader) return reader.prepare(sql).iterate(...params) as Iterable<T>;
   return db.prepare(sql).all(...params) as T[];
 }
+/** stream() with each row as an array of its columns (no object per row). */
+function streamRaw<T extends unknown[]>(db: DB, sql: string, ...params: unknown[]): Iterable<T> {
+  if (reader) return reader.prepare(sql).raw().iterate(...params) as Iterable<T>;
+  return db.prepare(sql).raw().all(...params) as T[];
+}
 type LogRow = { file_id: number; line_no: number; ts: string | null; message: string; class: string | null };
 
 /** `class IN (...)` for a list of catalog classes (ids are catalog-declared: no quoting issue). */
@@ -62,33 +67,52 @@ function inserter(db: DB, table: string): Ins {
 
 /**
  * The inserter for tables of one row per tick (market data: every record of a DEBUG feed): rows
- * go in multi-row INSERTs of 64, in the order given (the same ids as one by one). Call flush()
- * after the last row.
+ * go in multi-row INSERTs of 64, in the order given (the same ids as one by one); `add` takes the
+ * values in the order of `cols`, and the columns not named stay NULL. Call flush() after the last row.
  */
-function batchInserter(db: DB, table: string): { add: Ins; flush: () => void } {
-  const cols = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id');
+function batchInserter(db: DB, table: string, cols: readonly string[]): { add: (...values: (string | number | null | undefined)[]) => void; flush: () => void } {
+  const per = 64;
+  const width = cols.length;
   const tuple = `(${cols.map(() => '?').join(',')})`;
-  const one = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES ${tuple}`);
-  const many = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES ${Array(64).fill(tuple).join(',')}`);
-  let pending: (string | number | null)[] = [];
-  let rows = 0;
+  const head = `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES `;
+  const one = db.prepare(head + tuple);
+  const many = db.prepare(head + Array(per).fill(tuple).join(','));
+  const pending: (string | number | null)[] = new Array(width * per);
+  let n = 0;
   return {
-    add(row) {
-      for (const c of cols) {
-        const v = row[c];
-        pending.push(v === undefined ? null : (v as string | number | null));
-      }
-      if (++rows === 64) {
+    add(...values) {
+      for (let i = 0; i < width; i++) pending[n++] = values[i] ?? null;
+      if (n === pending.length) {
         many.run(pending);
-        pending = [];
-        rows = 0;
+        n = 0;
       }
     },
     flush() {
-      for (let r = 0; r < rows; r++) one.run(pending.slice(r * cols.length, (r + 1) * cols.length));
-      pending = [];
-      rows = 0;
+      for (let r = 0; r < n; r += width) one.run(pending.slice(r, r + width));
+      n = 0;
     },
+  };
+}
+
+/**
+ * `fieldsOf(id, message)` reduced to some fields, as an array in the order of `names`, without
+ * building a record per message (millions of ticks): each name's value is the first defined group
+ * named `name`, `name1`, `name2`, … in the pattern's order, as fieldsOf gives it.
+ */
+export function fieldReader(id: string, names: readonly string[]): (message: string) => (string | undefined)[] | null {
+  const pattern = entry(id).pattern;
+  let groupsOf: string[][] | null = null;
+  return (message) => {
+    const m = pattern.exec(message);
+    if (!m) return null;
+    const g = m.groups;
+    if (!g) return names.map(() => undefined);
+    // Every match has the same groups (undefined where one did not take part).
+    groupsOf ??= names.map((name) => Object.keys(g).filter((k) => k.replace(/\d+$/, '') === name));
+    return groupsOf.map((keys) => {
+      for (const k of keys) if (g[k] !== undefined) return g[k];
+      return undefined;
+    });
   };
 }
 
@@ -448,11 +472,19 @@ function buildMarketData(db: DB): string {
     return rs;
   }
   let published = 0;
-  const batch = batchInserter(db, 'market_data');
-  for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE class = 'feed.published' ORDER BY ts, file_id, line_no`)) {
-    const m = fieldsOf('feed.published', l.message);
-    if (m) published++;
-    if (m) batch.add({ ts: l.ts, symbol: normSymbol(m.symbol), symbol_raw: m.symbol, price: num(m.price), source: 'log', file_id: l.file_id, line_no: l.line_no });
+  const batch = batchInserter(db, 'market_data', ['ts', 'symbol', 'symbol_raw', 'price', 'source', 'file_id', 'line_no']);
+  const read = fieldReader('feed.published', ['symbol', 'price']);
+  // A feed publishes a handful of symbols: normalise each once.
+  const symbols = new Map<string, string | null>();
+  type Tick = [file_id: number, line_no: number, ts: string | null, message: string];
+  for (const [fileId, lineNo, ts, message] of streamRaw<Tick>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE class = 'feed.published' ORDER BY ts, file_id, line_no`)) {
+    const f = read(message);
+    if (!f) continue;
+    published++;
+    const [raw, price] = f;
+    let symbol = raw === undefined ? null : symbols.get(raw);
+    if (symbol === undefined) symbols.set(raw!, (symbol = normSymbol(raw)));
+    batch.add(ts, symbol, raw, num(price), 'log', fileId, lineNo);
   }
   batch.flush();
   return published ? 'log' : 'none';
