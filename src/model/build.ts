@@ -10,8 +10,9 @@ import { extractStartupLimits } from '../ingest/reports/startup-limits.js';
 import { toIsoUtc } from '../util/time.js';
 import { dayStartIn, daysBetweenIn, isZone } from '../util/zones.js';
 import { inferBlock, inferZone } from './block.js';
+import { fieldReader } from './field-reader.js';
 import { buildFlowHourly } from './flow-hourly.js';
-import { classesWithPrefix, entry, fieldsOf } from '../catalog/index.js';
+import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcTable } from './src-tables.js';
 import { bool, normSymbol, num, upper } from './symbols.js';
@@ -91,28 +92,6 @@ function batchInserter(db: DB, table: string, cols: readonly string[]): { add: (
       for (let r = 0; r < n; r += width) one.run(pending.slice(r, r + width));
       n = 0;
     },
-  };
-}
-
-/**
- * `fieldsOf(id, message)` reduced to some fields, as an array in the order of `names`, without
- * building a record per message (millions of ticks): each name's value is the first defined group
- * named `name`, `name1`, `name2`, … in the pattern's order, as fieldsOf gives it.
- */
-export function fieldReader(id: string, names: readonly string[]): (message: string) => (string | undefined)[] | null {
-  const pattern = entry(id).pattern;
-  let groupsOf: string[][] | null = null;
-  return (message) => {
-    const m = pattern.exec(message);
-    if (!m) return null;
-    const g = m.groups;
-    if (!g) return names.map(() => undefined);
-    // Every match has the same groups (undefined where one did not take part).
-    groupsOf ??= names.map((name) => Object.keys(g).filter((k) => k.replace(/\d+$/, '') === name));
-    return groupsOf.map((keys) => {
-      for (const k of keys) if (g[k] !== undefined) return g[k];
-      return undefined;
-    });
   };
 }
 
