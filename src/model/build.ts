@@ -544,6 +544,24 @@ export interface ModelSummary {
   sources: Record<string, string>;
 }
 
+/**
+ * Page cache while the raw-table indexes are built. Each index sorts every key of its table; past
+ * the cache, the sorter writes sorted runs to temp files and merges them. Runs of 32 MB sort
+ * faster than runs of 64 MB (less CPU per key, measured on 128 MB and 1 GB of DEBUG log) and hold
+ * half the memory at the model build's peak.
+ */
+const INDEX_CACHE_KIB = 32_000;
+
+function buildIndexes(db: DB): void {
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${INDEX_CACHE_KIB}`);
+  try {
+    db.exec(INDEX_SQL);
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
+  }
+}
+
 /** (Re)build the canonical model from the raw tables. Deterministic: same raw rows, same model. */
 export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   let summary!: ModelSummary;
@@ -551,7 +569,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   const step = (name: (typeof MODEL_STEPS)[number]): void => opts.onStep?.(++stepNo, MODEL_STEPS.length, name);
   // Raw-table indexes are built here, once, after bulk loading: cheaper than row by row.
   step('indexes');
-  db.exec(INDEX_SQL);
+  buildIndexes(db);
   const file = db.name;
   reader = file && file !== ':memory:' && !db.memory ? new Database(file, { readonly: true }) : null;
   try {
