@@ -12,6 +12,7 @@ import { dayStartIn, daysBetweenIn, isZone } from '../util/zones.js';
 import { inferBlock, inferZone } from './block.js';
 import { fieldReader } from './field-reader.js';
 import { buildFlowHourly } from './flow-hourly.js';
+import { markInBlock, priorMarks } from './in-block.js';
 import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcTable } from './src-tables.js';
@@ -508,17 +509,6 @@ function deriveFromLogs(db: DB): void {
   }
 }
 
-function markInBlock(db: DB, from: string, to: string): void {
-  for (const t of ['signals', 'risk_decisions', 'orders', 'trades', 'market_data', 'log_events', 'redis_messages']) {
-    // A SUBSCRIBE capture has no clock of its own; the payload's time is the next best.
-    const ts = t === 'redis_messages' ? 'COALESCE(ts, payload_ts)' : 'ts';
-    const value = `CASE WHEN ${ts} IS NULL THEN NULL WHEN ${ts} >= @from AND ${ts} <= @to THEN 1 ELSE 0 END`;
-    // Only rows whose mark changes are written: the writer stored raw rows as if inside the block,
-    // so a page of log_events is rewritten only where the block cuts it.
-    db.prepare(`UPDATE "${t}" SET in_block = ${value} WHERE in_block IS NOT ${value}`).run({ from, to });
-  }
-}
-
 function parseBound(v: string, end: boolean, flag: string, zone = 'UTC'): string {
   const dateOnly = /^\d{4}-\d\d-\d\d$/.test(v.trim());
   if (dateOnly && zone !== 'UTC') {
@@ -574,6 +564,8 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   reader = file && file !== ':memory:' && !db.memory ? new Database(file, { readonly: true }) : null;
   try {
     db.transaction(() => {
+      // What the log records' marks hold now: read before MODEL_SQL drops the block of the build before.
+      const prior = priorMarks(db);
       db.exec(MODEL_SQL);
       step('events from logs');
       deriveFromLogs(db);
@@ -599,7 +591,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
       const from = opts.from ? parseBound(opts.from, false, '--from', zone) : inferred.from;
       const to = opts.to ? parseBound(opts.to, true, '--to', zone) : inferred.to;
       if (from > to) throw new UserError('BAD_WINDOW', `the block starts (${from}) after it ends (${to})`, '--from/--to', 'swap the two values');
-      markInBlock(db, from, to);
+      markInBlock(db, from, to, prior);
       const put = db.prepare('INSERT OR REPLACE INTO block (key, value, evidence) VALUES (?, ?, ?)');
       put.run('from', from, opts.from ? 'set with --from' : inferred.fromEvidence);
       put.run('to', to, opts.to ? 'set with --to' : inferred.toEvidence);
