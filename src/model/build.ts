@@ -535,22 +535,13 @@ export interface ModelSummary {
 }
 
 /**
- * Page cache while the raw-table indexes are built. Each index sorts every key of its table; past
- * the cache, the sorter writes sorted runs to temp files and merges them. Runs of 32 MB sort
- * faster than runs of 64 MB (less CPU per key, measured on 128 MB and 1 GB of DEBUG log) and hold
- * half the memory at the model build's peak.
+ * Page cache of the model build. Each raw-table index sorts every key of its table; past the
+ * cache, the sorter writes sorted runs to temp files and merges them. Runs of 32 MB sort faster
+ * than runs of 64 MB (less CPU per key, measured on 128 MB and 1 GB of DEBUG log) and hold half
+ * the memory. The whole build keeps the smaller cache: growing it back between the index sorts
+ * and the model's own (market_data's time index) would add the freed sort memory to its peak.
  */
-const INDEX_CACHE_KIB = 32_000;
-
-function buildIndexes(db: DB): void {
-  const cache = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size = -${INDEX_CACHE_KIB}`);
-  try {
-    db.exec(INDEX_SQL);
-  } finally {
-    db.pragma(`cache_size = ${cache}`);
-  }
-}
+const MODEL_CACHE_KIB = 32_000;
 
 /** (Re)build the canonical model from the raw tables. Deterministic: same raw rows, same model. */
 export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
@@ -559,57 +550,69 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   const step = (name: (typeof MODEL_STEPS)[number]): void => opts.onStep?.(++stepNo, MODEL_STEPS.length, name);
   // Raw-table indexes are built here, once, after bulk loading: cheaper than row by row.
   step('indexes');
-  buildIndexes(db);
-  const file = db.name;
-  reader = file && file !== ':memory:' && !db.memory ? new Database(file, { readonly: true }) : null;
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  // Negative: KiB. A smaller cache (a connection left at SQLite's default) is kept as it is.
+  if (cache < -MODEL_CACHE_KIB) db.pragma(`cache_size = -${MODEL_CACHE_KIB}`);
   try {
-    db.transaction(() => {
-      // What the log records' marks hold now: read before MODEL_SQL drops the block of the build before.
-      const prior = priorMarks(db);
-      db.exec(MODEL_SQL);
-      step('events from logs');
-      deriveFromLogs(db);
-      const src = listSrcTables(db);
-      step('signals');
-      const signals = buildSignals(db, src);
-      step('risk decisions');
-      const risk_decisions = buildRiskDecisions(db, src);
-      step('orders');
-      const orders = buildOrders(db, src);
-      step('trades');
-      const trades = buildTrades(db, src);
-      step('market data');
-      const sources = { signals, risk_decisions, orders, trades, market_data: buildMarketData(db) };
-      faultPoint('model');
-      if (opts.tz && !isZone(opts.tz)) {
-        throw new UserError('BAD_ZONE', `--tz is not a time zone: "${opts.tz}"`, '--tz', 'use an IANA zone name, e.g. --tz Europe/Berlin or --tz UTC');
-      }
-      step('block and zone');
-      const guessed = opts.tz ? null : inferZone(db);
-      const zone = opts.tz ?? guessed?.zone ?? 'UTC';
-      const inferred = inferBlock(db, src, zone);
-      const from = opts.from ? parseBound(opts.from, false, '--from', zone) : inferred.from;
-      const to = opts.to ? parseBound(opts.to, true, '--to', zone) : inferred.to;
-      if (from > to) throw new UserError('BAD_WINDOW', `the block starts (${from}) after it ends (${to})`, '--from/--to', 'swap the two values');
-      markInBlock(db, from, to, prior);
-      const put = db.prepare('INSERT OR REPLACE INTO block (key, value, evidence) VALUES (?, ?, ?)');
-      put.run('from', from, opts.from ? 'set with --from' : inferred.fromEvidence);
-      put.run('to', to, opts.to ? 'set with --to' : inferred.toEvidence);
-      put.run('era', inferred.era, inferred.eraEvidence);
-      put.run('dialect', inferred.dialect, inferred.dialectEvidence);
-      put.run('zone', zone, opts.tz ? 'set with --tz' : (guessed?.evidence ?? 'UTC days: no two independent signs of a local zone'));
-      for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
-      db.exec(MODEL_INDEX_SQL);
-      step('hourly flow');
-      buildFlowHourly(db, from, to);
-      // Built for exactly these files: analyze refuses a model older than the evidence.
-      markModelBuilt(db);
-      summary = { from, to, days: daysBetweenIn(from, to, zone), zone, era: inferred.era, dialect: inferred.dialect, sources };
-    })();
+    db.exec(INDEX_SQL);
+    buildCanonical();
   } finally {
-    reader?.close();
-    reader = null;
+    db.pragma(`cache_size = ${cache}`);
   }
   faultPoint('model-built');
   return summary;
+
+  /** The canonical model, in one transaction. */
+  function buildCanonical(): void {
+    const file = db.name;
+    reader = file && file !== ':memory:' && !db.memory ? new Database(file, { readonly: true }) : null;
+    try {
+      db.transaction(() => {
+        // What the log records' marks hold now: read before MODEL_SQL drops the block of the build before.
+        const prior = priorMarks(db);
+        db.exec(MODEL_SQL);
+        step('events from logs');
+        deriveFromLogs(db);
+        const src = listSrcTables(db);
+        step('signals');
+        const signals = buildSignals(db, src);
+        step('risk decisions');
+        const risk_decisions = buildRiskDecisions(db, src);
+        step('orders');
+        const orders = buildOrders(db, src);
+        step('trades');
+        const trades = buildTrades(db, src);
+        step('market data');
+        const sources = { signals, risk_decisions, orders, trades, market_data: buildMarketData(db) };
+        faultPoint('model');
+        if (opts.tz && !isZone(opts.tz)) {
+          throw new UserError('BAD_ZONE', `--tz is not a time zone: "${opts.tz}"`, '--tz', 'use an IANA zone name, e.g. --tz Europe/Berlin or --tz UTC');
+        }
+        step('block and zone');
+        const guessed = opts.tz ? null : inferZone(db);
+        const zone = opts.tz ?? guessed?.zone ?? 'UTC';
+        const inferred = inferBlock(db, src, zone);
+        const from = opts.from ? parseBound(opts.from, false, '--from', zone) : inferred.from;
+        const to = opts.to ? parseBound(opts.to, true, '--to', zone) : inferred.to;
+        if (from > to) throw new UserError('BAD_WINDOW', `the block starts (${from}) after it ends (${to})`, '--from/--to', 'swap the two values');
+        markInBlock(db, from, to, prior);
+        const put = db.prepare('INSERT OR REPLACE INTO block (key, value, evidence) VALUES (?, ?, ?)');
+        put.run('from', from, opts.from ? 'set with --from' : inferred.fromEvidence);
+        put.run('to', to, opts.to ? 'set with --to' : inferred.toEvidence);
+        put.run('era', inferred.era, inferred.eraEvidence);
+        put.run('dialect', inferred.dialect, inferred.dialectEvidence);
+        put.run('zone', zone, opts.tz ? 'set with --tz' : (guessed?.evidence ?? 'UTC days: no two independent signs of a local zone'));
+        for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
+        db.exec(MODEL_INDEX_SQL);
+        step('hourly flow');
+        buildFlowHourly(db, from, to);
+        // Built for exactly these files: analyze refuses a model older than the evidence.
+        markModelBuilt(db);
+        summary = { from, to, days: daysBetweenIn(from, to, zone), zone, era: inferred.era, dialect: inferred.dialect, sources };
+      })();
+    } finally {
+      reader?.close();
+      reader = null;
+    }
+  }
 }
