@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TestDb } from '../analysis/testing.js';
+import { rebuildHourly } from '../catalog/reclassify.js';
+import { INDEX_SQL } from '../db/schema.js';
 import { inferBlock } from './block.js';
+import { firstRecordBefore } from './block-markers.js';
 
 /** Logs of one service, `n` records per listed hour (log_hourly is what the span and activity read). */
 function logs(t: TestDb, file: number, service: string, hours: string[], n = 10): void {
@@ -19,6 +22,13 @@ function banner(t: TestDb, file: number, at: string, startTime: string, days: nu
   t.insert('log_events', { file_id: file, service: 'cdb_paper_runner', ts: at, kind: 'app', level: 'INFO', message: '='.repeat(60) });
   t.insert('log_events', { file_id: file, service: 'cdb_paper_runner', ts: at, kind: 'app', level: 'INFO', message: `  Start Time:  ${startTime}` });
   if (days !== null) t.insert('log_events', { file_id: file, service: 'cdb_paper_runner', ts: at, kind: 'app', level: 'INFO', message: `  Duration:    ${days} days` });
+}
+
+/** A log record and, as the writer counts it, its own group in the hourly rollup. */
+function counted(t: TestDb, row: { file_id: number; service: string; ts: string; kind: string; level: string; message: string }): void {
+  t.insert('log_events', row);
+  const { class: klass } = t.db.prepare('SELECT class FROM log_events ORDER BY id DESC LIMIT 1').get() as { class: string | null };
+  t.insert('log_hourly', { file_id: row.file_id, service: row.service, hour: row.ts.slice(0, 13), kind: row.kind, level: row.level, class: klass, n: 1, first_ts: row.ts, last_ts: row.ts });
 }
 
 type Setup = (t: TestDb) => void;
@@ -58,7 +68,7 @@ describe('block window from explicit markers', () => {
     ['runner started at 10:00: the block starts at the next midnight', [fiveDays, (t) => banner(t, 1, '2026-02-09T10:00:01.000Z', '2026-02-09T10:00:01.447120', 14)],
       ['2026-02-10', '2026-02-12'], /Start Time 2026-02-09T10:00:01\.447Z/, /decided by the runner marker/],
     ['a banner after runner records is a restart, not the start (activity decides)', [fiveDays, (t) => {
-      t.insert('log_events', { file_id: 1, service: 'cdb_paper_runner', ts: '2026-02-09T03:00:00.000Z', kind: 'app', level: 'INFO', message: '📊 Events logged: 100' });
+      counted(t, { file_id: 1, service: 'cdb_paper_runner', ts: '2026-02-09T03:00:00.000Z', kind: 'app', level: 'INFO', message: '📊 Events logged: 100' });
       banner(t, 1, '2026-02-12T15:20:07.000Z', '2026-02-12T15:20:07.553120', 14);
     }], ['2026-02-11', '2026-02-13'], /no explicit marker/, /no explicit marker/],
     ['--since/--until on a console command line', [fiveDays, (t) => {
@@ -103,5 +113,51 @@ describe('block window from explicit markers', () => {
     expect(b.to.slice(10)).toBe('T23:59:59.999Z');
     expect(b.fromEvidence).toMatch(fromWhy);
     expect(b.toEvidence).toMatch(toWhy);
+  });
+});
+
+describe("a service's first record before a time, through the class index and the rollup", () => {
+  // Three services; classified and unclassified records; untimed lines; a time that is not ISO
+  // text; equal times across classes and files (the first stored wins, as the scan's index gives it).
+  const t = new TestDb();
+  const a = t.file('logs/a.txt');
+  const b = t.file('logs/b.txt');
+  const rows: [number, string | null, string | null, string][] = [
+    [a, 'cdb_ws', '2026-02-10T00:00:05.000Z', '[redis] published market_data: BTCUSDT @ 70457.94'],
+    [a, 'cdb_paper_runner', '2026-02-10T00:00:08.000Z', 'PAPER TRADING RUNNER INITIALIZED'],
+    [a, 'cdb_paper_runner', null, 'Traceback (most recent call last):'],
+    [a, 'cdb_paper_runner', '2026-02-10T00:00:09.000Z', '📊 Events logged: 100'],
+    [b, 'cdb_paper_runner', '2026-02-10T00:00:09.000Z', 'some line no catalog entry knows'],
+    [b, 'cdb_paper_runner', '2026-02-10T00:00:07.500Z', 'PAPER TRADING RUNNER INITIALIZED'],
+    [a, 'cdb_paper_runner', '2026-02-12T15:20:07.000Z', 'PAPER TRADING RUNNER INITIALIZED'],
+    [b, 'cdb_ws', '2026-02-09 23:59:59', 'a time the rollup has no hour for'],
+    [b, 'cdb_ws', '2026-02-10T00:00:05.000Z', 'an unclassified line at a classified line\'s time'],
+    [a, null, '2026-02-09T12:00:00.000Z', 'a record of no service'],
+    [b, 'cdb_risk', '2026-02-11T08:00:00.000Z', 'Risk approved'],
+    [b, 'cdb_tie', '2026-02-10T01:00:00.000Z', '[redis] published market_data: ETHUSDT @ 2001.5'],
+    [a, 'cdb_tie', '2026-02-10T01:00:00.000Z', 'stored second, unclassified, at the same time'],
+  ];
+  for (const [file_id, service, ts, message] of rows) t.insert('log_events', { file_id, service, ts, kind: 'app', level: 'INFO', message });
+  rebuildHourly(t.db, a);
+  rebuildHourly(t.db, b);
+  const bounds = ['2026-02-09T00:00:00.000Z', '2026-02-09T23:59:59.999Z', '2026-02-10T00:00:05.000Z', '2026-02-10T00:00:07.600Z', '2026-02-10T00:00:09.001Z', '2026-02-13T00:00:00.000Z'];
+  const cases = ['cdb_ws', 'cdb_paper_runner', 'cdb_risk', 'cdb_tie', null, 'cdb_absent'].flatMap((s) => bounds.map((bound) => ({ service: s, bound })));
+  // The scan as the build ran it before: through a (service, ts) index, which orders equal times
+  // by rowid. Answered first; then only the indexes the build keeps are left for the walk.
+  t.db.exec('CREATE INDEX ix_reference ON log_events(service, ts)');
+  const scan = t.db.prepare('SELECT m.path, l.line_no, l.ts FROM log_events l INDEXED BY ix_reference JOIN manifest m ON m.id = l.file_id WHERE l.service IS ? AND l.ts < ? ORDER BY l.ts LIMIT 1');
+  const expected = cases.map(({ service, bound }) => scan.get(service, bound));
+  t.db.exec('DROP INDEX ix_reference');
+  t.db.exec(INDEX_SQL);
+  const before = firstRecordBefore(t.db);
+  it.each(cases.map((c, i) => ({ ...c, i })))('$service before $bound: the same record as the scan', ({ service, bound, i }) => {
+    expect(before(service, bound)).toEqual(expected[i]);
+  });
+  it('the cases include found records, ties and the non-ISO time', () => {
+    const found = cases.map(({ service, bound }) => before(service, bound)).filter((r) => r);
+    expect(found.length).toBeGreaterThan(6);
+    expect(before('cdb_ws', '2026-02-10T00:00:00.000Z')).toEqual({ path: 'logs/b.txt', line_no: 3, ts: '2026-02-09 23:59:59' });
+    expect(before('cdb_tie', '2026-02-13T00:00:00.000Z')).toEqual({ path: 'logs/b.txt', line_no: 6, ts: '2026-02-10T01:00:00.000Z' });
+    expect(before('cdb_paper_runner', '2026-02-10T00:00:09.001Z')).toEqual({ path: 'logs/b.txt', line_no: 2, ts: '2026-02-10T00:00:07.500Z' });
   });
 });

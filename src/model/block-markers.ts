@@ -1,5 +1,5 @@
 import type { DB } from '../db/open.js';
-import { anyLogOfKind } from '../db/log-rollup.js';
+import { anyLogOfKind, rollupCovers } from '../db/log-rollup.js';
 
 /**
  * Explicit markers of the block window, read from what the evidence itself declares, so the
@@ -62,11 +62,11 @@ function runnerMarker(db: DB): Marker | null {
   const field = db.prepare(
     `SELECT line_no, message FROM log_events WHERE file_id = ? AND line_no > ? AND line_no <= ? + 12 AND class = 'runner.banner_field' ORDER BY line_no`,
   );
-  const before = db.prepare('SELECT m.path, l.line_no, l.ts FROM log_events l JOIN manifest m ON m.id = l.file_id WHERE l.service IS ? AND l.ts < ? ORDER BY l.ts LIMIT 1');
+  const before = firstRecordBefore(db);
   const restarts: string[] = [];
   for (const b of banners) {
     // A banner more than a few minutes after the runner's first record is a restart inside the export.
-    const earlier = before.get(b.service, iso(Date.parse(b.ts) - 5 * 60_000)) as { path: string; line_no: number; ts: string } | undefined;
+    const earlier = before(b.service, iso(Date.parse(b.ts) - 5 * 60_000));
     if (earlier) {
       restarts.push(`${b.path}:${b.line_no} is a restart (the runner logged before it, ${earlier.path}:${earlier.line_no} at ${earlier.ts})`);
       continue;
@@ -87,6 +87,36 @@ function runnerMarker(db: DB): Marker | null {
     };
   }
   return restarts.length ? { kind: 'runner', start: null, end: null, days: null, why: restarts[0] } : null;
+}
+
+type Earlier = { path: string; line_no: number; ts: string };
+
+/**
+ * `SELECT m.path, l.line_no, l.ts FROM log_events l JOIN manifest m ON m.id = l.file_id
+ * WHERE l.service IS ? AND l.ts < ? ORDER BY l.ts LIMIT 1` (the earliest record, the first stored
+ * of equal times), read through the `(class, ts)` index: one short walk per class the service
+ * logged, starting at the class's first time in the rollup. A class with records the rollup has no
+ * hour for (no time, or a time that is not ISO text) is walked from its start.
+ */
+export function firstRecordBefore(db: DB): (service: string | null, below: string) => Earlier | undefined {
+  if (!rollupCovers(db)) {
+    const scan = db.prepare('SELECT m.path, l.line_no, l.ts FROM log_events l JOIN manifest m ON m.id = l.file_id WHERE l.service IS ? AND l.ts < ? ORDER BY l.ts LIMIT 1');
+    return (service, below) => scan.get(service, below) as Earlier | undefined;
+  }
+  const classes = db.prepare('SELECT class, MIN(first_ts) AS f, MAX(hour IS NULL) AS untimed FROM log_hourly WHERE service IS ? GROUP BY class ORDER BY class');
+  const walk = db.prepare(
+    'SELECT l.id, m.path, l.line_no, l.ts FROM log_events l JOIN manifest m ON m.id = l.file_id WHERE l.class IS ? AND l.ts >= ? AND l.ts < ? AND l.service IS ? ORDER BY l.ts, l.id LIMIT 1',
+  );
+  return (service, below) => {
+    let best: (Earlier & { id: number }) | undefined;
+    for (const c of classes.all(service) as { class: string | null; f: string | null; untimed: number }[]) {
+      const from = c.untimed ? '' : c.f;
+      if (from === null || from >= below) continue;
+      const r = walk.get(c.class, from, below, service) as (Earlier & { id: number }) | undefined;
+      if (r && (!best || r.ts < best.ts || (r.ts === best.ts && r.id < best.id))) best = r;
+    }
+    return best && { path: best.path, line_no: best.line_no, ts: best.ts };
+  };
 }
 
 /** `--since X --until Y` on a console command line, or two dates in a file name. */

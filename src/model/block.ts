@@ -1,4 +1,5 @@
 import { erasOf } from '../catalog/index.js';
+import { rollupCovers } from '../db/log-rollup.js';
 import type { DB } from '../db/open.js';
 import { dayStartIn, localDate, offsetMinutes } from '../util/zones.js';
 import { blockMarkers, type Marker } from './block-markers.js';
@@ -224,8 +225,11 @@ function classVotes(db: DB): { era: string; why: string; n: number }[] {
 }
 
 function eraAndDialect(db: DB, src: SrcTable[]): Pick<InferredBlock, 'era' | 'eraEvidence' | 'dialect' | 'dialectEvidence'> {
+  // The services that logged, from the rollup when it accounts for the records (the same set: it
+  // counts every stored record by service), else from the records themselves.
+  const logged = rollupCovers(db) ? 'SELECT DISTINCT service FROM log_hourly WHERE service IS NOT NULL' : 'SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL';
   const services = new Set(
-    (db.prepare('SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL UNION SELECT DISTINCT service FROM containers WHERE service IS NOT NULL UNION SELECT DISTINCT name FROM containers WHERE name IS NOT NULL').all() as { service: string }[]).map((r) => r.service),
+    (db.prepare(`${logged} UNION SELECT DISTINCT service FROM containers WHERE service IS NOT NULL UNION SELECT DISTINCT name FROM containers WHERE name IS NOT NULL`).all() as { service: string }[]).map((r) => r.service),
   );
   const projects = new Set((db.prepare('SELECT DISTINCT project FROM containers WHERE project IS NOT NULL').all() as { project: string }[]).map((r) => r.project));
   const votes: { era: string; why: string }[] = [];
