@@ -17,8 +17,13 @@ interface TableSink {
   inBlockBy: readonly string[] | null;
   /** Per column: false when its values are built by the parser and need no redaction. */
   redact: boolean[];
-  /** Rows waiting for the next multi-row INSERT, flattened: `width` values per row. */
+  /**
+   * Rows waiting for the next multi-row INSERT, flattened: `width` values per row. One array of
+   * BATCH rows, reused batch after batch (binding copies the values), so no array grows per batch.
+   */
   pending: Value[];
+  /** Values of `pending` in use: `rows * width`. */
+  fill: number;
   rows: number;
   width: number;
   single: import('better-sqlite3').Statement;
@@ -213,7 +218,7 @@ export class Writer {
   /** Forget rows not yet inserted and the file's counts (a piece-wise read given up for a whole one). */
   discardFile(): void {
     for (const sink of this.sinks.values()) {
-      sink.pending = [];
+      sink.fill = 0;
       sink.rows = 0;
     }
     this.hourly.clear();
@@ -262,7 +267,8 @@ export class Writer {
       columns,
       inBlockBy,
       redact: columns.map((c) => !constructed?.has(c)),
-      pending: [],
+      pending: new Array<Value>(cols.length * BATCH).fill(null),
+      fill: 0,
       rows: 0,
       width: cols.length,
       single: this.db.prepare(head + one),
@@ -351,21 +357,27 @@ export class Writer {
     if (row.table.startsWith('src:')) {
       const shape = this.srcShape(row.table, values);
       sink = shape.sink;
-      const base = sink.pending.length;
-      sink.pending.push(this.fileId, row.line, row.lines);
-      for (let i = 0; i < sink.columns.length; i++) sink.pending.push(null);
+      const pending = sink.pending;
+      const base = sink.fill;
+      pending[base] = this.fileId;
+      pending[base + 1] = row.line;
+      pending[base + 2] = row.lines;
+      for (let i = 0; i < sink.columns.length; i++) pending[base + 3 + i] = null;
       for (let i = 0; i < shape.keys.length; i++) {
         let v = values[shape.keys[i]];
         if (v === undefined) v = null;
         else if (typeof v === 'string') v = this.redactor.text(v);
-        sink.pending[base + 3 + shape.index[i]] = v;
+        pending[base + 3 + shape.index[i]] = v;
       }
+      sink.fill = base + sink.width;
     } else {
       sink = this.rawSink(row.table);
       const secretField = row.table === 'settings' && values.is_secret === 1;
       const pending = sink.pending;
-      const at = pending.length;
-      pending.push(this.fileId, row.line, row.lines);
+      const at = sink.fill;
+      pending[at] = this.fileId;
+      pending[at + 1] = row.line;
+      pending[at + 2] = row.lines;
       const cols = sink.columns;
       for (let i = 0; i < cols.length; i++) {
         let v = values[cols[i]];
@@ -373,13 +385,14 @@ export class Writer {
         else if (typeof v === 'string' && sink.redact[i]) {
           v = secretField && cols[i] === 'value' ? this.redactor.secretValue(v) : this.redactor.text(v);
         }
-        pending.push(v);
+        pending[at + 3 + i] = v;
       }
       if (sink.inBlockBy !== null) {
         let timed = false;
         for (const c of sink.inBlockBy) if (values[c] !== null && values[c] !== undefined) timed = true;
-        pending.push(timed ? 1 : null);
+        pending[at + 3 + cols.length] = timed ? 1 : null;
       }
+      sink.fill = at + sink.width;
       if (row.table === 'log_events') {
         // Classified once, here, on the stored (redacted) text: a later re-classification of the
         // stored rows (a new catalog version) then gives exactly the classes a fresh ingest would.
@@ -405,7 +418,7 @@ export class Writer {
       const w = sink.width;
       for (let r = 0; r < sink.rows; r++) sink.single.run(sink.pending.slice(r * w, r * w + w));
     }
-    sink.pending = [];
+    sink.fill = 0;
     sink.rows = 0;
   }
 
