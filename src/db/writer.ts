@@ -77,6 +77,15 @@ const LOG_KIND_COLUMN = LOG_COLUMNS.indexOf('kind');
 const LOG_CLASS_COLUMN = LOG_COLUMNS.indexOf('class');
 
 /**
+ * log_events rows take a path that reads each value by name (one keyed load per column of every
+ * record otherwise): only while the table's columns, and those the parser builds, are the ones
+ * that path writes, in this order.
+ */
+const LOG_FAST =
+  LOG_COLUMNS.join() === 'service,ts,ts_text,ts_zone,docker_ts,level,logger,message,kind,format,stream,class' &&
+  [...(CONSTRUCTED_COLUMNS.log_events ?? [])].sort().join() === 'class,docker_ts,format,kind,level,stream,ts,ts_text,ts_zone';
+
+/**
  * Raw tables whose rows the writer stores with a provisional `in_block`: 1 when the row has a time,
  * NULL when not — what the model build sets for every row inside the block. The model build then
  * rewrites only the rows outside it, instead of every page of the largest tables (and their WAL
@@ -354,7 +363,10 @@ export class Writer {
   write(row: Row): void {
     const values = row.values;
     let sink: TableSink;
-    if (row.table.startsWith('src:')) {
+    if (LOG_FAST && row.table === 'log_events') {
+      sink = this.rawSink('log_events');
+      this.writeLog(sink, row);
+    } else if (row.table.startsWith('src:')) {
       const shape = this.srcShape(row.table, values);
       sink = shape.sink;
       const pending = sink.pending;
@@ -408,6 +420,42 @@ export class Writer {
     }
     this.rowsWritten++;
     if (++sink.rows >= BATCH) this.flushSink(sink);
+  }
+
+  /** `write` of a log_events row (LOG_FAST): the same values, redaction, class and counts as the general path. */
+  private writeLog(sink: TableSink, row: Row): void {
+    const v = row.values;
+    const p = sink.pending;
+    const at = sink.fill;
+    p[at] = this.fileId;
+    p[at + 1] = row.line;
+    p[at + 2] = row.lines;
+    const service = this.logText(v.service);
+    const ts = v.ts ?? null;
+    p[at + 3] = service;
+    p[at + 4] = ts;
+    p[at + 5] = v.ts_text ?? null;
+    p[at + 6] = v.ts_zone ?? null;
+    p[at + 7] = v.docker_ts ?? null;
+    p[at + 8] = v.level ?? null;
+    p[at + 9] = this.logText(v.logger);
+    const message = this.logText(v.message);
+    p[at + 10] = message;
+    const kind = v.kind ?? null;
+    p[at + 11] = kind;
+    p[at + 12] = v.format ?? null;
+    p[at + 13] = v.stream ?? null;
+    // in_block is provisional on ts (PROVISIONAL_IN_BLOCK).
+    p[at + 15] = ts !== null ? 1 : null;
+    // Classified once, here, on the stored (redacted) text: see the general path.
+    const klass = classify(typeof service === 'string' ? service : null, message as string | null, kind as string | null);
+    p[at + 14] = klass;
+    sink.fill = at + sink.width;
+    this.countLogRow(v, service, klass);
+  }
+
+  private logText(v: string | number | null | undefined): Value {
+    return v === undefined ? null : typeof v === 'string' ? this.redactor.text(v) : v;
   }
 
   private flushSink(sink: TableSink): void {
