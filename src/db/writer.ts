@@ -18,8 +18,9 @@ interface TableSink {
   /** Per column: false when its values are built by the parser and need no redaction. */
   redact: boolean[];
   /**
-   * Rows waiting for the next multi-row INSERT, flattened: `width` values per row. One array of
-   * BATCH rows, reused batch after batch (binding copies the values), so no array grows per batch.
+   * Rows waiting for the next multi-row INSERT, flattened: `width` values per row, written in
+   * ascending order. A new array per batch: one kept in the old generation and filled with new
+   * strings costs the collector more than it saves.
    */
   pending: Value[];
   /** Values of `pending` in use: `rows * width`. */
@@ -227,6 +228,7 @@ export class Writer {
   /** Forget rows not yet inserted and the file's counts (a piece-wise read given up for a whole one). */
   discardFile(): void {
     for (const sink of this.sinks.values()) {
+      sink.pending = [];
       sink.fill = 0;
       sink.rows = 0;
     }
@@ -276,7 +278,7 @@ export class Writer {
       columns,
       inBlockBy,
       redact: columns.map((c) => !constructed?.has(c)),
-      pending: new Array<Value>(cols.length * BATCH).fill(null),
+      pending: [],
       fill: 0,
       rows: 0,
       width: cols.length,
@@ -445,11 +447,11 @@ export class Writer {
     p[at + 11] = kind;
     p[at + 12] = v.format ?? null;
     p[at + 13] = v.stream ?? null;
-    // in_block is provisional on ts (PROVISIONAL_IN_BLOCK).
-    p[at + 15] = ts !== null ? 1 : null;
     // Classified once, here, on the stored (redacted) text: see the general path.
     const klass = classify(typeof service === 'string' ? service : null, message as string | null, kind as string | null);
     p[at + 14] = klass;
+    // in_block is provisional on ts (PROVISIONAL_IN_BLOCK).
+    p[at + 15] = ts !== null ? 1 : null;
     sink.fill = at + sink.width;
     this.countLogRow(v, service, klass);
   }
@@ -466,6 +468,7 @@ export class Writer {
       const w = sink.width;
       for (let r = 0; r < sink.rows; r++) sink.single.run(sink.pending.slice(r * w, r * w + w));
     }
+    sink.pending = [];
     sink.fill = 0;
     sink.rows = 0;
   }
