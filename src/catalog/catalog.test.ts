@@ -71,6 +71,40 @@ describe('event catalog', () => {
     expect(classify(service, line)).toBe(want);
   });
 
+  // classify skips an entry when no pair of its needles' first two characters occurs in the message;
+  // the class must stay the one a plain scan gives (first entry in the service's order whose needle
+  // is in the message and whose pattern matches), including needles at either end of the text,
+  // case-folded needles, one-character needles and messages shorter than two characters.
+  const services = [null, ...new Set(CATALOG.flatMap((e) => e.services).filter((s) => s !== '*')), 'cdb_custom'];
+  const texts = [
+    ...new Set([
+      ...byText.flatMap(({ line }) => [line, `x${line}`, `${line} `, line.toUpperCase(), line.toLowerCase(), line.slice(0, 2), line.slice(-3)]),
+      ...CATALOG.flatMap((e) => (Array.isArray(e.needle) ? e.needle : [e.needle])).flatMap((n) => [n, `${n}!`, `_${n}`, n.toUpperCase()]),
+      '', 'a', '$', '_',
+    ]),
+  ];
+  it.each(services)('classify(%s, text) equals a plain scan of the catalog for every sample text and needle', (service) => {
+    const text = CATALOG.filter((e) => !e.kind);
+    const specific = text.filter((e) => !e.generic && !e.services.includes('*') && !e.ownServicesOnly);
+    const any = text.filter((e) => !e.generic && e.services.includes('*'));
+    const generic = text.filter((e) => e.generic);
+    const mine = service === null ? [] : specific.filter((e) => e.services.includes(service));
+    const order = mine.length === 0 && !text.some((e) => e.ownServicesOnly && e.services.includes(service!))
+      ? [...specific, ...any, ...generic]
+      : [...mine, ...any, ...generic, ...specific.filter((e) => !mine.includes(e)), ...text.filter((e) => e.ownServicesOnly && e.services.includes(service!))];
+    const plain = (m: string): string | null => {
+      for (const e of order) {
+        const needles = (Array.isArray(e.needle) ? e.needle : [e.needle]).map((n) => (e.needleCi ? n.toLowerCase() : n));
+        const hay = e.needleCi ? m.toLowerCase() : m;
+        if (!needles.includes('') && !needles.some((n) => hay.includes(n))) continue;
+        if (e.pattern.test(m)) return e.id;
+      }
+      return null;
+    };
+    const differ = texts.filter((m) => classify(service, m) !== plain(m));
+    expect(differ).toEqual([]);
+  });
+
   it('refuses a class id it does not declare', () => {
     expect(() => classes('risk.approved', 'risk.aproved')).toThrow(/unknown catalog class: risk.aproved/);
   });

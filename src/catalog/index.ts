@@ -79,21 +79,76 @@ interface Compiled {
   id: string;
   pattern: RegExp;
   needles: string[];
+  /** Per needle: the bucket of its first two code units (see `pairBucket`), -1 when shorter than two. */
+  keys: number[];
   ci: boolean;
+}
+
+/**
+ * A message holds a needle only if it holds the needle's first two code units side by side, so
+ * an entry whose needles' pairs are all absent from the message cannot match: one pass over the
+ * message's pairs replaces most `includes` calls. Buckets may collide; a hit still runs `includes`.
+ */
+const PAIR_BUCKETS = 4096;
+function pairBucket(a: number, b: number): number {
+  return ((a * 31) ^ b) & (PAIR_BUCKETS - 1);
+}
+
+function keyOf(n: string): number {
+  return n.length >= 2 ? pairBucket(n.charCodeAt(0), n.charCodeAt(1)) : -1;
 }
 
 function compile(e: CatalogEntry): Compiled {
   const needles = (Array.isArray(e.needle) ? e.needle : [e.needle]).map((n) => (e.needleCi ? n.toLowerCase() : n));
-  return { id: e.id, pattern: e.pattern, needles: needles.includes('') ? [] : needles, ci: !!e.needleCi };
+  const list = needles.includes('') ? [] : needles;
+  return { id: e.id, pattern: e.pattern, needles: list, keys: list.map(keyOf), ci: !!e.needleCi };
 }
 
-function tryEntries(list: Compiled[], message: string, lower: () => string): string | null {
+/** The pairs present in a text: a bucket holds the current stamp when some pair of the text falls in it. */
+class Pairs {
+  private readonly seen = new Uint32Array(PAIR_BUCKETS);
+  private stamp = 0;
+
+  fill(text: string): void {
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    const seen = this.seen;
+    const stamp = this.stamp;
+    let prev = text.length > 0 ? text.charCodeAt(0) : 0;
+    for (let i = 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      seen[pairBucket(prev, c)] = stamp;
+      prev = c;
+    }
+  }
+
+  has(key: number): boolean {
+    return key < 0 || this.seen[key] === this.stamp;
+  }
+}
+
+const EXACT_PAIRS = new Pairs();
+const LOWER_PAIRS = new Pairs();
+
+function tryEntries(list: Compiled[], message: string): string | null {
+  EXACT_PAIRS.fill(message);
+  let lower: string | null = null;
   for (const c of list) {
     if (c.needles.length) {
-      const hay = c.ci ? lower() : message;
+      let pairs = EXACT_PAIRS;
+      let hay = message;
+      if (c.ci) {
+        if (lower === null) LOWER_PAIRS.fill((lower = message.toLowerCase()));
+        pairs = LOWER_PAIRS;
+        hay = lower;
+      }
       let hit = false;
-      for (const n of c.needles) {
-        if (hay.includes(n)) {
+      const needles = c.needles;
+      const keys = c.keys;
+      for (let i = 0; i < needles.length; i++) {
+        if (pairs.has(keys[i]) && hay.includes(needles[i])) {
           hit = true;
           break;
         }
@@ -155,9 +210,7 @@ class Classifier {
       if (k) return k;
     }
     if (message === null) return null;
-    let low: string | null = null;
-    const lower = () => (low ??= message.toLowerCase());
-    return tryEntries(this.order(service), message, lower);
+    return tryEntries(this.order(service), message);
   }
 }
 

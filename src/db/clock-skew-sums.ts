@@ -32,8 +32,9 @@ const digit = (s: string, i: number): number => {
  */
 function epochMs(s: string): number {
   if (s.length !== 24 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return NaN;
-  const day = s.slice(0, 10);
-  if (day !== lastDay) {
+  // Compared in place: no day string is cut from the time unless the day changed.
+  if (lastDay === '' || !s.startsWith(lastDay)) {
+    const day = s.slice(0, 10);
     lastDay = day;
     lastDayMs = DAY.test(day) ? Date.parse(`${day}T00:00:00.000Z`) : NaN;
   }

@@ -70,6 +70,29 @@ describe('Writer: dumped tables', () => {
   });
 });
 
+describe('Writer: log_events rows', () => {
+  // Each value lands in its own column, in_block follows ts, the class is computed from the stored
+  // text (a class the parser passes is not kept), for rows in a full multi-row INSERT and after it.
+  const full = { service: 'cdb_ws', ts: '2026-01-10T10:00:00.000Z', ts_text: '2026-01-10 10:00:00,000', ts_zone: 'UTC (assumed)', docker_ts: '2026-01-10T10:00:00.100Z', level: 'INFO', logger: 'ws', message: 'Connection refused', kind: 'app', format: 'bracket', stream: 'stdout', class: 'bogus' };
+  const stored = { service: 'cdb_ws', ts: '2026-01-10T10:00:00.000Z', ts_text: '2026-01-10 10:00:00,000', ts_zone: 'UTC (assumed)', docker_ts: '2026-01-10T10:00:00.100Z', level: 'INFO', logger: 'ws', message: 'Connection refused', kind: 'app', format: 'bracket', stream: 'stdout', class: 'net.connection_refused', in_block: 1 };
+  const nulls = { service: null, ts: null, ts_text: null, ts_zone: null, docker_ts: null, level: null, logger: null, message: null, kind: null, format: null, stream: null, class: null, in_block: null };
+  it.each([
+    ['every column', full, stored],
+    ['no values', {}, nulls],
+    ['no time', { ...full, ts: null }, { ...stored, ts: null, in_block: null }],
+    ['a numeric value kept as a number', { level: 3 }, { ...nulls, level: '3.0' }],
+    ['a health poll by kind', { service: 'cdb_ws', message: 'GET /health', kind: 'health_poll' }, { ...nulls, service: 'cdb_ws', message: 'GET /health', kind: 'health_poll', class: 'http.health_poll' }],
+  ])('%s', (_name, values, want) => {
+    const { db, w } = fresh();
+    for (let i = 0; i < 70; i++) w.write({ table: 'log_events', line: i + 1, lines: 2, values: values as Row['values'] });
+    w.flush();
+    const cols = Object.keys(want).join(',');
+    const rows = db.prepare(`SELECT file_id, line_no, line_count, ${cols} FROM log_events ORDER BY line_no`).all();
+    expect(rows).toHaveLength(70);
+    rows.forEach((r, i) => expect(r).toEqual({ file_id: 7, line_no: i + 1, line_count: 2, ...want }));
+  });
+});
+
 describe('Writer: redaction', () => {
   const log = (values: Row['values']): Row => ({ table: 'log_events', line: 1, lines: 1, values });
   it.each([

@@ -17,8 +17,14 @@ interface TableSink {
   inBlockBy: readonly string[] | null;
   /** Per column: false when its values are built by the parser and need no redaction. */
   redact: boolean[];
-  /** Rows waiting for the next multi-row INSERT, flattened: `width` values per row. */
+  /**
+   * Rows waiting for the next multi-row INSERT, flattened: `width` values per row, written in
+   * ascending order. A new array per batch: one kept in the old generation and filled with new
+   * strings costs the collector more than it saves.
+   */
   pending: Value[];
+  /** Values of `pending` in use: `rows * width`. */
+  fill: number;
   rows: number;
   width: number;
   single: import('better-sqlite3').Statement;
@@ -70,6 +76,15 @@ const LOG_SERVICE_COLUMN = LOG_COLUMNS.indexOf('service');
 const LOG_MESSAGE_COLUMN = LOG_COLUMNS.indexOf('message');
 const LOG_KIND_COLUMN = LOG_COLUMNS.indexOf('kind');
 const LOG_CLASS_COLUMN = LOG_COLUMNS.indexOf('class');
+
+/**
+ * log_events rows take a path that reads each value by name (one keyed load per column of every
+ * record otherwise): only while the table's columns, and those the parser builds, are the ones
+ * that path writes, in this order.
+ */
+const LOG_FAST =
+  LOG_COLUMNS.join() === 'service,ts,ts_text,ts_zone,docker_ts,level,logger,message,kind,format,stream,class' &&
+  [...(CONSTRUCTED_COLUMNS.log_events ?? [])].sort().join() === 'class,docker_ts,format,kind,level,stream,ts,ts_text,ts_zone';
 
 /**
  * Raw tables whose rows the writer stores with a provisional `in_block`: 1 when the row has a time,
@@ -214,6 +229,7 @@ export class Writer {
   discardFile(): void {
     for (const sink of this.sinks.values()) {
       sink.pending = [];
+      sink.fill = 0;
       sink.rows = 0;
     }
     this.hourly.clear();
@@ -263,6 +279,7 @@ export class Writer {
       inBlockBy,
       redact: columns.map((c) => !constructed?.has(c)),
       pending: [],
+      fill: 0,
       rows: 0,
       width: cols.length,
       single: this.db.prepare(head + one),
@@ -348,24 +365,33 @@ export class Writer {
   write(row: Row): void {
     const values = row.values;
     let sink: TableSink;
-    if (row.table.startsWith('src:')) {
+    if (LOG_FAST && row.table === 'log_events') {
+      sink = this.rawSink('log_events');
+      this.writeLog(sink, row);
+    } else if (row.table.startsWith('src:')) {
       const shape = this.srcShape(row.table, values);
       sink = shape.sink;
-      const base = sink.pending.length;
-      sink.pending.push(this.fileId, row.line, row.lines);
-      for (let i = 0; i < sink.columns.length; i++) sink.pending.push(null);
+      const pending = sink.pending;
+      const base = sink.fill;
+      pending[base] = this.fileId;
+      pending[base + 1] = row.line;
+      pending[base + 2] = row.lines;
+      for (let i = 0; i < sink.columns.length; i++) pending[base + 3 + i] = null;
       for (let i = 0; i < shape.keys.length; i++) {
         let v = values[shape.keys[i]];
         if (v === undefined) v = null;
         else if (typeof v === 'string') v = this.redactor.text(v);
-        sink.pending[base + 3 + shape.index[i]] = v;
+        pending[base + 3 + shape.index[i]] = v;
       }
+      sink.fill = base + sink.width;
     } else {
       sink = this.rawSink(row.table);
       const secretField = row.table === 'settings' && values.is_secret === 1;
       const pending = sink.pending;
-      const at = pending.length;
-      pending.push(this.fileId, row.line, row.lines);
+      const at = sink.fill;
+      pending[at] = this.fileId;
+      pending[at + 1] = row.line;
+      pending[at + 2] = row.lines;
       const cols = sink.columns;
       for (let i = 0; i < cols.length; i++) {
         let v = values[cols[i]];
@@ -373,13 +399,14 @@ export class Writer {
         else if (typeof v === 'string' && sink.redact[i]) {
           v = secretField && cols[i] === 'value' ? this.redactor.secretValue(v) : this.redactor.text(v);
         }
-        pending.push(v);
+        pending[at + 3 + i] = v;
       }
       if (sink.inBlockBy !== null) {
         let timed = false;
         for (const c of sink.inBlockBy) if (values[c] !== null && values[c] !== undefined) timed = true;
-        pending.push(timed ? 1 : null);
+        pending[at + 3 + cols.length] = timed ? 1 : null;
       }
+      sink.fill = at + sink.width;
       if (row.table === 'log_events') {
         // Classified once, here, on the stored (redacted) text: a later re-classification of the
         // stored rows (a new catalog version) then gives exactly the classes a fresh ingest would.
@@ -397,6 +424,42 @@ export class Writer {
     if (++sink.rows >= BATCH) this.flushSink(sink);
   }
 
+  /** `write` of a log_events row (LOG_FAST): the same values, redaction, class and counts as the general path. */
+  private writeLog(sink: TableSink, row: Row): void {
+    const v = row.values;
+    const p = sink.pending;
+    const at = sink.fill;
+    p[at] = this.fileId;
+    p[at + 1] = row.line;
+    p[at + 2] = row.lines;
+    const service = this.logText(v.service);
+    const ts = v.ts ?? null;
+    p[at + 3] = service;
+    p[at + 4] = ts;
+    p[at + 5] = v.ts_text ?? null;
+    p[at + 6] = v.ts_zone ?? null;
+    p[at + 7] = v.docker_ts ?? null;
+    p[at + 8] = v.level ?? null;
+    p[at + 9] = this.logText(v.logger);
+    const message = this.logText(v.message);
+    p[at + 10] = message;
+    const kind = v.kind ?? null;
+    p[at + 11] = kind;
+    p[at + 12] = v.format ?? null;
+    p[at + 13] = v.stream ?? null;
+    // Classified once, here, on the stored (redacted) text: see the general path.
+    const klass = classify(typeof service === 'string' ? service : null, message as string | null, kind as string | null);
+    p[at + 14] = klass;
+    // in_block is provisional on ts (PROVISIONAL_IN_BLOCK).
+    p[at + 15] = ts !== null ? 1 : null;
+    sink.fill = at + sink.width;
+    this.countLogRow(v, service, klass);
+  }
+
+  private logText(v: string | number | null | undefined): Value {
+    return v === undefined ? null : typeof v === 'string' ? this.redactor.text(v) : v;
+  }
+
   private flushSink(sink: TableSink): void {
     if (sink.rows === 0) return;
     if (sink.rows === BATCH) {
@@ -406,6 +469,7 @@ export class Writer {
       for (let r = 0; r < sink.rows; r++) sink.single.run(sink.pending.slice(r * w, r * w + w));
     }
     sink.pending = [];
+    sink.fill = 0;
     sink.rows = 0;
   }
 
