@@ -13,9 +13,10 @@ import { Redactor } from '../redact/secrets.js';
 import type { ParserDef, Row } from './define-parser.js';
 import { detect, type Detection, type ForcedParser } from './detect.js';
 import { storeEachEventOnce } from './copies.js';
-import { dbFile, defaultJobs, mergePart, partDbPath, partitionWork, removeStaleParts, startWorker } from './parallel.js';
+import { dbFile, defaultJobs, mergePart, partDbPath, partitionWork, removeScratch, removeStaleParts, startWorker } from './parallel.js';
 import { createFileSource, fileReader } from '../bundle/file-source.js';
-import { canSplit, cutPoints, joinPieces, parsePiece, removeScratch, startPiece, type Joined, type PieceResult, type RunningPiece } from './split.js';
+import { canSplit, cutPoints, joinPieces, parsePiece, startPiece, type Joined, type PieceResult, type RunningPiece } from './split.js';
+import { runParser } from './run-parser.js';
 import { CATALOG_VERSION } from '../catalog/index.js';
 import { reclassifyStale } from '../catalog/reclassify.js';
 
@@ -420,10 +421,6 @@ export interface FileJob {
   split?: { threads: number; dbPath: string; abs: () => string | null };
 }
 
-function isDbError(e: unknown): boolean {
-  return /^SQLITE_/.test((e as { code?: string })?.code ?? '');
-}
-
 /**
  * Ingest one file in one transaction: its rows, quarantine, counters and final manifest status
  * commit together, with the removal of an earlier ingest's rows, or not at all. A process killed
@@ -531,16 +528,7 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
           if (records % FAULT_EVERY_ROWS === 0) faultPoint('file-rows');
           progressRow();
         };
-        try {
-          for await (const item of parser.parse(input, ctx)) {
-            if (Array.isArray(item)) for (const row of item) take(row);
-            else take(item);
-          }
-        } catch (e) {
-          // The database failing (a full disk) is not the parser's fault: the file is not ingested at all.
-          if (isDbError(e)) throw e;
-          parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
-        }
+        parseError = await runParser(parser, input, ctx, take);
         res = await source.finish();
         if (res.note) notes.add(res.note);
         for (const issue of source.issues) quarantined.push({ line: issue.lineNo, reason: issue.reason, text: issue.excerpt });

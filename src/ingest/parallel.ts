@@ -104,7 +104,8 @@ export interface RunningPart {
   cleanup(): Promise<void>;
 }
 
-function removeDb(path: string): void {
+/** A scratch database and its journal files. */
+export function removeScratch(path: string): void {
   for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }
 
@@ -158,7 +159,7 @@ export function startWorker(
   onProgress?: (rows: number, bytes: number, path: string) => void,
 ): RunningPart {
   const partDb = partDbPath(dbPath, k);
-  removeDb(partDb);
+  removeScratch(partDb);
   const input: WorkerInput = {
     bundlePath,
     partDb,
@@ -197,7 +198,7 @@ export function startWorker(
     }),
     cleanup: async () => {
       if (worker) await worker.terminate();
-      removeDb(partDb);
+      removeScratch(partDb);
     },
   };
 }

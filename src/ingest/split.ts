@@ -20,12 +20,12 @@
  * whole: slower, never different.
  */
 import { open } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { FileHead } from '../bundle/types.js';
 import type { DecodeIssue, Encoding } from '../bundle/types.js';
+import { runParser } from './run-parser.js';
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
 import type { HourlyGroup, Writer } from '../db/writer.js';
@@ -120,10 +120,6 @@ export interface PieceResult {
   otherRows: number;
 }
 
-function isDbError(e: unknown): boolean {
-  return /^SQLITE_/.test((e as { code?: string })?.code ?? '');
-}
-
 /** Parse one piece; `write` stores each row. A database error is thrown, a parser error reported. */
 export async function parsePiece(
   parser: ParserDef,
@@ -140,7 +136,6 @@ export async function parsePiece(
   let records = 0;
   let recordLines = 0;
   let otherRows = 0;
-  let parseError: string | undefined;
   const ctx: ParseContext = {
     structural(counter, count = 1) {
       structural.set(counter, (structural.get(counter) ?? 0) + count);
@@ -166,15 +161,7 @@ export async function parsePiece(
     records++;
     recordLines += row.lines;
   };
-  try {
-    for await (const item of parser.parse(input, ctx)) {
-      if (Array.isArray(item)) for (const row of item) take(row);
-      else take(item);
-    }
-  } catch (e) {
-    if (isDbError(e)) throw e;
-    parseError = `parser ${parser.id} failed: ${(e as Error).message}`;
-  }
+  const parseError = await runParser(parser, input, ctx, take);
   const res = await finish();
   return {
     lines: res.lines, readError: res.error, parseError, issues: [...issues], quarantined, structural: [...structural], notes: [...notes],
@@ -203,10 +190,6 @@ export type PieceMessage = { type: 'progress'; rows: number; bytes: number } | {
 export interface RunningPiece {
   done: Promise<PieceResult | null>;
   stop(): Promise<void>;
-}
-
-export function removeScratch(path: string): void {
-  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }
 
 export function startPiece(input: PieceInput, onProgress: (rows: number, bytes: number) => void): RunningPiece {
