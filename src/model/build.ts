@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
+import { defaultJobs } from '../ingest/parallel.js';
 import { markModelBuilt } from '../db/state.js';
 import { faultPoint } from '../util/fault.js';
 import { UserError } from '../errors.js';
@@ -25,6 +26,8 @@ export interface BuildOptions {
   tz?: string;
   /** Called as each step begins (for progress): its 1-based number, the number of steps, its name. */
   onStep?: (n: number, total: number, name: string) => void;
+  /** Threads the build may use (`--jobs`); default: the ingest's default. */
+  jobs?: number;
 }
 
 /** The steps `onStep` names, in order. */
@@ -553,11 +556,16 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   const cache = db.pragma('cache_size', { simple: true }) as number;
   // Negative: KiB. A smaller cache (a connection left at SQLite's default) is kept as it is.
   if (cache < -MODEL_CACHE_KIB) db.pragma(`cache_size = -${MODEL_CACHE_KIB}`);
+  // Helper threads of SQLite's sorter: the index sorts merge their runs in parallel (1 GB of DEBUG
+  // log: 22 s → 20 s with one helper; each holds its own sort run, ~30 MB at this cache).
+  const threads = db.pragma('threads', { simple: true }) as number;
+  db.pragma(`threads = ${Math.max(0, Math.min(2, (opts.jobs ?? defaultJobs()) - 1))}`);
   try {
     db.exec(INDEX_SQL);
     buildCanonical();
   } finally {
     db.pragma(`cache_size = ${cache}`);
+    db.pragma(`threads = ${threads}`);
   }
   faultPoint('model-built');
   return summary;
