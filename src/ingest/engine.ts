@@ -16,7 +16,7 @@ import { storeEachEventOnce } from './copies.js';
 import { dbFile, defaultJobs, mergePart, partDbPath, partitionWork, removeScratch, removeStaleParts, startWorker } from './parallel.js';
 import { createFileSource, fileReader } from '../bundle/file-source.js';
 import { canSplit, cutPoints, joinPieces, parsePiece, startPiece, type Joined, type PieceResult, type RunningPiece } from './split.js';
-import { runParser } from './run-parser.js';
+import { collectingContext, runParser } from './run-parser.js';
 import { CATALOG_VERSION } from '../catalog/index.js';
 import { reclassifyStale } from '../catalog/reclassify.js';
 
@@ -471,7 +471,6 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
 
       let structural = new Map<string, number>();
       let quarantined: { line: number; reason: string; text: string }[] = [];
-      // A Set: a .env of 100,000 repeated keys gives 100,000 notes, and a list's includes() is quadratic.
       let notes = new Set<string>();
       let records = 0;
       let recordLines = 0;
@@ -506,20 +505,8 @@ export async function ingestFile(job: FileJob): Promise<FileOutcome> {
       }
       if (res === null) {
         const source = pieces ? createFileSource(file, fileReader(pieces.abs)) : src;
-        const ctx = {
-          structural(counter: string, count = 1) {
-            structural.set(counter, (structural.get(counter) ?? 0) + count);
-          },
-          quarantine(lineNo: number, reason: string, text: string) {
-            quarantined.push({ line: lineNo, reason, text });
-          },
-          note(m: string) {
-            notes.add(m);
-          },
-          declareTable(table: string, columns: string[]) {
-            writer.declareSrcTable(table, columns);
-          },
-        };
+        const { ctx, ...collected } = collectingContext({ declareTable: (table, columns) => writer.declareSrcTable(table, columns) });
+        ({ structural, quarantined, notes } = collected);
         const input = { path: file.path, name: p.head.name, head: p.head, lines: () => source.lines() };
         const take = (row: Row): void => {
           writer.write(row);

@@ -21,3 +21,29 @@ export async function runParser(parser: ParserDef, input: ParseInput, ctx: Parse
   }
   return undefined;
 }
+
+/** What a parser reported besides its rows: the file's accounting of structural and quarantined lines, and its notes. */
+export interface Collected {
+  structural: Map<string, number>;
+  quarantined: { line: number; reason: string; text: string }[];
+  /** A Set: a .env of 100,000 repeated keys gives 100,000 notes, and a list's includes() is quadratic. */
+  notes: Set<string>;
+}
+
+/** A ParseContext that collects what the parser reports; `extra` adds the hooks a caller serves. */
+export function collectingContext(extra: Pick<ParseContext, 'declareTable' | 'split'> = {}): Collected & { ctx: ParseContext } {
+  const c: Collected = { structural: new Map(), quarantined: [], notes: new Set() };
+  const ctx: ParseContext = {
+    structural(counter, count = 1) {
+      c.structural.set(counter, (c.structural.get(counter) ?? 0) + count);
+    },
+    quarantine(line, reason, text) {
+      c.quarantined.push({ line, reason, text });
+    },
+    note(m) {
+      c.notes.add(m);
+    },
+    ...extra,
+  };
+  return { ...c, ctx };
+}

@@ -23,9 +23,8 @@ import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import type { FileHead } from '../bundle/types.js';
-import type { DecodeIssue, Encoding } from '../bundle/types.js';
-import { runParser } from './run-parser.js';
+import type { DecodeIssue, Encoding, FileHead } from '../bundle/types.js';
+import { collectingContext, runParser } from './run-parser.js';
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
 import type { HourlyGroup, Writer } from '../db/writer.js';
@@ -128,24 +127,12 @@ export async function parsePiece(
   issues: DecodeIssue[],
   write: (row: Row) => void,
 ): Promise<PieceResult> {
-  const structural = new Map<string, number>();
-  const quarantined: PieceResult['quarantined'] = [];
-  const notes = new Set<string>();
   const firsts: FirstLine[] = [];
   let end: SplitEnd | null = null;
   let records = 0;
   let recordLines = 0;
   let otherRows = 0;
-  const ctx: ParseContext = {
-    structural(counter, count = 1) {
-      structural.set(counter, (structural.get(counter) ?? 0) + count);
-    },
-    quarantine(line, reason, text) {
-      quarantined.push({ line, reason, text });
-    },
-    note(m) {
-      notes.add(m);
-    },
+  const { ctx, structural, quarantined, notes } = collectingContext({
     split: {
       first(key, lineNo, at, clean, python) {
         firsts.push({ key, lineNo, at, clean, python });
@@ -154,7 +141,7 @@ export async function parsePiece(
         end = e;
       },
     },
-  };
+  });
   const take = (row: Row): void => {
     if (row.table !== 'log_events') otherRows++;
     write(row);
