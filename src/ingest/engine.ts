@@ -639,19 +639,30 @@ async function readPieces(job: FileJob, parser: ParserDef, pieces: Pieces, write
   const first = createFileSource(file, fileReader(pieces.abs, { start: 0, end: pieces.cuts[1] }));
   pieces.first = first;
   const input = { path: file.path, name: p.head.name, head: p.head, lines: () => first.lines() };
+  // Seconds since the pieces started, for the trace: how long this thread waited tells whether
+  // the first piece's share (FIRST_PIECE_WEIGHT) fits this machine.
+  const t0 = performance.now();
+  const at = (): string => ((performance.now() - t0) / 1000).toFixed(1);
   const r0 = await parsePiece(parser, input, () => first.finish(), first.issues, write);
+  const parsed = at();
   // The hash and line count of the whole file, as stored (nothing is decoded here).
   const whole = await job.src.finish();
+  const hashed = at();
   const rest: { result: PieceResult; schema: string }[] = [];
   for (const [k, r] of pieces.running.entries()) {
     const result = await r.piece.done;
     if (result === null) return traceSplit(file.path, `the worker of piece ${k + 1} failed`);
     rest.push({ result, schema: r.schema });
   }
+  const waited = at();
   const joined = joinPieces(job.db, job.writer, parser, r0, rest, write);
   if (typeof joined === 'string') return traceSplit(file.path, joined);
   if (whole.error !== undefined || whole.note !== undefined || joined.lines !== whole.lines) return traceSplit(file.path, `the whole file reads differently (${whole.error ?? whole.note ?? `${whole.lines} lines, the pieces ${joined.lines}`})`);
-  traceSplit(file.path, `read in ${pieces.cuts.length - 1} pieces (cuts at bytes ${pieces.cuts.slice(1, -1).join(', ')})`);
+  traceSplit(
+    file.path,
+    `read in ${pieces.cuts.length - 1} pieces (cuts at bytes ${pieces.cuts.slice(1, -1).join(', ')}); ` +
+      `s: first piece parsed ${parsed}, file hashed ${hashed}, workers done ${waited}, joined ${at()}`,
+  );
   return { ...joined, whole };
 }
 
