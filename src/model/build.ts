@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
+import { FirstNear } from './first-near.js';
+import { pairTwins } from './pair-twins.js';
 import { defaultJobs } from '../ingest/parallel.js';
 import { markModelBuilt } from '../db/state.js';
 import { faultPoint } from '../util/fault.js';
@@ -16,7 +18,7 @@ import { buildFlowHourly } from './flow-hourly.js';
 import { markInBlock, priorMarks } from './in-block.js';
 import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
-import { listSrcTables, pick, rowsOfKind, type SrcTable } from './src-tables.js';
+import { listSrcTables, pick, rowsOfKind, type SrcKind, type SrcTable } from './src-tables.js';
 import { bool, normSymbol, num, upper } from './symbols.js';
 
 export interface BuildOptions {
@@ -49,6 +51,10 @@ function stream<T>(db: DB, sql: string, ...params: unknown[]): Iterable<T> {
 function streamRaw<T extends unknown[]>(db: DB, sql: string, ...params: unknown[]): Iterable<T> {
   if (reader) return reader.prepare(sql).raw().iterate(...params) as Iterable<T>;
   return db.prepare(sql).raw().all(...params) as T[];
+}
+/** The rows of the dumped tables of one kind (rowsOfKind), streamed from the reader. */
+function srcOfKind(db: DB, src: SrcTable[], kind: SrcKind): Iterable<Record<string, string | null>> {
+  return rowsOfKind(src, kind, (t) => stream<Record<string, string | null>>(db, `SELECT * FROM "${t.name}" ORDER BY file_id, line_no`));
 }
 type LogRow = { file_id: number; line_no: number; ts: string | null; message: string; class: string | null };
 
@@ -99,41 +105,6 @@ function batchInserter(db: DB, table: string, cols: readonly string[]): { add: (
   };
 }
 
-const PAIR_WINDOW_MS = 2000;
-
-interface Dated {
-  ms: number;
-  symbol: string | null;
-  side: string | null;
-}
-
-/**
- * Pair the db_writer twin with the execution row of the same order (§5.5): same symbol and
- * side, closest in time within 2 s. Returns the execution index paired with each twin index.
- */
-export function pairTwins<T extends Dated>(twins: T[], primaries: T[]): Map<number, number> {
-  const used = new Set<number>();
-  const pairs = new Map<number, number>();
-  const order = primaries.map((p, i) => ({ p, i })).sort((a, b) => a.p.ms - b.p.ms);
-  twins.forEach((t, ti) => {
-    let best = -1;
-    let bestD = Infinity;
-    for (const { p, i } of order) {
-      if (used.has(i) || p.symbol !== t.symbol || p.side !== t.side) continue;
-      const d = Math.abs(p.ms - t.ms);
-      if (d <= PAIR_WINDOW_MS && d < bestD) {
-        best = i;
-        bestD = d;
-      }
-    }
-    if (best >= 0) {
-      used.add(best);
-      pairs.set(ti, best);
-    }
-  });
-  return pairs;
-}
-
 function ms(iso: string | null): number {
   return iso ? Date.parse(iso) : NaN;
 }
@@ -161,7 +132,7 @@ function buildSignals(db: DB, src: SrcTable[]): string {
   const ins = inserter(db, 'signals');
   if (src.some((t) => t.kind === 'signals')) {
     {
-      for (const r of rowsOfKind(db, src, 'signals')) {
+      for (const r of srcOfKind(db, src, 'signals')) {
         const st = upper(pick(r, 'signal_type', 'side'));
         ins({
           ts: toIsoUtc(pick(r, 'timestamp', 'created_at', 'ts', 'timestamp_ms')),
@@ -220,7 +191,7 @@ function buildRiskDecisions(db: DB, src: SrcTable[]): string {
   const runbook = src.filter((t) => t.kind === 'risk_events_runbook');
   if (runbook.length > 0 || fork.length > 0) {
     {
-      for (const r of rowsOfKind(db, src, 'risk_events_runbook')) {
+      for (const r of srcOfKind(db, src, 'risk_events_runbook')) {
         const approved = bool(r.approved);
         const reason = pick(r, 'reason');
         ins({
@@ -232,7 +203,7 @@ function buildRiskDecisions(db: DB, src: SrcTable[]): string {
       }
     }
     {
-      for (const r of rowsOfKind(db, src, 'risk_events_fork')) {
+      for (const r of srcOfKind(db, src, 'risk_events_fork')) {
         const allow = String(r.decision ?? '').toUpperCase() === 'ALLOW';
         const code = pick(r, 'reason_code');
         ins({
@@ -311,20 +282,42 @@ interface WriterRow {
 
 /**
  * One row per real order/trade: each db_writer twin paired with its execution row is dropped,
- * and the execution row remembers it. Unpaired rows of either writer stay.
+ * and the execution row remembers where the twin stands. Unpaired rows of either writer stay.
+ * Two passes over `rows` (the same rows each time): the first keeps only each row's time, symbol,
+ * side and writer for the pairing, the second gives the rows out, so a dump of millions of rows
+ * is never held whole.
  */
-function linkTwins(rows: Record<string, string | null>[], timeCols: string[], writerOf: (r: Record<string, string | null>) => WriterRow['writer']): { row: WriterRow; twin?: WriterRow }[] {
-  const mapped: WriterRow[] = rows.map((r) => {
+function* linkTwins(
+  rows: () => Iterable<Record<string, string | null>>,
+  timeCols: string[],
+  writerOf: (r: Record<string, string | null>) => WriterRow['writer'],
+): Generator<{ row: WriterRow; twin?: { file_id: unknown; line_no: unknown } }> {
+  const mapRow = (r: Record<string, string | null>): WriterRow => {
     const ts = toIsoUtc(pick(r, ...timeCols));
     return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer: writerOf(r) };
-  });
-  const twins = mapped.filter((m) => m.writer === 'db_writer');
-  const prim = mapped.filter((m) => m.writer === 'execution');
-  const pairs = pairTwins(twins, prim);
-  const twinOf = new Map<WriterRow, WriterRow>();
-  for (const [ti, pi] of pairs) twinOf.set(prim[pi], twins[ti]);
-  const paired = new Set([...pairs.keys()].map((ti) => twins[ti]));
-  return mapped.filter((m) => !paired.has(m)).map((m) => ({ row: m, twin: twinOf.get(m) }));
+  };
+  const twins: { ms: number; symbol: string | null; side: string | null; at: number; file_id: unknown; line_no: unknown }[] = [];
+  const prim: { ms: number; symbol: string | null; side: string | null; at: number }[] = [];
+  let n = 0;
+  for (const r of rows()) {
+    const m = mapRow(r);
+    if (m.writer === 'db_writer') twins.push({ ms: m.ms, symbol: m.symbol, side: m.side, at: n, file_id: r.file_id, line_no: r.line_no });
+    else if (m.writer === 'execution') prim.push({ ms: m.ms, symbol: m.symbol, side: m.side, at: n });
+    n++;
+  }
+  const paired = new Uint8Array(n);
+  const twinOf = new Map<number, (typeof twins)[number]>();
+  for (const [ti, pi] of pairTwins(twins, prim)) {
+    paired[twins[ti].at] = 1;
+    twinOf.set(prim[pi].at, twins[ti]);
+  }
+  let at = 0;
+  for (const r of rows()) {
+    const k = at++;
+    if (k >= n) break;
+    if (paired[k]) continue;
+    yield { row: mapRow(r), twin: twinOf.get(k) };
+  }
 }
 
 function tradeWriter(r: Record<string, string | null>): WriterRow['writer'] {
@@ -335,12 +328,12 @@ function tradeWriter(r: Record<string, string | null>): WriterRow['writer'] {
 function buildOrders(db: DB, src: SrcTable[]): string {
   const ins = inserter(db, 'orders');
   if (src.some((t) => t.kind === 'orders')) {
-    for (const { row: m, twin } of linkTwins(rowsOfKind(db, src, 'orders'), ['created_at', 'timestamp', 'submitted_at'], orderWriter)) {
+    for (const { row: m, twin } of linkTwins(() => srcOfKind(db, src, 'orders'), ['created_at', 'timestamp', 'submitted_at'], orderWriter)) {
       const r = m.r;
       ins({
         ts: m.ts, symbol: m.symbol, symbol_raw: r.symbol, side: m.side, order_type: r.order_type, price: num(pick(r, 'avg_fill_price', 'price')),
         size: num(pick(r, 'size', 'quantity')), approved: bool(r.approved), status: upper(r.status), order_id: pick(r, 'order_id'),
-        client_id: pick(r, 'client_id'), writer: m.writer, twin_file_id: twin?.r.file_id ?? null, twin_line_no: twin?.r.line_no ?? null,
+        client_id: pick(r, 'client_id'), writer: m.writer, twin_file_id: twin?.file_id ?? null, twin_line_no: twin?.line_no ?? null,
         source: 'db', file_id: r.file_id, line_no: r.line_no,
       });
     }
@@ -413,30 +406,25 @@ function buildTrades(db: DB, src: SrcTable[]): string {
   const hasTrades = src.some((t) => t.kind === 'trades');
   const dbTrades: { ts: string | null; ms: number; symbol: string | null; side: string | null; order_id: string | null }[] = [];
   if (hasTrades) {
-    for (const { row: m, twin } of linkTwins(rowsOfKind(db, src, 'trades'), ['timestamp', 'created_at', 'ts', 'executed_at'], tradeWriter)) {
+    for (const { row: m, twin } of linkTwins(() => srcOfKind(db, src, 'trades'), ['timestamp', 'created_at', 'ts', 'executed_at'], tradeWriter)) {
       const r = m.r;
       const orderId = /^MOCK_/i.test(r.exchange_trade_id ?? '') ? r.exchange_trade_id : (r.metadata ?? '').match(/"order_id":\s*"([^"]+)"/)?.[1] ?? null;
       dbTrades.push({ ts: m.ts, ms: m.ms, symbol: m.symbol, side: m.side, order_id: orderId });
       ins({
         timestamp: m.ts, ts: m.ts, symbol: m.symbol, symbol_raw: r.symbol, side: m.side, price: num(r.price), size: num(pick(r, 'size', 'quantity')),
         execution_price: num(r.execution_price), status: upper(r.status), order_id: orderId, realized_pnl: num(r.realized_pnl),
-        writer: m.writer, twin_file_id: twin?.r.file_id ?? null, twin_line_no: twin?.r.line_no ?? null, source: 'db', file_id: r.file_id, line_no: r.line_no,
+        writer: m.writer, twin_file_id: twin?.file_id ?? null, twin_line_no: twin?.line_no ?? null, source: 'db', file_id: r.file_id, line_no: r.line_no,
       });
     }
   }
   // Fills the DB does not hold are still trades that happened (and a persistence gap).
   const fills = observedFills(db);
   const byOrder = new Set(dbTrades.map((t) => t.order_id).filter(Boolean));
-  const usedDb = new Set<number>();
+  const near = new FirstNear(dbTrades);
   let added = 0;
   for (const f of fills) {
     if (f.order_id && byOrder.has(f.order_id)) continue;
-    const fm = ms(f.ts);
-    const match = dbTrades.findIndex((t, i) => !usedDb.has(i) && t.symbol === f.symbol && t.side === f.side && Math.abs(t.ms - fm) <= PAIR_WINDOW_MS);
-    if (match >= 0) {
-      usedDb.add(match);
-      continue;
-    }
+    if (near.take(f.symbol, f.side, ms(f.ts)) >= 0) continue;
     ins({ timestamp: f.ts, ts: f.ts, symbol: f.symbol, symbol_raw: f.symbol, side: f.side, price: f.price, size: f.size, execution_price: f.price, status: 'FILLED', order_id: f.order_id, writer: 'execution', source: f.source, file_id: f.file_id, line_no: f.line_no });
     added++;
   }

@@ -49,10 +49,6 @@ export function listSrcTables(db: DB): SrcTable[] {
   });
 }
 
-export function srcRows(db: DB, t: SrcTable): Record<string, string | null>[] {
-  return db.prepare(`SELECT * FROM "${t.name}" ORDER BY file_id, line_no`).all() as Record<string, string | null>[];
-}
-
 /** First non-empty value among several possible column names. */
 export function pick(row: Record<string, unknown>, ...names: string[]): string | null {
   for (const n of names) {
@@ -64,20 +60,23 @@ export function pick(row: Record<string, unknown>, ...names: string[]): string |
 
 /**
  * All rows of every dumped table of one kind, each real row once: the same table exported as
- * CSV and as pg_dump (or dumped twice) repeats its primary keys, which are dropped here.
+ * CSV and as pg_dump (or dumped twice) repeats its primary keys, which are dropped here. Rows come
+ * from `rowsOf` (a table's rows in file and line order), one at a time: a dump may hold millions.
  */
-export function rowsOfKind(db: DB, tables: SrcTable[], kind: SrcKind): Record<string, string | null>[] {
+export function* rowsOfKind(
+  tables: SrcTable[],
+  kind: SrcKind,
+  rowsOf: (t: SrcTable) => Iterable<Record<string, string | null>>,
+): Generator<Record<string, string | null>> {
   const seen = new Set<string>();
-  const out: Record<string, string | null>[] = [];
   for (const t of tables.filter((x) => x.kind === kind)) {
-    for (const r of srcRows(db, t)) {
+    for (const r of rowsOf(t)) {
       const key = r.id != null && r.id !== '' ? `id:${r.id}` : null;
       if (key) {
         if (seen.has(key)) continue;
         seen.add(key);
       }
-      out.push(r);
+      yield r;
     }
   }
-  return out;
 }

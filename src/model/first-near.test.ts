@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { FirstNear } from './first-near.js';
+import { PAIR_WINDOW_MS } from './pair-twins.js';
+
+interface R {
+  ms: number;
+  symbol: string | null;
+  side: string | null;
+}
+
+/** The rule as first written: the first untaken row of the list that fits. The oracle. */
+function takeByScan(rows: R[], asks: R[]): number[] {
+  const used = new Set<number>();
+  return asks.map((a) => {
+    const i = rows.findIndex((t, k) => !used.has(k) && t.symbol === a.symbol && t.side === a.side && Math.abs(t.ms - a.ms) <= PAIR_WINDOW_MS);
+    if (i >= 0) used.add(i);
+    return i;
+  });
+}
+
+const take = (rows: R[], asks: R[]): number[] => {
+  const near = new FirstNear(rows);
+  return asks.map((a) => near.take(a.symbol, a.side, a.ms));
+};
+
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function rows(n: number, r: () => number, spread: number, grain: number): R[] {
+  return Array.from({ length: n }, () => ({
+    ms: r() < 0.03 ? NaN : Math.floor((r() * spread) / grain) * grain + (r() < 0.1 ? 0.5 : 0),
+    symbol: r() < 0.05 ? null : r() < 0.5 ? 'BTCUSDT' : 'ETHUSDT',
+    side: r() < 0.05 ? null : r() < 0.5 ? 'BUY' : 'SELL',
+  }));
+}
+
+const at = (ms: number, symbol: string | null = 'BTCUSDT', side: string | null = 'BUY'): R => ({ ms, symbol, side });
+
+describe('FirstNear', () => {
+  it.each([
+    ['the first in the list, not the closest', [at(1900), at(0)], [at(0)], [0]],
+    ['a taken row is not given twice', [at(0)], [at(0), at(0)], [0, -1]],
+    ['the window bounds are inclusive', [at(-PAIR_WINDOW_MS), at(PAIR_WINDOW_MS)], [at(0), at(0), at(0)], [0, 1, -1]],
+    ['fractional times at the edge', [at(PAIR_WINDOW_MS + 0.5), at(PAIR_WINDOW_MS)], [at(0), at(0)], [1, -1]],
+    ['another symbol or side never', [at(0, 'ETHUSDT'), at(0, 'BTCUSDT', 'SELL')], [at(0)], [-1]],
+    ['no time never', [at(NaN)], [at(NaN), at(0)], [-1, -1]],
+    ['null symbol and side match null', [at(5, null, null)], [at(0, null, null)], [0]],
+  ] as [string, R[], R[], number[]][])('%s', (_n, list, asks, expected) => {
+    expect(take(list, asks)).toEqual(expected);
+    expect(take(list, asks)).toEqual(takeByScan(list, asks));
+  });
+
+  it.each([
+    [1, 100, 100, 10_000, 1],
+    [2, 300, 200, 20_000, 500],
+    [3, 50, 400, 5_000, 1000],
+    [4, 400, 50, 60_000, 1],
+  ])('matches a scan of the list (seed %i, %i rows, %i asks)', (seed, nr, na, spread, grain) => {
+    const r = rng(seed);
+    const list = rows(nr, r, spread, grain);
+    const asks = rows(na, r, spread, grain);
+    const got = take(list, asks);
+    expect(got).toEqual(takeByScan(list, asks));
+    expect(got.some((i) => i >= 0)).toBe(true);
+  });
+});
