@@ -98,8 +98,8 @@ export function groupEdgeRecord(ctx: RuleContext, group: ServiceGroup, dir: 'ASC
 /**
  * Records of a stage: by compose service name, plus records without a service whose logger is
  * unique to the stage. When no record carries the service name at all, the logger alone decides.
- * `serviceCol` is the column as written in the clause (`+service` keeps the planner off the
- * (service, ts) index where the class index is the short way).
+ * `serviceCol` is the column as written in the clause (`+service` keeps the planner off any index
+ * on service, should one come back, where the class index is the short way).
  */
 export function groupClause(ctx: RuleContext, groups: ServiceGroup[], params: (string | number)[], serviceCol = 'service'): string {
   const services = groups.flatMap((g) => g.services);
@@ -129,8 +129,8 @@ function logWhere(ctx: RuleContext, q: LogQuery): { sql: string; params: (string
   const where: string[] = [];
   if (q.group) {
     const groups = Array.isArray(q.group) ? q.group : [q.group];
-    // Records are selected by class: the (class, ts) index reads only them, where the service
-    // index would read every record of a chatty service (a DEBUG engine logs every tick).
+    // Records are selected by class: the (class, ts) index reads only them, where a read by
+    // service would take every record of a chatty service (a DEBUG engine logs every tick).
     where.push(groupClause(ctx, groups, params, '+service'));
   }
   if (q.span) {
