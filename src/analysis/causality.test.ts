@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isSteady, linkCauses, type LinkedHypothesis } from './causality.js';
+import { isSteady, linkCauses, Records, type LinkedHypothesis } from './causality.js';
+import { RESTART_SIGNS } from '../catalog/edges.js';
+import { rebuildHourly } from '../catalog/reclassify.js';
 import type { Evidence } from './define-rule.js';
 import type { RankedHypothesis } from './engine.js';
 import { TestDb } from './testing.js';
@@ -257,5 +259,56 @@ describe('isSteady', () => {
     { name: 'from the first hour, then it stops', covered: hours(0, 72), f: (i: number) => (i < 10 ? 5 : 0), want: false },
   ])('$name → $want', ({ covered, f, want }) => {
     expect(isSteady(counts(covered, f), covered, BLOCK.from)).toBe(want);
+  });
+});
+
+/**
+ * When a (service, class) pair starts, read through the (class, ts) index and the rollup, against
+ * the MIN() queries over every record of the service it replaced: restart signs (the first start
+ * is not a restart), a sign within the first minute and after it, an anomaly class shared by two
+ * services, records without a time, a time that is not ISO text, records of a service before the
+ * block, and a pair that never occurs.
+ */
+describe('the start of a pair is the one the MIN() over the service\'s records gives', () => {
+  const t = new TestDb();
+  const a = t.file('logs/a.log');
+  const b = t.file('logs/b.log');
+  let n = 0;
+  const rec = (file: number, service: string, ts: string | null, klass: string | null) =>
+    t.insert('log_events', { file_id: file, line_no: ++n, service, ts, class: klass, message: `${klass}`, kind: 'app' });
+  rec(a, 'cdb_risk', '2025-11-25T23:59:30.000Z', null);
+  rec(a, 'cdb_risk', '2025-11-26T00:00:10.000Z', 'risk.started');
+  rec(a, 'cdb_risk', '2025-11-26T03:00:00.000Z', 'risk.started');
+  rec(b, 'cdb_risk', '2025-11-27T03:00:00.000Z', 'risk.started');
+  rec(a, 'cdb_risk', null, 'risk.rejected.other');
+  rec(a, 'cdb_risk', '2025-11-26T05:00:00.000Z', 'risk.rejected.other');
+  rec(b, 'cdb_execution', '2025-11-26T04:00:00.000Z', 'risk.rejected.other');
+  rec(b, 'cdb_execution', '2025-11-26T04:00:30.000Z', 'exec.starting');
+  rec(b, 'cdb_signal', '2025-11-26 01:00:00', 'signal.started');
+  rec(b, 'cdb_signal', '2025-11-26T01:00:30.000Z', 'signal.started');
+  rec(b, 'cdb_signal', '2025-11-26T02:00:00.000Z', 'signal.started');
+  rec(a, 'cdb_ws', null, 'feed.mode');
+  for (const f of [a, b]) rebuildHourly(t.db, f);
+  const min = (sql: string, ...p: string[]) => t.db.prepare(sql).pluck().get(...p) as string | null;
+  const old = (service: string, cls: string): number | null => {
+    let r: string | null;
+    if ((RESTART_SIGNS as readonly string[]).includes(cls)) {
+      const first = min('SELECT MIN(ts) FROM log_events WHERE service = ? AND ts IS NOT NULL', service);
+      if (!first) return null;
+      r = min('SELECT MIN(ts) FROM log_events WHERE service = ? AND class = ? AND ts > ?', service, cls, new Date(Date.parse(first) + 60_000).toISOString());
+    } else r = min('SELECT MIN(ts) FROM log_events WHERE service = ? AND class = ? AND ts IS NOT NULL', service, cls);
+    return r ? Date.parse(r) : null;
+  };
+  it.each<[string, string, string]>([
+    ['restarts after the first start', 'cdb_risk', 'risk.started'],
+    ['an anomaly with an untimed record', 'cdb_risk', 'risk.rejected.other'],
+    ['the same class of another service', 'cdb_execution', 'risk.rejected.other'],
+    ['a start within the first minute of the service\'s log', 'cdb_execution', 'exec.starting'],
+    ['a first time that is not ISO text', 'cdb_signal', 'signal.started'],
+    ['a service with only untimed records', 'cdb_ws', 'feed.mode'],
+    ['a pair that never occurs', 'cdb_db_writer', 'writer.starting'],
+  ])('%s', (_n, service, cls) => {
+    expect(new Records(t.db).pairStart(service, cls)).toBe(old(service, cls));
+    expect(new Records(t.db).hasLog(service)).toBe(!!t.db.prepare('SELECT 1 FROM log_events WHERE service = ? LIMIT 1').get(service));
   });
 });

@@ -15,6 +15,7 @@ import { entry } from '../catalog/index.js';
 import type { Block, Evidence } from './define-rule.js';
 import type { RankedHypothesis, Texts } from './engine.js';
 import { render, text, type Param, type Text } from '../i18n/translate.js';
+import { anyLogOfService, serviceFirstTs } from '../db/log-rollup.js';
 
 export interface Consequence {
   cause: string;
@@ -86,29 +87,30 @@ function hourMs(h: string): number {
 }
 
 /** Reads the working database for the linker: the records behind evidence, pair starts and hourly counts. */
-class Records {
+export class Records {
   private readonly fileIds: Database.Statement;
   private readonly row: Database.Statement;
   private readonly firstOf: Database.Statement;
-  private readonly firstRecord: Database.Statement;
+  private readonly firstRecord: (service: string) => string | null;
   private readonly restartAfter: Database.Statement;
   private readonly hourly: Database.Statement;
   private readonly serviceSpan: Database.Statement;
   private readonly around: Database.Statement;
-  private readonly anyLog: Database.Statement;
+  private readonly anyLog: (service: string) => boolean;
 
   constructor(db: Database.Database) {
     this.fileIds = db.prepare('SELECT id FROM manifest WHERE path = ?');
     this.row = db.prepare('SELECT service, class, ts FROM log_events WHERE file_id = ? AND line_no = ? LIMIT 1');
-    this.firstOf = db.prepare('SELECT MIN(ts) AS ts FROM log_events WHERE service = ? AND class = ? AND ts IS NOT NULL');
-    this.firstRecord = db.prepare('SELECT MIN(ts) AS ts FROM log_events WHERE service = ? AND ts IS NOT NULL');
-    this.restartAfter = db.prepare('SELECT MIN(ts) AS ts FROM log_events WHERE service = ? AND class = ? AND ts > ?');
+    // The class's records in time order (the (class, ts) index): the first of the service is the least.
+    this.firstOf = db.prepare('SELECT ts FROM log_events WHERE class = ? AND ts IS NOT NULL AND service = ? ORDER BY ts LIMIT 1');
+    this.firstRecord = (service: string) => serviceFirstTs(db, service);
+    this.restartAfter = db.prepare('SELECT ts FROM log_events WHERE class = ? AND ts > ? AND service = ? ORDER BY ts LIMIT 1');
     this.hourly = db.prepare('SELECT hour, SUM(n) AS n FROM log_hourly WHERE service = ? AND class = ? AND hour IS NOT NULL GROUP BY hour');
     this.serviceSpan = db.prepare('SELECT MIN(hour) AS f, MAX(hour) AS t FROM log_hourly WHERE service = ? AND hour IS NOT NULL');
     this.around = db.prepare(
       'SELECT file_id, line_no, class, ts, message FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ? AND class IN (SELECT value FROM json_each(?)) ORDER BY ts, file_id, line_no',
     );
-    this.anyLog = db.prepare('SELECT 1 FROM log_events WHERE service = ? LIMIT 1');
+    this.anyLog = (service: string) => anyLogOfService(db, [service]);
   }
 
   /** The log record an evidence pointer names (null for a derived or non-log pointer). */
@@ -124,12 +126,12 @@ class Records {
   /** When the pair first shows an anomaly: its first warning/error, or a startup sign's first restart. */
   pairStart(service: string, cls: string): number | null {
     if (RESTARTS.has(cls)) {
-      const first = (this.firstRecord.get(service) as { ts: string | null }).ts;
+      const first = this.firstRecord(service);
       if (!first) return null;
-      const r = (this.restartAfter.get(service, cls, new Date(Date.parse(first) + FIRST_START_MS).toISOString()) as { ts: string | null }).ts;
+      const r = (this.restartAfter.get(cls, new Date(Date.parse(first) + FIRST_START_MS).toISOString(), service) as { ts: string } | undefined)?.ts;
       return r ? Date.parse(r) : null;
     }
-    const r = (this.firstOf.get(service, cls) as { ts: string | null }).ts;
+    const r = (this.firstOf.get(cls, service) as { ts: string } | undefined)?.ts;
     return r ? Date.parse(r) : null;
   }
 
@@ -151,7 +153,7 @@ class Records {
   }
 
   hasLog(service: string): boolean {
-    return !!this.anyLog.get(service);
+    return this.anyLog(service);
   }
 
   /** The dependency's own lines that could be a trigger (anomalies, (re)starts, shutdowns) in a window. */

@@ -5,7 +5,7 @@
  */
 import type { Evidence, Likelihood, RuleContext } from './define-rule.js';
 import { text, type Text } from '../i18n/translate.js';
-import { rollupCovers } from '../db/log-rollup.js';
+import { servicesInBlock } from '../db/log-rollup.js';
 
 /** Containers whose failure stops the trading flow (formats doc §1); monitoring ones do not. */
 export const PIPELINE_SERVICES: readonly string[] = [
@@ -129,16 +129,9 @@ export function covers(ctx: RuleContext, service: string, min = MIN_COVERAGE): b
 export function loggedServices(ctx: RuleContext): string[] {
   let services = servicesOf.get(ctx);
   if (!services) {
-    // The services the hourly rollup names (else the distinct services of the records), then one
-    // probe each for a record in the block: no scan of every record.
-    const names = rollupCovers(ctx.db)
-      ? 'SELECT DISTINCT service FROM log_hourly WHERE service IS NOT NULL'
-      : 'SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL';
-    services = (
-      ctx.db
-        .prepare(`SELECT s.service FROM (${names}) s WHERE EXISTS (SELECT 1 FROM log_events l WHERE l.service = s.service AND COALESCE(l.in_block, 1) = 1) ORDER BY s.service`)
-        .all() as { service: string }[]
-    ).map((r) => r.service);
+    // The services the hourly rollup names, each with one probe of the (class, ts) index for a
+    // record in the block: no scan of every record.
+    services = servicesInBlock(ctx.db, ctx.block.from, ctx.block.to);
     servicesOf.set(ctx, services);
   }
   return [...services];

@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
+import { lastLogTs } from '../db/log-rollup.js';
 import { normSymbol } from '../model/symbols.js';
 import { Redactor } from '../redact/secrets.js';
 import type { Evidence } from './define-rule.js';
@@ -319,7 +320,7 @@ export function trace(db: Database.Database, id: string): TraceResult {
       });
       const anyReport = n('SELECT COUNT(*) AS n FROM daily_report_values');
       // A report due after the bundle's last evidence cannot be missing from it.
-      const last = (db.prepare('SELECT MAX(ts) AS t FROM log_events').get() as { t: string | null }).t;
+      const last = lastLogTs(db);
       const dueAfterEvidence = last !== null && last < `${next}T00:05:00.000Z`;
       const zero = uniq.length > 0 && uniq.every((r) => r.value_num === 0);
       const text = uniq.map((r) => `${r.report_kind} dated ${r.report_date}: ${r.key} = ${r.value_text}`).join('; ');

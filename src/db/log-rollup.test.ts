@@ -2,8 +2,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../redact/secrets.js';
 import { rebuildHourly } from '../catalog/reclassify.js';
-import { classesPassing, classIn, fileMaxTsBelow, fileTsSpan, serviceTsCoverage, skewByService } from './log-rollup.js';
-import { schemaSql } from './schema.js';
+import {
+  anyLogOfService, classesPassing, classIn, edgeRecord, fileMaxTsBelow, fileTsSpan, lastLogTs, serviceFirstTs, serviceLoggedBefore, servicesInBlock, serviceTsCoverage, skewByService,
+} from './log-rollup.js';
+import { INDEX_SQL, schemaSql } from './schema.js';
 import { Writer } from './writer.js';
 
 const T0 = Date.parse('2026-02-09T22:00:00.000Z');
@@ -226,5 +228,148 @@ describe('classesPassing: the classes log_hourly shows for records of a kind, le
     const db = errors();
     db.exec('DELETE FROM log_hourly');
     expect(classesPassing(db, ERROR_RECORD)).toBeNull();
+  });
+});
+
+/**
+ * Records of several classes, services and files written by the real Writer: volume drops and
+ * publish errors of cdb_signal, unclassified ticks and health polls of cdb_ws, records without a
+ * service (found by logger), records without a time, a time that is not ISO text (no hour in the
+ * rollup), a second file for cdb_risk that starts later, and records before and after every window.
+ */
+function mixed(): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(schemaSql());
+  const w = new Writer(db, new Redactor());
+  let line = 0;
+  const rec = (service: string | null, ts: string | number | null, message: string, kind = 'app', logger: string | null = service) =>
+    w.write({
+      table: 'log_events',
+      line: ++line,
+      lines: 1,
+      values: { service, ts: typeof ts === 'number' ? iso(ts) : ts, ts_text: null, docker_ts: null, level: 'INFO', logger, message, kind, format: 'bracket', stream: null },
+    });
+  const poll = '127.0.0.1 - - [20/Nov/2025 18:59:40] "GET /health HTTP/1.1" 200 -';
+  w.setFile(1);
+  rec('cdb_signal', T0 - 26 * 3_600_000, 'BTCUSDT: Volume zu niedrig (0.0 < 100000.0)');
+  for (let m = 0; m < 300; m += 7) {
+    rec('cdb_signal', T0 + m * 60_000, 'BTCUSDT: Volume zu niedrig (0.0 < 100000.0)');
+    rec('cdb_ws', T0 + m * 60_000 + 1, `tick ${m}`);
+    if (m % 3 === 0) rec('cdb_ws', T0 + m * 60_000 + 2, poll, 'health_poll');
+    if (m % 5 === 0) rec(null, T0 + m * 60_000 + 3, 'Fehler beim Signal-Publishing: Connection closed by server.', 'app', 'signal_engine');
+  }
+  rec('cdb_signal', T0 + 95 * 60_000, 'Fehler beim Signal-Publishing: Connection closed by server.');
+  rec('cdb_signal', null, 'Fehler beim Signal-Publishing: Connection closed by server.');
+  rec(null, null, 'untimed, unnamed');
+  rec('cdb_ws', '2026-02-10 00:30:00', 'a time that is not ISO text');
+  rec('cdb_health_only', T0 + 40 * 60_000, poll, 'health_poll');
+  rec('cdb_untimed', null, 'no time at all');
+  w.finishFile();
+  w.setFile(2);
+  line = 0;
+  for (let ms = T0 + 150 * 60_000; ms < T0 + 30 * 3_600_000; ms += 53 * 60_000) rec('cdb_risk', ms, `risk tick ${ms}`);
+  rec('cdb_signal', T0 + 4 * 3_600_000 + 17, 'Fehler beim Signal-Publishing: Connection closed by server.');
+  w.finishFile();
+  return db;
+}
+
+const FIXTURES: [string, () => Database.Database][] = [
+  ['ticks', bundle],
+  ['mixed classes', mixed],
+];
+const SERVICES = ['cdb_ws', 'cdb_signal', 'cdb_execution', 'cdb_risk', 'cdb_health_only', 'cdb_untimed', 'cdb_absent'];
+const cases = FIXTURES.flatMap(([f, make]) => WINDOWS.map(([w, from, to]) => [`${f}, ${w}`, make, from, to] as const));
+
+describe('reads through the (class, ts) index answer what the scan answers', () => {
+  it.each(cases)('the services with a record in the block, %s', (_name, make, from, to) => {
+    for (const rebuilt of [false, true]) {
+      const db = make();
+      if (rebuilt) for (const f of [1, 2]) rebuildHourly(db, f);
+      mark(db, from, to);
+      const want = (db.prepare('SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL AND COALESCE(in_block, 1) = 1 ORDER BY service').all() as { service: string }[]).map((r) => r.service);
+      expect(servicesInBlock(db, from, to)).toEqual(want);
+    }
+  });
+
+  it.each(cases)('whether a service logged before a bound, the first time of each, and the last of all, %s', (_name, make, from, to) => {
+    const db = make();
+    for (const service of SERVICES) {
+      for (const below of [from, to]) {
+        const want = !!db.prepare('SELECT COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts < ?').pluck().get(service, below);
+        expect(serviceLoggedBefore(db, service, below), `${service} < ${below}`).toBe(want);
+      }
+      expect(serviceFirstTs(db, service), service).toBe(db.prepare('SELECT MIN(ts) FROM log_events WHERE service = ? AND ts IS NOT NULL').pluck().get(service));
+    }
+    expect(lastLogTs(db)).toBe(db.prepare('SELECT MAX(ts) FROM log_events').pluck().get());
+  });
+
+  it.each(cases)('a service\'s records inside a window, and a file\'s, %s', (_name, make, from, to) => {
+    const db = make();
+    for (const service of SERVICES) {
+      const want = db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ?').get(service, from, to);
+      expect(serviceTsCoverage(db, service, from, to), service).toEqual(want);
+    }
+    for (const f of [1, 2]) {
+      expect(fileTsSpan(db, f, from, to)).toEqual(db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM log_events WHERE file_id = ? AND ts >= ? AND ts <= ?').get(f, from, to));
+      expect(fileMaxTsBelow(db, f, to)).toBe(db.prepare('SELECT MAX(ts) FROM log_events WHERE file_id = ? AND ts < ?').pluck().get(f, to));
+    }
+  });
+
+  it.each(cases.flatMap(([n, make, from, to]) => (['ASC', 'DESC'] as const).map((dir) => [`${n}, ${dir}`, make, from, to, dir] as const)))(
+    'the first or last record of a stage (by service, else by logger) in a window, %s',
+    (_name, make, from, to, dir) => {
+      const db = make();
+      mark(db, from, to);
+      const where = "(service IN ('cdb_signal') OR (service IS NULL AND logger IN ('signal_engine'))) AND ts >= ? AND ts <= ? AND COALESCE(in_block, 1) = 1";
+      const want = db.prepare(`SELECT file_id, line_no FROM log_events WHERE ${where} ORDER BY ts ${dir}, file_id ${dir}, line_no ${dir} LIMIT 1`).get(from, to);
+      const classes = classesPassing(db, "service = 'cdb_signal' OR service IS NULL")!;
+      expect(edgeRecord(db, classes, where, [from, to], dir)).toEqual(want);
+    },
+  );
+
+  it.each<[string, string[]]>([
+    ['one service that logged', ['cdb_ws']],
+    ['one that logged only health polls', ['cdb_health_only']],
+    ['one that never logged', ['cdb_absent']],
+    ['one of two', ['cdb_absent', 'cdb_risk']],
+    ['none', []],
+  ])('whether any record names a service: %s', (_name, services) => {
+    for (const [, make] of FIXTURES) {
+      const db = make();
+      const want = services.length > 0 && !!db.prepare(`SELECT 1 FROM log_events WHERE service IN (${services.map(() => '?').join(',')}) LIMIT 1`).get(...services);
+      expect(anyLogOfService(db, services)).toBe(want);
+    }
+  });
+
+  it('with the model build\'s indexes, none of these reads scans log_events or sorts it whole', () => {
+    const db = mixed();
+    db.exec(INDEX_SQL);
+    const [from, to] = ['2026-02-09T22:30:00.000Z', '2026-02-10T02:29:59.999Z'];
+    mark(db, from, to);
+    const seen: string[] = [];
+    const prepare = db.prepare.bind(db);
+    (db as { prepare: unknown }).prepare = (sql: string) => {
+      if (/log_events/.test(sql)) seen.push(sql);
+      return prepare(sql);
+    };
+    servicesInBlock(db, from, to);
+    for (const s of SERVICES) {
+      serviceLoggedBefore(db, s, to);
+      serviceFirstTs(db, s);
+      serviceTsCoverage(db, s, from, to);
+    }
+    for (const f of [1, 2]) {
+      fileTsSpan(db, f, from, to);
+      fileMaxTsBelow(db, f, to);
+    }
+    lastLogTs(db);
+    skewByService(db, from, to);
+    edgeRecord(db, classesPassing(db, "service = 'cdb_signal' OR service IS NULL")!, "service = 'cdb_signal' AND ts >= ? AND ts <= ?", [from, to], 'DESC');
+    expect(seen.length).toBeGreaterThan(10);
+    for (const sql of new Set(seen)) {
+      const n = (sql.match(/\?/g) ?? []).length;
+      const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array(n).fill(null)) as { detail: string }[]).map((r) => r.detail).join('\n');
+      expect(plan, sql).not.toMatch(/SCAN log_events|AUTOMATIC/);
+    }
   });
 });

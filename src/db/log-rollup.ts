@@ -52,8 +52,9 @@ export function fileMaxTsBelow(db: Database.Database, fileId: number, below: str
     const h = hours[i];
     if (h.f >= below) continue;
     if (h.l < below) return h.l;
-    // `+file_id`: within one hour the time index is the short way, not every record of the file.
-    return (db.prepare('SELECT MAX(ts) AS t FROM log_events WHERE +file_id = ? AND ts >= ? AND ts < ?').get(fileId, h.f, below) as { t: string | null }).t;
+    // `+file_id`: within one hour the (class, ts) index is the short way, not every record of the file.
+    const only = classIn(hourClasses(db, 'file_id = ?', fileId, h.hour));
+    return (db.prepare(`SELECT MAX(ts) AS t FROM log_events WHERE +file_id = ? AND ts >= ? AND ts < ?${only.sql}`).get(fileId, h.f, below, ...only.params) as { t: string | null }).t;
   }
   return null;
 }
@@ -64,23 +65,25 @@ export function fileMaxTsBelow(db: Database.Database, fileId: number, below: str
  */
 export function fileTsSpan(db: Database.Database, fileId: number, from: string, to: string): { f: string | null; t: string | null } {
   const hours = fileHours(db, fileId);
-  // `+file_id`: within one hour the time index is the short way, not every record of the file.
-  const exact = (lo: string, hi: string) =>
-    db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM log_events WHERE +file_id = ? AND ts >= ? AND ts <= ?').get(fileId, lo, hi) as { f: string | null; t: string | null };
+  // `+file_id`: within one hour the (class, ts) index is the short way, not every record of the file.
+  const exact = (hour: string, lo: string, hi: string) => {
+    const only = classIn(hourClasses(db, 'file_id = ?', fileId, hour));
+    return db.prepare(`SELECT MIN(ts) AS f, MAX(ts) AS t FROM log_events WHERE +file_id = ? AND ts >= ? AND ts <= ?${only.sql}`).get(fileId, lo, hi, ...only.params) as { f: string | null; t: string | null };
+  };
   if (hours === null) {
     return db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM log_events WHERE file_id = ? AND ts >= ? AND ts <= ?').get(fileId, from, to) as { f: string | null; t: string | null };
   }
   let f: string | null = null;
   for (const h of hours) {
     if (h.l < from || h.f > to) continue;
-    f = h.f >= from ? h.f : exact(from, h.l < to ? h.l : to).f;
+    f = h.f >= from ? h.f : exact(h.hour, from, h.l < to ? h.l : to).f;
     if (f !== null) break;
   }
   let t: string | null = null;
   for (let i = hours.length - 1; i >= 0; i--) {
     const h = hours[i];
     if (h.l < from || h.f > to) continue;
-    t = h.l <= to ? h.l : exact(h.f > from ? h.f : from, to).t;
+    t = h.l <= to ? h.l : exact(h.hour, h.f > from ? h.f : from, to).t;
     if (t !== null) break;
   }
   return { f, t };
@@ -152,7 +155,8 @@ export function skewByService(db: Database.Database, from: string, to: string): 
   for (const g of inside) if (!cut.has(g.hour!)) add(g.service, g.n!, g.over, g.sum, g.lo, g.hi);
   // An hour's records all start with `YYYY-MM-DDTHH:`, and ';' follows ':'.
   for (const hour of [...cut].sort()) {
-    for (const r of scan(' AND ts >= ? AND ts < ?', hour, `${hour};`)) add(r.service, r.n, r.skewed, r.sum, r.lo, r.hi);
+    const only = classIn(hourClasses(db, "COALESCE(kind, '') <> 'health_poll'", null, hour));
+    for (const r of scan(` AND ts >= ? AND ts < ?${only.sql}`, hour, `${hour};`, ...only.params)) add(r.service, r.n, r.skewed, r.sum, r.lo, r.hi);
   }
   return [...acc.entries()]
     .filter(([, a]) => a.n > 0)
@@ -166,8 +170,9 @@ export function skewByService(db: Database.Database, from: string, to: string): 
  * records of an hour its edge cuts.
  */
 export function serviceTsCoverage(db: Database.Database, service: string, from: string, to: string): { f: string | null; t: string | null; n: number } {
-  const scan = (lo: string, hi: string) =>
-    db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ?').get(service, lo, hi) as {
+  // The records of the service's classes (in one hour, or in all): read through the (class, ts) index.
+  const scan = (lo: string, hi: string, only: { sql: string; params: string[] } = { sql: '', params: [] }) =>
+    db.prepare(`SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts >= ? AND ts <= ?${only.sql}`).get(service, lo, hi, ...only.params) as {
       f: string | null;
       t: string | null;
       n: number;
@@ -175,8 +180,8 @@ export function serviceTsCoverage(db: Database.Database, service: string, from: 
   if (!rollupCovers(db)) return scan(from, to);
   const groups = db.prepare('SELECT hour, first_ts AS f, last_ts AS l, n FROM log_hourly WHERE service = ?').all(service) as { hour: string | null; f: string | null; l: string | null; n: number }[];
   // A record whose time is not ISO has no hour, yet its text may sort inside the window.
-  if (groups.some((g) => g.hour === null) && db.prepare("SELECT 1 FROM log_events WHERE service = ? AND ts IS NOT NULL AND (length(ts) < 13 OR substr(ts, 11, 1) <> 'T') LIMIT 1").get(service)) {
-    return scan(from, to);
+  if (groups.some((g) => g.hour === null) && hasNonIsoTs(db, 'service = ?', service)) {
+    return scan(from, to, classIn(classesPassing(db, 'service = ?', service)!));
   }
   const cut = new Set<string>();
   const inside: { hour: string; f: string; l: string; n: number }[] = [];
@@ -197,7 +202,7 @@ export function serviceTsCoverage(db: Database.Database, service: string, from: 
   for (const hour of cut) {
     const lo = hour > from ? hour : from;
     const hi = `${hour};` < to ? `${hour};` : to;
-    const r = scan(lo, hi);
+    const r = scan(lo, hi, classIn(hourClasses(db, 'service = ?', service, hour)));
     add(r.f, r.t, r.n);
   }
   return out;
@@ -209,9 +214,25 @@ export function serviceTsCoverage(db: Database.Database, service: string, from: 
  * record that passes `where` has one of them, so a query over such records may add
  * `classIn(…)` and read them through the (class, ts) index instead of every record.
  */
-export function classesPassing(db: Database.Database, where: string): (string | null)[] | null {
+export function classesPassing(db: Database.Database, where: string, ...params: unknown[]): (string | null)[] | null {
   if (!rollupCovers(db)) return null;
-  return (db.prepare(`SELECT DISTINCT class FROM log_hourly WHERE ${where} ORDER BY class`).all() as { class: string | null }[]).map((r) => r.class);
+  return (db.prepare(`SELECT DISTINCT class FROM log_hourly WHERE ${where} ORDER BY class`).all(...params) as { class: string | null }[]).map((r) => r.class);
+}
+
+/** The classes of the groups of one hour that pass `where` (one parameter, or none when it is null); the rollup covers the records. */
+function hourClasses(db: Database.Database, where: string, param: unknown, hour: string): (string | null)[] {
+  return classesPassing(db, `${where} AND hour = ?`, ...(param === null ? [hour] : [param, hour]))!;
+}
+
+/**
+ * Whether a record passing `where` (one parameter) has a time that is not ISO (such a record has
+ * no hour in the rollup): read through the classes of its untimed groups only.
+ */
+function hasNonIsoTs(db: Database.Database, where: string, param: unknown): boolean {
+  const untimed = classesPassing(db, `${where} AND hour IS NULL`, param)!;
+  if (untimed.length === 0) return false;
+  const only = classIn(untimed);
+  return !!db.prepare(`SELECT 1 FROM log_events WHERE ${where} AND ts IS NOT NULL AND (length(ts) < 13 OR substr(ts, 11, 1) <> 'T')${only.sql} LIMIT 1`).get(param, ...only.params);
 }
 
 /** ` AND <class is one of them>` with its parameter: no record when the list is empty. */
@@ -221,4 +242,109 @@ export function classIn(classes: readonly (string | null)[]): { sql: string; par
   if (named.length) parts.push('class IN (SELECT value FROM json_each(?))');
   if (named.length < classes.length) parts.push('class IS NULL');
   return { sql: parts.length ? ` AND (${parts.join(' OR ')})` : ' AND 0', params: named.length ? [JSON.stringify(named)] : [] };
+}
+
+/** `SELECT 1 FROM log_events WHERE service IN (…) LIMIT 1`: whether any record names one of these services. */
+export function anyLogOfService(db: Database.Database, services: readonly string[]): boolean {
+  if (services.length === 0) return false;
+  const list = JSON.stringify(services);
+  const table = rollupCovers(db) ? 'log_hourly' : 'log_events';
+  return !!db.prepare(`SELECT 1 FROM ${table} WHERE service IN (SELECT value FROM json_each(?)) LIMIT 1`).get(list);
+}
+
+/**
+ * `SELECT 1 FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts < ? LIMIT 1`: a timed
+ * group of the service that starts before the bound answers it; only a record whose time is not
+ * ISO (no hour) is looked for among the records, through its classes.
+ */
+export function serviceLoggedBefore(db: Database.Database, service: string, below: string): boolean {
+  const probe = (only: { sql: string; params: string[] }) =>
+    !!db.prepare(`SELECT 1 FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts < ?${only.sql} LIMIT 1`).get(service, below, ...only.params);
+  if (!rollupCovers(db)) return probe({ sql: '', params: [] });
+  if (db.prepare('SELECT 1 FROM log_hourly WHERE service = ? AND hour IS NOT NULL AND first_ts < ? LIMIT 1').get(service, below)) return true;
+  const untimed = classesPassing(db, 'service = ? AND hour IS NULL', service)!;
+  return untimed.length > 0 && probe(classIn(untimed));
+}
+
+/**
+ * The named services (sorted) with a record the model build marked inside the block [from, to]
+ * or one without a time: `SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL AND
+ * COALESCE(in_block, 1) = 1`. Each group of the rollup says where its records lie; one probe of
+ * the (class, ts) index per group that meets the block, until one record is found.
+ */
+export function servicesInBlock(db: Database.Database, from: string, to: string): string[] {
+  if (!rollupCovers(db)) {
+    return (db.prepare('SELECT DISTINCT service FROM log_events WHERE service IS NOT NULL AND COALESCE(in_block, 1) = 1 ORDER BY service').all() as { service: string }[]).map((r) => r.service);
+  }
+  const groups = db
+    .prepare('SELECT service, class, hour, MIN(first_ts) AS f, MAX(last_ts) AS l FROM log_hourly WHERE service IS NOT NULL GROUP BY service, class, hour ORDER BY service, hour IS NULL, hour, class')
+    .all() as { service: string; class: string | null; hour: string | null; f: string | null; l: string | null }[];
+  const timed = db.prepare('SELECT 1 FROM log_events WHERE class IS ? AND ts >= ? AND ts <= ? AND service = ? AND COALESCE(in_block, 1) = 1 LIMIT 1');
+  const untimed = db.prepare('SELECT 1 FROM log_events WHERE class IS ? AND ts IS NULL AND service = ? LIMIT 1');
+  const nonIso = db.prepare(
+    "SELECT 1 FROM log_events WHERE class IS ? AND ts IS NOT NULL AND service = ? AND COALESCE(in_block, 1) = 1 AND (length(ts) < 13 OR substr(ts, 11, 1) <> 'T') LIMIT 1",
+  );
+  const out: string[] = [];
+  for (const g of groups) {
+    if (out[out.length - 1] === g.service) continue;
+    let found: unknown;
+    if (g.hour === null) found = untimed.get(g.class, g.service) ?? nonIso.get(g.class, g.service);
+    else if (g.f !== null && g.l !== null && g.l >= from && g.f <= to) found = timed.get(g.class, g.f > from ? g.f : from, g.l < to ? g.l : to, g.service);
+    if (found) out.push(g.service);
+  }
+  return out;
+}
+
+/**
+ * The first (ASC) or last (DESC) record in (ts, file_id, line_no) order among the timed records
+ * that pass `where` and belong to one of `classes` (null: unclassified): one read of the
+ * (class, ts) index per class, from the edge inward, then the best of them.
+ */
+export function edgeRecord(
+  db: Database.Database,
+  classes: readonly (string | null)[],
+  where: string,
+  params: readonly unknown[],
+  dir: 'ASC' | 'DESC',
+): { file_id: number; line_no: number } | undefined {
+  if (classes.length === 0) return undefined;
+  const order0 = `ORDER BY ts ${dir}, file_id ${dir}, line_no ${dir}`;
+  // More classes than a compound SELECT may join (500): one read in order, sorted by SQLite.
+  if (classes.length > 400) return db.prepare(`SELECT file_id, line_no FROM log_events WHERE ts IS NOT NULL AND ${where} ${order0} LIMIT 1`).get(...params) as { file_id: number; line_no: number } | undefined;
+  const order = `ORDER BY ts ${dir}, file_id ${dir}, line_no ${dir}`;
+  const one = `SELECT * FROM (SELECT ts, file_id, line_no FROM log_events WHERE class IS ? AND ts IS NOT NULL AND ${where} ${order} LIMIT 1)`;
+  const sql = `SELECT file_id, line_no FROM (${classes.map(() => one).join(' UNION ALL ')}) ${order} LIMIT 1`;
+  return db.prepare(sql).get(...classes.flatMap((c) => [c, ...params])) as { file_id: number; line_no: number } | undefined;
+}
+
+/**
+ * `SELECT MIN(ts) FROM log_events WHERE service = ? AND ts IS NOT NULL`: the least first time of
+ * the service's timed groups, and for its untimed groups (a time that is not ISO has no hour) the
+ * least time of each of their classes, read from the front of the (class, ts) index.
+ */
+export function serviceFirstTs(db: Database.Database, service: string): string | null {
+  if (!rollupCovers(db)) return (db.prepare('SELECT MIN(ts) AS ts FROM log_events WHERE service = ? AND ts IS NOT NULL').get(service) as { ts: string | null }).ts;
+  const found: string[] = [];
+  const timed = (db.prepare('SELECT MIN(first_ts) AS ts FROM log_hourly WHERE service = ? AND hour IS NOT NULL').get(service) as { ts: string | null }).ts;
+  if (timed !== null) found.push(timed);
+  const first = db.prepare('SELECT ts FROM log_events WHERE class IS ? AND ts IS NOT NULL AND service = ? ORDER BY ts LIMIT 1');
+  for (const c of classesPassing(db, 'service = ? AND hour IS NULL', service)!) {
+    const r = first.get(c, service) as { ts: string } | undefined;
+    if (r) found.push(r.ts);
+  }
+  // SQLite's order of text, as MIN(ts) compares.
+  return (db.prepare('SELECT MIN(value) AS ts FROM json_each(?)').get(JSON.stringify(found)) as { ts: string | null }).ts;
+}
+
+/** `SELECT MAX(ts) FROM log_events`: the greatest time of each class, from the end of the (class, ts) index. */
+export function lastLogTs(db: Database.Database): string | null {
+  if (!rollupCovers(db)) return (db.prepare('SELECT MAX(ts) AS t FROM log_events').get() as { t: string | null }).t;
+  const found: string[] = [];
+  const named = db.prepare('SELECT MAX(ts) AS t FROM log_events WHERE class = ?');
+  const unnamed = db.prepare('SELECT MAX(ts) AS t FROM log_events WHERE class IS NULL');
+  for (const c of classesPassing(db, '1')!) {
+    const t = ((c === null ? unnamed.get() : named.get(c)) as { t: string | null }).t;
+    if (t !== null) found.push(t);
+  }
+  return (db.prepare('SELECT MAX(value) AS t FROM json_each(?)').get(JSON.stringify(found)) as { t: string | null }).t;
 }

@@ -10,10 +10,10 @@ import {
   type VerificationCheck,
 } from '../../define-rule.js';
 import { reviewConnectionTodo, type Dependency } from '../shared/contradicted-todos.js';
-import { EXECUTION, findLogs, groupClause, groupCoverage, K, fieldOf, RISK, tallyLogs, type LogRow } from '../shared/logs.js';
+import { EXECUTION, findLogs, groupCoverage, groupEdgeRecord, K, fieldOf, RISK, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, dumpedTable, ORDER_TABLES } from '../shared/sources.js';
 import { text } from '../../../i18n/translate.js';
-import { count, groupBy, intersect, logWindow, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
+import { count, groupBy, intersect, pct, redisWindow, sampleEvidence, worst, type EvidenceRow, type Span } from '../shared/util.js';
 
 /** Subscribers `orders` should have: execution, db_writer, paper runner (§4.1). */
 const EXPECTED_ORDER_SUBSCRIBERS = 3;
@@ -268,12 +268,7 @@ function rejectionReasons(rejectedLog: LogRow[], results: ResultCounts): Map<str
 }
 
 function aliveLine(ctx: RuleContext): Evidence[] {
-  const params: (string | number)[] = [];
-  const clause = groupClause(ctx, [EXECUTION], params);
-  const w = logWindow(ctx);
-  const r = ctx.db
-    .prepare(`SELECT file_id, line_no FROM log_events WHERE ${clause} AND ${w.sql} ORDER BY ts DESC, file_id DESC, line_no DESC LIMIT 1`)
-    .get(...params, ...w.params) as { file_id: number; line_no: number } | undefined;
+  const r = groupEdgeRecord(ctx, EXECUTION, 'DESC');
   return r ? [ctx.evidence(r.file_id, r.line_no)] : [];
 }
 

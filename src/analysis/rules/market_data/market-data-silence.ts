@@ -1,7 +1,7 @@
 import { defineRule, type Evidence, type Finding, type RuleResult } from '../../define-rule.js';
 import { blockMs, cmp, codePath, count, likelihoodFromScore } from '../../rule-kit.js';
 import { text } from '../../../i18n/translate.js';
-import { fileTsSpan, rollupCovers } from '../../../db/log-rollup.js';
+import { classesPassing, classIn, fileTsSpan, rollupCovers } from '../../../db/log-rollup.js';
 import { fileGaps } from '../shared/market-gaps.js';
 
 /** Market data arrives every minute (A, per symbol) or every 100 ms (B): 10 quiet minutes is a silence. */
@@ -75,6 +75,8 @@ export default defineRule({
     let longest = 0;
     let healthyDuring = false;
     const hev: Evidence[] = [];
+    // The classes of the feed's health polls (the rollup's): the polls are read through the (class, ts) index.
+    const pollClasses = ((c) => (c === null ? { sql: '', params: [] as string[] } : classIn(c)))(classesPassing(ctx.db, "service IN ('cdb_ws', 'cdb_market') AND kind = 'health_poll'"));
     for (const s of sources) {
       const e = edges.get(s.file_id) as { f: string; t: string };
       const inner = fileGaps(ctx.db, s.file_id, GAP_MS - 0.5);
@@ -88,9 +90,10 @@ export default defineRule({
       // Health polls prove the feed container answered during the silence; they are never activity.
       const polls = count(
         ctx,
-        "SELECT COUNT(*) FROM log_events WHERE service IN ('cdb_ws', 'cdb_market') AND kind = 'health_poll' AND ts > ? AND ts < ?",
+        `SELECT COUNT(*) FROM log_events WHERE service IN ('cdb_ws', 'cdb_market') AND kind = 'health_poll' AND ts > ? AND ts < ?${pollClasses.sql}`,
         big.from,
         big.to,
+        ...pollClasses.params,
       );
       if (polls > 0) healthyDuring = true;
       const before = ctx.db

@@ -1,5 +1,6 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Status, type Todo } from '../../define-rule.js';
-import { findLogs, groupClause, K, fieldOf, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
+import { anyLogOfService } from '../../../db/log-rollup.js';
+import { findLogs, groupClassIn, groupClause, K, fieldOf, REPORTS, RUNNER, type LogRow } from '../shared/logs.js';
 import { whereVarText } from '../shared/settings.js';
 import { count, iso, ms, sampleEvidence } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
@@ -20,7 +21,8 @@ interface Day {
 function runnerAlive(ctx: RuleContext, from: number, to: number): boolean {
   const params: (string | number)[] = [];
   const clause = groupClause(ctx, [RUNNER], params);
-  return !!ctx.db.prepare(`SELECT 1 FROM log_events WHERE ${clause} AND ts >= ? AND ts <= ? LIMIT 1`).get(...params, iso(from), iso(to));
+  const only = groupClassIn(ctx, [RUNNER]);
+  return !!ctx.db.prepare(`SELECT 1 FROM log_events WHERE ${clause} AND ts >= ? AND ts <= ?${only.sql} LIMIT 1`).get(...params, iso(from), iso(to), ...only.params);
 }
 
 function inWindow(rows: LogRow[], from: number, to: number): LogRow[] {
@@ -42,9 +44,7 @@ export default defineRule({
     const starts = findLogs(ctx, { group: RUNNER, span, classes: K.runnerStarted });
     const done = findLogs(ctx, { group: RUNNER, span: all, classes: K.runnerDurationDone });
     const mailOff = findLogs(ctx, { group: RUNNER, span: all, classes: K.mailDisabled });
-    const hasRunnerLogs = !!ctx.db
-      .prepare(`SELECT 1 FROM log_events WHERE service IN (${RUNNER.services.map(() => '?').join(',')}) LIMIT 1`)
-      .get(...RUNNER.services);
+    const hasRunnerLogs = anyLogOfService(ctx.db, RUNNER.services);
     const reportValues = count(ctx, "SELECT COUNT(*) FROM daily_report_values WHERE report_kind = 'paper_runner'");
     if (!hasRunnerLogs && !reportValues) {
       return { status: 'not_evaluable', missing: text('report-missing.missing') };
@@ -211,9 +211,10 @@ export default defineRule({
           inWindow(summaries, at - 5 * MIN, at + 60 * MIN).length > 0 ||
           count(ctx, "SELECT COUNT(*) FROM daily_report_values WHERE report_kind = 'cdb_reports' AND report_date = ?", day) > 0;
         const svc = REPORTS.services;
+        const only = groupClassIn(ctx, [{ ...REPORTS, loggers: [] }]);
         const alive = !!ctx.db
-          .prepare(`SELECT 1 FROM log_events WHERE service IN (${svc.map(() => '?').join(',')}) AND ts >= ? AND ts <= ? LIMIT 1`)
-          .get(...svc, iso(at - 12 * 60 * MIN), iso(at + 60 * MIN));
+          .prepare(`SELECT 1 FROM log_events WHERE service IN (${svc.map(() => '?').join(',')}) AND ts >= ? AND ts <= ?${only.sql} LIMIT 1`)
+          .get(...svc, iso(at - 12 * 60 * MIN), iso(at + 60 * MIN), ...only.params);
         metrics[`cdb_reports_${day}`] = present ? 'present' : alive ? 'missing' : 'not_seen';
         if (!present && alive) status = 'warn';
       }

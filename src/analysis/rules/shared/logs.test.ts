@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestDb } from '../../testing.js';
-import { anyLog, distinctLogTexts, findLogs, groupCoverage, K, logEdges, logTexts, RISK, SIGNAL, type LogQuery } from './logs.js';
+import { rebuildHourly } from '../../../catalog/reclassify.js';
+import { anyLog, distinctLogTexts, EXECUTION, findLogs, groupCoverage, groupEdgeRecord, K, logEdges, logTexts, REPORTS, RISK, SIGNAL, type LogQuery, type ServiceGroup } from './logs.js';
 import { localToUtc, generatedMs } from './time-zones.js';
 import { addLogs } from './testing.js';
 
@@ -120,5 +121,51 @@ describe('time zones', () => {
 
   it('localToUtc handles the spring-forward day', () => {
     expect(new Date(localToUtc('2026-03-29 12:00:00')!).toISOString()).toBe('2026-03-29T10:00:00.000Z');
+  });
+});
+
+/**
+ * Records of the stages in two files, once with the hourly rollup the ingest keeps and once
+ * without (then every read is the plain query over the records): cdb_signal inside and outside
+ * the block, without a time, and health polls; records without a service found by logger
+ * (risk_manager: no record names cdb_risk); another service's records; a time tie across files.
+ */
+function stages(rollup: boolean): TestDb {
+  const t = new TestDb();
+  const a = t.file('logs/a.log');
+  const b = t.file('logs/b.log');
+  let line = 0;
+  const rec = (file: number, service: string | null, logger: string, ts: string | null, message: string, kind = 'app') =>
+    t.insert('log_events', { file_id: file, line_no: ++line, service, logger, ts, level: 'INFO', message, kind, in_block: ts === null ? null : ts >= '2025-11-26' && ts < '2025-11-29' ? 1 : 0 });
+  rec(a, 'cdb_signal', 'signal_engine', '2025-11-25T23:00:00.000Z', 'BTCUSDT: Volume zu niedrig (0.0 < 100000.0)');
+  rec(a, 'cdb_signal', 'signal_engine', '2025-11-26T08:00:00.000Z', 'tick');
+  rec(b, 'cdb_signal', 'signal_engine', '2025-11-26T08:00:00.000Z', 'BTCUSDT: Volume zu niedrig (0.0 < 100000.0)');
+  rec(a, null, 'signal_engine', '2025-11-27T10:00:00.000Z', 'Fehler beim Signal-Publishing: Connection closed by server.');
+  rec(a, 'cdb_signal', 'signal_engine', null, 'untimed');
+  rec(b, 'cdb_signal', 'signal_engine', '2025-11-28T23:00:00.000Z', '127.0.0.1 - - [20/Nov/2025 18:59:40] "GET /health HTTP/1.1" 200 -', 'health_poll');
+  rec(b, 'cdb_signal', 'signal_engine', '2025-11-29T01:00:00.000Z', 'after the block');
+  rec(a, null, 'risk_manager', '2025-11-26T12:00:00.000Z', '📨 Signal empfangen: BTC_USDT BUY');
+  rec(b, null, 'risk_manager', '2025-11-28T12:00:00.000Z', 'risk tick');
+  rec(b, 'cdb_ws', 'ws_service', '2025-11-27T00:00:00.000Z', 'ws tick');
+  if (rollup) for (const f of [a, b]) rebuildHourly(t.db, f);
+  return t;
+}
+
+describe('a stage\'s records read through its classes (the rollup) are the plain query\'s', () => {
+  it.each<[string, ServiceGroup, { from?: string; to?: string }, boolean]>([
+    ['by service, the whole block', SIGNAL, {}, true],
+    ['by service, a block that cuts the records', SIGNAL, { from: '2025-11-26T08:00:00.000Z', to: '2025-11-27T10:00:00.000Z' }, true],
+    ['by logger only (no record names the service)', RISK, {}, true],
+    ['by logger only, a later block', RISK, { from: '2025-11-27T00:00:00.000Z' }, true],
+    ['a stage without records', EXECUTION, {}, false],
+    ['a stage without loggers', REPORTS, {}, false],
+    ['a block with no record', SIGNAL, { from: '2025-12-01T00:00:00.000Z', to: '2025-12-02T00:00:00.000Z' }, false],
+  ])('%s', (_n, group, block, found) => {
+    const [withRollup, plain] = [stages(true).context(block), stages(false).context(block)];
+    expect(withRollup.db.prepare('SELECT COUNT(*) FROM log_hourly').pluck().get()).toBeGreaterThan(0);
+    expect(groupCoverage(withRollup, group)).toEqual(groupCoverage(plain, group));
+    for (const dir of ['ASC', 'DESC'] as const) expect(groupEdgeRecord(withRollup, group, dir), dir).toEqual(groupEdgeRecord(plain, group, dir));
+    expect(!!groupEdgeRecord(withRollup, group, 'ASC')).toBe(found);
+    expect(!!groupCoverage(withRollup, group)).toBe(found);
   });
 });

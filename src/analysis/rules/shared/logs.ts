@@ -1,6 +1,7 @@
 import type { RuleContext } from '../../define-rule.js';
 import { classes, classesWithPrefix, fieldsOf } from '../../../catalog/index.js';
 import { logWindow, Tally, type Span } from './util.js';
+import { anyLogOfService, classesPassing, classIn, edgeRecord } from '../../../db/log-rollup.js';
 
 /**
  * Which log records belong to a pipeline stage. Compose names come first; the logger name is a
@@ -53,16 +54,52 @@ function hasService(ctx: RuleContext, services: string[]): boolean {
   if (!m) servicePresence.set(ctx, (m = new Map()));
   const k = services.join(',');
   if (!m.has(k)) {
-    m.set(k, !!ctx.db.prepare(`SELECT 1 FROM log_events WHERE service IN (${services.map(() => '?').join(',')}) LIMIT 1`).get(...services));
+    m.set(k, anyLogOfService(ctx.db, services));
   }
   return m.get(k)!;
 }
 
 /**
+ * The classes (null: unclassified) of every record groupClause selects, from the rollup: a query
+ * over a stage's records without a class of its own adds this and reads the (class, ts) index.
+ * Empty SQL when the rollup cannot answer.
+ */
+export function groupClassIn(ctx: RuleContext, groups: ServiceGroup[]): { sql: string; params: string[] } {
+  const classes = groupClasses(ctx, groups);
+  return classes === null ? { sql: '', params: [] } : classIn(classes);
+}
+
+/** groupClassIn's classes as a list; null when the rollup cannot answer. */
+function groupClasses(ctx: RuleContext, groups: ServiceGroup[]): (string | null)[] | null {
+  const services = groups.flatMap((g) => g.services);
+  const loggers = groups.flatMap((g) => g.loggers);
+  if (services.length && hasService(ctx, services)) {
+    return classesPassing(ctx.db, `service IN (SELECT value FROM json_each(?))${loggers.length ? ' OR service IS NULL' : ''}`, JSON.stringify(services));
+  }
+  return loggers.length ? classesPassing(ctx.db, '1') : [];
+}
+
+/**
+ * The first (ASC) or last (DESC) record of a stage inside the block, health polls included, in
+ * (ts, file_id, line_no) order: from each of the stage's classes its edge record, through the
+ * (class, ts) index.
+ */
+export function groupEdgeRecord(ctx: RuleContext, group: ServiceGroup, dir: 'ASC' | 'DESC'): { file_id: number; line_no: number } | undefined {
+  const params: (string | number)[] = [];
+  const clause = groupClause(ctx, [group], params);
+  const w = logWindow(ctx);
+  const classes = groupClasses(ctx, [group]);
+  if (classes !== null) return edgeRecord(ctx.db, classes, `${clause} AND ${w.sql}`, [...params, ...w.params], dir);
+  return ctx.db
+    .prepare(`SELECT file_id, line_no FROM log_events WHERE ${clause} AND ${w.sql} ORDER BY ts ${dir}, file_id ${dir}, line_no ${dir} LIMIT 1`)
+    .get(...params, ...w.params) as { file_id: number; line_no: number } | undefined;
+}
+
+/**
  * Records of a stage: by compose service name, plus records without a service whose logger is
  * unique to the stage. When no record carries the service name at all, the logger alone decides.
- * `serviceCol` is the column as written in the clause (`+service` keeps the planner off the
- * (service, ts) index where the class index is the short way).
+ * `serviceCol` is the column as written in the clause (`+service` keeps the planner off any index
+ * on service, should one come back, where the class index is the short way).
  */
 export function groupClause(ctx: RuleContext, groups: ServiceGroup[], params: (string | number)[], serviceCol = 'service'): string {
   const services = groups.flatMap((g) => g.services);
@@ -92,8 +129,8 @@ function logWhere(ctx: RuleContext, q: LogQuery): { sql: string; params: (string
   const where: string[] = [];
   if (q.group) {
     const groups = Array.isArray(q.group) ? q.group : [q.group];
-    // Records are selected by class: the (class, ts) index reads only them, where the service
-    // index would read every record of a chatty service (a DEBUG engine logs every tick).
+    // Records are selected by class: the (class, ts) index reads only them, where a read by
+    // service would take every record of a chatty service (a DEBUG engine logs every tick).
     where.push(groupClause(ctx, groups, params, '+service'));
   }
   if (q.span) {
@@ -219,9 +256,10 @@ export function groupCoverage(ctx: RuleContext, group: ServiceGroup): Coverage |
   const params: (string | number)[] = [];
   const clause = groupClause(ctx, [group], params);
   const w = logWindow(ctx);
+  const only = groupClassIn(ctx, [group]);
   const r = ctx.db
-    .prepare(`SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE ${clause} AND ${w.sql}`)
-    .get(...params, ...w.params) as { f: string | null; t: string | null; n: number };
+    .prepare(`SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM log_events WHERE ${clause} AND ${w.sql}${only.sql}`)
+    .get(...params, ...w.params, ...only.params) as { f: string | null; t: string | null; n: number };
   if (!r.n || !r.f || !r.t) return null;
   const blockMs = Math.max(1, Date.parse(ctx.block.to) - Date.parse(ctx.block.from));
   return { from: r.f, to: r.t, records: r.n, fraction: Math.min(1, (Date.parse(r.t) - Date.parse(r.f)) / blockMs) };

@@ -166,7 +166,7 @@ export interface SqlPart {
 }
 
 /**
- * Log records inside the block. By time, so the (service, ts) index applies; a record the model
+ * Log records inside the block. By time, so the (class, ts) index applies beside a class; a record the model
  * builder marked outside the block (in_block = 0) stays out, one it has not marked yet counts by time.
  */
 export function logWindow(ctx: RuleContext, span: Span = blockSpan(ctx), honourInBlock = true): SqlPart {

@@ -1,7 +1,7 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Said, type Status } from '../../define-rule.js';
-import { findLogs, groupClause, groupCoverage, K, fieldOf, RUNNER, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
+import { findLogs, groupCoverage, groupEdgeRecord, K, fieldOf, RUNNER, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
-import { blockHours, blockSpan, count, hull, intersect, logWindow, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
+import { blockHours, blockSpan, count, hull, intersect, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
 import { text, type Text } from '../../../i18n/translate.js';
 
 /** Hours of overlap without a single signal that make "no signals" a stopped flow, not a lull. */
@@ -209,13 +209,7 @@ export default defineRule({
 
 /** First and last record of the signal engine in the block (health polls included): it was alive and captured. */
 function aliveLines(ctx: RuleContext): Evidence[] {
-  const params: (string | number)[] = [];
-  const clause = groupClause(ctx, [SIGNAL], params);
-  const w = logWindow(ctx);
-  const q = (dir: 'ASC' | 'DESC') =>
-    ctx.db
-      .prepare(`SELECT file_id, line_no FROM log_events WHERE ${clause} AND ${w.sql} ORDER BY ts ${dir}, file_id ${dir}, line_no ${dir} LIMIT 1`)
-      .get(...params, ...w.params) as { file_id: number; line_no: number } | undefined;
+  const q = (dir: 'ASC' | 'DESC') => groupEdgeRecord(ctx, SIGNAL, dir);
   const out: Evidence[] = [];
   const a = q('ASC');
   const b = q('DESC');

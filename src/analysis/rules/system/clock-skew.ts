@@ -4,7 +4,7 @@ import { text } from '../../../i18n/translate.js';
 
 const UNKNOWN = '(unknown service)';
 import { SKEW_S } from '../../../db/clock-skew-sums.js';
-import { skewByService, type SkewAggregate } from '../../../db/log-rollup.js';
+import { classesPassing, edgeRecord, skewByService, type SkewAggregate } from '../../../db/log-rollup.js';
 
 
 type Agg = SkewAggregate;
@@ -28,12 +28,14 @@ export default defineRule({
     for (const a of aggs) {
       // Most records of the service must be off: a single late line is buffering, not a clock.
       if (a.skewed * 2 <= a.n) continue;
-      const first = ctx.db
-        .prepare(
-          `SELECT file_id, line_no FROM log_events WHERE COALESCE(service, '(unknown service)') = ? AND ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL
-             AND COALESCE(in_block, 1) = 1 AND ABS(${d}) > ${SKEW_S} ORDER BY ts, file_id, line_no LIMIT 1`,
-        )
-        .get(a.service) as { file_id: number; line_no: number };
+      const skewedSql = `COALESCE(service, '(unknown service)') = ? AND ts IS NOT NULL AND docker_ts IS NOT NULL AND ts_text IS NOT NULL AND COALESCE(in_block, 1) = 1 AND ABS(${d}) > ${SKEW_S}`;
+      // The service's classes (the rollup's), each read from its first time on through the (class, ts) index.
+      const own = classesPassing(ctx.db, "COALESCE(service, '(unknown service)') = ?", a.service);
+      const first = (
+        own === null
+          ? ctx.db.prepare(`SELECT file_id, line_no FROM log_events WHERE ${skewedSql} ORDER BY ts, file_id, line_no LIMIT 1`).get(a.service)
+          : edgeRecord(ctx.db, own, skewedSql, [a.service], 'ASC')
+      ) as { file_id: number; line_no: number };
       const hours = a.avg / 3600;
       const whole = Math.abs(hours) >= 0.9 && Math.abs(hours - Math.round(hours)) * 3600 <= 90;
       if (whole) tzOffset = true;

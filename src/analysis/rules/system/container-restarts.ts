@@ -6,6 +6,7 @@ import {
   spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
 import { captureText, snapshotOf } from '../../snapshots.js';
+import { classesPassing, classIn, serviceLoggedBefore } from '../../../db/log-rollup.js';
 import { text, type Text } from '../../../i18n/translate.js';
 
 /** Startup banners (formats doc §3.1, §2.5): each one in a kept log is one (re)start of the process. */
@@ -97,7 +98,12 @@ export default defineRule({
       const snap = snapshotOf(ctx.db, ctx.block, row.file_id);
       if (!snap?.captured_at || !snap.during_block) return null;
       const after = new Date(Date.parse(snap.captured_at) + 10 * 60_000).toISOString();
-      const later = ctx.db.prepare("SELECT COUNT(*) AS n, MAX(ts) AS l FROM log_events WHERE service = ? AND ts > ? AND kind <> 'health_poll'").get(svc, after) as { n: number; l: string | null };
+      // The service's classes (the rollup's): its records are read through the (class, ts) index.
+      const own = classesPassing(ctx.db, 'service = ?', svc);
+      const only = own === null ? { sql: '', params: [] as string[] } : classIn(own);
+      const later = ctx.db
+        .prepare(`SELECT COUNT(*) AS n, MAX(ts) AS l FROM log_events WHERE service = ? AND ts > ? AND kind <> 'health_poll'${only.sql}`)
+        .get(svc, after, ...only.params) as { n: number; l: string | null };
       if (later.n < 10 || !later.l || Date.parse(later.l) - Date.parse(after) < 30 * 60_000) return null;
       const klasses = BANNERS.filter((b) => b.services.includes(svc)).map((b) => b.klass);
       const restartsAfter = klasses.length
@@ -195,12 +201,8 @@ export default defineRule({
       const first = rows[0];
       // The first banner is the initial start unless the service logged well before it (startup
       // lines such as `Config validiert` or initdb come in the minutes just before the banner).
-      const earlier = first.ts
-        ? (ctx.db
-            .prepare('SELECT COUNT(*) AS n FROM log_events WHERE service = ? AND ts IS NOT NULL AND ts < ?')
-            .get(svc, new Date(Date.parse(first.ts) - STARTUP_LEAD_MS).toISOString()) as { n: number }).n
-        : 0;
-      const restarts = earlier > 0 ? rows.length : rows.length - 1;
+      const earlier = first.ts ? serviceLoggedBefore(ctx.db, svc, new Date(Date.parse(first.ts) - STARTUP_LEAD_MS).toISOString()) : false;
+      const restarts = earlier ? rows.length : rows.length - 1;
       if (restarts <= 0) continue;
       bannerRestarts += restarts;
       perService.set(svc, Math.max(perService.get(svc) ?? 0, restarts));
@@ -235,14 +237,17 @@ export default defineRule({
     // --- storage reset: initdb means a fresh, empty database
     let storageReset = false;
     for (const r of initRows.slice(0, 1)) {
+      // Only whether there is one: an app record is looked for through its classes (the rollup's).
+      const apps = classesPassing(ctx.db, "kind = 'app' AND service IS NOT NULL AND service <> 'cdb_postgres'");
+      const only = apps === null ? { sql: '', params: [] as string[] } : classIn(apps);
       const prior = r.ts
         ? (ctx.db
             .prepare(
-              `SELECT (SELECT COUNT(*) FROM log_events WHERE ts < ? AND COALESCE(in_block, 1) = 1 AND kind = 'app' AND service IS NOT NULL AND service <> 'cdb_postgres')
+              `SELECT EXISTS (SELECT 1 FROM log_events WHERE ts < ? AND COALESCE(in_block, 1) = 1 AND kind = 'app' AND service IS NOT NULL AND service <> 'cdb_postgres'${only.sql})
                     + (SELECT COUNT(*) FROM signals WHERE ts < ? AND in_block = 1)
                     + (SELECT COUNT(*) FROM trades WHERE ts < ? AND in_block = 1) AS n`,
             )
-            .get(new Date(Date.parse(r.ts) - 60_000).toISOString(), r.ts, r.ts) as { n: number }).n
+            .get(new Date(Date.parse(r.ts) - 60_000).toISOString(), ...only.params, r.ts, r.ts) as { n: number }).n
         : 0;
       if (prior > 0) {
         storageReset = true;
