@@ -4,6 +4,13 @@
  * Times: `ts` columns are ISO 8601 UTC text with milliseconds (`2025-11-30T14:02:11.907Z`);
  * `*_text` keeps the original text; `ts_zone` names the zone that was assumed to read it.
  */
+import { LOG_STORED_COLUMNS } from './log-shape.js';
+
+/**
+ * Columns as the raw tables list them to readers. log_events stores five of them packed and
+ * reads them through generated columns (src/db/log-shape.ts): a copy of its rows names
+ * `storedColumns('log_events')`, never these.
+ */
 export const RAW_TABLES: Record<string, { columns: Record<string, 'TEXT' | 'REAL' | 'INTEGER'>; doc: string }> = {
   log_events: {
     doc: 'One record per log entry (multi-line records joined with \\n in `message`).',
@@ -121,3 +128,9 @@ export const CONSTRUCTED_COLUMNS: Record<string, ReadonlySet<string>> = {
   log_events: new Set(['ts', 'ts_text', 'ts_zone', 'docker_ts', 'level', 'kind', 'format', 'stream', 'class']),
   redis_messages: new Set(['source', 'ts', 'payload_ts']),
 };
+
+/** The stored columns of a raw table, `id` left out: what a copy of its rows from one table into another names. */
+export function storedColumns(table: string): string[] {
+  if (table === 'log_events') return [...LOG_STORED_COLUMNS];
+  return ['file_id', 'line_no', 'line_count', ...Object.keys(RAW_TABLES[table].columns), 'in_block'];
+}
