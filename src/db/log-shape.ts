@@ -13,6 +13,8 @@
  * its time) packs to 1, which SQLite stores in no bytes at all.
  */
 
+import Database from 'better-sqlite3';
+
 type Value = string | number | null;
 
 interface Field {
@@ -90,16 +92,27 @@ ${field('stream')},
 );`;
 }
 
+let castText: Database.Statement | null = null;
+
+/**
+ * A number as a TEXT column stores it (7 → '7.0'), by SQLite's own conversion: the unpacked
+ * table held it so. No parser yields one for these columns; this keeps the rare case exact.
+ */
+function asStoredText(v: number): string {
+  castText ??= new Database(':memory:').prepare('SELECT CAST(? AS TEXT)').pluck();
+  return castText.get(v) as string;
+}
+
 const CODES = FIELDS.map((f) => new Map<string | null, number>(f.vocabulary.map((v, i) => [v, i])));
 
 /** The stored values of a row's kind, format, stream, ts_zone and docker_ts: [packed, packed_docker_ts, packed_other]. */
 export function packLog(kind: Value | undefined, format: Value | undefined, stream: Value | undefined, zone: Value | undefined, ts: Value | undefined, docker: Value | undefined): [number, Value, string | null] {
   let packed = 0;
   let other = false;
-  const values = [kind ?? null, format ?? null, stream ?? null, zone ?? null];
+  const values = [kind ?? null, format ?? null, stream ?? null, zone ?? null].map((v) => (typeof v === 'number' ? asStoredText(v) : v));
   for (let i = 0; i < 4; i++) {
     const v = values[i];
-    const c = typeof v === 'number' ? undefined : CODES[i].get(v);
+    const c = CODES[i].get(v);
     if (c === undefined) other = true;
     packed |= (c ?? FIELDS[i].other) << FIELDS[i].shift;
   }
@@ -114,7 +127,8 @@ export function packLog(kind: Value | undefined, format: Value | undefined, stre
 /** The same packing in SQL, over a table with the old, unpacked columns (the migration from v4). */
 export function packSql(): { packed: string; docker: string; other: string } {
   const code = (f: Field) =>
-    `(CASE ${f.vocabulary.map((v, i) => `WHEN ${f.name} ${v === null ? 'IS NULL' : `= ${sqlString(v)}`} THEN ${i}`).join(' ')} ELSE ${f.other} END) << ${f.shift}`;
+    // Parenthesized: SQLite's <<, & and | bind equally, left to right.
+    `((CASE ${f.vocabulary.map((v, i) => `WHEN ${f.name} ${v === null ? 'IS NULL' : `= ${sqlString(v)}`} THEN ${i}`).join(' ')} ELSE ${f.other} END) << ${f.shift})`;
   const isOther = (f: Field) => `typeof(${f.name}) NOT IN ('text', 'null') OR ${f.name} NOT IN (${f.vocabulary.filter((v) => v !== null).map((v) => sqlString(v!)).join(', ')})`;
   const same = `(docker_ts IS NOT NULL AND typeof(docker_ts) = 'text' AND docker_ts = ts)`;
   return {
