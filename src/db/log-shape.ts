@@ -105,23 +105,49 @@ function asStoredText(v: number): string {
 
 const CODES = FIELDS.map((f) => new Map<string | null, number>(f.vocabulary.map((v, i) => [v, i])));
 
-/** The stored values of a row's kind, format, stream, ts_zone and docker_ts: [packed, packed_docker_ts, packed_other]. */
-export function packLog(kind: Value | undefined, format: Value | undefined, stream: Value | undefined, zone: Value | undefined, ts: Value | undefined, docker: Value | undefined): [number, Value, string | null] {
-  let packed = 0;
-  let other = false;
-  const values = [kind ?? null, format ?? null, stream ?? null, zone ?? null].map((v) => (typeof v === 'number' ? asStoredText(v) : v));
-  for (let i = 0; i < 4; i++) {
-    const v = values[i];
-    const c = CODES[i].get(v);
-    if (c === undefined) other = true;
-    packed |= (c ?? FIELDS[i].other) << FIELDS[i].shift;
+function codeOf(i: number, v: Value): number {
+  const c = typeof v === 'number' ? undefined : CODES[i].get(v);
+  return c === undefined ? FIELDS[i].other : c;
+}
+
+/** The last four values packed: consecutive records mostly share them. */
+let lastKind: Value | undefined = null;
+let lastFormat: Value | undefined = null;
+let lastStream: Value | undefined = null;
+let lastZone: Value | undefined = null;
+let lastCode = codeOf(0, null) << FIELDS[0].shift | codeOf(1, null) << FIELDS[1].shift | codeOf(2, null) << FIELDS[2].shift | codeOf(3, null) << FIELDS[3].shift;
+
+/**
+ * `packed` of a row's kind, format, stream, ts_zone and docker_ts. When `hasOther(packed)`, the
+ * row also stores `packedOther(...)`; unless bit 0 is set, it stores its docker stamp as given.
+ */
+export function packLog(kind: Value | undefined, format: Value | undefined, stream: Value | undefined, zone: Value | undefined, ts: Value | undefined, docker: Value | undefined): number {
+  if (kind !== lastKind || format !== lastFormat || stream !== lastStream || zone !== lastZone) {
+    lastCode = codeOf(0, kind ?? null) << FIELDS[0].shift | codeOf(1, format ?? null) << FIELDS[1].shift | codeOf(2, stream ?? null) << FIELDS[2].shift | codeOf(3, zone ?? null) << FIELDS[3].shift;
+    lastKind = kind;
+    lastFormat = format;
+    lastStream = stream;
+    lastZone = zone;
   }
-  const d = docker ?? null;
-  const same = typeof d === 'string' && d === ts;
-  if (same) packed |= SAME_DOCKER_TS;
-  // All four, as the migration's json_object writes them: a row reads the same either way.
-  const json = other ? JSON.stringify({ kind: values[0], format: values[1], stream: values[2], ts_zone: values[3] }) : null;
-  return [packed, same ? null : d, json];
+  return typeof docker === 'string' && docker === ts ? lastCode | SAME_DOCKER_TS : lastCode;
+}
+
+/** Whether a packed row holds a value outside a vocabulary (its `packed_other` is not NULL). */
+export function hasOther(packed: number): boolean {
+  for (const f of FIELDS) if (((packed >> f.shift) & f.other) === f.other) return true;
+  return false;
+}
+
+/** `packed_other`: all four values, as the migration's json_object writes them (numbers as the unpacked table stored them). */
+export function packedOther(kind: Value | undefined, format: Value | undefined, stream: Value | undefined, zone: Value | undefined): string {
+  const t = (v: Value | undefined) => (typeof v === 'number' ? asStoredText(v) : v ?? null);
+  return JSON.stringify({ kind: t(kind), format: t(format), stream: t(stream), ts_zone: t(zone) });
+}
+
+/** [packed, packed_docker_ts, packed_other] of a row. */
+export function packRow(kind: Value | undefined, format: Value | undefined, stream: Value | undefined, zone: Value | undefined, ts: Value | undefined, docker: Value | undefined): [number, Value, string | null] {
+  const packed = packLog(kind, format, stream, zone, ts, docker);
+  return [packed, packed & SAME_DOCKER_TS ? null : docker ?? null, hasOther(packed) ? packedOther(kind, format, stream, zone) : null];
 }
 
 /** The same packing in SQL, over a table with the old, unpacked columns (the migration from v4). */
@@ -144,6 +170,6 @@ export function packSql(): { packed: string; docker: string; other: string } {
  */
 export function storedLogRow<T extends Record<string, unknown>>(row: T): Record<string, unknown> {
   const { kind, format, stream, ts_zone, docker_ts, ...rest } = row as Record<string, unknown>;
-  const [packed, packedDocker, other] = packLog(kind as Value, format as Value, stream as Value, ts_zone as Value, rest.ts as Value, docker_ts as Value);
+  const [packed, packedDocker, other] = packRow(kind as Value, format as Value, stream as Value, ts_zone as Value, rest.ts as Value, docker_ts as Value);
   return { ...rest, packed, packed_docker_ts: packedDocker, packed_other: other };
 }

@@ -3,7 +3,7 @@ import type { Row } from '../ingest/define-parser.js';
 import type { Redactor } from '../redact/secrets.js';
 import type { DB } from './open.js';
 import { CONSTRUCTED_COLUMNS, RAW_TABLES } from './raw-tables.js';
-import { LOG_STORED_COLUMNS, packLog } from './log-shape.js';
+import { hasOther, LOG_STORED_COLUMNS, packedOther, packLog } from './log-shape.js';
 import { SKEW_S, skewSeconds } from './clock-skew-sums.js';
 import { addExact, exactValue, mergeExact, type ExactSum } from '../util/exact-sum.js';
 
@@ -429,9 +429,9 @@ export class Writer {
     // in_block is provisional on ts (PROVISIONAL_IN_BLOCK).
     p[at + 10] = ts !== null ? 1 : null;
     const packed = packLog(kind, v.format, v.stream, v.ts_zone, ts, v.docker_ts);
-    p[at + 11] = packed[0];
-    p[at + 12] = packed[1];
-    p[at + 13] = packed[2];
+    p[at + 11] = packed;
+    p[at + 12] = packed & 1 ? null : v.docker_ts ?? null;
+    p[at + 13] = hasOther(packed) ? packedOther(kind, v.format, v.stream, v.ts_zone) : null;
     sink.fill = at + sink.width;
     this.countLogRow(v, service, klass);
   }
