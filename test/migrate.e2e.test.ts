@@ -2,16 +2,43 @@ import Database from 'better-sqlite3';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RAW_TABLES } from '../src/db/raw-tables.js';
+import { INDEX_SQL, SCHEMA_VERSION } from '../src/db/schema.js';
 import { cli, SAMPLES, tmp } from './helpers.js';
 
 /**
- * A database as an older cdb-forensics wrote it. Schema 3: no clock-skew sums in log_hourly.
- * Schema 2: also no event classes, no copies table, no catalog/copy/previous-hash columns in the
- * manifest. Schema 1: also no log_hourly.
+ * log_events (and its mirror of copies) as schema 4 and earlier stored them: every column plain
+ * text, nothing packed. Built from the fresh table's own values, so that a migration must give
+ * back exactly what the writer stored.
  */
-function downgrade(file: string, version: 1 | 2 | 3): void {
+function unpack(d: Database.Database): void {
+  const cols = ['file_id', 'line_no', 'line_count', ...Object.keys(RAW_TABLES.log_events.columns), 'in_block'];
+  const def = Object.entries(RAW_TABLES.log_events.columns).map(([c, t]) => `${c} ${t}`).join(', ');
+  d.exec(`CREATE TABLE log_events_v4 (id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, line_no INTEGER NOT NULL, line_count INTEGER NOT NULL, ${def}, in_block INTEGER);
+    INSERT INTO log_events_v4 (id, ${cols.join(', ')}) SELECT id, ${cols.join(', ')} FROM log_events ORDER BY id;
+    DROP TABLE log_events; ALTER TABLE log_events_v4 RENAME TO log_events; ${INDEX_SQL}`);
+  if (d.prepare("SELECT 1 FROM sqlite_master WHERE name = 'copy_log_events'").get()) {
+    // As v4 made it: CREATE TABLE ... AS SELECT * FROM log_events WHERE 0.
+    d.exec(`CREATE TABLE copy_v4 AS SELECT * FROM log_events WHERE 0;
+      INSERT INTO copy_v4 SELECT id, ${cols.join(', ')} FROM copy_log_events ORDER BY id;
+      DROP TABLE copy_log_events; ALTER TABLE copy_v4 RENAME TO copy_log_events`);
+  }
+}
+
+/**
+ * A database as an older cdb-forensics wrote it. Schema 4: log_events unpacked. Schema 3: also
+ * no clock-skew sums in log_hourly. Schema 2: also no event classes, no copies table, no
+ * catalog/copy/previous-hash columns in the manifest. Schema 1: also no log_hourly.
+ */
+function downgrade(file: string, version: 1 | 2 | 3 | 4): void {
   const d = new Database(file);
   const has = (t: string, c: string) => (d.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).some((x) => x.name === c);
+  unpack(d);
+  if (version === 4) {
+    d.pragma('user_version = 4');
+    d.close();
+    return;
+  }
   for (const c of ['skew_n', 'skew_over', 'skew_sum', 'skew_lo', 'skew_hi']) d.exec(`ALTER TABLE log_hourly DROP COLUMN ${c}`);
   if (version === 3) {
     d.pragma('user_version = 3');
@@ -34,7 +61,10 @@ const TABLES = {
   risk_decisions: 'SELECT * FROM risk_decisions ORDER BY id',
   trades: 'SELECT * FROM trades ORDER BY id',
   block: 'SELECT * FROM block ORDER BY key',
-  log_events: 'SELECT COUNT(*) AS n FROM log_events',
+  // Every column of every row, the packed ones included: the migration stores what the writer does.
+  log_events: 'SELECT * FROM log_events ORDER BY id',
+  copy_log_events: 'SELECT * FROM copy_log_events ORDER BY id',
+  copies: 'SELECT * FROM copies ORDER BY rowid',
 };
 
 describe('a working database of an older schema', () => {
@@ -44,6 +74,9 @@ describe('a working database of an older schema', () => {
     ['drawdown-runbook', 2],
     ['healthy-era-a.tgz', 2],
     ['drawdown-runbook', 3],
+    ['drawdown-runbook', 4],
+    ['copies-three-era-a', 4],
+    ['persistence-era-b.zip', 4],
   ] as const)('%s at schema %i is migrated: raw tables kept, classes, copies, log_hourly and the model as a fresh ingest makes them', (name, version) => {
     const dir = tmp('cdbf-migrate-');
     const fresh = join(dir, 'fresh.db');
@@ -54,11 +87,16 @@ describe('a working database of an older schema', () => {
     const r = cli(['query', '--db', old, 'SELECT COUNT(*) AS n FROM signals', '--format', 'json']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('migrated the working database');
-    expect(r.stderr).toContain(`from schema version ${version} to 4`);
+    expect(r.stderr).toContain(`from schema version ${version} to ${SCHEMA_VERSION}`);
     const a = new Database(fresh, { readonly: true });
     const b = new Database(old, { readonly: true });
-    expect(b.pragma('user_version', { simple: true })).toBe(4);
-    for (const [t, q] of Object.entries(TABLES)) expect(b.prepare(q).all(), t).toEqual(a.prepare(q).all());
+    expect(b.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const exists = (d: Database.Database, t: string) => d.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t) !== undefined;
+    for (const [t, q] of Object.entries(TABLES)) {
+      expect(exists(b, t), t).toBe(exists(a, t));
+      if (exists(a, t)) expect(b.prepare(q).all(), t).toEqual(a.prepare(q).all());
+    }
+    if (name === 'copies-three-era-a') expect((b.prepare('SELECT COUNT(*) AS n FROM copy_log_events').get() as { n: number }).n).toBeGreaterThan(0);
     // an explicit window stays explicit
     expect((b.prepare("SELECT evidence FROM block WHERE key = 'from'").get() as { evidence: string }).evidence).toBe('set with --from');
     a.close();
@@ -77,6 +115,6 @@ describe('a working database of an older schema', () => {
     const r = cli(['query', '--db', db, 'SELECT 1']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('schema version 99');
-    expect(r.stderr).toContain(`cdb-forensics ingest "${join(SAMPLES, 'drawdown-runbook')}" --db "${join(dir, 'case.v4.db')}"`);
+    expect(r.stderr).toContain(`cdb-forensics ingest "${join(SAMPLES, 'drawdown-runbook')}" --db "${join(dir, `case.v${SCHEMA_VERSION}.db`)}"`);
   });
 });

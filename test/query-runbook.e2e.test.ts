@@ -21,6 +21,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RAW_TABLES } from '../src/db/raw-tables.js';
 import { cli, ROOT, SAMPLES, tmp } from './helpers.js';
 
 const RUNBOOK = resolve(ROOT, '..', 'shared', 'docs', 'runbook.md');
@@ -217,5 +218,33 @@ describe('the runbook SQL runs verbatim through query', () => {
     const r = cli(['query', '--db', dbs.drawdown, '--dialect', 'sqlite', '--format', 'json', "SELECT COUNT(*) AS n FROM risk_events WHERE reason LIKE '%daily drawdown%'"]);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([{ n: 127 }]);
+  });
+});
+
+describe('log_events as an analyst queries it (five columns stored packed, read through generated columns)', () => {
+  it('the hint of a query that does not compile lists the columns, the generated ones included, in their documented order', () => {
+    const bad = cli(['query', '--db', dbs.drawdown, 'SELECT no_such_column FROM log_events']);
+    expect(bad.status).toBe(2);
+    const hint = /a table's columns with: (SELECT name FROM pragma_table_xinfo\('log_events'\))/.exec(bad.stderr);
+    expect(hint, bad.stderr).not.toBeNull();
+    const r = query(dbs.drawdown, hint![1]);
+    expect(r.status, r.stderr).toBe(0);
+    const names = (r.rows as Rows).map((x) => x.name);
+    expect(names.filter((n) => !String(n).startsWith('packed'))).toEqual(['id', 'file_id', 'line_no', 'line_count', ...Object.keys(RAW_TABLES.log_events.columns), 'in_block']);
+  });
+
+  it.each([
+    ['kind', 'SELECT kind AS k, SUM(n) AS n FROM log_hourly GROUP BY 1 ORDER BY 1', 'SELECT kind AS k, COUNT(*) AS n FROM log_events GROUP BY 1 ORDER BY 1'],
+    ["kind <> 'health_poll' per service", "SELECT service AS k, SUM(n) AS n FROM log_hourly WHERE kind <> 'health_poll' GROUP BY 1 ORDER BY 1", "SELECT service AS k, COUNT(*) AS n FROM log_events WHERE kind <> 'health_poll' GROUP BY 1 ORDER BY 1"],
+    ['records with a docker stamp and an application time', 'SELECT service AS k, SUM(skew_n) AS n FROM log_hourly WHERE skew_n > 0 GROUP BY 1 ORDER BY 1', 'SELECT service AS k, COUNT(*) AS n FROM log_events WHERE docker_ts IS NOT NULL AND ts_text IS NOT NULL AND ts IS NOT NULL GROUP BY 1 ORDER BY 1'],
+  ])('%s: the stored records count what the writer counted from the parsed values (log_hourly)', (_name, counted, scanned) => {
+    for (const db of [dbs.drawdown, dbs.healthy]) {
+      const a = query(db, counted, ['--dialect', 'sqlite']);
+      const b = query(db, scanned, ['--dialect', 'sqlite']);
+      expect(a.status, a.stderr).toBe(0);
+      expect(b.rows).toEqual(a.rows);
+      // drawdown's log was saved with --timestamps; healthy's was not.
+      if (db === dbs.drawdown) expect((b.rows as Rows).length).toBeGreaterThan(0);
+    }
   });
 });

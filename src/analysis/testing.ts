@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { classify } from '../catalog/index.js';
 import { schemaSql } from '../db/schema.js';
+import { storedLogRow } from '../db/log-shape.js';
 import { MODEL_SQL } from '../model/schema.js';
 import type { Block, RuleContext, RuleDef, RuleResult } from './define-rule.js';
 import { DEFAULT_TARGETS, makeRuleContext } from './context.js';
@@ -35,7 +36,7 @@ export class TestDb {
 
   /** Insert a row into any table; missing file_id/line_no get defaults. */
   insert(table: string, row: Record<string, unknown>): void {
-    const r: Record<string, unknown> = { ...row };
+    let r: Record<string, unknown> = { ...row };
     const cols = (this.db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name);
     if (cols.includes('file_id') && r.file_id === undefined) {
       if (this.defaultFile === null) this.defaultFile = this.file('evidence/default.log');
@@ -54,6 +55,8 @@ export class TestDb {
       r.class = classify((r.service as string | null) ?? null, (r.message as string | null) ?? null, (r.kind as string | null) ?? null);
     }
     if (cols.includes('in_block') && r.in_block === undefined) r.in_block = 1;
+    // log_events stores kind, format, stream, ts_zone and docker_ts packed (src/db/log-shape.ts).
+    if (table === 'log_events') r = storedLogRow(r);
     const keys = Object.keys(r).filter((k) => cols.includes(k));
     this.db.prepare(`INSERT INTO "${table}" (${keys.map((k) => `"${k}"`).join(',')}) VALUES (${keys.map(() => '?').join(',')})`).run(
       ...keys.map((k) => (typeof r[k] === 'boolean' ? (r[k] ? 1 : 0) : (r[k] as string | number | null))),

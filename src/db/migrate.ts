@@ -10,6 +10,7 @@ import { buildModel } from '../model/build.js';
 import { reclassifyStale } from '../catalog/reclassify.js';
 import { storeEachEventOnce } from '../ingest/copies.js';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaSql } from './schema.js';
+import { LOG_STORED_COLUMNS, logEventsTableSql, packSql } from './log-shape.js';
 
 /** Version n → n + 1, for every n we can migrate from. */
 const STEPS: Record<number, (db: Database.Database) => void> = {
@@ -50,6 +51,25 @@ const STEPS: Record<number, (db: Database.Database) => void> = {
   // v4 added the clock-skew sums to log_hourly; left NULL, the clock-skew rule reads the records.
   3: (db) => {
     db.transaction(() => addSkewColumns(db))();
+  },
+  // v5 stores log_events' kind, format, stream, ts_zone and docker_ts packed (src/db/log-shape.ts):
+  // the rows are copied into the new shape, ids and every value as they were; so is the mirror of
+  // copies. The indexes go with the old table; the model build makes them again.
+  4: (db) => {
+    db.transaction(() => {
+      for (const table of ['log_events', 'copy_log_events']) {
+        const cols = new Set((db.prepare(`SELECT name FROM pragma_table_xinfo(?)`).all(table) as { name: string }[]).map((c) => c.name));
+        if (cols.size === 0 || cols.has('packed')) continue;
+        const old = `${table}_v4`;
+        db.exec(`DROP TABLE IF EXISTS ${old}; ALTER TABLE ${table} RENAME TO ${old}`);
+        db.exec(logEventsTableSql(table));
+        const pack = packSql();
+        const kept = LOG_STORED_COLUMNS.filter((c) => !c.startsWith('packed'));
+        db.exec(`INSERT INTO ${table} (id, ${LOG_STORED_COLUMNS.join(', ')})
+          SELECT id, ${kept.join(', ')}, ${pack.packed}, ${pack.docker}, ${pack.other} FROM ${old} ORDER BY id`);
+        db.exec(`DROP TABLE ${old}`);
+      }
+    })();
   },
 };
 

@@ -1,8 +1,13 @@
+import { LOG_STORED_COLUMNS } from './log-shape.js';
+
 /**
  * The raw evidence tables parsers write into (one row per record, each with its source file
  * and first line). The canonical model (src/model/) is derived from these.
  * Times: `ts` columns are ISO 8601 UTC text with milliseconds (`2025-11-30T14:02:11.907Z`);
  * `*_text` keeps the original text; `ts_zone` names the zone that was assumed to read it.
+ * These are the columns as readers see them: log_events stores five of them packed and
+ * reads them through generated columns (src/db/log-shape.ts): a copy of its rows names
+ * `storedColumns('log_events')`, never these.
  */
 export const RAW_TABLES: Record<string, { columns: Record<string, 'TEXT' | 'REAL' | 'INTEGER'>; doc: string }> = {
   log_events: {
@@ -11,7 +16,7 @@ export const RAW_TABLES: Record<string, { columns: Record<string, 'TEXT' | 'REAL
       service: 'TEXT', // compose service / container name without `-1` (cdb_risk)
       ts: 'TEXT', // best UTC time: application asctime read as UTC, else the docker stamp
       ts_text: 'TEXT', // original application time text, if any
-      ts_zone: 'TEXT', // 'UTC (assumed: containers set no TZ)' | 'UTC' | null
+      ts_zone: 'TEXT', // 'UTC (assumed)' (containers set no TZ) | 'UTC' | null
       docker_ts: 'TEXT', // docker --timestamps / json-file `time`, ISO UTC
       level: 'TEXT', // DEBUG|INFO|WARNING|ERROR|CRITICAL (postgres: LOG/ERROR/FATAL; redis: notice/warning...)
       logger: 'TEXT',
@@ -121,3 +126,9 @@ export const CONSTRUCTED_COLUMNS: Record<string, ReadonlySet<string>> = {
   log_events: new Set(['ts', 'ts_text', 'ts_zone', 'docker_ts', 'level', 'kind', 'format', 'stream', 'class']),
   redis_messages: new Set(['source', 'ts', 'payload_ts']),
 };
+
+/** The stored columns of a raw table, `id` left out: what a copy of its rows from one table into another names. */
+export function storedColumns(table: string): string[] {
+  if (table === 'log_events') return [...LOG_STORED_COLUMNS];
+  return ['file_id', 'line_no', 'line_count', ...Object.keys(RAW_TABLES[table].columns), 'in_block'];
+}

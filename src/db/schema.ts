@@ -1,10 +1,11 @@
+import { logEventsTableSql } from './log-shape.js';
 import { RAW_TABLES } from './raw-tables.js';
 
 /**
  * The working database schema. `PRAGMA user_version` holds SCHEMA_VERSION; a database with
  * another version is refused with a hint to re-ingest into a new file.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** `PRAGMA application_id` of a working database ('CDBF'): how a foreign SQLite file is told apart. */
 export const APPLICATION_ID = 0x43444246;
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS src_tables (name TEXT PRIMARY KEY, original TEXT NOT 
 function rawTableSql(): string {
   return Object.entries(RAW_TABLES)
     .map(([name, def]) => {
+      if (name === 'log_events') return logEventsTableSql(name);
       const cols = Object.entries(def.columns).map(([c, t]) => `  ${c} ${t}`).join(',\n');
       return `CREATE TABLE IF NOT EXISTS ${name} (\n  id INTEGER PRIMARY KEY,\n  file_id INTEGER NOT NULL,\n  line_no INTEGER NOT NULL,\n  line_count INTEGER NOT NULL,\n${cols},\n  in_block INTEGER\n);`;
     })

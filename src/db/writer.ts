@@ -3,6 +3,7 @@ import type { Row } from '../ingest/define-parser.js';
 import type { Redactor } from '../redact/secrets.js';
 import type { DB } from './open.js';
 import { CONSTRUCTED_COLUMNS, RAW_TABLES } from './raw-tables.js';
+import { hasOther, LOG_STORED_COLUMNS, packedOther, packLog } from './log-shape.js';
 import { SKEW_S, skewSeconds } from './clock-skew-sums.js';
 import { addExact, exactValue, mergeExact, type ExactSum } from '../util/exact-sum.js';
 
@@ -69,22 +70,6 @@ function columnIndex(columns: string[], name: string): number {
 function hasColumn(columns: string[], name: string): boolean {
   return columnIndex(columns, name) >= 0;
 }
-
-/** Where log_events columns sit among a row's values (after file_id, line_no, line_count). */
-const LOG_COLUMNS = Object.keys(RAW_TABLES.log_events.columns);
-const LOG_SERVICE_COLUMN = LOG_COLUMNS.indexOf('service');
-const LOG_MESSAGE_COLUMN = LOG_COLUMNS.indexOf('message');
-const LOG_KIND_COLUMN = LOG_COLUMNS.indexOf('kind');
-const LOG_CLASS_COLUMN = LOG_COLUMNS.indexOf('class');
-
-/**
- * log_events rows take a path that reads each value by name (one keyed load per column of every
- * record otherwise): only while the table's columns, and those the parser builds, are the ones
- * that path writes, in this order.
- */
-const LOG_FAST =
-  LOG_COLUMNS.join() === 'service,ts,ts_text,ts_zone,docker_ts,level,logger,message,kind,format,stream,class' &&
-  [...(CONSTRUCTED_COLUMNS.log_events ?? [])].sort().join() === 'class,docker_ts,format,kind,level,stream,ts,ts_text,ts_zone';
 
 /**
  * Raw tables whose rows the writer stores with a provisional `in_block`: 1 when the row has a time,
@@ -264,13 +249,17 @@ export class Writer {
     if (sink) return sink;
     const def = RAW_TABLES[table];
     if (!def) throw new Error(`parser yielded a row for unknown table ${table}`);
-    sink = this.makeSink(table, Object.keys(def.columns), PROVISIONAL_IN_BLOCK[table] ?? null);
+    sink =
+      table === 'log_events'
+        ? this.makeSink(table, [...LOG_STORED_COLUMNS].slice(3), null, true)
+        : this.makeSink(table, Object.keys(def.columns), PROVISIONAL_IN_BLOCK[table] ?? null);
     this.sinks.set(table, sink);
     return sink;
   }
 
-  private makeSink(table: string, columns: string[], inBlockBy: readonly string[] | null = null): TableSink {
-    const cols = ['file_id', 'line_no', 'line_count', ...columns, ...(inBlockBy ? ['in_block'] : [])];
+  /** `stored`: `columns` are the table's stored columns, written by writeLog (log_events). */
+  private makeSink(table: string, columns: string[], inBlockBy: readonly string[] | null = null, stored = false): TableSink {
+    const cols = ['file_id', 'line_no', 'line_count', ...columns, ...(inBlockBy && !stored ? ['in_block'] : [])];
     const one = `(${cols.map(() => '?').join(',')})`;
     const head = `INSERT INTO ${quoteIdent(table)} (${cols.map(quoteIdent).join(',')}) VALUES `;
     const constructed = CONSTRUCTED_COLUMNS[table];
@@ -365,7 +354,7 @@ export class Writer {
   write(row: Row): void {
     const values = row.values;
     let sink: TableSink;
-    if (LOG_FAST && row.table === 'log_events') {
+    if (row.table === 'log_events') {
       sink = this.rawSink('log_events');
       this.writeLog(sink, row);
     } else if (row.table.startsWith('src:')) {
@@ -407,24 +396,17 @@ export class Writer {
         pending[at + 3 + cols.length] = timed ? 1 : null;
       }
       sink.fill = at + sink.width;
-      if (row.table === 'log_events') {
-        // Classified once, here, on the stored (redacted) text: a later re-classification of the
-        // stored rows (a new catalog version) then gives exactly the classes a fresh ingest would.
-        const service = pending[at + 3 + LOG_SERVICE_COLUMN];
-        const klass = classify(
-          typeof service === 'string' ? service : null,
-          pending[at + 3 + LOG_MESSAGE_COLUMN] as string | null,
-          pending[at + 3 + LOG_KIND_COLUMN] as string | null,
-        );
-        pending[at + 3 + LOG_CLASS_COLUMN] = klass;
-        this.countLogRow(values, service, klass);
-      }
     }
     this.rowsWritten++;
     if (++sink.rows >= BATCH) this.flushSink(sink);
   }
 
-  /** `write` of a log_events row (LOG_FAST): the same values, redaction, class and counts as the general path. */
+  /**
+   * `write` of a log_events row, in its stored shape (src/db/log-shape.ts): each value read by
+   * name once, kind/format/stream/ts_zone/docker_ts packed. Classified once, here, on the stored
+   * (redacted) text: a later re-classification of the stored rows (a new catalog version) then
+   * gives exactly the classes a fresh ingest would.
+   */
   private writeLog(sink: TableSink, row: Row): void {
     const v = row.values;
     const p = sink.pending;
@@ -437,21 +419,19 @@ export class Writer {
     p[at + 3] = service;
     p[at + 4] = ts;
     p[at + 5] = v.ts_text ?? null;
-    p[at + 6] = v.ts_zone ?? null;
-    p[at + 7] = v.docker_ts ?? null;
-    p[at + 8] = v.level ?? null;
-    p[at + 9] = this.logText(v.logger);
+    p[at + 6] = v.level ?? null;
+    p[at + 7] = this.logText(v.logger);
     const message = this.logText(v.message);
-    p[at + 10] = message;
+    p[at + 8] = message;
     const kind = v.kind ?? null;
-    p[at + 11] = kind;
-    p[at + 12] = v.format ?? null;
-    p[at + 13] = v.stream ?? null;
-    // Classified once, here, on the stored (redacted) text: see the general path.
     const klass = classify(typeof service === 'string' ? service : null, message as string | null, kind as string | null);
-    p[at + 14] = klass;
+    p[at + 9] = klass;
     // in_block is provisional on ts (PROVISIONAL_IN_BLOCK).
-    p[at + 15] = ts !== null ? 1 : null;
+    p[at + 10] = ts !== null ? 1 : null;
+    const packed = packLog(kind, v.format, v.stream, v.ts_zone, ts, v.docker_ts);
+    p[at + 11] = packed;
+    p[at + 12] = packed & 1 ? null : v.docker_ts ?? null;
+    p[at + 13] = hasOther(packed) ? packedOther(kind, v.format, v.stream, v.ts_zone) : null;
     sink.fill = at + sink.width;
     this.countLogRow(v, service, klass);
   }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { schemaSql } from '../db/schema.js';
+import { storedLogRow } from '../db/log-shape.js';
 import { rebuildHourly } from '../catalog/reclassify.js';
 import { storeEachEventOnce } from './copies.js';
 
@@ -22,10 +23,12 @@ function dbWith(files: Record<string, Rec[]>, order: string[] = Object.keys(file
 }
 
 function insertFile(db: Database.Database, fid: number, recs: Rec[]): void {
-  const ins = db.prepare('INSERT INTO log_events (file_id, line_no, line_count, service, ts, ts_text, docker_ts, level, message, kind) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)');
+  const ins = db.prepare(
+    'INSERT INTO log_events (file_id, line_no, line_count, service, ts, ts_text, level, message, packed, packed_docker_ts, packed_other) VALUES (@file_id, @line_no, 1, @service, @ts, @ts_text, @level, @message, @packed, @packed_docker_ts, @packed_other)',
+  );
   recs.forEach(([service, at, message, stamp], i) => {
     const ts = at ? at.replace(' ', 'T').replace(',', '.') + 'Z' : stamp ?? null;
-    ins.run(fid, i + 1, service, ts, at, stamp ?? null, at ? 'INFO' : null, message, at ? 'app' : 'print');
+    ins.run(storedLogRow({ file_id: fid, line_no: i + 1, service, ts, ts_text: at, docker_ts: stamp ?? null, level: at ? 'INFO' : null, message, kind: at ? 'app' : 'print' }));
   });
   db.prepare(
     `INSERT INTO log_hourly (file_id, service, hour, kind, level, n) SELECT file_id, service, substr(ts, 1, 13), kind, level, COUNT(*) FROM log_events WHERE file_id = ? GROUP BY 2, 3, 4, 5`,

@@ -26,6 +26,7 @@
  */
 import type { DB } from '../db/open.js';
 import { RAW_TABLES } from '../db/raw-tables.js';
+import { logEventsTableSql } from '../db/log-shape.js';
 import { rebuildHourly } from '../catalog/reclassify.js';
 
 export interface CopiesSummary {
@@ -273,7 +274,10 @@ function matchRows(db: DB, table: string): number {
 function moveCopies(db: DB, table: string, dirty: Set<number>): number {
   const mirror = `copy_${table}`;
   const pk = q(pkOf(table));
-  db.exec(`CREATE TABLE IF NOT EXISTS ${q(mirror)} AS SELECT * FROM ${q(table)} WHERE 0`);
+  // log_events' mirror has its shape, packed columns and all, so that its rows read the same (a
+  // database migrating from before v5 still has the unpacked shape: its mirror too, until step 4).
+  const packed = table === 'log_events' && columnsOf(db, table).includes('packed');
+  db.exec(packed ? logEventsTableSql(mirror) : `CREATE TABLE IF NOT EXISTS ${q(mirror)} AS SELECT * FROM ${q(table)} WHERE 0`);
   // A dumped table may have gained columns since its mirror was made.
   const have = columnsOf(db, mirror);
   for (const c of columnsOf(db, table)) if (!have.includes(c)) db.exec(`ALTER TABLE ${q(mirror)} ADD COLUMN ${q(c)}`);

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DB } from '../db/open.js';
-import { RAW_TABLES } from '../db/raw-tables.js';
+import { RAW_TABLES, storedColumns } from '../db/raw-tables.js';
 import type { Writer } from '../db/writer.js';
 import { faultPoint } from '../util/fault.js';
 import { forgetFile, type FileOutcome, type Planned } from './engine.js';
@@ -256,7 +256,7 @@ export function mergePart(db: DB, writer: Writer, partDb: string, paths: string[
         for (const r of rangesOf.all(id) as { tbl: string; lo: number; hi: number }[]) {
           const raw = RAW_TABLES[r.tbl];
           // in_block too: the writer stores a provisional mark the model build only corrects (copies keep it).
-          const cols = raw ? ['file_id', 'line_no', 'line_count', ...Object.keys(raw.columns), 'in_block'] : sharedColumns(db, r.tbl, srcColumns(r.tbl));
+          const cols = raw ? storedColumns(r.tbl) : sharedColumns(db, r.tbl, srcColumns(r.tbl));
           const key = raw ? 'id' : '_id';
           const list = cols.map(quoteIdent).join(', ');
           db.prepare(`INSERT INTO main.${quoteIdent(r.tbl)} (${list}) SELECT ${list} FROM part.${quoteIdent(r.tbl)} WHERE ${key} > ? AND ${key} <= ? ORDER BY ${key}`).run(r.lo, r.hi);

@@ -26,7 +26,7 @@ import { existsSync } from 'node:fs';
 import type { DecodeIssue, Encoding, FileHead } from '../bundle/types.js';
 import { collectingContext, runParser } from './run-parser.js';
 import type { DB } from '../db/open.js';
-import { RAW_TABLES } from '../db/raw-tables.js';
+import { storedColumns } from '../db/raw-tables.js';
 import type { HourlyGroup, Writer } from '../db/writer.js';
 import type { ParseContext, ParseInput, ParserDef, Row, SplitEnd } from './define-parser.js';
 import { faultPoint } from '../util/fault.js';
@@ -208,7 +208,7 @@ export function startPiece(input: PieceInput, onProgress: (rows: number, bytes: 
   };
 }
 
-const LOG_COLUMNS = ['file_id', 'line_no', 'line_count', ...Object.keys(RAW_TABLES.log_events.columns), 'in_block'];
+const LOG_COLUMNS = storedColumns('log_events');
 
 interface Carried {
   sawPython: boolean;

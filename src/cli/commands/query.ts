@@ -145,7 +145,10 @@ export const queryCommand: CommandDef = {
           stmt = db.prepare(s.sql);
         } catch (e) {
           const shown = s.sql !== s.original ? ` — after translation from PostgreSQL: ${s.sql.replace(/\s+/g, ' ')}` : '';
-          throw new UserError('BAD_SQL', `the query does not compile: ${(e as Error).message}${shown}`, where, 'list tables with: SELECT name, type FROM sqlite_master ORDER BY name');
+          throw new UserError('BAD_SQL', `the query does not compile: ${(e as Error).message}${shown}`, where,
+            // table_xinfo, not table_info: the latter hides log_events' generated columns (kind, format, stream, ts_zone, docker_ts).
+            "list tables with: SELECT name, type FROM sqlite_master ORDER BY name; a table's columns with: SELECT name FROM pragma_table_xinfo('log_events')",
+          );
         }
         if (!stmt.reader || !stmt.readonly) throw new UserError('NOT_A_QUERY', 'only queries that return rows are allowed here', where, 'the working database is rebuilt by ingest; use a SELECT');
         let rows: Record<string, unknown>[];
