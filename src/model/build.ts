@@ -17,6 +17,7 @@ import { fieldReader } from './field-reader.js';
 import { buildFlowHourly } from './flow-hourly.js';
 import { markInBlock, priorMarks } from './in-block.js';
 import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
+import { buildMarketMinutes } from './market-minutes.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcKind, type SrcTable } from './src-tables.js';
 import { bool, normSymbol, num, upper } from './symbols.js';
@@ -600,6 +601,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
         put.run('zone', zone, opts.tz ? 'set with --tz' : (guessed?.evidence ?? 'UTC days: no two independent signs of a local zone'));
         for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
         db.exec(MODEL_INDEX_SQL);
+        buildMarketMinutes(db);
         step('hourly flow');
         buildFlowHourly(db, from, to);
         // Built for exactly these files: analyze refuses a model older than the evidence.
