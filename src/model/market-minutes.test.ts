@@ -4,14 +4,14 @@ import { blockSpansSql, buildMarketMinutes, marketMinutesUsable } from './market
 
 type Tick = [file: number | null, ts: string | null, inBlock: 0 | 1 | null];
 
-const SCAN = 'SELECT file_id, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM market_data WHERE in_block = 1 AND ts IS NOT NULL GROUP BY file_id ORDER BY file_id';
+const SCAN = 'SELECT file_id, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n, MIN(source) AS source FROM market_data WHERE in_block = 1 AND ts IS NOT NULL GROUP BY file_id ORDER BY file_id';
 
 function ticks(rows: Tick[]): TestDb {
   const t = new TestDb();
   t.file('logs/a.log');
   t.file('logs/b.log');
   t.file('logs/c.log');
-  rows.forEach(([file_id, ts, in_block], i) => t.insert('market_data', { file_id, line_no: i + 1, ts, symbol: i % 2 ? 'ETHUSDT' : 'BTCUSDT', price: 1, source: i % 3 ? 'log' : 'redis', in_block }));
+  rows.forEach(([file_id, ts, in_block], i) => t.insert('market_data', { file_id, line_no: i + 1, ts, symbol: i % 2 ? 'ETHUSDT' : 'BTCUSDT', price: 1, source: i % 5 === 4 ? null : i % 2 ? 'redis' : 'log', in_block }));
   return t;
 }
 

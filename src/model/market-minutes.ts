@@ -16,11 +16,12 @@ import type Database from 'better-sqlite3';
 export const MARKET_MINUTES_SQL = `
 CREATE TABLE market_minutes (
   file_id INTEGER, minute NOT NULL, in_block INTEGER,
-  n INTEGER NOT NULL, first_ts NOT NULL, last_ts NOT NULL, odd INTEGER NOT NULL -- no type: times kept exactly as market_data holds them
+  n INTEGER NOT NULL, first_ts NOT NULL, last_ts NOT NULL, odd INTEGER NOT NULL, -- no type: times kept exactly as market_data holds them
+  source TEXT                      -- the least source name (MIN(source)): the least of these is the file's
 );
 INSERT INTO market_minutes
   SELECT file_id, substr(ts, 1, 16), in_block, COUNT(*), MIN(ts), MAX(ts),
-         SUM(NOT (typeof(ts) = 'text' AND length(ts) = 24 AND substr(ts, 11, 1) = 'T' AND substr(ts, 24, 1) = 'Z'))
+         SUM(NOT (typeof(ts) = 'text' AND length(ts) = 24 AND substr(ts, 11, 1) = 'T' AND substr(ts, 24, 1) = 'Z')), MIN(source)
   FROM market_data WHERE ts IS NOT NULL GROUP BY 1, 2, 3;
 `;
 
@@ -40,14 +41,14 @@ export function marketMinutesUsable(db: Database.Database): boolean {
 }
 
 /**
- * Per file, the first and last time and the count of its timed ticks inside the block, as a table
- * expression: \`SELECT file_id, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM market_data WHERE
- * in_block = 1 AND ts IS NOT NULL GROUP BY file_id\`. From the rollup when it exists (the least of
+ * Per file, the first and last time, the count and the least source name of its timed ticks inside
+ * the block, as a table expression: \`SELECT file_id, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n,
+ * MIN(source) AS source FROM market_data WHERE in_block = 1 AND ts IS NOT NULL GROUP BY file_id\`. From the rollup when it exists (the least of
  * each minute's least is the least, whatever the times look like), else from every tick.
  */
 export function blockSpansSql(db: Database.Database): string {
   const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'market_minutes'").get();
   return has
-    ? '(SELECT file_id, MIN(first_ts) AS f, MAX(last_ts) AS t, SUM(n) AS n FROM market_minutes WHERE in_block = 1 GROUP BY file_id)'
-    : '(SELECT file_id, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM market_data WHERE in_block = 1 AND ts IS NOT NULL GROUP BY file_id)';
+    ? '(SELECT file_id, MIN(first_ts) AS f, MAX(last_ts) AS t, SUM(n) AS n, MIN(source) AS source FROM market_minutes WHERE in_block = 1 GROUP BY file_id)'
+    : '(SELECT file_id, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n, MIN(source) AS source FROM market_data WHERE in_block = 1 AND ts IS NOT NULL GROUP BY file_id)';
 }
