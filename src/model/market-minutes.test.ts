@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestDb } from '../analysis/testing.js';
-import { blockSpansSql, buildMarketMinutes, marketMinutesUsable } from './market-minutes.js';
+import { blockSpansSql, buildMarketMinutes, marketMinutesUsable, MinuteRollup } from './market-minutes.js';
 
 type Tick = [file: number | null, ts: string | null, inBlock: 0 | 1 | null];
 
@@ -51,5 +51,46 @@ describe('per-minute rollup of market_data', () => {
     expect(marketMinutesUsable(t.db)).toBe(false);
     buildMarketMinutes(t.db);
     expect(marketMinutesUsable(t.db)).toBe(usable);
+  });
+
+  /** Ticks as the build inserts them (file, time, source), and the block the build then marks. */
+  const GATHERED: [string, [number | null, string | number | null, string][], [string, string]][] = [
+    [
+      'minutes cut by both block edges, in three files, inserted out of time order',
+      [
+        [1, '2025-11-27T09:59:30.000Z', 'log'], [1, '2025-11-27T10:00:10.000Z', 'log'], [1, '2025-11-27T09:59:59.999Z', 'log'], [2, '2025-11-27T10:00:00.000Z', 'redis'],
+        [1, '2025-11-27T10:00:00.000Z', 'log'], [3, '2025-11-27T11:30:00.000Z', 'jsonl'], [3, '2025-11-27T11:30:20.000Z', 'db'], [2, '2025-11-27T12:00:00.000Z', 'redis'], [2, '2025-11-27T12:00:00.001Z', 'log'],
+        [2, '2025-11-27T12:00:59.999Z', 'redis'], [1, null, 'log'], [3, '2025-11-27T12:01:00.000Z', 'jsonl'], [null, '2025-11-27T11:00:00.000Z', 'log'],
+      ],
+      ['2025-11-27T10:00:00.000Z', '2025-11-27T12:00:00.000Z'],
+    ],
+    [
+      'a block inside one minute, and minutes wholly before and after it',
+      [[1, '2025-11-27T10:00:01.000Z', 'log'], [1, '2025-11-27T10:00:05.000Z', 'log'], [1, '2025-11-27T10:00:09.000Z', 'log'], [1, '2025-11-27T09:00:00.000Z', 'log'], [1, '2025-11-27T11:00:00.000Z', 'log']],
+      ['2025-11-27T10:00:02.000Z', '2025-11-27T10:00:08.000Z'],
+    ],
+    [
+      'a time in another format: every tick grouped in SQL',
+      [[1, '2025-11-27T10:00:01.000Z', 'log'], [1, '2025-11-27 10:00:05', 'log'], [2, '2025-11-27T10:00:09Z', 'redis']],
+      ['2025-11-27T10:00:00.000Z', '2025-11-27T12:00:00.000Z'],
+    ],
+    ['a numeric time: every tick grouped in SQL', [[1, 1764237600, 'redis'], [1, '2025-11-27T10:00:05.000Z', 'redis']], ['2025-11-27T10:00:00.000Z', '2025-11-27T12:00:00.000Z']],
+    ['no ticks', [], ['2025-11-27T10:00:00.000Z', '2025-11-27T12:00:00.000Z']],
+  ];
+  const ROWS = 'SELECT file_id, minute, in_block, n, first_ts, last_ts, odd, source FROM market_minutes ORDER BY file_id, minute, in_block';
+
+  it.each(GATHERED)('gathered while the ticks are inserted, it equals the rollup grouped in SQL: %s', (_n, rows, [from, to]) => {
+    const t = new TestDb();
+    const minutes = new MinuteRollup();
+    rows.forEach(([file_id, ts, source], i) => {
+      t.insert('market_data', { file_id, line_no: i + 1, ts, symbol: 'BTCUSDT', price: 1, source, in_block: 1 });
+      minutes.add(file_id, ts, source);
+    });
+    // The build's block marks (markInBlock).
+    t.db.prepare('UPDATE market_data SET in_block = CASE WHEN ts IS NULL THEN NULL WHEN ts >= ? AND ts <= ? THEN 1 ELSE 0 END').run(from, to);
+    minutes.write(t.db, from, to);
+    const got = t.db.prepare(ROWS).all();
+    buildMarketMinutes(t.db);
+    expect(got).toEqual(t.db.prepare(ROWS).all());
   });
 });
