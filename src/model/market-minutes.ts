@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Per-minute rollup of `market_data`: one row per (file, minute, in_block) with the count and the
- * first and last time. A B feed ticks every 100 ms (1 GB of DEBUG log: millions of ticks); the
- * readers of gaps between ticks (market-gaps) need only the edges of each minute, and read them
- * here rather than grouping every tick on every call.
+ * Per-minute rollup of `market_data`: one row per (file, minute, in_block) with the count, the
+ * first and last time and the least source name. A B feed ticks every 100 ms (1 GB of DEBUG log:
+ * millions of ticks); the readers of gaps between ticks (market-gaps) need only the edges of each
+ * minute, and the readers of each file's span in the block (market-data-silence, -flow) only the
+ * least and greatest of them: they read them here rather than grouping every tick on every call.
  *
  * `minute` is `substr(ts, 1, 16)` (`YYYY-MM-DDTHH:MM`); untimed ticks are not counted. `odd` counts
  * the times that are not `YYYY-MM-DDTHH:MM:SS.sssZ`: where a minute holds one, its prefix proves
