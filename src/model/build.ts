@@ -17,6 +17,7 @@ import { fieldReader } from './field-reader.js';
 import { buildFlowHourly } from './flow-hourly.js';
 import { markInBlock, priorMarks } from './in-block.js';
 import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
+import { MinuteRollup } from './market-minutes.js';
 import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcKind, type SrcTable } from './src-tables.js';
 import { bool, normSymbol, num, upper } from './symbols.js';
@@ -432,13 +433,15 @@ function buildTrades(db: DB, src: SrcTable[]): string {
   return fills.length ? fills[0].source : 'none';
 }
 
-function buildMarketData(db: DB): string {
+function buildMarketData(db: DB, minutes: MinuteRollup): string {
   const ins = inserter(db, 'market_data');
   const rs = bestRedisSource(db, ['market_data']);
   if (rs) {
     const rows = db.prepare(`SELECT * FROM redis_messages WHERE channel = 'market_data' AND source = ? AND payload IS NOT NULL ORDER BY ts, file_id, line_no`).all(rs) as Record<string, string | number | null>[];
     for (const r of rows) {
-      ins({ ts: r.ts ?? r.payload_ts, symbol: normSymbol(r.symbol as string), symbol_raw: r.symbol, price: r.price, volume: r.volume, pct_change: r.pct_change, source: rs === 'jsonl' ? 'jsonl' : 'redis', file_id: r.file_id, line_no: r.line_no });
+      const source = rs === 'jsonl' ? 'jsonl' : 'redis';
+      ins({ ts: r.ts ?? r.payload_ts, symbol: normSymbol(r.symbol as string), symbol_raw: r.symbol, price: r.price, volume: r.volume, pct_change: r.pct_change, source, file_id: r.file_id, line_no: r.line_no });
+      minutes.add(r.file_id as number | null, r.ts ?? r.payload_ts, source);
     }
     return rs;
   }
@@ -456,6 +459,7 @@ function buildMarketData(db: DB): string {
     let symbol = raw === undefined ? null : symbols.get(raw);
     if (symbol === undefined) symbols.set(raw!, (symbol = normSymbol(raw)));
     batch.add(ts, symbol, raw, num(price), 'log', fileId, lineNo);
+    minutes.add(fileId, ts, 'log');
   }
   batch.flush();
   return published ? 'log' : 'none';
@@ -579,7 +583,8 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
         step('trades');
         const trades = buildTrades(db, src);
         step('market data');
-        const sources = { signals, risk_decisions, orders, trades, market_data: buildMarketData(db) };
+        const minutes = new MinuteRollup();
+        const sources = { signals, risk_decisions, orders, trades, market_data: buildMarketData(db, minutes) };
         faultPoint('model');
         if (opts.tz && !isZone(opts.tz)) {
           throw new UserError('BAD_ZONE', `--tz is not a time zone: "${opts.tz}"`, '--tz', 'use an IANA zone name, e.g. --tz Europe/Berlin or --tz UTC');
@@ -600,6 +605,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
         put.run('zone', zone, opts.tz ? 'set with --tz' : (guessed?.evidence ?? 'UTC days: no two independent signs of a local zone'));
         for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
         db.exec(MODEL_INDEX_SQL);
+        minutes.write(db, from, to);
         step('hourly flow');
         buildFlowHourly(db, from, to);
         // Built for exactly these files: analyze refuses a model older than the evidence.

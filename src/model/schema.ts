@@ -21,6 +21,7 @@ DROP TABLE IF EXISTS risk_decisions;
 DROP TABLE IF EXISTS orders;
 DROP TABLE IF EXISTS trades;
 DROP TABLE IF EXISTS market_data;
+DROP TABLE IF EXISTS market_minutes; -- made after the block marks (market-minutes.ts)
 DROP TABLE IF EXISTS block;
 
 CREATE TABLE block (key TEXT PRIMARY KEY, value TEXT, evidence TEXT);

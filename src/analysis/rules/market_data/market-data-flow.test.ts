@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spoken, TestDb } from '../../testing.js';
 import { addContainer, addHealthPolls, addLog, addLogs, addMarket, addSetting, addSignal, at, fileId } from '../../rule-testing.js';
 import rule from './market-data-flow.js';
+import { buildMarketMinutes } from '../../../model/market-minutes.js';
 
 type Setup = (t: TestDb) => void;
 
@@ -164,5 +165,34 @@ describe('market-data-flow', () => {
     const r = spoken(t.run(rule));
     expect(r.status).toBe('not_evaluable');
     expect(r.missing).toMatch(/no market_data capture/);
+  });
+
+  /** Captures the model's per-minute rollup must read as every tick does: several files and sources, ticks outside the block, untimed ticks, other channels widening a capture's span. */
+  const readBothWays: [string, Setup][] = [
+    ['one capture, two symbols', (t) => {
+      for (let s = 0; s < 60; s++) addMarket(t, { ts: at(1000 + s / 60), symbol: s % 2 ? 'BTC_USDT' : 'ETH_USDT' });
+    }],
+    ['a MONITOR capture and an events JSONL, other channels around the ticks, ticks outside the block', (t) => {
+      monitorWithoutMarket(t);
+      for (let m = 100; m < 400; m += 3) addMarket(t, { ts: at(m), source: 'monitor' });
+      for (let m = 2000; m < 2100; m += 0.5) addMarket(t, { ts: at(m), file: 'events/events_20251126.jsonl', source: 'jsonl', symbol: 'ETH_USDT' });
+      addMarket(t, { ts: at(-600), file: 'events/events_20251126.jsonl', source: 'jsonl' });
+      addMarket(t, { ts: at(5000) });
+    }],
+    ['untimed ticks beside timed ones', (t) => {
+      for (let m = 0; m < 30; m++) addMarket(t, { ts: at(m) });
+      const f = fileId(t, 'redis/monitor.txt');
+      t.insert('market_data', { file_id: f, line_no: 99_999, ts: null, symbol: 'BTCUSDT', price: 1, source: 'redis', in_block: 1 });
+    }],
+  ];
+  it.each(readBothWays)('reads the per-minute rollup as every tick: %s', (_n, setup) => {
+    const scan = new TestDb();
+    setup(scan);
+    const rolled = new TestDb();
+    setup(rolled);
+    buildMarketMinutes(rolled.db);
+    const want = scan.run(rule);
+    expect(want.findings?.length ?? 0).toBeGreaterThan(0);
+    expect(rolled.run(rule)).toEqual(want);
   });
 });

@@ -2,6 +2,7 @@ import { classes, patternOf } from '../../../catalog/index.js';
 import { clocklessVerdicts } from '../../clockless.js';
 import { reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 import { fieldOf } from '../shared/logs.js';
+import { blockSpansSql } from '../../../model/market-minutes.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
   blockMs, codePath, composeFile, count, covers, findLogs, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
@@ -75,11 +76,12 @@ export default defineRule({
       // A capture's span is the time it listened, seen through all its messages, not only market data.
       const spans = ctx.db
         .prepare(
-          `SELECT m.file_id AS file_id, MIN(m.source) AS source,
-                  MIN(MIN(m.ts), COALESCE((SELECT MIN(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MIN(m.ts))) AS f,
-                  MAX(MAX(m.ts), COALESCE((SELECT MAX(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MAX(m.ts))) AS t,
-                  COUNT(*) AS n
-           FROM market_data m WHERE m.in_block = 1 AND m.ts IS NOT NULL GROUP BY m.file_id ORDER BY m.file_id`,
+          // Each file's ticks in the block from the model's per-minute rollup, not every tick.
+          `SELECT m.file_id AS file_id, m.source AS source,
+                  MIN(m.f, COALESCE((SELECT MIN(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), m.f)) AS f,
+                  MAX(m.t, COALESCE((SELECT MAX(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), m.t)) AS t,
+                  m.n AS n
+           FROM ${blockSpansSql(ctx.db)} m ORDER BY m.file_id`,
         )
         .all() as Span[];
       const spanMs = spans.reduce((a, s) => a + Math.max(0, Date.parse(s.t) - Date.parse(s.f)), 0);

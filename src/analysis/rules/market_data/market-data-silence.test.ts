@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addMarket, at, fileId } from '../../rule-testing.js';
 import rule from './market-data-silence.js';
+import { buildMarketMinutes } from '../../../model/market-minutes.js';
 
 type Setup = (t: TestDb) => void;
 
@@ -109,4 +110,37 @@ describe('market-data-silence', () => {
   });
 
   it('not evaluable without timed market data', () => expect(new TestDb().run(rule).status).toBe('not_evaluable'));
+
+  /** Sources the model's per-minute rollup must read as every tick does: several files, silences at the span's edges, ticks outside the block, untimed ticks. */
+  const readBothWays: [string, Setup][] = [
+    ['one feed with a silence mid-block and health polls', (t) => {
+      feed(t, 0, 4300, [[1000, 1120]]);
+      addHealthPolls(t, 'cdb_ws', 0, 4300);
+    }],
+    ['two sources, each silent at another time, one starting late in its span', (t) => {
+      feed(t, 0, 600, [[300, 315]]);
+      otherChannels(t, 0, 900, 'redis/monitor.txt');
+      feed(t, 200, 800, [[500, 530]], 'redis/monitor.txt');
+    }],
+    ['ticks outside the block and untimed ticks beside a silent feed', (t) => {
+      feed(t, -30, 300, [[100, 200]]);
+      feed(t, 4300, 4400);
+      const f = fileId(t, 'events/events_20251126.jsonl');
+      t.insert('market_data', { file_id: f, line_no: 99_999, ts: null, symbol: 'BTCUSDT', price: 1, source: 'jsonl', in_block: null });
+    }],
+    ['a feed that stops for good while its file records other channels', (t) => {
+      feed(t, 0, 600);
+      otherChannels(t, 0, 4300);
+    }],
+  ];
+  it.each(readBothWays)('reads the per-minute rollup as every tick: %s', (_n, setup) => {
+    const scan = new TestDb();
+    setup(scan);
+    const rolled = new TestDb();
+    setup(rolled);
+    buildMarketMinutes(rolled.db);
+    const want = scan.run(rule);
+    expect(want.findings?.length ?? 0).toBeGreaterThan(0);
+    expect(rolled.run(rule)).toEqual(want);
+  });
 });

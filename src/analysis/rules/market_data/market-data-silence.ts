@@ -3,6 +3,7 @@ import { blockMs, cmp, codePath, count, likelihoodFromScore } from '../../rule-k
 import { text } from '../../../i18n/translate.js';
 import { classesPassing, classIn, fileTsSpan, rollupCovers } from '../../../db/log-rollup.js';
 import { fileGaps } from '../shared/market-gaps.js';
+import { blockSpansSql } from '../../../model/market-minutes.js';
 
 /** Market data arrives every minute (A, per symbol) or every 100 ms (B): 10 quiet minutes is a silence. */
 export const SILENCE_MIN = 10;
@@ -40,15 +41,18 @@ export default defineRule({
       ? 'NULL AS lf, NULL AS lt'
       : `(SELECT MIN(l.ts) FROM log_events l WHERE l.file_id = m.file_id AND l.in_block = 1) AS lf,
          (SELECT MAX(l.ts) FROM log_events l WHERE l.file_id = m.file_id AND l.in_block = 1) AS lt`;
+    // Each file's first and last tick in the block: from the model's per-minute rollup, not every tick.
+    const spans = ctx.db.prepare(`SELECT file_id, f, t FROM ${blockSpansSql(ctx.db)} ORDER BY file_id`).all() as { file_id: number; f: string; t: string }[];
+    const edgeOf = new Map(spans.map((e) => [e.file_id, e]));
     const sources = (
       ctx.db
         .prepare(
           `SELECT m.file_id AS file_id, COALESCE(f.path, '(file ' || m.file_id || ')') AS path,
-                  MIN(MIN(m.ts), COALESCE((SELECT MIN(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MIN(m.ts))) AS f,
-                  MAX(MAX(m.ts), COALESCE((SELECT MAX(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), MAX(m.ts))) AS t,
+                  MIN(m.f, COALESCE((SELECT MIN(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), m.f)) AS f,
+                  MAX(m.t, COALESCE((SELECT MAX(r.ts) FROM redis_messages r WHERE r.file_id = m.file_id AND r.in_block = 1), m.t)) AS t,
                   ${logSide}
-           FROM market_data m LEFT JOIN manifest f ON f.id = m.file_id
-           WHERE m.in_block = 1 AND m.ts IS NOT NULL GROUP BY m.file_id ORDER BY path, m.file_id`,
+           FROM ${blockSpansSql(ctx.db)} m LEFT JOIN manifest f ON f.id = m.file_id
+           ORDER BY path, m.file_id`,
         )
         .all() as (Source & { lf: string | null; lt: string | null })[]
     ).map(({ lf, lt, ...s }): Source => {
@@ -69,7 +73,6 @@ export default defineRule({
     }
     // Inner gaps come from SQL by minute (a B feed ticks every 100 ms: millions of rows); the edges
     // to the source's own span are added from the first and last event.
-    const edges = ctx.db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t FROM market_data WHERE in_block = 1 AND file_id = ? AND ts IS NOT NULL');
     const findings: Finding[] = [];
     let total = 0;
     let longest = 0;
@@ -78,7 +81,7 @@ export default defineRule({
     // The classes of the feed's health polls (the rollup's): the polls are read through the (class, ts) index.
     const pollClasses = ((c) => (c === null ? { sql: '', params: [] as string[] } : classIn(c)))(classesPassing(ctx.db, "service IN ('cdb_ws', 'cdb_market') AND kind = 'health_poll'"));
     for (const s of sources) {
-      const e = edges.get(s.file_id) as { f: string; t: string };
+      const e = edgeOf.get(s.file_id)!;
       const inner = fileGaps(ctx.db, s.file_id, GAP_MS - 0.5);
       const gap = (from: string, to: string): Gap => ({ from, to, ms: Date.parse(to) - Date.parse(from), fileId: s.file_id });
       const gaps = [gap(s.f, e.f), ...inner.map((g) => gap(g.prev, g.ts)), gap(e.t, s.t)].filter((g) => g.ms >= GAP_MS);

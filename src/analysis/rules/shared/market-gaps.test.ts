@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestDb } from '../../testing.js';
+import { buildMarketMinutes } from '../../../model/market-minutes.js';
 import { feedGaps, fileGaps } from './market-gaps.js';
 
 const T0 = Date.parse('2025-11-27T10:00:00.000Z');
@@ -69,11 +70,40 @@ const CASES: [string, Tick[], [number, string][]][] = [
   ['a time in another format (the window query answers)', [[1, at(0)], [1, '2025-11-27 10:30:00'], [1, at(45)]], [[1, at(20)], [1, at(40)]]],
   ['a time without milliseconds', [[1, at(0)], [1, '2025-11-27T10:30:00Z'], [1, at(45)]], [[1, at(20)], [1, at(40)]]],
   ['no ticks', [], [[1, at(1)]]],
+  [
+    'two files ticking in the same minutes, silences cut by the range bounds, ticks at a bound',
+    [[1, at(0, 500)], [2, at(0, 700)], [1, at(1)], [1, at(12, 59_999)], [2, at(13)], [2, at(30, 1)], [1, at(44, 59_999)], [1, at(45)], [2, at(45, 10)], [2, at(58)], [1, null], [2, null]],
+    [[1, at(5)], [1, at(40)], [2, at(20)], [2, at(40)], [2, at(50)]],
+  ],
+  [
+    'ticks only inside one minute, and inside and outside the block in the same minute',
+    [[1, at(44, 1)], [1, at(44, 30_000), undefined, 0], [1, at(44, 59_000)], [2, at(1, 1)], [2, at(1, 2), undefined, 0]],
+    [[1, at(44, 10)], [2, at(1, 1)]],
+  ],
+];
+
+/** With and without the per-minute rollup of the model build: both must answer as the window queries. */
+const VARIANTS = CASES.flatMap(([n, ticks, logs]) => [
+  [`${n} (scan)`, ticks, logs, false] as const,
+  [`${n} (rollup)`, ticks, logs, true] as const,
+]);
+
+/** Ranges whose bounds fall inside minutes, on a minute, inside one minute, and one the rollup cannot cut. */
+const RANGES: [string, string][] = [
+  [at(-60), at(120)],
+  [at(0), at(45)],
+  [at(1), at(44, 59_999)],
+  [at(0, 600), at(45, 5)],
+  [at(0, 600), at(45, 20)],
+  [at(44), at(44, 40_000)],
+  [at(1, 1), at(1, 2)],
+  ['2025-11-27T10', at(45)],
 ];
 
 describe('gaps in market data by minute, as the window queries find them', () => {
-  it.each(CASES)('fileGaps: %s', (_n, ticks, logs) => {
+  it.each(VARIANTS)('fileGaps: %s', (_n, ticks, logs, rollup) => {
     const t = feed(ticks, logs);
+    if (rollup) buildMarketMinutes(t.db);
     for (const file of [1, 2]) {
       for (const minMs of [599_999.5, 600_000, 60_000, 1_200_000]) {
         expect(fileGaps(t.db, file, minMs)).toEqual(t.db.prepare(FILE_GAPS_SQL).all(file, minMs));
@@ -81,13 +111,10 @@ describe('gaps in market data by minute, as the window queries find them', () =>
     }
   });
 
-  it.each(CASES)('feedGaps: %s', (_n, ticks, logs) => {
+  it.each(VARIANTS)('feedGaps: %s', (_n, ticks, logs, rollup) => {
     const t = feed(ticks, logs);
-    for (const [from, to] of [
-      [at(-60), at(120)],
-      [at(0), at(45)],
-      [at(1), at(44, 59_999)],
-    ]) {
+    if (rollup) buildMarketMinutes(t.db);
+    for (const [from, to] of RANGES) {
       for (const [min, limit] of [
         [10, 10],
         [1, 10],

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { marketMinutesUsable } from '../../../model/market-minutes.js';
 
 /**
  * Gaps between consecutive market-data rows without a window function over every tick (a B feed
@@ -18,18 +19,63 @@ interface Pair {
   ts: string;
 }
 
+/** Adjacent minutes of one file (rows ordered by file_id, minute) → the boundary pairs. */
+function pairsOf(minutes: { file_id: number; f: string; l: string }[]): Pair[] {
+  const out: Pair[] = [];
+  for (let i = 0; i + 1 < minutes.length; i++) {
+    const next = minutes[i + 1];
+    if (next.file_id === minutes[i].file_id) out.push({ file_id: next.file_id, prev: minutes[i].l, ts: next.f });
+  }
+  return out;
+}
+
+/** A bound the per-minute rollup can cut at: ASCII, at least a minute's prefix long. */
+const CUTTABLE = /^[\x20-\x7e]{16,}$/;
+
+/**
+ * The minute boundaries of the ticks in [from, to), read from the per-minute rollup: the minutes
+ * strictly between the bounds' own minutes lie wholly inside (every time with that prefix sorts
+ * between the bounds), and the (at most two) minutes a bound cuts are read from market_data
+ * through its time index. Null when the rollup cannot answer.
+ */
+function rollupRangeBoundaries(db: Database.Database, from: string, to: string): Pair[] | null {
+  if (!CUTTABLE.test(from) || !CUTTABLE.test(to) || !marketMinutesUsable(db)) return null;
+  const F = from.slice(0, 16);
+  const T = to.slice(0, 16);
+  // Every time with the prefix m sorts in [m, m with its last character raised by one).
+  const edge = (m: string): [string, string] => {
+    const end = m.slice(0, 15) + String.fromCharCode(m.charCodeAt(15) + 1);
+    return [from > m ? from : m, to < end ? to : end];
+  };
+  const edges = F === T ? [edge(F)] : [edge(F), edge(T)];
+  const edgeSql = edges.map(() => 'SELECT file_id, substr(ts, 1, 16) AS m, MIN(ts) AS f, MAX(ts) AS l FROM market_data WHERE ts >= ? AND ts < ? GROUP BY file_id');
+  const minutes = db
+    .prepare(
+      `SELECT file_id, m, f, l FROM (
+         SELECT file_id, minute AS m, MIN(first_ts) AS f, MAX(last_ts) AS l FROM market_minutes WHERE minute > ? AND minute < ? GROUP BY file_id, minute
+         ${edgeSql.map((q) => `UNION ALL ${q}`).join('\n')}
+       ) ORDER BY file_id, m`,
+    )
+    .all(F, T, ...edges.flat()) as { file_id: number; f: string; l: string }[];
+  return pairsOf(minutes);
+}
+
 /** The pairs (last time of a minute, first time of the file's next minute with rows), or null. */
 function minuteBoundaries(db: Database.Database, where: string, params: (string | number)[]): Pair[] | null {
   const minutes = db
     .prepare(`SELECT file_id, substr(ts, 1, 16) AS m, MIN(ts) AS f, MAX(ts) AS l, ${NOT_CANONICAL} AS odd FROM market_data WHERE ${where} GROUP BY file_id, m ORDER BY file_id, m`)
     .all(...params) as { file_id: number; f: string; l: string; odd: number }[];
-  const out: Pair[] = [];
-  for (let i = 0; i < minutes.length; i++) {
-    if (minutes[i].odd) return null;
-    const next = minutes[i + 1];
-    if (next && next.file_id === minutes[i].file_id) out.push({ file_id: next.file_id, prev: minutes[i].l, ts: next.f });
-  }
-  return out;
+  if (minutes.some((m) => m.odd)) return null;
+  return pairsOf(minutes);
+}
+
+/** The boundary pairs of a file's ticks inside the block, from the rollup; null when it cannot answer. */
+function rollupFileBoundaries(db: Database.Database, fileId: number): Pair[] | null {
+  if (!marketMinutesUsable(db)) return null;
+  const minutes = db
+    .prepare('SELECT file_id, minute, MIN(first_ts) AS f, MAX(last_ts) AS l FROM market_minutes WHERE in_block = 1 AND file_id = ? GROUP BY file_id, minute ORDER BY minute')
+    .all(fileId) as { file_id: number; f: string; l: string }[];
+  return pairsOf(minutes);
 }
 
 /**
@@ -38,7 +84,7 @@ function minuteBoundaries(db: Database.Database, where: string, params: (string 
  * julianday(prev)) * 86400000.0 >= ? ORDER BY ts`, for a `minMs` of a minute or more.
  */
 export function fileGaps(db: Database.Database, fileId: number, minMs: number): { prev: string; ts: string }[] {
-  const pairs = minMs >= 60_000 ? minuteBoundaries(db, 'in_block = 1 AND file_id = ? AND ts IS NOT NULL', [fileId]) : null;
+  const pairs = minMs >= 60_000 ? (rollupFileBoundaries(db, fileId) ?? minuteBoundaries(db, 'in_block = 1 AND file_id = ? AND ts IS NOT NULL', [fileId])) : null;
   if (pairs === null) {
     return db
       .prepare(
@@ -70,7 +116,7 @@ export interface FeedGap {
  * record strictly between them): what the window query of the timeline returned.
  */
 export function feedGaps(db: Database.Database, from: string, to: string, minMinutes: number, limit: number): FeedGap[] {
-  const pairs = minMinutes >= 1 ? minuteBoundaries(db, 'ts >= ? AND ts < ?', [from, to]) : null;
+  const pairs = minMinutes >= 1 ? (rollupRangeBoundaries(db, from, to) ?? minuteBoundaries(db, 'ts >= ? AND ts < ?', [from, to])) : null;
   if (pairs === null) {
     return db
       .prepare(
