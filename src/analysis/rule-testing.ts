@@ -2,7 +2,9 @@
  * Shorthands for rule tests on a TestDb: log records, redis messages, containers and settings
  * with the few columns a case cares about. Times default into the TestDb's block (2025-11-26..28).
  */
-import type { TestDb } from './testing.js';
+import { buildMarketMinutes } from '../model/market-minutes.js';
+import type { RuleDef, RuleResult } from './define-rule.js';
+import { TestDb } from './testing.js';
 
 export const BLOCK_FROM = '2025-11-26T00:00:00.000Z';
 export const BLOCK_TO = '2025-11-28T23:59:59.999Z';
@@ -120,4 +122,18 @@ export function addSetting(t: TestDb, key: string, value: string, service: strin
 
 export function addSignal(t: TestDb, ts: string, symbol = 'BTCUSDT', source = 'db'): void {
   t.insert('signals', { ts, symbol, symbol_raw: symbol, side: 'BUY', signal_type: 'BUY', source, file_id: fileId(t, 'postgres/signals.csv'), in_block: ts >= BLOCK_FROM && ts <= BLOCK_TO ? 1 : 0 });
+}
+
+/**
+ * A rule run twice on the same fixture: once reading every market-data tick, once with the
+ * model's per-minute rollup (`market_minutes`) built, as a model build leaves it. Both results,
+ * for a test to compare.
+ */
+export function ticksAndRollup(rule: RuleDef, setup: (t: TestDb) => void): { ticks: RuleResult; rollup: RuleResult } {
+  const scan = new TestDb();
+  setup(scan);
+  const rolled = new TestDb();
+  setup(rolled);
+  buildMarketMinutes(rolled.db);
+  return { ticks: scan.run(rule), rollup: rolled.run(rule) };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../util/seeded-random.js';
 import { FirstNear } from './first-near.js';
 import { PAIR_WINDOW_MS } from './pair-twins.js';
 
@@ -22,16 +23,6 @@ const take = (rows: R[], asks: R[]): number[] => {
   const near = new FirstNear(rows);
   return asks.map((a) => near.take(a.symbol, a.side, a.ms));
 };
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rows(n: number, r: () => number, spread: number, grain: number): R[] {
   return Array.from({ length: n }, () => ({
@@ -63,7 +54,7 @@ describe('FirstNear', () => {
     [3, 50, 400, 5_000, 1000],
     [4, 400, 50, 60_000, 1],
   ])('matches a scan of the list (seed %i, %i rows, %i asks)', (seed, nr, na, spread, grain) => {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const list = rows(nr, r, spread, grain);
     const asks = rows(na, r, spread, grain);
     const got = take(list, asks);

@@ -1,4 +1,4 @@
-import { PAIR_WINDOW_MS } from './pair-twins.js';
+import { firstAbove, PAIR_WINDOW_MS } from './pair-twins.js';
 
 interface Keyed {
   ms: number;
@@ -64,16 +64,4 @@ export class FirstNear {
 
 function keyOf(symbol: string | null, side: string | null): string {
   return `${symbol ?? '\u0000'}\u0001${side ?? '\u0000'}`;
-}
-
-/** The first index whose value is ≥ v (orEqual: > v) in an ascending array. */
-function firstAbove(a: number[], v: number, orEqual: boolean): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v || (orEqual && a[mid] === v)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

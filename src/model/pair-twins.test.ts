@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../util/seeded-random.js';
 import { PAIR_WINDOW_MS, pairTwins, type Dated } from './pair-twins.js';
 
 /** The rule as first written: every twin against every row, in time order. The oracle. */
@@ -23,17 +24,6 @@ function pairByScan(twins: Dated[], primaries: Dated[]): Map<number, number> {
     }
   });
   return pairs;
-}
-
-/** A small deterministic generator (mulberry32): the same cases on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function rows(n: number, r: () => number, spreadMs: number, grainMs: number): Dated[] {
@@ -74,7 +64,7 @@ describe('pairTwins', () => {
     [5, 500, 20, 100_000, 1],
     [6, 20, 500, 3_000, 250],
   ])('matches a scan of every row (seed %i, %i twins, %i rows)', (seed, nt, np, spread, grain) => {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const twins = rows(nt, r, spread, grain);
     const primaries = rows(np, r, spread, grain);
     const got = pairTwins(twins, primaries);

@@ -39,14 +39,14 @@ export function pairTwins<T extends Dated>(twins: T[], primaries: T[]): Map<numb
     if (Number.isNaN(t.ms)) return;
     const g = groups.get(keyOf(t));
     if (!g) return;
-    const at = lowerBound(g.ms, t.ms);
+    const at = firstAbove(g.ms, t.ms);
     const r = find(g.next, at);
     const dR = r < g.idx.length ? g.ms[r] - t.ms : Infinity;
     const l = find(g.prev, at) - 1;
     let pick = -1;
     if (l >= 0 && t.ms - g.ms[l] <= dR) {
       // The first unpaired slot of that same time: the earliest-listed of the equally close rows.
-      if (t.ms - g.ms[l] <= PAIR_WINDOW_MS) pick = find(g.next, lowerBound(g.ms, g.ms[l]));
+      if (t.ms - g.ms[l] <= PAIR_WINDOW_MS) pick = find(g.next, firstAbove(g.ms, g.ms[l]));
     } else if (dR <= PAIR_WINDOW_MS) pick = r;
     if (pick < 0) return;
     pairs.set(ti, g.idx[pick]);
@@ -68,12 +68,13 @@ function keyOf(d: Dated): string {
   return `${d.symbol ?? '\u0000'}\u0001${d.side ?? '\u0000'}`;
 }
 
-function lowerBound(a: number[], v: number): number {
+/** The first index whose value is ≥ v (orEqual: > v) in an ascending array. */
+export function firstAbove(a: number[], v: number, orEqual = false): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
+    if (a[mid] < v || (orEqual && a[mid] === v)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spoken, TestDb } from '../../testing.js';
-import { addContainer, addHealthPolls, addLog, addLogs, addMarket, addSetting, addSignal, at, fileId } from '../../rule-testing.js';
+import { addContainer, addHealthPolls, addLog, addLogs, addMarket, addSetting, addSignal, at, fileId , ticksAndRollup } from '../../rule-testing.js';
 import rule from './market-data-flow.js';
-import { buildMarketMinutes } from '../../../model/market-minutes.js';
 
 type Setup = (t: TestDb) => void;
 
@@ -186,13 +185,8 @@ describe('market-data-flow', () => {
     }],
   ];
   it.each(readBothWays)('reads the per-minute rollup as every tick: %s', (_n, setup) => {
-    const scan = new TestDb();
-    setup(scan);
-    const rolled = new TestDb();
-    setup(rolled);
-    buildMarketMinutes(rolled.db);
-    const want = scan.run(rule);
-    expect(want.findings?.length ?? 0).toBeGreaterThan(0);
-    expect(rolled.run(rule)).toEqual(want);
+    const { ticks, rollup } = ticksAndRollup(rule, setup);
+    expect(ticks.findings?.length ?? 0).toBeGreaterThan(0);
+    expect(rollup).toEqual(ticks);
   });
 });
