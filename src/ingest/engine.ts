@@ -643,6 +643,8 @@ async function readPieces(job: FileJob, parser: ParserDef, pieces: Pieces, write
   // the first piece's share (FIRST_PIECE_WEIGHT) fits this machine.
   const t0 = performance.now();
   const at = (): string => ((performance.now() - t0) / 1000).toFixed(1);
+  const finished = pieces.running.map(() => '');
+  pieces.running.forEach((r, k) => void r.piece.done.then(() => (finished[k] = at())));
   const r0 = await parsePiece(parser, input, () => first.finish(), first.issues, write);
   const parsed = at();
   // The hash and line count of the whole file, as stored (nothing is decoded here).
@@ -661,7 +663,7 @@ async function readPieces(job: FileJob, parser: ParserDef, pieces: Pieces, write
   traceSplit(
     file.path,
     `read in ${pieces.cuts.length - 1} pieces (cuts at bytes ${pieces.cuts.slice(1, -1).join(', ')}); ` +
-      `s: first piece parsed ${parsed}, file hashed ${hashed}, workers done ${waited}, joined ${at()}`,
+      `s: first piece parsed ${parsed}, file hashed ${hashed}, workers done ${finished.join('/')} (awaited ${waited}), joined ${at()}`,
   );
   return { ...joined, whole };
 }
