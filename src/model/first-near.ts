@@ -1,4 +1,4 @@
-import { firstAbove, PAIR_WINDOW_MS } from './pair-twins.js';
+import { firstAbove, keyOf, PAIR_WINDOW_MS } from './pair-twins.js';
 
 interface Keyed {
   ms: number;
@@ -60,8 +60,4 @@ export class FirstNear {
     for (k >>= 1; k >= 1; k >>= 1) g.tree[k] = Math.min(g.tree[2 * k], g.tree[2 * k + 1]);
     return best;
   }
-}
-
-function keyOf(symbol: string | null, side: string | null): string {
-  return `${symbol ?? '\u0000'}\u0001${side ?? '\u0000'}`;
 }

@@ -21,7 +21,7 @@ export function pairTwins<T extends Dated>(twins: T[], primaries: T[]): Map<numb
   const groups = new Map<string, Group>();
   primaries.forEach((p, i) => {
     if (Number.isNaN(p.ms)) return;
-    const key = keyOf(p);
+    const key = keyOf(p.symbol, p.side);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { idx: [], ms: [], next: [], prev: [] }));
     g.idx.push(i);
@@ -37,7 +37,7 @@ export function pairTwins<T extends Dated>(twins: T[], primaries: T[]): Map<numb
   const pairs = new Map<number, number>();
   twins.forEach((t, ti) => {
     if (Number.isNaN(t.ms)) return;
-    const g = groups.get(keyOf(t));
+    const g = groups.get(keyOf(t.symbol, t.side));
     if (!g) return;
     const at = firstAbove(g.ms, t.ms);
     const r = find(g.next, at);
@@ -64,8 +64,9 @@ interface Group {
   prev: number[];
 }
 
-function keyOf(d: Dated): string {
-  return `${d.symbol ?? '\u0000'}\u0001${d.side ?? '\u0000'}`;
+/** The group of a row: its symbol and side (null apart from any text). */
+export function keyOf(symbol: string | null, side: string | null): string {
+  return `${symbol ?? '\u0000'}\u0001${side ?? '\u0000'}`;
 }
 
 /** The first index whose value is ≥ v (orEqual: > v) in an ascending array. */
