@@ -15,7 +15,7 @@ import { detect, type Detection, type ForcedParser } from './detect.js';
 import { storeEachEventOnce } from './copies.js';
 import { dbFile, defaultJobs, mergePart, partDbPath, partitionWork, removeScratch, removeStaleParts, startWorker } from './parallel.js';
 import { createFileSource, fileReader } from '../bundle/file-source.js';
-import { canSplit, cutPoints, joinPieces, parsePiece, startPiece, type Joined, type PieceResult, type RunningPiece } from './split.js';
+import { canSplit, cutPoints, joinPieces, parsePiece, pieceWorkers, piecesOfWorker, startPieces as startPieceWorker, type Joined, type PieceResult, type RunningPieces } from './split.js';
 import { collectingContext, runParser } from './run-parser.js';
 import { CATALOG_VERSION } from '../catalog/index.js';
 import { reclassifyStale } from '../catalog/reclassify.js';
@@ -566,7 +566,9 @@ interface Pieces {
   cuts: number[];
   /** The manifest id the workers stamp on their rows. */
   fileId: number;
-  running: { piece: RunningPiece; schema: string; path: string }[];
+  /** Pieces 1…n in file order: when each is stored, and where. */
+  pieces: { done: Promise<PieceResult | null>; schema: string; path: string }[];
+  workers: RunningPieces[];
   /** The first piece's source, once this thread reads it (for progress). */
   first: FileSource | null;
   bytesRead(): number;
@@ -574,7 +576,7 @@ interface Pieces {
 }
 
 /**
- * Cut the file and start a worker on every piece but the first, whose scratch database is
+ * Cut the file and start the workers on every piece but the first, whose scratch databases are
  * attached now: ATTACH is refused inside the file's transaction. Null when the file is not read in pieces.
  */
 async function startPieces(job: FileJob, parser: ParserDef): Promise<Pieces | null> {
@@ -586,11 +588,12 @@ async function startPieces(job: FileJob, parser: ParserDef): Promise<Pieces | nu
   const cuts = await cutPoints(abs, file.bytes, split.threads);
   if (cuts.length < 3) return null;
   const fileId = (job.stmts.getManifest.get(job.bid, file.path) as { id: number }).id;
-  const workerBytes = new Map<number, number>();
-  const running: Pieces['running'] = [];
+  const pieceBytes = new Map<number, number>();
+  const pieces: Pieces['pieces'] = [];
+  const workers: RunningPieces[] = [];
   const close = async (): Promise<void> => {
-    for (const r of running) await r.piece.stop();
-    for (const r of running) {
+    for (const w of workers) await w.stop();
+    for (const r of pieces) {
       try {
         db.exec(`DETACH DATABASE ${r.schema}`);
       } catch {
@@ -604,66 +607,68 @@ async function startPieces(job: FileJob, parser: ParserDef): Promise<Pieces | nu
       const path = partDbPath(split.dbPath, 100 + k);
       removeScratch(path);
       const schema = `piece${k}`;
+      pieces.push({ done: Promise.resolve(null), schema, path });
       db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(path);
-      const piece = startPiece(
-        {
+    }
+    const count = pieceWorkers(file.bytes, split.threads);
+    for (let w = 1; w <= count; w++) {
+      const mine = piecesOfWorker(w, count);
+      const worker = startPieceWorker(
+        mine.map((k) => ({
           abs, path: file.path, relPath: file.relPath, head: p.head, start: cuts[k], end: cuts[k + 1], encoding: p.head.encoding,
-          parserId: parser.id, fileId, bid: job.bid, learned: job.redactor.learnedValues(), partDb: path,
-        },
-        (_rows, bytes) => workerBytes.set(k, bytes),
+          parserId: parser.id, fileId, bid: job.bid, learned: job.redactor.learnedValues(), partDb: pieces[k - 1].path,
+        })),
+        (i, _rows, bytes) => pieceBytes.set(mine[i], bytes),
       );
-      running.push({ piece, schema, path });
+      workers.push(worker);
+      mine.forEach((k, i) => (pieces[k - 1].done = worker.done[i]));
     }
   } catch (e) {
     await close();
     throw e;
   }
-  const pieces: Pieces = {
+  const read: Pieces = {
     abs,
     cuts,
     fileId,
-    running,
+    pieces,
+    workers,
     first: null,
-    bytesRead: () => (pieces.first?.bytesRead ?? 0) + sum(workerBytes.values()),
+    bytesRead: () => (read.first?.bytesRead ?? 0) + sum(pieceBytes.values()),
     close,
   };
-  return pieces;
+  return read;
 }
 
 /**
  * Parse the first piece into the working database (rows through `write`), hash the whole file,
- * wait for the workers and join their pieces. Null when the pieces cannot be joined exactly.
+ * and join the other pieces as the workers finish them. Null when the pieces cannot be joined exactly.
  */
 async function readPieces(job: FileJob, parser: ParserDef, pieces: Pieces, write: (row: Row) => void): Promise<(Joined & { whole: ReadResult }) | null> {
   const { file, p } = job;
   const first = createFileSource(file, fileReader(pieces.abs, { start: 0, end: pieces.cuts[1] }));
   pieces.first = first;
   const input = { path: file.path, name: p.head.name, head: p.head, lines: () => first.lines() };
-  // Seconds since the pieces started, for the trace: how long this thread waited tells whether
-  // the first piece's share (FIRST_PIECE_WEIGHT) fits this machine.
+  // Seconds since the pieces started, for the trace: how long this thread waited for a piece
+  // tells whether the pieces' weights (split.ts) fit this machine.
   const t0 = performance.now();
   const at = (): string => ((performance.now() - t0) / 1000).toFixed(1);
-  const finished = pieces.running.map(() => '');
-  pieces.running.forEach((r, k) => void r.piece.done.then(() => (finished[k] = at())));
+  const parsedAt = pieces.pieces.map(() => '');
+  const joinedAt = pieces.pieces.map(() => '');
+  pieces.pieces.forEach((r, k) => void r.done.then(() => (parsedAt[k] = at())));
   const r0 = await parsePiece(parser, input, () => first.finish(), first.issues, write);
   const parsed = at();
   // The hash and line count of the whole file, as stored (nothing is decoded here).
   const whole = await job.src.finish();
   const hashed = at();
-  const rest: { result: PieceResult; schema: string }[] = [];
-  for (const [k, r] of pieces.running.entries()) {
-    const result = await r.piece.done;
-    if (result === null) return traceSplit(file.path, `the worker of piece ${k + 1} failed`);
-    rest.push({ result, schema: r.schema });
-  }
-  const waited = at();
-  const joined = joinPieces(job.db, job.writer, parser, r0, rest, write);
+  const rest = pieces.pieces.map((r) => ({ result: r.done, schema: r.schema }));
+  const joined = await joinPieces(job.db, job.writer, parser, r0, rest, write, (k) => (joinedAt[k - 1] = at()));
   if (typeof joined === 'string') return traceSplit(file.path, joined);
   if (whole.error !== undefined || whole.note !== undefined || joined.lines !== whole.lines) return traceSplit(file.path, `the whole file reads differently (${whole.error ?? whole.note ?? `${whole.lines} lines, the pieces ${joined.lines}`})`);
   traceSplit(
     file.path,
-    `read in ${pieces.cuts.length - 1} pieces (cuts at bytes ${pieces.cuts.slice(1, -1).join(', ')}); ` +
-      `s: first piece parsed ${parsed}, file hashed ${hashed}, workers done ${finished.join('/')} (awaited ${waited}), joined ${at()}`,
+    `read in ${pieces.cuts.length - 1} pieces (cuts at bytes ${pieces.cuts.slice(1, -1).join(', ')}) by this thread and ${pieces.workers.length} worker(s); ` +
+      `s: first piece parsed ${parsed}, file hashed ${hashed}, pieces 1… parsed ${parsedAt.join('/')}, joined ${joinedAt.join('/')}`,
   );
   return { ...joined, whole };
 }

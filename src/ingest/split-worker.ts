@@ -1,7 +1,7 @@
 /**
- * A worker thread that parses one piece of a large file (see split.ts) into a scratch database
- * the main thread attaches and copies from. Its rows carry the piece's own line numbers; the
- * merge shifts them.
+ * A worker thread that parses pieces of a large file (see split.ts), one after the other, each
+ * into a scratch database of its own that the main thread attaches and copies from as soon as
+ * the piece is done. Its rows carry the piece's own line numbers; the merge shifts them.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,7 +15,7 @@ import { parsePiece, type PieceInput, type PieceMessage, type PieceResult } from
 
 const PROGRESS_EVERY_ROWS = 100_000;
 
-async function run(input: PieceInput): Promise<PieceResult> {
+async function run(input: PieceInput, index: number): Promise<PieceResult> {
   if (process.env.CDB_FORENSICS_FAIL_WORKER === '1') throw new Error('worker failure requested by CDB_FORENSICS_FAIL_WORKER');
   const parser = PARSERS.find((p) => p.id === input.parserId);
   if (!parser) throw new Error(`unknown parser ${input.parserId}`);
@@ -40,7 +40,7 @@ async function run(input: PieceInput): Promise<PieceResult> {
     db.exec('BEGIN');
     const result = await parsePiece(parser, parseInput, () => src.finish(), src.issues, (row) => {
       writer.write(row);
-      if (++rows % PROGRESS_EVERY_ROWS === 0) parentPort!.postMessage({ type: 'progress', rows, bytes: src.bytesRead ?? 0 } satisfies PieceMessage);
+      if (++rows % PROGRESS_EVERY_ROWS === 0) parentPort!.postMessage({ type: 'progress', index, rows, bytes: src.bytesRead ?? 0 } satisfies PieceMessage);
     });
     writer.flush();
     db.exec('COMMIT');
@@ -51,7 +51,15 @@ async function run(input: PieceInput): Promise<PieceResult> {
   }
 }
 
-run(workerData as PieceInput).then(
-  (result) => parentPort!.postMessage({ type: 'done', result } satisfies PieceMessage),
-  (e: unknown) => parentPort!.postMessage({ type: 'failed', message: String((e as Error)?.stack ?? e) } satisfies PieceMessage),
-);
+async function runAll(inputs: PieceInput[]): Promise<void> {
+  for (const [index, input] of inputs.entries()) {
+    try {
+      parentPort!.postMessage({ type: 'done', index, result: await run(input, index) } satisfies PieceMessage);
+    } catch (e) {
+      parentPort!.postMessage({ type: 'failed', index, message: String((e as Error)?.stack ?? e) } satisfies PieceMessage);
+      return;
+    }
+  }
+}
+
+void runAll(workerData as PieceInput[]);

@@ -4,6 +4,10 @@
  * into scratch databases of their own (handing rows between threads costs more than inserting
  * them, see parallel.ts), and the pieces are then joined in file order.
  *
+ * Each worker parses two pieces, a large one and then a small tail further on: while the workers
+ * parse their tails, this thread already copies the large pieces in, so the join, which only this
+ * thread can do, no longer waits for the last worker.
+ *
  * The result is exactly what one read of the whole file gives, row for row and id for id — for
  * any number of threads, which only decides where the cuts fall:
  * - A piece's parser keeps the records still open at its end instead of writing them, and says
@@ -34,8 +38,17 @@ import { faultPoint } from '../util/fault.js';
 /** Pieces smaller than this are not worth a thread's start-up and the merge. */
 export const SPLIT_MIN_PIECE_BYTES = 32 * 1024 * 1024;
 
-/** The first piece's size against the others' (measured: joining a piece costs ~0.2 of parsing it). */
-const FIRST_PIECE_WEIGHT = 0.8;
+/**
+ * Sizes of the pieces against a worker's large one (1). This thread's first piece is smaller: it
+ * also hashes the whole file (~0.05 of parsing it) and must be ready to copy the first large piece
+ * in when that is parsed. A tail is what this thread copies in while the worker parses it: joining
+ * a piece costs ~0.16 of parsing it (measured on 1 GB of DEBUG log, 2 threads).
+ */
+const FIRST_PIECE_WEIGHT = 0.86;
+const TAIL_PIECE_WEIGHT = 0.16;
+
+/** At most this many workers on one file: each attaches two scratch databases (SQLite allows 10). */
+const MAX_PIECE_WORKERS = 4;
 
 /** How far past a cut to look for the line end (the decoder refuses longer lines anyway). */
 const LINE_END_SEARCH = 2 * 1024 * 1024;
@@ -55,14 +68,28 @@ export function canSplit(parser: ParserDef | null, head: FileHead, bytes: number
   return !!parser?.split && threads >= 2 && BYTE_ENCODINGS.has(head.encoding) && !head.binary && bytes >= 2 * minPieceBytes() && existsSync(fileURLToPath(WORKER_URL));
 }
 
+/** How many workers read pieces of a file of `size` bytes with `threads` threads (0: read it whole). */
+export function pieceWorkers(size: number, threads: number): number {
+  return Math.max(0, Math.min(threads - 1, MAX_PIECE_WORKERS, Math.floor(size / minPieceBytes()) - 1));
+}
+
 /**
- * Byte offsets [0, c1, …, size] cutting the file into up to `threads` pieces of about equal size,
- * each cut just after a line feed; fewer pieces when a line end cannot be found near a cut.
+ * The pieces worker `w` (1-based) of `workers` parses, in this order: its large piece, then its
+ * tail. Piece 0 is this thread's; the large pieces 1…workers follow it, the tails close the file.
+ */
+export function piecesOfWorker(w: number, workers: number): [number, number] {
+  return [w, workers + w];
+}
+
+/**
+ * Byte offsets [0, c1, …, size] cutting the file into this thread's piece, one large piece and one
+ * tail per worker (see the weights), each cut just after a line feed; [0, size] (read whole) when a
+ * line end cannot be found near a cut.
  */
 export async function cutPoints(abs: string, size: number, threads: number): Promise<number[]> {
-  const n = Math.max(1, Math.min(threads, Math.floor(size / minPieceBytes())));
-  // This thread also hashes the whole file and copies the other pieces in: it gets a smaller piece.
-  const weights = Array.from({ length: n }, (_, i) => (i === 0 ? FIRST_PIECE_WEIGHT : 1));
+  const workers = pieceWorkers(size, threads);
+  const n = workers === 0 ? 1 : 1 + 2 * workers;
+  const weights = Array.from({ length: n }, (_, i) => (i === 0 ? FIRST_PIECE_WEIGHT : i <= workers ? 1 : TAIL_PIECE_WEIGHT));
   const total = weights.reduce((a, b) => a + b, 0);
   const cuts = [0];
   const fh = await open(abs, 'r');
@@ -88,7 +115,8 @@ export async function cutPoints(abs: string, size: number, threads: number): Pro
     await fh.close();
   }
   cuts.push(size);
-  return cuts;
+  // The pieces are laid out for the workers: without every cut, the file is read whole.
+  return cuts.length === n + 1 ? cuts : [0, size];
 }
 
 export interface FirstLine {
@@ -156,7 +184,7 @@ export async function parsePiece(
   };
 }
 
-/** What a worker is given: one piece of one file. */
+/** One piece of one file, as a worker is given it. */
 export interface PieceInput {
   abs: string;
   path: string;
@@ -172,34 +200,45 @@ export interface PieceInput {
   partDb: string;
 }
 
-export type PieceMessage = { type: 'progress'; rows: number; bytes: number } | { type: 'done'; result: PieceResult } | { type: 'failed'; message: string };
+/** `index`: which of the worker's pieces (0: its first). */
+export type PieceMessage =
+  | { type: 'progress'; index: number; rows: number; bytes: number }
+  | { type: 'done'; index: number; result: PieceResult }
+  | { type: 'failed'; index: number; message: string };
 
-export interface RunningPiece {
-  done: Promise<PieceResult | null>;
+/** A worker parsing its pieces one after the other; `done[i]` settles when piece i is stored (null: it failed). */
+export interface RunningPieces {
+  done: Promise<PieceResult | null>[];
   stop(): Promise<void>;
 }
 
-export function startPiece(input: PieceInput, onProgress: (rows: number, bytes: number) => void): RunningPiece {
+export function startPieces(inputs: PieceInput[], onProgress: (index: number, rows: number, bytes: number) => void): RunningPieces {
   let worker: Worker | undefined;
-  const done = new Promise<PieceResult | null>((resolveDone) => {
-    let settled = false;
-    const settle = (r: PieceResult | null): void => {
-      if (!settled) resolveDone(r);
-      settled = true;
-    };
-    try {
-      worker = new Worker(WORKER_URL, { workerData: input });
-    } catch {
-      settle(null);
-      return;
-    }
+  const settlers: ((r: PieceResult | null) => void)[] = [];
+  const done = inputs.map(
+    () =>
+      new Promise<PieceResult | null>((resolve) => {
+        let settled = false;
+        settlers.push((r) => {
+          if (!settled) resolve(r);
+          settled = true;
+        });
+      }),
+  );
+  // A failure or an exit settles every piece still pending: the worker parses no more.
+  const failAll = (): void => settlers.forEach((settle) => settle(null));
+  try {
+    worker = new Worker(WORKER_URL, { workerData: inputs });
     worker.on('message', (m: PieceMessage) => {
-      if (m.type === 'progress') onProgress(m.rows, m.bytes);
-      else settle(m.type === 'done' ? m.result : null);
+      if (m.type === 'progress') onProgress(m.index, m.rows, m.bytes);
+      else if (m.type === 'done') settlers[m.index]?.(m.result);
+      else failAll();
     });
-    worker.on('error', () => settle(null));
-    worker.on('exit', () => settle(null));
-  });
+    worker.on('error', failAll);
+    worker.on('exit', failAll);
+  } catch {
+    failAll();
+  }
   return {
     done,
     stop: async () => {
@@ -229,27 +268,34 @@ function shifted(row: Row, by: number): Row {
   return by === 0 ? row : { ...row, line: row.line + by };
 }
 
+/** Why a piece cannot be joined exactly, or null. `last`: the file's last piece. */
+function unjoinable(p: PieceResult, k: number, last: boolean): string | null {
+  const why = p.parseError ?? p.readError ?? (p.end === null ? 'the parser did not end it' : p.end.evicted ? 'container states were evicted' : p.otherRows > 0 ? 'rows of other tables' : null);
+  if (why) return `piece ${k}: ${why}`;
+  if (!last && !p.end!.fresh) return `piece ${k} ends inside a wrapper block`;
+  return null;
+}
+
 /**
  * Join the pieces into the working database after this thread wrote piece 0's rows: each later
- * piece's rows are copied from its scratch database (attached as `schemas[k]`) with shifted line
- * numbers, and the records left open at each cut are written where a whole read would have
- * written them. Returns null when the pieces cannot be joined exactly (the caller reads the file whole).
+ * piece's rows are copied from its scratch database (attached as `schema`) with shifted line
+ * numbers as soon as it and the pieces before it are done, and the records left open at each cut
+ * are written where a whole read would have written them. A string (why) when the pieces cannot
+ * be joined exactly: the caller rolls back what was copied and reads the file whole.
  */
-export function joinPieces(
+export async function joinPieces(
   db: DB,
   writer: Writer,
   parser: ParserDef,
   first: PieceResult,
-  rest: { result: PieceResult; schema: string }[],
+  rest: { result: Promise<PieceResult | null>; schema: string }[],
   write: (row: Row) => void,
-): Joined | string {
-  const all = [first, ...rest.map((r) => r.result)];
+  onJoined: (k: number) => void = () => {},
+): Promise<Joined | string> {
   // A parser or read error is reported as a whole read reports it: at its line, with what was read before.
-  for (const [k, p] of all.entries()) {
-    const why = p.parseError ?? p.readError ?? (p.end === null ? 'the parser did not end it' : p.end.evicted ? 'container states were evicted' : p.otherRows > 0 ? 'rows of other tables' : null);
-    if (why) return `piece ${k}: ${why}`;
-    if (k < all.length - 1 && !p.end!.fresh) return `piece ${k} ends inside a wrapper block`;
-  }
+  const firstWhy = unjoinable(first, 0, rest.length === 0);
+  if (firstWhy) return firstWhy;
+  const all = [first];
   const joined: Joined = {
     lines: first.lines, records: first.records, recordLines: first.recordLines, structural: new Map(first.structural),
     quarantined: [...first.quarantined, ...first.issues.map((i) => ({ line: i.lineNo, reason: i.reason, text: i.excerpt }))],
@@ -260,7 +306,12 @@ export function joinPieces(
   const list = LOG_COLUMNS.map((c) => `"${c}"`).join(', ');
   const selectList = list.replace('"line_no"', '"line_no" + ?');
   let offset = first.lines;
-  for (const [k, { result: p, schema }] of rest.entries()) {
+  for (const [k, { result: pending, schema }] of rest.entries()) {
+    const p = await pending;
+    if (p === null) return `the worker of piece ${k + 1} failed`;
+    const why = unjoinable(p, k + 1, k === rest.length - 1);
+    if (why) return why;
+    all.push(p);
     const placed: { at: number; lineNo: number; row: Row }[] = [];
     for (const f of p.firsts) {
       const c = carried.get(f.key);
@@ -298,6 +349,7 @@ export function joinPieces(
     for (const n of p.notes) joined.notes.add(n);
     writer.addHourly(p.hourly);
     offset += p.lines;
+    onJoined(k + 1);
   }
   // End of file: what is still open is written in line order, as the end-of-file flush does.
   const open = [...carried.values()].filter((c) => c.open !== null).map((c) => c.open!);
