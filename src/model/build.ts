@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
 import { FirstNear } from './first-near.js';
-import { pairTwins } from './pair-twins.js';
+import { pairTwins, type Dated } from './pair-twins.js';
 import { defaultJobs } from '../ingest/parallel.js';
 import { markModelBuilt } from '../db/state.js';
 import { faultPoint } from '../util/fault.js';
@@ -286,7 +286,8 @@ interface WriterRow {
  * and the execution row remembers where the twin stands. Unpaired rows of either writer stay.
  * Two passes over `rows` (the same rows each time): the first keeps only each row's time, symbol,
  * side and writer for the pairing, the second gives the rows out, so a dump of millions of rows
- * is never held whole.
+ * is never held whole. What the first pass keeps is small: one time/symbol/side triple per row of
+ * either writer (symbols and sides shared, not one string per row), the rest in flat arrays.
  */
 function* linkTwins(
   rows: () => Iterable<Record<string, string | null>>,
@@ -297,27 +298,48 @@ function* linkTwins(
     const ts = toIsoUtc(pick(r, ...timeCols));
     return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer: writerOf(r) };
   };
-  const twins: { ms: number; symbol: string | null; side: string | null; at: number; file_id: unknown; line_no: unknown }[] = [];
-  const prim: { ms: number; symbol: string | null; side: string | null; at: number }[] = [];
+  const strings = new Map<string, string>();
+  const share = (v: string | null): string | null => (v === null ? null : (strings.get(v) ?? (strings.set(v, v), v)));
+  const twins: Dated[] = [];
+  const twinAt: number[] = [];
+  const twinFile: unknown[] = [];
+  const twinLine: unknown[] = [];
+  const prim: Dated[] = [];
+  const primAt: number[] = [];
   let n = 0;
   for (const r of rows()) {
-    const m = mapRow(r);
-    if (m.writer === 'db_writer') twins.push({ ms: m.ms, symbol: m.symbol, side: m.side, at: n, file_id: r.file_id, line_no: r.line_no });
-    else if (m.writer === 'execution') prim.push({ ms: m.ms, symbol: m.symbol, side: m.side, at: n });
+    const writer = writerOf(r);
+    if (writer !== 'unknown') {
+      const t = ms(toIsoUtc(pick(r, ...timeCols)));
+      const d: Dated = { ms: t, symbol: share(normSymbol(r.symbol)), side: share(upper(r.side)) };
+      if (writer === 'db_writer') {
+        twins.push(d);
+        twinAt.push(n);
+        twinFile.push(r.file_id);
+        twinLine.push(r.line_no);
+      } else {
+        prim.push(d);
+        primAt.push(n);
+      }
+    }
     n++;
   }
   const paired = new Uint8Array(n);
-  const twinOf = new Map<number, (typeof twins)[number]>();
+  // Per row: the index of the twin paired with it (+1; 0: none).
+  const twinOf = new Int32Array(n);
   for (const [ti, pi] of pairTwins(twins, prim)) {
-    paired[twins[ti].at] = 1;
-    twinOf.set(prim[pi].at, twins[ti]);
+    paired[twinAt[ti]] = 1;
+    twinOf[primAt[pi]] = ti + 1;
   }
+  twins.length = 0;
+  prim.length = 0;
   let at = 0;
   for (const r of rows()) {
     const k = at++;
     if (k >= n) break;
     if (paired[k]) continue;
-    yield { row: mapRow(r), twin: twinOf.get(k) };
+    const ti = twinOf[k] - 1;
+    yield { row: mapRow(r), twin: ti >= 0 ? { file_id: twinFile[ti], line_no: twinLine[ti] } : undefined };
   }
 }
 
@@ -405,12 +427,17 @@ function observedFills(db: DB): Fill[] {
 function buildTrades(db: DB, src: SrcTable[]): string {
   const ins = inserter(db, 'trades');
   const hasTrades = src.some((t) => t.kind === 'trades');
-  const dbTrades: { ts: string | null; ms: number; symbol: string | null; side: string | null; order_id: string | null }[] = [];
+  // What fills are matched against, kept small (a dump may hold hundreds of thousands of trades).
+  const dbTrades: Dated[] = [];
+  const byOrder = new Set<string>();
+  const strings = new Map<string, string>();
+  const shared = (v: string | null): string | null => (v === null ? null : (strings.get(v) ?? (strings.set(v, v), v)));
   if (hasTrades) {
     for (const { row: m, twin } of linkTwins(() => srcOfKind(db, src, 'trades'), ['timestamp', 'created_at', 'ts', 'executed_at'], tradeWriter)) {
       const r = m.r;
       const orderId = /^MOCK_/i.test(r.exchange_trade_id ?? '') ? r.exchange_trade_id : (r.metadata ?? '').match(/"order_id":\s*"([^"]+)"/)?.[1] ?? null;
-      dbTrades.push({ ts: m.ts, ms: m.ms, symbol: m.symbol, side: m.side, order_id: orderId });
+      dbTrades.push({ ms: m.ms, symbol: shared(m.symbol), side: shared(m.side) });
+      if (orderId) byOrder.add(orderId);
       ins({
         timestamp: m.ts, ts: m.ts, symbol: m.symbol, symbol_raw: r.symbol, side: m.side, price: num(r.price), size: num(pick(r, 'size', 'quantity')),
         execution_price: num(r.execution_price), status: upper(r.status), order_id: orderId, realized_pnl: num(r.realized_pnl),
@@ -420,7 +447,6 @@ function buildTrades(db: DB, src: SrcTable[]): string {
   }
   // Fills the DB does not hold are still trades that happened (and a persistence gap).
   const fills = observedFills(db);
-  const byOrder = new Set(dbTrades.map((t) => t.order_id).filter(Boolean));
   const near = new FirstNear(dbTrades);
   let added = 0;
   for (const f of fills) {

@@ -68,11 +68,17 @@ export function* rowsOfKind(
   kind: SrcKind,
   rowsOf: (t: SrcTable) => Iterable<Record<string, string | null>>,
 ): Generator<Record<string, string | null>> {
-  const seen = new Set<string>();
+  // An integer id is kept as a number (a dump of 500,000 rows: 8 bytes each, not a string each).
+  const seen = new Set<string | number>();
   for (const t of tables.filter((x) => x.kind === kind)) {
     for (const r of rowsOf(t)) {
-      const key = r.id != null && r.id !== '' ? `id:${r.id}` : null;
-      if (key) {
+      const id = r.id;
+      let key: string | number | null = null;
+      if (id != null && id !== '') {
+        const n = Number(id);
+        key = Number.isSafeInteger(n) && String(n) === id ? n : `id:${id}`;
+      }
+      if (key !== null) {
         if (seen.has(key)) continue;
         seen.add(key);
       }
