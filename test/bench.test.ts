@@ -28,6 +28,11 @@ describe('bench accounting', () => {
     const byKind = Object.fromEntries(report.results.map((x) => [x.kind.split(/[,(]/)[0].trim(), x]));
     expect(byKind['psql CSV'].rows).toBe(3000);
     expect(byKind['psql CSV'].lines).toBe(3001);
+    // The dumped trades are also paired, matched and analysed, and that is timed and measured too.
+    expect(byKind['the same trades'].rows).toBe(3000);
+    expect(byKind['the same trades'].modelSeconds).toBeGreaterThan(0);
+    expect(byKind['the same trades'].analyzeSeconds).toBeGreaterThan(0);
+    expect(byKind['the same trades'].peakRssMB).toBeGreaterThanOrEqual(byKind['psql CSV'].peakRssMB);
     expect(byKind['pg_dump COPY'].rows).toBe(3000);
     expect(byKind['redis-cli SUBSCRIBE'].rows).toBe(1500);
     expect(byKind['redis-cli SUBSCRIBE'].lines).toBe(6 + 3 * 1500);

@@ -353,12 +353,20 @@ async function main(): Promise<void> {
     });
 
     log('ingesting CSV ...');
-    const rCsv = ingest(join(out, 'csv'), join(out, 'csv.db'));
+    // The model and the analysis too: a dump's rows are paired, matched and counted there, and
+    // memory must stay flat for them as well.
+    const rCsv = ingest(join(out, 'csv'), join(out, 'csv.db'), true);
     check('csv', rCsv, dumps.csvLines, dumps.rows);
     const sqlCsv = sqliteCsv(join(out, 'csv', 'trades.csv'), join(out, 'sqlite-csv.db'));
     results.push({
       kind: 'psql CSV', mb: dumps.csvBytes / 1e6, lines: dumps.csvLines, rows: rCsv.rows, seconds: rCsv.seconds, mbPerS: dumps.csvBytes / 1e6 / rCsv.seconds,
-      rowsPerS: rCsv.rows / rCsv.seconds, peakRssMB: rCsv.maxRssMB, sqliteMbPerS: dumps.csvBytes / 1e6 / sqlCsv, ratioVsSqlite: sqlCsv / rCsv.seconds, target: 0.8,
+      rowsPerS: rCsv.rows / rCsv.seconds, peakRssMB: rCsv.ingestRssMB, sqliteMbPerS: dumps.csvBytes / 1e6 / sqlCsv, ratioVsSqlite: sqlCsv / rCsv.seconds, target: 0.8,
+    });
+    const modelAnalysis = rCsv.modelSeconds + rCsv.analyzeSeconds;
+    results.push({
+      kind: `the same trades, model build + analysis (${rCsv.modelSeconds.toFixed(1)} s + ${rCsv.analyzeSeconds.toFixed(1)} s; peak RSS of the whole process)`, mb: dumps.csvBytes / 1e6, lines: dumps.csvLines,
+      rows: rCsv.rows, seconds: modelAnalysis, mbPerS: dumps.csvBytes / 1e6 / modelAnalysis, rowsPerS: rCsv.rows / modelAnalysis, peakRssMB: rCsv.maxRssMB,
+      modelSeconds: rCsv.modelSeconds, analyzeSeconds: rCsv.analyzeSeconds,
     });
 
     log('ingesting pg_dump COPY ...');
