@@ -112,8 +112,8 @@ interface Drops {
   example: string;
   first: string | null;
   last: string | null;
-  /** The volume the dropped ticks carried, when all agree. */
-  volume: string | null;
+  /** The volume the dropped ticks carried, when all agree: read only when asked (it reads every line's text). */
+  volume: () => string | null;
 }
 
 /**
@@ -125,22 +125,25 @@ function debugDrops(ctx: RuleContext, cls: string[]): Drops {
   const { n, head, tail } = logEdges(ctx, { classes: cls }, 2, 1);
   const rows = [...head, ...tail];
   const l = tail[0] ?? head[head.length - 1] ?? null;
-  const volumes = new Set<string>();
-  const add = (r: { class: string | null; message: string }) => {
-    const v = fieldOf(r, 'volume');
-    if (v != null) volumes.add(v);
-    // Two different volumes already say they do not all agree: no need to read more of them.
-    return volumes.size < 2;
+  const volume = () => {
+    const volumes = new Set<string>();
+    const add = (r: { class: string | null; message: string }) => {
+      const v = fieldOf(r, 'volume');
+      if (v != null) volumes.add(v);
+      // Two different volumes already say they do not all agree: no need to read more of them.
+      return volumes.size < 2;
+    };
+    // Every text is read (DISTINCT: no sort of the lines) until two volumes differ.
+    if (n > 0) distinctLogTexts(ctx, { classes: cls }, add);
+    return volumes.size === 1 ? [...volumes][0] : null;
   };
-  // Every text is read (DISTINCT: no sort of the lines) until two volumes differ.
-  if (n > 0) distinctLogTexts(ctx, { classes: cls }, add);
   return {
     n,
     evidence: rows.map((r) => ctx.evidence(r.file_id, r.line_no)),
     example: rows[0]?.message.split('\n')[0] ?? '',
     first: rows[0]?.ts ?? null,
     last: l?.ts ?? null,
-    volume: volumes.size === 1 ? [...volumes][0] : null,
+    volume,
   };
 }
 
@@ -221,10 +224,11 @@ export default defineRule({
         evidence: ev,
         why: text('signal-filters.why.volume_drops'),
       });
+      // The volume as the DEBUG lines print it (quoted).
+      const volume = drops.volume();
       todos.push({
         category: 'CONFIG',
-        // The volume as the DEBUG lines print it (quoted).
-        title: text('signal-filters.todo.min_volume_drops', { carry: drops.volume != null ? text('signal-filters.todo.min_volume_drops.carry', { volume: drops.volume }) : '' }),
+        title: text('signal-filters.todo.min_volume_drops', { carry: volume != null ? text('signal-filters.todo.min_volume_drops.carry', { volume }) : '' }),
         priority: 'high',
         effort: 'quick_win',
         where: whereVarText(ctx.block.era, 'SIGNAL_MIN_VOLUME', ctx.block.era === 'A' ? 'cdb_core' : 'cdb_signal'),
