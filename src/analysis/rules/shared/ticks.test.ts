@@ -123,3 +123,26 @@ describe('the block\'s ticks from the per-minute rollup are the scan\'s', () => 
     expect([f.n - f.volume, f.volumeZero, f.volume - f.volumeZero, f.pct, f.symbols].every((v) => v > 0)).toBe(true);
   });
 });
+
+describe('with the rollup, no read of every tick', () => {
+  it.each(cases.filter(([, , how]) => how === 'sql'))('the span, per-day counts, first tick and last ticks read market_minutes and the time index only, %s', (_name, list) => {
+    const t = db(list, 'sql');
+    const seen: string[] = [];
+    const prepare = t.db.prepare.bind(t.db);
+    (t.db as { prepare: unknown }).prepare = (sql: string) => {
+      if (/market_data/.test(sql)) seen.push(sql);
+      return prepare(sql);
+    };
+    const span = blockTickSpan(t.db);
+    blockTicksPerDay(t.db);
+    firstBlockTick(t.db, 'file_id, line_no', span);
+    firstBlockTick(t.db, 'file_id, line_no', { ...span, f: null });
+    fileTickMaxIn(t.db, '2025-11-26T00:03:30.500Z', '2025-11-28T13:07:12.250Z');
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    for (const sql of new Set(seen)) {
+      const n = (sql.match(/\?/g) ?? []).length;
+      const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array(n).fill(null)) as { detail: string }[]).map((r) => r.detail).join('\n');
+      expect(plan, sql).not.toMatch(/SCAN market_data|AUTOMATIC/);
+    }
+  });
+});
