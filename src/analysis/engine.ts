@@ -3,6 +3,7 @@
  * and verification checks. A rule that throws (or returns something malformed) is recorded in
  * `errors` and counts as not_evaluable; the run goes on ("fail forward").
  */
+import { appendFileSync } from 'node:fs';
 import { Redactor } from '../redact/secrets.js';
 import {
   LAYERS,
@@ -206,6 +207,12 @@ export function orderRules(rules: RuleDef[]): RuleDef[] {
   return [...rules].sort((a, b) => layerRank(a.layer) - layerRank(b.layer) || cmp(a.id, b.id));
 }
 
+/**
+ * For speed work: with CDB_FORENSICS_RULE_TIMES=<file>, each rule's check() milliseconds are
+ * appended there (`ms<TAB>rule id` per line). Unset, nothing is timed or written.
+ */
+const ruleTimes = process.env.CDB_FORENSICS_RULE_TIMES;
+
 export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
   const redactor = new Redactor();
   const sayer = new Sayer(redactor);
@@ -225,6 +232,7 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
       continue;
     }
     let res: RuleResult;
+    const t0 = ruleTimes ? performance.now() : 0;
     try {
       res = checkResult(rule, rule.check(ctx));
     } catch (e) {
@@ -232,6 +240,7 @@ export function runEngine(ctx: RuleContext, rules: RuleDef[]): EngineResult {
       errors.push({ rule: rule.id, message });
       res = { status: 'not_evaluable', missing: { key: 'engine.rule_failed', params: { message } } };
     }
+    if (ruleTimes) appendFileSync(ruleTimes, `${(performance.now() - t0).toFixed(1)}\t${rule.id}\n`);
     const said = sayer.fields({
       // A rule without a catalog fails the catalog tests; here it still runs, titled in English.
       title: hasText(`${rule.id}.title`) ? { key: `${rule.id}.title`, params: {} } : rule.title,

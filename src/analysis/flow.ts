@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { dayStartIn } from '../util/zones.js';
 import { LAYERS, type Block, type LayerId, type Status } from './define-rule.js';
+import { blockTicksPerDay } from './rules/shared/ticks.js';
 
 export interface FlowCounts {
   market_data_events: number;
@@ -88,7 +89,10 @@ export function computeFlow(db: Database.Database, block: Block): Flow {
   const zone = block.zone ?? 'UTC';
   for (const [key, table, extra] of COUNTS) {
     const rows =
-      zone === 'UTC'
+      zone === 'UTC' && table === 'market_data' && extra === ''
+        ? // Millions of ticks in a DEBUG feed log: from the model's per-minute rollup.
+          blockTicksPerDay(db)
+        : zone === 'UTC'
         ? (db
             .prepare(`SELECT substr(ts, 1, 10) AS d, COUNT(*) AS n FROM ${table} WHERE in_block = 1 ${extra} GROUP BY substr(ts, 1, 10) ORDER BY d`)
             .all() as { d: string | null; n: number }[])

@@ -20,6 +20,7 @@ import { stageName } from './break-in-time.js';
 import type { StageId } from './clockless.js';
 import { fileMaxTsBelow } from '../db/log-rollup.js';
 import { feedGaps } from './rules/shared/market-gaps.js';
+import { fileTickMaxIn } from './rules/shared/ticks.js';
 
 export type TimelineEntry = ReportModel['timeline'][number];
 type Kind = TimelineEntry['kind'];
@@ -139,11 +140,8 @@ export function buildTimeline(db: Database.Database, ctx: RuleContext, flow: Pic
       push(g.ts, 'feed_resume', null, text('timeline.feed_resume', { gap: wholeMinutes(g.minutes) }), 1, [ev(g.file_id, g.line_no)]);
     }
     // The file's last record before the end comes from the hourly rollup, not a read of every record.
-    const tails = (
-      db
-        .prepare(`SELECT m.file_id, MAX(m.ts) AS last_ts FROM market_data m WHERE m.ts >= ? AND m.ts < ? GROUP BY m.file_id ORDER BY m.file_id`)
-        .all(from, to) as { file_id: number; last_ts: string }[]
-    ).map((t) => ({ ...t, file_end: fileMaxTsBelow(db, t.file_id, to) }));
+    // The feed's last tick per file from the model's per-minute rollup, not a read of every tick.
+    const tails = (fileTickMaxIn(db, from, to) as { file_id: number; last_ts: string }[]).map((t) => ({ ...t, file_end: fileMaxTsBelow(db, t.file_id, to) }));
     const lineAt = db.prepare('SELECT line_no FROM market_data WHERE file_id = ? AND ts = ? ORDER BY line_no DESC LIMIT 1');
     for (const t of tails) {
       if (!t.file_end) continue;

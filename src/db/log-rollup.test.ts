@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Redactor } from '../redact/secrets.js';
 import { rebuildHourly } from '../catalog/reclassify.js';
 import {
-  anyLogOfService, classesPassing, classIn, edgeRecord, fileMaxTsBelow, fileTsSpan, lastLogTs, serviceFirstTs, serviceLoggedBefore, servicesInBlock, serviceTsCoverage, skewByService,
+  anyLogOfService, classCountInBlock, classesPassing, classIn, edgeRecord, fileMaxTsBelow, fileTsSpan, lastLogTs, serviceFirstTs, serviceLoggedBefore, servicesInBlock, serviceTsCoverage, skewByService,
 } from './log-rollup.js';
 import { INDEX_SQL, schemaSql } from './schema.js';
 import { Writer } from './writer.js';
@@ -327,6 +327,37 @@ describe('reads through the (class, ts) index answer what the scan answers', () 
     },
   );
 
+  it.each(cases.flatMap(([n, make, from, to]) => [false, true].map((rebuilt) => [`${n}${rebuilt ? ', rollup recomputed' : ''}`, make, from, to, rebuilt] as const)))(
+    'how many records of some classes lie in the block (health polls left out), %s',
+    (_name, make, from, to, rebuilt) => {
+      const db = make();
+      if (rebuilt) for (const f of [1, 2]) rebuildHourly(db, f);
+      mark(db, from, to);
+      const named = (db.prepare('SELECT DISTINCT class FROM log_events WHERE class IS NOT NULL ORDER BY class').pluck().all() as string[]);
+      for (const classes of [...named.map((c) => [c]), named, ['signal.filter.volume', 'signal.error.publish'], ['no.such.class'], []]) {
+        const want = db
+          .prepare(
+            `SELECT COUNT(*) FROM log_events WHERE class IN (SELECT value FROM json_each(?)) AND ts >= ? AND ts <= ? AND COALESCE(in_block, 1) = 1 AND (kind IS NULL OR kind != 'health_poll')`,
+          )
+          .pluck()
+          .get(JSON.stringify(classes), from, to);
+        expect(classCountInBlock(db, classes, from, to), classes.join(',')).toBe(want);
+      }
+    },
+  );
+
+  it('a record of the classes whose time is not ISO (no hour) leaves the count to the records', () => {
+    const db = mixed();
+    const w = new Writer(db, new Redactor());
+    w.setFile(3);
+    const values = { service: 'cdb_signal', ts: '2026-02-10 00:31:00', ts_text: null, docker_ts: null, level: 'DEBUG', logger: 'cdb_signal', message: 'BTCUSDT: Volume zu niedrig (0.0 < 100000.0)', kind: 'app', format: 'bracket', stream: null };
+    w.write({ table: 'log_events', line: 1, lines: 1, values });
+    w.finishFile();
+    expect(classCountInBlock(db, ['signal.filter.volume'], '2026-02-09T00:00:00.000Z', '2026-02-10T23:59:59.999Z')).toBeNull();
+    // Another class's untimed records do not stand in the way.
+    expect(classCountInBlock(db, ['signal.error.publish'], '2026-02-09T00:00:00.000Z', '2026-02-10T23:59:59.999Z')).not.toBeNull();
+  });
+
   it.each<[string, string[]]>([
     ['one service that logged', ['cdb_ws']],
     ['one that logged only health polls', ['cdb_health_only']],
@@ -364,6 +395,7 @@ describe('reads through the (class, ts) index answer what the scan answers', () 
     }
     lastLogTs(db);
     skewByService(db, from, to);
+    expect(classCountInBlock(db, ['signal.filter.volume', 'signal.error.publish'], from, to)).not.toBeNull();
     edgeRecord(db, classesPassing(db, "service = 'cdb_signal' OR service IS NULL")!, "service = 'cdb_signal' AND ts >= ? AND ts <= ?", [from, to], 'DESC');
     expect(seen.length).toBeGreaterThan(10);
     for (const sql of new Set(seen)) {

@@ -348,3 +348,53 @@ export function lastLogTs(db: Database.Database): string | null {
   }
   return (db.prepare('SELECT MAX(value) AS t FROM json_each(?)').get(JSON.stringify(found)) as { t: string | null }).t;
 }
+
+/**
+ * `SELECT COUNT(*) FROM log_events WHERE class IN (…) AND ts >= ? AND ts <= ? AND
+ * COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') <> 'health_poll'`, over the records inside the
+ * block [from, to] (which the model build marked in_block): the counts of the classes' groups
+ * wholly inside the block, and for an hour the block's edge cuts its records, read through the
+ * (class, ts) index over that hour's times only. Null when the rollup cannot answer (it is empty,
+ * or one of the records has a time that is not ISO and so no hour): then the caller counts.
+ */
+export function classCountInBlock(db: Database.Database, classes: readonly string[], from: string, to: string): number | null {
+  if (!rollupCovers(db)) return null;
+  if (classes.length === 0) return 0;
+  const list = JSON.stringify(classes);
+  const groups = db
+    .prepare("SELECT hour, first_ts AS f, last_ts AS l, n FROM log_hourly WHERE class IN (SELECT value FROM json_each(?)) AND COALESCE(kind, '') <> 'health_poll'")
+    .all(list) as { hour: string | null; f: string | null; l: string | null; n: number }[];
+  if (groups.some((g) => g.hour === null)) {
+    const nonIso = db.prepare(
+      "SELECT 1 FROM log_events WHERE class IN (SELECT value FROM json_each(?)) AND ts IS NOT NULL AND (length(ts) < 13 OR substr(ts, 11, 1) <> 'T') LIMIT 1",
+    );
+    if (nonIso.get(list)) return null;
+  }
+  let n = 0;
+  // Per cut hour, the least and greatest time of its groups: every record of the hour lies
+  // between them, and every text between two times of one hour (one 13-character prefix) has that prefix.
+  const cut = new Map<string, { f: string; l: string }>();
+  const cutHours = new Set<string>();
+  for (const g of groups) {
+    if (g.hour === null || g.f === null || g.l === null || g.l < from || g.f > to) continue;
+    if (g.f < from || g.l > to) cutHours.add(g.hour);
+  }
+  for (const g of groups) {
+    if (g.hour === null || g.f === null || g.l === null || g.l < from || g.f > to) continue;
+    if (!cutHours.has(g.hour)) {
+      n += g.n;
+      continue;
+    }
+    const c = cut.get(g.hour);
+    if (!c) cut.set(g.hour, { f: g.f, l: g.l });
+    else {
+      if (g.f < c.f) c.f = g.f;
+      if (g.l > c.l) c.l = g.l;
+    }
+  }
+  const read = db.prepare(
+    "SELECT COUNT(*) FROM log_events WHERE class IN (SELECT value FROM json_each(?)) AND ts >= ? AND ts <= ? AND COALESCE(in_block, 1) = 1 AND COALESCE(kind, '') <> 'health_poll'",
+  );
+  for (const c of cut.values()) n += read.pluck().get(list, c.f > from ? c.f : from, c.l < to ? c.l : to) as number;
+  return n;
+}

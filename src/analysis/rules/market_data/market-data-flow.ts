@@ -9,6 +9,7 @@ import {
 } from '../../rule-kit.js';
 import { captureText, snapshotOf } from '../../snapshots.js';
 import { text, type Text } from '../../../i18n/translate.js';
+import { firstBlockTick, tickFields, tickSpan } from '../shared/ticks.js';
 
 /** Lines that say the feed publishes nothing (formats doc §3.1, §3.2, §2.5, §9). */
 const STUB = classes('feed.stub_mode', 'feed.mode');
@@ -56,7 +57,7 @@ export default defineRule({
   keyMetrics: ['events', 'events_per_min', 'capture_coverage_pct'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
-    const n = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1');
+    const n = tickSpan(ctx).n;
     const findings: Finding[] = [];
     const hypotheses: Hypothesis[] = [];
     const todos: Todo[] = [];
@@ -72,7 +73,7 @@ export default defineRule({
     const era = ctx.block.era;
 
     if (n > 0) {
-      const symbols = count(ctx, 'SELECT COUNT(DISTINCT symbol) FROM market_data WHERE in_block = 1');
+      const symbols = tickFields(ctx).symbols;
       // A capture's span is the time it listened, seen through all its messages, not only market data.
       const spans = ctx.db
         .prepare(
@@ -87,9 +88,14 @@ export default defineRule({
       const spanMs = spans.reduce((a, s) => a + Math.max(0, Date.parse(s.t) - Date.parse(s.f)), 0);
       const timedN = spans.reduce((a, s) => a + s.n, 0);
       const perMin = spanMs >= 1000 ? Math.round((timedN / (spanMs / 60_000)) * 10) / 10 : null;
-      const sample = ctx.db
-        .prepare('SELECT file_id, line_no, ts, symbol, price, source FROM market_data WHERE in_block = 1 ORDER BY ts IS NULL, ts, file_id, line_no LIMIT 1')
-        .get() as { file_id: number; line_no: number; ts: string | null; symbol: string; price: number | null; source: string };
+      const sample = firstBlockTick(ctx.db, 'file_id, line_no, ts, symbol, price, source', tickSpan(ctx)) as {
+        file_id: number;
+        line_no: number;
+        ts: string | null;
+        symbol: string;
+        price: number | null;
+        source: string;
+      };
       const payload = ctx.db.prepare('SELECT payload FROM redis_messages WHERE file_id = ? AND line_no = ? LIMIT 1').get(sample.file_id, sample.line_no) as { payload: string | null } | undefined;
       const sampleEv = ctx.evidence(sample.file_id, sample.line_no, payload?.payload ?? undefined);
       const coverage = spanMs / L;

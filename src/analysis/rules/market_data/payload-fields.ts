@@ -3,6 +3,7 @@ import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleResu
 import { codePath, composeFile, count, effectiveSetting, findLogs, likelihoodFromScore, pct, spreadEvidence } from '../../rule-kit.js';
 import { captureText, snapshotOf } from '../../snapshots.js';
 import { text } from '../../../i18n/translate.js';
+import { firstBlockTick, tickFields, tickSpan } from '../shared/ticks.js';
 
 /** `Fehler bei Market-Data-Verarbeitung: 'pct_change'` — a KeyError per message (formats doc §3.3). */
 const KEY_ERROR_RE = /Fehler bei Market-Data-Verarbeitung: '(\w+)'/;
@@ -22,7 +23,7 @@ export default defineRule({
     // Payloads of the block; without enough of them, those of a capture taken after it — the state
     // at collection, never block activity, and every finding from it says so.
     let scope = 'in_block = 1';
-    let n = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope}`);
+    let n = tickSpan(ctx).n;
     let atCollection: Said | null = null;
     if (n < MIN_EVENTS) {
       const to = ctx.block.to.replace(/'/g, '');
@@ -37,9 +38,11 @@ export default defineRule({
     }
     const said = (m: Said): Said => (atCollection ? text('payload-fields.at_collection_said', { at: atCollection, said: m }) : m);
     const afterBlock = atCollection ? text('payload-fields.after_block') : '';
-    const volZero = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND COALESCE(volume, 0) = 0`);
-    const volNull = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND volume IS NULL`);
-    const pctNull = count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND pct_change IS NULL`);
+    // The block's ticks are read once for every field count (shared with the other rules); a capture after it here.
+    const inBlock = scope === 'in_block = 1' ? tickFields(ctx) : null;
+    const volZero = inBlock ? inBlock.n - inBlock.volume + inBlock.volumeZero : count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND COALESCE(volume, 0) = 0`);
+    const volNull = inBlock ? inBlock.n - inBlock.volume : count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND volume IS NULL`);
+    const pctNull = inBlock ? inBlock.n - inBlock.pct : count(ctx, `SELECT COUNT(*) FROM market_data WHERE ${scope} AND pct_change IS NULL`);
     const bStyle = ctx.db
       .prepare(
         `SELECT file_id, line_no, payload FROM redis_messages WHERE channel = 'market_data' AND COALESCE(in_block, 1) = 1
@@ -101,7 +104,11 @@ export default defineRule({
 
     // --- volume always 0 or missing
     if (n >= MIN_EVENTS && volZero / n >= ALWAYS) {
-      const sample = ctx.db.prepare(`SELECT file_id, line_no FROM market_data WHERE ${scope} ORDER BY ts IS NULL, ts, file_id, line_no LIMIT 1`).get() as { file_id: number; line_no: number };
+      const sample = (
+        inBlock
+          ? firstBlockTick(ctx.db, 'file_id, line_no', tickSpan(ctx))
+          : ctx.db.prepare(`SELECT file_id, line_no FROM market_data WHERE ${scope} ORDER BY ts IS NULL, ts, file_id, line_no LIMIT 1`).get()
+      ) as { file_id: number; line_no: number };
       const payload = ctx.db.prepare('SELECT payload FROM redis_messages WHERE file_id = ? AND line_no = ?').get(sample.file_id, sample.line_no) as { payload: string | null } | undefined;
       const ev: Evidence[] = [ctx.evidence(sample.file_id, sample.line_no, payload?.payload ?? undefined)];
       if (minVol) ev.push(ctx.evidence(minVol.file_id, minVol.line_no, `${minVol.key}=${minVol.value ?? ''}`));

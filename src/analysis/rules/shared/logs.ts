@@ -1,7 +1,7 @@
 import type { RuleContext } from '../../define-rule.js';
-import { classes, classesWithPrefix, fieldsOf } from '../../../catalog/index.js';
+import { CATALOG, classes, classesWithPrefix, fieldsOf } from '../../../catalog/index.js';
 import { logWindow, Tally, type Span } from './util.js';
-import { anyLogOfService, classesPassing, classIn, edgeRecord } from '../../../db/log-rollup.js';
+import { anyLogOfService, classCountInBlock, classesPassing, classIn, edgeRecord } from '../../../db/log-rollup.js';
 
 /**
  * Which log records belong to a pipeline stage. Compose names come first; the logger name is a
@@ -171,18 +171,30 @@ export interface LogEdges {
   tail: LogRow[];
 }
 
+/** Classes the classifier gives by a record's kind, whatever its text: such a record may have none. */
+const KIND_CLASSES = new Set(CATALOG.filter((e) => e.kind).map((e) => e.id));
+
 /**
- * What tallyLogs(q, first, last) keeps, without handing every record to JS: SQLite counts, and
- * reads the head in scanLogs' order and the tail in the reverse order through the class index.
- * Only for a query without `re` (a message test needs every record's text). `known`: the count,
- * when the caller has it already (logTexts).
+ * How many records a query without a stage or a window of its own matches, from the hourly rollup
+ * (classCountInBlock): a class a message pattern gives always has a text, so scanLogs skips none of
+ * its records. Null when the rollup cannot say.
  */
-export function logEdges(ctx: RuleContext, q: Omit<LogQuery, 're'>, first: number, last: number, known?: number): LogEdges {
+function rollupCount(ctx: RuleContext, q: Omit<LogQuery, 're'>): number | null {
+  if (q.group || q.span || q.inBlock === false || q.classes.some((c) => KIND_CLASSES.has(c))) return null;
+  return classCountInBlock(ctx.db, q.classes, ctx.block.from, ctx.block.to);
+}
+
+/**
+ * What tallyLogs(q, first, last) keeps, without handing every record to JS: the rollup or SQLite
+ * counts, and SQLite reads the head in scanLogs' order and the tail in the reverse order through
+ * the class index. Only for a query without `re` (a message test needs every record's text).
+ */
+export function logEdges(ctx: RuleContext, q: Omit<LogQuery, 're'>, first: number, last: number): LogEdges {
   const w = logWhere(ctx, q);
   if (!w) return { n: 0, head: [], tail: [] };
   // scanLogs skips a record without text.
   const where = `${w.sql} AND message IS NOT NULL`;
-  const n = known ?? (ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE ${where}`).get(...w.params) as { n: number }).n;
+  const n = rollupCount(ctx, q) ?? (ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE ${where}`).get(...w.params) as { n: number }).n;
   if (n === 0) return { n, head: [], tail: [] };
   const head = ctx.db.prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${where} ORDER BY ts, file_id, line_no LIMIT ?`).all(...w.params, first) as LogRow[];
   const k = Math.min(last, n - head.length);
@@ -195,20 +207,6 @@ export function anyLog(ctx: RuleContext, q: Omit<LogQuery, 're'>): boolean {
   const w = logWhere(ctx, q);
   if (!w) return false;
   return !!ctx.db.prepare(`SELECT 1 FROM log_events WHERE ${w.sql} AND message IS NOT NULL LIMIT 1`).get(...w.params);
-}
-
-/**
- * The distinct (class, message) pairs of the matching records with how many records carry each,
- * in no particular order, in one read of the records; null when there are more than `max` of
- * them (then distinctLogTexts and logEdges read what is needed).
- */
-export function logTexts(ctx: RuleContext, q: Omit<LogQuery, 're'>, max: number): { class: string | null; message: string; n: number }[] | null {
-  const w = logWhere(ctx, q);
-  if (!w) return [];
-  const rows = ctx.db
-    .prepare(`SELECT class, message, COUNT(*) AS n FROM log_events WHERE ${w.sql} AND message IS NOT NULL GROUP BY class, message LIMIT ?`)
-    .all(...w.params, max + 1) as { class: string | null; message: string; n: number }[];
-  return rows.length > max ? null : rows;
 }
 
 /**

@@ -11,10 +11,11 @@ import {
   type VerificationCheck,
 } from '../../define-rule.js';
 import { classes } from '../../../catalog/index.js';
-import { anyLog, distinctLogTexts, findLogs, K, fieldOf, logEdges, logTexts, RISK } from '../shared/logs.js';
+import { anyLog, distinctLogTexts, findLogs, K, fieldOf, logEdges, RISK } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVarText, type SettingRow } from '../shared/settings.js';
 import { count, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
+import { tickFields, tickSpan } from '../shared/ticks.js';
 
 /** Code defaults (§7) that apply when the configuration was captured but does not set the variable. */
 const DEFAULT_MIN_VOLUME = 100_000;
@@ -105,47 +106,44 @@ export function pctValues(ctx: RuleContext): { values: number[]; derived: boolea
 /** The price-buffer DEBUG lines (B/C): the engine logged at DEBUG, so a filter drop would show. */
 const PRICE_BUFFER_DEBUG = classes('signal.price_buffer.pct', 'signal.price_buffer.tick', 'signal.price_buffer.cold_start');
 
-/** Distinct drop texts read in one go with their counts; more are read until the volumes disagree. */
-const DROP_TEXTS = 1000;
-
 interface Drops {
   n: number;
   evidence: Evidence[];
   example: string;
   first: string | null;
   last: string | null;
-  /** The volume the dropped ticks carried, when all agree. */
-  volume: string | null;
+  /** The volume the dropped ticks carried, when all agree: read only when asked (it reads every line's text). */
+  volume: () => string | null;
 }
 
 /**
  * DEBUG lines of a class in the block: counted, with the first two and the last as evidence.
- * A DEBUG engine prints one per tick: SQLite counts them and reads the edges through the class
- * index, and JS sees each distinct text once for the volumes.
+ * A DEBUG engine prints one per tick: the hourly rollup counts them, SQLite reads the edges
+ * through the class index, and JS sees each distinct text once for the volumes.
  */
 function debugDrops(ctx: RuleContext, cls: string[]): Drops {
-  // One read gives the count and the texts when the lines say few different things (one per
-  // symbol); otherwise SQLite counts and JS reads texts only until two volumes differ.
-  const texts = logTexts(ctx, { classes: cls }, DROP_TEXTS);
-  const { n, head, tail } = logEdges(ctx, { classes: cls }, 2, 1, texts?.reduce((a, t) => a + t.n, 0));
+  const { n, head, tail } = logEdges(ctx, { classes: cls }, 2, 1);
   const rows = [...head, ...tail];
   const l = tail[0] ?? head[head.length - 1] ?? null;
-  const volumes = new Set<string>();
-  const add = (r: { class: string | null; message: string }) => {
-    const v = fieldOf(r, 'volume');
-    if (v != null) volumes.add(v);
-    // Two different volumes already say they do not all agree: no need to read more of them.
-    return volumes.size < 2;
+  const volume = () => {
+    const volumes = new Set<string>();
+    const add = (r: { class: string | null; message: string }) => {
+      const v = fieldOf(r, 'volume');
+      if (v != null) volumes.add(v);
+      // Two different volumes already say they do not all agree: no need to read more of them.
+      return volumes.size < 2;
+    };
+    // Every text is read (DISTINCT: no sort of the lines) until two volumes differ.
+    if (n > 0) distinctLogTexts(ctx, { classes: cls }, add);
+    return volumes.size === 1 ? [...volumes][0] : null;
   };
-  if (texts) for (const t of texts) if (!add(t)) break;
-  if (!texts && n > 0) distinctLogTexts(ctx, { classes: cls }, add);
   return {
     n,
     evidence: rows.map((r) => ctx.evidence(r.file_id, r.line_no)),
     example: rows[0]?.message.split('\n')[0] ?? '',
     first: rows[0]?.ts ?? null,
     last: l?.ts ?? null,
-    volume: volumes.size === 1 ? [...volumes][0] : null,
+    volume,
   };
 }
 
@@ -157,8 +155,8 @@ export default defineRule({
   keyMetrics: ['ticks_passing_threshold', 'signal_threshold_pct'],
   check(ctx) {
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
-    const ticks = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1');
-    const volKnown = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND volume IS NOT NULL');
+    const ticks = tickSpan(ctx).n;
+    const volKnown = tickFields(ctx).volume;
     const minVol = effective(ctx, 'SIGNAL_MIN_VOLUME', DEFAULT_MIN_VOLUME);
     const thr = effective(ctx, 'SIGNAL_THRESHOLD_PCT', DEFAULT_THRESHOLD_PCT);
     const confidenceLines = findLogs(ctx, { classes: K.confidenceBelow });
@@ -226,10 +224,11 @@ export default defineRule({
         evidence: ev,
         why: text('signal-filters.why.volume_drops'),
       });
+      // The volume as the DEBUG lines print it (quoted).
+      const volume = drops.volume();
       todos.push({
         category: 'CONFIG',
-        // The volume as the DEBUG lines print it (quoted).
-        title: text('signal-filters.todo.min_volume_drops', { carry: drops.volume != null ? text('signal-filters.todo.min_volume_drops.carry', { volume: drops.volume }) : '' }),
+        title: text('signal-filters.todo.min_volume_drops', { carry: volume != null ? text('signal-filters.todo.min_volume_drops.carry', { volume }) : '' }),
         priority: 'high',
         effort: 'quick_win',
         where: whereVarText(ctx.block.era, 'SIGNAL_MIN_VOLUME', ctx.block.era === 'A' ? 'cdb_core' : 'cdb_signal'),
@@ -238,7 +237,7 @@ export default defineRule({
     } else if (minVol.value != null && minVol.value > 0 && ticks > 0) {
       // Volume minimum vs volume in the payloads (era A published volume 0.0 until a fix; B/C publish none).
       const below = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND (volume IS NULL OR volume < ?)', minVol.value);
-      const maxVol = (ctx.db.prepare('SELECT MAX(volume) AS v FROM market_data WHERE in_block = 1').get() as { v: number | null }).v;
+      const maxVol = tickFields(ctx).maxVolume;
       metrics.ticks_below_min_volume = below;
       metrics.volume_max = maxVol;
       if (below === ticks) {

@@ -3,6 +3,7 @@ import { findLogs, groupCoverage, groupEdgeRecord, K, fieldOf, RUNNER, SIGNAL, t
 import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
 import { blockHours, blockSpan, count, hull, intersect, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
 import { text, type Text } from '../../../i18n/translate.js';
+import { tickSpan } from '../shared/ticks.js';
 
 /** Hours of overlap without a single signal that make "no signals" a stopped flow, not a lull. */
 const FAIL_HOURS = 6;
@@ -17,11 +18,7 @@ interface MarketActivity {
 
 /** Where market data demonstrably reached the pipeline, and when. */
 function marketActivity(ctx: RuleContext): MarketActivity {
-  const r = ctx.db.prepare('SELECT COUNT(*) AS n, MIN(ts) AS f, MAX(ts) AS t FROM market_data WHERE in_block = 1').get() as {
-    n: number;
-    f: string | null;
-    t: string | null;
-  };
+  const r = tickSpan(ctx);
   const mdSpan = r.n > 0 && r.f && r.t ? { from: r.f, to: r.t } : null;
   // Per-tick processing errors prove the engine consumed ticks; the runner's progress lines prove traffic on its channels.
   const errors = findLogs(ctx, { group: SIGNAL, classes: K.mdError });
@@ -42,7 +39,8 @@ function marketActivity(ctx: RuleContext): MarketActivity {
  * the signals table (or the log lines when they count more), inside that window only.
  */
 function conversion(ctx: RuleContext, rows: number, logLines: number): { pct: number | null; note: Text | null } {
-  const w = ctx.db.prepare('SELECT MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM market_data WHERE in_block = 1 AND ts IS NOT NULL').get() as { f: string | null; t: string | null; n: number };
+  const s = tickSpan(ctx);
+  const w = { f: s.f, t: s.t, n: s.timed };
   if (!w.n || !w.f || !w.t) return { pct: null, note: null };
   const inWin = (sql: string) => (ctx.db.prepare(sql).get(w.f, w.t) as { n: number }).n;
   const sig = Math.max(
