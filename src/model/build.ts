@@ -457,7 +457,7 @@ function buildMarketData(db: DB, minutes: MinuteRollup, changes: TickChanges): s
   minutes.clear();
   changes.clear();
   let published = 0;
-  const batch = batchInserter(db, 'market_data', ['ts', 'symbol', 'symbol_raw', 'price', 'source', 'file_id', 'line_no', TICK_CHANGE]);
+  const batch = batchInserter(db, 'market_data', ['ts', 'symbol', 'symbol_raw', 'price', 'source', 'file_id', 'line_no', 'in_block', TICK_CHANGE]);
   const read = fieldReader('feed.published', ['symbol', 'price']);
   // A feed publishes a handful of symbols: normalise each once.
   const symbols = new Map<string, string | null>();
@@ -470,7 +470,7 @@ function buildMarketData(db: DB, minutes: MinuteRollup, changes: TickChanges): s
     let symbol = raw === undefined ? null : symbols.get(raw);
     if (symbol === undefined) symbols.set(raw!, (symbol = normSymbol(raw)));
     const p = num(price);
-    batch.add(ts, symbol, raw, p, 'log', fileId, lineNo, changes.next(symbol, p, ts));
+    batch.add(ts, symbol, raw, p, 'log', fileId, lineNo, ts === null ? null : 1, changes.next(symbol, p, ts));
     minutes.add(fileId, ts, 'log');
   }
   batch.flush();

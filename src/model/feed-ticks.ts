@@ -97,8 +97,10 @@ export function feedSql(): string {
   const sorted = `SELECT ts, file_id, line_no, substr(message, ${p + 1}, ${at} - 1) AS sym, substr(message, ${p + 3} + ${at}) AS price
     FROM log_events WHERE class = 'feed.published' AND substr(message, 1, ${p}) = '${PREFIX}' AND ${at} > 1
     ORDER BY ts, file_id, line_no LIMIT -1 OFFSET 0`;
-  return `INSERT INTO market_data (ts, symbol, symbol_raw, price, source, file_id, line_no, ${TICK_CHANGE})
-    SELECT ts, upper(replace(replace(replace(sym, '_', ''), '-', ''), '/', '')), sym, CAST(price AS REAL), 'log', file_id, line_no,
+  // in_block as the raw tables' writer stores it (1 with a time, NULL without): the block marks
+  // then rewrite only the ticks outside the block, not every tick.
+  return `INSERT INTO market_data (ts, symbol, symbol_raw, price, source, file_id, line_no, in_block, ${TICK_CHANGE})
+    SELECT ts, upper(replace(replace(replace(sym, '_', ''), '-', ''), '/', '')), sym, CAST(price AS REAL), 'log', file_id, line_no, CASE WHEN ts IS NULL THEN NULL ELSE 1 END,
       cdb_feed_tick(ts, file_id, line_no, sym, price, CAST(price AS REAL))
     FROM (${sorted})`;
 }
