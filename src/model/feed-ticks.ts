@@ -113,8 +113,9 @@ const PLAIN_PRICE = /^[0-9.]+$/;
 
 /**
  * Insert the feed's ticks into market_data in (ts, file_id, line_no) order with one statement,
- * feeding the minute rollup and the tick changes in that order (1 GB of DEBUG log, 1.8 M ticks:
- * CPU TODO). Returns the number of ticks, or null where a row is not one the statement reads
+ * feeding the minute rollup and the tick changes in that order: no row object or array per tick,
+ * one function call (1 GB of DEBUG log, 1.8 M ticks: 7.2–10.2 → 6.0–8.3 s CPU, measured pairwise
+ * on a loaded machine). Returns the number of ticks, or null where a row is not one the statement reads
  * exactly, SQLite did not give each row to the function once in that order, or the catalog's
  * pattern is not the one the SQL reads: nothing is inserted then, and the caller discards the
  * rollup and changes fed so far and reads the ticks itself.
