@@ -19,7 +19,7 @@ import { markInBlock, priorMarks } from './in-block.js';
 import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
 import { MinuteRollup } from './market-minutes.js';
 import { insertFeedTicks, TICK_CHANGE, TickChanges } from './feed-ticks.js';
-import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
+import { MARKET_TS_INDEX_SQL, MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcKind, type SrcTable } from './src-tables.js';
 import { bool, normSymbol, num, upper } from './symbols.js';
 
@@ -451,7 +451,7 @@ function buildMarketData(db: DB, minutes: MinuteRollup, changes: TickChanges): s
     }
     return rs;
   }
-  db.exec(`ALTER TABLE market_data ADD COLUMN ${TICK_CHANGE} REAL`);
+  db.exec(`ALTER TABLE market_data ADD COLUMN ${TICK_CHANGE} REAL;` + MARKET_TS_INDEX_SQL);
   const fast = insertFeedTicks(db, minutes, changes);
   if (fast !== null) return fast ? 'log' : 'none';
   minutes.clear();
