@@ -9,6 +9,9 @@
  * - `in_block` is 1 when the row's time lies inside the block window (table `block`).
  * - `source` names where the row came from (`db`, `redis`, `stream`, `jsonl`, `log`), and
  *   file_id/line_no point at the evidence line (manifest.id).
+ * - market_data built from the feed's DEBUG log also has `tick_change_pct` (feed-ticks.ts): the
+ *   change in percent from the symbol's previous tick with a positive price, NULL on the first
+ *   such tick of each symbol and on its first inside the block. Other sources have no such column.
  * - orders/trades hold one row per real order/trade: the twin rows the two writers make
  *   (§5.5 of the formats doc) are linked (`twin_file_id`, `twin_line_no`) and counted once;
  *   the raw rows stay in src_orders/src_trades.
