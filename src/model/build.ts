@@ -18,7 +18,8 @@ import { buildFlowHourly } from './flow-hourly.js';
 import { markInBlock, priorMarks } from './in-block.js';
 import { classesWithPrefix, fieldsOf } from '../catalog/index.js';
 import { MinuteRollup } from './market-minutes.js';
-import { MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
+import { insertFeedTicks, TICK_CHANGE, TickChanges } from './feed-ticks.js';
+import { MARKET_TS_INDEX_SQL, MODEL_INDEX_SQL, MODEL_SQL } from './schema.js';
 import { listSrcTables, pick, rowsOfKind, type SrcKind, type SrcTable } from './src-tables.js';
 import { bool, normSymbol, num, upper } from './symbols.js';
 
@@ -459,7 +460,12 @@ function buildTrades(db: DB, src: SrcTable[]): string {
   return fills.length ? fills[0].source : 'none';
 }
 
-function buildMarketData(db: DB, minutes: MinuteRollup): string {
+/**
+ * market_data from the feed's Redis capture, else from its DEBUG log (`feed.published`, with the
+ * tick changes of TICK_CHANGE fed to `changes`): in (ts, file_id, line_no) order, each tick fed to
+ * the minute rollup.
+ */
+function buildMarketData(db: DB, minutes: MinuteRollup, changes: TickChanges): string {
   const ins = inserter(db, 'market_data');
   const rs = bestRedisSource(db, ['market_data']);
   if (rs) {
@@ -471,8 +477,13 @@ function buildMarketData(db: DB, minutes: MinuteRollup): string {
     }
     return rs;
   }
+  db.exec(`ALTER TABLE market_data ADD COLUMN ${TICK_CHANGE} REAL;` + MARKET_TS_INDEX_SQL);
+  const fast = insertFeedTicks(db, minutes, changes);
+  if (fast !== null) return fast ? 'log' : 'none';
+  minutes.clear();
+  changes.clear();
   let published = 0;
-  const batch = batchInserter(db, 'market_data', ['ts', 'symbol', 'symbol_raw', 'price', 'source', 'file_id', 'line_no']);
+  const batch = batchInserter(db, 'market_data', ['ts', 'symbol', 'symbol_raw', 'price', 'source', 'file_id', 'line_no', 'in_block', TICK_CHANGE]);
   const read = fieldReader('feed.published', ['symbol', 'price']);
   // A feed publishes a handful of symbols: normalise each once.
   const symbols = new Map<string, string | null>();
@@ -484,7 +495,8 @@ function buildMarketData(db: DB, minutes: MinuteRollup): string {
     const [raw, price] = f;
     let symbol = raw === undefined ? null : symbols.get(raw);
     if (symbol === undefined) symbols.set(raw!, (symbol = normSymbol(raw)));
-    batch.add(ts, symbol, raw, num(price), 'log', fileId, lineNo);
+    const p = num(price);
+    batch.add(ts, symbol, raw, p, 'log', fileId, lineNo, ts === null ? null : 1, changes.next(symbol, p, ts));
     minutes.add(fileId, ts, 'log');
   }
   batch.flush();
@@ -610,7 +622,8 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
         const trades = buildTrades(db, src);
         step('market data');
         const minutes = new MinuteRollup();
-        const sources = { signals, risk_decisions, orders, trades, market_data: buildMarketData(db, minutes) };
+        const changes = new TickChanges();
+        const sources = { signals, risk_decisions, orders, trades, market_data: buildMarketData(db, minutes, changes) };
         faultPoint('model');
         if (opts.tz && !isZone(opts.tz)) {
           throw new UserError('BAD_ZONE', `--tz is not a time zone: "${opts.tz}"`, '--tz', 'use an IANA zone name, e.g. --tz Europe/Berlin or --tz UTC');
@@ -631,6 +644,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
         put.run('zone', zone, opts.tz ? 'set with --tz' : (guessed?.evidence ?? 'UTC days: no two independent signs of a local zone'));
         for (const [k, v] of Object.entries(sources)) put.run(`source.${k}`, v, null);
         db.exec(MODEL_INDEX_SQL);
+        changes.clearBlockStarts(db, from, to);
         minutes.write(db, from, to);
         step('hourly flow');
         buildFlowHourly(db, from, to);

@@ -9,6 +9,7 @@
  */
 import { CATALOG } from '../catalog/index.js';
 import type { DB } from '../db/open.js';
+import { marketMinutesUsable } from './market-minutes.js';
 
 export const FLOW_HOURLY_SQL = `
 DROP TABLE IF EXISTS flow_hourly;
@@ -124,7 +125,12 @@ export function buildFlowHourly(db: DB, blockFrom: string, blockTo: string): voi
   const spanOf = (src: string, services: string[], channels: string[]): Span | null | 'all' =>
     src === 'none' ? spanOfServices(services) : src.startsWith('db') ? 'all' : src === 'log' ? spanOfServices(services) : redisSpan(channels);
   const mdSrc = source('source.market_data');
-  emit('market_data', mdSrc, byHour(`SELECT ${H} AS h, '' AS c, COUNT(*) AS n FROM market_data GROUP BY 1 ORDER BY 1`), spanOf(mdSrc, ['cdb_ws', 'cdb_market', 'cdb_market_eth'], ['market_data']));
+  // Ticks per hour from the per-minute rollup where every timed tick's time is ISO text (then a
+  // minute's hour is its ticks' hour; untimed ticks have no hour either way), not from every tick.
+  const ticks = marketMinutesUsable(db)
+    ? `SELECT substr(minute, 1, 13) AS h, '' AS c, SUM(n) AS n FROM market_minutes GROUP BY 1 ORDER BY 1`
+    : `SELECT ${H} AS h, '' AS c, COUNT(*) AS n FROM market_data GROUP BY 1 ORDER BY 1`;
+  emit('market_data', mdSrc, byHour(ticks), spanOf(mdSrc, ['cdb_ws', 'cdb_market', 'cdb_market_eth'], ['market_data']));
   const sigSrc = source('source.signals');
   emit('signals', sigSrc, byHour(`SELECT ${H} AS h, '' AS c, COUNT(*) AS n FROM signals GROUP BY 1 ORDER BY 1`), spanOf(sigSrc, ['cdb_core', 'cdb_signal'], ['signals', 'trading_signals', 'stream.signals']));
   const riskSrc = source('source.risk_decisions');

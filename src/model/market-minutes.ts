@@ -57,20 +57,34 @@ interface Minute {
 export class MinuteRollup {
   private readonly minutes = new Map<string, Minute>();
   private clean = true;
+  private recent: Minute | undefined;
+
+  /** Forget every tick added (the build reads them again another way). */
+  clear(): void {
+    this.minutes.clear();
+    this.clean = true;
+    this.recent = undefined;
+  }
 
   add(fileId: number | null, ts: unknown, source: string | null): void {
     if (ts === null || ts === undefined || !this.clean) return;
     if (typeof ts !== 'string' || !CANONICAL.test(ts)) {
       this.clean = false;
       this.minutes.clear();
+      this.recent = undefined;
       return;
     }
-    const minute = ts.slice(0, 16);
-    const key = `${fileId}|${minute}`;
-    const m = this.minutes.get(key);
-    if (m === undefined) {
-      this.minutes.set(key, { fileId, minute, n: 1, first: ts, last: ts, source });
-      return;
+    // Ticks come mostly in time order: the minute of the tick before is the likely one (no key to build).
+    let m = this.recent;
+    if (m === undefined || m.fileId !== fileId || !ts.startsWith(m.minute)) {
+      const minute = ts.slice(0, 16);
+      const key = `${fileId}|${minute}`;
+      m = this.minutes.get(key);
+      if (m === undefined) {
+        this.minutes.set(key, (this.recent = { fileId, minute, n: 1, first: ts, last: ts, source }));
+        return;
+      }
+      this.recent = m;
     }
     m.n++;
     if (ts < m.first) m.first = ts;

@@ -9,6 +9,9 @@
  * - `in_block` is 1 when the row's time lies inside the block window (table `block`).
  * - `source` names where the row came from (`db`, `redis`, `stream`, `jsonl`, `log`), and
  *   file_id/line_no point at the evidence line (manifest.id).
+ * - market_data built from the feed's DEBUG log also has `tick_change_pct` (feed-ticks.ts): the
+ *   change in percent from the symbol's previous tick with a positive price, NULL on the first
+ *   such tick of each symbol and on its first inside the block. Other sources have no such column.
  * - orders/trades hold one row per real order/trade: the twin rows the two writers make
  *   (§5.5 of the formats doc) are linked (`twin_file_id`, `twin_line_no`) and counted once;
  *   the raw rows stay in src_orders/src_trades.
@@ -68,10 +71,17 @@ CREATE VIEW risk_events AS
   FROM risk_decisions;
 `;
 
+/**
+ * market_data's time index. The feed's DEBUG ticks go in in time order, so the build creates it
+ * before inserting them: kept while appending in order it costs less than sorting 1.8 M keys
+ * afterwards (1 GB of DEBUG log: 0.1–0.5 s CPU less, measured pairwise); MODEL_INDEX_SQL then finds it.
+ */
+export const MARKET_TS_INDEX_SQL = 'CREATE INDEX IF NOT EXISTS ix_market_ts ON market_data(ts);';
+
 export const MODEL_INDEX_SQL = `
 CREATE INDEX IF NOT EXISTS ix_signals_ts ON signals(ts);
 CREATE INDEX IF NOT EXISTS ix_risk_ts ON risk_decisions(ts);
 CREATE INDEX IF NOT EXISTS ix_orders_ts ON orders(ts);
 CREATE INDEX IF NOT EXISTS ix_trades_ts ON trades(ts);
-CREATE INDEX IF NOT EXISTS ix_market_ts ON market_data(ts);
+${MARKET_TS_INDEX_SQL}
 `;

@@ -11,6 +11,7 @@ import {
   type VerificationCheck,
 } from '../../define-rule.js';
 import { classes } from '../../../catalog/index.js';
+import { tickChangesInBlock } from '../../../model/feed-ticks.js';
 import { anyLog, distinctLogTexts, findLogs, K, fieldOf, logEdges, RISK } from '../shared/logs.js';
 import { hasAnySettings, num, setting, settingEvidence, whereVarText, type SettingRow } from '../shared/settings.js';
 import { count, redisWindow, round, sampleEvidence, weaken, worst } from '../shared/util.js';
@@ -83,6 +84,11 @@ export function pctValues(ctx: RuleContext): { values: number[]; derived: boolea
     given.push(p);
   }
   if (given.length) return { values: given, derived: false };
+  // Ticks from the feed's DEBUG log: the model stored each one's change from the tick before
+  // (TICK_CHANGE), so the changes are one column of the block's ticks. Their order differs from
+  // the read below; every use of them (sort, count, max) is blind to order.
+  const stored = tickChangesInBlock(ctx.db);
+  if (stored) return { values: stored, derived: true };
   const values: number[] = [];
   // Prices alone (pluck) in (symbol, ts, id) order; how many ticks each symbol has (in the same
   // order: NULL first) says where one symbol's run ends and the next begins.
