@@ -7,10 +7,11 @@ import { BATCH_ROWS, defineParser, type ParseContext, type Row } from '../define
 import {
   PowerShellWrapper,
   dockerStampEnd,
+  dockerStampEndAt,
   isTopMoversTableLine,
   isWsPrint,
   parseAppLine,
-  rfc3339ToIso,
+  rfc3339ToIsoAt,
 } from '../logs/app-line.js';
 import { RecordJoiner } from '../logs/record-joiner.js';
 import { KNOWN_SERVICES, normalizeContainerName } from '../logs/service-names.js';
@@ -173,14 +174,19 @@ export default defineParser({
         if (row) out.push(row);
         continue;
       }
-      let rest = text.charCodeAt(restStart) === 32 ? text.slice(restStart + 1) : text.slice(restStart);
+      // The stamp is read where it stands in the line: only the text after it is cut.
+      const from = text.charCodeAt(restStart) === 32 ? restStart + 1 : restStart;
+      let rest: string;
       let dockerTs: string | null = null;
-      const se = dockerStampEnd(rest);
+      const se = dockerStampEndAt(text, from);
       if (se > 0) {
-        dockerTs = rfc3339ToIso(rest.slice(0, se));
-        rest = se < rest.length ? rest.slice(se + 1) : '';
+        dockerTs = rfc3339ToIsoAt(text, from, se);
+        rest = se < text.length ? text.slice(se + 1) : '';
         stamps++;
-      } else unstamped++;
+      } else {
+        rest = text.slice(from);
+        unstamped++;
+      }
       joiner.push(name, service, lineNo, 1, rest, dockerTs, null, out);
       if (out.length >= BATCH_ROWS) {
         produced += out.length;
