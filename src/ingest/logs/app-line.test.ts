@@ -6,6 +6,7 @@ import {
   isTopMoversTableLine,
   isoFromZoned,
   isoUtc,
+  isoUtcAs,
   normalizeLevel,
   parseAppLine,
   parsePrintLine,
@@ -266,3 +267,64 @@ describe('normalizeLevel', () => {
     expect(normalizeLevel(cut)).toBe(TABLE[level] ?? level);
   });
 });
+
+describe('isoUtcAs: the docker stamp shared when it is the same time', () => {
+  const cases: [string, string, string | undefined][] = [];
+  for (const date of ['2026-02-09', '2026-13-09', '2026-02-00', '2026-02-31']) for (const time of ['00:00:00', '23:59:60', '24:00:00', '12:60:00', '12:00:61']) for (const frac of [undefined, '101', '000', '10', '1234']) cases.push([date, time, frac]);
+  it.each(cases)('%s %s %s', (date, time, frac) => {
+    const want = isoUtc(date, time, frac);
+    // The stamps a line may carry: the same text, another millisecond, second or day, no stamp.
+    const stamps = [want, `${date}T${time}.${frac?.slice(0, 3).padEnd(3, '0') ?? '000'}Z`, `${date}T${time}.999Z`, `${date}T${time.slice(0, 6)}07.000Z`, `2020-01-01T${time}.000Z`, `${date}T${time}Z`, null];
+    for (const stamp of stamps) {
+      const same = stamp === null ? null : `<${stamp}>`.slice(1, -1);
+      const got = isoUtcAs(date, time, frac, same);
+      expect(got).toBe(want);
+    }
+  });
+
+  it.each(HEADERS)('parseAppLine of %s reads the same with any docker stamp', (_name, line) => {
+    const alone = parseAppLine(line);
+    for (const stamp of [alone?.ts ?? null, '2025-11-30T14:02:11.907Z', '2026-01-15T17:15:16.703Z', null]) expect(parseAppLine(line, stamp)).toEqual(alone);
+  });
+});
+
+describe('PowerShellWrapper.isNoise: the first-character shortcut', () => {
+  // Each line after the same history, with the shortcut and through the patterns alone.
+  const lines = ['cdb_ws | x', 'At line:1 char:1', '+ docker compose logs', '    + CategoryInfo          : NotSpecified: (x:String) [], RemoteException', '    + FullyQualifiedErrorId : NativeCommandError', '', ' ', '\u00a0+ CategoryInfo : x', '+ ~~~~~', 'B', '\t+ CategoryInfo : x', 'Attaching to cdb_ws'];
+  it.each(lines.map((l) => [l]))('%j', (line) => {
+    for (const before of [[], ['At line:1 char:1'], ['+ CategoryInfo : x'], ['    + FullyQualifiedErrorId : NativeCommandError']]) {
+      const ps = new PowerShellWrapper();
+      for (const b of before) ps.isNoise(b);
+      const got = ps.isNoise(line);
+      expect(got, `${JSON.stringify(before)} ${JSON.stringify(line)}`).toBe(noiseByPatterns(before, line));
+    }
+  });
+});
+
+/** isNoise as it was before its shortcut: every pattern tried on every line. */
+function noiseByPatterns(before: string[], line: string): boolean {
+  let inBlock = false;
+  let afterFqid = false;
+  const step = (text: string): boolean => {
+    if (afterFqid) {
+      afterFqid = false;
+      if (text.trim() === '') return true;
+    }
+    if (/^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s*:/.test(text)) {
+      inBlock = !text.includes('FullyQualifiedErrorId');
+      if (!inBlock) afterFqid = true;
+      return true;
+    }
+    if (/^At (?:line:\d+ char:\d+|[^\n]*:\d+ char:\d+)$/.test(text)) {
+      inBlock = true;
+      return true;
+    }
+    if (inBlock) {
+      if (/^\s*\+ /.test(text) || /^\s*\+\s*~+\s*$/.test(text)) return true;
+      inBlock = false;
+    }
+    return false;
+  };
+  for (const b of before) step(b);
+  return step(line);
+}

@@ -103,17 +103,52 @@ const MONTHS: Record<string, string> = {
   Jul: '07', Aug: '08', Sep: '09', Oct: '10', Nov: '11', Dec: '12',
 };
 
-/** `YYYY-MM-DD`, `HH:MM:SS`, fractional digits → ISO UTC with ms, or null when out of range. */
-export function isoUtc(date: string, time: string, frac: string | undefined): string | null {
+/** isoUtc's range test of the date and time fields. */
+function fieldsInRange(date: string, time: string): boolean {
   const mo = (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48);
   const d = (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48);
   const h = (time.charCodeAt(0) - 48) * 10 + (time.charCodeAt(1) - 48);
   const mi = (time.charCodeAt(3) - 48) * 10 + (time.charCodeAt(4) - 48);
   const s = (time.charCodeAt(6) - 48) * 10 + (time.charCodeAt(7) - 48);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+  return !(mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60);
+}
+
+/** `YYYY-MM-DD`, `HH:MM:SS`, fractional digits → ISO UTC with ms, or null when out of range. */
+export function isoUtc(date: string, time: string, frac: string | undefined): string | null {
+  if (!fieldsInRange(date, time)) return null;
   let ms = '000';
   if (frac) ms = frac.length >= 3 ? frac.slice(0, 3) : (frac + '00').slice(0, 3);
   return `${date}T${time}.${ms}Z`;
+}
+
+function sameAt(s: string, at: number, part: string): boolean {
+  for (let i = 0; i < part.length; i++) if (s.charCodeAt(at + i) !== part.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * `isoUtc(date, time, frac)` for a 10-character date and 8-character time, given as `same` when it
+ * is that very text: a record stamped by docker in the millisecond its application logged it
+ * then carries one time string, not two equal ones (one less string per record, and the writer's
+ * comparisons of the two are a pointer compare).
+ */
+export function isoUtcAs(date: string, time: string, frac: string | undefined, same: string | null): string | null {
+  if (
+    same !== null &&
+    same.length === 24 &&
+    date.length === 10 &&
+    time.length === 8 &&
+    same.charCodeAt(10) === 84 /* T */ &&
+    same.charCodeAt(19) === 46 /* . */ &&
+    same.charCodeAt(23) === 90 /* Z */ &&
+    (frac === undefined || frac.length === 3) &&
+    sameAt(same, 0, date) &&
+    sameAt(same, 11, time) &&
+    (frac === undefined ? same.charCodeAt(20) === 48 && same.charCodeAt(21) === 48 && same.charCodeAt(22) === 48 : sameAt(same, 20, frac))
+  ) {
+    return fieldsInRange(date, time) ? same : null;
+  }
+  return isoUtc(date, time, frac);
 }
 
 const ZONE_MINUTES: Record<string, number> = { UTC: 0, GMT: 0, Z: 0, UCT: 0, CET: 60, CEST: 120, MET: 60, MEST: 120, WET: 0, WEST: 60, EET: 120, EEST: 180 };
@@ -247,12 +282,13 @@ function python(
   level: string,
   logger: string,
   message: string,
+  dockerTs: string | null,
 ): AppLine {
   return {
     format,
     kind: werkzeugKind(logger, message),
     tsText: ms ? `${date} ${time},${ms}` : `${date} ${time}`,
-    ts: isoUtc(date, time, ms),
+    ts: isoUtcAs(date, time, ms, dockerTs),
     zone: ZONE_ASSUMED_UTC,
     level: normalizeLevel(level),
     logger,
@@ -311,9 +347,10 @@ function parseLogfmt(text: string): AppLine | null {
 
 /**
  * A header line of any known format, or null when the line continues the previous record (or is
- * a print, see parsePrintLine). `text` has no compose prefix and no docker stamp.
+ * a print, see parsePrintLine). `text` has no compose prefix and no docker stamp; `dockerTs`, the
+ * line's docker stamp as ISO, only lets a Python header's equal time share its string.
  */
-export function parseAppLine(text: string): AppLine | null {
+export function parseAppLine(text: string, dockerTs: string | null = null): AppLine | null {
   const len = text.length;
   if (len < 8) return null;
   const c0 = text.charCodeAt(0);
@@ -345,13 +382,13 @@ export function parseAppLine(text: string): AppLine | null {
         const a1 = text.charCodeAt(after + 1);
         if (a1 === 91 /* [ */) {
           const m = BRACKET.exec(text);
-          if (m) return python(m[3] ? 'bracket' : 'ws-nomillis', m[1], m[2], m[3], m[4], m[5], m[6]);
+          if (m) return python(m[3] ? 'bracket' : 'ws-nomillis', m[1], m[2], m[3], m[4], m[5], m[6], dockerTs);
         } else if (a1 === 45 /* - */ && text.charCodeAt(after + 2) === 32) {
           const m = DASH.exec(text);
-          if (m) return python('dash', m[1], m[2], m[3], m[5], m[4], m[6] ?? '');
+          if (m) return python('dash', m[1], m[2], m[3], m[5], m[4], m[6] ?? '', dockerTs);
         } else {
           const m = PLAIN_NAME.exec(text);
-          if (m) return python('plain-name', m[1], m[2], m[3], m[5], m[4], m[6] ?? '');
+          if (m) return python('plain-name', m[1], m[2], m[3], m[5], m[4], m[6] ?? '', dockerTs);
         }
       }
       return null;
@@ -511,6 +548,10 @@ export class PowerShellWrapper {
       this.afterFqid = false;
       if (text.trim() === '') return true;
     }
+    // Hot path (every line of a log): a line that starts with a printable ASCII character other
+    // than `+` and `A` can open no wrapper line, and outside a block it is no noise.
+    const c0 = text.charCodeAt(0);
+    if (!this.inBlock && c0 > 32 && c0 < 127 && c0 !== 43 /* + */ && c0 !== 65 /* A */) return false;
     if (PS_FIELDS.test(text)) {
       this.inBlock = !text.includes('FullyQualifiedErrorId');
       if (!this.inBlock) this.afterFqid = true;

@@ -157,7 +157,7 @@ export class RecordJoiner {
     out: Row[],
     header?: AppLine | null,
   ): void {
-    const h = header === undefined ? parseAppLine(text) : header;
+    const h = header === undefined ? parseAppLine(text, dockerTs) : header;
     let st = this.states.get(key);
     if (!st) {
       if (this.states.size >= this.maxOpen) this.evictOldest(out);
