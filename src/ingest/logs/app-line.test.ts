@@ -6,7 +6,6 @@ import {
   isTopMoversTableLine,
   isoFromZoned,
   isoUtc,
-  isoUtcAs,
   normalizeLevel,
   parseAppLine,
   parsePrintLine,
@@ -268,20 +267,7 @@ describe('normalizeLevel', () => {
   });
 });
 
-describe('isoUtcAs: the docker stamp shared when it is the same time', () => {
-  const cases: [string, string, string | undefined][] = [];
-  for (const date of ['2026-02-09', '2026-13-09', '2026-02-00', '2026-02-31']) for (const time of ['00:00:00', '23:59:60', '24:00:00', '12:60:00', '12:00:61']) for (const frac of [undefined, '101', '000', '10', '1234']) cases.push([date, time, frac]);
-  it.each(cases)('%s %s %s', (date, time, frac) => {
-    const want = isoUtc(date, time, frac);
-    // The stamps a line may carry: the same text, another millisecond, second or day, no stamp.
-    const stamps = [want, `${date}T${time}.${frac?.slice(0, 3).padEnd(3, '0') ?? '000'}Z`, `${date}T${time}.999Z`, `${date}T${time.slice(0, 6)}07.000Z`, `2020-01-01T${time}.000Z`, `${date}T${time}Z`, null];
-    for (const stamp of stamps) {
-      const same = stamp === null ? null : `<${stamp}>`.slice(1, -1);
-      const got = isoUtcAs(date, time, frac, same);
-      expect(got).toBe(want);
-    }
-  });
-
+describe('parseAppLine with the docker stamp', () => {
   it.each(HEADERS)('parseAppLine of %s reads the same with any docker stamp', (_name, line) => {
     const alone = parseAppLine(line);
     for (const stamp of [alone?.ts ?? null, '2025-11-30T14:02:11.907Z', '2026-01-15T17:15:16.703Z', null]) expect(parseAppLine(line, stamp)).toEqual(alone);

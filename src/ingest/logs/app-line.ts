@@ -103,52 +103,17 @@ const MONTHS: Record<string, string> = {
   Jul: '07', Aug: '08', Sep: '09', Oct: '10', Nov: '11', Dec: '12',
 };
 
-/** isoUtc's range test of the date and time fields. */
-function fieldsInRange(date: string, time: string): boolean {
+/** `YYYY-MM-DD`, `HH:MM:SS`, fractional digits → ISO UTC with ms, or null when out of range. */
+export function isoUtc(date: string, time: string, frac: string | undefined): string | null {
   const mo = (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48);
   const d = (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48);
   const h = (time.charCodeAt(0) - 48) * 10 + (time.charCodeAt(1) - 48);
   const mi = (time.charCodeAt(3) - 48) * 10 + (time.charCodeAt(4) - 48);
   const s = (time.charCodeAt(6) - 48) * 10 + (time.charCodeAt(7) - 48);
-  return !(mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60);
-}
-
-/** `YYYY-MM-DD`, `HH:MM:SS`, fractional digits → ISO UTC with ms, or null when out of range. */
-export function isoUtc(date: string, time: string, frac: string | undefined): string | null {
-  if (!fieldsInRange(date, time)) return null;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
   let ms = '000';
   if (frac) ms = frac.length >= 3 ? frac.slice(0, 3) : (frac + '00').slice(0, 3);
   return `${date}T${time}.${ms}Z`;
-}
-
-function sameAt(s: string, at: number, part: string): boolean {
-  for (let i = 0; i < part.length; i++) if (s.charCodeAt(at + i) !== part.charCodeAt(i)) return false;
-  return true;
-}
-
-/**
- * `isoUtc(date, time, frac)` for a 10-character date and 8-character time, given as `same` when it
- * is that very text: a record stamped by docker in the millisecond its application logged it
- * then carries one time string, not two equal ones (one less string per record, and the writer's
- * comparisons of the two are a pointer compare).
- */
-export function isoUtcAs(date: string, time: string, frac: string | undefined, same: string | null): string | null {
-  if (
-    same !== null &&
-    same.length === 24 &&
-    date.length === 10 &&
-    time.length === 8 &&
-    same.charCodeAt(10) === 84 /* T */ &&
-    same.charCodeAt(19) === 46 /* . */ &&
-    same.charCodeAt(23) === 90 /* Z */ &&
-    (frac === undefined || frac.length === 3) &&
-    sameAt(same, 0, date) &&
-    sameAt(same, 11, time) &&
-    (frac === undefined ? same.charCodeAt(20) === 48 && same.charCodeAt(21) === 48 && same.charCodeAt(22) === 48 : sameAt(same, 20, frac))
-  ) {
-    return fieldsInRange(date, time) ? same : null;
-  }
-  return isoUtc(date, time, frac);
 }
 
 const ZONE_MINUTES: Record<string, number> = { UTC: 0, GMT: 0, Z: 0, UCT: 0, CET: 60, CEST: 120, MET: 60, MEST: 120, WET: 0, WEST: 60, EET: 120, EEST: 180 };
@@ -274,6 +239,15 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/**
+ * `ts`, or `dockerTs` when it is the same text: a record stamped by docker in the millisecond its
+ * application logged it then carries one time string, not two equal ones (one string less to keep
+ * and bind per record, and the writer's comparisons of the two are pointer compares).
+ */
+function sameText(ts: string | null, dockerTs: string | null): string | null {
+  return ts !== null && ts === dockerTs ? dockerTs : ts;
+}
+
 function python(
   format: LogFormat,
   date: string,
@@ -288,7 +262,7 @@ function python(
     format,
     kind: werkzeugKind(logger, message),
     tsText: ms ? `${date} ${time},${ms}` : `${date} ${time}`,
-    ts: isoUtcAs(date, time, ms, dockerTs),
+    ts: sameText(isoUtc(date, time, ms), dockerTs),
     zone: ZONE_ASSUMED_UTC,
     level: normalizeLevel(level),
     logger,

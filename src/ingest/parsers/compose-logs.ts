@@ -30,6 +30,21 @@ const CLI_LEVEL: Record<string, string> = { WARN: 'WARNING', ERRO: 'ERROR', INFO
 
 const knownSet = new Set(KNOWN_SERVICES);
 
+/** A container prefix (`cdb_ws        |`) already validated, with its container and service names. */
+interface KnownPrefix {
+  prefix: string;
+  name: string;
+  service: string;
+}
+
+/** How many validated prefixes are remembered: more than a stack's interleaved containers. */
+const KNOWN_PREFIXES = 16;
+
+function knownPrefix(known: KnownPrefix[], text: string): KnownPrefix | null {
+  for (let i = 0; i < known.length; i++) if (text.startsWith(known[i].prefix)) return known[i];
+  return null;
+}
+
 function serviceish(name: string): boolean {
   return name.startsWith('cdb') || knownSet.has(normalizeContainerName(name)) || /[-_]\d+$/.test(name);
 }
@@ -130,10 +145,15 @@ export default defineParser({
     const joiner = new RecordJoiner(ctx, {}, split && { hooks: split, position: () => produced + out.length });
     const ps = new PowerShellWrapper();
     const services = new Map<string, string>();
-    // Compose prints containers in blocks: remembering the last prefix avoids re-validating it per line.
+    // Compose prints containers in blocks, and a busy stack interleaves a few of them line by
+    // line: the prefixes validated lately are remembered (the last one first), so a line that
+    // starts with one is not validated again. A prefix holds no `|` before its own, so the line
+    // would validate to the same name.
     let lastPrefix = '';
     let lastName = '';
     let lastService = '';
+    const known: KnownPrefix[] = [];
+    let nextSlot = 0;
     let stamps = 0;
     let unstamped = 0;
 
@@ -146,9 +166,15 @@ export default defineParser({
       let name: string | null = null;
       let service = '';
       let restStart = -1;
+      let hit: KnownPrefix | null;
       if (lastPrefix !== '' && text.startsWith(lastPrefix)) {
         name = lastName;
         service = lastService;
+        restStart = lastPrefix.length;
+      } else if ((hit = knownPrefix(known, text)) !== null) {
+        name = lastName = hit.name;
+        service = lastService = hit.service;
+        lastPrefix = hit.prefix;
         restStart = lastPrefix.length;
       } else {
         const bar = text.indexOf('|');
@@ -166,6 +192,10 @@ export default defineParser({
             lastPrefix = text.slice(0, bar + 1);
             lastName = name;
             lastService = service;
+            const k = { prefix: lastPrefix, name, service };
+            if (known.length < KNOWN_PREFIXES) known.push(k);
+            else known[nextSlot] = k;
+            nextSlot = (nextSlot + 1) % KNOWN_PREFIXES;
           }
         }
       }
