@@ -110,6 +110,45 @@ describe('Writer: redaction', () => {
     expect(got.v).toMatch(stored);
   });
 
+  // The writer keeps the last service and logger it redacted: that must never let a repeated
+  // value past a secret learned in between, nor change the count of replacements.
+  it.each(['service', 'logger'])('a repeated %s is redacted again once a secret is learned between two rows', (column) => {
+    const db = new Database(':memory:');
+    db.exec(schemaSql());
+    const r = new Redactor();
+    const w = new Writer(db, r);
+    w.setFile(7);
+    const value = 'svc-hunter2hunter2';
+    w.write({ ...log({ [column]: value, message: 'm' }), line: 1 });
+    w.write({ ...log({ [column]: value, message: 'm' }), line: 2 });
+    r.learn('hunter2hunter2');
+    w.write({ ...log({ [column]: value, message: 'm' }), line: 3 });
+    w.write({ ...log({ [column]: value, message: 'm' }), line: 4 });
+    w.flush();
+    const got = db.prepare(`SELECT ${column} v FROM log_events ORDER BY line_no`).pluck().all();
+    expect(got.slice(0, 2)).toEqual([value, value]);
+    expect(got[2]).toMatch(/^svc-‹redacted:[0-9a-f]{8}›$/);
+    expect(got[3]).toBe(got[2]);
+    expect(r.count).toBe(2);
+  });
+
+  it.each(['service', 'logger'])('a %s that holds a secret is redacted and counted on every row', (column) => {
+    const db = new Database(':memory:');
+    db.exec(schemaSql());
+    const r = new Redactor();
+    const w = new Writer(db, r);
+    w.setFile(7);
+    for (let i = 1; i <= 3; i++) w.write({ ...log({ [column]: 'token=abcdefgh', message: 'm' }), line: i });
+    w.flush();
+    const got = db.prepare(`SELECT ${column} v FROM log_events ORDER BY line_no`).pluck().all();
+    expect(new Set(got).size).toBe(1);
+    expect(got[0]).toMatch(/^token=‹redacted:[0-9a-f]{8}›$/);
+    const alone = new Redactor();
+    for (let i = 0; i < 3; i++) alone.text('token=abcdefgh');
+    expect(r.count).toBe(alone.count);
+    expect(r.count).toBe(3);
+  });
+
   it('a secret setting value is stored as a marker and learned for later text', () => {
     const { db, w } = fresh();
     w.write({ table: 'settings', line: 1, lines: 1, values: { source: 'env', key: 'REDIS_PASSWORD', value: 'hunter2hunter2', is_secret: 1 } });

@@ -414,13 +414,13 @@ export class Writer {
     p[at] = this.fileId;
     p[at + 1] = row.line;
     p[at + 2] = row.lines;
-    const service = this.logText(v.service);
+    const service = this.memoText(v.service, 0);
     const ts = v.ts ?? null;
     p[at + 3] = service;
     p[at + 4] = ts;
     p[at + 5] = v.ts_text ?? null;
     p[at + 6] = v.level ?? null;
-    p[at + 7] = this.logText(v.logger);
+    p[at + 7] = this.memoText(v.logger, 1);
     const message = this.logText(v.message);
     p[at + 8] = message;
     const kind = v.kind ?? null;
@@ -434,6 +434,32 @@ export class Writer {
     p[at + 13] = hasOther(packed) ? packedOther(kind, v.format, v.stream, v.ts_zone) : null;
     sink.fill = at + sink.width;
     this.countLogRow(v, service, klass);
+  }
+
+  /**
+   * Service and logger repeat from record to record: the redacted text of the last one of each
+   * (`slot`) is kept while the redactor learned nothing new. Only a text the redactor left without
+   * a replacement is kept, so its count of replacements is what calling it again would give.
+   */
+  private readonly memoIn: (string | null)[] = [null, null];
+  private readonly memoOut: string[] = ['', ''];
+  private memoLearned = -1;
+
+  private memoText(v: string | number | null | undefined, slot: number): Value {
+    if (typeof v !== 'string') return this.logText(v);
+    const learned = this.redactor.learnedCount;
+    if (v === this.memoIn[slot] && learned === this.memoLearned) return this.memoOut[slot];
+    const before = this.redactor.count;
+    const out = this.redactor.text(v);
+    if (this.redactor.count === before) {
+      if (learned !== this.memoLearned) {
+        this.memoIn[0] = this.memoIn[1] = null;
+        this.memoLearned = learned;
+      }
+      this.memoIn[slot] = v;
+      this.memoOut[slot] = out;
+    }
+    return out;
   }
 
   private logText(v: string | number | null | undefined): Value {

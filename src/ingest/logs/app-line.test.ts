@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   PowerShellWrapper,
   dockerStampEnd,
+  dockerStampEndAt,
   isTopMoversTableLine,
   isoFromZoned,
+  isoUtc,
+  normalizeLevel,
   parseAppLine,
   parsePrintLine,
   rfc3339ToIso,
+  rfc3339ToIsoAt,
   type AppLine,
 } from './app-line.js';
 
@@ -156,8 +160,7 @@ describe('Top movers table lines', () => {
   });
 });
 
-describe('docker stamps and zones', () => {
-  it.each([
+const STAMPS: [string, number, string | null][] = [
     ['2025-11-30T14:02:11.908213457Z 2025-11-30 14:02:11,907 [INFO] x: y', 30, '2025-11-30T14:02:11.908Z'],
     ['2025-12-21T22:20:34.99068325Z', 29, '2025-12-21T22:20:34.990Z'],
     ['2025-12-21T22:20:34Z x', 20, '2025-12-21T22:20:34.000Z'],
@@ -176,9 +179,51 @@ describe('docker stamps and zones', () => {
     ['2025-12-21T22:60:34Z', 20, null],
     ['2025-12-21T22:20:61.5Z', 22, null],
     ['short', -1, null],
-  ])('%j', (text, end, iso) => {
+    ['2025-12-21T22:20:34.1234567890123Z', 34, '2025-12-21T22:20:34.123Z'],
+    ['2025-12-21T22:20:34.12a4Z', -1, null],
+    ['2025-12-21T22:20:34-00:30', 25, '2025-12-21T22:50:34.000Z'],
+    ['2025-12-21T22:20:34.+01:00', 26, null],
+];
+
+/** What rfc3339ToIso gave before its fast path: the pattern and the two converters. */
+function rfc3339ByPattern(stamp: string): string | null {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(stamp);
+  if (!m) return null;
+  return m[4] === 'Z' ? isoUtc(m[1], m[2], m[3]) : isoFromZoned(m[1], m[2], m[3], m[4]);
+}
+
+describe('docker stamps and zones', () => {
+  it.each(STAMPS)('%j', (text, end, iso) => {
     expect(dockerStampEnd(text)).toBe(end);
     if (end > 0) expect(rfc3339ToIso(text.slice(0, end))).toBe(iso);
+  });
+
+  // compose-logs reads the stamp where it stands in the line, behind the container prefix.
+  it.each(STAMPS)('%j read in place after a prefix gives what the cut stamp gives', (text, end, iso) => {
+    const prefix = 'cdb_signal    | ';
+    const line = prefix + text;
+    expect(dockerStampEndAt(line, prefix.length)).toBe(end > 0 ? end + prefix.length : -1);
+    if (end > 0) {
+      expect(rfc3339ToIsoAt(line, prefix.length, end + prefix.length)).toBe(iso);
+      expect(rfc3339ToIsoAt(line, prefix.length, end + prefix.length)).toBe(rfc3339ByPattern(text.slice(0, end)));
+    }
+  });
+
+  it('reads every fraction length, field range and zone as the pattern does', () => {
+    const seen = new Set<string | null>();
+    for (const date of ['2025-12-21', '2025-00-21', '2025-12-32', '2025-1a-21'])
+      for (const time of ['22:20:34', '24:00:00', '23:60:00', '23:59:60', '23:59:61', '2x:20:34'])
+        for (const frac of ['', '.', '.1', '.12', '.123', '.1234', '.123456789', '.12x'])
+          for (const zone of ['Z', '+01:00', '-05:30', '+0100', '']) {
+            const stamp = `${date}T${time}${frac}${zone}`;
+            const want = rfc3339ByPattern(stamp);
+            seen.add(want);
+            expect(rfc3339ToIso(stamp), stamp).toBe(want);
+            expect(rfc3339ToIsoAt(`x | ${stamp} y`, 4, 4 + stamp.length), stamp).toBe(want);
+          }
+    // The grid reaches readable and unreadable stamps alike.
+    expect(seen.has(null)).toBe(true);
+    expect(seen.size).toBeGreaterThan(10);
   });
 
   it.each([
@@ -211,3 +256,61 @@ describe('PowerShellWrapper', () => {
     expect(PowerShellWrapper.unwrap(lines[7])).toBe(lines[7]);
   });
 });
+
+describe('normalizeLevel', () => {
+  /** The table lookup the compared-in-place levels replace. */
+  const TABLE: Record<string, string> = { DEBUG: 'DEBUG', INFO: 'INFO', WARNING: 'WARNING', WARN: 'WARNING', ERROR: 'ERROR', CRITICAL: 'CRITICAL', FATAL: 'CRITICAL' };
+  it.each(['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL', 'FATAL', 'NOTICE', 'VERBOSE', 'info', 'INFOS', 'WARNS', 'ERRORS', 'CRITICALS', 'WARNINGS', 'DEBUGX', ''])('%j', (level) => {
+    // A cut string, as the header patterns give it, not the literal.
+    const cut = `[${level}]`.slice(1, -1);
+    expect(normalizeLevel(cut)).toBe(TABLE[level] ?? level);
+  });
+});
+
+describe('parseAppLine with the docker stamp', () => {
+  it.each(HEADERS)('parseAppLine of %s reads the same with any docker stamp', (_name, line) => {
+    const alone = parseAppLine(line);
+    for (const stamp of [alone?.ts ?? null, '2025-11-30T14:02:11.907Z', '2026-01-15T17:15:16.703Z', null]) expect(parseAppLine(line, stamp)).toEqual(alone);
+  });
+});
+
+describe('PowerShellWrapper.isNoise: the first-character shortcut', () => {
+  // Each line after the same history, with the shortcut and through the patterns alone.
+  const lines = ['cdb_ws | x', 'At line:1 char:1', '+ docker compose logs', '    + CategoryInfo          : NotSpecified: (x:String) [], RemoteException', '    + FullyQualifiedErrorId : NativeCommandError', '', ' ', '\u00a0+ CategoryInfo : x', '+ ~~~~~', 'B', '\t+ CategoryInfo : x', 'Attaching to cdb_ws'];
+  it.each(lines.map((l) => [l]))('%j', (line) => {
+    for (const before of [[], ['At line:1 char:1'], ['+ CategoryInfo : x'], ['    + FullyQualifiedErrorId : NativeCommandError']]) {
+      const ps = new PowerShellWrapper();
+      for (const b of before) ps.isNoise(b);
+      const got = ps.isNoise(line);
+      expect(got, `${JSON.stringify(before)} ${JSON.stringify(line)}`).toBe(noiseByPatterns(before, line));
+    }
+  });
+});
+
+/** isNoise as it was before its shortcut: every pattern tried on every line. */
+function noiseByPatterns(before: string[], line: string): boolean {
+  let inBlock = false;
+  let afterFqid = false;
+  const step = (text: string): boolean => {
+    if (afterFqid) {
+      afterFqid = false;
+      if (text.trim() === '') return true;
+    }
+    if (/^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s*:/.test(text)) {
+      inBlock = !text.includes('FullyQualifiedErrorId');
+      if (!inBlock) afterFqid = true;
+      return true;
+    }
+    if (/^At (?:line:\d+ char:\d+|[^\n]*:\d+ char:\d+)$/.test(text)) {
+      inBlock = true;
+      return true;
+    }
+    if (inBlock) {
+      if (/^\s*\+ /.test(text) || /^\s*\+\s*~+\s*$/.test(text)) return true;
+      inBlock = false;
+    }
+    return false;
+  };
+  for (const b of before) step(b);
+  return step(line);
+}

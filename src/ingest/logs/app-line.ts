@@ -72,7 +72,29 @@ const LEVELS: Record<string, string> = {
   FATAL: 'CRITICAL',
 };
 
+/**
+ * Hot path (every header line): the usual levels are told apart by length and compared in place,
+ * which costs less than hashing a freshly cut string for the table lookup, and the result is the
+ * table's own (internalized) constant, so later comparisons of it are pointer compares.
+ */
 export function normalizeLevel(level: string): string {
+  switch (level.length) {
+    case 4:
+      if (level === 'INFO') return 'INFO';
+      if (level === 'WARN') return 'WARNING';
+      break;
+    case 5:
+      if (level === 'DEBUG') return 'DEBUG';
+      if (level === 'ERROR') return 'ERROR';
+      if (level === 'FATAL') return 'CRITICAL';
+      break;
+    case 7:
+      if (level === 'WARNING') return 'WARNING';
+      break;
+    case 8:
+      if (level === 'CRITICAL') return 'CRITICAL';
+      break;
+  }
   return LEVELS[level] ?? level;
 }
 
@@ -118,10 +140,19 @@ export function isoFromZoned(date: string, time: string, frac: string | undefine
  * space or the end of the line, return the index where the stamp ends; else -1.
  */
 export function dockerStampEnd(text: string): number {
-  if (text.length < 20 || text.charCodeAt(10) !== 84 /* T */ || text.charCodeAt(4) !== 45 || text.charCodeAt(13) !== 58) return -1;
-  const c0 = text.charCodeAt(0);
+  return dockerStampEndAt(text, 0);
+}
+
+/**
+ * `dockerStampEnd` of the text from `from` on, read in place (no cut string per line): the index
+ * in `text` where the stamp ends, else -1.
+ */
+export function dockerStampEndAt(text: string, from: number): number {
+  const o = from;
+  if (text.length - o < 20 || text.charCodeAt(o + 10) !== 84 /* T */ || text.charCodeAt(o + 4) !== 45 || text.charCodeAt(o + 13) !== 58) return -1;
+  const c0 = text.charCodeAt(o);
   if (c0 < 48 || c0 > 57) return -1;
-  let i = 19;
+  let i = o + 19;
   if (text.charCodeAt(i) === 46 /* . */) {
     i++;
     while (i < text.length) {
@@ -140,32 +171,38 @@ export function dockerStampEnd(text: string): number {
 const STAMP_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 const RFC3339 = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/;
 
-/** RFC 3339 (any number of fractional digits) → ISO UTC with ms; null when unreadable. */
-/** isoUtc's range test on a `YYYY-MM-DDTHH:MM:SS` stamp whose digits are checked. */
-function stampInRange(stamp: string): boolean {
-  const mo = (stamp.charCodeAt(5) - 48) * 10 + (stamp.charCodeAt(6) - 48);
-  const d = (stamp.charCodeAt(8) - 48) * 10 + (stamp.charCodeAt(9) - 48);
-  const h = (stamp.charCodeAt(11) - 48) * 10 + (stamp.charCodeAt(12) - 48);
-  const mi = (stamp.charCodeAt(14) - 48) * 10 + (stamp.charCodeAt(15) - 48);
-  const sec = (stamp.charCodeAt(17) - 48) * 10 + (stamp.charCodeAt(18) - 48);
+/** isoUtc's range test on a `YYYY-MM-DDTHH:MM:SS` stamp at `o` whose digits are checked. */
+function stampInRange(stamp: string, o: number): boolean {
+  const mo = (stamp.charCodeAt(o + 5) - 48) * 10 + (stamp.charCodeAt(o + 6) - 48);
+  const d = (stamp.charCodeAt(o + 8) - 48) * 10 + (stamp.charCodeAt(o + 9) - 48);
+  const h = (stamp.charCodeAt(o + 11) - 48) * 10 + (stamp.charCodeAt(o + 12) - 48);
+  const mi = (stamp.charCodeAt(o + 14) - 48) * 10 + (stamp.charCodeAt(o + 15) - 48);
+  const sec = (stamp.charCodeAt(o + 17) - 48) * 10 + (stamp.charCodeAt(o + 18) - 48);
   return !(mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60);
 }
 
+/** RFC 3339 (any number of fractional digits) → ISO UTC with ms; null when unreadable. */
 export function rfc3339ToIso(stamp: string): string | null {
+  return rfc3339ToIsoAt(stamp, 0, stamp.length);
+}
+
+/** `rfc3339ToIso(text.slice(start, end))`, read in place: the usual stamp costs one cut, not three. */
+export function rfc3339ToIsoAt(text: string, start: number, end: number): string | null {
   // Fast path for the daemon's usual `YYYY-MM-DDTHH:MM:SS[.f+]Z`: no regex per line.
-  const n = stamp.length;
-  if (n >= 20 && stamp.charCodeAt(n - 1) === 90 && stamp.charCodeAt(10) === 84 && stamp.charCodeAt(4) === 45 && stamp.charCodeAt(7) === 45 && stamp.charCodeAt(13) === 58 && stamp.charCodeAt(16) === 58) {
+  const o = start;
+  const n = end - start;
+  if (n >= 20 && text.charCodeAt(end - 1) === 90 && text.charCodeAt(o + 10) === 84 && text.charCodeAt(o + 4) === 45 && text.charCodeAt(o + 7) === 45 && text.charCodeAt(o + 13) === 58 && text.charCodeAt(o + 16) === 58) {
     let digits = true;
-    for (let k = 0; k < STAMP_DIGITS.length; k++) if (!isDigit(stamp.charCodeAt(STAMP_DIGITS[k]))) digits = false;
+    for (let k = 0; k < STAMP_DIGITS.length; k++) if (!isDigit(text.charCodeAt(o + STAMP_DIGITS[k]))) digits = false;
     // What isoUtc would build, cut from the stamp itself: one string per stamp instead of four.
-    if (digits && n === 20) return stampInRange(stamp) ? `${stamp.slice(0, 19)}.000Z` : null;
-    if (digits && stamp.charCodeAt(19) === 46 && n > 21) {
-      for (let i = 20; i < n - 1; i++) if (!isDigit(stamp.charCodeAt(i))) digits = false;
-      if (digits && n >= 24) return stampInRange(stamp) ? `${stamp.slice(0, 23)}Z` : null;
-      if (digits) return isoUtc(stamp.slice(0, 10), stamp.slice(11, 19), stamp.slice(20, Math.min(23, n - 1)));
+    if (digits && n === 20) return stampInRange(text, o) ? `${text.slice(o, o + 19)}.000Z` : null;
+    if (digits && text.charCodeAt(o + 19) === 46 && n > 21) {
+      for (let i = o + 20; i < end - 1; i++) if (!isDigit(text.charCodeAt(i))) digits = false;
+      if (digits && n >= 24) return stampInRange(text, o) ? `${text.slice(o, o + 23)}Z` : null;
+      if (digits) return isoUtc(text.slice(o, o + 10), text.slice(o + 11, o + 19), text.slice(o + 20, Math.min(o + 23, end - 1)));
     }
   }
-  const m = RFC3339.exec(stamp);
+  const m = RFC3339.exec(start === 0 && end === text.length ? text : text.slice(start, end));
   if (!m) return null;
   return m[4] === 'Z' ? isoUtc(m[1], m[2], m[3]) : isoFromZoned(m[1], m[2], m[3], m[4]);
 }
@@ -202,6 +239,15 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/**
+ * `ts`, or `dockerTs` when it is the same text: a record stamped by docker in the millisecond its
+ * application logged it then carries one time string, not two equal ones (one string less to keep
+ * and bind per record, and the writer's comparisons of the two are pointer compares).
+ */
+function sameText(ts: string | null, dockerTs: string | null): string | null {
+  return ts !== null && ts === dockerTs ? dockerTs : ts;
+}
+
 function python(
   format: LogFormat,
   date: string,
@@ -210,12 +256,13 @@ function python(
   level: string,
   logger: string,
   message: string,
+  dockerTs: string | null,
 ): AppLine {
   return {
     format,
     kind: werkzeugKind(logger, message),
     tsText: ms ? `${date} ${time},${ms}` : `${date} ${time}`,
-    ts: isoUtc(date, time, ms),
+    ts: sameText(isoUtc(date, time, ms), dockerTs),
     zone: ZONE_ASSUMED_UTC,
     level: normalizeLevel(level),
     logger,
@@ -274,9 +321,10 @@ function parseLogfmt(text: string): AppLine | null {
 
 /**
  * A header line of any known format, or null when the line continues the previous record (or is
- * a print, see parsePrintLine). `text` has no compose prefix and no docker stamp.
+ * a print, see parsePrintLine). `text` has no compose prefix and no docker stamp; `dockerTs`, the
+ * line's docker stamp as ISO, only lets a Python header's equal time share its string.
  */
-export function parseAppLine(text: string): AppLine | null {
+export function parseAppLine(text: string, dockerTs: string | null = null): AppLine | null {
   const len = text.length;
   if (len < 8) return null;
   const c0 = text.charCodeAt(0);
@@ -308,13 +356,13 @@ export function parseAppLine(text: string): AppLine | null {
         const a1 = text.charCodeAt(after + 1);
         if (a1 === 91 /* [ */) {
           const m = BRACKET.exec(text);
-          if (m) return python(m[3] ? 'bracket' : 'ws-nomillis', m[1], m[2], m[3], m[4], m[5], m[6]);
+          if (m) return python(m[3] ? 'bracket' : 'ws-nomillis', m[1], m[2], m[3], m[4], m[5], m[6], dockerTs);
         } else if (a1 === 45 /* - */ && text.charCodeAt(after + 2) === 32) {
           const m = DASH.exec(text);
-          if (m) return python('dash', m[1], m[2], m[3], m[5], m[4], m[6] ?? '');
+          if (m) return python('dash', m[1], m[2], m[3], m[5], m[4], m[6] ?? '', dockerTs);
         } else {
           const m = PLAIN_NAME.exec(text);
-          if (m) return python('plain-name', m[1], m[2], m[3], m[5], m[4], m[6] ?? '');
+          if (m) return python('plain-name', m[1], m[2], m[3], m[5], m[4], m[6] ?? '', dockerTs);
         }
       }
       return null;
@@ -474,6 +522,10 @@ export class PowerShellWrapper {
       this.afterFqid = false;
       if (text.trim() === '') return true;
     }
+    // Hot path (every line of a log): a line that starts with a printable ASCII character other
+    // than `+` and `A` can open no wrapper line, and outside a block it is no noise.
+    const c0 = text.charCodeAt(0);
+    if (!this.inBlock && c0 > 32 && c0 < 127 && c0 !== 43 /* + */ && c0 !== 65 /* A */) return false;
     if (PS_FIELDS.test(text)) {
       this.inBlock = !text.includes('FullyQualifiedErrorId');
       if (!this.inBlock) this.afterFqid = true;

@@ -38,7 +38,9 @@ interface OpenRecord {
   line: number;
   lines: number;
   bytes: number;
-  parts: string[];
+  /** The first line's text; `more` the lines appended, if any (most records are one line: no array for them). */
+  first: string;
+  more: string[] | null;
   format: LogFormat;
   kind: LogKind;
   tsText: string | null;
@@ -155,7 +157,7 @@ export class RecordJoiner {
     out: Row[],
     header?: AppLine | null,
   ): void {
-    const h = header === undefined ? parseAppLine(text) : header;
+    const h = header === undefined ? parseAppLine(text, dockerTs) : header;
     let st = this.states.get(key);
     if (!st) {
       if (this.states.size >= this.maxOpen) this.evictOldest(out);
@@ -301,7 +303,8 @@ export class RecordJoiner {
       line: lineNo,
       lines: physLines,
       bytes: h.message.length,
-      parts: [h.message],
+      first: h.message,
+      more: null,
       format: h.format,
       kind: h.kind,
       tsText: h.tsText,
@@ -401,7 +404,8 @@ export class RecordJoiner {
       return;
     }
     if (o.lines === 1 && o.logger === '__main__' && text.startsWith('Paper Trading Daily Report')) o.kind = 'report';
-    o.parts.push(text);
+    if (o.more === null) o.more = [o.first, text];
+    else o.more.push(text);
     o.lines += physLines;
     o.bytes += text.length + 1;
   }
@@ -427,7 +431,7 @@ export class RecordJoiner {
         docker_ts: o.dockerTs,
         level: o.level,
         logger: o.logger,
-        message: o.parts.length === 1 ? o.parts[0] : o.parts.join('\n'),
+        message: o.more === null ? o.first : o.more.join('\n'),
         kind: o.kind,
         format: o.format,
         stream: o.stream,

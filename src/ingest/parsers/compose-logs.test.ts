@@ -135,6 +135,26 @@ describe('prefix variants', () => {
     expect(r.rows[0].values).toMatchObject({ service, logger: 'risk_manager', message: 'x', ts: '2025-11-30T14:02:11.907Z' });
   });
 
+  // Validated prefixes are remembered (up to 16): every line must still read as a fresh parser
+  // reads it alone, whatever prefixes came before — names that extend one another, other
+  // padding, more containers than are remembered, and lines that only look prefixed.
+  const many = Array.from({ length: 20 }, (_, i) => `svc${i}-1`);
+  it.each([
+    ['names that extend one another', ['cdb_ws', 'cdb_ws_2', 'cdb_ws-1', 'cdb_w', 'cdb_ws', 'cdb_ws_2']],
+    ['the same name with other padding', ['cdb_risk   ', 'cdb_risk', 'cdb_risk\t', 'cdb_risk   ', 'cdb_risk ']],
+    ['more containers than are remembered, round and round', [...many, ...many, ...many.slice().reverse()]],
+    ['a name that is no container name', ['cdb_ws', 'cdb ws', 'cdb_ws', '-bad', 'cdb_ws']],
+  ])('%s', async (_n, names) => {
+    const lines = names.map((n, i) => `${n}| 2025-11-30 14:02:${String(10 + (i % 50)).padStart(2, '0')},${String(i).padStart(3, '0')} [INFO] risk_manager: m${i}`);
+    const together = await runParser(parser, lines.join('\n') + '\n');
+    const alone = await Promise.all(lines.map((l) => runParser(parser, l + '\n')));
+    // Each line is a record of its own; a container's record is produced when its next one starts.
+    const byLine = [...together.rows].sort((a, b) => a.line - b.line);
+    expect(byLine.map((r) => [r.line, r.values])).toEqual(alone.flatMap((a, i) => a.rows.map((r) => [i + 1, r.values])));
+    expect(together.quarantined.map((q) => [q.lineNo, q.reason])).toEqual(alone.flatMap((a, i) => a.quarantined.map((q) => [i + 1, q.reason])));
+    expect(together.rows.length + together.quarantined.length).toBe(lines.length);
+  });
+
   it('keeps replicas apart but maps both to the service', async () => {
     const r = await runParser(
       parser,

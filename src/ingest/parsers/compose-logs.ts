@@ -7,10 +7,11 @@ import { BATCH_ROWS, defineParser, type ParseContext, type Row } from '../define
 import {
   PowerShellWrapper,
   dockerStampEnd,
+  dockerStampEndAt,
   isTopMoversTableLine,
   isWsPrint,
   parseAppLine,
-  rfc3339ToIso,
+  rfc3339ToIsoAt,
 } from '../logs/app-line.js';
 import { RecordJoiner } from '../logs/record-joiner.js';
 import { KNOWN_SERVICES, normalizeContainerName } from '../logs/service-names.js';
@@ -28,6 +29,21 @@ const COMPOSE_ERROR = /^(?:no such service: |service "[^"]*" is not running|Erro
 const CLI_LEVEL: Record<string, string> = { WARN: 'WARNING', ERRO: 'ERROR', INFO: 'INFO', FATA: 'CRITICAL' };
 
 const knownSet = new Set(KNOWN_SERVICES);
+
+/** A container prefix (`cdb_ws        |`) already validated, with its container and service names. */
+interface KnownPrefix {
+  prefix: string;
+  name: string;
+  service: string;
+}
+
+/** How many validated prefixes are remembered: more than a stack's interleaved containers. */
+const KNOWN_PREFIXES = 16;
+
+function knownPrefix(known: KnownPrefix[], text: string): KnownPrefix | null {
+  for (let i = 0; i < known.length; i++) if (text.startsWith(known[i].prefix)) return known[i];
+  return null;
+}
 
 function serviceish(name: string): boolean {
   return name.startsWith('cdb') || knownSet.has(normalizeContainerName(name)) || /[-_]\d+$/.test(name);
@@ -129,10 +145,15 @@ export default defineParser({
     const joiner = new RecordJoiner(ctx, {}, split && { hooks: split, position: () => produced + out.length });
     const ps = new PowerShellWrapper();
     const services = new Map<string, string>();
-    // Compose prints containers in blocks: remembering the last prefix avoids re-validating it per line.
+    // Compose prints containers in blocks, and a busy stack interleaves a few of them line by
+    // line: the prefixes validated lately are remembered (the last one first), so a line that
+    // starts with one is not validated again. A prefix holds no `|` before its own, so the line
+    // would validate to the same name.
     let lastPrefix = '';
     let lastName = '';
     let lastService = '';
+    const known: KnownPrefix[] = [];
+    let nextSlot = 0;
     let stamps = 0;
     let unstamped = 0;
 
@@ -145,9 +166,15 @@ export default defineParser({
       let name: string | null = null;
       let service = '';
       let restStart = -1;
+      let hit: KnownPrefix | null;
       if (lastPrefix !== '' && text.startsWith(lastPrefix)) {
         name = lastName;
         service = lastService;
+        restStart = lastPrefix.length;
+      } else if ((hit = knownPrefix(known, text)) !== null) {
+        name = lastName = hit.name;
+        service = lastService = hit.service;
+        lastPrefix = hit.prefix;
         restStart = lastPrefix.length;
       } else {
         const bar = text.indexOf('|');
@@ -165,6 +192,10 @@ export default defineParser({
             lastPrefix = text.slice(0, bar + 1);
             lastName = name;
             lastService = service;
+            const k = { prefix: lastPrefix, name, service };
+            if (known.length < KNOWN_PREFIXES) known.push(k);
+            else known[nextSlot] = k;
+            nextSlot = (nextSlot + 1) % KNOWN_PREFIXES;
           }
         }
       }
@@ -173,14 +204,19 @@ export default defineParser({
         if (row) out.push(row);
         continue;
       }
-      let rest = text.charCodeAt(restStart) === 32 ? text.slice(restStart + 1) : text.slice(restStart);
+      // The stamp is read where it stands in the line: only the text after it is cut.
+      const from = text.charCodeAt(restStart) === 32 ? restStart + 1 : restStart;
+      let rest: string;
       let dockerTs: string | null = null;
-      const se = dockerStampEnd(rest);
+      const se = dockerStampEndAt(text, from);
       if (se > 0) {
-        dockerTs = rfc3339ToIso(rest.slice(0, se));
-        rest = se < rest.length ? rest.slice(se + 1) : '';
+        dockerTs = rfc3339ToIsoAt(text, from, se);
+        rest = se < text.length ? text.slice(se + 1) : '';
         stamps++;
-      } else unstamped++;
+      } else {
+        rest = text.slice(from);
+        unstamped++;
+      }
       joiner.push(name, service, lineNo, 1, rest, dockerTs, null, out);
       if (out.length >= BATCH_ROWS) {
         produced += out.length;
