@@ -282,6 +282,18 @@ interface WriterRow {
   writer: 'execution' | 'db_writer' | 'unknown';
 }
 
+/** Equal strings as one instance: rows kept per trade hold a handful of symbols and sides, not a string each. */
+function sharedStrings(): (v: string | null) => string | null {
+  const seen = new Map<string, string>();
+  return (v) => {
+    if (v === null) return null;
+    const known = seen.get(v);
+    if (known !== undefined) return known;
+    seen.set(v, v);
+    return v;
+  };
+}
+
 /**
  * One row per real order/trade: each db_writer twin paired with its execution row is dropped,
  * and the execution row remembers where the twin stands. Unpaired rows of either writer stay.
@@ -299,8 +311,7 @@ function* linkTwins(
     const ts = toIsoUtc(pick(r, ...timeCols));
     return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer: writerOf(r) };
   };
-  const strings = new Map<string, string>();
-  const share = (v: string | null): string | null => (v === null ? null : (strings.get(v) ?? (strings.set(v, v), v)));
+  const share = sharedStrings();
   const twins: Dated[] = [];
   const twinAt: number[] = [];
   const twinFile: unknown[] = [];
@@ -309,11 +320,10 @@ function* linkTwins(
   const primAt: number[] = [];
   let n = 0;
   for (const r of rows()) {
-    const writer = writerOf(r);
-    if (writer !== 'unknown') {
-      const t = ms(toIsoUtc(pick(r, ...timeCols)));
-      const d: Dated = { ms: t, symbol: share(normSymbol(r.symbol)), side: share(upper(r.side)) };
-      if (writer === 'db_writer') {
+    const m = mapRow(r);
+    if (m.writer !== 'unknown') {
+      const d: Dated = { ms: m.ms, symbol: share(m.symbol), side: share(m.side) };
+      if (m.writer === 'db_writer') {
         twins.push(d);
         twinAt.push(n);
         twinFile.push(r.file_id);
@@ -431,8 +441,7 @@ function buildTrades(db: DB, src: SrcTable[]): string {
   // What fills are matched against, kept small (a dump may hold hundreds of thousands of trades).
   const dbTrades: Dated[] = [];
   const byOrder = new Set<string>();
-  const strings = new Map<string, string>();
-  const shared = (v: string | null): string | null => (v === null ? null : (strings.get(v) ?? (strings.set(v, v), v)));
+  const shared = sharedStrings();
   if (hasTrades) {
     for (const { row: m, twin } of linkTwins(() => srcOfKind(db, src, 'trades'), ['timestamp', 'created_at', 'ts', 'executed_at'], tradeWriter)) {
       const r = m.r;
