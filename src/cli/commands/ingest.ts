@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackgroundCheckpoints } from '../../db/checkpointer.js';
 import type { WriterLock } from '../../db/lock.js';
 import { diskFullError } from '../../db/disk-full.js';
 import { openDb } from '../../db/open.js';
@@ -8,6 +9,7 @@ import { parseForced } from '../../ingest/detect.js';
 import { openBundle } from '../../bundle/open-bundle.js';
 import { recordArchiveRow } from '../../ingest/archive-row.js';
 import { ingestBundle } from '../../ingest/engine.js';
+import { defaultJobs, PARALLEL_MIN_BYTES } from '../../ingest/parallel.js';
 import { PARSERS } from '../../ingest/registry.js';
 import { buildModel } from '../../model/build.js';
 import { assertWritableDb, lockDb, WAIT_OPTION } from '../db-access.js';
@@ -44,7 +46,7 @@ export function forcedFrom(specs: string[]) {
 export async function runIngest(
   o: z.input<typeof Options>,
   opts: { keepLock?: boolean; progress?: Progress } = {},
-): Promise<{ dbPath: string; summary: Awaited<ReturnType<typeof ingestBundle>>; lock: WriterLock }> {
+): Promise<{ dbPath: string; summary: Awaited<ReturnType<typeof ingestBundle>>; lock: WriterLock; checkpoints: BackgroundCheckpoints | null }> {
   const dbPath = o.db ?? defaultDbPath(o.bundle);
   assertWritableDb(dbPath);
   // The bundle first: a mistyped path must not leave an empty working database behind.
@@ -52,8 +54,10 @@ export async function runIngest(
   const lock = await lockDb(dbPath, o.wait);
   let keep = false;
   let db;
+  let checkpoints: BackgroundCheckpoints | null = null;
   try {
     db = openDb(dbPath, { create: true, check: true });
+    if (checkpointsWanted(bundle.files.reduce((a, f) => a + f.bytes, 0), o.jobs)) checkpoints = BackgroundCheckpoints.start(db);
   } catch (e) {
     lock.release();
     throw e;
@@ -87,10 +91,32 @@ export async function runIngest(
       building.end();
     }
     keep = opts.keepLock ?? false;
-    return { dbPath, summary, lock };
+    return { dbPath, summary, lock, checkpoints };
   } finally {
     db.close();
-    if (!keep) lock.release();
+    if (!keep) await endWriting(checkpoints, lock);
+  }
+}
+
+/**
+ * Checkpoints on a thread of their own pay where the WAL grows large: a bundle big enough to be
+ * read on several threads. Small bundles keep SQLite's own (CDB_FORENSICS_BG_CHECKPOINT=1|0 forces).
+ */
+function checkpointsWanted(bundleBytes: number, jobs: number | undefined): boolean {
+  const forced = process.env.CDB_FORENSICS_BG_CHECKPOINT;
+  if (forced === '1' || forced === '0') return forced === '1';
+  return bundleBytes >= PARALLEL_MIN_BYTES && (jobs ?? defaultJobs()) > 1;
+}
+
+/** The end of a writing command: the last checkpoint (every connection of ours closed), then the lock. */
+export async function endWriting(checkpoints: BackgroundCheckpoints | null, lock: WriterLock): Promise<void> {
+  try {
+    const failure = await checkpoints?.finish();
+    if (failure) {
+      process.stderr.write(`note: the working database's write-ahead log was not copied into the database file (${failure}); nothing is lost: SQLite copies it the next time the database is written\n`);
+    }
+  } finally {
+    lock.release();
   }
 }
 

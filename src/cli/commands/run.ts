@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { RULES } from '../../analysis/registry.js';
 import type { RuleDef } from '../../analysis/define-rule.js';
 import { Progress, type Phase } from '../progress.js';
-import { runIngest } from './ingest.js';
+import { endWriting, runIngest } from './ingest.js';
 import { LANG_OPTION, LangOption, parseFormats, reportClock, TEMPLATE_OPTION, TODO_ORDER_OPTION, TodoOrderOption, writeReports } from './output.js';
 import { checkTemplates } from '../../report/render.js';
 import type { CommandDef } from './types.js';
@@ -74,7 +74,7 @@ export const runCommand: CommandDef = {
     assertWritableDir(out, '--out', 'the report directory');
     // One lock over ingest, analysis and report: a second run waits, then finds nothing to do.
     const progress = new Progress(process.stderr, { quiet: o.quiet });
-    const { summary, lock } = await runIngest(
+    const { summary, lock, checkpoints } = await runIngest(
       { bundle: o.bundle, db: dbPath, as: o.as, append: o.append, quiet: o.quiet, from: o.from, to: o.to, tz: o.tz, jobs: o.jobs, wait: o.wait },
       { keepLock: true, progress },
     );
@@ -83,7 +83,7 @@ export const runCommand: CommandDef = {
     try {
       db = openDb(dbPath, { readonly: true });
     } catch (e) {
-      lock.release();
+      await endWriting(checkpoints, lock);
       throw e;
     }
     try {
@@ -116,7 +116,7 @@ export const runCommand: CommandDef = {
       return exitCodeFor(model, failOn);
     } finally {
       db.close();
-      lock.release();
+      await endWriting(checkpoints, lock);
     }
   },
 };

@@ -1,0 +1,65 @@
+import { Worker } from 'node:worker_threads';
+import type { DB } from './open.js';
+
+export type CheckpointRequest = 'finish';
+export interface CheckpointMessage {
+  failure: string | null;
+}
+
+const WORKER_URL = new URL('./checkpoint-worker.js', import.meta.url);
+/** Looked at this often; a checkpoint starts once this much was added to the WAL. */
+const EVERY_MS = 100;
+const MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * WAL writes each page twice: once when a transaction commits, again when a checkpoint copies it
+ * into the database file. SQLite checkpoints inside the COMMIT that crosses its threshold, so one
+ * large file's COMMIT waited for the whole copy and its syncs (1 GB of log: ~6.5 s). Here the
+ * writer's automatic checkpoint is off and a thread of its own checkpoints while the writer goes
+ * on. Nothing else changes: a checkpoint is crash-safe and invisible to readers, the pages
+ * copied are the same, and what a reader sees is still whole committed transactions.
+ */
+export class BackgroundCheckpoints {
+  private readonly worker: Worker;
+  private readonly done: Promise<CheckpointMessage>;
+  private finished: Promise<string | null> | null = null;
+
+  private constructor(private readonly db: DB, file: string) {
+    db.pragma('wal_autocheckpoint = 0');
+    this.worker = new Worker(WORKER_URL, { workerData: { file, everyMs: EVERY_MS, minBytes: MIN_BYTES } });
+    this.done = new Promise((resolve, reject) => {
+      this.worker.once('message', resolve);
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => reject(new Error(`the checkpoint thread stopped (exit code ${code})`)));
+    });
+    // Until finish() is called the thread must not keep the process alive by itself.
+    this.worker.unref();
+  }
+
+  /** Null when the database is in memory, or not in WAL mode: nothing to do then. */
+  static start(db: DB): BackgroundCheckpoints | null {
+    if (db.memory || !db.name || db.name === ':memory:') return null;
+    if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return null;
+    return new BackgroundCheckpoints(db, db.name);
+  }
+
+  /**
+   * The last checkpoint, truncating the WAL (after every other connection of this process closed),
+   * then the thread ends. Resolves to why a checkpoint failed, or null: a failed checkpoint loses
+   * nothing — the WAL keeps the pages, and the next connection copies them.
+   */
+  finish(): Promise<string | null> {
+    this.finished ??= (async () => {
+      this.worker.ref();
+      this.worker.postMessage('finish' satisfies CheckpointRequest);
+      try {
+        return (await this.done).failure;
+      } catch (e) {
+        return (e as Error).message;
+      } finally {
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      }
+    })();
+    return this.finished;
+  }
+}
