@@ -85,7 +85,7 @@ export const FEED_AND_SIGNAL = defineEntries([
   { id: 'signal.price_buffer.cold_start', layer: 'signal_engine', stage: 'signal', services: SIGNAL, eras: BC, severity: 'info', debugOnly: true,
     pattern: /^(?<symbol>\S+): Cold start @ \$(?<price>[\d.]+)/, needle: 'Cold start', samples: { B: ['BTCUSDT: Cold start @ $70467.52 → pct_change=0.0'] } },
   { id: 'signal.price_buffer.tick', layer: 'signal_engine', stage: 'signal', services: SIGNAL, eras: BC, severity: 'info', bulk: true, debugOnly: true,
-    pattern: /^(?<symbol>[A-Z0-9_]+): \$(?<from>[\d.]+) \S+ \$(?<to>[\d.]+) \((?<pct>[+-]?[\d.]+)%\)/, needle: '$', samples: { B: ['BTCUSDT: $70467.52 → $70467.52 (+0.0000%)'] } },
+    pattern: /^(?<symbol>[A-Z0-9_]+): \$(?<from>[\d.]+) \S+ \$(?<to>[\d.]+) \((?<pct>[+-]?[\d.]+)%\)/, needle: ': $', samples: { B: ['BTCUSDT: $70467.52 → $70467.52 (+0.0000%)'] } },
   { id: 'signal.error.market_data', layer: 'signal_engine', stage: 'signal', services: SIGNAL, eras: ABC, severity: 'error',
     pattern: /Fehler bei Market-Data-Verarbeitung: (?<error>[\s\S]*)/, needle: 'Market-Data-Verarbeitung', samples: { A: ["Fehler bei Market-Data-Verarbeitung: 'pct_change'"] } },
   { id: 'signal.error.publish', layer: 'signal_engine', stage: 'signal', services: SIGNAL, eras: ABC, severity: 'error',
