@@ -69,7 +69,18 @@ const LOG_COLS = 'id, file_id, line_no, service, ts, docker_ts, level, logger, m
 
 /** Log records matching a pattern, in time order (untimed last), health polls excluded. */
 export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
-  if (q.classes.length === 0) return [];
+  const out: LogRow[] = [];
+  eachLog(ctx, q, (r) => out.push(r));
+  return out;
+}
+
+/**
+ * findLogs one record at a time, for a consumer that keeps a summary rather than the records: a
+ * class that can repeat on every tick (a feed that drops every trade while Redis is away) must not
+ * cost memory per record. A record failing `re` is never kept. `visit` must not use the connection.
+ */
+export function eachLog(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => void): void {
+  if (q.classes.length === 0) return;
   const where: string[] = [`class IN (${q.classes.map(() => '?').join(',')})`, "COALESCE(kind, '') <> 'health_poll'"];
   const args: (string | number)[] = [...q.classes];
   if (!q.anyTime) where.push('COALESCE(in_block, 1) = 1');
@@ -81,15 +92,25 @@ export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
     where.push(`COALESCE(kind, '') NOT IN (${q.excludeKinds.map(() => '?').join(',')})`);
     args.push(...q.excludeKinds);
   }
+  const re = q.re;
   const rows = ctx.db
     .prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${where.join(' AND ')} ORDER BY ts IS NULL, ts, file_id, line_no, id`)
-    .all(...args) as LogRow[];
-  const re = q.re;
-  if (!re) return rows;
-  return rows.filter((r) => {
-    re.lastIndex = 0;
-    return re.test(r.message);
-  });
+    .iterate(...args) as IterableIterator<LogRow>;
+  for (const r of rows) {
+    if (re) {
+      re.lastIndex = 0;
+      if (!re.test(r.message)) continue;
+    }
+    visit(r);
+  }
+}
+
+/** The rows spreadEvidence cites of a list of n: the first, the last and evenly between (sorted). */
+export function spreadPicks(n: number, max = 3): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const picks = new Set<number>([0, n - 1]);
+  for (let i = 1; picks.size < max && i < max; i++) picks.add(Math.floor((n - 1) * (i / (max - 1))));
+  return [...picks].sort((a, b) => a - b);
 }
 
 /** Evidence for a log row (the context resolves the path and renders the stored, redacted text). */
@@ -99,10 +120,7 @@ export function logEvidence(ctx: RuleContext, r: { file_id: number; line_no: num
 
 /** First, a middle and last rows as evidence: enough to show a pattern recurs, never the whole list. */
 export function spreadEvidence(ctx: RuleContext, rows: { file_id: number; line_no: number }[], max = 3): Evidence[] {
-  if (rows.length <= max) return rows.map((r) => logEvidence(ctx, r));
-  const picks = new Set<number>([0, rows.length - 1]);
-  for (let i = 1; picks.size < max && i < max; i++) picks.add(Math.floor((rows.length - 1) * (i / (max - 1))));
-  return [...picks].sort((a, b) => a - b).map((i) => logEvidence(ctx, rows[i]));
+  return spreadPicks(rows.length, max).map((i) => logEvidence(ctx, rows[i]));
 }
 
 export function blockMs(ctx: RuleContext): number {

@@ -1,11 +1,12 @@
 import { classes, patternOf } from '../../../catalog/index.js';
 import { clocklessVerdicts } from '../../clockless.js';
-import { reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
+import { hostNamed, reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
+import { RowDigest } from '../shared/row-digest.js';
 import { fieldOf } from '../shared/logs.js';
 import { blockSpansSql } from '../../../model/market-minutes.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, codePath, composeFile, count, covers, findLogs, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
+  blockMs, codePath, composeFile, count, covers, eachLog, findLogs, likelihoodFromScore, effectiveSetting, spreadEvidence, type LogRow,
 } from '../../rule-kit.js';
 import { captureText, snapshotOf } from '../../snapshots.js';
 import { text, type Text } from '../../../i18n/translate.js';
@@ -134,7 +135,13 @@ export default defineRule({
     const wsSource = effectiveSetting(ctx, 'WS_SOURCE', WS_SERVICES);
     const wsSourceStub = wsSource && (wsSource.value ?? '').trim().toLowerCase() === 'stub' ? [wsSource] : [];
     const noKlines = findLogs(ctx, { classes: NO_KLINES });
-    const notPublished = findLogs(ctx, { classes: NOT_PUBLISHED });
+    // A feed that drops every trade while Redis is away logs one line per tick: digested, not held.
+    const notPublished = new RowDigest((r) => hostNamed(r.message));
+    const notPublishedBy = new Set<string>();
+    eachLog(ctx, { classes: NOT_PUBLISHED }, (r) => {
+      notPublished.add(r);
+      notPublishedBy.add(r.service ?? 'cdb_ws');
+    });
     const listeners = ctx.db
       .prepare(
         `SELECT file_id, MIN(source) AS source, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM redis_messages
@@ -177,7 +184,7 @@ export default defineRule({
     }
 
     const hasAnything =
-      stub.length + noKlines.length + notPublished.length + wsSourceStub.length + listeners.length + eventsZero.length > 0 ||
+      stub.length + noKlines.length + notPublished.n + wsSourceStub.length + listeners.length + eventsZero.length > 0 ||
       WS_SERVICES.some((s) => ctx.logCoverage(s) !== null) ||
       (signalSource !== null && signalSource !== 'none');
     if (!hasAnything) {
@@ -191,7 +198,7 @@ export default defineRule({
     // A feed log without a clock cannot span the block, but its content can prove the feed never delivered.
     const onContent = clocklessVerdicts(ctx.db).find((v) => v.stage === 'market_data') ?? null;
     const strong =
-      stub.length > 0 || notPublished.length > 0 || eventsZero.length > 0 || listenedMs >= L * 0.5 || (noKlines.length >= 3 && noKlinesSpan >= L * 0.5) || onContent !== null;
+      stub.length > 0 || notPublished.n > 0 || eventsZero.length > 0 || listenedMs >= L * 0.5 || (noKlines.length >= 3 && noKlinesSpan >= L * 0.5) || onContent !== null;
     const ev = (rows: LogRow[]) => spreadEvidence(ctx, rows, 2);
     const base: Evidence[] = [];
     if (listeners.length) {
@@ -203,7 +210,7 @@ export default defineRule({
     const why: Said[] = [];
     if (stub.length) why.push(text('market-data-flow.why.stub', { n: stub.length }));
     if (wsSourceStub.length) why.push(text('market-data-flow.why.ws_source_stub'));
-    if (notPublished.length) why.push(text('market-data-flow.why.not_published', { n: notPublished.length }));
+    if (notPublished.n) why.push(text('market-data-flow.why.not_published', { n: notPublished.n }));
     if (noKlines.length) why.push(text('market-data-flow.why.no_klines', { line: NO_KLINES_TEXT, n: noKlines.length }));
     if (listeners.length) why.push(text('market-data-flow.why.listeners', { sources: listeners.map((l) => l.source).join('/'), span: listenedMs / 1000 }));
     if (eventsZero.length) why.push(text('market-data-flow.why.events_zero'));
@@ -221,7 +228,7 @@ export default defineRule({
         while_up: wsAlive ? text('market-data-flow.none.while_up', { at: wsUpAt ? text('market-data-flow.none.while_up_at', { at: wsUpAt }) : '' }) : '',
         why: joined(why),
       }),
-      evidence: [...ev(stub), ...ev(notPublished), ...ev(noKlines), ...base, ...wsSourceStub.slice(0, 1).map((s) => ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`))],
+      evidence: [...ev(stub), ...notPublished.spread(ctx, 2), ...ev(noKlines), ...base, ...wsSourceStub.slice(0, 1).map((s) => ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`))],
     });
 
     // --- hypotheses: each independent piece of evidence adds strength
@@ -239,12 +246,12 @@ export default defineRule({
       });
       verification.push({ id: 'market_data.no_stub', title: text('market-data-flow.check.no_stub'), kind: 'log', check: 'STUB mode', expect: { op: '==', value: 0 } });
     }
-    if (notPublished.length) {
+    if (notPublished.n) {
       hypotheses.push({
         cause: 'market_data.redis_publish_failed',
         title: text('market-data-flow.hyp.redis_publish_failed'),
-        likelihood: likelihoodFromScore(3 + (notPublished.length >= 3 ? 1 : 0))!,
-        evidence: ev(notPublished),
+        likelihood: likelihoodFromScore(3 + (notPublished.n >= 3 ? 1 : 0))!,
+        evidence: notPublished.spread(ctx, 2),
       });
       const todo = reviewConnectionTodo(
         ctx,
@@ -253,7 +260,7 @@ export default defineRule({
           where: era === 'A' ? '.env REDIS_HOST / REDIS_PASSWORD (env_file of cdb_ws)' : `${composeFile(era)} cdb_ws environment REDIS_HOST, secret redis_password`,
           cause: 'market_data.redis_publish_failed',
         },
-        { dependency: 'redis', services: [...new Set(notPublished.map((r) => r.service ?? 'cdb_ws'))], failing: notPublished, asserts: 'connection' },
+        { dependency: 'redis', services: [...notPublishedBy], failing: notPublished.representatives(), asserts: 'connection' },
       );
       todos.push(todo);
       verification.push({ id: 'market_data.published', title: text('market-data-flow.check.published'), kind: 'log', check: NOT_PUBLISHED_RE.source, expect: { op: '==', value: 0 } });
@@ -275,7 +282,7 @@ export default defineRule({
       verification.push({ id: 'market_data.klines', title: text('market-data-flow.check.klines', { max: KLINES_AT_START }), kind: 'log', check: 'Noch keine Daten', expect: { op: '<=', value: KLINES_AT_START } });
     }
     const silentScore = (listenedMs >= L * 0.5 ? 2 : listeners.length ? 1 : 0) + (eventsZero.length ? 1 : 0) + (wsAlive ? 1 : 0);
-    if (silentScore >= 2 || (!stubScore && !notPublished.length && !noKlines.length)) {
+    if (silentScore >= 2 || (!stubScore && !notPublished.n && !noKlines.length)) {
       hypotheses.push({
         cause: 'market_data.feed_silent',
         title: text('market-data-flow.hyp.feed_silent'),
@@ -290,7 +297,7 @@ export default defineRule({
     return {
       status: strong ? 'fail' : 'warn',
       metrics: {
-        events: 0, distinct_symbols: 0, events_per_min: 0, stub_lines: stub.length, no_data_lines: noKlines.length, not_published_lines: notPublished.length,
+        events: 0, distinct_symbols: 0, events_per_min: 0, stub_lines: stub.length, no_data_lines: noKlines.length, not_published_lines: notPublished.n,
         listening_capture_minutes: Math.round(listenedMs / 60_000),
       },
       findings,

@@ -1,10 +1,11 @@
 import { classes, classesWithSeverity } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type LayerId, type Severity, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, cmp, codePath, composeFile, coverageText, covers, findLogs, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
-  spreadEvidence, type LogRow,
+  blockMs, cmp, codePath, composeFile, coverageText, covers, eachLog, findLogs, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
+  type LogRow,
 } from '../../rule-kit.js';
-import { reviewConnectionTodo } from '../shared/contradicted-todos.js';
+import { hostNamed, reviewConnectionTodo } from '../shared/contradicted-todos.js';
+import { RowDigest } from '../shared/row-digest.js';
 import { text, type Said, type Text } from '../../../i18n/translate.js';
 
 const UNKNOWN = '(unknown service)';
@@ -54,7 +55,10 @@ interface Group {
   service: string;
   klass: Klass;
   target: Target;
-  rows: LogRow[];
+  /** The group's records, digested: a failure repeated on every tick must not cost memory per record. */
+  rows: RowDigest;
+  /** A record saying the service never recovers by itself. */
+  neverRecovers: boolean;
   recovered: boolean;
   persistent: boolean;
 }
@@ -77,21 +81,27 @@ export default defineRule({
   keyMetrics: ['connection_failures', 'auth_failures'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
-    const hits = findLogs(ctx, { classes: FAILURE_CLASSES, excludeKinds: ['report'] });
-    const hostSide = findLogs(ctx, { classes: FAILURE_CLASSES, re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ }).filter(
-      (r) => r.kind === 'report',
-    );
+    let hits = 0;
     const groups = new Map<string, Group>();
-    for (const r of hits) {
+    eachLog(ctx, { classes: FAILURE_CLASSES, excludeKinds: ['report'] }, (r) => {
+      hits++;
       const c = CLASSES.find((x) => x.re.test(r.message));
-      if (!c) continue;
+      if (!c) return;
       const service = r.service ?? UNKNOWN;
       const target = targetOf(r);
       const key = `${service}\u0000${c.klass}\u0000${target}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { service, klass: c.klass, target, rows: [], recovered: false, persistent: false }));
-      g.rows.push(r);
-    }
+      if (!g) {
+        // A DNS failure's to-do weighs the hosts its lines name (reviewConnectionTodo).
+        const rows = new RowDigest(c.klass === 'dns' ? (x) => hostNamed(x.message) : undefined);
+        groups.set(key, (g = { service, klass: c.klass, target, rows, neverRecovers: false, recovered: false, persistent: false }));
+      }
+      g.rows.add(r);
+      if (!g.neverRecovers && NEVER_RECOVERS.test(r.message)) g.neverRecovers = true;
+    });
+    const hostSide = findLogs(ctx, { classes: FAILURE_CLASSES, re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ }).filter(
+      (r) => r.kind === 'report',
+    );
     const services = [...new Set([...groups.values()].map((g) => g.service))];
     const recoveries = services.length
       ? findLogs(ctx, { classes: RECOVERY, services })
@@ -101,12 +111,11 @@ export default defineRule({
       ? findLogs(ctx, { classes: NEVER_RECOVERS_CLASSES, services })
       : [];
     for (const g of groups.values()) {
-      const last = g.rows[g.rows.length - 1];
+      const last = g.rows.last!;
       g.recovered = !!last.ts && recoveries.some((r) => r.service === g.service && r.ts !== null && r.ts > last.ts!);
-      const timed = g.rows.filter((r) => r.ts);
-      const spread = timed.length > 1 ? Date.parse(timed[timed.length - 1].ts!) - Date.parse(timed[0].ts!) : 0;
-      const stuck = g.rows.some((r) => NEVER_RECOVERS.test(r.message)) || (!g.recovered && stuckLines.some((r) => r.service === g.service));
-      g.persistent = isPipeline(g.service) && g.klass !== 'lost' && !g.recovered && ((g.rows.length >= 3 && spread >= L * 0.5) || stuck);
+      const spread = g.rows.timed > 1 ? Date.parse(g.rows.lastTs!) - Date.parse(g.rows.firstTs!) : 0;
+      const stuck = g.neverRecovers || (!g.recovered && stuckLines.some((r) => r.service === g.service));
+      g.persistent = isPipeline(g.service) && g.klass !== 'lost' && !g.recovered && ((g.rows.n >= 3 && spread >= L * 0.5) || stuck);
     }
 
     if (groups.size === 0) {
@@ -129,10 +138,9 @@ export default defineRule({
     const todos: Todo[] = [];
     const sorted = [...groups.values()].sort((a, b) => cmp(a.service, b.service) || cmp(a.klass, b.klass) || cmp(a.target, b.target));
     for (const g of sorted) {
-      const n = g.rows.length;
+      const n = g.rows.n;
       const severity: Severity = g.persistent ? 'critical' : g.klass === 'auth' || g.klass === 'dns' || g.klass === 'lost' ? 'high' : n >= 3 ? 'medium' : 'low';
-      const timed = g.rows.filter((r) => r.ts);
-      const span = timed.length > 1 ? text('connectivity-failures.over', { d: (Date.parse(timed[timed.length - 1].ts!) - Date.parse(timed[0].ts!)) / 1000 }) : '';
+      const span = g.rows.timed > 1 ? text('connectivity-failures.over', { d: (Date.parse(g.rows.lastTs!) - Date.parse(g.rows.firstTs!)) / 1000 }) : '';
       findings.push({
         subject: `${g.service}.${g.target}-${g.klass}`,
         severity,
@@ -144,7 +152,7 @@ export default defineRule({
           span,
           outcome: g.persistent ? text('connectivity-failures.never_recovers') : g.recovered ? text('connectivity-failures.recovered') : '',
         }),
-        evidence: spreadEvidence(ctx, g.rows),
+        evidence: g.rows.spread(ctx),
       });
       const c = CAUSE[g.klass](g.target);
       let score = 2;
@@ -152,7 +160,7 @@ export default defineRule({
       if (g.persistent) score++;
       if (g.recovered && !g.persistent) score--;
       const prev = hyp.get(c.cause);
-      const ev: Evidence[] = spreadEvidence(ctx, g.rows, 2);
+      const ev: Evidence[] = g.rows.spread(ctx, 2);
       if (!prev) hyp.set(c.cause, { h: { cause: c.cause, layer: c.layer, title: c.title, likelihood: 'unlikely', evidence: ev }, score });
       else {
         prev.score = Math.max(prev.score, score);
@@ -197,7 +205,7 @@ export default defineRule({
           priority: 'high', effort: 'quick_win', where: era === 'A' ? `.env ${pg ? 'POSTGRES_HOST' : 'REDIS_HOST'}` : `${compose} environment ${pg ? 'POSTGRES_HOST' : 'REDIS_HOST'}`,
           cause: pg ? 'system.postgres_unreachable' : 'system.redis_unreachable',
         },
-        { dependency: pg ? 'postgres' : 'redis', services: [...new Set(dns.map((g) => g.service))], failing: dns.flatMap((g) => g.rows), asserts: 'host' },
+        { dependency: pg ? 'postgres' : 'redis', services: [...new Set(dns.map((g) => g.service))], failing: dns.flatMap((g) => g.rows.representatives()), asserts: 'host' },
       );
       todos.push(todo);
     }
@@ -227,8 +235,8 @@ export default defineRule({
     return {
       status: fail ? 'fail' : findings.some((f) => f.severity !== 'info' && f.severity !== 'low') ? 'warn' : 'ok',
       metrics: {
-        connection_failures: hits.length,
-        auth_failures: sorted.filter((g) => g.klass === 'auth').reduce((a, g) => a + g.rows.length, 0),
+        connection_failures: hits,
+        auth_failures: sorted.filter((g) => g.klass === 'auth').reduce((a, g) => a + g.rows.n, 0),
         services_affected: new Set(sorted.map((g) => g.service)).size,
         persistent_failures: sorted.filter((g) => g.persistent).length,
       },
