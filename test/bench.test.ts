@@ -13,6 +13,7 @@ describe('bench accounting', () => {
       maxBuffer: 1 << 26,
     });
     expect(r.status, r.stderr).toBe(0);
+    const text0 = () => readFileSync(join(out, 'logs', 'docker_compose_logs.txt'), 'utf8');
     const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as {
       accounting: string | string[];
       notes: string[];
@@ -36,6 +37,12 @@ describe('bench accounting', () => {
     expect(byKind['pg_dump COPY'].rows).toBe(3000);
     expect(byKind['redis-cli SUBSCRIBE'].rows).toBe(1500);
     expect(byKind['redis-cli SUBSCRIBE'].lines).toBe(6 + 3 * 1500);
+    // The same log with the feed failing on every tick: every line still read, the run's memory measured.
+    const failing = byKind['feed failing on every tick'] as unknown as { rows: number; lines: number; failingLines: number; peakRssMB: number };
+    expect(failing.failingLines).toBe((text0().match(/\[redis\] published market_data: /g) ?? []).length);
+    expect(failing.failingLines).toBeGreaterThan(0);
+    expect([failing.lines, failing.rows]).toEqual([report.endToEnd.lines, report.endToEnd.records]);
+    expect(failing.peakRssMB).toBeGreaterThan(10);
 
     // The end-to-end run: era-B DEBUG lines, every one stored, each phase of run timed.
     const text = readFileSync(join(out, 'logs', 'docker_compose_logs.txt'), 'utf8');

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -165,6 +167,27 @@ async function timeRun(bundle: string, out: string, now: string, jobs?: number):
   const manifest = rdb.prepare('SELECT SUM(lines) lines, SUM(records) records, SUM(record_lines) record_lines, SUM(structural) structural, SUM(quarantined) quarantined FROM manifest WHERE status != \'refused\'').get() as RunResult['manifest'];
   rdb.close();
   return { seconds, peakRssMB: sampler.peakMB(), phases, manifest, exitCode: code };
+}
+
+/**
+ * The bench's log with Redis away for the whole block: each tick's `published` line becomes the
+ * error the feed logs instead (formats doc §3.2). Every such line is a connection failure the
+ * analysis must count and cite without holding them all. Returns how many lines changed.
+ */
+async function failingFeed(src: string, dir: string): Promise<number> {
+  mkdirSync(dir, { recursive: true });
+  const out = createWriteStream(join(dir, 'docker_compose_logs.txt'));
+  const re = /\[DEBUG\] ws_service: \[redis\] published market_data: \S+ @ \S+$/;
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(src), crlfDelay: Infinity })) {
+    const m = re.exec(line);
+    const to = m ? line.slice(0, m.index) + '[ERROR] ws_service: [redis] publish error: Error 111 connecting to cdb_redis:6379. Connection refused.' : line;
+    if (m) n++;
+    if (!out.write(to + '\n')) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return n;
 }
 
 interface LnavResult {
@@ -378,6 +401,17 @@ async function main(): Promise<void> {
     const rRedis = ingest(join(out, 'redis'), join(out, 'redis.db'));
     check('redis', rRedis, redis.lines, redis.messages);
     results.push({ kind: 'redis-cli SUBSCRIBE', mb: redis.bytes / 1e6, lines: redis.lines, rows: rRedis.rows, seconds: rRedis.seconds, mbPerS: redis.bytes / 1e6 / rRedis.seconds, rowsPerS: rRedis.rows / rRedis.seconds, peakRssMB: rRedis.maxRssMB });
+
+    log('the same logs with the feed failing on every tick, run end to end ...');
+    const failing = await failingFeed(logs.path, join(out, 'failing-feed'));
+    const rFail = await timeRun(join(out, 'failing-feed'), out, new Date(Date.parse(logs.to) + 3_600_000).toISOString());
+    check('failing-feed', { lines: rFail.manifest.lines, rows: rFail.manifest.records, record_lines: rFail.manifest.record_lines, structural: rFail.manifest.structural, quarantined: rFail.manifest.quarantined } as ChildResult, logs.lines, logs.records);
+    const failIngest = rFail.phases.find((p) => p.phase === 'ingest')!.seconds;
+    results.push({
+      kind: `feed failing on every tick (the same log, its ${failing} \`published\` lines become \`publish error … Connection refused.\`; run end to end: ${rFail.phases.map((p) => `${p.phase} ${f(p.seconds, 1)} s`).join(', ')}; peak RSS of the whole run)`,
+      mb: logs.bytes / 1e6, lines: logs.lines, rows: rFail.manifest.records, seconds: rFail.seconds, mbPerS: logs.bytes / 1e6 / rFail.seconds, rowsPerS: rFail.manifest.records / rFail.seconds,
+      peakRssMB: rFail.peakRssMB, failingLines: failing, phases: rFail.phases, ingestSeconds: failIngest,
+    });
 
     packed = await packedCases(a, out, check, failures, log);
   }
