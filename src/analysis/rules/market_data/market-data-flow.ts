@@ -136,7 +136,7 @@ export default defineRule({
     const wsSourceStub = wsSource && (wsSource.value ?? '').trim().toLowerCase() === 'stub' ? [wsSource] : [];
     const noKlines = findLogs(ctx, { classes: NO_KLINES });
     // A feed that drops every trade while Redis is away logs one line per tick: digested, not held.
-    const notPublished = new RowDigest((r) => hostNamed(r.message));
+    const notPublished = new RowDigest<LogRow>((r) => hostNamed(r.message));
     const notPublishedBy = new Set<string>();
     eachLog(ctx, { classes: NOT_PUBLISHED }, (r) => {
       notPublished.add(r);

@@ -1,6 +1,7 @@
 import { classes } from '../../../catalog/index.js';
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleResult, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { codePath, composeFile, count, effectiveSetting, findLogs, likelihoodFromScore, pct, spreadEvidence } from '../../rule-kit.js';
+import { codePath, composeFile, count, eachLog, effectiveSetting, likelihoodFromScore, pct } from '../../rule-kit.js';
+import { RowDigest } from '../shared/row-digest.js';
 import { captureText, snapshotOf } from '../../snapshots.js';
 import { text } from '../../../i18n/translate.js';
 import { firstBlockTick, tickFields, tickSpan } from '../shared/ticks.js';
@@ -49,8 +50,17 @@ export default defineRule({
          AND (${B_STYLE_LIKE.map(() => 'payload LIKE ?').join(' OR ')}) ORDER BY ts IS NULL, ts, file_id, line_no LIMIT 3`,
       )
       .all(...B_STYLE_LIKE.map((l) => `%${l}%`)) as { file_id: number; line_no: number; payload: string }[];
-    const keyErrors = findLogs(ctx, { classes: classes('signal.error.market_data'), re: KEY_ERROR_RE });
-    if (n === 0 && keyErrors.length === 0) {
+    // Per field, digested as read: a consumer failing on every tick logs a KeyError per tick.
+    const byField = new Map<string, RowDigest>();
+    let keyErrors = 0;
+    eachLog(ctx, { classes: classes('signal.error.market_data'), re: KEY_ERROR_RE }, (r) => {
+      keyErrors++;
+      const f = KEY_ERROR_RE.exec(r.message)![1];
+      let d = byField.get(f);
+      if (!d) byField.set(f, (d = new RowDigest()));
+      d.add(r);
+    });
+    if (n === 0 && keyErrors === 0) {
       return { status: 'not_evaluable', missing: text('payload-fields.missing') };
     }
     const signals = count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1');
@@ -65,24 +75,18 @@ export default defineRule({
     let fail = false;
 
     // --- the consumer fails per message on a missing field
-    const byField = new Map<string, typeof keyErrors>();
-    for (const r of keyErrors) {
-      const f = KEY_ERROR_RE.exec(r.message)![1];
-      if (!byField.has(f)) byField.set(f, []);
-      byField.get(f)!.push(r);
-    }
     for (const [field, rows] of [...byField.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const stops = rows.length >= MIN_EVENTS && signals === 0;
+      const stops = rows.n >= MIN_EVENTS && signals === 0;
       if (stops) fail = true;
       findings.push({
         subject: `consumer.${field}`,
-        severity: stops ? 'critical' : rows.length >= MIN_EVENTS ? 'high' : 'medium',
-        message: text('payload-fields.consumer', { n: rows.length, field, stops: stops ? text('payload-fields.consumer.stops') : '' }),
-        evidence: spreadEvidence(ctx, rows),
+        severity: stops ? 'critical' : rows.n >= MIN_EVENTS ? 'high' : 'medium',
+        message: text('payload-fields.consumer', { n: rows.n, field, stops: stops ? text('payload-fields.consumer.stops') : '' }),
+        evidence: rows.spread(ctx),
       });
-      let score = 2 + (rows.length >= MIN_EVENTS * 10 ? 1 : 0) + (bStyle.length ? 1 : 0) + (field === 'pct_change' && n > 0 && pctNull / n >= ALWAYS ? 1 : 0);
+      let score = 2 + (rows.n >= MIN_EVENTS * 10 ? 1 : 0) + (bStyle.length ? 1 : 0) + (field === 'pct_change' && n > 0 && pctNull / n >= ALWAYS ? 1 : 0);
       if (signals > 0) score--;
-      const ev: Evidence[] = [...spreadEvidence(ctx, rows, 2), ...bStyle.slice(0, 1).map((b) => ctx.evidence(b.file_id, b.line_no, b.payload))];
+      const ev: Evidence[] = [...rows.spread(ctx, 2), ...bStyle.slice(0, 1).map((b) => ctx.evidence(b.file_id, b.line_no, b.payload))];
       hypotheses.push({
         cause: `market_data.payload_missing_${field}`,
         title: bStyle.length ? text('payload-fields.hyp.b_style_missing', { field }) : text('payload-fields.hyp.missing', { field }),
@@ -98,7 +102,7 @@ export default defineRule({
         cause: `market_data.payload_missing_${field}`,
       });
     }
-    if (keyErrors.length) {
+    if (keyErrors) {
       verification.push({ id: 'market_data.payload_errors', title: text('payload-fields.check.no_key_errors'), kind: 'log', check: 'Fehler bei Market-Data-Verarbeitung', expect: { op: '==', value: 0 } });
     }
 
@@ -184,7 +188,7 @@ export default defineRule({
         volume_zero_pct: n ? pct(volZero, n) : null,
         pct_change_missing_pct: n ? pct(pctNull, n) : null,
         b_style_ticks: bStyle.length ? count(ctx, `SELECT COUNT(*) FROM redis_messages WHERE channel = 'market_data' AND COALESCE(in_block, 1) = 1 AND (payload LIKE '%"ts_ms"%' OR payload LIKE '%"trade_qty"%')`) : 0,
-        consumer_key_errors: keyErrors.length,
+        consumer_key_errors: keyErrors,
         payload_scope: atCollection ? 'at_collection' : 'block',
       },
       findings,

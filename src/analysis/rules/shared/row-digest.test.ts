@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleContext } from '../../define-rule.js';
 import { spreadEvidence, type LogRow } from '../../rule-kit.js';
+import { sampleEvidence } from './util.js';
 import { seededRandom } from '../../../util/seeded-random.js';
 import { hostNamed } from './contradicted-todos.js';
 import { RowDigest } from './row-digest.js';
@@ -25,7 +26,7 @@ const CASES = [0, 1, 2, 3, 4, 5, 63, 64, 65, 1000].flatMap((n) => [1, 2].map((se
 describe('RowDigest answers as the list it was fed', () => {
   it.each(CASES)('%i records (seed %i): count, edges, times, spread evidence, distinct hosts', (n, seed) => {
     const rows = list(seed, n);
-    const d = new RowDigest((r) => hostNamed(r.message));
+    const d = new RowDigest<LogRow>((r) => hostNamed(r.message));
     for (const r of rows) d.add(r);
     expect(d.n).toBe(rows.length);
     expect(d.first).toBe(rows[0] ?? null);
@@ -33,6 +34,7 @@ describe('RowDigest answers as the list it was fed', () => {
     const timed = rows.filter((r) => r.ts);
     expect([d.timed, d.firstTs, d.lastTs]).toEqual([timed.length, timed[0]?.ts ?? null, timed[timed.length - 1]?.ts ?? null]);
     for (const max of [2, 3]) expect(d.spread(ctx, max)).toEqual(spreadEvidence(ctx, rows, max));
+    for (const first of [0, 1, 2, 3]) for (const last of [0, 1, 2, 3]) expect(sampleEvidence(ctx, d.view(), first, last)).toEqual(sampleEvidence(ctx, rows, first, last));
     const named = (xs: LogRow[]) => [...new Set(xs.map((r) => hostNamed(r.message)).filter((h) => !!h))];
     const reps = d.representatives();
     expect(reps[0]).toBe(rows[0]);
@@ -43,7 +45,7 @@ describe('RowDigest answers as the list it was fed', () => {
 
   it('without a key, the representatives are the first record alone', () => {
     const rows = list(3, 50);
-    const d = new RowDigest();
+    const d = new RowDigest<LogRow>();
     for (const r of rows) d.add(r);
     expect(d.representatives()).toEqual([rows[0]]);
   });

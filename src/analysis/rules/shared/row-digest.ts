@@ -1,29 +1,43 @@
 import type { Evidence, RuleContext } from '../../define-rule.js';
-import { logEvidence, spreadPicks, type LogRow } from '../../rule-kit.js';
+import { logEvidence, spreadPicks } from '../../rule-kit.js';
+
+/** What is read of a record: rule-kit's and shared/logs' records both are one. */
+interface Row {
+  file_id: number;
+  line_no: number;
+  ts: string | null;
+}
 
 /**
  * What a rule needs of a list of log records it may not hold: a failure logged on every tick (a
  * feed dropping every trade while Redis is away) is a million records in a block. Kept: the count,
  * the first and last record, the first and last time, each record's file and line (8 bytes) for
- * spreadEvidence's picks, and, per distinct key (a host named), the first record giving it.
- * Fed in the list's order, it answers as the list would.
+ * spreadEvidence's picks, the first and last few records for sampleEvidence, and, per distinct
+ * key (a host named), the first record giving it. Fed in the list's order, it answers as the list
+ * would.
  */
-export class RowDigest {
+/** How many of the first and of the last records are kept whole. */
+export const EDGE = 3;
+
+export class RowDigest<R extends Row = Row> {
   n = 0;
-  first: LogRow | null = null;
-  last: LogRow | null = null;
+  first: R | null = null;
+  last: R | null = null;
   /** Times of the first and last records that have one. */
   firstTs: string | null = null;
   lastTs: string | null = null;
   timed = 0;
   private files = new Int32Array(64);
   private lines = new Int32Array(64);
-  private readonly keyed: LogRow[] = [];
+  private readonly keyed: R[] = [];
+  private readonly head: R[] = [];
+  /** The last EDGE records, oldest first once rotated (see view). */
+  private readonly tail: R[] = [];
   private readonly keys = new Set<string>();
 
-  constructor(private readonly keyOf?: (r: LogRow) => string | null) {}
+  constructor(private readonly keyOf?: (r: R) => string | null) {}
 
-  add(r: LogRow): void {
+  add(r: R): void {
     if (this.n === this.files.length) {
       const files = new Int32Array(this.n * 2);
       files.set(this.files);
@@ -34,6 +48,11 @@ export class RowDigest {
     }
     this.files[this.n] = r.file_id;
     this.lines[this.n] = r.line_no;
+    if (this.head.length < EDGE) this.head.push(r);
+    else {
+      if (this.tail.length === EDGE) this.tail.shift();
+      this.tail.push(r);
+    }
     this.n++;
     this.first ??= r;
     this.last = r;
@@ -55,10 +74,18 @@ export class RowDigest {
   }
 
   /**
+   * The first and the last EDGE records, in the list's order: sampleEvidence(ctx, view, first,
+   * last) equals sampleEvidence(ctx, list, first, last) for first and last up to EDGE.
+   */
+  view(): R[] {
+    return [...this.head, ...this.tail];
+  }
+
+  /**
    * The first record and the first record of each distinct key, in the list's order: a
    * stand-in for the list wherever only its first record and its distinct keys count.
    */
-  representatives(): LogRow[] {
+  representatives(): R[] {
     return this.first ? [this.first, ...this.keyed] : [];
   }
 }

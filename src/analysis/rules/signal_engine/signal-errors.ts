@@ -1,6 +1,7 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { findLogs, groupCoverage, K, fieldOf, SIGNAL } from '../shared/logs.js';
-import { count, groupBy, round, sampleEvidence, spanHours, worst, type Span } from '../shared/util.js';
+import { findLogs, groupCoverage, K, fieldOf, scanLogs, SIGNAL, type LogRow } from '../shared/logs.js';
+import { RowDigest } from '../shared/row-digest.js';
+import { count, round, sampleEvidence, spanHours, worst, type Span } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
 
 type Kind = 'market_data' | 'publishing' | 'invalid_json' | 'main_loop';
@@ -37,14 +38,30 @@ export default defineRule({
     const cov = groupCoverage(ctx, SIGNAL);
     if (!cov) return { status: 'not_evaluable', missing: text('signal-errors.missing') };
 
-    const rows = findLogs(ctx, { group: SIGNAL, classes: KINDS.flatMap((k) => k.classes) });
-    const byKind = groupBy(rows, (r) => KINDS.find((x) => x.classes.includes(r.class ?? ''))!.kind);
+    // Digested as read: an engine failing on every tick logs one error per tick, a million in a block.
+    const byKind = new Map<Kind, RowDigest<LogRow>>();
+    // Market-data errors by their error text: one usually dominates (the same missing field every tick).
+    const details = new Map<string, RowDigest<LogRow>>();
+    let total = 0;
+    scanLogs(ctx, { group: SIGNAL, classes: KINDS.flatMap((k) => k.classes) }, (r) => {
+      total++;
+      const kind = KINDS.find((x) => x.classes.includes(r.class ?? ''))!.kind;
+      let d = byKind.get(kind);
+      if (!d) byKind.set(kind, (d = new RowDigest<LogRow>()));
+      d.add(r);
+      if (kind === 'market_data') {
+        const detail = (fieldOf(r, 'error') ?? '').split('\n')[0].trim();
+        let g = details.get(detail);
+        if (!g) details.set(detail, (g = new RowDigest<LogRow>()));
+        g.add(r);
+      }
+    });
 
     const metrics: Record<string, number | string | null> = {
-      market_data_errors: byKind.get('market_data')?.length ?? 0,
-      publishing_errors: byKind.get('publishing')?.length ?? 0,
-      invalid_json_errors: byKind.get('invalid_json')?.length ?? 0,
-      main_loop_errors: byKind.get('main_loop')?.length ?? 0,
+      market_data_errors: byKind.get('market_data')?.n ?? 0,
+      publishing_errors: byKind.get('publishing')?.n ?? 0,
+      invalid_json_errors: byKind.get('invalid_json')?.n ?? 0,
+      main_loop_errors: byKind.get('main_loop')?.n ?? 0,
       signal_log_hours: round(spanHours(cov)),
     };
     const findings: Finding[] = [];
@@ -53,23 +70,22 @@ export default defineRule({
     const verification: VerificationCheck[] = [];
     let status: Status = 'ok';
 
-    const md = byKind.get('market_data') ?? [];
-    if (md.length) {
-      // Group by the error text: one message usually dominates (the same missing field every tick).
-      const details = groupBy(md, (r) => (fieldOf(r, 'error') ?? '').split('\n')[0].trim());
-      const [topDetail, topRows] = [...details.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0];
+    const md = byKind.get('market_data');
+    if (md) {
+      const [topDetail, topDigest] = [...details.entries()].sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))[0];
+      const topRows = topDigest.view();
       const field = missingField(topDetail);
-      const span: Span = { from: md[0].ts!, to: md[md.length - 1].ts! };
+      const span: Span = { from: md.first!.ts!, to: md.last!.ts! };
       const hours = spanHours(span);
       const ticks = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND ts >= ? AND ts <= ?', span.from, span.to);
       const ticksNoPct = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND ts >= ? AND ts <= ? AND pct_change IS NULL', span.from, span.to);
       const signalsInSpan =
         count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1 AND ts >= ? AND ts <= ?', span.from, span.to) +
         findLogs(ctx, { group: SIGNAL, span, classes: K.signalGenerated }).length;
-      const perHour = hours > 0 ? md.length / hours : md.length;
+      const perHour = hours > 0 ? md.n / hours : md.n;
       // At the tick rate: about one error per tick where ticks are known, else at least one a minute.
-      const atTickRate = ticks > 0 ? md.length >= ticks * 0.5 : perHour >= 60;
-      const repeating = md.length >= 10 && atTickRate && hours >= REPEAT_HOURS;
+      const atTickRate = ticks > 0 ? md.n >= ticks * 0.5 : perHour >= 60;
+      const repeating = md.n >= 10 && atTickRate && hours >= REPEAT_HOURS;
       const stops = repeating && signalsInSpan === 0;
       Object.assign(metrics, {
         market_data_error_top: topDetail,
@@ -83,11 +99,11 @@ export default defineRule({
         subject: field ? `market-data-processing:${field}` : 'market-data-processing',
         severity: stops ? 'critical' : repeating ? 'high' : 'medium',
         message: field
-          ? text('signal-errors.md_field', { field, n: md.length, line: `${MD_ERROR}: '${field}'`, hours, per_hour: perHour, signals: signalsInSpan })
-          : text('signal-errors.md_other', { n: md.length, line: `${MD_ERROR}: ${topDetail}`, hours, per_hour: perHour, signals: signalsInSpan }),
+          ? text('signal-errors.md_field', { field, n: md.n, line: `${MD_ERROR}: '${field}'`, hours, per_hour: perHour, signals: signalsInSpan })
+          : text('signal-errors.md_other', { n: md.n, line: `${MD_ERROR}: ${topDetail}`, hours, per_hour: perHour, signals: signalsInSpan }),
         evidence: sampleEvidence(ctx, topRows),
       });
-      const likelihood: Likelihood = md.length >= 100 && repeating ? 'very_likely' : md.length >= 10 ? 'likely' : 'possible';
+      const likelihood: Likelihood = md.n >= 100 && repeating ? 'very_likely' : md.n >= 10 ? 'likely' : 'possible';
       const hyEvidence = sampleEvidence(ctx, topRows);
       if (field) {
         if (ticksNoPct > 0 && field === 'pct_change') {
@@ -148,52 +164,55 @@ export default defineRule({
       });
     }
 
-    const pub = byKind.get('publishing') ?? [];
-    if (pub.length) {
+    const pubs = byKind.get('publishing');
+    if (pubs) {
+      const pub = pubs.view();
       status = worst(status, 'warn');
       findings.push({
         subject: 'signal-publishing',
-        severity: pub.length >= 10 ? 'high' : 'medium',
-        message: text('signal-errors.publishing', { n: pub.length, line: PUBLISH_ERROR }),
+        severity: pubs.n >= 10 ? 'high' : 'medium',
+        message: text('signal-errors.publishing', { n: pubs.n, line: PUBLISH_ERROR }),
         evidence: sampleEvidence(ctx, pub),
       });
       hypotheses.push({
         cause: 'signal.publish_error',
         title: text('signal-errors.hyp.publish_error'),
-        likelihood: pub.length >= 10 ? 'likely' : 'possible',
+        likelihood: pubs.n >= 10 ? 'likely' : 'possible',
         evidence: sampleEvidence(ctx, pub),
         // The library's error text, quoted as logged.
         why: (fieldOf(pub[0], 'error') ?? '').split('\n')[0],
       });
       verification.push({ id: 'no-publish-errors', title: text('signal-errors.check.no_publish_errors'), kind: 'log', check: PUBLISH_ERROR, expect: { op: '==', value: 0 } });
     }
-    const json = byKind.get('invalid_json') ?? [];
-    if (json.length) {
+    const jsons = byKind.get('invalid_json');
+    if (jsons) {
+      const json = jsons.view();
       status = worst(status, 'warn');
       findings.push({
         subject: 'invalid-json',
-        severity: json.length >= 10 ? 'medium' : 'low',
-        message: text('signal-errors.invalid_json', { n: json.length, line: INVALID_JSON }),
+        severity: jsons.n >= 10 ? 'medium' : 'low',
+        message: text('signal-errors.invalid_json', { n: jsons.n, line: INVALID_JSON }),
         evidence: sampleEvidence(ctx, json),
       });
       hypotheses.push({
         cause: 'signal.invalid_json',
         title: text('signal-errors.hyp.invalid_json'),
-        likelihood: json.length >= 10 ? 'likely' : 'possible',
+        likelihood: jsons.n >= 10 ? 'likely' : 'possible',
         evidence: sampleEvidence(ctx, json),
       });
     }
-    const loop = byKind.get('main_loop') ?? [];
-    if (loop.length) {
+    const loops = byKind.get('main_loop');
+    if (loops) {
+      const loop = loops.view();
       status = worst(status, 'warn');
       findings.push({
         subject: 'main-loop',
-        severity: loop.length >= 10 ? 'high' : 'medium',
-        message: text('signal-errors.main_loop', { n: loop.length, line: MAIN_LOOP_ERROR }),
+        severity: loops.n >= 10 ? 'high' : 'medium',
+        message: text('signal-errors.main_loop', { n: loops.n, line: MAIN_LOOP_ERROR }),
         evidence: sampleEvidence(ctx, loop),
       });
     }
-    if (!rows.length) {
+    if (!total) {
       findings.push({
         subject: 'no-errors',
         severity: 'info',

@@ -1,5 +1,6 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Said, type Status } from '../../define-rule.js';
-import { findLogs, groupCoverage, groupEdgeRecord, K, fieldOf, RUNNER, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
+import { findLogs, groupCoverage, groupEdgeRecord, K, fieldOf, RUNNER, scanLogs, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
+import { RowDigest } from '../shared/row-digest.js';
 import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
 import { blockHours, blockSpan, count, hull, intersect, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
 import { text, type Text } from '../../../i18n/translate.js';
@@ -11,7 +12,8 @@ const FAIL_HOURS = 6;
 interface MarketActivity {
   rows: number;
   span: Span | null;
-  errors: LogRow[];
+  /** The engine's per-tick processing errors, digested: one per tick when it fails on every message. */
+  errors: RowDigest<LogRow>;
   runnerProgress: LogRow[];
   evidence: Evidence[];
 }
@@ -21,16 +23,18 @@ function marketActivity(ctx: RuleContext): MarketActivity {
   const r = tickSpan(ctx);
   const mdSpan = r.n > 0 && r.f && r.t ? { from: r.f, to: r.t } : null;
   // Per-tick processing errors prove the engine consumed ticks; the runner's progress lines prove traffic on its channels.
-  const errors = findLogs(ctx, { group: SIGNAL, classes: K.mdError });
+  const errors = new RowDigest<LogRow>();
+  scanLogs(ctx, { group: SIGNAL, classes: K.mdError }, (r) => errors.add(r));
   const runnerProgress = findLogs(ctx, { group: RUNNER, classes: K.runnerEventsLogged });
   const spanOf = (rows: LogRow[]): Span | null => (rows.length && rows[0].ts ? { from: rows[0].ts, to: rows[rows.length - 1].ts! } : null);
+  const errorSpan: Span | null = errors.first?.ts ? { from: errors.first.ts, to: errors.last!.ts! } : null;
   const first = ctx.db
     .prepare('SELECT file_id, line_no, symbol, price, ts FROM market_data WHERE in_block = 1 ORDER BY ts, id LIMIT 1')
     .get() as { file_id: number; line_no: number; symbol: string; price: number; ts: string } | undefined;
   const evidence: Evidence[] = [];
   if (first) evidence.push(ctx.evidence(first.file_id, first.line_no, `market_data ${first.symbol} @ ${first.price} (${first.ts})`));
-  evidence.push(...sampleEvidence(ctx, errors, 1, 0), ...sampleEvidence(ctx, runnerProgress, 1, 1));
-  return { rows: r.n, span: hull(mdSpan, spanOf(errors), spanOf(runnerProgress)), errors, runnerProgress, evidence };
+  evidence.push(...sampleEvidence(ctx, errors.view(), 1, 0), ...sampleEvidence(ctx, runnerProgress, 1, 1));
+  return { rows: r.n, span: hull(mdSpan, errorSpan, spanOf(runnerProgress)), errors, runnerProgress, evidence };
 }
 
 /**
@@ -126,7 +130,7 @@ export default defineRule({
     let status: Status = 'ok';
 
     if (observed === 0) {
-      const mdFlows = md.rows > 0 || md.errors.length > 0 || md.runnerProgress.length > 0;
+      const mdFlows = md.rows > 0 || md.errors.n > 0 || md.runnerProgress.length > 0;
       const aliveEvidence = aliveLines(ctx);
       if (!mdFlows) {
         status = 'warn';
@@ -147,13 +151,13 @@ export default defineRule({
           message: long
             ? text('signal-generation.no_signals', {
                 ticks: md.rows,
-                errors: md.errors.length ? text('signal-generation.no_signals.errors', { n: md.errors.length }) : '',
+                errors: md.errors.n ? text('signal-generation.no_signals.errors', { n: md.errors.n }) : '',
                 hours: overlapHours,
               })
             : text('signal-generation.lull', { hours: overlapHours }),
           evidence: [...md.evidence, ...aliveEvidence].slice(0, 5),
         });
-        if (long && md.errors.length === 0) {
+        if (long && md.errors.n === 0) {
           hypotheses.push({
             cause: 'signal.filter_drops_all',
             title: text('signal-generation.hyp.filter_drops_all'),

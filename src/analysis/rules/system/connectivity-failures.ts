@@ -56,7 +56,7 @@ interface Group {
   klass: Klass;
   target: Target;
   /** The group's records, digested: a failure repeated on every tick must not cost memory per record. */
-  rows: RowDigest;
+  rows: RowDigest<LogRow>;
   /** A record saying the service never recovers by itself. */
   neverRecovers: boolean;
   recovered: boolean;
@@ -93,7 +93,7 @@ export default defineRule({
       let g = groups.get(key);
       if (!g) {
         // A DNS failure's to-do weighs the hosts its lines name (reviewConnectionTodo).
-        const rows = new RowDigest(c.klass === 'dns' ? (x) => hostNamed(x.message) : undefined);
+        const rows = new RowDigest<LogRow>(c.klass === 'dns' ? (x) => hostNamed(x.message) : undefined);
         groups.set(key, (g = { service, klass: c.klass, target, rows, neverRecovers: false, recovered: false, persistent: false }));
       }
       g.rows.add(r);
