@@ -310,8 +310,8 @@ interface Linked {
  * One row per real order/trade: each db_writer twin paired with its execution row is dropped,
  * and the execution row remembers where the twin stands. Unpaired rows of either writer stay;
  * `each` gets the rows kept, in order, with their index in the dump's rows. Two passes over the
- * dump's rows: the first reads only the columns of `pairCols` and keeps each row's time, group,
- * writer and place in flat arrays (about 30 bytes a row), the second reads `rowCols` and gives the
+ * dump's rows: the first reads only the columns of `cols.pair` and keeps each row's time, group,
+ * writer and place in flat arrays (about 30 bytes a row), the second reads `cols.row` and gives the
  * rows out, so a dump of millions of rows is never held whole, nor an object per row.
  */
 function linkTwins(
