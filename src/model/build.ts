@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
-import { FirstNear } from './first-near.js';
-import { pairTwins, type Dated } from './pair-twins.js';
+import { FirstNearRows } from './first-near.js';
+import { firstAbove, GroupIds, NOT_PAIRED, PAIR_WINDOW_MS, pairTwinRows, PRIMARY, TWIN } from './pair-twins.js';
 import { defaultJobs } from '../ingest/parallel.js';
 import { markModelBuilt } from '../db/state.js';
 import { faultPoint } from '../util/fault.js';
@@ -107,7 +107,7 @@ function batchInserter(db: DB, table: string, cols: readonly string[]): { add: (
   };
 }
 
-function ms(iso: string | null): number {
+function msOf(iso: string | null): number {
   return iso ? Date.parse(iso) : NaN;
 }
 
@@ -282,77 +282,109 @@ interface WriterRow {
   writer: 'execution' | 'db_writer' | 'unknown';
 }
 
-/** Equal strings as one instance: rows kept per trade hold a handful of symbols and sides, not a string each. */
-function sharedStrings(): (v: string | null) => string | null {
-  const seen = new Map<string, string>();
-  return (v) => {
-    if (v === null) return null;
-    const known = seen.get(v);
-    if (known !== undefined) return known;
-    seen.set(v, v);
-    return v;
-  };
+/**
+ * Whether a raw table's rows were stored in file and line order (ingest appends each file's rows
+ * in line order): then reading them by rowid gives the order of `ORDER BY file_id, line_no`
+ * without sorting the whole table (a dump of millions of rows: a sort of hundreds of MB).
+ */
+function inLineOrder(db: DB, table: string): boolean {
+  const t = `"${table}"`;
+  // Rowids without a gap, and each row after the one before it: every neighbour pair is compared.
+  const sql = `SELECT (SELECT COUNT(*) = 0 OR MAX(_id) - MIN(_id) + 1 = COUNT(*) FROM ${t})
+    AND NOT EXISTS (SELECT 1 FROM ${t} a JOIN ${t} b ON b._id = a._id + 1 WHERE b.file_id < a.file_id OR (b.file_id = a.file_id AND b.line_no <= a.line_no))`;
+  return db.prepare(sql).pluck().get() === 1;
+}
+
+/** What linkTwins knew of each row of the dump, in flat arrays (row k: the k-th row of rowsOfKind). */
+interface Linked {
+  n: number;
+  ms: Float64Array;
+  group: Int32Array;
+  /** PRIMARY, TWIN or NOT_PAIRED (pair-twins). */
+  role: Uint8Array;
+  /** The row paired with row k, plus one (0: none). */
+  mate: Int32Array;
 }
 
 /**
  * One row per real order/trade: each db_writer twin paired with its execution row is dropped,
- * and the execution row remembers where the twin stands. Unpaired rows of either writer stay.
- * Two passes over `rows` (the same rows each time): the first keeps only each row's time, symbol,
- * side and writer for the pairing, the second gives the rows out, so a dump of millions of rows
- * is never held whole. What the first pass keeps is small: one time/symbol/side triple per row of
- * either writer (symbols and sides shared, not one string per row), the rest in flat arrays.
+ * and the execution row remembers where the twin stands. Unpaired rows of either writer stay;
+ * `each` gets the rows kept, in order, with their index in the dump's rows. Two passes over the
+ * dump's rows: the first reads only the columns of `cols.pair` and keeps each row's time, group,
+ * writer and place in flat arrays (about 30 bytes a row), the second reads `cols.row` and gives the
+ * rows out, so a dump of millions of rows is never held whole, nor an object per row.
  */
-function* linkTwins(
-  rows: () => Iterable<Record<string, string | null>>,
+function linkTwins(
+  db: DB,
+  src: SrcTable[],
+  kind: SrcKind,
+  cols: { pair: readonly string[]; row: readonly string[] },
   timeCols: string[],
   writerOf: (r: Record<string, string | null>) => WriterRow['writer'],
-): Generator<{ row: WriterRow; twin?: { file_id: unknown; line_no: unknown } }> {
-  const mapRow = (r: Record<string, string | null>): WriterRow => {
-    const ts = toIsoUtc(pick(r, ...timeCols));
-    return { r, ts, ms: ms(ts), symbol: normSymbol(r.symbol), side: upper(r.side), writer: writerOf(r) };
-  };
-  const share = sharedStrings();
-  const twins: Dated[] = [];
-  const twinAt: number[] = [];
-  const twinFile: unknown[] = [];
-  const twinLine: unknown[] = [];
-  const prim: Dated[] = [];
-  const primAt: number[] = [];
-  let n = 0;
-  for (const r of rows()) {
-    const m = mapRow(r);
-    if (m.writer !== 'unknown') {
-      const d: Dated = { ms: m.ms, symbol: share(m.symbol), side: share(m.side) };
-      if (m.writer === 'db_writer') {
-        twins.push(d);
-        twinAt.push(n);
-        twinFile.push(r.file_id);
-        twinLine.push(r.line_no);
-      } else {
-        prim.push(d);
-        primAt.push(n);
-      }
+  groups: GroupIds,
+  each: (row: WriterRow, twin: { file_id: number; line_no: number } | undefined, k: number) => void,
+): Linked {
+  const tables = src.filter((t) => t.kind === kind);
+  // Rows of the dump (an upper bound: rowsOfKind drops repeated ids), for arrays of their size.
+  let cap = 0;
+  const order = new Map<string, string>();
+  for (const t of tables) {
+    cap += (db.prepare(`SELECT COUNT(*) AS n FROM "${t.name}"`).get() as { n: number }).n;
+    order.set(t.name, inLineOrder(db, t.name) ? '_id' : 'file_id, line_no');
+  }
+  const rows = (want: readonly string[]): Iterable<Record<string, string | null>> =>
+    rowsOfKind(src, kind, (t) => {
+      const names = ['file_id', 'line_no', ...t.columns.filter((c) => want.includes(c))];
+      return stream<Record<string, string | null>>(db, `SELECT ${names.map((c) => `"${c}"`).join(', ')} FROM "${t.name}" ORDER BY ${order.get(t.name)}`);
+    });
+  // Rows of one time share their time text: each new text is read once.
+  let lastText: string | null = null;
+  let lastIso: string | null = null;
+  const iso = (text: string | null): string | null => {
+    if (text !== lastText) {
+      lastText = text;
+      lastIso = toIsoUtc(text);
     }
+    return lastIso;
+  };
+  const ms = new Float64Array(cap);
+  const group = new Int32Array(cap);
+  const role = new Uint8Array(cap);
+  const file = new Int32Array(cap);
+  const line = new Float64Array(cap);
+  let n = 0;
+  for (const r of rows(cols.pair)) {
+    if (n === cap) break;
+    ms[n] = msOf(iso(pick(r, ...timeCols)));
+    group[n] = groups.of(normSymbol(r.symbol), upper(r.side));
+    const w = writerOf(r);
+    role[n] = w === 'execution' ? PRIMARY : w === 'db_writer' ? TWIN : NOT_PAIRED;
+    file[n] = r.file_id as unknown as number;
+    line[n] = r.line_no as unknown as number;
     n++;
   }
-  const paired = new Uint8Array(n);
-  // Per row: the index of the twin paired with it (+1; 0: none).
-  const twinOf = new Int32Array(n);
-  for (const [ti, pi] of pairTwins(twins, prim)) {
-    paired[twinAt[ti]] = 1;
-    twinOf[primAt[pi]] = ti + 1;
-  }
-  twins.length = 0;
-  prim.length = 0;
-  let at = 0;
-  for (const r of rows()) {
-    const k = at++;
+  const mate = pairTwinRows(n, ms, group, role);
+  let k = 0;
+  for (const r of rows(cols.row)) {
     if (k >= n) break;
-    if (paired[k]) continue;
-    const ti = twinOf[k] - 1;
-    yield { row: mapRow(r), twin: ti >= 0 ? { file_id: twinFile[ti], line_no: twinLine[ti] } : undefined };
+    const at = k++;
+    const m = mate[at] - 1;
+    if (role[at] === TWIN && m >= 0) continue;
+    const ts = iso(pick(r, ...timeCols));
+    const writer = role[at] === PRIMARY ? 'execution' : role[at] === TWIN ? 'db_writer' : 'unknown';
+    each({ r, ts, ms: ms[at], symbol: normSymbol(r.symbol), side: upper(r.side), writer }, m >= 0 ? { file_id: file[m], line_no: line[m] } : undefined, at);
   }
+  return { n, ms, group, role, mate };
 }
+
+/** Columns linkTwins reads to pair a dump's rows: the id, time, group and writer of each. */
+const PAIR_COLS = ['id', 'symbol', 'side', 'timestamp', 'created_at', 'ts', 'executed_at', 'submitted_at', 'filled_at', 'order_id', 'exchange_trade_id', 'metadata', 'status'];
+const TRADE_TIME_COLS = ['timestamp', 'created_at', 'ts', 'executed_at'];
+const TRADE_ROW_COLS = ['price', 'size', 'quantity', 'execution_price', 'realized_pnl'];
+const TRADE_COLS = ['timestamp', 'ts', 'symbol', 'symbol_raw', 'side', 'price', 'size', 'execution_price', 'status', 'order_id', 'realized_pnl', 'writer', 'twin_file_id', 'twin_line_no', 'source', 'file_id', 'line_no'];
+const ORDER_TIME_COLS = ['created_at', 'timestamp', 'submitted_at'];
+const ORDER_ROW_COLS = ['order_type', 'avg_fill_price', 'price', 'size', 'quantity', 'approved', 'client_id'];
+const ORDER_COLS = ['ts', 'symbol', 'symbol_raw', 'side', 'order_type', 'price', 'size', 'approved', 'status', 'order_id', 'client_id', 'writer', 'twin_file_id', 'twin_line_no', 'source', 'file_id', 'line_no'];
 
 function tradeWriter(r: Record<string, string | null>): WriterRow['writer'] {
   if (isExecutionRow(r)) return 'execution';
@@ -360,19 +392,21 @@ function tradeWriter(r: Record<string, string | null>): WriterRow['writer'] {
 }
 
 function buildOrders(db: DB, src: SrcTable[]): string {
-  const ins = inserter(db, 'orders');
   if (src.some((t) => t.kind === 'orders')) {
-    for (const { row: m, twin } of linkTwins(() => srcOfKind(db, src, 'orders'), ['created_at', 'timestamp', 'submitted_at'], orderWriter)) {
+    const ins = batchInserter(db, 'orders', ORDER_COLS);
+    linkTwins(db, src, 'orders', { pair: PAIR_COLS, row: [...PAIR_COLS, ...ORDER_ROW_COLS] }, ORDER_TIME_COLS, orderWriter, new GroupIds(), (m, twin) => {
       const r = m.r;
-      ins({
-        ts: m.ts, symbol: m.symbol, symbol_raw: r.symbol, side: m.side, order_type: r.order_type, price: num(pick(r, 'avg_fill_price', 'price')),
-        size: num(pick(r, 'size', 'quantity')), approved: bool(r.approved), status: upper(r.status), order_id: pick(r, 'order_id'),
-        client_id: pick(r, 'client_id'), writer: m.writer, twin_file_id: twin?.file_id ?? null, twin_line_no: twin?.line_no ?? null,
-        source: 'db', file_id: r.file_id, line_no: r.line_no,
-      });
-    }
+      ins.add(
+        m.ts, m.symbol, r.symbol, m.side, r.order_type, num(pick(r, 'avg_fill_price', 'price')),
+        num(pick(r, 'size', 'quantity')), bool(r.approved), upper(r.status), pick(r, 'order_id'),
+        pick(r, 'client_id'), m.writer, twin?.file_id ?? null, twin?.line_no ?? null,
+        'db', r.file_id, r.line_no,
+      );
+    });
+    ins.flush();
     return 'db';
   }
+  const ins = inserter(db, 'orders');
   let logged = 0;
   for (const l of stream<LogRow>(db, `SELECT file_id, line_no, ts, message FROM log_events WHERE class = 'exec.processing' ORDER BY ts, file_id, line_no`)) {
     const m = fieldsOf('exec.processing', l.message);
@@ -436,37 +470,83 @@ function observedFills(db: DB): Fill[] {
 }
 
 function buildTrades(db: DB, src: SrcTable[]): string {
-  const ins = inserter(db, 'trades');
   const hasTrades = src.some((t) => t.kind === 'trades');
-  // What fills are matched against, kept small (a dump may hold hundreds of thousands of trades).
-  const dbTrades: Dated[] = [];
-  const byOrder = new Set<string>();
-  const shared = sharedStrings();
+  // Fills the DB does not hold are still trades that happened (and a persistence gap). Read
+  // first, so that the dump's trades are matched against the few fills rather than kept whole.
+  const fills = observedFills(db);
+  const ins = batchInserter(db, 'trades', TRADE_COLS);
+  const groups = new GroupIds();
+  const fillGroup = new Int32Array(fills.length);
+  const fillMs = new Float64Array(fills.length);
+  const fillOrders = new Set<string>();
+  fills.forEach((f, i) => {
+    fillGroup[i] = groups.of(f.symbol, f.side);
+    fillMs[i] = msOf(f.ts);
+    if (f.order_id) fillOrders.add(f.order_id);
+  });
+  // The fills' order ids that a dumped trade holds.
+  const persisted = new Set<string>();
+  let linked: Linked | null = null;
   if (hasTrades) {
-    for (const { row: m, twin } of linkTwins(() => srcOfKind(db, src, 'trades'), ['timestamp', 'created_at', 'ts', 'executed_at'], tradeWriter)) {
+    linked = linkTwins(db, src, 'trades', { pair: PAIR_COLS, row: [...PAIR_COLS, ...TRADE_ROW_COLS] }, TRADE_TIME_COLS, tradeWriter, groups, (m, twin) => {
       const r = m.r;
       const orderId = /^MOCK_/i.test(r.exchange_trade_id ?? '') ? r.exchange_trade_id : (r.metadata ?? '').match(/"order_id":\s*"([^"]+)"/)?.[1] ?? null;
-      dbTrades.push({ ms: m.ms, symbol: shared(m.symbol), side: shared(m.side) });
-      if (orderId) byOrder.add(orderId);
-      ins({
-        timestamp: m.ts, ts: m.ts, symbol: m.symbol, symbol_raw: r.symbol, side: m.side, price: num(r.price), size: num(pick(r, 'size', 'quantity')),
-        execution_price: num(r.execution_price), status: upper(r.status), order_id: orderId, realized_pnl: num(r.realized_pnl),
-        writer: m.writer, twin_file_id: twin?.file_id ?? null, twin_line_no: twin?.line_no ?? null, source: 'db', file_id: r.file_id, line_no: r.line_no,
-      });
-    }
+      if (orderId && fillOrders.has(orderId)) persisted.add(orderId);
+      ins.add(
+        m.ts, m.ts, m.symbol, r.symbol, m.side, num(r.price), num(pick(r, 'size', 'quantity')),
+        num(r.execution_price), upper(r.status), orderId, num(r.realized_pnl),
+        m.writer, twin?.file_id ?? null, twin?.line_no ?? null, 'db', r.file_id, r.line_no,
+      );
+    });
   }
-  // Fills the DB does not hold are still trades that happened (and a persistence gap).
-  const fills = observedFills(db);
-  const near = new FirstNear(dbTrades);
   let added = 0;
-  for (const f of fills) {
-    if (f.order_id && byOrder.has(f.order_id)) continue;
-    if (near.take(f.symbol, f.side, ms(f.ts)) >= 0) continue;
-    ins({ timestamp: f.ts, ts: f.ts, symbol: f.symbol, symbol_raw: f.symbol, side: f.side, price: f.price, size: f.size, execution_price: f.price, status: 'FILLED', order_id: f.order_id, writer: 'execution', source: f.source, file_id: f.file_id, line_no: f.line_no });
-    added++;
+  if (fills.length) {
+    const near = linked ? nearFills(linked, fillGroup, fillMs) : null;
+    fills.forEach((f, i) => {
+      if (f.order_id && persisted.has(f.order_id)) return;
+      if (near && near.take(fillGroup[i], fillMs[i]) >= 0) return;
+      ins.add(f.ts, f.ts, f.symbol, f.symbol, f.side, f.price, f.size, f.price, 'FILLED', f.order_id, null, 'execution', null, null, f.source, f.file_id, f.line_no);
+      added++;
+    });
   }
+  ins.flush();
   if (hasTrades) return added ? 'db+' + (fills[0]?.source ?? '') : 'db';
   return fills.length ? fills[0].source : 'none';
+}
+
+/**
+ * The dumped trades a fill may be matched with (FirstNear over the trades kept, in their order):
+ * only those within PAIR_WINDOW_MS of some fill of their symbol and side, since no other can ever
+ * be taken. A dump of millions of trades beside a log of a few fills keeps a few rows.
+ */
+function nearFills(linked: Linked, fillGroup: Int32Array, fillMs: Float64Array): FirstNearRows {
+  const { n, ms, group, role, mate } = linked;
+  const byGroup = new Map<number, number[]>();
+  fillGroup.forEach((g, i) => {
+    if (Number.isNaN(fillMs[i])) return;
+    let list = byGroup.get(g);
+    if (!list) byGroup.set(g, (list = []));
+    list.push(fillMs[i]);
+  });
+  for (const list of byGroup.values()) list.sort((a, b) => a - b);
+  const at: number[] = [];
+  const atMs: number[] = [];
+  const atGroup: number[] = [];
+  for (let k = 0, kept = 0; k < n; k++) {
+    if (role[k] === TWIN && mate[k]) continue;
+    const list = byGroup.get(group[k]);
+    const t = ms[k];
+    if (list && !Number.isNaN(t)) {
+      const j = firstAbove(list, t - PAIR_WINDOW_MS);
+      if (j < list.length && list[j] <= t + PAIR_WINDOW_MS) {
+        at.push(kept);
+        atMs.push(t);
+        atGroup.push(group[k]);
+      }
+    }
+    kept++;
+  }
+  return new FirstNearRows(Int32Array.from(at), Float64Array.from(atMs), Int32Array.from(atGroup));
 }
 
 /**
@@ -601,6 +681,9 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   db.pragma(`threads = ${Math.max(0, Math.min(2, (opts.jobs ?? defaultJobs()) - 1))}`);
   try {
     db.exec(INDEX_SQL);
+    // The model's own sorts (its time indexes, the block's and the flow's) go without helpers: on
+    // a dump of 2,000,000 trades each helper's run added 30 MB to the build's peak (294 → 248 MB).
+    db.pragma(`threads = ${threads}`);
     buildCanonical();
   } finally {
     db.pragma(`cache_size = ${cache}`);

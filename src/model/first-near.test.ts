@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../util/seeded-random.js';
-import { FirstNear } from './first-near.js';
-import { PAIR_WINDOW_MS } from './pair-twins.js';
+import { FirstNear, FirstNearRows } from './first-near.js';
+import { GroupIds, PAIR_WINDOW_MS } from './pair-twins.js';
 
 interface R {
   ms: number;
@@ -59,6 +59,29 @@ describe('FirstNear', () => {
     const asks = rows(na, r, spread, grain);
     const got = take(list, asks);
     expect(got).toEqual(takeByScan(list, asks));
+    expect(got.some((i) => i >= 0)).toBe(true);
+  });
+});
+
+describe('FirstNearRows: rows in flat arrays, list indexes with gaps', () => {
+  it.each([
+    [31, 300, 200, 20_000, 500],
+    [32, 500, 100, 5_000, 1],
+  ])('takes as a scan of the list (seed %i, %i rows, %i asks)', (seed, nr, na, spread, grain) => {
+    const r = seededRandom(seed);
+    const list = rows(nr, r, spread, grain);
+    const asks = rows(na, r, spread, grain);
+    // Only every other row is given, under its list index: the others can never be taken.
+    const given = list.map((_, i) => i).filter((i) => i % 2 === 0);
+    const groups = new GroupIds();
+    const near = new FirstNearRows(
+      Int32Array.from(given),
+      Float64Array.from(given, (i) => list[i].ms),
+      Int32Array.from(given, (i) => groups.of(list[i].symbol, list[i].side)),
+    );
+    const got = asks.map((a) => near.take(groups.known(a.symbol, a.side), a.ms));
+    const scan = takeByScan(list.map((x, i) => (i % 2 === 0 ? x : { ...x, ms: NaN })), asks);
+    expect(got).toEqual(scan);
     expect(got.some((i) => i >= 0)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../util/seeded-random.js';
-import { PAIR_WINDOW_MS, pairTwins, type Dated } from './pair-twins.js';
+import { GroupIds, NOT_PAIRED, PAIR_WINDOW_MS, pairTwinRows, pairTwins, PRIMARY, TWIN, type Dated } from './pair-twins.js';
 
 /** The rule as first written: every twin against every row, in time order. The oracle. */
 function pairByScan(twins: Dated[], primaries: Dated[]): Map<number, number> {
@@ -70,5 +70,42 @@ describe('pairTwins', () => {
     const got = pairTwins(twins, primaries);
     expect([...got]).toEqual([...pairByScan(twins, primaries)]);
     expect(got.size).toBeGreaterThan(0);
+  });
+});
+
+describe('pairTwinRows: one list of rows in flat arrays', () => {
+  it.each([
+    // seed, rows, symbols, time spread, time grain
+    [21, 300, 2, 20_000, 500],
+    [22, 600, 12, 60_000, 1000],
+    [23, 400, 40, 10_000, 1],
+    [24, 500, 3, 4_000, 2000],
+  ])('pairs as pairTwins over its twins and primaries (seed %i, %i rows, %i symbols)', (seed, n, nSymbols, spread, grain) => {
+    const r = seededRandom(seed);
+    const ms = new Float64Array(n);
+    const group = new Int32Array(n);
+    const role = new Uint8Array(n);
+    const twins: Dated[] = [];
+    const primaries: Dated[] = [];
+    const twinAt: number[] = [];
+    const primAt: number[] = [];
+    const groups = new GroupIds();
+    for (let k = 0; k < n; k++) {
+      const d: Dated = { ms: r() < 0.03 ? NaN : Math.floor((r() * spread) / grain) * grain, symbol: r() < 0.05 ? null : `S${Math.floor(r() * nSymbols)}`, side: r() < 0.5 ? 'BUY' : 'SELL' };
+      const x = r();
+      ms[k] = d.ms;
+      group[k] = groups.of(d.symbol, d.side);
+      role[k] = x < 0.45 ? PRIMARY : x < 0.9 ? TWIN : NOT_PAIRED;
+      if (role[k] === PRIMARY) (primaries.push(d), primAt.push(k));
+      if (role[k] === TWIN) (twins.push(d), twinAt.push(k));
+    }
+    const mate = pairTwinRows(n, ms, group, role);
+    const want = new Int32Array(n);
+    for (const [ti, pi] of pairByScan(twins, primaries)) {
+      want[twinAt[ti]] = primAt[pi] + 1;
+      want[primAt[pi]] = twinAt[ti] + 1;
+    }
+    expect([...mate]).toEqual([...want]);
+    expect(mate.some((m) => m > 0)).toBe(true);
   });
 });

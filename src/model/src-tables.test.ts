@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rowsOfKind, type SrcTable } from './src-tables.js';
+import { rowsOfKind, SeenIds, type SrcTable } from './src-tables.js';
 
 const table = (name: string): SrcTable => ({ name, original: name, columns: ['id', 'symbol'], kind: 'trades' });
 
@@ -29,5 +29,17 @@ describe('rowsOfKind drops the rows whose id an earlier row had', () => {
     const got: string[] = [];
     for (const r of rowsOfKind(list, 'trades', (t) => tables[t.name].map((id, i) => ({ id, symbol: `${t.name}:${i}` })))) got.push(r.symbol!);
     expect(got).toEqual(byText(tables));
+  });
+});
+
+describe('SeenIds', () => {
+  it.each<[string, string[], boolean[]]>([
+    ['small integers, repeated', ['1', '2', '1', '0', '0'], [true, true, false, true, false]],
+    ['both sides of the bitmap limit', [String(2 ** 26 - 1), String(2 ** 26), String(2 ** 26 - 1), String(2 ** 26)], [true, true, false, false]],
+    ['negative, huge and non-canonical ids are not their numbers', ['-1', '1', '-1', '007', '7', '7', '9007199254740993', '9007199254740993'], [true, true, false, true, true, false, true, false]],
+    ['a bitmap that grows keeps what it had', ['5', '100000', '5', '3000000', '100000', '5'], [true, true, false, true, false, false]],
+  ])('%s', (_n, ids, expected) => {
+    const seen = new SeenIds();
+    expect(ids.map((id) => seen.first(id))).toEqual(expected);
   });
 });

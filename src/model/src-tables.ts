@@ -68,21 +68,51 @@ export function* rowsOfKind(
   kind: SrcKind,
   rowsOf: (t: SrcTable) => Iterable<Record<string, string | null>>,
 ): Generator<Record<string, string | null>> {
-  // An integer id is kept as a number (a dump of 500,000 rows: 8 bytes each, not a string each).
-  const seen = new Set<string | number>();
+  const seen = new SeenIds();
   for (const t of tables.filter((x) => x.kind === kind)) {
     for (const r of rowsOf(t)) {
       const id = r.id;
-      let key: string | number | null = null;
-      if (id != null && id !== '') {
-        const n = Number(id);
-        key = Number.isSafeInteger(n) && String(n) === id ? n : `id:${id}`;
-      }
-      if (key !== null) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
+      if (id != null && id !== '' && !seen.first(id)) continue;
       yield r;
     }
+  }
+}
+
+/** Ids up to this are kept as bits (at most 8 MB); others in a Set. */
+const BIT_LIMIT = 1 << 26;
+
+/**
+ * The ids seen so far, each given once to `first`: an integer id (its canonical text) is kept as
+ * one bit of a bitmap, so a dump of millions of rows numbered 1..n costs n/8 bytes, not a Set
+ * entry each; any other id (a text, a huge or negative number) as a Set entry.
+ */
+export class SeenIds {
+  private bits = new Uint8Array(0);
+  private readonly other = new Set<string | number>();
+
+  /** True the first time an id is given, false after. */
+  first(id: string): boolean {
+    const n = Number(id);
+    if (Number.isSafeInteger(n) && String(n) === id) {
+      if (n >= 0 && n < BIT_LIMIT) {
+        const byte = n >>> 3;
+        if (byte >= this.bits.length) {
+          const grown = new Uint8Array(Math.min(BIT_LIMIT >>> 3, Math.max(byte + 1, this.bits.length * 2, 1024)));
+          grown.set(this.bits);
+          this.bits = grown;
+        }
+        const mask = 1 << (n & 7);
+        if (this.bits[byte] & mask) return false;
+        this.bits[byte] |= mask;
+        return true;
+      }
+      if (this.other.has(n)) return false;
+      this.other.add(n);
+      return true;
+    }
+    const key = `id:${id}`;
+    if (this.other.has(key)) return false;
+    this.other.add(key);
+    return true;
   }
 }
