@@ -55,46 +55,18 @@ interface RecordValues {
  * its first line when it opens, and emitting it only sets its service and joins its lines — no
  * second object is built per record. The fields after `values` are the joiner's own.
  */
-class OpenRecord implements Row {
-  readonly table = 'log_events';
-  lines: number;
-  readonly values: RecordValues;
+interface OpenRecord extends Row {
+  values: RecordValues;
   bytes: number;
   /** The lines appended after the first (whose text is `values.message` until it is emitted), if any: most records are one line. */
-  more: string[] | null = null;
+  more: string[] | null;
   pid: string | undefined;
   /** Print mode and stderr blocks: 0 = no traceback, 1 = traceback open, 2 = closed by its exception line. */
-  tb: 0 | 1 | 2 = 0;
+  tb: 0 | 1 | 2;
   topMovers: boolean;
   /** Stderr block: 'socket' (socketserver handle_error, closed by its second rule) or 'trace'. */
-  block: 'socket' | 'trace' | null = null;
-  closed = false;
-
-  constructor(
-    h: AppLine,
-    readonly line: number,
-    physLines: number,
-    dockerTs: string | null,
-    stream: string | null,
-  ) {
-    this.lines = physLines;
-    this.values = {
-      service: null,
-      ts: h.ts ?? dockerTs,
-      ts_text: h.tsText,
-      ts_zone: h.ts ? h.zone : dockerTs ? 'UTC' : h.zone,
-      docker_ts: dockerTs,
-      level: h.level,
-      logger: h.logger,
-      message: h.message,
-      kind: h.kind,
-      format: h.format,
-      stream,
-    };
-    this.bytes = h.message.length;
-    this.pid = h.pid;
-    this.topMovers = h.topMovers === true;
-  }
+  block: 'socket' | 'trace' | null;
+  closed: boolean;
 }
 
 interface ContainerState {
@@ -336,8 +308,33 @@ export class RecordJoiner {
     }
   }
 
+  /** One object literal per record (cheaper to make than a class instance's defined fields). */
   private openFrom(h: AppLine, lineNo: number, physLines: number, dockerTs: string | null, stream: string | null): OpenRecord {
-    return new OpenRecord(h, lineNo, physLines, dockerTs, stream);
+    return {
+      table: 'log_events',
+      line: lineNo,
+      lines: physLines,
+      values: {
+        service: null,
+        ts: h.ts ?? dockerTs,
+        ts_text: h.tsText,
+        ts_zone: h.ts ? h.zone : dockerTs ? 'UTC' : h.zone,
+        docker_ts: dockerTs,
+        level: h.level,
+        logger: h.logger,
+        message: h.message,
+        kind: h.kind,
+        format: h.format,
+        stream,
+      },
+      bytes: h.message.length,
+      more: null,
+      pid: h.pid,
+      tb: 0,
+      topMovers: h.topMovers === true,
+      block: null,
+      closed: false,
+    };
   }
 
   /**
