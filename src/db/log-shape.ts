@@ -92,6 +92,19 @@ ${field('stream')},
 );`;
 }
 
+/**
+ * A table of log_events' stored columns only, same names and types, without the unpacked
+ * (generated) ones: a piece's scratch table (src/ingest/split-worker.ts). SQLite computes every
+ * generated column on each insert, and the merge, which copies the stored columns, computes them
+ * again for the working database's table.
+ */
+export function logEventsStoredTableSql(name: string): string {
+  return logEventsTableSql(name)
+    .split('\n')
+    .filter((l) => !l.includes(' GENERATED ALWAYS AS '))
+    .join('\n');
+}
+
 let castText: Database.Statement | null = null;
 
 /**
@@ -132,10 +145,18 @@ export function packLog(kind: Value | undefined, format: Value | undefined, stre
   return typeof docker === 'string' && docker === ts ? lastCode | SAME_DOCKER_TS : lastCode;
 }
 
+/** hasOther of the last packed code asked about (consecutive records mostly share it). */
+let otherOf = -1;
+let otherWas = false;
+
 /** Whether a packed row holds a value outside a vocabulary (its `packed_other` is not NULL). */
 export function hasOther(packed: number): boolean {
-  for (const f of FIELDS) if (((packed >> f.shift) & f.other) === f.other) return true;
-  return false;
+  if (packed === otherOf) return otherWas;
+  let other = false;
+  for (const f of FIELDS) if (((packed >> f.shift) & f.other) === f.other) other = true;
+  otherOf = packed;
+  otherWas = other;
+  return other;
 }
 
 /** `packed_other`: all four values, as the migration's json_object writes them (numbers as the unpacked table stored them). */

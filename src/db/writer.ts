@@ -125,8 +125,10 @@ export class Writer {
     const h = this.hourlyGroup(hour, service, kind, level, klass);
     h.n++;
     if (hour !== null) {
-      if (h.first === null || ts! < h.first) h.first = ts;
-      if (h.last === null || ts! > h.last) h.last = ts;
+      // Records come mostly in time order: a time past the group's last cannot precede its first.
+      if (h.last === null) h.first = h.last = ts;
+      else if (ts! > h.last) h.last = ts;
+      else if (ts! < h.first!) h.first = ts;
     }
     const docker = values.docker_ts;
     if (ts !== null && docker !== null && docker !== undefined && values.ts_text !== null && values.ts_text !== undefined && h.skewKnown) {
@@ -135,7 +137,8 @@ export class Writer {
       else {
         h.skewN++;
         if (Math.abs(d) > SKEW_S) h.skewOver++;
-        addExact(h.skewSum, d);
+        // Adding an exact zero leaves the exact sum's value, all that is ever read of it, as it was.
+        if (d !== 0) addExact(h.skewSum, d);
         if (h.skewLo === null || d < h.skewLo) h.skewLo = d;
         if (h.skewHi === null || d > h.skewHi) h.skewHi = d;
       }

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFileSource, fileReader } from '../bundle/file-source.js';
+import { logEventsStoredTableSql } from '../db/log-shape.js';
 import { schemaSql } from '../db/schema.js';
 import { Writer } from '../db/writer.js';
 import { Redactor } from '../redact/secrets.js';
@@ -26,6 +27,9 @@ async function run(input: PieceInput, index: number): Promise<PieceResult> {
     db.pragma('synchronous = OFF');
     db.pragma(`cache_size = ${INGEST_CACHE_KIB}`);
     db.exec(schemaSql());
+    // Stored columns only: the merge copies those, and computes the unpacked ones as it inserts.
+    db.exec('DROP TABLE log_events');
+    db.exec(logEventsStoredTableSql('log_events'));
     db.prepare("INSERT INTO bundles (id, root, name, kind) VALUES (?, '', '', '')").run(input.bid);
     db.prepare("INSERT INTO manifest (id, bundle_id, path, status) VALUES (?, ?, ?, 'pending')").run(input.fileId, input.bid, input.path);
     const redactor = new Redactor();

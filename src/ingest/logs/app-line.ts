@@ -240,16 +240,28 @@ function isDigit(c: number): boolean {
 }
 
 /**
- * `ts`, or `dockerTs` when it is the same text: a record stamped by docker in the millisecond its
- * application logged it then carries one time string, not two equal ones (one string less to keep
- * and bind per record, and the writer's comparisons of the two are pointer compares).
+ * Whether `dockerTs` is the text isoUtc(date, time, ms) gives (`YYYY-MM-DDTHH:MM:SS.mmmZ`),
+ * compared in place: most Python records are stamped by docker in the millisecond they were
+ * logged, and then `ts` is the docker stamp's own string — none is built, one string less to keep
+ * and bind per record, and the writer's comparisons of the two are pointer compares.
  */
-function sameText(ts: string | null, dockerTs: string | null): string | null {
-  return ts !== null && ts === dockerTs ? dockerTs : ts;
+function isIsoOf(dockerTs: string, date: string, time: string, ms: string | undefined): boolean {
+  return (
+    dockerTs.length === 24 &&
+    dockerTs.charCodeAt(10) === 84 /* T */ &&
+    dockerTs.charCodeAt(19) === 46 /* . */ &&
+    dockerTs.charCodeAt(23) === 90 /* Z */ &&
+    dockerTs.startsWith(time, 11) &&
+    dockerTs.startsWith(ms ?? '000', 20) &&
+    dockerTs.startsWith(date) &&
+    stampInRange(dockerTs, 0)
+  );
 }
 
+/** `text` starts with the asctime `date time[,ms]` (all Python header shapes do). */
 function python(
   format: LogFormat,
+  text: string,
   date: string,
   time: string,
   ms: string | undefined,
@@ -261,8 +273,9 @@ function python(
   return {
     format,
     kind: werkzeugKind(logger, message),
-    tsText: ms ? `${date} ${time},${ms}` : `${date} ${time}`,
-    ts: sameText(isoUtc(date, time, ms), dockerTs),
+    // Cut from the line, not built from its parts: `${date} ${time},${ms}` is the line's first characters.
+    tsText: text.slice(0, ms ? 23 : 19),
+    ts: dockerTs !== null && isIsoOf(dockerTs, date, time, ms) ? dockerTs : isoUtc(date, time, ms),
     zone: ZONE_ASSUMED_UTC,
     level: normalizeLevel(level),
     logger,
@@ -356,13 +369,13 @@ export function parseAppLine(text: string, dockerTs: string | null = null): AppL
         const a1 = text.charCodeAt(after + 1);
         if (a1 === 91 /* [ */) {
           const m = BRACKET.exec(text);
-          if (m) return python(m[3] ? 'bracket' : 'ws-nomillis', m[1], m[2], m[3], m[4], m[5], m[6], dockerTs);
+          if (m) return python(m[3] ? 'bracket' : 'ws-nomillis', text, m[1], m[2], m[3], m[4], m[5], m[6], dockerTs);
         } else if (a1 === 45 /* - */ && text.charCodeAt(after + 2) === 32) {
           const m = DASH.exec(text);
-          if (m) return python('dash', m[1], m[2], m[3], m[5], m[4], m[6] ?? '', dockerTs);
+          if (m) return python('dash', text, m[1], m[2], m[3], m[5], m[4], m[6] ?? '', dockerTs);
         } else {
           const m = PLAIN_NAME.exec(text);
-          if (m) return python('plain-name', m[1], m[2], m[3], m[5], m[4], m[6] ?? '', dockerTs);
+          if (m) return python('plain-name', text, m[1], m[2], m[3], m[5], m[4], m[6] ?? '', dockerTs);
         }
       }
       return null;

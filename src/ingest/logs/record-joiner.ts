@@ -34,29 +34,39 @@ export interface JoinerOptions {
 
 type Mode = 'joined' | 'print' | 'infra';
 
-interface OpenRecord {
-  line: number;
-  lines: number;
-  bytes: number;
-  /** The first line's text; `more` the lines appended, if any (most records are one line: no array for them). */
-  first: string;
-  more: string[] | null;
-  format: LogFormat;
-  kind: LogKind;
-  tsText: string | null;
+/** The values of a joined record, in the order the writer's other log rows give them. */
+interface RecordValues {
+  [column: string]: string | number | null;
+  service: string | null;
   ts: string | null;
-  zone: string | null;
+  ts_text: string | null;
+  ts_zone: string | null;
+  docker_ts: string | null;
   level: string | null;
   logger: string | null;
-  dockerTs: string | null;
+  message: string;
+  kind: LogKind;
+  format: LogFormat;
   stream: string | null;
+}
+
+/**
+ * A record still open, already in the shape of the row it becomes: its values are filled from
+ * its first line when it opens, and emitting it only sets its service and joins its lines — no
+ * second object is built per record. The fields after `values` are the joiner's own.
+ */
+interface OpenRecord extends Row {
+  values: RecordValues;
+  bytes: number;
+  /** The lines appended after the first (whose text is `values.message` until it is emitted), if any: most records are one line. */
+  more: string[] | null;
   pid: string | undefined;
   /** Print mode and stderr blocks: 0 = no traceback, 1 = traceback open, 2 = closed by its exception line. */
   tb: 0 | 1 | 2;
   topMovers: boolean;
   /** Stderr block: 'socket' (socketserver handle_error, closed by its second rule) or 'trace'. */
-  block?: 'socket' | 'trace';
-  closed?: boolean;
+  block: 'socket' | 'trace' | null;
+  closed: boolean;
 }
 
 interface ContainerState {
@@ -97,7 +107,7 @@ function foreignStart(text: string, o: OpenRecord | null, joined: boolean): Bloc
   }
   if (joined && c0 === 84 /* T */ && TRACEBACK_HEAD.test(text)) {
     // An orphan may be the tail of an exception record that began before the capture.
-    if (o && (o.kind === 'continuation' || EXCEPTION_LEVELS.has(o.level ?? ''))) return null;
+    if (o && (o.values.kind === 'continuation' || EXCEPTION_LEVELS.has(o.values.level ?? ''))) return null;
     return 'trace';
   }
   return null;
@@ -173,7 +183,7 @@ export class RecordJoiner {
     if (h) {
       if (h.python) st.sawPython = true;
       const o = st.open;
-      if (o && o.format === 'postgres' && o.pid === h.pid && isPgSecondary(h)) {
+      if (o && o.values.format === 'postgres' && o.pid === h.pid && isPgSecondary(h)) {
         this.append(st, `${h.level}:  ${h.message}`, lineNo, physLines, dockerTs, stream, out);
         return;
       }
@@ -298,25 +308,32 @@ export class RecordJoiner {
     }
   }
 
+  /** One object literal per record (cheaper to make than a class instance's defined fields). */
   private openFrom(h: AppLine, lineNo: number, physLines: number, dockerTs: string | null, stream: string | null): OpenRecord {
     return {
+      table: 'log_events',
       line: lineNo,
       lines: physLines,
+      values: {
+        service: null,
+        ts: h.ts ?? dockerTs,
+        ts_text: h.tsText,
+        ts_zone: h.ts ? h.zone : dockerTs ? 'UTC' : h.zone,
+        docker_ts: dockerTs,
+        level: h.level,
+        logger: h.logger,
+        message: h.message,
+        kind: h.kind,
+        format: h.format,
+        stream,
+      },
       bytes: h.message.length,
-      first: h.message,
       more: null,
-      format: h.format,
-      kind: h.kind,
-      tsText: h.tsText,
-      ts: h.ts,
-      zone: h.zone,
-      level: h.level,
-      logger: h.logger,
-      dockerTs,
-      stream,
       pid: h.pid,
       tb: 0,
       topMovers: h.topMovers === true,
+      block: null,
+      closed: false,
     };
   }
 
@@ -403,8 +420,8 @@ export class RecordJoiner {
       st.open = this.orphan(text, lineNo, physLines, dockerTs, stream);
       return;
     }
-    if (o.lines === 1 && o.logger === '__main__' && text.startsWith('Paper Trading Daily Report')) o.kind = 'report';
-    if (o.more === null) o.more = [o.first, text];
+    if (o.lines === 1 && o.values.logger === '__main__' && text.startsWith('Paper Trading Daily Report')) o.values.kind = 'report';
+    if (o.more === null) o.more = [o.values.message, text];
     else o.more.push(text);
     o.lines += physLines;
     o.bytes += text.length + 1;
@@ -417,26 +434,14 @@ export class RecordJoiner {
     out.push(this.rowOf(st, o));
   }
 
+  /** The row an open record becomes (it is that row): its service as the container's now, its lines joined. */
   private rowOf(st: ContainerState, o: OpenRecord): Row {
-    const ts = o.ts ?? o.dockerTs;
-    return {
-      table: 'log_events',
-      line: o.line,
-      lines: o.lines,
-      values: {
-        service: st.service,
-        ts,
-        ts_text: o.tsText,
-        ts_zone: o.ts ? o.zone : o.dockerTs ? 'UTC' : o.zone,
-        docker_ts: o.dockerTs,
-        level: o.level,
-        logger: o.logger,
-        message: o.more === null ? o.first : o.more.join('\n'),
-        kind: o.kind,
-        format: o.format,
-        stream: o.stream,
-      },
-    };
+    o.values.service = st.service;
+    if (o.more !== null) {
+      o.values.message = o.more.join('\n');
+      o.more = null;
+    }
+    return o;
   }
 
   private evictOldest(out: Row[]): void {
