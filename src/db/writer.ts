@@ -67,6 +67,16 @@ function columnIndex(columns: string[], name: string): number {
   return columns.findIndex((c) => c.toLowerCase() === lower);
 }
 
+/** `values` has exactly `keys`, in this order (what Object.keys would give), without building the list. */
+function sameKeys(keys: string[], values: Row['values']): boolean {
+  let i = 0;
+  for (const k in values) {
+    if (k !== keys[i]) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
 function hasColumn(columns: string[], name: string): boolean {
   return columnIndex(columns, name) >= 0;
 }
@@ -339,11 +349,9 @@ export class Writer {
 
   /** The sink of a dumped table's row and where each of its keys goes, re-derived only when the keys change. */
   private srcShape(table: string, values: Row['values']): SrcShape {
-    const keys = Object.keys(values);
     const cached = this.shapes.get(table);
-    if (cached && cached.keys.length === keys.length && cached.keys.every((k, i) => k === keys[i]) && this.sinks.get(cached.sinkKey) === cached.sink) {
-      return cached;
-    }
+    if (cached && sameKeys(cached.keys, values) && this.sinks.get(cached.sinkKey) === cached.sink) return cached;
+    const keys = Object.keys(values);
     const safe = this.safeNames(keys);
     const { sink, key } = this.srcSink(table.slice(4), safe);
     const shape: SrcShape = { sink, sinkKey: key, keys, index: safe.map((k) => columnIndex(sink.columns, k)) };

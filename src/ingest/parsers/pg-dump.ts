@@ -68,6 +68,8 @@ interface CopyState {
   headerLine: number;
   /** Set when the COPY statement itself could not be read: every data line is refused with this reason. */
   refuse?: string;
+  /** `src:<table>`, made once per block. */
+  srcTable?: string;
 }
 
 interface InsertResult {
@@ -190,6 +192,24 @@ class DumpReader {
 
   private emptyCopy(table: string): CopyState {
     return { table, columns: [], csv: null, delimiter: '\t', nullMarker: '\\N', headerPending: false, headerLine: 0 };
+  }
+
+  /**
+   * The usual COPY text data line, made into its row without the generators of feed(): a block
+   * with columns, not CSV, not refused, a line that splits cleanly into as many fields as columns.
+   * Null for any other line, which feed() then reads (this one changed nothing).
+   */
+  copyDataRow(line: Line): Row[] | null {
+    const cp = this.copy;
+    if (cp === null || cp.refuse !== undefined || cp.csv !== null || line.text === '\\.') return null;
+    const cols = cp.columns;
+    if (cols.length === 0) return null;
+    const r = splitCopyLine(line.text, cp.delimiter, cp.nullMarker);
+    if (!r.ok || r.fields.length !== cols.length) return null;
+    const values: Record<string, string | null> = {};
+    for (let i = 0; i < cols.length; i++) values[cols[i]] = r.fields[i];
+    if (cp.srcTable === undefined) cp.srcTable = `src:${cp.table}`;
+    return [{ table: cp.srcTable, line: line.lineNo, lines: 1, values }];
   }
 
   private *copyLine(line: Line): Generator<Row> {
@@ -658,6 +678,6 @@ export default defineParser({
   },
   async *parse(input, ctx) {
     const reader = new DumpReader(ctx);
-    yield* batchedRows(input.lines(), (line) => reader.feed(line), () => reader.end());
+    yield* batchedRows(input.lines(), (line) => reader.copyDataRow(line) ?? reader.feed(line), () => reader.end());
   },
 });
