@@ -22,8 +22,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  * so `\\N` is the two characters `\N`, not NULL.
  */
 export function splitCopyLine(line: string, delimiter = '\t', nullMarker = '\\N'): CopyLineResult {
-  // No backslash right before a delimiter: no delimiter is escaped, so a plain split cuts the same fields.
-  const raw: string[] = delimiter.length === 1 && delimiter !== '\\' && line.indexOf('\\' + delimiter) < 0 ? line.split(delimiter) : cutCopyLine(line, delimiter);
+  const raw = copyRawFields(line, delimiter);
   const fields: (string | null)[] = [];
   for (let k = 0; k < raw.length; k++) {
     const r = raw[k];
@@ -38,8 +37,13 @@ export function splitCopyLine(line: string, delimiter = '\t', nullMarker = '\\N'
   return { ok: true, fields };
 }
 
+/** cutCopyLine's fields, by a plain split when no backslash stands right before a delimiter (then none is escaped). */
+export function copyRawFields(line: string, delimiter: string): string[] {
+  return delimiter.length === 1 && delimiter !== '\\' && line.indexOf('\\' + delimiter) < 0 ? line.split(delimiter) : cutCopyLine(line, delimiter);
+}
+
 /** The fields of a COPY line as written, cut at every delimiter no backslash escapes. */
-function cutCopyLine(line: string, delimiter: string): string[] {
+export function cutCopyLine(line: string, delimiter: string): string[] {
   const raw: string[] = [];
   let start = 0;
   for (let i = 0; i < line.length; i++) {

@@ -1,5 +1,5 @@
 import type { FileHead, Line } from '../../bundle/types.js';
-import { batchedRows, defineParser, type ParseContext, type Row, type SniffResult } from '../define-parser.js';
+import { batchedRows, defineParser, type ParseContext, type ParserDef, type Row, type SniffResult } from '../define-parser.js';
 import {
   closingParen,
   CsvAssembler,
@@ -664,20 +664,30 @@ class DumpReader {
   }
 }
 
-export default defineParser({
+/** `fast`: clean COPY data lines skip feed() (off only to test that it changes nothing). */
+function dumpParse(fast: boolean): ParserDef['parse'] {
+  return async function* parse(input, ctx) {
+    const reader = new DumpReader(ctx);
+    const feed = fast ? (line: Line) => reader.copyDataRow(line) ?? reader.feed(line) : (line: Line) => reader.feed(line);
+    yield* batchedRows(input.lines(), feed, () => reader.end());
+  };
+}
+
+const definition: ParserDef = {
   id: 'pg-dump',
   title: 'pg_dump plain SQL (COPY blocks, --inserts, --column-inserts)',
   version: 1,
   kind: 'db-dump',
   tables: ['src:*'],
   specificity: 60,
-  // No name pre-filter: dumps arrive as .csv, .txt, .out, .sql or with no extension at all.
   // No name pre-filter: dumps arrive as .csv, .txt, .out, .sql or without an extension.
   claims: {
     sniff,
   },
-  async *parse(input, ctx) {
-    const reader = new DumpReader(ctx);
-    yield* batchedRows(input.lines(), (line) => reader.copyDataRow(line) ?? reader.feed(line), () => reader.end());
-  },
-});
+  parse: dumpParse(true),
+};
+
+export default defineParser(definition);
+
+/** The same parser with every line through feed(): the reference the fast path is tested against. */
+export const feedOnly: ParserDef = { ...definition, parse: dumpParse(false) };

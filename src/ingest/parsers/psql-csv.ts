@@ -1,5 +1,5 @@
 import type { FileHead, Line } from '../../bundle/types.js';
-import { batchedRows, defineParser, type Row, type SniffResult } from '../define-parser.js';
+import { batchedRows, defineParser, type ParserDef, type Row, type SniffResult } from '../define-parser.js';
 import { CsvAssembler, type CsvEvent, type CsvRecord } from '../dumps/pg-text.js';
 import { aggregateShape, identifyTable, tableFromColumns, uniqueColumnNames } from '../dumps/table-identity.js';
 
@@ -86,18 +86,9 @@ function sniff(head: FileHead): SniffResult | null {
   return { confidence: conf, reason: `${dialect.name} with a header of ${names.length} identifier-like columns; ${matching} records match` };
 }
 
-export default defineParser({
-  id: 'psql-csv',
-  title: 'psql \\copy ... CSV HEADER export (also psql --csv and unaligned -A output)',
-  version: 2,
-  kind: 'db-dump',
-  tables: ['src:*'],
-  specificity: 40,
-  // No name pre-filter: dumps arrive as .csv, .txt, .out or without an extension.
-  claims: {
-    sniff,
-  },
-  async *parse(input, ctx) {
+/** The parse; `fast`: quote-free data lines skip the assembler (off only to test that it changes nothing). */
+function csvParse(fast: boolean): ParserDef['parse'] {
+  return async function* parse(input, ctx) {
     const firstLine = input.head.lines.find((l) => l.trim() !== '');
     const dialect = (firstLine !== undefined ? dialectOf(firstLine)?.dialect : undefined) ?? DIALECTS[0];
     if (dialect !== DIALECTS[0]) ctx.note(`read as ${dialect.name}`);
@@ -176,7 +167,7 @@ export default defineParser({
      */
     const feed = (line: Line): Row[] => {
       const text = line.text;
-      if (keys !== null && asm.idle && (quote === '' || text.indexOf(quote) < 0)) {
+      if (fast && keys !== null && asm.idle && (quote === '' || text.indexOf(quote) < 0)) {
         const parts = text.split(delimiter);
         const cols = keys;
         const n = cols.length;
@@ -200,5 +191,24 @@ export default defineParser({
     yield* batchedRows(input.lines(), feed, () => rows(asm.end()));
     if (keys === null) ctx.note('no CSV header found: the file is empty');
     else if (recordsSeen === 0) ctx.note(`table ${table}: header only, no rows`);
+  };
+}
+
+const definition: ParserDef = {
+  id: 'psql-csv',
+  title: 'psql \\copy ... CSV HEADER export (also psql --csv and unaligned -A output)',
+  version: 2,
+  kind: 'db-dump',
+  tables: ['src:*'],
+  specificity: 40,
+  // No name pre-filter: dumps arrive as .csv, .txt, .out or without an extension.
+  claims: {
+    sniff,
   },
-});
+  parse: csvParse(true),
+};
+
+export default defineParser(definition);
+
+/** The same parser with every line through the assembler: the reference the fast path is tested against. */
+export const assemblerOnly: ParserDef = { ...definition, parse: csvParse(false) };
