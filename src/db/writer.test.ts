@@ -38,6 +38,18 @@ describe('Writer: dumped tables', () => {
       data: [{ a: '1', b: '2' }, { a: '3', b: '4' }],
     },
     {
+      name: 'a row with fewer keys, then the same keys again, each in their own columns',
+      rows: [src('trades', 1, { a: '1', b: '2' }), src('trades', 2, { a: '3' }), src('trades', 3, { a: '5', b: '6' })],
+      columns: ['a', 'b'],
+      data: [{ a: '1', b: '2' }, { a: '3', b: null }, { a: '5', b: '6' }],
+    },
+    {
+      name: 'a row with one key more after the keys before it',
+      rows: [src('trades', 1, { a: '1' }), src('trades', 2, { a: '3', b: '4' })],
+      columns: ['a', 'b'],
+      data: [{ a: '1', b: null }, { a: '3', b: '4' }],
+    },
+    {
       name: 'the same column in another case is one column (SQLite ignores case)',
       rows: [src('trades', 1, { Price: '1' }), src('trades', 2, { price: '2' })],
       columns: ['Price'],

@@ -67,6 +67,16 @@ function columnIndex(columns: string[], name: string): number {
   return columns.findIndex((c) => c.toLowerCase() === lower);
 }
 
+/** `values` has exactly `keys`, in this order (what Object.keys would give), without building the list. */
+function sameKeys(keys: string[], values: Row['values']): boolean {
+  let i = 0;
+  for (const k in values) {
+    if (k !== keys[i]) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
 function hasColumn(columns: string[], name: string): boolean {
   return columnIndex(columns, name) >= 0;
 }
@@ -342,11 +352,9 @@ export class Writer {
 
   /** The sink of a dumped table's row and where each of its keys goes, re-derived only when the keys change. */
   private srcShape(table: string, values: Row['values']): SrcShape {
-    const keys = Object.keys(values);
     const cached = this.shapes.get(table);
-    if (cached && cached.keys.length === keys.length && cached.keys.every((k, i) => k === keys[i]) && this.sinks.get(cached.sinkKey) === cached.sink) {
-      return cached;
-    }
+    if (cached && sameKeys(cached.keys, values) && this.sinks.get(cached.sinkKey) === cached.sink) return cached;
+    const keys = Object.keys(values);
     const safe = this.safeNames(keys);
     const { sink, key } = this.srcSink(table.slice(4), safe);
     const shape: SrcShape = { sink, sinkKey: key, keys, index: safe.map((k) => columnIndex(sink.columns, k)) };
@@ -471,11 +479,13 @@ export class Writer {
 
   private flushSink(sink: TableSink): void {
     if (sink.rows === 0) return;
+    // Values as arguments, not one array: better-sqlite3 reads an array element by element through
+    // V8's generic property lookup, its arguments directly (~15% of an INSERT-bound ingest's CPU).
     if (sink.rows === BATCH) {
-      sink.multi.run(sink.pending);
+      sink.multi.run(...sink.pending);
     } else {
       const w = sink.width;
-      for (let r = 0; r < sink.rows; r++) sink.single.run(sink.pending.slice(r * w, r * w + w));
+      for (let r = 0; r < sink.rows; r++) sink.single.run(...sink.pending.slice(r * w, r * w + w));
     }
     sink.pending = [];
     sink.fill = 0;

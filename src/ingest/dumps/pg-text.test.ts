@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Line } from '../../bundle/types.js';
 import {
+  copyRawFields,
   CsvAssembler,
   type CsvEvent,
+  cutCopyLine,
   splitCopyLine,
   splitTopLevel,
   SqlStatementScanner,
@@ -183,5 +185,28 @@ describe('CsvAssembler', () => {
     const evs = run(lines.join('\n'), { maxSpanLines: 5 });
     expect(evs[0]).toMatchObject({ kind: 'unbalanced', line: { lineNo: 1 } });
     expect(records(evs).map((r) => r[2][0])).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+});
+
+describe('COPY fields: the plain split gives what the escape-aware cut gives', () => {
+  // Every line of up to 5 characters over an alphabet of data, delimiters and backslashes.
+  const alphabet = ['a', '\t', '\\', ',', 'N', '|'];
+  const lines: string[] = [''];
+  for (let len = 1, level = ['']; len <= 5; len++) {
+    level = level.flatMap((l) => alphabet.map((c) => l + c));
+    lines.push(...level);
+  }
+  it.each(['\t', ',', '|', '\\', 'ab', ''])('delimiter %j', (d) => {
+    const differing = lines.filter((l) => JSON.stringify(copyRawFields(l, d)) !== JSON.stringify(cutCopyLine(l, d)));
+    expect(differing).toEqual([]);
+  });
+
+  it.each([
+    ['an escaped delimiter is data', 'a\\\tb\tc', ['a\\\tb', 'c']],
+    ['an escaped backslash before a delimiter is not', 'a\\\\\tb', ['a\\\\', 'b']],
+    ['a plain line', '1\t\\N\tx', ['1', '\\N', 'x']],
+  ])('%s', (_n, line, want) => {
+    expect(cutCopyLine(line, '\t')).toEqual(want);
+    expect(copyRawFields(line, '\t')).toEqual(want);
   });
 });

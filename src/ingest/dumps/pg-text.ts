@@ -22,6 +22,28 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  * so `\\N` is the two characters `\N`, not NULL.
  */
 export function splitCopyLine(line: string, delimiter = '\t', nullMarker = '\\N'): CopyLineResult {
+  const raw = copyRawFields(line, delimiter);
+  const fields: (string | null)[] = [];
+  for (let k = 0; k < raw.length; k++) {
+    const r = raw[k];
+    if (r === nullMarker) {
+      fields.push(null);
+      continue;
+    }
+    const u = unescapeCopyField(r);
+    if (u === null) return { ok: false, reason: `field ${k + 1} ends in a lone backslash` };
+    fields.push(u);
+  }
+  return { ok: true, fields };
+}
+
+/** cutCopyLine's fields, by a plain split when no backslash stands right before a delimiter (then none is escaped). */
+export function copyRawFields(line: string, delimiter: string): string[] {
+  return delimiter.length === 1 && delimiter !== '\\' && line.indexOf('\\' + delimiter) < 0 ? line.split(delimiter) : cutCopyLine(line, delimiter);
+}
+
+/** The fields of a COPY line as written, cut at every delimiter no backslash escapes. */
+export function cutCopyLine(line: string, delimiter: string): string[] {
   const raw: string[] = [];
   let start = 0;
   for (let i = 0; i < line.length; i++) {
@@ -37,18 +59,7 @@ export function splitCopyLine(line: string, delimiter = '\t', nullMarker = '\\N'
     }
   }
   raw.push(line.slice(start));
-  const fields: (string | null)[] = [];
-  for (let k = 0; k < raw.length; k++) {
-    const r = raw[k];
-    if (r === nullMarker) {
-      fields.push(null);
-      continue;
-    }
-    const u = unescapeCopyField(r);
-    if (u === null) return { ok: false, reason: `field ${k + 1} ends in a lone backslash` };
-    fields.push(u);
-  }
-  return { ok: true, fields };
+  return raw;
 }
 
 const isOct = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '7';

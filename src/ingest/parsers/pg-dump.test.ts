@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { headFromText, runParser, type ParserRun } from '../testing.js';
-import pgDump from './pg-dump.js';
+import pgDump, { feedOnly } from './pg-dump.js';
 import psqlCsv from './psql-csv.js';
 
 const FIX = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/real-tools/postgres');
@@ -388,5 +388,71 @@ describe('pg-dump on whole-database dumps by the real tools', () => {
   it('pg_dumpall: a note names the databases', async () => {
     const run = await runParser(pgDump, FULL['all.sql'], 'all.sql');
     expect(run.notes.some((n) => /connects to 2 databases \(template1, postgres\)/.test(n))).toBe(true);
+  });
+});
+
+/** A small seeded generator, so each hostile case is the same on every run. */
+function prng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+/** COPY text fields a hostile dump may hold: escapes (also of the delimiter), NULL markers, a lone backslash, NUL, secrets. */
+const HOSTILE_FIELDS = [
+  '\\N', '', 'abc', '12.5', 'NaN', 'a\\tb', 'a\\\tb', 'back\\\\slash', '\\\\N', '\\x41\\101', 'end\\', '\\', 'x\u0000y', '\uFEFFz',
+  'password=hunter2', 'postgres://u:pw@db/x', '"quoted"', 'a,b', '日本語',
+];
+
+/** A generated dump: COPY blocks (with and without a column list, one in CSV), ragged and hostile data lines, an INSERT. */
+function hostileDump(seed: number): string {
+  const r = prng(seed);
+  const out = ['--', '-- PostgreSQL database dump', '--', '', 'SET standard_conforming_strings = on;', ''];
+  for (let b = 0, blocks = 1 + r(3); b < blocks; b++) {
+    const cols = ['id', 'symbol', 'price', 'note'].slice(0, 1 + r(4));
+    const kind = r(6);
+    if (kind === 0) out.push(`COPY public.t${b} FROM stdin;`);
+    else if (kind === 1) out.push(`COPY public.t${b} (${cols.join(', ')}) FROM stdin WITH (FORMAT csv);`);
+    else out.push(`COPY public.t${b} (${cols.join(', ')}) FROM stdin;`);
+    for (let i = 0, n = 3 + r(20); i < n; i++) {
+      const width = r(6) === 0 ? cols.length + r(3) - 1 : cols.length;
+      const fields = Array.from({ length: Math.max(width, 0) }, () => (r(3) === 0 ? HOSTILE_FIELDS[r(HOSTILE_FIELDS.length)] : `v${r(100)}`));
+      out.push(fields.join(kind === 1 ? ',' : '\t'));
+    }
+    if (r(8) !== 0) out.push('\\.');
+    out.push('');
+  }
+  out.push("INSERT INTO public.ins (id, v) VALUES (1, 'a\tb'), (2, NULL);", '');
+  return out.join(r(4) === 0 ? '\r\n' : '\n');
+}
+
+describe('pg-dump: the COPY data fast path gives what feed() gives', () => {
+  const hand: [string, string][] = [
+    ['plain rows, NULLs, escapes', 'COPY public.t (id, v) FROM stdin;\n1\tx\n2\t\\N\n3\ta\\tb\n\\.\n'],
+    ['an escaped delimiter keeps the field whole', 'COPY public.t (id, v) FROM stdin;\n1\ta\\\tb\n\\.\n'],
+    ['a lone backslash at the end is refused', 'COPY public.t (id, v) FROM stdin;\n1\tend\\\n2\tok\n\\.\n'],
+    ['ragged lines are refused', 'COPY public.t (id, v) FROM stdin;\n1\n1\t2\t3\n4\t5\n\\.\n'],
+    ['no column list: positional columns', 'COPY public.t FROM stdin;\n1\tx\n\\.\n'],
+    ['no end marker before the next statement', 'COPY public.t (id, v) FROM stdin;\n1\tx\nSELECT 1;\n'],
+  ];
+  const generated: [string, string][] = Array.from({ length: 120 }, (_, i) => [`generated #${i}`, hostileDump(i + 1)]);
+  it.each([...hand, ...generated])('%s', async (_name, text) => {
+    const fast = await runParser(pgDump, text, 'dump.sql');
+    const slow = await runParser(feedOnly, text, 'dump.sql');
+    expect(fast).toEqual(slow);
+  });
+
+  it('the generated cases reach rows, refused lines and every kind of block', async () => {
+    const runs = await Promise.all(Array.from({ length: 120 }, (_, i) => runParser(pgDump, hostileDump(i + 1), 'dump.sql')));
+    expect(runs.some((r) => r.quarantined.some((q) => /field\(s\), expected/.test(q.reason)))).toBe(true);
+    expect(runs.some((r) => r.quarantined.some((q) => /lone backslash/.test(q.reason)))).toBe(true);
+    expect(runs.some((r) => r.rows.some((row) => row.values.c1 !== undefined))).toBe(true);
+    expect(runs.some((r) => r.rows.some((row) => Object.values(row.values).includes('a\tb')))).toBe(true);
+    expect(runs.every((r) => r.unaccounted === 0)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { headFromText, runParser } from '../testing.js';
 import pgDump from './pg-dump.js';
 import psqlAligned from './psql-aligned.js';
-import psqlCsv from './psql-csv.js';
+import psqlCsv, { assemblerOnly } from './psql-csv.js';
 
 const REAL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/real-tools');
 const read = (f: string): string => readFileSync(resolve(REAL, 'postgres', f), 'utf8');
@@ -249,5 +249,74 @@ describe('psql-csv: an aggregate export is a query result', () => {
     expect(run.rows.length).toBe(15);
     expect(new Set(run.rows.map((r) => r.table))).toEqual(new Set(['src:query_orders']));
     expect(run.notes.join('\n')).toMatch(/not rows of orders: stored as query result query_orders/);
+  });
+});
+
+/** A small seeded generator, so each hostile case is the same on every run. */
+function prng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+/** Cells a hostile export may hold: quotes, embedded newlines and delimiters, NUL, BOM, CR, secrets, bad numbers. */
+const HOSTILE_CELLS = [
+  '', '', 'abc', '12.5', 'NaN', '1e999', '-0', ' x ', '"q"', '"a,b"', '"a;b"', '"line1\nline2"', '"he said ""hi"""', '""', '"open',
+  'a"b', 'x"', '\0', '\uFEFFid', 'tail\r', 'x;y', 'x|y', 'x\ty', '\\N', 'password=hunter2', 'postgres://u:pw@db/x', 'mx0abcdefghijklmnop',
+  '(1 row)', 'COPY 3', '日本語',
+];
+
+/** A generated export: a header in one dialect, then rows (ragged, blank, repeated header, psql footer) of hostile cells. */
+function hostileCsv(seed: number): string {
+  const r = prng(seed);
+  const d = [',', ';', '|', '\t'][r(4)];
+  const cols = ['id', 'symbol', 'price', 'note', 'meta'].slice(0, 2 + r(4));
+  const header = cols.join(d);
+  const lines = [(r(5) === 0 ? '\uFEFF' : '') + header];
+  for (let i = 0, n = 5 + r(25); i < n; i++) {
+    const k = r(12);
+    if (k === 0) lines.push('');
+    else if (k === 1) lines.push(header);
+    else if (k === 2) lines.push(['(3 rows)', 'COPY 3', ' '][r(3)]);
+    else {
+      const width = k === 3 ? cols.length + r(3) - 1 : cols.length;
+      const cells = Array.from({ length: width }, () => (r(3) === 0 ? HOSTILE_CELLS[r(HOSTILE_CELLS.length)] : `v${r(100)}`));
+      lines.push(cells.join(d));
+    }
+  }
+  return lines.join(r(4) === 0 ? '\r\n' : '\n') + (r(2) ? '\n' : '');
+}
+
+describe('psql-csv: the quote-free fast path gives what the assembler gives', () => {
+  const hand: [string, string][] = [
+    ['plain rows', 'id,name,price\n1,a,2.5\n2,,\n3,"",""\n'],
+    ['a quoted record spanning lines, then plain rows', 'id,note\n1,"two\nlines"\n2,x\n3,"a ""q"" b"\n4,y\n'],
+    ['a stray quote refused, the lines after it read again', 'id,note\n1,"open\n2,x\n3,y\n'],
+    ['ragged rows', 'id,a,b\n1,2\n1,2,3,4\n5,6,7\n'],
+    ['header repeated, blank line, footer', 'id,a\n1,2\n\nid,a\n3,4\n(2 rows)\n'],
+    ['unaligned | with quotes as data', 'id|note\n1|"x"\n2|a"b\n'],
+    ['NUL and BOM inside fields', 'id,note\n1,a\u0000b\n2,\uFEFFc\n'],
+    ['secrets in fields', 'id,dsn,note\n1,postgres://u:secretpw@db/x,password=hunter2\n'],
+    ['one column only', 'id\n1\n2\n'],
+  ];
+  const generated: [string, string][] = Array.from({ length: 120 }, (_, i) => [`generated #${i}`, hostileCsv(i + 1)]);
+  it.each([...hand, ...generated])('%s', async (_name, text) => {
+    const fast = await runParser(psqlCsv, text, 'export.csv');
+    const slow = await runParser(assemblerOnly, text, 'export.csv');
+    expect(fast).toEqual(slow);
+  });
+
+  it('the generated cases reach every outcome: records, quarantine and structural lines', async () => {
+    const runs = await Promise.all(Array.from({ length: 120 }, (_, i) => runParser(psqlCsv, hostileCsv(i + 1), 'export.csv')));
+    expect(runs.some((r) => r.rows.some((row) => row.lines > 1))).toBe(true);
+    expect(runs.some((r) => r.quarantined.some((q) => /fields, expected/.test(q.reason)))).toBe(true);
+    expect(runs.some((r) => r.quarantined.some((q) => /stray quote/.test(q.reason)))).toBe(true);
+    expect(runs.some((r) => (r.structural['repeated-header'] ?? 0) > 0 && (r.structural['psql-footer'] ?? 0) > 0)).toBe(true);
+    expect(runs.every((r) => r.unaccounted === 0)).toBe(true);
   });
 });

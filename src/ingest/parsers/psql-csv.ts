@@ -1,5 +1,5 @@
-import type { FileHead } from '../../bundle/types.js';
-import { batchedRows, defineParser, type Row, type SniffResult } from '../define-parser.js';
+import type { FileHead, Line } from '../../bundle/types.js';
+import { batchedRows, defineParser, type ParserDef, type Row, type SniffResult } from '../define-parser.js';
 import { CsvAssembler, type CsvEvent, type CsvRecord } from '../dumps/pg-text.js';
 import { aggregateShape, identifyTable, tableFromColumns, uniqueColumnNames } from '../dumps/table-identity.js';
 
@@ -86,18 +86,9 @@ function sniff(head: FileHead): SniffResult | null {
   return { confidence: conf, reason: `${dialect.name} with a header of ${names.length} identifier-like columns; ${matching} records match` };
 }
 
-export default defineParser({
-  id: 'psql-csv',
-  title: 'psql \\copy ... CSV HEADER export (also psql --csv and unaligned -A output)',
-  version: 2,
-  kind: 'db-dump',
-  tables: ['src:*'],
-  specificity: 40,
-  // No name pre-filter: dumps arrive as .csv, .txt, .out or without an extension.
-  claims: {
-    sniff,
-  },
-  async *parse(input, ctx) {
+/** The parse; `fast`: quote-free data lines skip the assembler (off only to test that it changes nothing). */
+function csvParse(fast: boolean): ParserDef['parse'] {
+  return async function* parse(input, ctx) {
     const firstLine = input.head.lines.find((l) => l.trim() !== '');
     const dialect = (firstLine !== undefined ? dialectOf(firstLine)?.dialect : undefined) ?? DIALECTS[0];
     if (dialect !== DIALECTS[0]) ctx.note(`read as ${dialect.name}`);
@@ -106,6 +97,7 @@ export default defineParser({
     let keys: string[] | null = null;
     let headerTexts: string[] = [];
     let table = '';
+    let srcTable = '';
     let recordsSeen = 0;
 
     const handle = (ev: CsvEvent): Row | null => {
@@ -125,6 +117,7 @@ export default defineParser({
         if (cols.renamed.length > 0) ctx.note(`repeated column names renamed: ${cols.renamed.join(', ')}`);
         const id = identifyTable(input.name, keys);
         table = id.table;
+        srcTable = `src:${table}`;
         if (id.note) ctx.note(id.note);
         ctx.declareTable?.(table, keys);
         ctx.structural('csv-header', lines.length);
@@ -161,12 +154,61 @@ export default defineParser({
         values[cols[i]] = !f.quoted && f.text === '' ? null : f.text;
       }
       recordsSeen++;
-      return { table: `src:${table}`, line: lines[0].lineNo, lines: lines.length, values };
+      return { table: srcTable, line: lines[0].lineNo, lines: lines.length, values };
     };
 
     const rows = (events: CsvEvent[]): Row[] => events.map(handle).filter((r): r is Row => r !== null);
-    yield* batchedRows(input.lines(), (line) => rows(asm.push(line)), () => rows(asm.end()));
+    const { delimiter, quote } = dialect;
+    /**
+     * A line with no quote character, read when no record is open, is one record whose fields are
+     * the line split at the delimiter, none of them quoted — what the assembler gives for it. The
+     * usual data row (as many fields as the header, more than one, not the header again) is made
+     * here without the assembler's objects; every other line goes the assembler's way.
+     */
+    const feed = (line: Line): Row[] => {
+      const text = line.text;
+      if (fast && keys !== null && asm.idle && (quote === '' || text.indexOf(quote) < 0)) {
+        const parts = text.split(delimiter);
+        const cols = keys;
+        const n = cols.length;
+        if (parts.length === n && n > 1 && !isHeaderAgain(parts)) {
+          const values: Record<string, string | null> = {};
+          for (let i = 0; i < n; i++) {
+            const t = parts[i];
+            values[cols[i]] = t === '' ? null : t;
+          }
+          recordsSeen++;
+          return [{ table: srcTable, line: line.lineNo, lines: 1, values }];
+        }
+      }
+      return rows(asm.push(line));
+    };
+    const isHeaderAgain = (parts: string[]): boolean => {
+      if (parts[0] !== headerTexts[0]) return false;
+      for (let i = 1; i < parts.length; i++) if (parts[i] !== headerTexts[i]) return false;
+      return true;
+    };
+    yield* batchedRows(input.lines(), feed, () => rows(asm.end()));
     if (keys === null) ctx.note('no CSV header found: the file is empty');
     else if (recordsSeen === 0) ctx.note(`table ${table}: header only, no rows`);
+  };
+}
+
+const definition: ParserDef = {
+  id: 'psql-csv',
+  title: 'psql \\copy ... CSV HEADER export (also psql --csv and unaligned -A output)',
+  version: 2,
+  kind: 'db-dump',
+  tables: ['src:*'],
+  specificity: 40,
+  // No name pre-filter: dumps arrive as .csv, .txt, .out or without an extension.
+  claims: {
+    sniff,
   },
-});
+  parse: csvParse(true),
+};
+
+export default defineParser(definition);
+
+/** The same parser with every line through the assembler: the reference the fast path is tested against. */
+export const assemblerOnly: ParserDef = { ...definition, parse: csvParse(false) };
