@@ -9,19 +9,15 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateComposeLogs } from '../src/bench/generate.js';
-import { cli, SAMPLES, tmp } from './helpers.js';
+import { cli, dumpTables, SAMPLES, tmp } from './helpers.js';
 
 const NOW = '2025-11-29T08:00:00Z';
 
+/** Every table, the schema, and what quick_check says of the file. */
 function dump(dbPath: string): Record<string, string> {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const out: Record<string, string> = {};
-    const objects = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as { type: string; name: string; sql: string }[];
-    out['(schema)'] = JSON.stringify(objects);
-    for (const o of objects) if (o.type === 'table') out[o.name] = JSON.stringify(db.prepare(`SELECT * FROM "${o.name}" ORDER BY rowid`).raw().all());
-    out['(quick_check)'] = JSON.stringify(db.pragma('quick_check'));
-    return out;
+    return { ...dumpTables(dbPath), '(quick_check)': JSON.stringify(db.pragma('quick_check')) };
   } finally {
     db.close();
   }

@@ -17,7 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateComposeLogs, splitByService } from '../src/bench/generate.js';
 import { acquireWriterLock } from '../src/db/lock.js';
 import { RAW_TABLES } from '../src/db/raw-tables.js';
-import { BIN, cli, SAMPLES, tmp } from './helpers.js';
+import { BIN, cli, dumpTables, SAMPLES, tmp } from './helpers.js';
 
 const NOW = '2025-11-29T08:00:00Z';
 const FINAL = new Set(['ingested', 'partial', 'not_ingested', 'binary', 'refused', 'error', 'accounting_error']);
@@ -48,21 +48,6 @@ function startCli(args: string[], killAfterMs?: number): Promise<Result> {
       resolveRun({ status, signal, stdout, stderr });
     });
   });
-}
-
-/** Every table's rows in rowid order and the schema: one comparable text per table. */
-function dump(dbPath: string): Record<string, string> {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const out: Record<string, string> = {};
-    const objects = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as { type: string; name: string; sql: string }[];
-    out['(schema)'] = JSON.stringify(objects);
-    out['(user_version)'] = String(db.pragma('user_version', { simple: true }));
-    for (const o of objects) if (o.type === 'table') out[o.name] = JSON.stringify(db.prepare(`SELECT * FROM "${o.name}" ORDER BY rowid`).raw().all());
-    return out;
-  } finally {
-    db.close();
-  }
 }
 
 function sha(path: string): string {
@@ -131,7 +116,7 @@ beforeAll(async () => {
   const dir = tmp('cdbf-clean-');
   const r = runCli(runArgs(dir));
   expect(r.status, r.stderr).toBe(0);
-  clean = { db: dump(join(dir, 'case.db')), reports: reportsOf(join(dir, 'out')) };
+  clean = { db: dumpTables(join(dir, 'case.db')), reports: reportsOf(join(dir, 'out')) };
 }, 120_000);
 
 const CI_POINTS: [string, string][] = [
@@ -183,7 +168,7 @@ describe('a SIGKILL at any point, then a second run: the same database and repor
     if (/^(file-|reserved|merge)/.test(point)) expect(again.stderr).toMatch(/resumed: \d+ files? (was|were) interrupted and (is|are) read again/);
     // No scratch database of the killed run's workers is left.
     expect(readdirSync(dir).filter((f) => f.includes('.ingest-part'))).toEqual([]);
-    const got = dump(db);
+    const got = dumpTables(db);
     expect(Object.keys(got)).toEqual(Object.keys(clean.db));
     for (const t of Object.keys(clean.db)) expect(got[t], t).toBe(clean.db[t]);
     expect(reportsOf(join(dir, 'out'))).toEqual(clean.reports);
@@ -200,7 +185,7 @@ describe('a SIGKILL at any point, then a second run: the same database and repor
     assertWholeFiles(join(dir, 'case.db'));
     const again = runCli(runArgs(dir));
     expect(again.status, again.stderr).toBe(0);
-    const got = dump(join(dir, 'case.db'));
+    const got = dumpTables(join(dir, 'case.db'));
     for (const t of Object.keys(clean.db)) expect(got[t], `${t} (first run: ${killed.signal ?? killed.status})`).toBe(clean.db[t]);
     expect(reportsOf(join(dir, 'out'))).toEqual(clean.reports);
     rmSync(dir, { recursive: true, force: true });
@@ -217,7 +202,7 @@ describe('one writer at a time', () => {
     expect(waited.length, a.stderr + b.stderr).toBe(1);
     // The one that waited read nothing: every file was already there, whole.
     expect(waited[0].stdout).toMatch(/\(0 read, \d+ unchanged/);
-    const got = dump(join(dir, 'case.db'));
+    const got = dumpTables(join(dir, 'case.db'));
     for (const t of Object.keys(clean.db)) expect(got[t], t).toBe(clean.db[t]);
     expect(reportsOf(join(dir, 'a'))).toEqual(clean.reports);
     expect(reportsOf(join(dir, 'b'))).toEqual(clean.reports);
@@ -301,7 +286,7 @@ describe('full disk', () => {
     expect(a.status).toBe(2);
     const again = runCli(runArgs(dir));
     expect(again.status, again.stderr).toBe(0);
-    const got = dump(db);
+    const got = dumpTables(db);
     for (const t of Object.keys(clean.db)) expect(got[t], t).toBe(clean.db[t]);
   }, 120_000);
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
@@ -58,4 +59,19 @@ export function samples(): { name: string; path: string; expected: SampleExpecte
       if (!path) throw new Error(`no bundle for ${f}`);
       return { name, path, expected: JSON.parse(readFileSync(join(SAMPLES, f), 'utf8')) as SampleExpected };
     });
+}
+
+/** Every table's rows in rowid order, the schema and user_version: one comparable text per table. */
+export function dumpTables(dbPath: string): Record<string, string> {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const out: Record<string, string> = {};
+    const objects = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as { type: string; name: string; sql: string }[];
+    out['(schema)'] = JSON.stringify(objects);
+    out['(user_version)'] = String(db.pragma('user_version', { simple: true }));
+    for (const o of objects) if (o.type === 'table') out[o.name] = JSON.stringify(db.prepare(`SELECT * FROM "${o.name}" ORDER BY rowid`).raw().all());
+    return out;
+  } finally {
+    db.close();
+  }
 }
