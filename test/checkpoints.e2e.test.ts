@@ -59,6 +59,21 @@ describe('checkpoints on a thread of their own', () => {
     rmSync(bg.dir, { recursive: true, force: true });
   }, 120_000);
 
+  it('a checkpoint thread that dies: the run completes with the same database and reports, and says so', () => {
+    const own = runWith(join(SAMPLES, 'drawdown-runbook'), '0');
+    const dir = tmp('cdbf-ckpt-fail-');
+    const db = join(dir, 'case.db');
+    const r = cli(['run', join(SAMPLES, 'drawdown-runbook'), '--db', db, '--out', join(dir, 'out'), '--now', NOW, '--quiet'], {
+      env: { CDB_FORENSICS_BG_CHECKPOINT: '1', CDB_FORENSICS_FAIL_CHECKPOINT: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/note: the working database's write-ahead log was not copied into the database file \(.*CDB_FORENSICS_FAIL_CHECKPOINT.*\); nothing is lost/);
+    expect(dump(db)).toEqual(dump(own.db));
+    expect(reports(join(dir, 'out'))).toEqual(reports(own.out));
+    rmSync(own.dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
   let big = '';
   beforeAll(async () => {
     // Over the size at which a bundle is read on several threads: the background thread's own choice.

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckpointMessage, CheckpointRequest } from './checkpointer.js';
 
+if (process.env.CDB_FORENSICS_FAIL_CHECKPOINT === '1') throw new Error('checkpoint thread failure requested by CDB_FORENSICS_FAIL_CHECKPOINT');
 const { file, everyMs, minBytes } = workerData as { file: string; everyMs: number; minBytes: number };
 const db = new Database(file, { timeout: 0 });
 const port = parentPort!;

@@ -32,6 +32,11 @@ export class BackgroundCheckpoints {
       this.worker.once('error', reject);
       this.worker.once('exit', (code) => reject(new Error(`the checkpoint thread stopped (exit code ${code})`)));
     });
+    // A thread that could not start or died: SQLite checkpoints in the writer again, as without it;
+    // finish() reports why.
+    this.done.catch(() => {
+      if (this.finished === null && this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
     // Until finish() is called the thread must not keep the process alive by itself.
     this.worker.unref();
   }
