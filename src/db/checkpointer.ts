@@ -23,8 +23,11 @@ export class BackgroundCheckpoints {
   private readonly worker: Worker;
   private readonly done: Promise<CheckpointMessage>;
   private finished: Promise<string | null> | null = null;
+  /** The writer's own threshold, given back when the thread ends. */
+  private readonly autocheckpoint: number;
 
   private constructor(private readonly db: DB, file: string) {
+    this.autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
     db.pragma('wal_autocheckpoint = 0');
     this.worker = new Worker(WORKER_URL, { workerData: { file, everyMs: EVERY_MS, minBytes: MIN_BYTES } });
     this.done = new Promise((resolve, reject) => {
@@ -35,10 +38,14 @@ export class BackgroundCheckpoints {
     // A thread that could not start or died: SQLite checkpoints in the writer again, as without it;
     // finish() reports why.
     this.done.catch(() => {
-      if (this.finished === null && this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      if (this.finished === null) this.handBack();
     });
     // Until finish() is called the thread must not keep the process alive by itself.
     this.worker.unref();
+  }
+
+  private handBack(): void {
+    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`);
   }
 
   /** Null when the database is in memory, or not in WAL mode: nothing to do then. */
@@ -62,7 +69,7 @@ export class BackgroundCheckpoints {
       } catch (e) {
         return (e as Error).message;
       } finally {
-        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+        this.handBack();
       }
     })();
     return this.finished;

@@ -8,6 +8,9 @@ interface Row {
   ts: string | null;
 }
 
+/** How many of the first and of the last records are kept whole. */
+export const EDGE = 3;
+
 /**
  * What a rule needs of a list of log records it may not hold: a failure logged on every tick (a
  * feed dropping every trade while Redis is away) is a million records in a block. Kept: the count,
@@ -16,13 +19,8 @@ interface Row {
  * key (a host named), the first record giving it. Fed in the list's order, it answers as the list
  * would.
  */
-/** How many of the first and of the last records are kept whole. */
-export const EDGE = 3;
-
 export class RowDigest<R extends Row = Row> {
   n = 0;
-  first: R | null = null;
-  last: R | null = null;
   /** Times of the first and last records that have one. */
   firstTs: string | null = null;
   lastTs: string | null = null;
@@ -54,8 +52,6 @@ export class RowDigest<R extends Row = Row> {
       this.tail.push(r);
     }
     this.n++;
-    this.first ??= r;
-    this.last = r;
     if (r.ts) {
       this.firstTs ??= r.ts;
       this.lastTs = r.ts;
@@ -64,8 +60,16 @@ export class RowDigest<R extends Row = Row> {
     const key = this.keyOf?.(r);
     if (key != null && !this.keys.has(key)) {
       this.keys.add(key);
-      if (r !== this.first) this.keyed.push(r);
+      if (this.n > 1) this.keyed.push(r);
     }
+  }
+
+  get first(): R | null {
+    return this.head[0] ?? null;
+  }
+
+  get last(): R | null {
+    return this.tail.at(-1) ?? this.head.at(-1) ?? null;
   }
 
   /** spreadEvidence(ctx, list, max) of the list fed in. */
@@ -86,6 +90,6 @@ export class RowDigest<R extends Row = Row> {
    * stand-in for the list wherever only its first record and its distinct keys count.
    */
   representatives(): R[] {
-    return this.first ? [this.first, ...this.keyed] : [];
+    return this.n ? [this.head[0], ...this.keyed] : [];
   }
 }
