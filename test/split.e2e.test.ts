@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -164,5 +164,33 @@ describe('a large log being read in pieces', () => {
     const whole = contents(join(dir, 'whole.db'));
     const again = contents(db);
     for (const t of Object.keys(whole)) expect(again[t], t).toEqual(whole[t]);
+  }, 60_000);
+});
+
+describe('a bundle of one log per service', () => {
+  const serviceLog = (svc: string, n: number, from: number): string => Array.from({ length: n }, (_, k) => app(svc, from + k, 'INFO', `tick ${from + k} BTCUSDT @ ${70000 + k}.5`)).join('\n') + '\n';
+  it.each([
+    // `docker compose logs <service>` per service at DEBUG: the signal engine's log is most of it
+    { name: 'one log most of the bundle: read in pieces by every thread, one file after another', sizes: { cdb_risk: 20, cdb_signal: 900, cdb_ws: 80 }, pieces: /split cdb_signal\.log: read in 3 pieces/ },
+    { name: 'four logs of one size: each thread reads whole files', sizes: { cdb_execution: 300, cdb_risk: 300, cdb_signal: 300, cdb_ws: 300 }, pieces: null },
+  ])('$name, the same database as one thread', ({ sizes, pieces }) => {
+    const dir = tmp('cdbf-persvc-');
+    const bundle = join(dir, 'bundle');
+    mkdirSync(bundle);
+    let from = 0;
+    for (const [svc, n] of Object.entries(sizes)) {
+      writeFileSync(join(bundle, `${svc}.log`), serviceLog(svc, n, from));
+      from += n;
+    }
+    const largest = Math.max(...readdirSync(bundle).map((f) => readFileSync(join(bundle, f)).length));
+    const one = ingest(bundle, join(dir, 'one.db'), '1');
+    const two = ingest(bundle, join(dir, 'two.db'), '2', { CDB_FORENSICS_SPLIT_MIN_BYTES: String(Math.floor(largest / 3)), CDB_FORENSICS_TRACE_SPLIT: '1' });
+    if (pieces) expect(two.stderr).toMatch(pieces);
+    else expect(two.stderr).not.toMatch(/read in \d+ pieces/);
+    expect(two.summary).toBe(one.summary);
+    const a = contents(join(dir, 'one.db'));
+    const b = contents(join(dir, 'two.db'));
+    expect(a.log_events.length).toBeGreaterThan(900);
+    for (const t of Object.keys(a)) expect(b[t], t).toEqual(a[t]);
   }, 60_000);
 });

@@ -279,7 +279,11 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     const prev = unchangedPrev.get(p.file.path);
     if (prev && !isSecret(p)) outcomes.push(skipped(p.file, p.detection.parser, prev));
   }
-  const parts = partitionWork(work, opts.jobs, dbFile(db));
+  const threads = opts.jobs ?? defaultJobs();
+  // A file is read in pieces only from disk (an archive's member cannot be read from the middle).
+  const pieceThreads = (p: Planned): number =>
+    canSplit(p.detection.parser, p.head, p.file.bytes, threads) && bundle.diskPath(p.file.path) !== null ? pieceWorkers(p.file.bytes, threads) + 1 : 1;
+  const parts = partitionWork(work, opts.jobs, dbFile(db), pieceThreads);
   piecesOk = parts.length === 1;
   const serialPaths = new Set(parts[0].map((p) => p.file.path));
   // Workers start first and run while this thread ingests the first part itself.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitRuns } from './parallel.js';
+import { piecesSooner, splitRuns } from './parallel.js';
 
 describe('splitRuns', () => {
   it.each([
@@ -25,5 +25,24 @@ describe('splitRuns', () => {
     });
     expect(got[0][0]).toBe(0);
     expect(got[got.length - 1][1]).toBe(sizes.length);
+  });
+});
+
+describe('piecesSooner', () => {
+  it.each([
+    // per service: cdb_signal holds three quarters of a DEBUG bundle; its run keeps one thread busy
+    { sizes: [3, 5, 5, 5, 806, 250], threads: [1, 1, 1, 1, 2, 2], n: 2, sooner: true },
+    // the same with three threads: the large file on three, the feed's log on three
+    { sizes: [3, 5, 5, 5, 806, 250], threads: [1, 1, 1, 1, 3, 3], n: 3, sooner: true },
+    // files of equal size: runs of whole files already share the threads
+    { sizes: [100, 100, 100, 100], threads: [2, 2, 2, 2], n: 2, sooner: false },
+    // no file large enough for pieces: runs of files, whatever their sizes
+    { sizes: [60, 1, 1, 1], threads: [1, 1, 1, 1], n: 2, sooner: false },
+    // one large file among many medium ones: the pieces' overhead outweighs the imbalance
+    { sizes: [70, 60, 60, 60], threads: [2, 1, 1, 1], n: 2, sooner: false },
+    // an archive's member cannot be read in pieces however large (threads 1)
+    { sizes: [806, 250], threads: [1, 1], n: 2, sooner: false },
+  ])('$sizes on $n threads, pieces on $threads: $sooner', ({ sizes, threads, n, sooner }) => {
+    expect(piecesSooner(sizes, threads, splitRuns(sizes, n))).toBe(sooner);
   });
 });

@@ -66,13 +66,41 @@ export type WorkerMessage =
  * in-memory database, a parser outside the registry (a worker only knows the registry), or
  * when the worker script is not built (running from the TypeScript sources).
  */
-export function partitionWork(work: Planned[], jobs: number | undefined, dbPath: string | null): Planned[][] {
+export function partitionWork(work: Planned[], jobs: number | undefined, dbPath: string | null, pieceThreads: (p: Planned) => number = () => 1): Planned[][] {
   const n = Math.min(jobs ?? defaultJobs(), work.length);
   const total = work.reduce((a, p) => a + p.file.bytes, 0);
   if (n <= 1 || dbPath === null || (jobs === undefined && total < PARALLEL_MIN_BYTES)) return [work];
   if (!work.every((p) => p.detection.parser === null || PARSERS.includes(p.detection.parser))) return [work];
   if (!existsSync(fileURLToPath(WORKER_URL))) return [work];
-  return splitRuns(work.map((p) => p.file.bytes), n).map(([from, to]) => work.slice(from, to));
+  const sizes = work.map((p) => p.file.bytes);
+  const runs = splitRuns(sizes, n);
+  if (piecesSooner(sizes, work.map(pieceThreads), runs)) return [work];
+  return runs.map(([from, to]) => work.slice(from, to));
+}
+
+/**
+ * What a file read in pieces costs beyond its share of the threads: the pieces are joined, and
+ * this thread also hashes the whole file (split.ts's weights: a tail's join ~0.16 of parsing it).
+ */
+const PIECE_OVERHEAD = 1.15;
+
+/**
+ * Whether reading the files one after another, each large one in pieces on `pieceThreads[i]`
+ * threads (1: whole), ends sooner than the runs of whole files on threads of their own. A run
+ * takes as long as its bytes, so one file holding most of the bundle — a DEBUG `cdb_signal` log
+ * beside five small services, as `docker compose logs <service>` per service leaves it — keeps
+ * one thread busy while the others wait; in pieces every thread shares it.
+ */
+export function piecesSooner(sizes: number[], pieceThreads: number[], runs: [number, number][]): boolean {
+  let runsCost = 0;
+  for (const [from, to] of runs) {
+    let bytes = 0;
+    for (let i = from; i < to; i++) bytes += sizes[i];
+    runsCost = Math.max(runsCost, bytes);
+  }
+  let piecesCost = 0;
+  for (let i = 0; i < sizes.length; i++) piecesCost += pieceThreads[i] > 1 ? (sizes[i] * PIECE_OVERHEAD) / pieceThreads[i] : sizes[i];
+  return piecesCost < runsCost;
 }
 
 /**
