@@ -2,6 +2,7 @@ import { classes, patternOf } from '../../../catalog/index.js';
 import { clocklessVerdicts } from '../../clockless.js';
 import { hostNamed, reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 import { RowDigest } from '../shared/row-digest.js';
+import { memoByText } from '../shared/text-memo.js';
 import { fieldOf } from '../shared/logs.js';
 import { blockSpansSql } from '../../../model/market-minutes.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
@@ -136,7 +137,8 @@ export default defineRule({
     const wsSourceStub = wsSource && (wsSource.value ?? '').trim().toLowerCase() === 'stub' ? [wsSource] : [];
     const noKlines = findLogs(ctx, { classes: NO_KLINES });
     // A feed that drops every trade while Redis is away logs one line per tick: digested, not held.
-    const notPublished = new RowDigest<LogRow>((r) => hostNamed(r.message));
+    const hostOf = memoByText((m) => hostNamed(m));
+    const notPublished = new RowDigest<LogRow>((r) => hostOf(r.message));
     const notPublishedBy = new Set<string>();
     eachLog(ctx, { classes: NOT_PUBLISHED }, (r) => {
       notPublished.add(r);
