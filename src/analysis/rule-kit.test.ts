@@ -4,7 +4,10 @@ import { Redactor } from '../redact/secrets.js';
 import { schemaSql } from '../db/schema.js';
 import { Writer } from '../db/writer.js';
 import { makeRuleContext } from './context.js';
-import { loggedServices } from './rule-kit.js';
+import { eachLog, eachLogOfTexts, eachLogText, loggedServices, type LogQuery, type LogRow } from './rule-kit.js';
+import { TestDb } from './testing.js';
+import { addLog, at } from './rule-testing.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 const iso = (h: number) => new Date(Date.parse('2026-02-09T00:00:00.000Z') + h * 3_600_000).toISOString();
 
@@ -58,6 +61,68 @@ describe('loggedServices: the services with a record in the block', () => {
       const scan = (db.prepare(SCAN).all() as { service: string }[]).map((r) => r.service);
       expect(scan).toEqual(want);
       expect(loggedServices(ctx)).toEqual(scan);
+    }
+  });
+});
+
+/** Failure texts as services repeat them: near twins (case, a trailing dot, a second line), quotes, non-ASCII. */
+const TEXTS = [
+  'Error 111 connecting to cdb_redis:6379. Connection refused.',
+  'Error 111 connecting to cdb_redis:6379. Connection Refused.',
+  'Error 111 connecting to cdb_redis:6379. Connection refused',
+  "Fehler bei Market-Data-Verarbeitung: 'pct_change'",
+  'Failed to persist trade: server closed the connection unexpectedly\nDETAIL:  x "y" ü',
+  'Redis-Verbindung fehlgeschlagen: Authentication required.',
+];
+
+/** A log of `n` error records: repeated texts (and `extra` one-off ones), ties and gaps in time, kinds a query skips. */
+function failingLog(seed: number, n: number, extra: number): TestDb {
+  const rnd = seededRandom(seed);
+  const t = new TestDb();
+  for (let i = 0; i < n; i++) {
+    const message = i < extra ? `Failed to persist order ${i}: connection already closed` : TEXTS[Math.floor(rnd() * TEXTS.length)];
+    const r = rnd();
+    addLog(t, {
+      service: rnd() < 0.5 ? 'cdb_ws' : 'cdb_db_writer',
+      ts: r < 0.1 ? null : at(Math.floor(rnd() * 30)),
+      level: 'ERROR',
+      message,
+      kind: r > 0.95 ? 'report' : r > 0.9 ? 'health_poll' : 'app',
+      file: rnd() < 0.5 ? 'a.log' : 'b.log',
+    });
+  }
+  return t;
+}
+
+describe('eachLogOfTexts and eachLogText answer as eachLog read record by record', () => {
+  const ctxOf = (t: TestDb) => makeRuleContext(t.db, { from: at(0), to: at(60 * 24), days: [], era: 'B', dialect: 'real' });
+  it.each([
+    [1, 0, 0, 0],
+    [2, 200, 0, 1],
+    [3, 200, 0, 3],
+    [4, 300, 10, 6],
+    [5, 300, 80, 80],
+  ])('seed %i: %i records, %i one-off texts, %i texts asked for', (seed, n, extra, asked) => {
+    const t = failingLog(seed, n, extra);
+    const ctx = ctxOf(t);
+    const classes = [...new Set((t.db.prepare('SELECT DISTINCT class FROM log_events WHERE class IS NOT NULL').all() as { class: string }[]).map((r) => r.class))].sort();
+    for (const q of [{ classes }, { classes, excludeKinds: ['report'] }, { classes, services: ['cdb_ws'] }] as LogQuery[]) {
+      const all: LogRow[] = [];
+      eachLog(ctx, q, (r) => all.push(r));
+      const counts = new Map<string, number>();
+      eachLogText(ctx, q, (m, k) => counts.set(m, k));
+      const byHand = new Map<string, number>();
+      for (const r of all) byHand.set(r.message, (byHand.get(r.message) ?? 0) + 1);
+      expect(new Map([...counts].sort())).toEqual(new Map([...byHand].sort()));
+      const texts = [...byHand.keys()].sort().slice(0, asked);
+      const got: LogRow[] = [];
+      eachLogOfTexts(ctx, q, texts, (r) => got.push(r));
+      expect(got).toEqual(all.filter((r) => texts.includes(r.message)));
+      // Not vacuous: the texts asked for are read, in time order with ties and untimed records.
+      if (asked) expect(got.length).toBeGreaterThan(0);
+      const narrowed: LogRow[] = [];
+      eachLog(ctx, { ...q, messages: texts }, (r) => narrowed.push(r));
+      expect(narrowed).toEqual(got);
     }
   });
 });

@@ -63,6 +63,13 @@ export interface LogQuery {
   excludeKinds?: readonly string[];
   /** Also take rows outside the block (default: rows in the block and rows of unknown time). */
   anyTime?: boolean;
+  /** Only records of these kinds. */
+  kinds?: readonly string[];
+  /**
+   * Only records with one of these texts: SQLite skips the others without handing them to JS
+   * (eachLog still tests each record it hands over, so this narrows and never widens).
+   */
+  messages?: readonly string[];
 }
 
 const LOG_COLS = 'id, file_id, line_no, service, ts, docker_ts, level, logger, message, kind, class';
@@ -80,7 +87,63 @@ export function findLogs(ctx: RuleContext, q: LogQuery): LogRow[] {
  * cost memory per record. A record failing `re` is never kept. `visit` must not use the connection.
  */
 export function eachLog(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => void): void {
-  if (q.classes.length === 0) return;
+  const w = kitWhere(q);
+  if (!w) return;
+  const re = q.re;
+  const only = q.messages ? new Set(q.messages) : null;
+  const rows = ctx.db
+    .prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${w.sql} ORDER BY ts IS NULL, ts, file_id, line_no, id`)
+    .iterate(...w.args) as IterableIterator<LogRow>;
+  for (const r of rows) {
+    if (only && !only.has(r.message)) continue;
+    if (re) {
+      re.lastIndex = 0;
+      if (!re.test(r.message)) continue;
+    }
+    visit(r);
+  }
+}
+
+/**
+ * The distinct texts of the records eachLog(q) would read (before its `re`), each with how many
+ * records carry it, in no particular order: SQLite counts them, so a rule can test each text once
+ * and read back only the records whose text it wants (`messages`).
+ */
+export function eachLogText(ctx: RuleContext, q: Omit<LogQuery, 're'>, visit: (message: string, n: number) => void): void {
+  const w = kitWhere(q);
+  if (!w) return;
+  for (const r of ctx.db.prepare(`SELECT message, COUNT(*) AS n FROM log_events WHERE ${w.sql} GROUP BY message`).iterate(...w.args) as Iterable<{ message: string; n: number }>) {
+    visit(r.message, r.n);
+  }
+}
+
+/** Above this many texts eachLogOfTexts reads the texts themselves (one CASE branch per text). */
+const MAX_CASE_TEXTS = 64;
+
+/**
+ * eachLog of the records whose text is one of `texts`, in eachLog's order. SQLite sorts and hands
+ * over each record's index into `texts` instead of its text, and every record of a text shares
+ * one string: a text repeated on every tick is not copied, sorted and decoded a million times.
+ */
+export function eachLogOfTexts(ctx: RuleContext, q: Omit<LogQuery, 're' | 'messages'>, texts: readonly string[], visit: (r: LogRow) => void): void {
+  if (texts.length > MAX_CASE_TEXTS) {
+    eachLog(ctx, { ...q, messages: texts }, visit);
+    return;
+  }
+  const w = kitWhere({ ...q, messages: texts });
+  if (!w) return;
+  const which = `CASE message ${texts.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+  const rows = ctx.db
+    .prepare(`SELECT id, file_id, line_no, service, ts, docker_ts, level, logger, ${which}, kind, class FROM log_events WHERE ${w.sql} ORDER BY ts IS NULL, ts, file_id, line_no, id`)
+    .raw()
+    .iterate(...texts.flatMap((t, i) => [t, i]), ...w.args) as IterableIterator<[number, number, number, string | null, string | null, string | null, string | null, string | null, number, string | null, string | null]>;
+  for (const [id, file_id, line_no, service, ts, docker_ts, level, logger, t, kind, klass] of rows) {
+    visit({ id, file_id, line_no, service, ts, docker_ts, level, logger, message: texts[t], kind, class: klass });
+  }
+}
+
+function kitWhere(q: Omit<LogQuery, 're'>): { sql: string; args: (string | number)[] } | null {
+  if (q.classes.length === 0 || (q.messages && q.messages.length === 0) || (q.kinds && q.kinds.length === 0)) return null;
   const where: string[] = [`class IN (${q.classes.map(() => '?').join(',')})`, "COALESCE(kind, '') <> 'health_poll'"];
   const args: (string | number)[] = [...q.classes];
   if (!q.anyTime) where.push('COALESCE(in_block, 1) = 1');
@@ -92,17 +155,15 @@ export function eachLog(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => voi
     where.push(`COALESCE(kind, '') NOT IN (${q.excludeKinds.map(() => '?').join(',')})`);
     args.push(...q.excludeKinds);
   }
-  const re = q.re;
-  const rows = ctx.db
-    .prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${where.join(' AND ')} ORDER BY ts IS NULL, ts, file_id, line_no, id`)
-    .iterate(...args) as IterableIterator<LogRow>;
-  for (const r of rows) {
-    if (re) {
-      re.lastIndex = 0;
-      if (!re.test(r.message)) continue;
-    }
-    visit(r);
+  if (q.kinds) {
+    where.push(`kind IN (${q.kinds.map(() => '?').join(',')})`);
+    args.push(...q.kinds);
   }
+  if (q.messages) {
+    where.push('message IN (SELECT value FROM json_each(?))');
+    args.push(JSON.stringify(q.messages));
+  }
+  return { sql: where.join(' AND '), args };
 }
 
 /** The rows spreadEvidence cites of a list of n: the first, the last and evenly between (sorted). */

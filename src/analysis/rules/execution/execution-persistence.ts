@@ -1,5 +1,7 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type RuleContext, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { DB_WRITER, EXECUTION, findLogs, groupCoverage, K, fieldOf, type LogRow, type ServiceGroup } from '../shared/logs.js';
+import { countLogs, DB_WRITER, EXECUTION, fieldMemo, findLogs, groupCoverage, K, scanLogs, type LogRow, type ServiceGroup } from '../shared/logs.js';
+import { RowDigest } from '../shared/row-digest.js';
+import { memoByText } from '../shared/text-memo.js';
 import { classifyDbError, DB_ERROR_CAUSE as CAUSE, type FailureClass } from '../shared/db-errors.js';
 import { dumpedTable, TRADE_TABLES } from '../shared/sources.js';
 import { count, redisWindow, sampleEvidence, worst, type EvidenceRow } from '../shared/util.js';
@@ -68,35 +70,42 @@ export default defineRule({
     const f = fills(ctx);
     const tradesDump = dumpedTable(ctx, TRADE_TABLES);
     const persistedDb = count(ctx, "SELECT COUNT(*) FROM trades WHERE in_block = 1 AND source = 'db'");
-    const persistedLog = findLogs(ctx, { group: [EXECUTION, DB_WRITER], classes: K.persistOk });
-    const failures = findLogs(ctx, { group: [EXECUTION, DB_WRITER], classes: K.persistFailure });
-    const pgErrors = findLogs(ctx, { group: POSTGRES, classes: K.pgSchemaError });
+    const persistedLog = countLogs(ctx, { group: [EXECUTION, DB_WRITER], classes: K.persistOk });
     const pgRestarts = findLogs(ctx, { group: POSTGRES, classes: K.pgReady });
     const writerCov = groupCoverage(ctx, DB_WRITER);
     const healthyWriter = ctx.db
       .prepare("SELECT file_id, line_no, status, health FROM containers WHERE (service = 'cdb_db_writer' OR name = 'cdb_db_writer') AND (health = 'healthy' OR state = 'running') ORDER BY file_id, line_no LIMIT 1")
       .get() as { file_id: number; line_no: number; status: string | null; health: string | null } | undefined;
 
-    const persisted = tradesDump ? persistedDb : persistedLog.length;
-    const byClass = new Map<FailureClass, LogRow[]>();
+    const persisted = tradesDump ? persistedDb : persistedLog;
+    // A writer failing on every insert logs a line per message: the failure lines are digested as
+    // read (writer and execution lines first, then postgres' own), each text classified once.
+    const byClass = new Map<FailureClass, RowDigest<LogRow>>();
     const byEntity = new Map<string, number>();
-    for (const r of [...failures, ...pgErrors]) {
-      const c = classifyDbError(r.message);
-      const g = byClass.get(c);
-      if (g) g.push(r);
-      else byClass.set(c, [r]);
-      const entity = (fieldOf(r, 'what') ?? (r.class === 'audit.risk_event_persist_failed' ? 'risk_event' : r.service === 'cdb_postgres' ? 'postgres' : 'database')).toLowerCase();
+    const classOf = memoByText(classifyDbError);
+    const what = fieldMemo('what');
+    const failures = new RowDigest<LogRow>();
+    const pgErrors = new RowDigest<LogRow>();
+    const add = (list: RowDigest<LogRow>) => (r: LogRow) => {
+      list.add(r);
+      const c = classOf(r.message);
+      let g = byClass.get(c);
+      if (!g) byClass.set(c, (g = new RowDigest<LogRow>()));
+      g.add(r);
+      const entity = (what(r) ?? (r.class === 'audit.risk_event_persist_failed' ? 'risk_event' : r.service === 'cdb_postgres' ? 'postgres' : 'database')).toLowerCase();
       byEntity.set(entity, (byEntity.get(entity) ?? 0) + 1);
-    }
+    };
+    scanLogs(ctx, { group: [EXECUTION, DB_WRITER], classes: K.persistFailure }, add(failures));
+    scanLogs(ctx, { group: POSTGRES, classes: K.pgSchemaError }, add(pgErrors));
     const metrics: Record<string, number | string | null> = {
       fills: f.n,
       fills_source: f.n ? f.source : null,
       trades_persisted: persisted,
-      trades_persisted_source: tradesDump ? 'trades dump' : persistedLog.length ? 'persist log lines' : null,
-      persist_failures: failures.length,
-      postgres_errors: pgErrors.length,
+      trades_persisted_source: tradesDump ? 'trades dump' : persistedLog ? 'persist log lines' : null,
+      persist_failures: failures.n,
+      postgres_errors: pgErrors.n,
     };
-    for (const [c, rows] of [...byClass.entries()].sort()) metrics[`failures_${c}`] = rows.length;
+    for (const [c, rows] of [...byClass.entries()].sort()) metrics[`failures_${c}`] = rows.n;
     for (const [e, n] of [...byEntity.entries()].sort()) metrics[`failures_entity_${e}`] = n;
     const verification: VerificationCheck[] = [
       {
@@ -109,11 +118,11 @@ export default defineRule({
       { id: 'no-persist-failures', title: text('execution-persistence.check.no_failures'), kind: 'log', check: 'Failed to (save|persist) (trade|order|signal)', expect: { op: '==', value: 0 } },
     ];
 
-    const canSeePersistence = !!tradesDump || persistedLog.length > 0 || !!writerCov;
-    if (f.n === 0 && failures.length === 0 && pgErrors.length === 0) {
+    const canSeePersistence = !!tradesDump || persistedLog > 0 || !!writerCov;
+    if (f.n === 0 && failures.n === 0 && pgErrors.n === 0) {
       return { status: 'not_evaluable', missing: text('execution-persistence.missing.nothing'), metrics };
     }
-    if (f.n > 0 && !canSeePersistence && failures.length === 0) {
+    if (f.n > 0 && !canSeePersistence && failures.n === 0) {
       return { status: 'not_evaluable', missing: text('execution-persistence.missing.unobservable'), metrics };
     }
 
@@ -133,9 +142,9 @@ export default defineRule({
           n: f.n,
           source: f.said,
           dump: tradesDump ? text('execution-persistence.not_persisted.dump') : '',
-          failures: failures.length ? text('execution-persistence.not_persisted.failures', { n: failures.length }) : '',
+          failures: failures.n ? text('execution-persistence.not_persisted.failures', { n: failures.n }) : '',
         }),
-        evidence: [...sampleEvidence(ctx, f.rows, 1, 0), ...sampleEvidence(ctx, failures, 1, 1)],
+        evidence: [...sampleEvidence(ctx, f.rows, 1, 0), ...sampleEvidence(ctx, failures.view(), 1, 1)],
       });
     } else if (partial) {
       status = 'warn';
@@ -149,22 +158,22 @@ export default defineRule({
       findings.push({ subject: 'persisted', severity: 'info', message: text('execution-persistence.persisted', { n: f.n, persisted }), evidence: [] });
     }
 
-    const classes = [...byClass.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+    const classes = [...byClass.entries()].sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]));
     const seenCauses = new Set<string>();
     for (const [cls, rows] of classes) {
       status = worst(status, 'warn');
-      const detail = rows[0].message.split('\n')[0];
+      const detail = rows.first!.message.split('\n')[0];
       findings.push({
         subject: `failures:${cls}`,
         severity: notPersisted ? 'high' : 'medium',
-        message: text('execution-persistence.failures', { n: rows.length, cls: CLASS_TEXT[cls](), detail: detail.slice(0, 200) }),
-        evidence: sampleEvidence(ctx, rows),
+        message: text('execution-persistence.failures', { n: rows.n, cls: CLASS_TEXT[cls](), detail: detail.slice(0, 200) }),
+        evidence: sampleEvidence(ctx, rows.view()),
       });
       const cause = CAUSE[cls];
       if (seenCauses.has(cause)) continue;
       seenCauses.add(cause);
-      let likelihood: Likelihood = notPersisted ? (rows.length >= 10 ? 'very_likely' : 'likely') : rows.length >= 10 ? 'likely' : 'possible';
-      const ev = sampleEvidence(ctx, rows);
+      let likelihood: Likelihood = notPersisted ? (rows.n >= 10 ? 'very_likely' : 'likely') : rows.n >= 10 ? 'likely' : 'possible';
+      const ev = sampleEvidence(ctx, rows.view());
       let pgRestart: AnyText | '' = '';
       let healthy: AnyText | '' = '';
       if (cls === 'connection') {

@@ -2,6 +2,7 @@ import { classes, patternOf } from '../../../catalog/index.js';
 import { clocklessVerdicts } from '../../clockless.js';
 import { hostNamed, reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 import { RowDigest } from '../shared/row-digest.js';
+import { memoByText } from '../shared/text-memo.js';
 import { fieldOf } from '../shared/logs.js';
 import { blockSpansSql } from '../../../model/market-minutes.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
@@ -134,9 +135,12 @@ export default defineRule({
     const stub = findLogs(ctx, { classes: STUB }).filter((r) => r.class === 'feed.stub_mode' || (fieldOf(r, 'mode') ?? '').toLowerCase() === 'stub');
     const wsSource = effectiveSetting(ctx, 'WS_SOURCE', WS_SERVICES);
     const wsSourceStub = wsSource && (wsSource.value ?? '').trim().toLowerCase() === 'stub' ? [wsSource] : [];
-    const noKlines = findLogs(ctx, { classes: NO_KLINES });
+    // A feed that never gets its klines says so on every loop: digested, not held.
+    const noKlines = new RowDigest<LogRow>();
+    eachLog(ctx, { classes: NO_KLINES }, (r) => noKlines.add(r));
     // A feed that drops every trade while Redis is away logs one line per tick: digested, not held.
-    const notPublished = new RowDigest<LogRow>((r) => hostNamed(r.message));
+    const hostOf = memoByText((m) => hostNamed(m));
+    const notPublished = new RowDigest<LogRow>((r) => hostOf(r.message));
     const notPublishedBy = new Set<string>();
     eachLog(ctx, { classes: NOT_PUBLISHED }, (r) => {
       notPublished.add(r);
@@ -184,7 +188,7 @@ export default defineRule({
     }
 
     const hasAnything =
-      stub.length + noKlines.length + notPublished.n + wsSourceStub.length + listeners.length + eventsZero.length > 0 ||
+      stub.length + noKlines.n + notPublished.n + wsSourceStub.length + listeners.length + eventsZero.length > 0 ||
       WS_SERVICES.some((s) => ctx.logCoverage(s) !== null) ||
       (signalSource !== null && signalSource !== 'none');
     if (!hasAnything) {
@@ -194,11 +198,11 @@ export default defineRule({
       };
     }
 
-    const noKlinesSpan = noKlines.length > 1 && noKlines[0].ts && noKlines[noKlines.length - 1].ts ? Date.parse(noKlines[noKlines.length - 1].ts!) - Date.parse(noKlines[0].ts!) : 0;
+    const noKlinesSpan = noKlines.n > 1 && noKlines.first!.ts && noKlines.last!.ts ? Date.parse(noKlines.last!.ts) - Date.parse(noKlines.first!.ts) : 0;
     // A feed log without a clock cannot span the block, but its content can prove the feed never delivered.
     const onContent = clocklessVerdicts(ctx.db).find((v) => v.stage === 'market_data') ?? null;
     const strong =
-      stub.length > 0 || notPublished.n > 0 || eventsZero.length > 0 || listenedMs >= L * 0.5 || (noKlines.length >= 3 && noKlinesSpan >= L * 0.5) || onContent !== null;
+      stub.length > 0 || notPublished.n > 0 || eventsZero.length > 0 || listenedMs >= L * 0.5 || (noKlines.n >= 3 && noKlinesSpan >= L * 0.5) || onContent !== null;
     const ev = (rows: LogRow[]) => spreadEvidence(ctx, rows, 2);
     const base: Evidence[] = [];
     if (listeners.length) {
@@ -211,7 +215,7 @@ export default defineRule({
     if (stub.length) why.push(text('market-data-flow.why.stub', { n: stub.length }));
     if (wsSourceStub.length) why.push(text('market-data-flow.why.ws_source_stub'));
     if (notPublished.n) why.push(text('market-data-flow.why.not_published', { n: notPublished.n }));
-    if (noKlines.length) why.push(text('market-data-flow.why.no_klines', { line: NO_KLINES_TEXT, n: noKlines.length }));
+    if (noKlines.n) why.push(text('market-data-flow.why.no_klines', { line: NO_KLINES_TEXT, n: noKlines.n }));
     if (listeners.length) why.push(text('market-data-flow.why.listeners', { sources: listeners.map((l) => l.source).join('/'), span: listenedMs / 1000 }));
     if (eventsZero.length) why.push(text('market-data-flow.why.events_zero'));
     if (onContent) why.push(onContent.reasonText);
@@ -228,7 +232,7 @@ export default defineRule({
         while_up: wsAlive ? text('market-data-flow.none.while_up', { at: wsUpAt ? text('market-data-flow.none.while_up_at', { at: wsUpAt }) : '' }) : '',
         why: joined(why),
       }),
-      evidence: [...ev(stub), ...notPublished.spread(ctx, 2), ...ev(noKlines), ...base, ...wsSourceStub.slice(0, 1).map((s) => ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`))],
+      evidence: [...ev(stub), ...notPublished.spread(ctx, 2), ...noKlines.spread(ctx, 2), ...base, ...wsSourceStub.slice(0, 1).map((s) => ctx.evidence(s.file_id, s.line_no, `${s.key}=${s.value ?? ''}`))],
     });
 
     // --- hypotheses: each independent piece of evidence adds strength
@@ -265,13 +269,13 @@ export default defineRule({
       todos.push(todo);
       verification.push({ id: 'market_data.published', title: text('market-data-flow.check.published'), kind: 'log', check: NOT_PUBLISHED_RE.source, expect: { op: '==', value: 0 } });
     }
-    if (noKlines.length) {
-      const s = 1 + (noKlines.length >= 3 ? 1 : 0) + (noKlinesSpan >= L * 0.5 || onContent ? 1 : 0) + (covers(ctx, 'cdb_ws') ? 1 : 0);
+    if (noKlines.n) {
+      const s = 1 + (noKlines.n >= 3 ? 1 : 0) + (noKlinesSpan >= L * 0.5 || onContent ? 1 : 0) + (covers(ctx, 'cdb_ws') ? 1 : 0);
       hypotheses.push({
         cause: 'market_data.no_klines',
         title: text('market-data-flow.hyp.no_klines'),
         likelihood: likelihoodFromScore(s)!,
-        evidence: ev(noKlines),
+        evidence: noKlines.spread(ctx, 2),
       });
       todos.push(
         reviewWsUrlTodo(ctx, {
@@ -282,7 +286,7 @@ export default defineRule({
       verification.push({ id: 'market_data.klines', title: text('market-data-flow.check.klines', { max: KLINES_AT_START }), kind: 'log', check: 'Noch keine Daten', expect: { op: '<=', value: KLINES_AT_START } });
     }
     const silentScore = (listenedMs >= L * 0.5 ? 2 : listeners.length ? 1 : 0) + (eventsZero.length ? 1 : 0) + (wsAlive ? 1 : 0);
-    if (silentScore >= 2 || (!stubScore && !notPublished.n && !noKlines.length)) {
+    if (silentScore >= 2 || (!stubScore && !notPublished.n && !noKlines.n)) {
       hypotheses.push({
         cause: 'market_data.feed_silent',
         title: text('market-data-flow.hyp.feed_silent'),
@@ -297,7 +301,7 @@ export default defineRule({
     return {
       status: strong ? 'fail' : 'warn',
       metrics: {
-        events: 0, distinct_symbols: 0, events_per_min: 0, stub_lines: stub.length, no_data_lines: noKlines.length, not_published_lines: notPublished.n,
+        events: 0, distinct_symbols: 0, events_per_min: 0, stub_lines: stub.length, no_data_lines: noKlines.n, not_published_lines: notPublished.n,
         listening_capture_minutes: Math.round(listenedMs / 60_000),
       },
       findings,

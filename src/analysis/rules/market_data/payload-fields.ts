@@ -2,6 +2,7 @@ import { classes } from '../../../catalog/index.js';
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleResult, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
 import { codePath, composeFile, count, eachLog, effectiveSetting, likelihoodFromScore, pct } from '../../rule-kit.js';
 import { RowDigest } from '../shared/row-digest.js';
+import { memoByText } from '../shared/text-memo.js';
 import { captureText, snapshotOf } from '../../snapshots.js';
 import { text } from '../../../i18n/translate.js';
 import { firstBlockTick, tickFields, tickSpan } from '../shared/ticks.js';
@@ -53,9 +54,11 @@ export default defineRule({
     // Per field, digested as read: a consumer failing on every tick logs a KeyError per tick.
     const byField = new Map<string, RowDigest>();
     let keyErrors = 0;
-    eachLog(ctx, { classes: classes('signal.error.market_data'), re: KEY_ERROR_RE }, (r) => {
+    const keyOf = memoByText((m) => KEY_ERROR_RE.exec(m)?.[1] ?? null);
+    eachLog(ctx, { classes: classes('signal.error.market_data') }, (r) => {
+      const f = keyOf(r.message);
+      if (f === null) return;
       keyErrors++;
-      const f = KEY_ERROR_RE.exec(r.message)![1];
       let d = byField.get(f);
       if (!d) byField.set(f, (d = new RowDigest()));
       d.add(r);

@@ -1,6 +1,7 @@
 import { defineRule, type Finding, type Hypothesis, type RuleContext, type Said, type Status, type Todo } from '../../define-rule.js';
 import { classifyDbError, DB_ERROR_CAUSE } from '../shared/db-errors.js';
-import { DB_WRITER, EXECUTION, findLogs, groupCoverage, K, fieldOf, SIGNAL, type LogRow } from '../shared/logs.js';
+import { DB_WRITER, EXECUTION, fieldMemo, findLogs, groupCoverage, K, scanLogs, SIGNAL, type LogRow } from '../shared/logs.js';
+import { RowDigest } from '../shared/row-digest.js';
 import { dumpedTable, SIGNAL_TABLES, TRADE_TABLES } from '../shared/sources.js';
 import { blockSpan, groupBy, intersect, iso, ms, redisWindow, sampleEvidence, type EvidenceRow, type Span } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
@@ -138,17 +139,21 @@ export default defineRule({
       });
       // Why: the writers' own failure lines, if the bundle has them.
       const what = e === 'signals' ? 'signal' : 'trade';
-      const failures = findLogs(ctx, { group: [DB_WRITER, EXECUTION], classes: K.persistFailure }).filter(
-        (r) => (fieldOf(r, 'what') ?? (r.class === 'audit.risk_event_persist_failed' ? 'risk_event' : '')).toLowerCase() === what,
-      );
-      if (failures.length) {
-        const cls = classifyDbError(failures[0].message);
+      // A writer failing on every insert logs a line per message: digested, not held.
+      const failures = new RowDigest<LogRow>();
+      const whatOf = fieldMemo('what');
+      scanLogs(ctx, { group: [DB_WRITER, EXECUTION], classes: K.persistFailure }, (r) => {
+        if ((whatOf(r) ?? (r.class === 'audit.risk_event_persist_failed' ? 'risk_event' : '')).toLowerCase() === what) failures.add(r);
+      });
+      if (failures.n) {
+        const first = failures.first!;
+        const cls = classifyDbError(first.message);
         hypotheses.push({
           cause: DB_ERROR_CAUSE[cls],
           title: text('persistence-gaps.h.insert_fails', { entity, cls }),
-          likelihood: failures.length >= 10 ? 'very_likely' : 'likely',
-          evidence: sampleEvidence(ctx, failures),
-          why: failures[0].message.split('\n')[0].slice(0, 200),
+          likelihood: failures.n >= 10 ? 'very_likely' : 'likely',
+          evidence: sampleEvidence(ctx, failures.view()),
+          why: first.message.split('\n')[0].slice(0, 200),
         });
       } else {
         const numsub = ctx.db

@@ -16,7 +16,8 @@
  */
 import { CATALOG, fieldsOf } from '../../../catalog/index.js';
 import type { RuleContext, Todo } from '../../define-rule.js';
-import { findLogs, WS, type LogRow } from './logs.js';
+import { findLogs, scanLogs, WS, type LogRow } from './logs.js';
+import { memoByText } from './text-memo.js';
 import { settingEvidence, settingRows, type SettingRow } from './settings.js';
 import { text, type Text } from '../../../i18n/translate.js';
 
@@ -191,8 +192,16 @@ export function reviewWsUrlTodo(ctx: RuleContext, todo: Todo): Todo {
   if (findLogs(ctx, { classes: ['feed.invalid_ws_url'], group: WS }).length) return todo;
   const proxy = PROXY_KEYS.flatMap((k) => settingRows(ctx, k)).find((r) => (r.value ?? '').trim() !== '');
   if (proxy) return todo;
-  const errors = findLogs(ctx, { classes: WS_ERRORS, group: WS });
-  const first = errors.find((r) => /\d{3}|refused|timed out|reset|closed|Errno/i.test(r.message)) ?? errors[0];
+  // The first error that says why (a status or a socket error), else the first: a feed failing
+  // on every reconnect logs many, so they are read as a stream and not kept.
+  let firstError: LogRow | undefined;
+  let firstSaying: LogRow | undefined;
+  const says = memoByText((m) => /\d{3}|refused|timed out|reset|closed|Errno/i.test(m));
+  scanLogs(ctx, { classes: WS_ERRORS, group: WS }, (r) => {
+    firstError ??= r;
+    if (!firstSaying && says(r.message)) firstSaying = r;
+  });
+  const first = firstSaying ?? firstError;
   if (!first) return todo;
   const from = used ? text('shared.todo.printed_by_feed', { at: where(used, ctx) }) : settingText(ctx, set!);
   const refused = /\b403\b|Forbidden/.test(first.message);

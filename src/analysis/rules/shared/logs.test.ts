@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TestDb } from '../../testing.js';
 import type { RuleContext } from '../../define-rule.js';
-import { classes } from '../../../catalog/index.js';
+import { CATALOG, classes } from '../../../catalog/index.js';
 import { classCountInBlock } from '../../../db/log-rollup.js';
 import { rebuildHourly } from '../../../catalog/reclassify.js';
-import { anyLog, distinctLogTexts, EXECUTION, findLogs, groupCoverage, groupEdgeRecord, K, logEdges, REPORTS, RISK, SIGNAL, type LogQuery, type ServiceGroup } from './logs.js';
+import { anyLog, distinctLogTexts, EXECUTION, fieldMemo, fieldOf, findLogs, groupCoverage, groupEdgeRecord, K, logEdges, REPORTS, RISK, SIGNAL, type LogQuery, type ServiceGroup } from './logs.js';
 import { localToUtc, generatedMs } from './time-zones.js';
 import { addLogs } from './testing.js';
 
@@ -190,5 +190,22 @@ describe('a stage\'s records read through its classes (the rollup) are the plain
     for (const dir of ['ASC', 'DESC'] as const) expect(groupEdgeRecord(withRollup, group, dir), dir).toEqual(groupEdgeRecord(plain, group, dir));
     expect(!!groupEdgeRecord(withRollup, group, 'ASC')).toBe(found);
     expect(!!groupCoverage(withRollup, group)).toBe(found);
+  });
+});
+
+describe('fieldMemo answers as fieldOf', () => {
+  // Every catalog sample under its own class and under another's, twice over (the second time from memory), and untyped records.
+  const samples = CATALOG.flatMap((e) => Object.values(e.samples).flat().map((message) => ({ class: e.id as string | null, message })));
+  const records = [
+    ...samples,
+    ...samples.map((r, i) => ({ class: samples[(i + 7) % samples.length].class, message: r.message })),
+    { class: null, message: "Fehler bei Market-Data-Verarbeitung: 'pct_change'" },
+    { class: 'signal.error.market_data', message: '' },
+  ];
+  it.each(['error', 'what', 'symbol', 'host'])('field %s', (name) => {
+    const memo = fieldMemo(name);
+    for (const r of [...records, ...records]) expect(memo(r)).toBe(fieldOf(r, name));
+    // Not vacuous: the field is found in some record.
+    expect(records.some((r) => fieldOf(r, name) !== null)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import type { RuleContext } from '../../define-rule.js';
 import { CATALOG, classes, classesWithPrefix, fieldsOf } from '../../../catalog/index.js';
 import { logWindow, Tally, type Span } from './util.js';
+import { memoByText } from './text-memo.js';
 import { anyLogOfService, classCountInBlock, classesPassing, classIn, edgeRecord } from '../../../db/log-rollup.js';
 
 /**
@@ -322,4 +323,21 @@ export function runnerStartTime(r: { class: string | null; message: string }): s
 export function fieldOf(r: { class: string | null; message: string }, name: string): string | null {
   if (!r.class) return null;
   return fieldsOf(r.class, r.message)?.[name] ?? null;
+}
+
+/**
+ * fieldOf(r, name) remembered per class and text (memoByText): for a rule that reads a field of
+ * every record of a class that can repeat on every tick.
+ */
+export function fieldMemo(name: string): (r: { class: string | null; message: string }) => string | null {
+  const perClass = new Map<string, (message: string) => string | null>();
+  return (r) => {
+    if (!r.class) return null;
+    let f = perClass.get(r.class);
+    if (!f) {
+      const klass = r.class;
+      perClass.set(klass, (f = memoByText((message) => fieldOf({ class: klass, message }, name))));
+    }
+    return f(r.message);
+  };
 }

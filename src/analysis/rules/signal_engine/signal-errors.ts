@@ -1,5 +1,5 @@
 import { defineRule, type Finding, type Hypothesis, type Likelihood, type Status, type Todo, type VerificationCheck } from '../../define-rule.js';
-import { findLogs, groupCoverage, K, fieldOf, scanLogs, SIGNAL, type LogRow } from '../shared/logs.js';
+import { countLogs, fieldMemo, fieldOf, groupCoverage, K, scanLogs, SIGNAL, type LogRow } from '../shared/logs.js';
 import { RowDigest } from '../shared/row-digest.js';
 import { count, round, sampleEvidence, spanHours, worst, type Span } from '../shared/util.js';
 import { text } from '../../../i18n/translate.js';
@@ -43,6 +43,7 @@ export default defineRule({
     // Market-data errors by their error text: one usually dominates (the same missing field every tick).
     const details = new Map<string, RowDigest<LogRow>>();
     let total = 0;
+    const errorOf = fieldMemo('error');
     scanLogs(ctx, { group: SIGNAL, classes: KINDS.flatMap((k) => k.classes) }, (r) => {
       total++;
       const kind = KINDS.find((x) => x.classes.includes(r.class ?? ''))!.kind;
@@ -50,7 +51,7 @@ export default defineRule({
       if (!d) byKind.set(kind, (d = new RowDigest<LogRow>()));
       d.add(r);
       if (kind === 'market_data') {
-        const detail = (fieldOf(r, 'error') ?? '').split('\n')[0].trim();
+        const detail = (errorOf(r) ?? '').split('\n')[0].trim();
         let g = details.get(detail);
         if (!g) details.set(detail, (g = new RowDigest<LogRow>()));
         g.add(r);
@@ -81,7 +82,7 @@ export default defineRule({
       const ticksNoPct = count(ctx, 'SELECT COUNT(*) FROM market_data WHERE in_block = 1 AND ts >= ? AND ts <= ? AND pct_change IS NULL', span.from, span.to);
       const signalsInSpan =
         count(ctx, 'SELECT COUNT(*) FROM signals WHERE in_block = 1 AND ts >= ? AND ts <= ?', span.from, span.to) +
-        findLogs(ctx, { group: SIGNAL, span, classes: K.signalGenerated }).length;
+        countLogs(ctx, { group: SIGNAL, span, classes: K.signalGenerated });
       const perHour = hours > 0 ? md.n / hours : md.n;
       // At the tick rate: about one error per tick where ticks are known, else at least one a minute.
       const atTickRate = ticks > 0 ? md.n >= ticks * 0.5 : perHour >= 60;

@@ -1,6 +1,5 @@
 import { defineRule, type Evidence, type Finding, type Hypothesis, type RuleContext, type Said, type Status } from '../../define-rule.js';
-import { findLogs, groupCoverage, groupEdgeRecord, K, fieldOf, RUNNER, scanLogs, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
-import { RowDigest } from '../shared/row-digest.js';
+import { findLogs, groupCoverage, groupEdgeRecord, K, fieldOf, logEdges, RUNNER, SIGNAL, tallyLogs, type LogRow } from '../shared/logs.js';
 import { channelCoverage, coveredHours, dumpedTable, SIGNAL_TABLES } from '../shared/sources.js';
 import { blockHours, blockSpan, count, hull, intersect, round, sampleEvidence, spanHours, Tally, type Span } from '../shared/util.js';
 import { text, type Text } from '../../../i18n/translate.js';
@@ -12,8 +11,8 @@ const FAIL_HOURS = 6;
 interface MarketActivity {
   rows: number;
   span: Span | null;
-  /** The engine's per-tick processing errors, digested: one per tick when it fails on every message. */
-  errors: RowDigest<LogRow>;
+  /** How many per-tick processing errors the engine logged (one per tick when it fails on every message). */
+  errors: { n: number };
   runnerProgress: LogRow[];
   evidence: Evidence[];
 }
@@ -23,8 +22,9 @@ function marketActivity(ctx: RuleContext): MarketActivity {
   const r = tickSpan(ctx);
   const mdSpan = r.n > 0 && r.f && r.t ? { from: r.f, to: r.t } : null;
   // Per-tick processing errors prove the engine consumed ticks; the runner's progress lines prove traffic on its channels.
-  const errors = new RowDigest<LogRow>();
-  scanLogs(ctx, { group: SIGNAL, classes: K.mdError }, (r) => errors.add(r));
+  // Only their count and first and last: counted by SQLite, the edges read through the class index.
+  const e = logEdges(ctx, { group: SIGNAL, classes: K.mdError }, 1, 1);
+  const errors = { n: e.n, first: e.head[0] ?? null, last: e.tail.at(-1) ?? e.head.at(-1) ?? null };
   const runnerProgress = findLogs(ctx, { group: RUNNER, classes: K.runnerEventsLogged });
   const spanOf = (rows: LogRow[]): Span | null => (rows.length && rows[0].ts ? { from: rows[0].ts, to: rows[rows.length - 1].ts! } : null);
   const errorSpan: Span | null = errors.first?.ts ? { from: errors.first.ts, to: errors.last!.ts! } : null;
@@ -33,7 +33,7 @@ function marketActivity(ctx: RuleContext): MarketActivity {
     .get() as { file_id: number; line_no: number; symbol: string; price: number; ts: string } | undefined;
   const evidence: Evidence[] = [];
   if (first) evidence.push(ctx.evidence(first.file_id, first.line_no, `market_data ${first.symbol} @ ${first.price} (${first.ts})`));
-  evidence.push(...sampleEvidence(ctx, errors.view(), 1, 0), ...sampleEvidence(ctx, runnerProgress, 1, 1));
+  evidence.push(...sampleEvidence(ctx, errors.first ? [errors.first] : [], 1, 0), ...sampleEvidence(ctx, runnerProgress, 1, 1));
   return { rows: r.n, span: hull(mdSpan, errorSpan, spanOf(runnerProgress)), errors, runnerProgress, evidence };
 }
 

@@ -1,12 +1,13 @@
 import { classes, classesWithSeverity } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type LayerId, type Severity, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, cmp, codePath, composeFile, coverageText, covers, eachLog, findLogs, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
-  type LogRow,
+  blockMs, cmp, codePath, composeFile, coverageText, covers, eachLog, eachLogOfTexts, eachLogText, findLogs, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
+  type LogQuery, type LogRow,
 } from '../../rule-kit.js';
 import { hostNamed, reviewConnectionTodo } from '../shared/contradicted-todos.js';
 import { RowDigest } from '../shared/row-digest.js';
-import { text, type Said, type Text } from '../../../i18n/translate.js';
+import { memoByText } from '../shared/text-memo.js';
+import { text, type Said as SaidText, type Text } from '../../../i18n/translate.js';
 
 const UNKNOWN = '(unknown service)';
 
@@ -43,13 +44,27 @@ const RECOVERY = classes(
 const NEVER_RECOVERS_CLASSES = classes('feed.will_not_publish', 'feed.redis_unavailable_a', 'risk.auth_failed_cannot_start');
 const NEVER_RECOVERS = /will NOT be published|nicht publiziert|Service cannot start|Auth validation FAILED/;
 
-function targetOf(r: LogRow): Target {
-  const m = r.message;
+/** The database a text names, or null when only the service can tell. */
+function targetNamed(m: string): Target | null {
   if (/fe_sendauth|password authentication failed|psycopg|postgres|5432|server closed the connection|connection already closed|Database connection failed/i.test(m)) return 'postgres';
   if (/redis|6379|NOAUTH|WRONGPASS/i.test(m)) return 'redis';
-  if (r.service === 'cdb_postgres') return 'postgres';
-  return 'unknown';
+  return null;
 }
+
+/** What a failure text says: its class, the database it names and whether it says the service never recovers. */
+interface Said {
+  klass: Klass;
+  target: Target | null;
+  neverRecovers: boolean;
+}
+
+function said(m: string): Said | null {
+  const c = CLASSES.find((x) => x.re.test(m));
+  return c ? { klass: c.klass, target: targetNamed(m), neverRecovers: NEVER_RECOVERS.test(m) } : null;
+}
+
+/** Above this many characters of failure texts the records are read without a text filter. */
+const MAX_TEXT_CHARS = 4_000_000;
 
 interface Group {
   service: string;
@@ -81,40 +96,63 @@ export default defineRule({
   keyMetrics: ['connection_failures', 'auth_failures'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
-    let hits = 0;
     const groups = new Map<string, Group>();
-    eachLog(ctx, { classes: FAILURE_CLASSES, excludeKinds: ['report'] }, (r) => {
-      hits++;
-      const c = CLASSES.find((x) => x.re.test(r.message));
+    const q: LogQuery = { classes: FAILURE_CLASSES, excludeKinds: ['report'] };
+    // Each distinct text is tested once, in SQLite's count of the texts (a failure logged on every
+    // tick is one text a million times); then only the records of a failure text are read back.
+    let hits = 0;
+    let chars = 0;
+    let failing: Map<string, Said> | null = new Map();
+    eachLogText(ctx, q, (m, n) => {
+      hits += n;
+      if (!failing) return;
+      const s = said(m);
+      if (!s) return;
+      chars += m.length;
+      if (chars > MAX_TEXT_CHARS) failing = null;
+      else failing.set(m, s);
+    });
+    const texts = failing as Map<string, Said> | null;
+    const saidOf = texts ? (m: string) => texts.get(m) ?? null : memoByText(said);
+    const hostOf = memoByText((m) => hostNamed(m));
+    const visit = (r: LogRow) => {
+      const c = saidOf(r.message);
       if (!c) return;
       const service = r.service ?? UNKNOWN;
-      const target = targetOf(r);
+      const target = c.target ?? (r.service === 'cdb_postgres' ? 'postgres' : 'unknown');
       const key = `${service}\u0000${c.klass}\u0000${target}`;
       let g = groups.get(key);
       if (!g) {
         // A DNS failure's to-do weighs the hosts its lines name (reviewConnectionTodo).
-        const rows = new RowDigest<LogRow>(c.klass === 'dns' ? (x) => hostNamed(x.message) : undefined);
+        const rows = new RowDigest<LogRow>(c.klass === 'dns' ? (x) => hostOf(x.message) : undefined);
         groups.set(key, (g = { service, klass: c.klass, target, rows, neverRecovers: false, recovered: false, persistent: false }));
       }
       g.rows.add(r);
-      if (!g.neverRecovers && NEVER_RECOVERS.test(r.message)) g.neverRecovers = true;
-    });
-    const hostSide = findLogs(ctx, { classes: FAILURE_CLASSES, re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ }).filter(
-      (r) => r.kind === 'report',
-    );
+      if (c.neverRecovers) g.neverRecovers = true;
+    };
+    if (texts) eachLogOfTexts(ctx, q, [...texts.keys()], visit);
+    else eachLog(ctx, q, visit);
+    // The host's own tools (a `psql` on the host) fail with their own texts: few lines, read apart.
+    const hostSide = findLogs(ctx, { classes: FAILURE_CLASSES, kinds: ['report'], re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ });
     const services = [...new Set([...groups.values()].map((g) => g.service))];
-    const recoveries = services.length
-      ? findLogs(ctx, { classes: RECOVERY, services })
-      : [];
+    // Per service the time of its last recovery line and whether it said it stops for good: no list of lines.
+    const lastRecovery = new Map<string, string>();
+    if (services.length) {
+      eachLog(ctx, { classes: RECOVERY, services }, (r) => {
+        if (r.service === null || r.ts === null) return;
+        const prev = lastRecovery.get(r.service);
+        if (prev === undefined || r.ts > prev) lastRecovery.set(r.service, r.ts);
+      });
+    }
     // `Service will continue but market_data will NOT be published!` is its own line after the error.
-    const stuckLines = services.length
-      ? findLogs(ctx, { classes: NEVER_RECOVERS_CLASSES, services })
-      : [];
+    const stuckServices = new Set<string | null>();
+    if (services.length) eachLog(ctx, { classes: NEVER_RECOVERS_CLASSES, services }, (r) => stuckServices.add(r.service));
     for (const g of groups.values()) {
       const last = g.rows.last!;
-      g.recovered = !!last.ts && recoveries.some((r) => r.service === g.service && r.ts !== null && r.ts > last.ts!);
+      const recovery = lastRecovery.get(g.service);
+      g.recovered = !!last.ts && recovery !== undefined && recovery > last.ts;
       const spread = g.rows.timed > 1 ? Date.parse(g.rows.lastTs!) - Date.parse(g.rows.firstTs!) : 0;
-      const stuck = g.neverRecovers || (!g.recovered && stuckLines.some((r) => r.service === g.service));
+      const stuck = g.neverRecovers || (!g.recovered && stuckServices.has(g.service));
       g.persistent = isPipeline(g.service) && g.klass !== 'lost' && !g.recovered && ((g.rows.n >= 3 && spread >= L * 0.5) || stuck);
     }
 
@@ -180,7 +218,7 @@ export default defineRule({
 
     const era = ctx.block.era;
     const compose = composeFile(era);
-    const svcList = (pred: (g: Group) => boolean): Said[] => [...new Set(sorted.filter(pred).map((g) => g.service))].map((x) => (x === UNKNOWN ? text('shared.unknown_service') : x));
+    const svcList = (pred: (g: Group) => boolean): SaidText[] => [...new Set(sorted.filter(pred).map((g) => g.service))].map((x) => (x === UNKNOWN ? text('shared.unknown_service') : x));
     if (sorted.some((g) => g.klass === 'auth' && g.target !== 'postgres')) {
       todos.push({
         category: 'CONFIG', title: text('connectivity-failures.todo.password', { db: 'Redis', services: svcList((g) => g.klass === 'auth' && g.target !== 'postgres') }), priority: 'high', effort: 'quick_win',

@@ -1,8 +1,9 @@
 import { classes } from '../../../catalog/index.js';
 import { DEPENDENCIES, dependsOn } from '../../../catalog/dependencies.js';
 import { CLIENT_CONNECT_FAILURES } from '../../../catalog/edges.js';
-import { defineRule, type Finding, type Hypothesis, type RuleResult, type Todo } from '../../define-rule.js';
-import { findLogs, logEvidence, spreadEvidence, type LogRow } from '../../rule-kit.js';
+import { defineRule, type Finding, type Hypothesis, type RuleContext, type RuleResult, type Todo } from '../../define-rule.js';
+import { eachLog, findLogs, logEvidence, spreadEvidence } from '../../rule-kit.js';
+import { memoByText } from '../shared/text-memo.js';
 import { text, type Text } from '../../../i18n/translate.js';
 
 /**
@@ -50,8 +51,17 @@ const FAULTS: Fault[] = [
 
 const atTime = (ts: string | null): Text => (ts ? text('shared.at_time', { at: ts }) : text('shared.unknown_time'));
 
-function clientsFailing(rows: LogRow[], dep: string, mentions: RegExp | undefined, era: string | null, from: string): LogRow[] {
-  return rows.filter((r) => r.service !== null && r.ts !== null && r.ts >= from && dependsOn(r.service, dep, era) && (!mentions || mentions.test(r.message)));
+/**
+ * The services whose connect failures against `dep` start at or after `from`, sorted. Read as a
+ * stream: a client failing on every tick logs a million such lines, and only their services count.
+ */
+function clientsFailing(ctx: RuleContext, dep: string, mentions: RegExp | undefined, era: string | null, from: string): string[] {
+  const names = new Set<string>();
+  const mentioned = mentions ? memoByText((m) => mentions.test(m)) : () => true;
+  eachLog(ctx, { classes: CLIENT_CONNECT_FAILURES }, (r) => {
+    if (r.service !== null && r.ts !== null && r.ts >= from && !names.has(r.service) && dependsOn(r.service, dep, era) && mentioned(r.message)) names.add(r.service);
+  });
+  return [...names].sort();
 }
 
 export default defineRule({
@@ -66,7 +76,6 @@ export default defineRule({
     if (logged.length === 0 && own.length === 0) {
       return { status: 'not_evaluable', missing: text('dependency-faults.missing') };
     }
-    const failures = findLogs(ctx, { classes: CLIENT_CONNECT_FAILURES });
     const findings: Finding[] = [];
     const hypotheses: Hypothesis[] = [];
     const todos: Todo[] = [];
@@ -78,8 +87,7 @@ export default defineRule({
       const last = faults[faults.length - 1];
       const back = own.find((r) => r.service === f.service && f.ready.includes(r.class ?? '') && r.ts !== null && last.ts !== null && r.ts > last.ts);
       const dep = DEPENDENCIES.find((d) => d.service === f.service);
-      const clients = first.ts ? clientsFailing(failures, f.service, dep?.mentions, ctx.block.era, first.ts) : [];
-      const names = [...new Set(clients.map((r) => r.service!))].sort();
+      const names = first.ts ? clientsFailing(ctx, f.service, dep?.mentions, ctx.block.era, first.ts) : [];
       const down = !back;
       if (down) fail = true;
       const span = first.ts && last.ts && faults.length > 1 ? text('dependency-faults.span', { n: faults.length, d: (Date.parse(last.ts) - Date.parse(first.ts)) / 1000 }) : '';

@@ -1,6 +1,8 @@
 import { classes } from '../../../catalog/index.js';
 import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
-import { cmp, codePath, composeFile, coverageText, covers, findLogs, likelihoodFromScore, spreadEvidence, type LogRow } from '../../rule-kit.js';
+import { cmp, codePath, composeFile, coverageText, covers, eachLog, findLogs, likelihoodFromScore, type LogRow } from '../../rule-kit.js';
+import { RowDigest } from '../shared/row-digest.js';
+import { memoByText } from '../shared/text-memo.js';
 import { text } from '../../../i18n/translate.js';
 import { reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 
@@ -17,8 +19,8 @@ const ATTEMPT = /\(attempt (\d+)\)|reconnect #(\d+)/i;
 const LOOP_RUN = 5;
 const LOOP_LINES = 20;
 
-function attempt(r: LogRow): number | null {
-  const m = ATTEMPT.exec(r.message);
+function attemptIn(message: string): number | null {
+  const m = ATTEMPT.exec(message);
   return m ? Number(m[1] ?? m[2]) : null;
 }
 
@@ -35,6 +37,32 @@ export function longestRisingRun(nums: number[]): number {
   return best;
 }
 
+/**
+ * A service's retry lines as they are read: a loop can log a line per message for hours, so the
+ * attempt numbers are followed as a stream (their maximum, longestRisingRun and the last
+ * LOOP_RUN of them) and the lines digested.
+ */
+class Retries {
+  readonly rows = new RowDigest<LogRow>();
+  maxAttempt = 0;
+  run = 0;
+  private current = 0;
+  private prev = -Infinity;
+  /** The attempt numbers of the last LOOP_RUN lines (null: the line names none). */
+  readonly lastAttempts: (number | null)[] = [];
+
+  add(r: LogRow, attempt: number | null): void {
+    this.rows.add(r);
+    if (this.lastAttempts.length === LOOP_RUN) this.lastAttempts.shift();
+    this.lastAttempts.push(attempt);
+    if (attempt === null) return;
+    this.maxAttempt = Math.max(this.maxAttempt, attempt);
+    this.current = attempt > this.prev ? this.current + 1 : 1;
+    this.prev = attempt;
+    this.run = Math.max(this.run, this.current);
+  }
+}
+
 export default defineRule({
   id: 'reconnect-loops',
   layer: 'system',
@@ -42,38 +70,42 @@ export default defineRule({
   needs: ['cdb_ws logs', 'cdb_execution / cdb_db_writer logs'],
   keyMetrics: ['services_looping', 'reconnect_lines'],
   check(ctx): RuleResult {
-    const rows = findLogs(ctx, { classes: RETRY_CLASSES, re: RE });
-    if (rows.length === 0) {
+    const attempt = memoByText(attemptIn);
+    const retry = memoByText((m) => RE.test(m));
+    const per = new Map<string, Retries>();
+    let lines = 0;
+    eachLog(ctx, { classes: RETRY_CLASSES }, (r) => {
+      if (!retry(r.message)) return;
+      lines++;
+      const s = r.service ?? '(unknown service)';
+      let p = per.get(s);
+      if (!p) per.set(s, (p = new Retries()));
+      p.add(r, attempt(r.message));
+    });
+    if (lines === 0) {
       if (!covers(ctx, 'cdb_ws') && !covers(ctx, 'cdb_execution') && !covers(ctx, 'cdb_db_writer')) {
         return { status: 'not_evaluable', missing: text('reconnect-loops.missing', { coverage: coverageText(ctx, 'cdb_ws') }) };
       }
       return { status: 'ok', metrics: { reconnect_lines: 0, max_attempt: 0 } };
-    }
-    const per = new Map<string, LogRow[]>();
-    for (const r of rows) {
-      const s = r.service ?? '(unknown service)';
-      if (!per.has(s)) per.set(s, []);
-      per.get(s)!.push(r);
     }
     const findings: Finding[] = [];
     const hypotheses: Hypothesis[] = [];
     const todos: Todo[] = [];
     let maxAttempt = 0;
     let loopSeen = false;
-    for (const [svc, list] of [...per.entries()].sort(([a], [b]) => cmp(a, b))) {
-      const attempts = list.map(attempt).filter((n): n is number => n !== null);
-      const maxA = attempts.length ? Math.max(...attempts) : 0;
+    for (const [svc, p] of [...per.entries()].sort(([a], [b]) => cmp(a, b))) {
+      const list = p.rows;
+      const maxA = p.maxAttempt;
       maxAttempt = Math.max(maxAttempt, maxA);
-      const run = longestRisingRun(attempts);
-      const loop = run >= LOOP_RUN || list.length >= LOOP_LINES;
+      const run = p.run;
+      const loop = run >= LOOP_RUN || list.n >= LOOP_LINES;
       // Still looping at the end: no successful connect after the last retry.
-      const last = list[list.length - 1];
+      const last = list.last!;
       const after = last.ts
         ? findLogs(ctx, { classes: CONNECTED_CLASSES, services: [svc] }).filter((r) => r.ts !== null && r.ts > last.ts!)
         : [];
-      const stillLooping = loop && after.length === 0 && !list.slice(-LOOP_RUN).every((r) => (attempt(r) ?? 2) <= 1);
-      const timed = list.filter((r) => r.ts);
-      const span = timed.length > 1 ? Date.parse(timed[timed.length - 1].ts!) - Date.parse(timed[0].ts!) : 0;
+      const stillLooping = loop && after.length === 0 && !p.lastAttempts.every((a) => (a ?? 2) <= 1);
+      const span = list.timed > 1 ? Date.parse(list.lastTs!) - Date.parse(list.firstTs!) : 0;
       const severity: Severity = loop ? (stillLooping ? 'high' : 'medium') : 'low';
       if (loop) loopSeen = true;
       findings.push({
@@ -81,16 +113,16 @@ export default defineRule({
         severity,
         message: text('reconnect-loops.lines', {
           service: svc === '(unknown service)' ? text('shared.unknown_service') : svc,
-          n: list.length,
+          n: list.n,
           span: span ? text('reconnect-loops.over', { d: span / 1000 }) : '',
           attempts: maxA ? text('reconnect-loops.attempts', { max: maxA, run }) : '',
           loop: loop ? (stillLooping ? text('reconnect-loops.loop_not_ended') : text('reconnect-loops.loop')) : '',
         }),
-        evidence: spreadEvidence(ctx, list),
+        evidence: list.spread(ctx),
       });
       if (loop) {
         let score = 2;
-        if (maxA >= 10 || list.length >= 5 * LOOP_LINES) score++;
+        if (maxA >= 10 || list.n >= 5 * LOOP_LINES) score++;
         if (stillLooping) score++;
         const ws = svc === 'cdb_ws' || svc === 'cdb_market';
         hypotheses.push({
@@ -98,7 +130,7 @@ export default defineRule({
           layer: ws ? 'market_data' : 'system',
           title: ws ? text('reconnect-loops.hyp.ws') : text('reconnect-loops.hyp.loop', { service: svc }),
           likelihood: likelihoodFromScore(score)!,
-          evidence: spreadEvidence(ctx, list, 3),
+          evidence: list.spread(ctx, 3),
         });
         if (ws) {
           const todo: Todo = {
@@ -120,7 +152,7 @@ export default defineRule({
     }
     return {
       status: loopSeen ? 'warn' : 'ok',
-      metrics: { reconnect_lines: rows.length, max_attempt: maxAttempt, services_looping: hypotheses.length },
+      metrics: { reconnect_lines: lines, max_attempt: maxAttempt, services_looping: hypotheses.length },
       findings,
       hypotheses,
       todos,

@@ -1,6 +1,7 @@
 import { classes } from '../../../catalog/index.js';
-import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
-import { composeFile, covers, findLogs, likelihoodFromScore, pct, settings, spreadEvidence } from '../../rule-kit.js';
+import { defineRule, type RuleContext, type RuleResult, type Evidence, type Finding, type Hypothesis, type Todo } from '../../define-rule.js';
+import { composeFile, covers, eachLog, likelihoodFromScore, pct, settings, type LogRow } from '../../rule-kit.js';
+import { RowDigest } from '../shared/row-digest.js';
 import { captureText, snapshotOf } from '../../snapshots.js';
 import { text, type Said, type Text } from '../../../i18n/translate.js';
 
@@ -13,6 +14,13 @@ interface InfoRow {
 
 /** Used memory this close to maxmemory means allkeys-lru is about to evict (silently). */
 const NEAR_FULL = 0.9;
+
+/** The records of these classes, digested as read (what findLogs would list). */
+function digest(ctx: RuleContext, cls: readonly string[]): RowDigest<LogRow> {
+  const d = new RowDigest<LogRow>();
+  eachLog(ctx, { classes: cls }, (r) => d.add(r));
+  return d;
+}
 
 export default defineRule({
   id: 'redis-memory',
@@ -37,12 +45,12 @@ export default defineRule({
     const evicted = max('evicted_keys');
     const policy = info.find((r) => r.key === 'maxmemory_policy')?.value ?? null;
     // The runbook's "maxmemory reached" never comes from a real Redis (formats doc §2.5, §3.6).
-    const runbookLines = findLogs(ctx, { classes: classes('redis.maxmemory_runbook') });
-    // With maxmemory-policy noeviction, writers get OOM errors instead.
-    const oom = findLogs(ctx, { classes: classes('redis.oom') });
+    const runbookLines = digest(ctx, classes('redis.maxmemory_runbook'));
+    // With maxmemory-policy noeviction, writers get OOM errors instead: one per write, so digested.
+    const oom = digest(ctx, classes('redis.oom'));
     const maxmemSetting = settings(ctx, 'REDIS_MAXMEMORY');
 
-    if (info.length === 0 && runbookLines.length === 0 && oom.length === 0 && !covers(ctx, 'cdb_redis')) {
+    if (info.length === 0 && runbookLines.n === 0 && oom.n === 0 && !covers(ctx, 'cdb_redis')) {
       return { status: 'not_evaluable', missing: text('redis-memory.missing') };
     }
     const findings: Finding[] = [];
@@ -87,20 +95,20 @@ export default defineRule({
       hev.push(ev(evicted!));
       if (streamEviction) score += 1;
     }
-    if (oom.length) {
+    if (oom.n) {
       score += 2;
-      findings.push({ subject: 'oom-errors', severity: 'high', message: text('redis-memory.oom', { n: oom.length }), evidence: spreadEvidence(ctx, oom) });
-      hev.push(...spreadEvidence(ctx, oom, 2));
+      findings.push({ subject: 'oom-errors', severity: 'high', message: text('redis-memory.oom', { n: oom.n }), evidence: oom.spread(ctx) });
+      hev.push(...oom.spread(ctx, 2));
     }
-    if (runbookLines.length) {
+    if (runbookLines.n) {
       score += 1;
       findings.push({
         subject: 'maxmemory-lines',
         severity: 'low',
-        message: text('redis-memory.runbook_lines', { n: runbookLines.length }),
-        evidence: spreadEvidence(ctx, runbookLines),
+        message: text('redis-memory.runbook_lines', { n: runbookLines.n }),
+        evidence: runbookLines.spread(ctx),
       });
-      hev.push(...spreadEvidence(ctx, runbookLines, 2));
+      hev.push(...runbookLines.spread(ctx, 2));
     }
     if (maxmemSetting.length) {
       const s = maxmemSetting[0];
@@ -125,7 +133,7 @@ export default defineRule({
       todos.push({
         category: 'CONFIG',
         title: text('redis-memory.todo.raise'),
-        priority: streamEviction || oom.length ? 'high' : 'low',
+        priority: streamEviction || oom.n ? 'high' : 'low',
         effort: 'quick_win',
         where: `${composeFile(ctx.block.era)} cdb_redis command (--maxmemory 256mb --maxmemory-policy allkeys-lru)`,
         cause: 'system.redis_memory',
@@ -140,7 +148,7 @@ export default defineRule({
         used_pct: ratio === null ? null : Math.round(ratio * 1000) / 10,
         evicted_keys: evictedN,
         maxmemory_policy: policy,
-        maxmemory_log_lines: runbookLines.length,
+        maxmemory_log_lines: runbookLines.n,
       },
       findings,
       hypotheses,
