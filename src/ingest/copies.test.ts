@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { schemaSql } from '../db/schema.js';
 import { storedLogRow } from '../db/log-shape.js';
 import { rebuildHourly } from '../catalog/reclassify.js';
-import { storeEachEventOnce } from './copies.js';
+import { severalFiles, storeEachEventOnce } from './copies.js';
 
 /** [service, app time text (null: none), message, docker stamp?] */
 type Rec = [string, string | null, string, string?];
@@ -224,5 +224,33 @@ describe('storeEachEventOnce: each event stored once, copies listed', () => {
     storeEachEventOnce(db);
     expect(db.prepare('SELECT id, status FROM src_orders ORDER BY _id').raw().all()).toEqual([['1', 'filled'], ['2', 'pending'], ['2', 'filled'], ['3', 'pending']]);
     expect(db.prepare("SELECT file_id, line_no FROM copies WHERE tbl = 'src_orders'").raw().all()).toEqual([[ids['b.csv'], 2]]);
+  });
+});
+
+describe('severalFiles: rows of more than one file in a table', () => {
+  it.each<[string, string[], Record<string, { records: number; logs: number }>, boolean]>([
+    ['no rows', [], { 'a.csv': { records: 0, logs: 0 } }, false],
+    ['one file', ['a.csv', 'a.csv', 'a.csv'], { 'a.csv': { records: 3, logs: 0 } }, false],
+    ['the first and the last row of two files', ['a.csv', 'b.csv'], { 'a.csv': { records: 1, logs: 0 }, 'b.csv': { records: 1, logs: 0 } }, true],
+    // A file's copies put back after another file's rows: the same file first and last.
+    ['another file between the rows of one', ['a.csv', 'b.csv', 'a.csv'], { 'a.csv': { records: 2, logs: 0 }, 'b.csv': { records: 1, logs: 0 } }, true],
+    ['beside files of log records only', ['a.csv', 'a.csv'], { 'a.csv': { records: 2, logs: 0 }, 'x.log': { records: 5, logs: 5 } }, false],
+    ['beside a file of other records, none in this table', ['a.csv', 'a.csv'], { 'a.csv': { records: 2, logs: 0 }, 'r.txt': { records: 4, logs: 1 } }, false],
+    ['a file of log and other records holds some', ['a.csv', 'r.txt', 'r.txt', 'a.csv'], { 'a.csv': { records: 2, logs: 0 }, 'r.txt': { records: 4, logs: 2 } }, true],
+  ])('%s', (_name, rows, files, want) => {
+    const db = new Database(':memory:');
+    db.exec(schemaSql());
+    db.prepare("INSERT INTO bundles (id, root, name, kind) VALUES (1, '/b', 'b', 'dir')").run();
+    const ids: Record<string, number> = {};
+    for (const [path, f] of Object.entries(files)) {
+      ids[path] = Number(db.prepare("INSERT INTO manifest (bundle_id, path, lines, records, record_lines, status) VALUES (1, ?, ?, ?, ?, 'ingested')").run(path, f.records, f.records, f.records).lastInsertRowid);
+      if (f.logs) db.prepare("INSERT INTO log_hourly (file_id, service, hour, kind, level, n) VALUES (?, 'svc', '2025-12-16T14', 'app', 'INFO', ?)").run(ids[path], f.logs);
+    }
+    db.exec('CREATE TABLE src_trades (_id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, line_no INTEGER NOT NULL, line_count INTEGER NOT NULL, id TEXT)');
+    const ins = db.prepare('INSERT INTO src_trades (file_id, line_no, line_count, id) VALUES (?, ?, 1, ?)');
+    rows.forEach((path, i) => ins.run(ids[path], i + 1, String(i + 1)));
+    expect(severalFiles(db, 'src_trades')).toBe(want);
+    // What it answers for: more than one distinct file.
+    expect((db.prepare('SELECT COUNT(DISTINCT file_id) FROM src_trades').pluck().get() as number) > 1).toBe(want);
   });
 });

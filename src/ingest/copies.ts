@@ -241,8 +241,7 @@ function matchLogs(db: DB): number {
 
 /** Redis messages and dump rows: the n-th occurrence of the whole row in one file is the n-th in another. */
 function matchRows(db: DB, table: string): number {
-  const files = db.prepare(`SELECT COUNT(DISTINCT file_id) AS n FROM ${q(table)}`).get() as { n: number };
-  if (files.n < 2) return 0;
+  if (!severalFiles(db, table)) return 0;
   const skip = RAW_TABLES[table] ? NOT_CONTENT_RAW : NOT_CONTENT_SRC;
   const cols = columnsOf(db, table).filter((c) => !skip.has(c));
   if (cols.length === 0) return 0;
@@ -268,6 +267,28 @@ function matchRows(db: DB, table: string): number {
   for (const ord of ords) st.run({ ord });
   db.exec('DROP TABLE temp.rr');
   return (db.prepare('SELECT COUNT(*) AS n FROM temp.dup').get() as { n: number }).n;
+}
+
+/**
+ * Whether rows of more than one file are in `table`, read without going through the table where
+ * that can be helped (`COUNT(DISTINCT file_id)` read every row: 0.4 s for a dump of 2 M rows from
+ * one file). The rows of the first and last rowid are of two files: yes. Else, only a file whose
+ * records are not all log records (the manifest's `records` against its `log_hourly` counts, both
+ * with the copies put back) can hold rows of the table besides the first row's: none, no. Else
+ * the table is read until a row of another file turns up.
+ */
+export function severalFiles(db: DB, table: string): boolean {
+  const pk = q(pkOf(table));
+  const first = db.prepare(`SELECT file_id FROM main.${q(table)} ORDER BY ${pk} LIMIT 1`).pluck().get() as number | undefined;
+  if (first === undefined) return false;
+  const last = db.prepare(`SELECT file_id FROM main.${q(table)} ORDER BY ${pk} DESC LIMIT 1`).pluck().get() as number;
+  if (last !== first) return true;
+  const other = db
+    .prepare(`SELECT EXISTS (SELECT 1 FROM manifest m WHERE m.id <> ? AND m.records > (SELECT COALESCE(SUM(n), 0) FROM log_hourly h WHERE h.file_id = m.id))`)
+    .pluck()
+    .get(first);
+  if (other !== 1) return false;
+  return db.prepare(`SELECT EXISTS (SELECT 1 FROM main.${q(table)} WHERE file_id <> ?)`).pluck().get(first) === 1;
 }
 
 /** Move the matched copies out of `table`: the row to `copy_<table>`, its place to `copies`. */

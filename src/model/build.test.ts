@@ -12,7 +12,8 @@ import { normSymbol, upper } from './symbols.js';
  * twins paired by a scan of every row, fills matched by a scan of the list), on generated dumps:
  * many symbols in several spellings, coarse times (ties, equal times), repeated ids, rows with no
  * time, and fills in an execution log. The dump's rows are stored in file and line order (read by
- * rowid) or shuffled (read sorted).
+ * rowid) or shuffled (read sorted), and written in time order (paired as read, or, with rows late
+ * enough to reach back past a 2 s gap, sorted after all) or at random times (sorted).
  */
 
 type Row = Record<string, string | null>;
@@ -22,6 +23,8 @@ interface Case {
   fills: number;
   grainMs: number;
   shuffled: boolean;
+  /** The dump written in time order, each row up to this many ms late (none: times at random). */
+  lateMs?: number;
 }
 
 const SYMBOLS = ['BTC_USDT', 'BTCUSDT', 'btc-usdt', 'ETH_USDT', 'ETH/USDT', 'SOL_USDT', 'XRP_USDT', 'DOGE_USDT', '', null];
@@ -37,7 +40,7 @@ function generate(c: Case): { rows: Row[]; fills: { ms: number; symbol: string; 
   const rows: Row[] = [];
   for (let i = 0; i < c.rows; i++) {
     const kind = r();
-    const ms = at();
+    const ms = c.lateMs === undefined ? at() : t0 + Math.floor((i * 400 + r() * c.lateMs) / c.grainMs) * c.grainMs;
     const id = r() < 0.05 && i > 0 ? String(1 + Math.floor(r() * i)) : String(i + 1);
     const symbol = r() < 0.9 ? pickOf(SYMBOLS.slice(0, 4)) : pickOf(SYMBOLS);
     const side = r() < 0.9 ? pickOf(SIDES.slice(0, 4)) : pickOf(SIDES);
@@ -150,7 +153,11 @@ describe('buildModel: dumped trades, their twins and the fills of the log', () =
     { seed: 5, rows: 200, fills: 300, grainMs: 2000, shuffled: true },
     { seed: 6, rows: 400, fills: 10, grainMs: 1, shuffled: true },
     { seed: 7, rows: 0, fills: 20, grainMs: 1, shuffled: false },
-  ])('matches the rule as first written (seed $seed, $rows rows, $fills fills, grain $grainMs ms, shuffled $shuffled)', (c) => {
+    { seed: 8, rows: 2000, fills: 300, grainMs: 1, shuffled: false, lateMs: 0 },
+    { seed: 9, rows: 2000, fills: 300, grainMs: 1000, shuffled: true, lateMs: 0 },
+    { seed: 10, rows: 2000, fills: 100, grainMs: 1, shuffled: false, lateMs: 300 },
+    { seed: 11, rows: 2000, fills: 100, grainMs: 250, shuffled: true, lateMs: 6000 },
+  ])('matches the rule as first written (seed $seed, $rows rows, $fills fills, grain $grainMs ms, shuffled $shuffled, late $lateMs ms)', (c) => {
     const { rows, fills } = generate(c);
     const t = load(c, rows, fills);
     buildModel(t.db);

@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import type { DB } from '../db/open.js';
 import { INDEX_SQL } from '../db/schema.js';
 import { FirstNearRows } from './first-near.js';
-import { firstAbove, GroupIds, NOT_PAIRED, PAIR_WINDOW_MS, pairTwinRows, PRIMARY, TWIN } from './pair-twins.js';
+import { firstAbove, GroupIds, NOT_PAIRED, PAIR_WINDOW_MS, PRIMARY, TWIN } from './pair-twins.js';
+import { type OnPair, TwinSegments } from './twin-segments.js';
+import { TwinStore } from './twin-store.js';
 import { defaultJobs } from '../ingest/parallel.js';
 import { markModelBuilt } from '../db/state.js';
 import { faultPoint } from '../util/fault.js';
@@ -279,40 +281,45 @@ interface WriterRow {
   ms: number;
   symbol: string | null;
   side: string | null;
+  /** The group of (symbol, side), GroupIds. */
+  group: number;
   writer: 'execution' | 'db_writer' | 'unknown';
 }
 
-/**
- * Whether a raw table's rows were stored in file and line order (ingest appends each file's rows
- * in line order): then reading them by rowid gives the order of `ORDER BY file_id, line_no`
- * without sorting the whole table (a dump of millions of rows: a sort of hundreds of MB).
- */
-function inLineOrder(db: DB, table: string): boolean {
-  const t = `"${table}"`;
-  // Rowids without a gap, and each row after the one before it: every neighbour pair is compared.
-  const sql = `SELECT (SELECT COUNT(*) = 0 OR MAX(_id) - MIN(_id) + 1 = COUNT(*) FROM ${t})
-    AND NOT EXISTS (SELECT 1 FROM ${t} a JOIN ${t} b ON b._id = a._id + 1 WHERE b.file_id < a.file_id OR (b.file_id = a.file_id AND b.line_no <= a.line_no))`;
-  return db.prepare(sql).pluck().get() === 1;
+/** A table read by rowid whose rows turned out not to be in file and line order. */
+class OutOfLineOrder extends Error {
+  constructor(readonly table: string) {
+    super(`${table}: rows not stored in file and line order`);
+  }
 }
 
-/** What linkTwins knew of each row of the dump, in flat arrays (row k: the k-th row of rowsOfKind). */
-interface Linked {
-  n: number;
-  ms: Float64Array;
-  group: Int32Array;
-  /** PRIMARY, TWIN or NOT_PAIRED (pair-twins). */
-  role: Uint8Array;
-  /** The row paired with row k, plus one (0: none). */
-  mate: Int32Array;
+/**
+ * The rows of a table read by rowid, checked to come in file and line order (ingest appends each
+ * file's rows in line order): then rowid order is the order of `ORDER BY file_id, line_no`, without
+ * sorting the whole table (a dump of millions of rows: a sort of hundreds of MB). Throws
+ * OutOfLineOrder at the first row that breaks it.
+ */
+function* inLineOrder(table: string, rows: Iterable<Record<string, string | null>>): Generator<Record<string, string | null>> {
+  let file = -Infinity;
+  let line = -Infinity;
+  for (const r of rows) {
+    const f = r.file_id as unknown as number;
+    const l = r.line_no as unknown as number;
+    if (f < file || (f === file && l <= line)) throw new OutOfLineOrder(table);
+    file = f;
+    line = l;
+    yield r;
+  }
 }
 
 /**
  * One row per real order/trade: each db_writer twin paired with its execution row is dropped,
  * and the execution row remembers where the twin stands. Unpaired rows of either writer stay;
  * `each` gets the rows kept, in order, with their index in the dump's rows. Two passes over the
- * dump's rows: the first reads only the columns of `cols.pair` and keeps each row's time, group,
- * writer and place in flat arrays (about 30 bytes a row), the second reads `cols.row` and gives the
- * rows out, so a dump of millions of rows is never held whole, nor an object per row.
+ * dump's rows: the first reads only the columns of `cols.pair` and pairs the rows a segment at a
+ * time (TwinSegments), writing each pair to a temporary database (TwinStore); the second reads
+ * `cols.row`, takes the pairs back in row order and gives the rows out. Memory does not grow with
+ * the dump: neither the rows nor anything per row is held.
  */
 function linkTwins(
   db: DB,
@@ -323,58 +330,101 @@ function linkTwins(
   writerOf: (r: Record<string, string | null>) => WriterRow['writer'],
   groups: GroupIds,
   each: (row: WriterRow, twin: { file_id: number; line_no: number } | undefined, k: number) => void,
-): Linked {
-  const tables = src.filter((t) => t.kind === kind);
-  // Rows of the dump (an upper bound: rowsOfKind drops repeated ids), for arrays of their size.
-  let cap = 0;
-  const order = new Map<string, string>();
-  for (const t of tables) {
-    cap += (db.prepare(`SELECT COUNT(*) AS n FROM "${t.name}"`).get() as { n: number }).n;
-    order.set(t.name, inLineOrder(db, t.name) ? '_id' : 'file_id, line_no');
-  }
+): void {
+  // Tables read sorted: found out of file and line order when read by rowid (inLineOrder).
+  const sortedTables = new Set<string>();
   const rows = (want: readonly string[]): Iterable<Record<string, string | null>> =>
     rowsOfKind(src, kind, (t) => {
       const names = ['file_id', 'line_no', ...t.columns.filter((c) => want.includes(c))];
-      return stream<Record<string, string | null>>(db, `SELECT ${names.map((c) => `"${c}"`).join(', ')} FROM "${t.name}" ORDER BY ${order.get(t.name)}`);
+      const sorted = sortedTables.has(t.name);
+      const read = stream<Record<string, string | null>>(db, `SELECT ${names.map((c) => `"${c}"`).join(', ')} FROM "${t.name}" ORDER BY ${sorted ? 'file_id, line_no' : '_id'}`);
+      return sorted ? read : inLineOrder(t.name, read);
     });
-  // Rows of one time share their time text: each new text is read once.
+  // Rows of one time share their time text: each new text is read once. timeOf(r) sets both.
   let lastText: string | null = null;
-  let lastIso: string | null = null;
-  const iso = (text: string | null): string | null => {
+  let iso: string | null = null;
+  let ms = NaN;
+  const timeOf = (r: Record<string, string | null>): void => {
+    const text = pick(r, ...timeCols);
     if (text !== lastText) {
       lastText = text;
-      lastIso = toIsoUtc(text);
+      iso = toIsoUtc(text);
+      ms = msOf(iso);
     }
-    return lastIso;
   };
-  const ms = new Float64Array(cap);
-  const group = new Int32Array(cap);
-  const role = new Uint8Array(cap);
-  const file = new Int32Array(cap);
-  const line = new Float64Array(cap);
-  let n = 0;
-  for (const r of rows(cols.pair)) {
-    if (n === cap) break;
-    ms[n] = msOf(iso(pick(r, ...timeCols)));
-    group[n] = groups.of(normSymbol(r.symbol), upper(r.side));
+  const roleOf = (r: Record<string, string | null>): number => {
     const w = writerOf(r);
-    role[n] = w === 'execution' ? PRIMARY : w === 'db_writer' ? TWIN : NOT_PAIRED;
-    file[n] = r.file_id as unknown as number;
-    line[n] = r.line_no as unknown as number;
-    n++;
+    return w === 'execution' ? PRIMARY : w === 'db_writer' ? TWIN : NOT_PAIRED;
+  };
+  const store = new TwinStore();
+  try {
+    const onPair: OnPair = (twinK, twinFile, twinLine, primaryK, primaryFile, primaryLine) => {
+      store.pair(twinK, primaryFile, primaryLine);
+      store.pair(primaryK, twinFile, twinLine);
+    };
+    // The first pass again from the start whenever a table read by rowid turns out not to be in
+    // line order (the first pass meets it before the second: the second never does).
+    for (;;) {
+      try {
+        pairAll();
+        break;
+      } catch (e) {
+        if (!(e instanceof OutOfLineOrder) || sortedTables.has(e.table)) throw e;
+        sortedTables.add(e.table);
+      }
+    }
+
+    /** Every pair, written to the store. */
+    function pairAll(): void {
+      store.clear();
+      // A dump written in time order pairs as it is read; otherwise (a row comes within reach of
+      // a segment already paired) its timed rows are paired sorted by group and time.
+      let segments = new TwinSegments(onPair);
+      let k = 0;
+      let inTimeOrder = true;
+      for (const r of rows(cols.pair)) {
+        const at = k++;
+        timeOf(r);
+        if (!segments.add(groups.of(normSymbol(r.symbol), upper(r.side)), ms, roleOf(r), at, r.file_id as unknown as number, r.line_no as unknown as number)) {
+          inTimeOrder = false;
+          break;
+        }
+      }
+      if (!inTimeOrder) {
+        // The pairs of the segments paired before the row that came too late go: all are paired again.
+        store.clear();
+        const sorted = store.rows();
+        k = 0;
+        for (const r of rows(cols.pair)) {
+          const at = k++;
+          const role = roleOf(r);
+          timeOf(r);
+          if (role !== NOT_PAIRED && !Number.isNaN(ms)) sorted.put(groups.of(normSymbol(r.symbol), upper(r.side)), ms, role, at, r.file_id as unknown as number, r.line_no as unknown as number);
+        }
+        segments = new TwinSegments(onPair);
+        for (const [g, t, role, rk, file, line] of sorted.sorted()) {
+          if (!segments.add(g, t, role, rk, file, line)) throw new Error(`twin pairing: row ${rk} out of time order after sorting`);
+        }
+      }
+      segments.finish();
+    }
+
+    const mateOf = store.mates();
+    let k = 0;
+    for (const r of rows(cols.row)) {
+      const at = k++;
+      const role = roleOf(r);
+      const mate = role === NOT_PAIRED ? undefined : mateOf(at);
+      if (role === TWIN && mate) continue;
+      timeOf(r);
+      const symbol = normSymbol(r.symbol);
+      const side = upper(r.side);
+      const writer = role === PRIMARY ? 'execution' : role === TWIN ? 'db_writer' : 'unknown';
+      each({ r, ts: iso, ms, symbol, side, group: groups.of(symbol, side), writer }, mate, at);
+    }
+  } finally {
+    store.close();
   }
-  const mate = pairTwinRows(n, ms, group, role);
-  let k = 0;
-  for (const r of rows(cols.row)) {
-    if (k >= n) break;
-    const at = k++;
-    const m = mate[at] - 1;
-    if (role[at] === TWIN && m >= 0) continue;
-    const ts = iso(pick(r, ...timeCols));
-    const writer = role[at] === PRIMARY ? 'execution' : role[at] === TWIN ? 'db_writer' : 'unknown';
-    each({ r, ts, ms: ms[at], symbol: normSymbol(r.symbol), side: upper(r.side), writer }, m >= 0 ? { file_id: file[m], line_no: line[m] } : undefined, at);
-  }
-  return { n, ms, group, role, mate };
 }
 
 /** Columns linkTwins reads to pair a dump's rows: the id, time, group and writer of each. */
@@ -486,12 +536,14 @@ function buildTrades(db: DB, src: SrcTable[]): string {
   });
   // The fills' order ids that a dumped trade holds.
   const persisted = new Set<string>();
-  let linked: Linked | null = null;
+  const near = new NearFills(fillGroup, fillMs);
   if (hasTrades) {
-    linked = linkTwins(db, src, 'trades', { pair: PAIR_COLS, row: [...PAIR_COLS, ...TRADE_ROW_COLS] }, TRADE_TIME_COLS, tradeWriter, groups, (m, twin) => {
+    let kept = 0;
+    linkTwins(db, src, 'trades', { pair: PAIR_COLS, row: [...PAIR_COLS, ...TRADE_ROW_COLS] }, TRADE_TIME_COLS, tradeWriter, groups, (m, twin) => {
       const r = m.r;
       const orderId = /^MOCK_/i.test(r.exchange_trade_id ?? '') ? r.exchange_trade_id : (r.metadata ?? '').match(/"order_id":\s*"([^"]+)"/)?.[1] ?? null;
       if (orderId && fillOrders.has(orderId)) persisted.add(orderId);
+      near.offer(kept++, m.group, m.ms);
       ins.add(
         m.ts, m.ts, m.symbol, r.symbol, m.side, num(r.price), num(pick(r, 'size', 'quantity')),
         num(r.execution_price), upper(r.status), orderId, num(r.realized_pnl),
@@ -501,10 +553,10 @@ function buildTrades(db: DB, src: SrcTable[]): string {
   }
   let added = 0;
   if (fills.length) {
-    const near = linked ? nearFills(linked, fillGroup, fillMs) : null;
+    const taken = hasTrades ? near.rows() : null;
     fills.forEach((f, i) => {
       if (f.order_id && persisted.has(f.order_id)) return;
-      if (near && near.take(fillGroup[i], fillMs[i]) >= 0) return;
+      if (taken && taken.take(fillGroup[i], fillMs[i]) >= 0) return;
       ins.add(f.ts, f.ts, f.symbol, f.symbol, f.side, f.price, f.size, f.price, 'FILLED', f.order_id, null, 'execution', null, null, f.source, f.file_id, f.line_no);
       added++;
     });
@@ -515,38 +567,42 @@ function buildTrades(db: DB, src: SrcTable[]): string {
 }
 
 /**
- * The dumped trades a fill may be matched with (FirstNear over the trades kept, in their order):
- * only those within PAIR_WINDOW_MS of some fill of their symbol and side, since no other can ever
- * be taken. A dump of millions of trades beside a log of a few fills keeps a few rows.
+ * The dumped trades a fill may be matched with (FirstNearRows over the trades kept, in their
+ * order): only those within PAIR_WINDOW_MS of some fill of their symbol and side, since no other
+ * can ever be taken. A dump of millions of trades beside a log of a few fills keeps a few rows.
  */
-function nearFills(linked: Linked, fillGroup: Int32Array, fillMs: Float64Array): FirstNearRows {
-  const { n, ms, group, role, mate } = linked;
-  const byGroup = new Map<number, number[]>();
-  fillGroup.forEach((g, i) => {
-    if (Number.isNaN(fillMs[i])) return;
-    let list = byGroup.get(g);
-    if (!list) byGroup.set(g, (list = []));
-    list.push(fillMs[i]);
-  });
-  for (const list of byGroup.values()) list.sort((a, b) => a - b);
-  const at: number[] = [];
-  const atMs: number[] = [];
-  const atGroup: number[] = [];
-  for (let k = 0, kept = 0; k < n; k++) {
-    if (role[k] === TWIN && mate[k]) continue;
-    const list = byGroup.get(group[k]);
-    const t = ms[k];
-    if (list && !Number.isNaN(t)) {
-      const j = firstAbove(list, t - PAIR_WINDOW_MS);
-      if (j < list.length && list[j] <= t + PAIR_WINDOW_MS) {
-        at.push(kept);
-        atMs.push(t);
-        atGroup.push(group[k]);
-      }
-    }
-    kept++;
+class NearFills {
+  /** Per group, the fills' times, ascending. */
+  private readonly byGroup = new Map<number, number[]>();
+  private readonly at: number[] = [];
+  private readonly atMs: number[] = [];
+  private readonly atGroup: number[] = [];
+
+  constructor(fillGroup: Int32Array, fillMs: Float64Array) {
+    fillGroup.forEach((g, i) => {
+      if (Number.isNaN(fillMs[i])) return;
+      let list = this.byGroup.get(g);
+      if (!list) this.byGroup.set(g, (list = []));
+      list.push(fillMs[i]);
+    });
+    for (const list of this.byGroup.values()) list.sort((a, b) => a - b);
   }
-  return new FirstNearRows(Int32Array.from(at), Float64Array.from(atMs), Int32Array.from(atGroup));
+
+  /** The `kept`-th trade kept (ascending), of group `group` at time `ms`: held if a fill is near. */
+  offer(kept: number, group: number, ms: number): void {
+    const list = this.byGroup.get(group);
+    if (!list || Number.isNaN(ms)) return;
+    const j = firstAbove(list, ms - PAIR_WINDOW_MS);
+    if (j < list.length && list[j] <= ms + PAIR_WINDOW_MS) {
+      this.at.push(kept);
+      this.atMs.push(ms);
+      this.atGroup.push(group);
+    }
+  }
+
+  rows(): FirstNearRows {
+    return new FirstNearRows(Int32Array.from(this.at), Float64Array.from(this.atMs), Int32Array.from(this.atGroup));
+  }
 }
 
 /**
