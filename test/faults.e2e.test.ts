@@ -402,6 +402,28 @@ describe('foreign, damaged and newer databases are refused, never rebuilt over',
     expect(existsSync(join(dir, 'out'))).toBe(false);
   }, 60_000);
 
+  it('a database a clean run stamped and then damaged in place is still refused; one killed mid-write has no stamp', () => {
+    const dir = tmp('cdbf-stamp-');
+    const p = join(dir, 'case.db');
+    const sample = join(SAMPLES, 'drawdown-runbook');
+    const killed = runCli(['ingest', sample, '--db', p], { CDB_FORENSICS_FAULT: 'file-rows:4' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(existsSync(`${p}.verified`)).toBe(false);
+    expect(runCli(['ingest', sample, '--db', p, '--quiet']).status).toBe(0);
+    expect(existsSync(`${p}.verified`)).toBe(true);
+    expect(runCli(['analyze', '--db', p, '--out', join(dir, 'out')]).status).not.toBe(2);
+    const db = new Database(p, { readonly: true });
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const root = (db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'log_events'").get() as { rootpage: number }).rootpage;
+    db.close();
+    const buf = readFileSync(p);
+    buf.fill(0x5a, (root - 1) * pageSize, (root - 1) * pageSize + 200);
+    writeFileSync(p, buf);
+    const r = runCli(['analyze', '--db', p]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/error\[DB_CORRUPT\]: the working database is damaged \(SQLite integrity check: /);
+  }, 60_000);
+
   it('analyze refuses a database holding an interrupted file, and ingest reads it again', () => {
     const dir = tmp('cdbf-int-');
     const p = join(dir, 'case.db');

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { canMigrate, migrateWorkingDb, reingestCommand } from './migrate.js';
+import { forgetVerified, unchangedSinceVerified } from './verified.js';
 import { APPLICATION_ID, SCHEMA_VERSION, schemaSql } from './schema.js';
 
 export type DB = Database.Database;
@@ -84,6 +85,7 @@ export function openDb(file: string, opts: OpenOptions = {}): DB {
     db.close();
     if (e instanceof OlderSchema) {
       // Raw evidence kept, derived tables rebuilt; then open as asked.
+      forgetVerified(file);
       migrateWorkingDb(file, e.version);
       process.stderr.write(`note: migrated the working database ${file} from schema version ${e.version} to ${SCHEMA_VERSION} (raw tables kept, derived tables rebuilt)\n`);
       return openDb(file, opts);
@@ -122,7 +124,8 @@ function validate(db: DB, file: string, opts: OpenOptions): void {
     if (canMigrate(version)) throw new OlderSchema(version);
     refuse('DB_SCHEMA', `the working database has schema version ${version}, this cdb-forensics writes version ${SCHEMA_VERSION} and cannot migrate it`, file, `ingest the bundle again into a new database: ${reingestCommand(db, file)}`);
   }
-  if (opts.check && objects > 0) {
+  // A file a writing command left cleanly and nothing touched since needs no second full read.
+  if (opts.check && objects > 0 && !unchangedSinceVerified(file)) {
     let res: string[];
     try {
       res = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check);
@@ -132,6 +135,7 @@ function validate(db: DB, file: string, opts: OpenOptions): void {
     if (res.length !== 1 || res[0] !== 'ok') corrupt(file, res.join('; '));
   }
   if (!opts.readonly) {
+    forgetVerified(file);
     try {
       // WAL: readers (`query`, `trace`) keep working while a file is ingested, and see only
       // committed transactions — whole files. NORMAL is crash-safe in WAL mode (a power cut may

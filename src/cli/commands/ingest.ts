@@ -3,6 +3,7 @@ import { BackgroundCheckpoints } from '../../db/checkpointer.js';
 import type { WriterLock } from '../../db/lock.js';
 import { diskFullError } from '../../db/disk-full.js';
 import { openDb } from '../../db/open.js';
+import { stampVerified } from '../../db/verified.js';
 import { plural } from '../../db/state.js';
 import { UserError } from '../../errors.js';
 import { parseForced } from '../../ingest/detect.js';
@@ -53,6 +54,7 @@ export async function runIngest(
   const bundle = await openBundle(o.bundle);
   const lock = await lockDb(dbPath, o.wait);
   let keep = false;
+  let done = false;
   let db;
   let checkpoints: BackgroundCheckpoints | null = null;
   try {
@@ -91,10 +93,11 @@ export async function runIngest(
       building.end();
     }
     keep = opts.keepLock ?? false;
+    done = true;
     return { dbPath, summary, lock, checkpoints };
   } finally {
     db.close();
-    if (!keep) await endWriting(checkpoints, lock);
+    if (!keep) await endWriting(checkpoints, lock, done ? dbPath : null);
   }
 }
 
@@ -109,12 +112,14 @@ function checkpointsWanted(bundleBytes: number, jobs: number | undefined): boole
 }
 
 /** The end of a writing command: the last checkpoint (every connection of ours closed), then the lock. */
-export async function endWriting(checkpoints: BackgroundCheckpoints | null, lock: WriterLock): Promise<void> {
+export async function endWriting(checkpoints: BackgroundCheckpoints | null, lock: WriterLock, cleanly: string | null = null): Promise<void> {
   try {
     const failure = await checkpoints?.finish();
     if (failure) {
       process.stderr.write(`note: the working database's write-ahead log was not copied into the database file (${failure}); nothing is lost: SQLite copies it the next time the database is written\n`);
     }
+    // Under the lock: no other writer can have touched the file between the close and the stamp.
+    if (cleanly !== null) stampVerified(cleanly);
   } finally {
     lock.release();
   }

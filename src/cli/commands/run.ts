@@ -80,6 +80,7 @@ export const runCommand: CommandDef = {
     );
     faultPoint('analyze');
     let db;
+    let done = false;
     try {
       db = openDb(dbPath, { readonly: true });
     } catch (e) {
@@ -113,10 +114,11 @@ export const runCommand: CommandDef = {
       }
       for (const w of summary.warnings) process.stderr.write(say(text('cli.warning', { warning: w })));
       for (const p of written) process.stdout.write(say(text('cli.run.wrote', { path: p })));
+      done = true;
       return exitCodeFor(model, failOn);
     } finally {
       db.close();
-      await endWriting(checkpoints, lock);
+      await endWriting(checkpoints, lock, done ? dbPath : null);
     }
   },
 };
