@@ -30,8 +30,11 @@ function checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
     // Everything committed so far is in the database file: the next one starts from here.
     if (r.checkpointed === r.log) copiedUpTo = walBytes();
   } catch (e) {
+    // A passive checkpoint that met the writer restarting the log, or another checkpoint, did
+    // nothing this time: the next tick tries again; not a failure to tell anyone about.
+    if (mode === 'PASSIVE' && /^SQLITE_(BUSY|LOCKED)/.test(String((e as { code?: unknown }).code))) return;
     // The WAL still holds every committed page; a later checkpoint (or the next open) copies them.
-    failure ??= (e as Error).message;
+    failure ??= `${mode} checkpoint: ${(e as Error).message}`;
   }
 }
 
@@ -44,6 +47,9 @@ const timer = setInterval(() => {
 port.on('message', (m: CheckpointRequest) => {
   if (m === 'finish') {
     clearInterval(timer);
+    // Every other connection of the process is closed by now; one of another process (a reader)
+    // may still be finishing its read: wait for it a little rather than leave the log behind.
+    db.pragma('busy_timeout = 2000');
     checkpoint('TRUNCATE');
     db.close();
     port.postMessage({ failure } satisfies CheckpointMessage);
