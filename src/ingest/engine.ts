@@ -28,8 +28,8 @@ export interface IngestOptions {
   /** Injected clock for the bundles.ingested_at column (reports never show it). */
   now?: string;
   /**
-   * Threads that parse files at once (default: one per core, at most 3); a large log alone is
-   * read in pieces on as many threads. The working database is the same for any value: files
+   * Threads that parse files at once (default: one per core, at most 3); a large log or psql CSV
+   * export alone is read in pieces on as many threads. The working database is the same for any value: files
    * are merged in scan order, pieces joined as one read of the file gives its rows.
    */
   jobs?: number;

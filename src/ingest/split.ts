@@ -1,8 +1,8 @@
 /**
- * One large log read on several threads. The file is cut into pieces at line ends; this thread
- * parses the first piece straight into the working database while worker threads parse the others
- * into scratch databases of their own (handing rows between threads costs more than inserting
- * them, see parallel.ts), and the pieces are then joined in file order.
+ * One large log (or psql CSV export) read on several threads. The file is cut into pieces at line
+ * ends; this thread parses the first piece straight into the working database while worker threads
+ * parse the others into scratch databases of their own (handing rows between threads costs more
+ * than inserting them, see parallel.ts), and the pieces are then joined in file order.
  *
  * Each worker parses two pieces, a large one and then a small tail further on: while the workers
  * parse their tails, this thread already copies the large pieces in, so the join, which only this
@@ -18,6 +18,10 @@
  *   own (not a postgres DETAIL joining the statement before it, not a traceback line continuing
  *   one), and the container's mode must not depend on what came before. The parser's own line
  *   state must be a fresh one at every cut, and no container state may have been evicted.
+ * - A parser may know more at a cut than its open records (a CSV header): a piece states what it
+ *   assumed at its start and what it knew at its end, and joins only when it assumed what the piece
+ *   before ended with. A dumped table's rows (`src_<table>`) are copied in order; nothing of them is
+ *   carried across a cut, so such a piece must end as a file starts (a CSV piece: outside quotes).
  * - Line numbers are shifted by the lines of the pieces before; counts are summed; the hourly
  *   rollup is merged with exact sums; notes keep their first-seen order.
  * When any check fails, or a worker fails, the caller rolls the pieces back and reads the file
