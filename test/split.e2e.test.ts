@@ -194,3 +194,130 @@ describe('a bundle of one log per service', () => {
     for (const t of Object.keys(a)) expect(b[t], t).toEqual(a[t]);
   }, 60_000);
 });
+
+/**
+ * A psql CSV export read in pieces: a cut is a line end, which in CSV may fall inside a quoted
+ * field. Each piece assumes it starts at a record boundary; the join checks that the piece before
+ * ended there, outside quotes, or the file is read whole.
+ */
+const CSV_HEADER = 'id,order_id,symbol,side,price,size,status,execution_price,slippage_bps,fees,timestamp,exchange,exchange_trade_id,metadata';
+
+function trade(i: number, note = ''): string {
+  return `${i},,${['BTCUSDT', 'ETHUSDT', 'SOLUSDT'][i % 3]},${i % 2 ? 'buy' : 'sell'},${(70000 + i * 1.25).toFixed(2)},0.${String(i).padStart(4, '0')},filled,,,0.00000000,2026-02-09 00:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+00,MEXC,MOCK_${i},${note}`;
+}
+
+const plainTrades = (n: number): string[] => Array.from({ length: n }, (_, i) => trade(i + 1));
+
+/** Records of every hostile kind psql writes or a damaged export holds, one in every `every` lines. */
+function hostileTrades(n: number, every: number): string[] {
+  const odd = [
+    (i: number) => trade(i, '"two\nlines"'),
+    (i: number) => trade(i, '"a, b and ""c"""'),
+    (i: number) => trade(i, '""'),
+    (i: number) => trade(i, '"\n\n"'),
+    (i: number) => `${i},,BTCUSDT,buy`,
+    () => '',
+    () => CSV_HEADER,
+    (i: number) => trade(i, '"fee: 0.1%\nmaker\nrebate"'),
+  ];
+  const out: string[] = [];
+  for (let i = 1; i <= n; i++) out.push(i % every === 0 ? odd[(i / every) % odd.length](i) : trade(i));
+  return out;
+}
+
+/** Where the ingest cuts a file of `size` bytes read with --jobs 3 and pieces of at least size/3. */
+async function cutsOf(path: string, size: number): Promise<number[]> {
+  const before = process.env.CDB_FORENSICS_SPLIT_MIN_BYTES;
+  process.env.CDB_FORENSICS_SPLIT_MIN_BYTES = String(Math.floor(size / 3));
+  try {
+    const { cutPoints } = await import('../src/ingest/split.js');
+    return (await cutPoints(path, size, 3)).slice(1, -1);
+  } finally {
+    if (before === undefined) delete process.env.CDB_FORENSICS_SPLIT_MIN_BYTES;
+    else process.env.CDB_FORENSICS_SPLIT_MIN_BYTES = before;
+  }
+}
+
+/**
+ * Rewrite the two lines around each cut, keeping every byte offset, so that one record runs across
+ * the cut (`inside`: the cut's line end is within its quotes) or closes right at it.
+ */
+function quoteAtCuts(bytes: Buffer, cuts: number[], inside: boolean): Buffer {
+  const out = Buffer.from(bytes);
+  for (const cut of cuts) {
+    // The line ending at the cut, and the one before or after it.
+    const endA = inside ? cut - 1 : bytes.lastIndexOf(10, cut - 2);
+    const startA = bytes.lastIndexOf(10, endA - 1) + 1;
+    const endB = bytes.indexOf(10, endA + 1);
+    const lenA = endA - startA;
+    const lenB = endB - endA - 1;
+    const a = `9${startA},,BTCUSDT,buy,1,1,filled,,,0,x,MEXC,M,"`;
+    const b = '"';
+    out.write(a + 'p'.repeat(lenA - a.length), startA, 'latin1');
+    out.write('q'.repeat(lenB - b.length) + b, endA + 1, 'latin1');
+  }
+  return out;
+}
+
+interface CsvCase {
+  name: string;
+  lines: string[];
+  expect: 'pieces' | RegExp;
+  eol?: string;
+  bom?: boolean;
+  /** No line end after the last line. */
+  truncated?: boolean;
+  atCuts?: 'inside' | 'closing';
+}
+
+const NOT_JOINED = /does not end in the state a file starts in/;
+const CSV_CASES: CsvCase[] = [
+  { name: 'quote-free trades', lines: [CSV_HEADER, ...plainTrades(900)], expect: 'pieces' },
+  { name: 'quoted newlines, commas and quotes, empty strings, ragged rows, blank lines, the header again', lines: [CSV_HEADER, ...hostileTrades(900, 7)], expect: 'pieces' },
+  { name: 'CRLF line ends and a BOM', lines: [CSV_HEADER, ...hostileTrades(900, 10)], eol: '\r\n', bom: true, expect: 'pieces' },
+  { name: 'a truncated last line', lines: [CSV_HEADER, ...hostileTrades(900, 13), '901,,BTCUSDT,buy,70001.2'], truncated: true, expect: 'pieces' },
+  { name: 'a quoted field never closed in the last piece', lines: [CSV_HEADER, ...plainTrades(890), '891,,BTCUSDT,buy,1,1,filled,,,0,x,MEXC,M,"never closed', ...plainTrades(10)], expect: 'pieces' },
+  { name: 'a quoted newline right at every cut', lines: [CSV_HEADER, ...plainTrades(900)], atCuts: 'inside', expect: NOT_JOINED },
+  { name: 'a quoted field that closes right at every cut', lines: [CSV_HEADER, ...plainTrades(900)], atCuts: 'closing', expect: 'pieces' },
+  { name: 'a refused record of several lines after a cut', lines: [CSV_HEADER, ...plainTrades(890), '891,"two\nlines"', ...plainTrades(10)], expect: /cites its first line by number/ },
+];
+
+/** The raw evidence of a CSV ingest as stored, ids included. */
+function csvContents(db: string): Record<string, unknown[]> {
+  const d = new Database(db, { readonly: true });
+  try {
+    const q = (sql: string) => d.prepare(sql).raw().all();
+    return {
+      ...contents(db),
+      src_tables: q('SELECT * FROM src_tables ORDER BY name'),
+      ...Object.fromEntries((d.prepare('SELECT name FROM src_tables ORDER BY name').pluck().all() as string[]).map((t) => [t, q(`SELECT * FROM "${t}" ORDER BY _id`)])),
+      files: q('SELECT * FROM manifest ORDER BY id').map((r) => (r as unknown[]).filter((v) => typeof v !== 'string' || !v.startsWith('20'))),
+    };
+  } finally {
+    d.close();
+  }
+}
+
+describe('a psql CSV export read in pieces gives the working database of a whole read', () => {
+  it.each(CSV_CASES)('$name', async (c) => {
+    const dir = tmp('cdbf-split-csv-');
+    const bundle = join(dir, 'bundle');
+    mkdirSync(bundle);
+    const eol = c.eol ?? '\n';
+    let bytes = Buffer.from((c.bom ? '\uFEFF' : '') + c.lines.join(eol) + (c.truncated ? '' : eol), 'utf8');
+    const file = join(bundle, 'trades.csv');
+    writeFileSync(file, bytes);
+    if (c.atCuts) {
+      bytes = quoteAtCuts(bytes, await cutsOf(file, bytes.length), c.atCuts === 'inside');
+      writeFileSync(file, bytes);
+    }
+    const one = ingest(bundle, join(dir, 'whole.db'), '1');
+    const three = ingest(bundle, join(dir, 'pieces.db'), '3', { CDB_FORENSICS_SPLIT_MIN_BYTES: String(Math.floor(bytes.length / 3)), CDB_FORENSICS_TRACE_SPLIT: '1' });
+    expect(three.stderr).toMatch(c.expect === 'pieces' ? /read in 5 pieces/ : c.expect);
+    expect(three.summary).toBe(one.summary);
+    const whole = csvContents(join(dir, 'whole.db'));
+    const pieces = csvContents(join(dir, 'pieces.db'));
+    expect(whole.src_trades?.length).toBeGreaterThan(800);
+    for (const t of Object.keys(whole)) expect(pieces[t], t).toEqual(whole[t]);
+  }, 60_000);
+});

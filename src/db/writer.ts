@@ -223,13 +223,18 @@ export class Writer {
     }
   }
 
-  /** Forget rows not yet inserted and the file's counts (a piece-wise read given up for a whole one). */
+  /**
+   * Forget rows not yet inserted and the file's counts (a piece-wise read given up for a whole one).
+   * The dumped tables' sinks go too: the rollback may have taken back the table or columns they were made for.
+   */
   discardFile(): void {
-    for (const sink of this.sinks.values()) {
+    for (const [key, sink] of [...this.sinks]) {
       sink.pending = [];
       sink.fill = 0;
       sink.rows = 0;
+      if (key.startsWith('src_')) this.sinks.delete(key);
     }
+    this.shapes.clear();
     this.hourly.clear();
     this.lastGroup.clear();
     this.fileColumns.clear();

@@ -59,6 +59,10 @@ export interface SplitHooks {
   first(key: string, lineNo: number, at: number, clean: boolean, python: boolean): void;
   /** End of the piece (instead of the end-of-file flush). */
   end(end: SplitEnd): void;
+  /** The piece starts where the file starts: the parser learns its file-wide state (a CSV header) itself. */
+  startsFile: boolean;
+  /** The piece ends where the file ends: a parser with nothing to carry across a cut flushes as at the end of a file. */
+  endsFile: boolean;
 }
 
 export interface SplitEnd {
@@ -70,6 +74,12 @@ export interface SplitEnd {
   evicted: boolean;
   /** Counts the file's closing notes are made of (summed over the pieces). */
   tallies: Record<string, number>;
+  /**
+   * What the parser knows at the end of the piece besides its records (a CSV header), and what it
+   * assumed it knew at the start: a piece joins only when it assumed what the piece before ended with.
+   */
+  state?: string;
+  assumed?: string;
 }
 
 export interface ParseInput {
@@ -103,9 +113,10 @@ export interface ParserDef {
   parse(input: ParseInput, ctx: ParseContext): AsyncIterable<Row | Row[]>;
   /**
    * The parser can read a large file in pieces on several threads (it honours `ctx.split`);
-   * `notes` makes the notes it would write at the end of the file from the pieces' summed tallies.
+   * `notes` makes the notes it would write at the end of the file from the pieces' summed tallies
+   * and the last piece's `state`.
    */
-  split?: { notes(tallies: Record<string, number>): string[] };
+  split?: { notes(tallies: Record<string, number>, state: string | undefined): string[] };
 }
 
 /** How many rows the line-oriented parsers collect before yielding them as one batch. */

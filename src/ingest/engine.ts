@@ -28,8 +28,8 @@ export interface IngestOptions {
   /** Injected clock for the bundles.ingested_at column (reports never show it). */
   now?: string;
   /**
-   * Threads that parse files at once (default: one per core, at most 3); a large log alone is
-   * read in pieces on as many threads. The working database is the same for any value: files
+   * Threads that parse files at once (default: one per core, at most 3); a large log or psql CSV
+   * export alone is read in pieces on as many threads. The working database is the same for any value: files
    * are merged in scan order, pieces joined as one read of the file gives its rows.
    */
   jobs?: number;
@@ -620,7 +620,7 @@ async function startPieces(job: FileJob, parser: ParserDef): Promise<Pieces | nu
       const worker = startPieceWorker(
         mine.map((k) => ({
           abs, path: file.path, relPath: file.relPath, head: p.head, start: cuts[k], end: cuts[k + 1], encoding: p.head.encoding,
-          parserId: parser.id, fileId, bid: job.bid, learned: job.redactor.learnedValues(), partDb: pieces[k - 1].path,
+          parserId: parser.id, fileId, bid: job.bid, learned: job.redactor.learnedValues(), partDb: pieces[k - 1].path, last: k === cuts.length - 2,
         })),
         (i, _rows, bytes) => pieceBytes.set(mine[i], bytes),
       );
@@ -660,7 +660,9 @@ async function readPieces(job: FileJob, parser: ParserDef, pieces: Pieces, write
   const parsedAt = pieces.pieces.map(() => '');
   const joinedAt = pieces.pieces.map(() => '');
   pieces.pieces.forEach((r, k) => void r.done.then(() => (parsedAt[k] = at())));
-  const r0 = await parsePiece(parser, input, () => first.finish(), first.issues, write);
+  const r0 = await parsePiece(parser, input, () => first.finish(), first.issues, write, { startsFile: true, endsFile: false }, (table, columns) =>
+    job.writer.declareSrcTable(table, columns),
+  );
   const parsed = at();
   // The hash and line count of the whole file, as stored (nothing is decoded here).
   const whole = await job.src.finish();

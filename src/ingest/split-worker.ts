@@ -45,10 +45,11 @@ async function run(input: PieceInput, index: number): Promise<PieceResult> {
     const result = await parsePiece(parser, parseInput, () => src.finish(), src.issues, (row) => {
       writer.write(row);
       if (++rows % PROGRESS_EVERY_ROWS === 0) parentPort!.postMessage({ type: 'progress', index, rows, bytes: src.bytesRead ?? 0 } satisfies PieceMessage);
-    });
+    }, { startsFile: input.start === 0, endsFile: input.last }, (table, columns) => writer.declareSrcTable(table, columns));
     writer.flush();
     db.exec('COMMIT');
     result.hourly = writer.takeHourly();
+    result.tables = writer.takeFileColumns();
     return result;
   } finally {
     db.close();

@@ -1,8 +1,8 @@
 /**
- * One large log read on several threads. The file is cut into pieces at line ends; this thread
- * parses the first piece straight into the working database while worker threads parse the others
- * into scratch databases of their own (handing rows between threads costs more than inserting
- * them, see parallel.ts), and the pieces are then joined in file order.
+ * One large log (or psql CSV export) read on several threads. The file is cut into pieces at line
+ * ends; this thread parses the first piece straight into the working database while worker threads
+ * parse the others into scratch databases of their own (handing rows between threads costs more
+ * than inserting them, see parallel.ts), and the pieces are then joined in file order.
  *
  * Each worker parses two pieces, a large one and then a small tail further on: while the workers
  * parse their tails, this thread already copies the large pieces in, so the join, which only this
@@ -18,6 +18,10 @@
  *   own (not a postgres DETAIL joining the statement before it, not a traceback line continuing
  *   one), and the container's mode must not depend on what came before. The parser's own line
  *   state must be a fresh one at every cut, and no container state may have been evicted.
+ * - A parser may know more at a cut than its open records (a CSV header): a piece states what it
+ *   assumed at its start and what it knew at its end, and joins only when it assumed what the piece
+ *   before ended with. A dumped table's rows (`src_<table>`) are copied in order; nothing of them is
+ *   carried across a cut, so such a piece must end as a file starts (a CSV piece: outside quotes).
  * - Line numbers are shifted by the lines of the pieces before; counts are summed; the hourly
  *   rollup is merged with exact sums; notes keep their first-seen order.
  * When any check fails, or a worker fails, the caller rolls the pieces back and reads the file
@@ -31,7 +35,7 @@ import type { DecodeIssue, Encoding, FileHead } from '../bundle/types.js';
 import { collectingContext, runParser } from './run-parser.js';
 import type { DB } from '../db/open.js';
 import { storedColumns } from '../db/raw-tables.js';
-import type { HourlyGroup, Writer } from '../db/writer.js';
+import { sanitizeName, type HourlyGroup, type Writer } from '../db/writer.js';
 import type { ParseContext, ParseInput, ParserDef, Row, SplitEnd } from './define-parser.js';
 import { faultPoint } from '../util/fault.js';
 
@@ -143,8 +147,16 @@ export interface PieceResult {
   end: SplitEnd | null;
   /** The piece's log_hourly groups (a worker's; this thread's stay in its writer). */
   hourly: HourlyGroup[];
-  /** Rows the parser wrote to a table other than log_events (the merge copies log_events only). */
+  /** Rows the parser wrote to a table other than log_events and dumped tables (the merge copies those only). */
   otherRows: number;
+  /** The dumped tables (`src_<name>`) the piece wrote, with their columns (a worker's; see Writer.takeFileColumns). */
+  tables: [string, string[]][];
+}
+
+/** Where a piece lies in its file. */
+export interface PiecePlace {
+  startsFile: boolean;
+  endsFile: boolean;
 }
 
 /** Parse one piece; `write` stores each row. A database error is thrown, a parser error reported. */
@@ -154,6 +166,8 @@ export async function parsePiece(
   finish: () => Promise<{ lines: number; error?: string }>,
   issues: DecodeIssue[],
   write: (row: Row) => void,
+  place: PiecePlace,
+  declareTable?: ParseContext['declareTable'],
 ): Promise<PieceResult> {
   const firsts: FirstLine[] = [];
   let end: SplitEnd | null = null;
@@ -161,6 +175,7 @@ export async function parsePiece(
   let recordLines = 0;
   let otherRows = 0;
   const { ctx, structural, quarantined, notes } = collectingContext({
+    declareTable,
     split: {
       first(key, lineNo, at, clean, python) {
         firsts.push({ key, lineNo, at, clean, python });
@@ -168,10 +183,11 @@ export async function parsePiece(
       end(e) {
         end = e;
       },
+      ...place,
     },
   });
   const take = (row: Row): void => {
-    if (row.table !== 'log_events') otherRows++;
+    if (row.table !== 'log_events' && !row.table.startsWith('src:')) otherRows++;
     write(row);
     records++;
     recordLines += row.lines;
@@ -180,7 +196,7 @@ export async function parsePiece(
   const res = await finish();
   return {
     lines: res.lines, readError: res.error, parseError, issues: [...issues], quarantined, structural: [...structural], notes: [...notes],
-    records, recordLines, firsts, end, hourly: [], otherRows,
+    records, recordLines, firsts, end, hourly: [], otherRows, tables: [],
   };
 }
 
@@ -198,6 +214,8 @@ export interface PieceInput {
   bid: number;
   learned: string[];
   partDb: string;
+  /** The piece ends where the file ends. */
+  last: boolean;
 }
 
 /** `index`: which of the worker's pieces (0: its first). */
@@ -264,15 +282,20 @@ export interface Joined {
   notes: Set<string>;
 }
 
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 function shifted(row: Row, by: number): Row {
   return by === 0 ? row : { ...row, line: row.line + by };
 }
 
-/** Why a piece cannot be joined exactly, or null. `last`: the file's last piece. */
-function unjoinable(p: PieceResult, k: number, last: boolean): string | null {
+/** Why a piece cannot be joined exactly, or null. `last`: the file's last piece; `before`: the piece before it. */
+function unjoinable(p: PieceResult, k: number, last: boolean, before: PieceResult | null): string | null {
   const why = p.parseError ?? p.readError ?? (p.end === null ? 'the parser did not end it' : p.end.evicted ? 'container states were evicted' : p.otherRows > 0 ? 'rows of other tables' : null);
   if (why) return `piece ${k}: ${why}`;
-  if (!last && !p.end!.fresh) return `piece ${k} ends inside a wrapper block`;
+  if (!last && !p.end!.fresh) return `piece ${k} does not end in the state a file starts in (inside a wrapper block or a quoted field)`;
+  if (before !== null && p.end!.assumed !== before.end!.state) return `piece ${k} assumed a state (${p.end!.assumed}) the piece before did not end in (${before.end!.state})`;
   return null;
 }
 
@@ -293,7 +316,7 @@ export async function joinPieces(
   onJoined: (k: number) => void = () => {},
 ): Promise<Joined | string> {
   // A parser or read error is reported as a whole read reports it: at its line, with what was read before.
-  const firstWhy = unjoinable(first, 0, rest.length === 0);
+  const firstWhy = unjoinable(first, 0, rest.length === 0, null);
   if (firstWhy) return firstWhy;
   const all = [first];
   const joined: Joined = {
@@ -309,7 +332,7 @@ export async function joinPieces(
   for (const [k, { result: pending, schema }] of rest.entries()) {
     const p = await pending;
     if (p === null) return `the worker of piece ${k + 1} failed`;
-    const why = unjoinable(p, k + 1, k === rest.length - 1);
+    const why = unjoinable(p, k + 1, k === rest.length - 1, all[all.length - 1]);
     if (why) return why;
     all.push(p);
     const placed: { at: number; lineNo: number; row: Row }[] = [];
@@ -323,7 +346,12 @@ export async function joinPieces(
     placed.sort((a, b) => a.at - b.at || a.lineNo - b.lineNo);
     const copy = db.prepare(`INSERT INTO main.log_events (${list}) SELECT ${selectList} FROM ${schema}.log_events WHERE id > ? AND id <= ? ORDER BY id`);
     const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${schema}.log_events`).get() as { n: number }).n;
-    if (total !== p.records) return `piece ${k + 1}: ${total} rows stored, ${p.records} produced`;
+    const dumped = p.tables.map(([original, columns]) => {
+      const table = quoteIdent(`src_${sanitizeName(original)}`);
+      return { original, columns, table, n: (db.prepare(`SELECT COUNT(*) AS n FROM ${schema}.${table}`).get() as { n: number }).n };
+    });
+    const stored = total + dumped.reduce((a, d) => a + d.n, 0);
+    if (stored !== p.records) return `piece ${k + 1}: ${stored} rows stored, ${p.records} produced`;
     let done = 0;
     const copyTo = (upTo: number): void => {
       if (upTo <= done) return;
@@ -338,6 +366,13 @@ export async function joinPieces(
       joined.recordLines += x.row.lines;
     }
     copyTo(total);
+    // A dumped table's rows carry nothing across a cut (a piece joins only when none is open there): copied whole, in order.
+    for (const d of dumped) {
+      writer.ensureSrcColumns(d.original, d.columns);
+      writer.flush();
+      const cols = d.columns.map(quoteIdent).join(', ');
+      db.prepare(`INSERT INTO main.${d.table} (file_id, line_no, line_count, ${cols}) SELECT file_id, line_no + ?, line_count, ${cols} FROM ${schema}.${d.table} ORDER BY _id`).run(offset);
+    }
     faultPoint('pieces-join');
     writer.rowsWritten += p.records;
     for (const s of p.end!.states) carried.set(s.key, { sawPython: s.sawPython, open: s.open && shifted(s.open, offset) });
@@ -361,7 +396,7 @@ export async function joinPieces(
   }
   const tallies: Record<string, number> = {};
   for (const p of all) for (const [k, n] of Object.entries(p.end!.tallies)) tallies[k] = (tallies[k] ?? 0) + n;
-  for (const n of parser.split!.notes(tallies)) joined.notes.add(n);
+  for (const n of parser.split!.notes(tallies, all[all.length - 1].end!.state)) joined.notes.add(n);
   joined.lines = offset;
   return joined;
 }

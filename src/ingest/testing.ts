@@ -1,5 +1,5 @@
 import type { FileHead, Line } from '../bundle/types.js';
-import type { ParserDef, Row } from './define-parser.js';
+import type { ParserDef, Row, SplitEnd } from './define-parser.js';
 
 /** Build a FileHead from in-memory text the way the bundle reader would (LF, CR stripped). */
 export function headFromText(text: string, name = 'evidence.txt', maxBytes = 64 * 1024): FileHead {
@@ -76,4 +76,56 @@ export async function runParser(parser: ParserDef, text: string, name = 'evidenc
     lines: lines.length,
     unaccounted: lines.length - recordLines - structuralLines - quarantined.length,
   };
+}
+
+export interface PieceRun extends ParserRun {
+  end: SplitEnd | null;
+  /** The parser threw (the engine then reads the file whole). */
+  error?: string;
+}
+
+/**
+ * Run a parser over lines [from, to) (0-based) of in-memory text as one piece of a file cut at
+ * line ends (src/ingest/split.ts): line numbers restart at 1, the head is the whole file's.
+ */
+export async function runPiece(parser: ParserDef, text: string, from: number, to: number, name = 'evidence.txt'): Promise<PieceRun> {
+  const all = splitLines(text);
+  const lines = all.slice(from, to).map((l, i) => ({ text: l.text, lineNo: i + 1 }));
+  const run: PieceRun = { rows: [], structural: {}, quarantined: [], notes: [], lines: lines.length, unaccounted: 0, end: null };
+  const input = {
+    path: name,
+    name: name.replace(/\.gz$/i, ''),
+    head: headFromText(text, name),
+    async *lines() {
+      for (const l of lines) yield l;
+    },
+  };
+  const ctx = {
+    structural(counter: string, count = 1) {
+      run.structural[counter] = (run.structural[counter] ?? 0) + count;
+    },
+    quarantine(lineNo: number, reason: string, t: string) {
+      run.quarantined.push({ lineNo, reason, text: t });
+    },
+    note(m: string) {
+      run.notes.push(m);
+    },
+    split: {
+      first() {},
+      end(e: SplitEnd) {
+        run.end = e;
+      },
+      startsFile: from === 0,
+      endsFile: to >= all.length,
+    },
+  };
+  try {
+    for await (const item of parser.parse(input, ctx)) {
+      if (Array.isArray(item)) run.rows.push(...item);
+      else run.rows.push(item);
+    }
+  } catch (e) {
+    run.error = (e as Error).message;
+  }
+  return run;
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { headFromText, runParser } from '../testing.js';
+import { headFromText, runParser, runPiece, splitLines, type ParserRun, type PieceRun } from '../testing.js';
 import pgDump from './pg-dump.js';
 import psqlAligned from './psql-aligned.js';
 import psqlCsv, { assemblerOnly } from './psql-csv.js';
@@ -318,5 +318,73 @@ describe('psql-csv: the quote-free fast path gives what the assembler gives', ()
     expect(runs.some((r) => r.quarantined.some((q) => /stray quote/.test(q.reason)))).toBe(true);
     expect(runs.some((r) => (r.structural['repeated-header'] ?? 0) > 0 && (r.structural['psql-footer'] ?? 0) > 0)).toBe(true);
     expect(runs.every((r) => r.unaccounted === 0)).toBe(true);
+  });
+});
+
+/** Pieces joined as src/ingest/split.ts joins a dumped table's (nothing carried across a cut), or why they cannot be. */
+function joinRuns(pieces: PieceRun[]): Omit<ParserRun, 'unaccounted' | 'lines'> | string {
+  const out = { rows: [] as ParserRun['rows'], structural: {} as Record<string, number>, quarantined: [] as ParserRun['quarantined'], notes: [] as string[] };
+  let offset = 0;
+  let records = 0;
+  for (const [k, p] of pieces.entries()) {
+    if (p.error !== undefined) return `piece ${k}: ${p.error}`;
+    if (p.end === null) return `piece ${k} not ended`;
+    if (k < pieces.length - 1 && !p.end.fresh) return `piece ${k} ends inside a quoted field`;
+    if (k > 0 && p.end.assumed !== pieces[k - 1].end!.state) return `piece ${k} assumed another header`;
+    out.rows.push(...p.rows.map((r) => ({ ...r, line: r.line + offset })));
+    for (const [c, n] of Object.entries(p.structural)) out.structural[c] = (out.structural[c] ?? 0) + n;
+    out.quarantined.push(...p.quarantined.map((q) => ({ ...q, lineNo: q.lineNo + offset })));
+    out.notes.push(...p.notes);
+    records += p.end.tallies.records ?? 0;
+    offset += p.lines;
+  }
+  out.notes.push(...psqlCsv.split!.notes({ records }, pieces[pieces.length - 1].end!.state));
+  out.notes = [...new Set(out.notes)];
+  return out;
+}
+
+/** The whole read's records that run across the line end after line `cut` (1-based). */
+const spansCut = (run: ParserRun, cut: number): boolean => run.rows.some((r) => r.line <= cut && cut < r.line + r.lines - 1);
+
+const BOUNDARY_CASES: [string, string][] = [
+  ['quoted newlines on every other record', 'id,note,price\n1,"a\nb",2\n2,x,3\n3,"c\n\nd",4\n4,"e,f",5\n5,"say ""hi""\nthere",6\n6,y,7\n'],
+  ['a record of quoted newlines only', 'id,note\n1,"\n\n\n"\n2,"\n"\n3,z\n'],
+  ['CRLF, with a CRLF inside quotes', 'id,note,x\r\n1,"a\r\nb",\r\n2,,""\r\n3,"",c\r\n'],
+  ['empty fields and empty strings', 'id,a,b,c\n1,,,\n2,"","",""\n3,,"",\n'],
+  ['a BOM before the header', '\uFEFFid,symbol,price\n1,BTC,2\n2,"ETH\nUSD",3\n3,SOL,4\n'],
+  ['a truncated last line inside quotes', 'id,note\n1,a\n2,"b\nc"\n3,"never closed\n4,d'],
+  ['a truncated last line without a newline', 'id,note\n1,a\n2,"b\nc"\n3,d'],
+  // A refused record of several lines after a cut: that piece is refused (its reasons cite line numbers).
+  ['bad lines quarantined between good ones', 'id,a,b\n1,2\n1,2,3\n"x\ny",1,2,3\n4,5,6\n7,"8\n9"\n10,11,12\n13,"1\n4",15\n'],
+  ['blank lines before the header', '\n\nid,a\n1,2\n3,"4\n5"\n6,7\n'],
+  ['header repeated, footer, status line', 'id,a\n1,"x\ny"\nid,a\n2,z\n(2 rows)\nCOPY 2\n'],
+  ['header only', 'id,a\n\n\n'],
+  ['a stray quote whose refusal runs past the cut', 'id,a\n1,"open\n2,b\n3,c\n4,d\n'],
+];
+
+/** The text cut after the given lines (1-based, ascending), each piece parsed on its own. */
+async function piecesAt(text: string, cuts: number[]): Promise<PieceRun[]> {
+  const bounds = [0, ...cuts, splitLines(text).length];
+  return Promise.all(bounds.slice(1).map((to, i) => runPiece(psqlCsv, text, bounds[i], to, 'trades.csv')));
+}
+
+describe('psql-csv read in pieces: joined at a cut, or refused there, never different from a whole read', () => {
+  const generated: [string, string][] = Array.from({ length: 60 }, (_, i) => [`generated #${i}`, hostileCsv(1000 + i)]);
+  const byLine = (j: Omit<ParserRun, 'unaccounted' | 'lines'>) => ({ ...j, quarantined: [...j.quarantined].sort((a, b) => a.lineNo - b.lineNo) });
+  it.each([...BOUNDARY_CASES, ...generated])('%s', async (_name, text) => {
+    const whole = await runParser(psqlCsv, text, 'trades.csv');
+    const expected = byLine({ rows: whole.rows, structural: whole.structural, quarantined: whole.quarantined, notes: [...new Set(whole.notes)] });
+    const n = splitLines(text).length;
+    let joinedCuts = 0;
+    // Every cut into two pieces, and into three with two lines between the cuts.
+    for (const cuts of [...Array.from({ length: n - 1 }, (_, c) => [c + 1]), ...Array.from({ length: Math.max(0, n - 3) }, (_, c) => [c + 1, c + 3])]) {
+      const joined = joinRuns(await piecesAt(text, cuts));
+      if (cuts.some((c) => spansCut(whole, c))) expect(joined, `cut after lines ${cuts} inside a record`).toBeTypeOf('string');
+      if (typeof joined === 'string') continue;
+      joinedCuts++;
+      expect(byLine(joined), `cut after lines ${cuts}`).toEqual(expected);
+    }
+    // Not vacuous: a cut between plain records after the header joins.
+    if (whole.rows.length > 1) expect(joinedCuts).toBeGreaterThan(0);
   });
 });

@@ -99,6 +99,31 @@ function csvParse(fast: boolean): ParserDef['parse'] {
     let table = '';
     let srcTable = '';
     let recordsSeen = 0;
+    /** `quiet`: a later piece of the file (split.ts) learns the header the first piece reports. */
+    const takeHeader = (texts: string[], quiet: boolean): void => {
+      const cols = uniqueColumnNames(texts);
+      keys = cols.keys;
+      headerTexts = texts;
+      const id = identifyTable(input.name, keys);
+      table = id.table;
+      srcTable = `src:${table}`;
+      if (quiet) return;
+      if (cols.renamed.length > 0) ctx.note(`repeated column names renamed: ${cols.renamed.join(', ')}`);
+      if (id.note) ctx.note(id.note);
+      ctx.declareTable?.(table, keys);
+    };
+    const split = ctx.split;
+    /** The header as the piece that follows must assume it. */
+    const stateNow = (): string => (keys === null ? '' : JSON.stringify({ header: headerTexts, table }));
+    let assumed: string | undefined;
+    if (split && !split.startsFile) {
+      // A piece after a cut starts at a record boundary with the file's header known; the join
+      // checks both (the piece before ended outside quotes, with this header) or reads the file whole.
+      const header = headerInHead(input.head, dialect);
+      if (header === null) throw new Error('the CSV header does not stand complete in the head of the file');
+      takeHeader(header, true);
+      assumed = stateNow();
+    }
 
     const handle = (ev: CsvEvent): Row | null => {
       if (ev.kind === 'unbalanced') {
@@ -111,15 +136,7 @@ function csvParse(fast: boolean): ParserDef['parse'] {
         return null;
       }
       if (keys === null) {
-        const cols = uniqueColumnNames(fields.map((f) => f.text));
-        keys = cols.keys;
-        headerTexts = fields.map((f) => f.text);
-        if (cols.renamed.length > 0) ctx.note(`repeated column names renamed: ${cols.renamed.join(', ')}`);
-        const id = identifyTable(input.name, keys);
-        table = id.table;
-        srcTable = `src:${table}`;
-        if (id.note) ctx.note(id.note);
-        ctx.declareTable?.(table, keys);
+        takeHeader(fields.map((f) => f.text), false);
         ctx.structural('csv-header', lines.length);
         return null;
       }
@@ -139,6 +156,8 @@ function csvParse(fast: boolean): ParserDef['parse'] {
       const cols = keys;
       if (fields.length !== cols.length) {
         const first = lines[0];
+        // The reason of each further line cites the first by number, which a piece after a cut does not know.
+        if (lines.length > 1 && split && !split.startsFile) throw new Error(`a refused record spanning lines (at line ${first.lineNo} of the piece) cites its first line by number`);
         ctx.quarantine(
           first.lineNo,
           `CSV record has ${fields.length} fields, expected ${cols.length} (header: ${cols.slice(0, 6).join(', ')}${cols.length > 6 ? ', ...' : ''})`,
@@ -188,10 +207,32 @@ function csvParse(fast: boolean): ParserDef['parse'] {
       for (let i = 1; i < parts.length; i++) if (parts[i] !== headerTexts[i]) return false;
       return true;
     };
-    yield* batchedRows(input.lines(), feed, () => rows(asm.end()));
-    if (keys === null) ctx.note('no CSV header found: the file is empty');
-    else if (recordsSeen === 0) ctx.note(`table ${table}: header only, no rows`);
+    const finish = (): Row[] => {
+      if (!split) return rows(asm.end());
+      // Before a cut, a record still open is not flushed: the piece then ends inside quotes and does not join.
+      const out = split.endsFile ? rows(asm.end()) : [];
+      split.end({ states: [], fresh: asm.idle, evicted: false, tallies: { records: recordsSeen }, state: stateNow(), assumed });
+      return out;
+    };
+    yield* batchedRows(input.lines(), feed, finish);
+    if (!split) for (const n of endNotes(stateNow(), recordsSeen)) ctx.note(n);
   };
+}
+
+/** The notes at the end of the file, from the header state (stateNow) and the records read. */
+function endNotes(state: string | undefined, records: number): string[] {
+  if (!state) return ['no CSV header found: the file is empty'];
+  return records === 0 ? [`table ${(JSON.parse(state) as { table: string }).table}: header only, no rows`] : [];
+}
+
+/** The header record's field texts as a whole read meets it (the first record not blank), if the head holds it complete. */
+function headerInHead(head: FileHead, dialect: Dialect): string[] | null {
+  const lines = head.complete ? head.lines : head.lines.slice(0, -1);
+  const asm = new CsvAssembler({ delimiter: dialect.delimiter, quote: dialect.quote });
+  for (let i = 0; i < lines.length; i++) {
+    for (const ev of asm.push({ text: lines[i], lineNo: i + 1 })) if (ev.kind === 'record' && !isBlank(ev.record)) return ev.record.fields.map((f) => f.text);
+  }
+  return null;
 }
 
 const definition: ParserDef = {
@@ -205,6 +246,7 @@ const definition: ParserDef = {
   claims: {
     sniff,
   },
+  split: { notes: (tallies, state) => endNotes(state, tallies.records ?? 0) },
   parse: csvParse(true),
 };
 
