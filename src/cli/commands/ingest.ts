@@ -138,7 +138,7 @@ export const ingestCommand: CommandDef = {
       .option('from', { type: 'string', describe: 'block start (ISO date/time, UTC); default inferred from the evidence' })
       .option('to', { type: 'string', describe: 'block end (ISO date/time, UTC); default inferred' })
       .option('tz', { type: 'string', describe: "zone of the block's calendar days (IANA, e.g. Europe/Berlin); default inferred when two signs agree, else UTC" })
-      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3, for bundles over 16 MB), reading one large log in pieces, and sorting the indexes; the database is the same for any value' })
+      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3, for bundles over 16 MB), reading one large log or psql CSV export in pieces, and sorting the indexes; the database is the same for any value' })
       .option('wait', WAIT_OPTION)
       .option('quiet', { type: 'boolean', describe: 'no progress and no summary' }),
   async handler(args) {

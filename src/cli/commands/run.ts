@@ -59,7 +59,7 @@ export const runCommand: CommandDef = {
       .option('template', TEMPLATE_OPTION)
       .option('as', { type: 'string', array: true, describe: 'force a parser: <parser>=<glob>' })
       .option('append', { type: 'boolean', describe: 'add to a database that holds another bundle' })
-      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3), and reading one large log in pieces; the report is the same for any value' })
+      .option('jobs', { type: 'number', describe: 'threads parsing files at once (default: one per core, at most 3), and reading one large log or psql CSV export in pieces; the report is the same for any value' })
       .option('wait', WAIT_OPTION)
       .option('quiet', { type: 'boolean', describe: 'print only the report paths' }),
   async handler(args) {
