@@ -326,6 +326,17 @@ function expectUntouched(path: string, before: string): void {
   expect(sha(path)).toBe(before);
 }
 
+/** Garbage over the log_events b-tree's root page, written into the file itself: the header still says SQLite. */
+function damageInPlace(p: string): void {
+  const db = new Database(p, { readonly: true });
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const root = (db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'log_events'").get() as { rootpage: number }).rootpage;
+  db.close();
+  const buf = readFileSync(p);
+  buf.fill(0x5a, (root - 1) * pageSize, (root - 1) * pageSize + 200);
+  writeFileSync(p, buf);
+}
+
 describe('foreign, damaged and newer databases are refused, never rebuilt over', () => {
   let good: string;
   beforeAll(() => {
@@ -357,14 +368,7 @@ describe('foreign, damaged and newer databases are refused, never rebuilt over',
     },
     corrupt: (p) => {
       cpSync(good, p);
-      const db = new Database(p, { readonly: true });
-      const pageSize = db.pragma('page_size', { simple: true }) as number;
-      const root = (db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'log_events'").get() as { rootpage: number }).rootpage;
-      db.close();
-      // Garbage over the log_events b-tree's root page: the header still says SQLite.
-      const buf = readFileSync(p);
-      buf.fill(0x5a, (root - 1) * pageSize, (root - 1) * pageSize + 200);
-      writeFileSync(p, buf);
+      damageInPlace(p);
     },
   };
 
@@ -412,13 +416,7 @@ describe('foreign, damaged and newer databases are refused, never rebuilt over',
     expect(runCli(['ingest', sample, '--db', p, '--quiet']).status).toBe(0);
     expect(existsSync(`${p}.verified`)).toBe(true);
     expect(runCli(['analyze', '--db', p, '--out', join(dir, 'out')]).status).not.toBe(2);
-    const db = new Database(p, { readonly: true });
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    const root = (db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'log_events'").get() as { rootpage: number }).rootpage;
-    db.close();
-    const buf = readFileSync(p);
-    buf.fill(0x5a, (root - 1) * pageSize, (root - 1) * pageSize + 200);
-    writeFileSync(p, buf);
+    damageInPlace(p);
     const r = runCli(['analyze', '--db', p]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/error\[DB_CORRUPT\]: the working database is damaged \(SQLite integrity check: /);

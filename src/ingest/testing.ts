@@ -37,13 +37,9 @@ export interface ParserRun {
 }
 
 /** Run a parser over in-memory text and check nothing was lost. */
-export async function runParser(parser: ParserDef, text: string, name = 'evidence.txt'): Promise<ParserRun> {
-  const lines = splitLines(text);
-  const structural: Record<string, number> = {};
-  const quarantined: ParserRun['quarantined'] = [];
-  const notes: string[] = [];
-  const rows: Row[] = [];
-  const input = {
+/** A parser's input over these lines of in-memory text, headed as the whole text. */
+function inputOf(text: string, name: string, lines: Line[]) {
+  return {
     path: name,
     name: name.replace(/\.gz$/i, ''),
     head: headFromText(text, name),
@@ -51,30 +47,38 @@ export async function runParser(parser: ParserDef, text: string, name = 'evidenc
       for (const l of lines) yield l;
     },
   };
-  const ctx = {
+}
+
+/** A parse context that collects what the parser reports into `run`. */
+function collectInto(run: Pick<ParserRun, 'structural' | 'quarantined' | 'notes'>) {
+  return {
     structural(counter: string, count = 1) {
-      structural[counter] = (structural[counter] ?? 0) + count;
+      run.structural[counter] = (run.structural[counter] ?? 0) + count;
     },
     quarantine(lineNo: number, reason: string, t: string) {
-      quarantined.push({ lineNo, reason, text: t });
+      run.quarantined.push({ lineNo, reason, text: t });
     },
     note(m: string) {
-      notes.push(m);
+      run.notes.push(m);
     },
   };
-  for await (const item of parser.parse(input, ctx)) {
+}
+
+export async function runParser(parser: ParserDef, text: string, name = 'evidence.txt'): Promise<ParserRun> {
+  const lines = splitLines(text);
+  const got: Pick<ParserRun, 'structural' | 'quarantined' | 'notes'> = { structural: {}, quarantined: [], notes: [] };
+  const rows: Row[] = [];
+  for await (const item of parser.parse(inputOf(text, name, lines), collectInto(got))) {
     if (Array.isArray(item)) rows.push(...item);
     else rows.push(item);
   }
   const recordLines = rows.reduce((a, r) => a + r.lines, 0);
-  const structuralLines = Object.values(structural).reduce((a, b) => a + b, 0);
+  const structuralLines = Object.values(got.structural).reduce((a, b) => a + b, 0);
   return {
     rows,
-    structural,
-    quarantined,
-    notes,
+    ...got,
     lines: lines.length,
-    unaccounted: lines.length - recordLines - structuralLines - quarantined.length,
+    unaccounted: lines.length - recordLines - structuralLines - got.quarantined.length,
   };
 }
 
@@ -92,24 +96,9 @@ export async function runPiece(parser: ParserDef, text: string, from: number, to
   const all = splitLines(text);
   const lines = all.slice(from, to).map((l, i) => ({ text: l.text, lineNo: i + 1 }));
   const run: PieceRun = { rows: [], structural: {}, quarantined: [], notes: [], lines: lines.length, unaccounted: 0, end: null };
-  const input = {
-    path: name,
-    name: name.replace(/\.gz$/i, ''),
-    head: headFromText(text, name),
-    async *lines() {
-      for (const l of lines) yield l;
-    },
-  };
+  const input = inputOf(text, name, lines);
   const ctx = {
-    structural(counter: string, count = 1) {
-      run.structural[counter] = (run.structural[counter] ?? 0) + count;
-    },
-    quarantine(lineNo: number, reason: string, t: string) {
-      run.quarantined.push({ lineNo, reason, text: t });
-    },
-    note(m: string) {
-      run.notes.push(m);
-    },
+    ...collectInto(run),
     split: {
       first() {},
       end(e: SplitEnd) {
