@@ -220,10 +220,11 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     return { path: file.path, parser: parser?.id ?? null, status: prev.status, lines: 0, records: 0, structural: 0, quarantined: 0, skipped: true };
   };
   let piecesOk = false;
+  const threads = opts.jobs ?? defaultJobs();
   const runFile = async (file: BundleFile, src: FileSource, prev: ManifestPrev | undefined): Promise<void> => {
     // While no file workers run, the cores are free to read a large log in pieces.
     const dbPath = dbFile(db);
-    const split = piecesOk && dbPath ? { threads: opts.jobs ?? defaultJobs(), dbPath, abs: () => bundle.diskPath(file.path) } : undefined;
+    const split = piecesOk && dbPath ? { threads, dbPath, abs: () => bundle.diskPath(file.path) } : undefined;
     const outcome = await ingestFile({ db, bid, file, p: byPath.get(file.path)!, src, writer, redactor, prev: prev ? { id: prev.id, sha256: prev.sha256 } : undefined, stmts, opts, progress, split });
     outcomes.push(outcome);
     progress.done++;
@@ -279,7 +280,6 @@ async function ingestPlanned(db: DB, bundle: Bundle, bundlePath: string, plan: P
     const prev = unchangedPrev.get(p.file.path);
     if (prev && !isSecret(p)) outcomes.push(skipped(p.file, p.detection.parser, prev));
   }
-  const threads = opts.jobs ?? defaultJobs();
   // A file is read in pieces only from disk (an archive's member cannot be read from the middle).
   const pieceThreads = (p: Planned): number =>
     canSplit(p.detection.parser, p.head, p.file.bytes, threads) && bundle.diskPath(p.file.path) !== null ? pieceWorkers(p.file.bytes, threads) + 1 : 1;
