@@ -65,10 +65,7 @@ export interface LogQuery {
   anyTime?: boolean;
   /** Only records of these kinds. */
   kinds?: readonly string[];
-  /**
-   * Only records with one of these texts: SQLite skips the others without handing them to JS
-   * (eachLog still tests each record it hands over, so this narrows and never widens).
-   */
+  /** Only records with one of these texts: SQLite skips the others without handing them to JS. */
   messages?: readonly string[];
 }
 
@@ -90,12 +87,10 @@ export function eachLog(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => voi
   const w = kitWhere(q);
   if (!w) return;
   const re = q.re;
-  const only = q.messages ? new Set(q.messages) : null;
   const rows = ctx.db
     .prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${w.sql} ORDER BY ts IS NULL, ts, file_id, line_no, id`)
     .iterate(...w.args) as IterableIterator<LogRow>;
   for (const r of rows) {
-    if (only && !only.has(r.message)) continue;
     if (re) {
       re.lastIndex = 0;
       if (!re.test(r.message)) continue;
