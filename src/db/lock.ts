@@ -90,7 +90,9 @@ export async function acquireWriterLock(
           'let it finish and run again, or pass --wait <seconds> to wait longer (two writers at once would double the evidence)',
         );
       }
-      if (!told) {
+      // The holder writes its note just after taking the lock: tell who once it has said so (or
+      // after a second without a note), not "not yet said which" in the instant between.
+      if (!told && (holder !== null || Date.now() >= deadline - wait * 1000 + 1000)) {
         opts.onWait?.(holder, wait);
         told = true;
       }
