@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { defaultJobs, PARALLEL_MIN_BYTES } from '../ingest/parallel.js';
 import type { DB } from './open.js';
 
 export type CheckpointRequest = 'finish';
@@ -20,6 +21,16 @@ const MIN_BYTES = 4 * 1024 * 1024;
  * copied are the same, and what a reader sees is still whole committed transactions.
  */
 export class BackgroundCheckpoints {
+  /**
+   * Checkpoints on a thread of their own pay where the WAL grows large: a bundle big enough to be
+   * read on several threads. Small bundles keep SQLite's own (CDB_FORENSICS_BG_CHECKPOINT=1|0 forces).
+   */
+  static wanted(bundleBytes: number, jobs: number | undefined): boolean {
+    const forced = process.env.CDB_FORENSICS_BG_CHECKPOINT;
+    if (forced === '1' || forced === '0') return forced === '1';
+    return bundleBytes >= PARALLEL_MIN_BYTES && (jobs ?? defaultJobs()) > 1;
+  }
+
   private readonly worker: Worker;
   private readonly done: Promise<CheckpointMessage>;
   private finished: Promise<string | null> | null = null;

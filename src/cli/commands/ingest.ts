@@ -10,7 +10,6 @@ import { parseForced } from '../../ingest/detect.js';
 import { openBundle } from '../../bundle/open-bundle.js';
 import { recordArchiveRow } from '../../ingest/archive-row.js';
 import { ingestBundle } from '../../ingest/engine.js';
-import { defaultJobs, PARALLEL_MIN_BYTES } from '../../ingest/parallel.js';
 import { PARSERS } from '../../ingest/registry.js';
 import { buildModel } from '../../model/build.js';
 import { assertWritableDb, lockDb, WAIT_OPTION } from '../db-access.js';
@@ -59,7 +58,7 @@ export async function runIngest(
   let checkpoints: BackgroundCheckpoints | null = null;
   try {
     db = openDb(dbPath, { create: true, check: true });
-    if (checkpointsWanted(bundle.files.reduce((a, f) => a + f.bytes, 0), o.jobs)) checkpoints = BackgroundCheckpoints.start(db);
+    if (BackgroundCheckpoints.wanted(bundle.files.reduce((a, f) => a + f.bytes, 0), o.jobs)) checkpoints = BackgroundCheckpoints.start(db);
   } catch (e) {
     lock.release();
     throw e;
@@ -99,16 +98,6 @@ export async function runIngest(
     db.close();
     if (!keep) await endWriting(checkpoints, lock, done ? dbPath : null);
   }
-}
-
-/**
- * Checkpoints on a thread of their own pay where the WAL grows large: a bundle big enough to be
- * read on several threads. Small bundles keep SQLite's own (CDB_FORENSICS_BG_CHECKPOINT=1|0 forces).
- */
-function checkpointsWanted(bundleBytes: number, jobs: number | undefined): boolean {
-  const forced = process.env.CDB_FORENSICS_BG_CHECKPOINT;
-  if (forced === '1' || forced === '0') return forced === '1';
-  return bundleBytes >= PARALLEL_MIN_BYTES && (jobs ?? defaultJobs()) > 1;
 }
 
 /** The end of a writing command: the last checkpoint (every connection of ours closed), then the lock. */
