@@ -231,7 +231,9 @@ async function cutsOf(path: string, size: number): Promise<number[]> {
   process.env.CDB_FORENSICS_SPLIT_MIN_BYTES = String(Math.floor(size / 3));
   try {
     const { cutPoints } = await import('../src/ingest/split.js');
-    return (await cutPoints(path, size, 3)).slice(1, -1);
+    const { default: psqlCsv } = await import('../src/ingest/parsers/psql-csv.js');
+    // The cuts the ingest makes: a psql CSV's pieces are weighed by its join cost.
+    return (await cutPoints(path, size, 3, psqlCsv.split!.joinCost)).slice(1, -1);
   } finally {
     if (before === undefined) delete process.env.CDB_FORENSICS_SPLIT_MIN_BYTES;
     else process.env.CDB_FORENSICS_SPLIT_MIN_BYTES = before;

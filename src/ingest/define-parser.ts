@@ -116,7 +116,15 @@ export interface ParserDef {
    * `notes` makes the notes it would write at the end of the file from the pieces' summed tallies
    * and the last piece's `state`.
    */
-  split?: { notes(tallies: Record<string, number>, state: string | undefined): string[] };
+  split?: {
+    notes(tallies: Record<string, number>, state: string | undefined): string[];
+    /**
+     * Copying one of its pieces into the working database costs this much of parsing that piece
+     * (CPU, measured on the bench's files): it sizes the pieces so that the join, which only the
+     * reading thread can do, overlaps the workers' parsing (`pieceWeights` in split.ts).
+     */
+    joinCost: number;
+  };
 }
 
 /** How many rows the line-oriented parsers collect before yielding them as one batch. */

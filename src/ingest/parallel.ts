@@ -80,7 +80,8 @@ export function partitionWork(work: Planned[], jobs: number | undefined, dbPath:
 
 /**
  * What a file read in pieces costs beyond its share of the threads: the pieces are joined, and
- * this thread also hashes the whole file (split.ts's weights: a tail's join ~0.16 of parsing it).
+ * this thread also hashes the whole file (a log's join costs ~0.16 of parsing it: compose-logs'
+ * `joinCost`, which sizes its pieces in split.ts).
  */
 const PIECE_OVERHEAD = 1.15;
 

@@ -43,13 +43,10 @@ import { faultPoint } from '../util/fault.js';
 export const SPLIT_MIN_PIECE_BYTES = 32 * 1024 * 1024;
 
 /**
- * Sizes of the pieces against a worker's large one (1). This thread's first piece is smaller: it
- * also hashes the whole file (~0.05 of parsing it) and must be ready to copy the first large piece
- * in when that is parsed. A tail is what this thread copies in while the worker parses it: joining
- * a piece costs ~0.16 of parsing it (measured on 1 GB of DEBUG log, 2 threads).
+ * This thread's first piece against a worker's large one: it also hashes the whole file (~0.05 of
+ * parsing it) and must be ready to copy the first large piece in when that is parsed.
  */
 const FIRST_PIECE_WEIGHT = 0.86;
-const TAIL_PIECE_WEIGHT = 0.16;
 
 /** At most this many workers on one file: each attaches two scratch databases (SQLite allows 10). */
 const MAX_PIECE_WORKERS = 4;
@@ -86,14 +83,24 @@ export function piecesOfWorker(w: number, workers: number): [number, number] {
 }
 
 /**
+ * The sizes of a file's pieces in file order against a worker's large one (1): this thread's
+ * piece, the workers' large pieces, their tails. A tail is what a worker parses while this thread
+ * copies its large piece in, so it weighs what that join costs against parsing the large piece:
+ * the parser's `joinCost`.
+ */
+export function pieceWeights(workers: number, joinCost: number): number[] {
+  if (workers === 0) return [1];
+  return [FIRST_PIECE_WEIGHT, ...Array<number>(workers).fill(1), ...Array<number>(workers).fill(joinCost)];
+}
+
+/**
  * Byte offsets [0, c1, …, size] cutting the file into this thread's piece, one large piece and one
- * tail per worker (see the weights), each cut just after a line feed; [0, size] (read whole) when a
+ * tail per worker (pieceWeights), each cut just after a line feed; [0, size] (read whole) when a
  * line end cannot be found near a cut.
  */
-export async function cutPoints(abs: string, size: number, threads: number): Promise<number[]> {
-  const workers = pieceWorkers(size, threads);
-  const n = workers === 0 ? 1 : 1 + 2 * workers;
-  const weights = Array.from({ length: n }, (_, i) => (i === 0 ? FIRST_PIECE_WEIGHT : i <= workers ? 1 : TAIL_PIECE_WEIGHT));
+export async function cutPoints(abs: string, size: number, threads: number, joinCost: number): Promise<number[]> {
+  const weights = pieceWeights(pieceWorkers(size, threads), joinCost);
+  const n = weights.length;
   const total = weights.reduce((a, b) => a + b, 0);
   const cuts = [0];
   const fh = await open(abs, 'r');

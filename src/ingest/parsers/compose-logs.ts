@@ -137,7 +137,11 @@ export default defineParser({
   tables: ['log_events'],
   specificity: 60,
   claims: { sniff },
-  split: { notes: (t) => stampNotes(t.stamps ?? 0, t.unstamped ?? 0) },
+  split: {
+    notes: (t) => stampNotes(t.stamps ?? 0, t.unstamped ?? 0),
+    // Measured on 1 GB of DEBUG log, 2 threads.
+    joinCost: 0.16,
+  },
   async *parse(input, ctx) {
     let out: Row[] = [];
     let produced = 0;

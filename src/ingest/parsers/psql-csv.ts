@@ -246,7 +246,12 @@ const definition: ParserDef = {
   claims: {
     sniff,
   },
-  split: { notes: (tallies, state) => endNotes(state, tallies.records ?? 0) },
+  split: {
+    notes: (tallies, state) => endNotes(state, tallies.records ?? 0),
+    // Thread CPU of the INSERT … SELECT against the worker's parse of the same piece, 2,000,000
+    // generated trades (241 MB) on 2 threads: 0.19–0.26, ~0.21 on average.
+    joinCost: 0.21,
+  },
   parse: csvParse(true),
 };
 
