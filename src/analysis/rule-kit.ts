@@ -137,6 +137,51 @@ export function eachLogOfTexts(ctx: RuleContext, q: Omit<LogQuery, 're' | 'messa
   }
 }
 
+/** One service's records of one text among eachLog(q)'s: how many, how many have a time, the first and last time. */
+export interface LogTextGroup {
+  service: string | null;
+  message: string;
+  n: number;
+  timed: number;
+  firstTs: string | null;
+  lastTs: string | null;
+}
+
+/**
+ * eachLog(q)'s records (before its `re`) counted per service and text by SQLite, in no particular
+ * order; null when they hold more than `max` such groups (texts that carry a payload): the caller
+ * reads the records instead. A look at 1,024 records first spares such a log the count.
+ */
+export function logTextGroups(ctx: RuleContext, q: Omit<LogQuery, 're'>, max: number): LogTextGroup[] | null {
+  const w = kitWhere(q);
+  if (!w) return [];
+  const seen = ctx.db.prepare(`SELECT COUNT(DISTINCT message) AS n FROM (SELECT message FROM log_events WHERE ${w.sql} LIMIT 1024)`).get(...w.args) as { n: number };
+  if (seen.n > max) return null;
+  const out: LogTextGroup[] = [];
+  const rows = ctx.db
+    .prepare(`SELECT service, message, COUNT(*) AS n, COUNT(ts) AS timed, MIN(ts) AS firstTs, MAX(ts) AS lastTs FROM log_events WHERE ${w.sql} GROUP BY service, message`)
+    .iterate(...w.args) as IterableIterator<LogTextGroup>;
+  for (const g of rows) {
+    // Leaving the loop closes the statement.
+    if (out.length === max) return null;
+    out.push(g);
+  }
+  return out;
+}
+
+/**
+ * Of eachLog(q)'s records with time `ts` (null: those without one) the first or the last in
+ * eachLog's order: an index probe where the caller knows the time of an edge (logTextGroups).
+ */
+export function logAt(ctx: RuleContext, q: Omit<LogQuery, 're'>, ts: string | null, end: 'first' | 'last'): LogRow | null {
+  const w = kitWhere(q);
+  if (!w) return null;
+  const dir = end === 'first' ? '' : ' DESC';
+  const sql = `SELECT ${LOG_COLS} FROM log_events WHERE ${w.sql} AND ts ${ts === null ? 'IS NULL' : '= ?'} ORDER BY file_id${dir}, line_no${dir}, id${dir} LIMIT 1`;
+  const row = ctx.db.prepare(sql).get(...w.args, ...(ts === null ? [] : [ts])) as LogRow | undefined;
+  return row ?? null;
+}
+
 function kitWhere(q: Omit<LogQuery, 're'>): { sql: string; args: (string | number)[] } | null {
   if (q.classes.length === 0 || (q.messages && q.messages.length === 0) || (q.kinds && q.kinds.length === 0)) return null;
   const where: string[] = [`class IN (${q.classes.map(() => '?').join(',')})`, "COALESCE(kind, '') <> 'health_poll'"];

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spoken, TestDb } from '../../testing.js';
 import { addContainer, addHealthPolls, addLog, addLogs, addMarket, addSetting, addSignal, at, fileId , ticksAndRollup } from '../../rule-testing.js';
 import rule from './market-data-flow.js';
+import { TextDigest } from '../shared/text-digest.js';
 
 type Setup = (t: TestDb) => void;
 
@@ -157,6 +158,47 @@ describe('market-data-flow', () => {
     const t = new TestDb();
     addMarket(t, { ts: '2025-11-20T10:00:00.000Z' });
     expect(t.run(rule).status).toBe('not_evaluable');
+  });
+
+  /** Era A's dropped trades carry their payload: each line's text is its own. */
+  const droppedTrades = (n: number): Setup => (t) => {
+    wsUp(t);
+    addLog(t, { service: 'cdb_ws', ts: at(1), kind: 'print', message: '⚠ Redis nicht verfügbar: Authentication required. - Events werden nicht publiziert' });
+    for (let m = 2; m < 2 + n; m++) addLog(t, { service: 'cdb_ws', ts: at(m), kind: 'print', message: `[redis] not connected, dropping trade: {"symbol": "BTCUSDT", "price": ${m}}` });
+  };
+  /**
+   * Feeds failing to publish: the records counted by text (TextDigest) and read one by one
+   * (RowDigest) must give one result; past 64 texts the rule reads them.
+   */
+  const notPublished: [string, Setup, boolean][] = [
+    ['a publish error every 5 minutes of the block, one text', (t) => {
+      wsUp(t);
+      addLogs(t, { service: 'cdb_ws', level: 'ERROR', message: '[redis] publish error: Error 111 connecting to cdb_redis:6379. Connection refused.' }, 0, 4300, 5);
+    }, true],
+    ['two hosts, two feeds, ties in time and untimed lines', (t) => {
+      wsUp(t);
+      for (let m = 0; m < 300; m++) {
+        const host = m % 7 === 3 ? 'redis' : 'cdb_redis';
+        addLog(t, { service: m % 5 ? 'cdb_ws' : 'cdb_market_eth', ts: m % 11 === 0 ? null : at(Math.floor(m / 3)), level: 'ERROR', message: `[redis] publish error: Error 111 connecting to ${host}:6379. Connection refused.` });
+      }
+    }, true],
+    ['era A: the unavailable notice and 40 dropped trades', droppedTrades(40), true],
+    ['era A: the unavailable notice and 100 dropped trades (read line by line)', droppedTrades(100), false],
+  ];
+  it.each(notPublished)('counted by text as read line by line: %s', (_n, setup, counted) => {
+    const t = new TestDb();
+    setup(t);
+    const of = vi.spyOn(TextDigest, 'of');
+    try {
+      const first = t.run(rule);
+      expect(of.mock.results.some((r) => r.type === 'return' && r.value !== null)).toBe(counted);
+      of.mockReturnValue(null);
+      const read = t.run(rule);
+      expect(first.hypotheses!.some((h) => h.cause === 'market_data.redis_publish_failed')).toBe(true);
+      expect(first).toEqual(read);
+    } finally {
+      of.mockRestore();
+    }
   });
 
   it('not evaluable with neither capture, ws logs nor a signals table', () => {

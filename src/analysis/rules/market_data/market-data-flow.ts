@@ -3,6 +3,7 @@ import { clocklessVerdicts } from '../../clockless.js';
 import { hostNamed, reviewConnectionTodo, reviewWsUrlTodo } from '../shared/contradicted-todos.js';
 import { RowDigest } from '../shared/row-digest.js';
 import { memoByText } from '../shared/text-memo.js';
+import { TextDigest, type LogDigest } from '../shared/text-digest.js';
 import { fieldOf } from '../shared/logs.js';
 import { blockSpansSql } from '../../../model/market-minutes.js';
 import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type Said, type Todo, type VerificationCheck } from '../../define-rule.js';
@@ -138,14 +139,24 @@ export default defineRule({
     // A feed that never gets its klines says so on every loop: digested, not held.
     const noKlines = new RowDigest<LogRow>();
     eachLog(ctx, { classes: NO_KLINES }, (r) => noKlines.add(r));
-    // A feed that drops every trade while Redis is away logs one line per tick: digested, not held.
+    // A feed that drops every trade while Redis is away logs one line per tick, of one text: SQLite
+    // counts the texts and finds the edges (TextDigest). Era A's `dropping trade` lines carry the
+    // trade, so their texts differ: those are read and digested, not held.
     const hostOf = memoByText((m) => hostNamed(m));
-    const notPublished = new RowDigest<LogRow>((r) => hostOf(r.message));
+    const byText = TextDigest.of(ctx, { classes: NOT_PUBLISHED }, hostOf);
+    let notPublished: LogDigest;
     const notPublishedBy = new Set<string>();
-    eachLog(ctx, { classes: NOT_PUBLISHED }, (r) => {
-      notPublished.add(r);
-      notPublishedBy.add(r.service ?? 'cdb_ws');
-    });
+    if (byText) {
+      notPublished = byText;
+      for (const s of byText.services) notPublishedBy.add(s ?? 'cdb_ws');
+    } else {
+      const rows = new RowDigest<LogRow>((r) => hostOf(r.message));
+      eachLog(ctx, { classes: NOT_PUBLISHED }, (r) => {
+        rows.add(r);
+        notPublishedBy.add(r.service ?? 'cdb_ws');
+      });
+      notPublished = rows;
+    }
     const listeners = ctx.db
       .prepare(
         `SELECT file_id, MIN(source) AS source, MIN(ts) AS f, MAX(ts) AS t, COUNT(*) AS n FROM redis_messages
@@ -264,7 +275,8 @@ export default defineRule({
           where: era === 'A' ? '.env REDIS_HOST / REDIS_PASSWORD (env_file of cdb_ws)' : `${composeFile(era)} cdb_ws environment REDIS_HOST, secret redis_password`,
           cause: 'market_data.redis_publish_failed',
         },
-        { dependency: 'redis', services: [...notPublishedBy], failing: notPublished.representatives(), asserts: 'connection' },
+        // Sorted: the same list whichever way the records were counted.
+        { dependency: 'redis', services: [...notPublishedBy].sort(), failing: notPublished.representatives(), asserts: 'connection' },
       );
       todos.push(todo);
       verification.push({ id: 'market_data.published', title: text('market-data-flow.check.published'), kind: 'log', check: NOT_PUBLISHED_RE.source, expect: { op: '==', value: 0 } });

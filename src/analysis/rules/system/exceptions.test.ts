@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addLog, addLogs, at } from '../../rule-testing.js';
-import rule, { normalizeError } from './exceptions.js';
+import { seededRandom } from '../../../util/seeded-random.js';
+import rule, { ERROR_RECORD, groupsByHead, groupsByText, normalizeError, type ErrorGroup } from './exceptions.js';
 
 type Setup = (t: TestDb) => void;
 
@@ -121,5 +122,76 @@ describe('exceptions', () => {
     const r = spoken(t.run(rule));
     expect(r.status).toBe('not_evaluable');
     expect(r.missing).toContain('cdb_risk logs cover 15 min');
+  });
+
+  /** Texts whose first 200 characters are shared (one with a traceback past them), non-ASCII ones (200 characters, more bytes), a per-tick one, texts apart right at the cut. */
+  const LONG = 'x'.repeat(190);
+  const TEXTS = [
+    "Fehler bei Market-Data-Verarbeitung: 'pct_change'",
+    'Failed to initialize services: boom\nTraceback (most recent call last):\n  File "a.py", line 9\nRuntimeError: boom',
+    `${'ä'.repeat(150)} ${LONG} tail one`,
+    `${'ä'.repeat(150)} ${LONG} tail two`,
+    `Order rejected ${LONG}: one`,
+    `Order rejected ${LONG}: two\nTraceback (most recent call last):\nKeyError: 'x'`,
+    '[redis] publish error: Error 111 connecting to cdb_redis:6379. Connection refused.',
+    // Apart at the 200th character, and at the 201st (non-ASCII: characters, not bytes).
+    `${'y'.repeat(199)}a end`,
+    `${'y'.repeat(199)}b end`,
+    `${'ü'.repeat(200)}a`,
+    `${'ü'.repeat(200)}b`,
+  ];
+  const LEVELS = ['ERROR', 'ERROR', 'ERROR', 'error', 'CRITICAL', 'Critical', 'FATAL', 'PANIC', 'INFO', null];
+  const SERVICES = ['cdb_ws', 'cdb_core', '(unknown service)'];
+
+  /** Error records (and others) in and out of the block, of every level, some classed as tracebacks, some without a service. */
+  function errorLog(seed: number, n: number, oneOff: number): TestDb {
+    const rnd = seededRandom(seed);
+    const t = new TestDb();
+    for (let i = 0; i < n; i++) {
+      const r = rnd();
+      addLog(t, {
+        service: SERVICES[Math.floor(rnd() * SERVICES.length)],
+        ts: r < 0.1 ? null : r < 0.15 ? '2025-11-20T10:00:00.000Z' : at(Math.floor(rnd() * 4000)),
+        level: LEVELS[Math.floor(rnd() * LEVELS.length)],
+        message: i < oneOff ? `Order ${i} rejected` : TEXTS[Math.floor(rnd() * TEXTS.length)],
+        kind: rnd() < 0.05 ? 'report' : 'app',
+        file: rnd() < 0.5 ? 'logs/a.log' : 'logs/b.log',
+      });
+    }
+    t.db.exec("UPDATE log_events SET class = 'python.traceback' WHERE id % 7 = 0; UPDATE log_events SET service = NULL WHERE id % 5 = 0");
+    return t;
+  }
+
+  const WHERE = `COALESCE(in_block, 1) = 1 AND ${ERROR_RECORD}`;
+  /** In service order (groupsByHead's), each service's groups by first record; a group without tracebacks counts none. */
+  const byService = (gs: ErrorGroup[]) => [...gs].map((g) => ({ ...g, tracebacks: g.tracebacks ?? 0 })).sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : a.first_id - b.first_id));
+
+  it.each([
+    [1, 0, 0],
+    [2, 1, 0],
+    [3, 300, 0],
+    [4, 600, 0],
+    [5, 600, 40],
+  ])('grouped by text as by head (seed %i: %i records, %i one-off texts)', (seed, n, oneOff) => {
+    const t = errorLog(seed, n, oneOff);
+    const head = groupsByHead(t.db, WHERE, []);
+    const byText = groupsByText(t.db, WHERE, [], 4096);
+    expect(byText).not.toBeNull();
+    expect(byService(byText!)).toEqual(byService(head));
+    // Within a service, by first record already.
+    const ids = (gs: ErrorGroup[], s: string) => gs.filter((g) => g.service === s).map((g) => g.first_id);
+    for (const s of SERVICES) expect(ids(byText!, s)).toEqual(ids(head, s));
+    // Not vacuous: texts joined by their first 200 characters, criticals and tracebacks counted.
+    if (n >= 300) {
+      const texts = (t.db.prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM log_events WHERE ${WHERE} GROUP BY COALESCE(service, ''), message)`).get() as { n: number }).n;
+      expect(head.length).toBeLessThan(texts);
+      expect(head.some((g) => g.critical > 0 && (g.tracebacks ?? 0) > 0 && (g.tracebacks ?? 0) < g.n)).toBe(true);
+    }
+  });
+
+  it('past its bound of texts, groupsByText answers null (the records are grouped by head)', () => {
+    const t = errorLog(6, 200, 100);
+    expect(groupsByText(t.db, WHERE, [], 50)).toBeNull();
+    expect(groupsByText(t.db, WHERE, [], 4096)).not.toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severi
 import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices } from '../../rule-kit.js';
 import { text, type Said, type Text } from '../../../i18n/translate.js';
 import { classesPassing, classIn } from '../../../db/log-rollup.js';
+import type Database from 'better-sqlite3';
 
 const UNKNOWN = '(unknown service)';
 const named = (svc: string): Said => (svc === UNKNOWN ? text('shared.unknown_service') : svc);
@@ -35,12 +36,91 @@ export function normalizeError(message: string): string {
 }
 
 /** An error record by its kind, level and class alone (so the hourly rollup can tell which classes hold one). */
-const ERROR_RECORD = "COALESCE(kind, '') NOT IN ('health_poll', 'report') AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR class = 'python.traceback')";
+export const ERROR_RECORD = "COALESCE(kind, '') NOT IN ('health_poll', 'report') AND (UPPER(COALESCE(level, '')) IN ('ERROR', 'CRITICAL', 'FATAL', 'PANIC') OR class = 'python.traceback')";
 
 interface Group {
   key: string;
   n: number;
   first: { file_id: number; line_no: number };
+}
+
+/** The error records of a service whose texts share their first 200 characters. */
+export interface ErrorGroup {
+  service: string;
+  n: number;
+  first_id: number;
+  file_id: number;
+  line_no: number;
+  /** The text of the group's first record (by id). */
+  message: string;
+  critical: number;
+  tracebacks: number | null;
+}
+
+/**
+ * The error groups in SQLite alone, ordered by service and first record: each record's first
+ * 200 characters are cut and sorted, its level upper-cased and its text searched for a traceback.
+ */
+export function groupsByHead(db: Database.Database, where: string, params: unknown[]): ErrorGroup[] {
+  return db
+    .prepare(
+      `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, MIN(id) AS first_id, file_id, line_no, message,
+              SUM(UPPER(COALESCE(level, '')) IN ('CRITICAL', 'FATAL', 'PANIC')) AS critical,
+              SUM(class = 'python.traceback' OR instr(message, 'Traceback (most recent call last)') > 0) AS tracebacks
+       FROM log_events
+       WHERE ${where}
+       GROUP BY COALESCE(service, '(unknown service)'), substr(message, 1, 200)
+       ORDER BY service, first_id`,
+    )
+    .all(...params) as ErrorGroup[];
+}
+
+/**
+ * groupsByHead's answer from SQLite's groups of whole texts: an error logged on every tick is one
+ * text a million times, cut and searched once rather than per record, and its level upper-cased
+ * only when it is not plain `ERROR`. The texts are then joined by their first 200 characters here,
+ * ordered by first record. Null past `max` texts (each kept in memory until joined).
+ */
+export function groupsByText(db: Database.Database, where: string, params: unknown[], max: number): ErrorGroup[] | null {
+  const texts = db
+    .prepare(
+      `SELECT COALESCE(service, '(unknown service)') AS service, substr(message, 1, 200) AS head, COUNT(*) AS n, MIN(id) AS first_id, file_id, line_no, message,
+              SUM(CASE WHEN level = 'ERROR' THEN 0 ELSE UPPER(COALESCE(level, '')) IN ('CRITICAL', 'FATAL', 'PANIC') END) AS critical,
+              CASE WHEN instr(message, 'Traceback (most recent call last)') > 0 THEN COUNT(*) ELSE SUM(class = 'python.traceback') END AS tracebacks
+       FROM log_events
+       WHERE ${where}
+       GROUP BY COALESCE(service, '(unknown service)'), message`,
+    )
+    .iterate(...params) as IterableIterator<ErrorGroup & { head: string | null }>;
+  const heads = new Map<string, ErrorGroup>();
+  let seen = 0;
+  for (const { head, ...t } of texts) {
+    // Leaving the loop closes the statement.
+    if (++seen > max) return null;
+    const k = JSON.stringify([t.service, head]);
+    const g = heads.get(k);
+    if (!g) {
+      heads.set(k, t);
+      continue;
+    }
+    g.n += t.n;
+    g.critical += t.critical;
+    g.tracebacks = (g.tracebacks ?? 0) + (t.tracebacks ?? 0);
+    if (t.first_id < g.first_id) Object.assign(g, { first_id: t.first_id, file_id: t.file_id, line_no: t.line_no, message: t.message });
+  }
+  // Within a service by first record, as groupsByHead: the first group of a normalized key names its evidence.
+  return [...heads.values()].sort((a, b) => a.first_id - b.first_id);
+}
+
+/** Past this many texts among the first 1,024 error records (texts that carry a payload), they are not counted first. */
+const PROBE_TEXTS = 64;
+/** Past this many (service, text) groups the records are grouped by their first 200 characters alone. */
+const MAX_TEXTS = 4096;
+
+/** The error records grouped per service and first 200 characters: by text where the texts repeat, else by head. */
+function errorGroups(db: Database.Database, where: string, params: unknown[]): ErrorGroup[] {
+  const probe = db.prepare(`SELECT COUNT(DISTINCT message) AS n FROM (SELECT message FROM log_events WHERE ${where} LIMIT 1024)`).get(...params) as { n: number };
+  return (probe.n <= PROBE_TEXTS ? groupsByText(db, where, params, MAX_TEXTS) : null) ?? groupsByHead(db, where, params);
 }
 
 export default defineRule({
@@ -55,17 +135,7 @@ export default defineRule({
     // not every DEBUG tick of the bundle.
     const cls = classesPassing(ctx.db, ERROR_RECORD);
     const only = cls === null ? { sql: '', params: [] } : classIn(cls);
-    const groups = ctx.db
-      .prepare(
-        `SELECT COALESCE(service, '(unknown service)') AS service, COUNT(*) AS n, MIN(id) AS first_id, file_id, line_no, message,
-                SUM(UPPER(COALESCE(level, '')) IN ('CRITICAL', 'FATAL', 'PANIC')) AS critical,
-                SUM(class = 'python.traceback' OR instr(message, 'Traceback (most recent call last)') > 0) AS tracebacks
-         FROM log_events
-         WHERE COALESCE(in_block, 1) = 1 AND ${ERROR_RECORD}${only.sql}
-         GROUP BY COALESCE(service, '(unknown service)'), substr(message, 1, 200)
-         ORDER BY service, first_id`,
-      )
-      .all(...only.params) as { service: string; n: number; first_id: number; file_id: number; line_no: number; message: string; critical: number; tracebacks: number }[];
+    const groups = errorGroups(ctx.db, `COALESCE(in_block, 1) = 1 AND ${ERROR_RECORD}${only.sql}`, only.params);
     const services = loggedServices(ctx);
     if (groups.length === 0) {
       const covered = services.filter((s) => covers(ctx, s));
@@ -86,7 +156,7 @@ export default defineRule({
       if (!p) per.set(r.service, (p = { errors: 0, critical: 0, tracebacks: 0, groups: new Map() }));
       p.errors += r.n;
       p.critical += r.critical;
-      p.tracebacks += r.tracebacks;
+      p.tracebacks += r.tracebacks ?? 0;
       const key = normalizeError(r.message);
       const g = p.groups.get(key);
       if (g) g.n += r.n;
