@@ -45,6 +45,25 @@ export function inspectHeader(file: string): { kind: 'missing' | 'empty' | 'not_
   return { kind: 'ok' };
 }
 
+/**
+ * Runs `fn` with the connection's page cache at most `kib` KiB, then gives the old size back.
+ * SQLite's sorter (GROUP BY, ORDER BY without an index) keeps as much in memory as the page cache
+ * holds before it spills to a temp file, so the cache is also what one sort adds to the peak.
+ * A smaller cache (a connection left at SQLite's default) is kept as it is.
+ */
+export function withCacheAtMost<T>(db: DB, kib: number, fn: () => T): T {
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  // Negative: KiB; positive: pages.
+  const over = cache < 0 ? -cache > kib : cache * (db.pragma('page_size', { simple: true }) as number) > kib * 1024;
+  if (!over) return fn();
+  db.pragma(`cache_size = -${kib}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
+  }
+}
+
 export interface OpenOptions {
   create?: boolean;
   readonly?: boolean;
