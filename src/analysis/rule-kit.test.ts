@@ -142,7 +142,7 @@ function rankedLog(seed: number, n: number, untimed: number, minutes: number, so
       ts: rnd() < untimed ? null : at(Math.floor(rnd() * minutes) - (!sole && r < 0.05 ? 100_000 : 0)),
       level: 'ERROR',
       message: sole ? TEXTS[0] : TEXTS[Math.floor(rnd() * TEXTS.length)],
-      kind: !sole && r > 0.93 ? 'health_poll' : 'app',
+      kind: !sole && r > 0.93 ? 'health_poll' : !sole && r > 0.85 ? 'print' : 'app',
       file: rnd() < 0.5 ? 'a.log' : 'b.log',
     });
   }
@@ -187,8 +187,8 @@ describe('logNth and eachLogClassTextGroup answer as eachLog read record by reco
       eachLogClassTextGroup(ctx, q, (g) => groups.push(g));
       const want = new Map<string, LogClassTextGroup>();
       for (const r of all) {
-        const key = `${r.class}\u0000${r.service}\u0000${r.message}`;
-        const g = want.get(key) ?? { class: r.class!, service: r.service, message: r.message, n: 0, timed: 0, firstTs: null, lastTs: null };
+        const key = `${r.class}\u0000${r.kind}\u0000${r.service}\u0000${r.message}`;
+        const g = want.get(key) ?? { class: r.class!, kind: r.kind, service: r.service, message: r.message, n: 0, timed: 0, firstTs: null, lastTs: null };
         g.n++;
         if (r.ts !== null) {
           g.timed++;
@@ -197,7 +197,7 @@ describe('logNth and eachLogClassTextGroup answer as eachLog read record by reco
         }
         want.set(key, g);
       }
-      const keyed = (gs: LogClassTextGroup[]) => new Map(gs.map((g) => [`${g.class}\u0000${g.service}\u0000${g.message}`, { ...g }]));
+      const keyed = (gs: LogClassTextGroup[]) => new Map(gs.map((g) => [`${g.class}\u0000${g.kind}\u0000${g.service}\u0000${g.message}`, { ...g }]));
       expect(keyed(groups)).toEqual(keyed([...want.values()]));
     }
     // Not vacuous: where one service alone logs the class, the k-th time is found on the index.

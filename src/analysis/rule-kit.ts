@@ -170,20 +170,22 @@ export function logTextGroups(ctx: RuleContext, q: Omit<LogQuery, 're'>, max: nu
   return out;
 }
 
-/** One class's, service's and text's records among eachLog(q)'s (logClassTextGroups). */
+/** One class's, kind's, service's and text's records among eachLog(q)'s (eachLogClassTextGroup). */
 export interface LogClassTextGroup extends LogTextGroup {
   class: string;
+  kind: string | null;
 }
 
 /**
- * eachLog(q)'s records (before its `re`) counted per class, service and text by SQLite, in no
- * particular order, every group handed over: the caller keeps those it wants.
+ * eachLog(q)'s records (before its `re`) counted per class, kind, service and text by SQLite, in
+ * no particular order, every group handed over: the caller keeps those it wants. The kind lets one
+ * pass serve queries that differ only in the kinds they take.
  */
 export function eachLogClassTextGroup(ctx: RuleContext, q: Omit<LogQuery, 're'>, visit: (g: LogClassTextGroup) => void): void {
   const w = kitWhere(q);
   if (!w) return;
   const rows = ctx.db
-    .prepare(`SELECT class, service, message, COUNT(*) AS n, COUNT(ts) AS timed, MIN(ts) AS firstTs, MAX(ts) AS lastTs FROM log_events WHERE ${w.sql} GROUP BY class, service, message`)
+    .prepare(`SELECT class, kind, service, message, COUNT(*) AS n, COUNT(ts) AS timed, MIN(ts) AS firstTs, MAX(ts) AS lastTs FROM log_events WHERE ${w.sql} GROUP BY class, kind, service, message`)
     .iterate(...w.args) as IterableIterator<LogClassTextGroup>;
   for (const g of rows) visit(g);
 }

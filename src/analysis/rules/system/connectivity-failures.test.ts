@@ -6,6 +6,7 @@ import { makeRuleContext } from '../../context.js';
 import type { RuleContext } from '../../define-rule.js';
 import { classes, classesWithSeverity } from '../../../catalog/index.js';
 import { seededRandom } from '../../../util/seeded-random.js';
+import { eachLog, findLogs } from '../../rule-kit.js';
 import { RowDigest } from '../shared/row-digest.js';
 import { TextDigest } from '../shared/text-digest.js';
 
@@ -170,6 +171,8 @@ const FAILING = [
   'Failed to persist trade: server closed the connection unexpectedly',
   'Redis connection failed: Authentication required.',
   "Fehler bei Market-Data-Verarbeitung: 'pct_change'",
+  '❌ **Portfolio check failed**: fe_sendauth: no password supplied',
+  'psql: error: connection to server at "localhost" (127.0.0.1), port 5432 failed: Connection refused',
 ];
 
 interface Mix {
@@ -223,10 +226,17 @@ describe('failureGroups: counted per text (TextDigest) as read record by record 
     const t = mixed(seed, mix);
     const ctx = { ...makeRuleContext(t.db, { from: at(0), to: at(60 * 24 * 3), days: [], era: 'B', dialect: 'real' }), evidence: (file: number, line: number) => ({ file: `f${file}`, line }) } as unknown as RuleContext;
     const q = { classes: [...classesWithSeverity('error', 'warn'), ...classes('writer.password_loaded')], excludeKinds: ['report'] };
-    const counted = failureGroups(ctx, q);
+    const counted = failureGroups(ctx);
     // maxGroups 0: today's read of every failing record.
-    const read = failureGroups(ctx, q, 0);
-    expect(counted.hits).toBe(read.hits);
+    const read = failureGroups(ctx, 0);
+    let hits = 0;
+    eachLog(ctx, q, () => hits++);
+    expect([counted.hits, read.hits]).toEqual([hits, hits]);
+    // The host side's lines as a read of every report line of the failure classes finds them.
+    const hostSide = findLogs(ctx, { classes: q.classes, kinds: ['report'], re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ });
+    expect(counted.hostSide).toEqual(hostSide);
+    expect(read.hostSide).toEqual(hostSide);
+    expect(hostSide.length > 0).toBe(mix.noise && mix.texts.length === FAILING.length);
     expect([...counted.groups.keys()].sort()).toEqual([...read.groups.keys()].sort());
     expect(counted.groups.size).toBeGreaterThan(0);
     for (const [key, g] of counted.groups) {

@@ -89,13 +89,21 @@ const CAUSE: Record<Klass, (t: Target) => { cause: string; layer: LayerId; title
   init: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: text('connectivity-failures.hyp.init', { db: dbName(t) }) }),
 };
 
+/** The host's own tools (a `psql` on the host) fail with their own texts, in report lines. */
+const HOST_SIDE = /fe_sendauth|password authentication failed|connection to server at "localhost"/;
+
 /**
- * The failure records of eachLog(q) grouped by service, class of failure and database, and how
- * many records q holds in all (failing or not). Past `maxGroups` failing (class, service, text)
- * groups the records are read one by one; the table test compares both ways.
+ * The services' failure records grouped by service, class of failure and database; how many
+ * records of the failure classes they log in all (failing or not); and the host side's failure
+ * lines. Past `maxGroups` failing (class, kind, service, text) groups the records are read one by
+ * one; the table test compares both ways.
  */
-export function failureGroups(ctx: RuleContext, q: LogQuery, maxGroups = MAX_TEXT_GROUPS): { hits: number; groups: Map<string, Group> } {
+export function failureGroups(ctx: RuleContext, maxGroups = MAX_TEXT_GROUPS): { hits: number; groups: Map<string, Group>; hostSide: LogRow[] } {
+  const q: LogQuery = { classes: FAILURE_CLASSES, excludeKinds: ['report'] };
   const groups = new Map<string, Group>();
+  // Report lines are the host side's: the same pass over the failure classes tells their texts apart.
+  const hostTexts = new Set<string>();
+  const hostClasses = new Set<string>();
   // Each distinct text is tested once, in SQLite's count of the records per class, service and
   // text (a failure logged on every tick is one text a million times). Few failing groups: their
   // counts and times answer, and only the cited records are read (TextDigest). Many: the records
@@ -105,7 +113,14 @@ export function failureGroups(ctx: RuleContext, q: LogQuery, maxGroups = MAX_TEX
   let failing: Map<string, Said> | null = new Map();
   let counted: LogClassTextGroup[] | null = [];
   const saidOnce = memoByText(said);
-  eachLogClassTextGroup(ctx, q, (g) => {
+  eachLogClassTextGroup(ctx, { ...q, excludeKinds: undefined }, (g) => {
+    if (g.kind === 'report') {
+      if (HOST_SIDE.test(g.message)) {
+        hostTexts.add(g.message);
+        hostClasses.add(g.class);
+      }
+      return;
+    }
     hits += g.n;
     if (!failing) return;
     const s = saidOnce(g.message);
@@ -168,7 +183,8 @@ export function failureGroups(ctx: RuleContext, q: LogQuery, maxGroups = MAX_TEX
     if (texts) eachLogOfTexts(ctx, q, [...texts.keys()], visit);
     else eachLog(ctx, q, visit);
   }
-  return { hits, groups };
+  const hostSide = hostTexts.size ? findLogs(ctx, { classes: [...hostClasses], kinds: ['report'], messages: [...hostTexts], re: HOST_SIDE }) : [];
+  return { hits, groups, hostSide };
 }
 
 export default defineRule({
@@ -179,10 +195,7 @@ export default defineRule({
   keyMetrics: ['connection_failures', 'auth_failures'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
-    const q: LogQuery = { classes: FAILURE_CLASSES, excludeKinds: ['report'] };
-    const { hits, groups } = failureGroups(ctx, q);
-    // The host's own tools (a `psql` on the host) fail with their own texts: few lines, read apart.
-    const hostSide = findLogs(ctx, { classes: FAILURE_CLASSES, kinds: ['report'], re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ });
+    const { hits, groups, hostSide } = failureGroups(ctx);
     const services = [...new Set([...groups.values()].map((g) => g.service))];
     // Per service the time of its last recovery line and whether it said it stops for good: no list of lines.
     const lastRecovery = new Map<string, string>();
