@@ -4,7 +4,7 @@ import { Redactor } from '../redact/secrets.js';
 import { schemaSql } from '../db/schema.js';
 import { Writer } from '../db/writer.js';
 import { makeRuleContext } from './context.js';
-import { eachLog, eachLogOfTexts, eachLogText, loggedServices, type LogQuery, type LogRow } from './rule-kit.js';
+import { eachLog, eachLogClassTextGroup, eachLogOfTexts, eachLogText, loggedServices, logNth, type LogClassTextGroup, type LogQuery, type LogRow } from './rule-kit.js';
 import { TestDb } from './testing.js';
 import { addLog, at } from './rule-testing.js';
 import { seededRandom } from '../util/seeded-random.js';
@@ -124,5 +124,83 @@ describe('eachLogOfTexts and eachLogText answer as eachLog read record by record
       eachLog(ctx, { ...q, messages: texts }, (r) => narrowed.push(r));
       expect(narrowed).toEqual(got);
     }
+  });
+});
+
+/**
+ * Failure records of services (and of none), a share without a time, ties within few minutes, and,
+ * unless `sole`, what a query must skip: another service of the same class, health polls,
+ * records outside the block.
+ */
+function rankedLog(seed: number, n: number, untimed: number, minutes: number, sole: boolean): TestDb {
+  const rnd = seededRandom(seed);
+  const t = new TestDb();
+  for (let i = 0; i < n; i++) {
+    const r = rnd();
+    addLog(t, {
+      service: sole ? 'cdb_ws' : ([null, 'cdb_ws', 'cdb_db_writer'] as const)[Math.floor(rnd() * 3)],
+      ts: rnd() < untimed ? null : at(Math.floor(rnd() * minutes) - (!sole && r < 0.05 ? 100_000 : 0)),
+      level: 'ERROR',
+      message: sole ? TEXTS[0] : TEXTS[Math.floor(rnd() * TEXTS.length)],
+      kind: !sole && r > 0.93 ? 'health_poll' : !sole && r > 0.85 ? 'print' : 'app',
+      file: rnd() < 0.5 ? 'a.log' : 'b.log',
+    });
+  }
+  return t;
+}
+
+describe('logNth and eachLogClassTextGroup answer as eachLog read record by record', () => {
+  const ctxOf = (t: TestDb) => makeRuleContext(t.db, { from: at(0), to: at(60 * 24), days: [], era: 'B', dialect: 'real' });
+  it.each<[string, number, number, number, number, boolean, boolean]>([
+    ['one record', 1, 1, 0, 10, false, true],
+    ['ties, untimed, other services, polls, outside the block', 2, 300, 0.2, 5, false, false],
+    ['all untimed', 3, 120, 1, 5, false, false],
+    ['one service alone logs its class (the index answers)', 4, 300, 0, 3, true, true],
+    ['one service alone, some untimed', 5, 300, 0.3, 3, true, true],
+  ])('%s (seed %i)', (_name, seed, n, untimed, minutes, sole, indexed) => {
+    const t = rankedLog(seed, n, untimed, minutes, sole);
+    const ctx = ctxOf(t);
+    const classes = (t.db.prepare('SELECT DISTINCT class FROM log_events WHERE class IS NOT NULL ORDER BY class').all() as { class: string }[]).map((r) => r.class);
+    const qs: LogQuery[] = [
+      { classes },
+      { classes, services: ['cdb_ws'] },
+      { classes, services: [null] },
+      { classes, services: [null, 'cdb_db_writer'], messages: [TEXTS[0], TEXTS[3]] },
+    ];
+    let sawIndexCase = false;
+    for (const q of qs) {
+      const all: LogRow[] = [];
+      eachLog(ctx, q, (r) => all.push(r));
+      // The service filter: null is the records that name none.
+      const wanted = new Set(q.services);
+      const byHand: LogRow[] = [];
+      eachLog(ctx, { ...q, services: undefined }, (r) => {
+        if (!q.services || wanted.has(r.service)) byHand.push(r);
+      });
+      expect(all).toEqual(byHand);
+      const timed = all.filter((r) => r.ts !== null).length;
+      const ofClasses = (t.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE class IN (${classes.map(() => '?').join(',')}) AND ts IS NOT NULL`).get(...classes) as { n: number }).n;
+      if (ofClasses === timed && timed > 0) sawIndexCase = true;
+      for (let k = 0; k < all.length; k++) expect(logNth(ctx, q, k, timed)).toEqual(all[k]);
+      expect(logNth(ctx, q, all.length, timed)).toBeNull();
+      const groups: LogClassTextGroup[] = [];
+      eachLogClassTextGroup(ctx, q, (g) => groups.push(g));
+      const want = new Map<string, LogClassTextGroup>();
+      for (const r of all) {
+        const key = `${r.class}\u0000${r.kind}\u0000${r.service}\u0000${r.message}`;
+        const g = want.get(key) ?? { class: r.class!, kind: r.kind, service: r.service, message: r.message, n: 0, timed: 0, firstTs: null, lastTs: null };
+        g.n++;
+        if (r.ts !== null) {
+          g.timed++;
+          if (g.firstTs === null || r.ts < g.firstTs) g.firstTs = r.ts;
+          if (g.lastTs === null || r.ts > g.lastTs) g.lastTs = r.ts;
+        }
+        want.set(key, g);
+      }
+      const keyed = (gs: LogClassTextGroup[]) => new Map(gs.map((g) => [`${g.class}\u0000${g.kind}\u0000${g.service}\u0000${g.message}`, { ...g }]));
+      expect(keyed(groups)).toEqual(keyed([...want.values()]));
+    }
+    // Not vacuous: where one service alone logs the class, the k-th time is found on the index.
+    expect(sawIndexCase).toBe(indexed);
   });
 });

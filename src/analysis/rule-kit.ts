@@ -58,7 +58,8 @@ export interface LogQuery {
   classes: readonly string[];
   /** A further test of a selected record's message (a cause inside an error text). */
   re?: RegExp;
-  services?: readonly string[];
+  /** Only records of these services; null stands for records that name none. */
+  services?: readonly (string | null)[];
   /** Kinds to skip; health polls are always skipped (they are never activity). */
   excludeKinds?: readonly string[];
   /** Also take rows outside the block (default: rows in the block and rows of unknown time). */
@@ -169,6 +170,47 @@ export function logTextGroups(ctx: RuleContext, q: Omit<LogQuery, 're'>, max: nu
   return out;
 }
 
+/** One class's, kind's, service's and text's records among eachLog(q)'s (eachLogClassTextGroup). */
+export interface LogClassTextGroup extends LogTextGroup {
+  class: string;
+  kind: string | null;
+}
+
+/**
+ * eachLog(q)'s records (before its `re`) counted per class, kind, service and text by SQLite, in
+ * no particular order, every group handed over: the caller keeps those it wants. The kind lets one
+ * pass serve queries that differ only in the kinds they take.
+ */
+export function eachLogClassTextGroup(ctx: RuleContext, q: Omit<LogQuery, 're'>, visit: (g: LogClassTextGroup) => void): void {
+  const w = kitWhere(q);
+  if (!w) return;
+  const rows = ctx.db
+    .prepare(`SELECT class, kind, service, message, COUNT(*) AS n, COUNT(ts) AS timed, MIN(ts) AS firstTs, MAX(ts) AS lastTs FROM log_events WHERE ${w.sql} GROUP BY class, kind, service, message`)
+    .iterate(...w.args) as IterableIterator<LogClassTextGroup>;
+  for (const g of rows) visit(g);
+}
+
+/**
+ * The k-th (from 0) of eachLog(q)'s records, of which the caller knows that `timed` have a time:
+ * the middle record spreadEvidence cites, without reading the records before it. When every timed
+ * record of q's classes is one of q's (a failure class logged by one service), the k-th time is
+ * found on the (class, ts) index alone and only the records of that time are read.
+ */
+export function logNth(ctx: RuleContext, q: Omit<LogQuery, 're'>, k: number, timed: number): LogRow | null {
+  const w = kitWhere(q);
+  if (!w || k < 0) return null;
+  const get = (cond: string, order: string, offset: number, ...more: string[]) =>
+    (ctx.db.prepare(`SELECT ${LOG_COLS} FROM log_events WHERE ${w.sql} AND ${cond} ORDER BY ${order} LIMIT 1 OFFSET ?`).get(...w.args, ...more, offset) as LogRow | undefined) ?? null;
+  if (k >= timed) return get('ts IS NULL', 'file_id, line_no, id', k - timed);
+  const cls = `class IN (${q.classes.map(() => '?').join(',')}) AND ts IS NOT NULL`;
+  const all = ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE ${cls}`).get(...q.classes) as { n: number };
+  if (all.n !== timed) return get('ts IS NOT NULL', 'ts, file_id, line_no, id', k);
+  const at = ctx.db.prepare(`SELECT ts FROM log_events WHERE ${cls} ORDER BY ts LIMIT 1 OFFSET ?`).get(...q.classes, k) as { ts: string } | undefined;
+  if (!at) return null;
+  const before = ctx.db.prepare(`SELECT COUNT(*) AS n FROM log_events WHERE ${cls} AND ts < ?`).get(...q.classes, at.ts) as { n: number };
+  return get('ts = ?', 'file_id, line_no, id', k - before.n, at.ts);
+}
+
 /**
  * Of eachLog(q)'s records with time `ts` (null: those without one) the first or the last in
  * eachLog's order: an index probe where the caller knows the time of an edge (logTextGroups).
@@ -188,8 +230,12 @@ function kitWhere(q: Omit<LogQuery, 're'>): { sql: string; args: (string | numbe
   const args: (string | number)[] = [...q.classes];
   if (!q.anyTime) where.push('COALESCE(in_block, 1) = 1');
   if (q.services && q.services.length) {
-    where.push(`service IN (${q.services.map(() => '?').join(',')})`);
-    args.push(...q.services);
+    // `service IN (NULL)` matches nothing: records without a service are asked for apart.
+    const named = q.services.filter((s): s is string => s !== null);
+    const parts = named.length ? [`service IN (${named.map(() => '?').join(',')})`] : [];
+    if (named.length < q.services.length) parts.push('service IS NULL');
+    where.push(parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0]);
+    args.push(...named);
   }
   if (q.excludeKinds && q.excludeKinds.length) {
     where.push(`COALESCE(kind, '') NOT IN (${q.excludeKinds.map(() => '?').join(',')})`);

@@ -29,7 +29,7 @@ export function at(minutes: number, from = BLOCK_FROM): string {
 }
 
 export interface LogSpec {
-  service: string;
+  service: string | null;
   ts: string | null;
   message: string;
   level?: string | null;

@@ -85,7 +85,9 @@ describe('TextDigest answers as RowDigest fed eachLog record by record', () => {
       if (!d) continue;
       expect(d!.n).toBe(rows.n);
       expect([d!.first, d!.last]).toEqual([rows.first, rows.last]);
-      for (const max of [1, 2] as const) expect(d!.spread(ctx, max)).toEqual(rows.spread(ctx, max));
+      // The middle record of three is found by its rank (logNth).
+      for (const max of [1, 2, 3]) expect(d!.spread(ctx, max)).toEqual(rows.spread(ctx, max));
+      expect([d!.timed, d!.firstTs, d!.lastTs]).toEqual([rows.timed, rows.firstTs, rows.lastTs]);
       expect(d!.representatives()).toEqual(rows.representatives());
       expect(d!.services).toEqual([...services].sort());
     }

@@ -1,5 +1,5 @@
 import type { Evidence, RuleContext } from '../../define-rule.js';
-import { logAt, logEvidence, logTextGroups, spreadPicks, type LogQuery, type LogRow, type LogTextGroup } from '../../rule-kit.js';
+import { logAt, logEvidence, logNth, logTextGroups, spreadPicks, type LogQuery, type LogRow, type LogTextGroup } from '../../rule-kit.js';
 
 /** Above this many (service, text) groups the records are read one by one (RowDigest). */
 export const MAX_TEXT_GROUPS = 64;
@@ -37,10 +37,17 @@ export class TextDigest implements LogDigest {
   readonly services: (string | null)[];
   readonly first: LogRow | null;
   readonly last: LogRow | null;
+  /** How many records have a time, and the first and last of those times (RowDigest's). */
+  readonly timed: number;
+  readonly firstTs: string | null;
+  readonly lastTs: string | null;
   private readonly reps: LogRow[];
 
-  private constructor(ctx: RuleContext, q: Omit<LogQuery, 're' | 'messages'>, groups: LogTextGroup[], keyOf?: (message: string) => string | null) {
+  private constructor(ctx: RuleContext, private readonly q: Omit<LogQuery, 're'>, groups: LogTextGroup[], keyOf?: (message: string) => string | null) {
     this.n = groups.reduce((a, g) => a + g.n, 0);
+    this.timed = groups.reduce((a, g) => a + g.timed, 0);
+    this.firstTs = groups.flatMap((g) => g.firstTs ?? []).sort(cmpBytes)[0] ?? null;
+    this.lastTs = groups.flatMap((g) => g.lastTs ?? []).sort(cmpBytes).at(-1) ?? null;
     this.services = [...new Set(groups.map((g) => g.service))].sort((a, b) => (a === null ? -1 : b === null ? 1 : cmpBytes(a, b)));
     this.first = edge(ctx, q, groups, 'first');
     this.last = edge(ctx, q, groups, 'last');
@@ -66,8 +73,17 @@ export class TextDigest implements LogDigest {
     return groups ? new TextDigest(ctx, q, groups, keyOf) : null;
   }
 
-  spread(ctx: RuleContext, max: 1 | 2): Evidence[] {
-    return spreadPicks(this.n, max).map((i) => logEvidence(ctx, i === 0 ? this.first! : this.last!));
+  /**
+   * The digest of groups the caller counted itself (eachLogClassTextGroup): they must be every
+   * (service, text) group of eachLog(q)'s records, q naming their services and texts.
+   */
+  static ofGroups(ctx: RuleContext, q: Omit<LogQuery, 're'>, groups: LogTextGroup[], keyOf?: (message: string) => string | null): TextDigest {
+    return new TextDigest(ctx, q, groups, keyOf);
+  }
+
+  /** spreadEvidence of the records: a record between the edges is found by its rank (logNth). */
+  spread(ctx: RuleContext, max = 3): Evidence[] {
+    return spreadPicks(this.n, max).map((i) => logEvidence(ctx, i === 0 ? this.first! : i === this.n - 1 ? this.last! : logNth(ctx, this.q, i, this.timed)!));
   }
 
   representatives(): LogRow[] {

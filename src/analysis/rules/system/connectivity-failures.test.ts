@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { spoken, TestDb } from '../../testing.js';
 import { addHealthPolls, addLog, addLogs, at } from '../../rule-testing.js';
-import rule from './connectivity-failures.js';
+import rule, { failureGroups, type Group } from './connectivity-failures.js';
+import { makeRuleContext } from '../../context.js';
+import type { RuleContext } from '../../define-rule.js';
+import { classes, classesWithSeverity } from '../../../catalog/index.js';
+import { seededRandom } from '../../../util/seeded-random.js';
+import { eachLog, findLogs } from '../../rule-kit.js';
+import { RowDigest } from '../shared/row-digest.js';
+import { TextDigest } from '../shared/text-digest.js';
 
 type Setup = (t: TestDb) => void;
 
@@ -151,5 +158,97 @@ describe('connectivity-failures', () => {
     expect(order.indexOf(b)).toBeGreaterThan(order.indexOf(a));
     expect(order.indexOf(c)).toBeGreaterThan(order.indexOf(b));
     expect(d).toBe('absent');
+  });
+});
+
+/** Failure texts of every class and database (two DNS hosts), a text that is no failure, and one saying it never recovers. */
+const FAILING = [
+  '[redis] publish error: Error 111 connecting to cdb_redis:6379. Connection refused.',
+  'Redis-Verbindung fehlgeschlagen: Error 111 connecting to cdb_redis:6379. Connection refused.',
+  'Redis connection failed: Error -2 connecting to redis:6379. Name or service not known.',
+  'Redis connection failed: Error -3 connecting to cdb_redis:6379. Temporary failure in name resolution.',
+  'Failed to connect to PostgreSQL: FATAL:  password authentication failed for user "claire_user"',
+  'Failed to persist trade: server closed the connection unexpectedly',
+  'Redis connection failed: Authentication required.',
+  "Fehler bei Market-Data-Verarbeitung: 'pct_change'",
+  '❌ **Portfolio check failed**: fe_sendauth: no password supplied',
+  'psql: error: connection to server at "localhost" (127.0.0.1), port 5432 failed: Connection refused',
+];
+
+interface Mix {
+  n: number;
+  services: (string | null)[];
+  texts: number[];
+  untimed: number;
+  minutes: number;
+  /** Health polls, report lines, records outside the block. */
+  noise: boolean;
+}
+
+function mixed(seed: number, m: Mix): TestDb {
+  const rnd = seededRandom(seed);
+  const t = new TestDb();
+  for (let i = 0; i < m.n; i++) {
+    const r = rnd();
+    addLog(t, {
+      service: m.services[Math.floor(rnd() * m.services.length)],
+      ts: rnd() < m.untimed ? null : at(Math.floor(rnd() * m.minutes) - (m.noise && r < 0.05 ? 100_000 : 0)),
+      level: 'ERROR',
+      message: FAILING[m.texts[Math.floor(rnd() * m.texts.length)]],
+      kind: m.noise && r > 0.95 ? 'health_poll' : m.noise && r > 0.9 ? 'report' : 'app',
+      file: rnd() < 0.5 ? 'logs/a.log' : 'logs/b.log',
+    });
+  }
+  return t;
+}
+
+/** What the rule reads of a group, with the records cited by file and line. */
+function answers(ctx: RuleContext, g: Group) {
+  return {
+    service: g.service, klass: g.klass, target: g.target, neverRecovers: g.neverRecovers,
+    n: g.rows.n, timed: g.rows.timed, firstTs: g.rows.firstTs, lastTs: g.rows.lastTs, last: g.rows.last,
+    spread3: g.rows.spread(ctx), spread2: g.rows.spread(ctx, 2), representatives: g.rows.representatives(),
+  };
+}
+
+describe('failureGroups: counted per text (TextDigest) as read record by record (RowDigest)', () => {
+  const ALL = FAILING.map((_, i) => i);
+  const cases: [string, number, Mix, number][] = [
+    ['the feed failing on every tick, one service alone', 1, { n: 400, services: ['cdb_ws'], texts: [0], untimed: 0, minutes: 30, noise: false }, 1],
+    ['every failure, services and none, ties, untimed, noise', 2, { n: 500, services: ['cdb_ws', 'cdb_postgres', 'cdb_db_writer', null], texts: ALL, untimed: 0.2, minutes: 10, noise: true }, 2],
+    ['a service literally named as the unknown one, beside records of none', 3, { n: 200, services: [null, '(unknown service)'], texts: [1, 2, 3], untimed: 0.1, minutes: 20, noise: true }, 2],
+    ['DNS failures naming two hosts, all untimed', 4, { n: 150, services: ['cdb_ws', 'cdb_risk'], texts: [2, 3], untimed: 1, minutes: 1, noise: false }, 2],
+    ['one record', 5, { n: 1, services: ['cdb_ws'], texts: [0], untimed: 0, minutes: 1, noise: false }, 1],
+    ['two records', 6, { n: 2, services: ['cdb_ws'], texts: [0], untimed: 0, minutes: 1, noise: false }, 1],
+    ['three records', 7, { n: 3, services: ['cdb_ws'], texts: [0], untimed: 0.5, minutes: 1, noise: false }, 1],
+  ];
+  it.each(cases)('%s (seed %i)', (_name, seed, mix, hosts) => {
+    const t = mixed(seed, mix);
+    const ctx = { ...makeRuleContext(t.db, { from: at(0), to: at(60 * 24 * 3), days: [], era: 'B', dialect: 'real' }), evidence: (file: number, line: number) => ({ file: `f${file}`, line }) } as unknown as RuleContext;
+    const q = { classes: [...classesWithSeverity('error', 'warn'), ...classes('writer.password_loaded')], excludeKinds: ['report'] };
+    const counted = failureGroups(ctx);
+    // maxGroups 0: today's read of every failing record.
+    const read = failureGroups(ctx, 0);
+    let hits = 0;
+    eachLog(ctx, q, () => hits++);
+    expect([counted.hits, read.hits]).toEqual([hits, hits]);
+    // The host side's lines as a read of every report line of the failure classes finds them.
+    const hostSide = findLogs(ctx, { classes: q.classes, kinds: ['report'], re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ });
+    expect(counted.hostSide).toEqual(hostSide);
+    expect(read.hostSide).toEqual(hostSide);
+    expect(hostSide.length > 0).toBe(mix.noise && mix.texts.length === FAILING.length);
+    expect([...counted.groups.keys()].sort()).toEqual([...read.groups.keys()].sort());
+    expect(counted.groups.size).toBeGreaterThan(0);
+    for (const [key, g] of counted.groups) {
+      expect(g.rows).toBeInstanceOf(TextDigest);
+      expect(read.groups.get(key)!.rows).toBeInstanceOf(RowDigest);
+      expect(answers(ctx, g)).toEqual(answers(ctx, read.groups.get(key)!));
+    }
+    // Not vacuous: a middle record is cited where a group holds more than three.
+    const big = [...counted.groups.values()].filter((g) => g.rows.n > 3);
+    for (const g of big) expect(g.rows.spread(ctx)).toHaveLength(3);
+    if (mix.n > 100) expect(big.length).toBeGreaterThan(0);
+    // Not vacuous: the DNS failures name two hosts, each represented.
+    expect(Math.max(...[...counted.groups.values()].map((g) => g.rows.representatives().length))).toBe(hosts);
   });
 });

@@ -1,11 +1,12 @@
 import { classes, classesWithSeverity } from '../../../catalog/index.js';
-import { defineRule, type RuleResult, type Evidence, type Finding, type Hypothesis, type LayerId, type Severity, type Todo, type VerificationCheck } from '../../define-rule.js';
+import { defineRule, type RuleContext, type RuleResult, type Evidence, type Finding, type Hypothesis, type LayerId, type Severity, type Todo, type VerificationCheck } from '../../define-rule.js';
 import {
-  blockMs, cmp, codePath, composeFile, coverageText, covers, eachLog, eachLogOfTexts, eachLogText, findLogs, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
-  type LogQuery, type LogRow,
+  blockMs, cmp, codePath, composeFile, coverageText, covers, eachLog, eachLogClassTextGroup, eachLogOfTexts, findLogs, isPipeline, likelihoodFromScore, logEvidence, PIPELINE_SERVICES,
+  type LogClassTextGroup, type LogQuery, type LogRow,
 } from '../../rule-kit.js';
 import { hostNamed, reviewConnectionTodo } from '../shared/contradicted-todos.js';
 import { RowDigest } from '../shared/row-digest.js';
+import { MAX_TEXT_GROUPS, TextDigest } from '../shared/text-digest.js';
 import { memoByText } from '../shared/text-memo.js';
 import { text, type Said as SaidText, type Text } from '../../../i18n/translate.js';
 
@@ -66,12 +67,12 @@ function said(m: string): Said | null {
 /** Above this many characters of failure texts the records are read without a text filter. */
 const MAX_TEXT_CHARS = 4_000_000;
 
-interface Group {
+export interface Group {
   service: string;
   klass: Klass;
   target: Target;
   /** The group's records, digested: a failure repeated on every tick must not cost memory per record. */
-  rows: RowDigest<LogRow>;
+  rows: RowDigest<LogRow> | TextDigest;
   /** A record saying the service never recovers by itself. */
   neverRecovers: boolean;
   recovered: boolean;
@@ -88,6 +89,104 @@ const CAUSE: Record<Klass, (t: Target) => { cause: string; layer: LayerId; title
   init: (t) => ({ cause: `system.${t === 'postgres' ? 'postgres' : 'redis'}_unreachable`, layer: 'system', title: text('connectivity-failures.hyp.init', { db: dbName(t) }) }),
 };
 
+/** The host's own tools (a `psql` on the host) fail with their own texts, in report lines. */
+const HOST_SIDE = /fe_sendauth|password authentication failed|connection to server at "localhost"/;
+
+/**
+ * The services' failure records grouped by service, class of failure and database; how many
+ * records of the failure classes they log in all (failing or not); and the host side's failure
+ * lines. Past `maxGroups` failing (class, kind, service, text) groups the records are read one by
+ * one; the table test compares both ways.
+ */
+export function failureGroups(ctx: RuleContext, maxGroups = MAX_TEXT_GROUPS): { hits: number; groups: Map<string, Group>; hostSide: LogRow[] } {
+  const q: LogQuery = { classes: FAILURE_CLASSES, excludeKinds: ['report'] };
+  const groups = new Map<string, Group>();
+  // Report lines are the host side's: the same pass over the failure classes tells their texts apart.
+  const hostTexts = new Set<string>();
+  const hostClasses = new Set<string>();
+  // Each distinct text is tested once, in SQLite's count of the records per class, service and
+  // text (a failure logged on every tick is one text a million times). Few failing groups: their
+  // counts and times answer, and only the cited records are read (TextDigest). Many: the records
+  // of the failing texts are read back one by one.
+  let hits = 0;
+  let chars = 0;
+  let failing: Map<string, Said> | null = new Map();
+  let counted: LogClassTextGroup[] | null = [];
+  const saidOnce = memoByText(said);
+  eachLogClassTextGroup(ctx, { ...q, excludeKinds: undefined }, (g) => {
+    if (g.kind === 'report') {
+      if (HOST_SIDE.test(g.message)) {
+        hostTexts.add(g.message);
+        hostClasses.add(g.class);
+      }
+      return;
+    }
+    hits += g.n;
+    if (!failing) return;
+    const s = saidOnce(g.message);
+    if (!s) return;
+    if (!failing.has(g.message)) {
+      chars += g.message.length;
+      if (chars > MAX_TEXT_CHARS) {
+        failing = null;
+        counted = null;
+        return;
+      }
+      failing.set(g.message, s);
+    }
+    if (counted && counted.length === maxGroups) counted = null;
+    counted?.push(g);
+  });
+  const texts = failing as Map<string, Said> | null;
+  const saidOf = texts ? (m: string) => texts.get(m) ?? null : memoByText(said);
+  const hostOf = memoByText((m) => hostNamed(m));
+  const keyOf = (service: string | null, c: Said) => {
+    const target = c.target ?? (service === 'cdb_postgres' ? 'postgres' : 'unknown');
+    return { service: service ?? UNKNOWN, target, key: `${service ?? UNKNOWN}\u0000${c.klass}\u0000${target}` };
+  };
+  const counts = counted as LogClassTextGroup[] | null;
+  if (counts) {
+    const parts = new Map<string, { service: string; klass: Klass; target: Target; groups: LogClassTextGroup[]; neverRecovers: boolean }>();
+    for (const cg of counts) {
+      const c = texts!.get(cg.message)!;
+      const k = keyOf(cg.service, c);
+      let p = parts.get(k.key);
+      if (!p) parts.set(k.key, (p = { service: k.service, klass: c.klass, target: k.target, groups: [], neverRecovers: false }));
+      p.groups.push(cg);
+      if (c.neverRecovers) p.neverRecovers = true;
+    }
+    for (const [key, p] of parts) {
+      // The group's own classes, services (null: none named) and texts: the same records, fewer index entries to look at.
+      const gq: LogQuery = {
+        ...q,
+        classes: [...new Set(p.groups.map((x) => x.class))],
+        services: [...new Set(p.groups.map((x) => x.service))],
+        messages: [...new Set(p.groups.map((x) => x.message))],
+      };
+      const rows = TextDigest.ofGroups(ctx, gq, p.groups, p.klass === 'dns' ? hostOf : undefined);
+      groups.set(key, { service: p.service, klass: p.klass, target: p.target, rows, neverRecovers: p.neverRecovers, recovered: false, persistent: false });
+    }
+  } else {
+    const visit = (r: LogRow) => {
+      const c = saidOf(r.message);
+      if (!c) return;
+      const k = keyOf(r.service, c);
+      let g = groups.get(k.key);
+      if (!g) {
+        // A DNS failure's to-do weighs the hosts its lines name (reviewConnectionTodo).
+        const rows = new RowDigest<LogRow>(c.klass === 'dns' ? (x) => hostOf(x.message) : undefined);
+        groups.set(k.key, (g = { service: k.service, klass: c.klass, target: k.target, rows, neverRecovers: false, recovered: false, persistent: false }));
+      }
+      (g.rows as RowDigest<LogRow>).add(r);
+      if (c.neverRecovers) g.neverRecovers = true;
+    };
+    if (texts) eachLogOfTexts(ctx, q, [...texts.keys()], visit);
+    else eachLog(ctx, q, visit);
+  }
+  const hostSide = hostTexts.size ? findLogs(ctx, { classes: [...hostClasses], kinds: ['report'], messages: [...hostTexts], re: HOST_SIDE }) : [];
+  return { hits, groups, hostSide };
+}
+
 export default defineRule({
   id: 'connectivity-failures',
   layer: 'system',
@@ -96,44 +195,7 @@ export default defineRule({
   keyMetrics: ['connection_failures', 'auth_failures'],
   check(ctx): RuleResult {
     const L = blockMs(ctx);
-    const groups = new Map<string, Group>();
-    const q: LogQuery = { classes: FAILURE_CLASSES, excludeKinds: ['report'] };
-    // Each distinct text is tested once, in SQLite's count of the texts (a failure logged on every
-    // tick is one text a million times); then only the records of a failure text are read back.
-    let hits = 0;
-    let chars = 0;
-    let failing: Map<string, Said> | null = new Map();
-    eachLogText(ctx, q, (m, n) => {
-      hits += n;
-      if (!failing) return;
-      const s = said(m);
-      if (!s) return;
-      chars += m.length;
-      if (chars > MAX_TEXT_CHARS) failing = null;
-      else failing.set(m, s);
-    });
-    const texts = failing as Map<string, Said> | null;
-    const saidOf = texts ? (m: string) => texts.get(m) ?? null : memoByText(said);
-    const hostOf = memoByText((m) => hostNamed(m));
-    const visit = (r: LogRow) => {
-      const c = saidOf(r.message);
-      if (!c) return;
-      const service = r.service ?? UNKNOWN;
-      const target = c.target ?? (r.service === 'cdb_postgres' ? 'postgres' : 'unknown');
-      const key = `${service}\u0000${c.klass}\u0000${target}`;
-      let g = groups.get(key);
-      if (!g) {
-        // A DNS failure's to-do weighs the hosts its lines name (reviewConnectionTodo).
-        const rows = new RowDigest<LogRow>(c.klass === 'dns' ? (x) => hostOf(x.message) : undefined);
-        groups.set(key, (g = { service, klass: c.klass, target, rows, neverRecovers: false, recovered: false, persistent: false }));
-      }
-      g.rows.add(r);
-      if (c.neverRecovers) g.neverRecovers = true;
-    };
-    if (texts) eachLogOfTexts(ctx, q, [...texts.keys()], visit);
-    else eachLog(ctx, q, visit);
-    // The host's own tools (a `psql` on the host) fail with their own texts: few lines, read apart.
-    const hostSide = findLogs(ctx, { classes: FAILURE_CLASSES, kinds: ['report'], re: /fe_sendauth|password authentication failed|connection to server at "localhost"/ });
+    const { hits, groups, hostSide } = failureGroups(ctx);
     const services = [...new Set([...groups.values()].map((g) => g.service))];
     // Per service the time of its last recovery line and whether it said it stops for good: no list of lines.
     const lastRecovery = new Map<string, string>();
