@@ -8,6 +8,14 @@ import { APPLICATION_ID, SCHEMA_VERSION, schemaSql } from './schema.js';
 
 export type DB = Database.Database;
 
+/**
+ * The page size of a new working database (and of the ingest's scratch files). 8 KiB pages halve
+ * the B-tree's pages and the WAL's frame headers for the same rows: a `run` of the 1 GB bench log
+ * used 10–14 % less CPU than at SQLite's 4 KiB (128 MB: ~7 %), with the same peak RSS; at 16 KiB
+ * the peak grew by ~25 MB for less gain. A database keeps the size it was created with.
+ */
+export const PAGE_SIZE = 8192;
+
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
@@ -159,6 +167,8 @@ function validate(db: DB, file: string, opts: OpenOptions): void {
       // WAL: readers (`query`, `trace`) keep working while a file is ingested, and see only
       // committed transactions — whole files. NORMAL is crash-safe in WAL mode (a power cut may
       // lose the last commits, never corrupt the file).
+      // Only a file with nothing in it yet takes a page size, and only before it is in WAL mode.
+      if (objects === 0 && version === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       // Sorts and temp b-trees spill to disk past the page cache: in memory they grow with the bundle.

@@ -11,6 +11,7 @@ import { schemaSql } from '../db/schema.js';
 import { Writer } from '../db/writer.js';
 import { Redactor } from '../redact/secrets.js';
 import { INGEST_CACHE_KIB, ingestFile, prepareStatements, type FileOutcome } from './engine.js';
+import { PAGE_SIZE } from '../db/open.js';
 import type { WorkerInput, WorkerMessage } from './parallel.js';
 import { PARSERS } from './registry.js';
 
@@ -23,6 +24,7 @@ async function run(input: WorkerInput): Promise<FileOutcome[]> {
   // Lets the end-to-end tests prove that a failed worker loses no evidence.
   if (process.env.CDB_FORENSICS_FAIL_WORKER === '1') throw new Error('worker failure requested by CDB_FORENSICS_FAIL_WORKER');
   const db = new Database(input.partDb);
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   // A scratch file deleted after the merge: nothing to protect with a journal.
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');

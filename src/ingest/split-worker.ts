@@ -11,6 +11,7 @@ import { schemaSql } from '../db/schema.js';
 import { Writer } from '../db/writer.js';
 import { Redactor } from '../redact/secrets.js';
 import { INGEST_CACHE_KIB } from './engine.js';
+import { PAGE_SIZE } from '../db/open.js';
 import { PARSERS } from './registry.js';
 import { parsePiece, type PieceInput, type PieceMessage, type PieceResult } from './split.js';
 
@@ -22,6 +23,7 @@ async function run(input: PieceInput, index: number): Promise<PieceResult> {
   if (!parser) throw new Error(`unknown parser ${input.parserId}`);
   const db = new Database(input.partDb);
   try {
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     // A scratch file deleted after the merge: nothing to protect with a journal.
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
