@@ -4,7 +4,7 @@ import { Redactor } from '../redact/secrets.js';
 import { schemaSql } from '../db/schema.js';
 import { Writer } from '../db/writer.js';
 import { makeRuleContext } from './context.js';
-import { eachLog, eachLogClassTextGroup, eachLogOfTexts, eachLogText, loggedServices, logNth, type LogClassTextGroup, type LogQuery, type LogRow } from './rule-kit.js';
+import { eachLog, eachLogClassTextGroup, eachLogOfTexts, loggedServices, logNth, type LogClassTextGroup, type LogQuery, type LogRow } from './rule-kit.js';
 import { TestDb } from './testing.js';
 import { addLog, at } from './rule-testing.js';
 import { seededRandom } from '../util/seeded-random.js';
@@ -94,7 +94,7 @@ function failingLog(seed: number, n: number, extra: number): TestDb {
   return t;
 }
 
-describe('eachLogOfTexts and eachLogText answer as eachLog read record by record', () => {
+describe('eachLogOfTexts answers as eachLog read record by record', () => {
   const ctxOf = (t: TestDb) => makeRuleContext(t.db, { from: at(0), to: at(60 * 24), days: [], era: 'B', dialect: 'real' });
   it.each([
     [1, 0, 0, 0],
@@ -109,12 +109,7 @@ describe('eachLogOfTexts and eachLogText answer as eachLog read record by record
     for (const q of [{ classes }, { classes, excludeKinds: ['report'] }, { classes, services: ['cdb_ws'] }] as LogQuery[]) {
       const all: LogRow[] = [];
       eachLog(ctx, q, (r) => all.push(r));
-      const counts = new Map<string, number>();
-      eachLogText(ctx, q, (m, k) => counts.set(m, k));
-      const byHand = new Map<string, number>();
-      for (const r of all) byHand.set(r.message, (byHand.get(r.message) ?? 0) + 1);
-      expect(new Map([...counts].sort())).toEqual(new Map([...byHand].sort()));
-      const texts = [...byHand.keys()].sort().slice(0, asked);
+      const texts = [...new Set(all.map((r) => r.message))].sort().slice(0, asked);
       const got: LogRow[] = [];
       eachLogOfTexts(ctx, q, texts, (r) => got.push(r));
       expect(got).toEqual(all.filter((r) => texts.includes(r.message)));

@@ -100,19 +100,6 @@ export function eachLog(ctx: RuleContext, q: LogQuery, visit: (r: LogRow) => voi
   }
 }
 
-/**
- * The distinct texts of the records eachLog(q) would read (before its `re`), each with how many
- * records carry it, in no particular order: SQLite counts them, so a rule can test each text once
- * and read back only the records whose text it wants (`messages`).
- */
-export function eachLogText(ctx: RuleContext, q: Omit<LogQuery, 're'>, visit: (message: string, n: number) => void): void {
-  const w = kitWhere(q);
-  if (!w) return;
-  for (const r of ctx.db.prepare(`SELECT message, COUNT(*) AS n FROM log_events WHERE ${w.sql} GROUP BY message`).iterate(...w.args) as Iterable<{ message: string; n: number }>) {
-    visit(r.message, r.n);
-  }
-}
-
 /** Above this many texts eachLogOfTexts reads the texts themselves (one CASE branch per text). */
 const MAX_CASE_TEXTS = 64;
 
@@ -138,6 +125,15 @@ export function eachLogOfTexts(ctx: RuleContext, q: Omit<LogQuery, 're' | 'messa
   }
 }
 
+/**
+ * How many texts the first 1,024 log records matching `where` hold: a cheap look that tells a log
+ * whose texts repeat (a failure logged on every tick) from one whose texts carry a payload, before
+ * SQLite is asked to group all of them by text.
+ */
+export function textsAmongFirst(db: RuleContext['db'], where: string, args: readonly unknown[]): number {
+  return (db.prepare(`SELECT COUNT(DISTINCT message) AS n FROM (SELECT message FROM log_events WHERE ${where} LIMIT 1024)`).get(...args) as { n: number }).n;
+}
+
 /** One service's records of one text among eachLog(q)'s: how many, how many have a time, the first and last time. */
 export interface LogTextGroup {
   service: string | null;
@@ -156,8 +152,7 @@ export interface LogTextGroup {
 export function logTextGroups(ctx: RuleContext, q: Omit<LogQuery, 're'>, max: number): LogTextGroup[] | null {
   const w = kitWhere(q);
   if (!w) return [];
-  const seen = ctx.db.prepare(`SELECT COUNT(DISTINCT message) AS n FROM (SELECT message FROM log_events WHERE ${w.sql} LIMIT 1024)`).get(...w.args) as { n: number };
-  if (seen.n > max) return null;
+  if (textsAmongFirst(ctx.db, w.sql, w.args) > max) return null;
   const out: LogTextGroup[] = [];
   const rows = ctx.db
     .prepare(`SELECT service, message, COUNT(*) AS n, COUNT(ts) AS timed, MIN(ts) AS firstTs, MAX(ts) AS lastTs FROM log_events WHERE ${w.sql} GROUP BY service, message`)

@@ -138,7 +138,7 @@ export function failureGroups(ctx: RuleContext, maxGroups = MAX_TEXT_GROUPS): { 
     counted?.push(g);
   });
   const texts = failing as Map<string, Said> | null;
-  const saidOf = texts ? (m: string) => texts.get(m) ?? null : memoByText(said);
+  const saidOf = texts ? (m: string) => texts.get(m) ?? null : saidOnce;
   const hostOf = memoByText((m) => hostNamed(m));
   const keyOf = (service: string | null, c: Said) => {
     const target = c.target ?? (service === 'cdb_postgres' ? 'postgres' : 'unknown');

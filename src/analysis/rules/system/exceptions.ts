@@ -1,5 +1,5 @@
 import { defineRule, type RuleResult, type Finding, type Hypothesis, type Severity, type Todo } from '../../define-rule.js';
-import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices } from '../../rule-kit.js';
+import { codePath, coverageText, covers, isPipeline, logEvidence, loggedServices, textsAmongFirst } from '../../rule-kit.js';
 import { text, type Said, type Text } from '../../../i18n/translate.js';
 import { classesPassing, classIn } from '../../../db/log-rollup.js';
 import type Database from 'better-sqlite3';
@@ -119,8 +119,7 @@ const MAX_TEXTS = 4096;
 
 /** The error records grouped per service and first 200 characters: by text where the texts repeat, else by head. */
 function errorGroups(db: Database.Database, where: string, params: unknown[]): ErrorGroup[] {
-  const probe = db.prepare(`SELECT COUNT(DISTINCT message) AS n FROM (SELECT message FROM log_events WHERE ${where} LIMIT 1024)`).get(...params) as { n: number };
-  return (probe.n <= PROBE_TEXTS ? groupsByText(db, where, params, MAX_TEXTS) : null) ?? groupsByHead(db, where, params);
+  return (textsAmongFirst(db, where, params) <= PROBE_TEXTS ? groupsByText(db, where, params, MAX_TEXTS) : null) ?? groupsByHead(db, where, params);
 }
 
 export default defineRule({
