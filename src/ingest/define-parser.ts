@@ -124,11 +124,6 @@ export interface ParserDef {
      * reading thread can do, overlaps the workers' parsing (`pieceWeights` in split.ts).
      */
     joinCost: number;
-    /**
-     * This thread's first piece against a worker's large one (default FIRST_PIECE_WEIGHT in
-     * split.ts): less where this thread's writes cost more than a worker's into its scratch file.
-     */
-    firstCost?: number;
   };
 }
 

@@ -589,7 +589,7 @@ async function startPieces(job: FileJob, parser: ParserDef): Promise<Pieces | nu
   if (!canSplit(parser, p.head, file.bytes, split.threads)) return null;
   const abs = split.abs();
   if (abs === null) return null;
-  const cuts = await cutPoints(abs, file.bytes, split.threads, parser.split!.joinCost, parser.split!.firstCost);
+  const cuts = await cutPoints(abs, file.bytes, split.threads, parser.split!.joinCost);
   if (cuts.length < 3) return null;
   const fileId = (job.stmts.getManifest.get(job.bid, file.path) as { id: number }).id;
   const pieceBytes = new Map<number, number>();

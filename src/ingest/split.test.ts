@@ -13,24 +13,16 @@ describe('pieceWeights', () => {
     { workers: 1, joinCost: 0.16, weights: [0.86, 1, 0.16] },
     { workers: 1, joinCost: 0.21, weights: [0.86, 1, 0.21] },
     { workers: 3, joinCost: 0.21, weights: [0.86, 1, 1, 1, 0.21, 0.21, 0.21] },
-    { workers: 1, joinCost: 0.22, firstCost: 0.78, weights: [0.78, 1, 0.22] },
-    { workers: 2, joinCost: 0.22, firstCost: 0.78, weights: [0.78, 1, 1, 0.22, 0.22] },
-    { workers: 0, joinCost: 0.22, firstCost: 0.78, weights: [1] },
-  ])('$workers worker(s), join cost $joinCost, first $firstCost: $weights', ({ workers, joinCost, firstCost, weights }) => {
-    expect(pieceWeights(workers, joinCost, firstCost)).toEqual(weights);
+  ])('$workers worker(s), join cost $joinCost: $weights', ({ workers, joinCost, weights }) => {
+    expect(pieceWeights(workers, joinCost)).toEqual(weights);
   });
 });
 
 describe('the parsers that read in pieces', () => {
   // A tail as large as a worker's large piece would leave this thread idle while it is parsed.
-  it.each(PARSERS.filter((p) => p.split).map((p) => ({ id: p.id, joinCost: p.split!.joinCost, firstCost: p.split!.firstCost })))('$id joins at $joinCost of parsing, a fraction; its first piece $firstCost', ({ joinCost, firstCost }) => {
+  it.each(PARSERS.filter((p) => p.split).map((p) => ({ id: p.id, joinCost: p.split!.joinCost })))('$id joins at $joinCost of parsing, a fraction', ({ joinCost }) => {
     expect(joinCost).toBeGreaterThan(0);
     expect(joinCost).toBeLessThan(1);
-    // This thread's piece is a share of the parse, not a tail: larger than the tails.
-    if (firstCost !== undefined) {
-      expect(firstCost).toBeGreaterThan(joinCost);
-      expect(firstCost).toBeLessThanOrEqual(1);
-    }
   });
 });
 
@@ -43,18 +35,18 @@ describe('cutPoints', () => {
   const size = 300_000;
 
   it.each([
-    { parser: composeLogs.id, joinCost: composeLogs.split!.joinCost, firstCost: composeLogs.split!.firstCost },
-    { parser: psqlCsv.id, joinCost: psqlCsv.split!.joinCost, firstCost: psqlCsv.split!.firstCost },
-  ])('$parser: pieces as its weights say, cut after line feeds', async ({ joinCost, firstCost }) => {
+    { parser: composeLogs.id, joinCost: composeLogs.split!.joinCost },
+    { parser: psqlCsv.id, joinCost: psqlCsv.split!.joinCost },
+  ])('$parser: pieces as its weights say, cut after line feeds', async ({ joinCost }) => {
     const before = process.env.CDB_FORENSICS_SPLIT_MIN_BYTES;
     process.env.CDB_FORENSICS_SPLIT_MIN_BYTES = String(size / 3);
     try {
-      const cuts = await cutPoints(file, size, 2, joinCost, firstCost);
+      const cuts = await cutPoints(file, size, 2, joinCost);
       const bytes = readFileSync(file);
       expect(cuts[0]).toBe(0);
       expect(cuts[cuts.length - 1]).toBe(size);
       for (const c of cuts.slice(1, -1)) expect(bytes[c - 1]).toBe(10);
-      const weights = pieceWeights(1, joinCost, firstCost);
+      const weights = pieceWeights(1, joinCost);
       const total = weights.reduce((a, b) => a + b, 0);
       expect(cuts.length).toBe(weights.length + 1);
       // Each piece within a line of its share.

@@ -86,11 +86,11 @@ export function piecesOfWorker(w: number, workers: number): [number, number] {
  * The sizes of a file's pieces in file order against a worker's large one (1): this thread's
  * piece, the workers' large pieces, their tails. A tail is what a worker parses while this thread
  * copies its large piece in, so it weighs what that join costs against parsing the large piece:
- * the parser's `joinCost`. This thread's piece weighs `firstCost`.
+ * the parser's `joinCost`.
  */
-export function pieceWeights(workers: number, joinCost: number, firstCost = FIRST_PIECE_WEIGHT): number[] {
+export function pieceWeights(workers: number, joinCost: number): number[] {
   if (workers === 0) return [1];
-  return [firstCost, ...Array<number>(workers).fill(1), ...Array<number>(workers).fill(joinCost)];
+  return [FIRST_PIECE_WEIGHT, ...Array<number>(workers).fill(1), ...Array<number>(workers).fill(joinCost)];
 }
 
 /**
@@ -98,8 +98,8 @@ export function pieceWeights(workers: number, joinCost: number, firstCost = FIRS
  * tail per worker (pieceWeights), each cut just after a line feed; [0, size] (read whole) when a
  * line end cannot be found near a cut.
  */
-export async function cutPoints(abs: string, size: number, threads: number, joinCost: number, firstCost?: number): Promise<number[]> {
-  const weights = pieceWeights(pieceWorkers(size, threads), joinCost, firstCost);
+export async function cutPoints(abs: string, size: number, threads: number, joinCost: number): Promise<number[]> {
+  const weights = pieceWeights(pieceWorkers(size, threads), joinCost);
   const n = weights.length;
   const total = weights.reduce((a, b) => a + b, 0);
   const cuts = [0];

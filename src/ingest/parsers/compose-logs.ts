@@ -139,12 +139,8 @@ export default defineParser({
   claims: { sniff },
   split: {
     notes: (t) => stampNotes(t.stamps ?? 0, t.unstamped ?? 0),
-    // Measured on 1 GB of DEBUG log, 2 threads, since the working database keeps log_events' file
-    // index as rows come (LOG_FILE_INDEX_SQL): this thread's piece and the join cost more than
-    // they did (0.86 and 0.16). Traced split reads alternating with those: 26.4 / 30.8 / 26.5
-    // against 30.2 / 31.2 / 30.0 s; 0.74 and 0.26 gave 30.6 / 32.2 s.
-    joinCost: 0.22,
-    firstCost: 0.78,
+    // Measured on 1 GB of DEBUG log, 2 threads.
+    joinCost: 0.16,
   },
   async *parse(input, ctx) {
     let out: Row[] = [];
