@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, PAGE_SIZE, withCacheAtMost } from './open.js';
-import { schemaSql } from './schema.js';
 
 describe('page size', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cdbf-page-'));
@@ -29,29 +28,6 @@ describe('page size', () => {
     expect(db.pragma('page_size', { simple: true })).toBe(want);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect((db.prepare('SELECT COUNT(*) AS n FROM manifest').get() as { n: number }).n).toBe(0);
-    db.close();
-  });
-});
-
-describe("log_events' file index", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cdbf-fileidx-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  // The working database keeps it as rows are written; a scratch database of the parallel ingest
-  // (schemaSql alone) must not pay for it, since its rows are copied into the working one.
-  it.each([
-    ['a new working database has it before any row', () => openDb(join(dir, 'w.db'), { create: true }), true],
-    ['a scratch database made from the schema alone has not', () => {
-      const db = new Database(':memory:');
-      db.exec(schemaSql());
-      return db;
-    }, false],
-  ])('%s', (_what, open, want) => {
-    const db = open();
-    const has = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'ix_log_events_file'").get();
-    expect(has).toBe(want);
-    const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT message FROM log_events WHERE file_id = 1 AND line_no = 7').all() as { detail: string }[]).map((r) => r.detail).join(' ');
-    expect(plan.includes('ix_log_events_file')).toBe(want);
     db.close();
   });
 });

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { canMigrate, migrateWorkingDb, reingestCommand } from './migrate.js';
 import { forgetVerified, unchangedSinceVerified } from './verified.js';
-import { APPLICATION_ID, LOG_FILE_INDEX_SQL, SCHEMA_VERSION, schemaSql } from './schema.js';
+import { APPLICATION_ID, SCHEMA_VERSION, schemaSql } from './schema.js';
 
 export type DB = Database.Database;
 
@@ -181,7 +181,7 @@ function validate(db: DB, file: string, opts: OpenOptions): void {
       if (maxPages > 0) db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
       if (version === 0) {
         db.transaction(() => {
-          db.exec(schemaSql() + LOG_FILE_INDEX_SQL);
+          db.exec(schemaSql());
           db.pragma(`application_id = ${APPLICATION_ID}`);
           db.pragma(`user_version = ${SCHEMA_VERSION}`);
         })();

@@ -80,19 +80,7 @@ export function schemaSql(): string {
 }
 
 /**
- * `(file_id, line_no)` of log_events is made with the working database and kept as rows are
- * written: records reach the table in the order of their files and lines, so each entry is an
- * append to the index's last page, and the model build is spared a scan of every record and a
- * sort (1 GB of DEBUG log, two runs each: ingest + model build 51.7 / 49.0 → 46.1 / 46.2 s wall,
- * the ingest itself no slower). Scratch databases of the parallel ingest do not get it: the merge
- * into the working database keeps it. `(class, ts)` kept row by row was dearer (the ingest
- * +10–14 s for the model's −7 s): classes interleave, so every insert lands mid-index.
- */
-export const LOG_FILE_INDEX_SQL = 'CREATE INDEX IF NOT EXISTS ix_log_events_file ON log_events(file_id, line_no);';
-
-/**
- * The other indexes are built after bulk loading: cheaper than maintaining them row by row (a
- * database of an older build gets the file index here too). log_events has
+ * Indexes are built after bulk loading: cheaper than maintaining them row by row. log_events has
  * no index by time or by (service, time): reads by time go through `(class, ts)`, one range per
  * class the hourly rollup (log_hourly) names, and sorting a third and fourth copy of every record's
  * key cost more of the model build than those reads save. A database of an older build drops them.
@@ -100,7 +88,7 @@ export const LOG_FILE_INDEX_SQL = 'CREATE INDEX IF NOT EXISTS ix_log_events_file
 export const INDEX_SQL = `
 DROP INDEX IF EXISTS ix_log_events_service_ts;
 DROP INDEX IF EXISTS ix_log_events_ts;
-${LOG_FILE_INDEX_SQL}
+CREATE INDEX IF NOT EXISTS ix_log_events_file ON log_events(file_id, line_no);
 CREATE INDEX IF NOT EXISTS ix_log_events_class ON log_events(class, ts);
 CREATE INDEX IF NOT EXISTS ix_redis_messages_channel ON redis_messages(channel, ts);
 CREATE INDEX IF NOT EXISTS ix_quarantine_file ON quarantine(file_id, line);

@@ -726,8 +726,7 @@ export function buildModel(db: DB, opts: BuildOptions = {}): ModelSummary {
   let summary!: ModelSummary;
   let stepNo = 0;
   const step = (name: (typeof MODEL_STEPS)[number]): void => opts.onStep?.(++stepNo, MODEL_STEPS.length, name);
-  // Raw-table indexes are built here, once, after bulk loading: cheaper than row by row (the
-  // working database keeps log_events' file index from the start: LOG_FILE_INDEX_SQL).
+  // Raw-table indexes are built here, once, after bulk loading: cheaper than row by row.
   step('indexes');
   const cache = db.pragma('cache_size', { simple: true }) as number;
   // Negative: KiB. A smaller cache (a connection left at SQLite's default) is kept as it is.
