@@ -17,7 +17,7 @@ describe('bench accounting', () => {
     const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as {
       accounting: string | string[];
       notes: string[];
-      endToEnd: { lines: number; records: number; runSeconds: number; phases: { phase: string; seconds: number; peakRssMB: number }[]; sqliteImportSeconds: number; lnavSeconds: number | null };
+      endToEnd: { lines: number; records: number; runSeconds: number; phases: { phase: string; seconds: number; peakRssMB: number }[]; sqliteImportSeconds: number; lnavSeconds: number | null; baselineRuns: { sqlite3: { before: number; after: number }; lnav: { before: number; after: number } | null } };
       results: { kind: string; rows: number; lines: number }[];
       packed: { kind: string; rows: number; lines: number; notes?: number }[];
     };
@@ -62,9 +62,23 @@ describe('bench accounting', () => {
     const phaseSum = report.endToEnd.phases.reduce((a, p) => a + p.seconds, 0);
     expect(report.endToEnd.runSeconds).toBeGreaterThanOrEqual(phaseSum);
     expect(report.endToEnd.sqliteImportSeconds).toBeGreaterThan(0);
+    // Each baseline ran once before the run and once after; the faster is the yardstick.
+    const { sqlite3, lnav } = report.endToEnd.baselineRuns;
+    expect(sqlite3.before).toBeGreaterThan(0);
+    expect(sqlite3.after).toBeGreaterThan(0);
+    expect(report.endToEnd.sqliteImportSeconds).toBe(Math.min(sqlite3.before, sqlite3.after));
     // lnav is a baseline only where Debian's package is installed; otherwise the bench says so.
-    if (report.endToEnd.lnavSeconds === null) expect(report.notes.join(' ')).toMatch(/lnav/);
-    else expect(report.notes.filter((n) => n.includes('did not parse every line'))).toEqual([]);
+    if (report.endToEnd.lnavSeconds === null) {
+      expect(report.notes.join(' ')).toMatch(/lnav/);
+      expect(lnav).toBeNull();
+    } else {
+      expect(report.notes.filter((n) => n.includes('did not parse every line'))).toEqual([]);
+      expect(report.endToEnd.lnavSeconds).toBe(Math.min(lnav!.before, lnav!.after));
+    }
+    // A drift between a baseline's two runs is said when it is large, never silently averaged.
+    for (const [name, b] of [['sqlite3', sqlite3], ['lnav', lnav]] as const) {
+      if (b && Math.max(b.before, b.after) / Math.min(b.before, b.after) - 1 > 0.1) expect(report.notes.join(' ')).toContain(`${name} took`);
+    }
     // The same lines split into one file per service give the same records.
     const perService = byKind['the same logs'];
     expect(perService.lines).toBe(physical);

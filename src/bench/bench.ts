@@ -16,8 +16,9 @@ import { RssSampler } from './proc-tree.js';
  * `npm run bench`: what the analyst waits for. `cdb-forensics run` end to end on a generated
  * era-B DEBUG compose log of `--size` MB (each phase's seconds and the peak RSS of the whole
  * process tree), beside two baselines on the same file in the same run: the sqlite3 shell
- * importing its raw lines, and lnav loading it with the compose format and answering a GROUP BY.
- * Then each other evidence kind is ingested in its own process (CSV beside `sqlite3 .import
+ * importing its raw lines, and lnav loading it with the compose format and answering a GROUP BY,
+ * each once just before the run and once just after (the faster kept, both printed: a machine
+ * whose speed drifts shows it in the two, not only in our figure). Then each other evidence kind is ingested in its own process (CSV beside `sqlite3 .import
  * --csv`). Timing is printed, never asserted; the accounting (lines, rows) is checked and makes
  * the exit code non-zero.
  */
@@ -112,10 +113,24 @@ function best(run: () => number): number {
 }
 
 function sqliteLines(file: string, db: string): number {
-  return best(() => {
-    rmSync(db, { force: true });
-    return timeCmd('sqlite3', [db], `CREATE TABLE t(line TEXT);\n.mode ascii\n.separator "\\037" "\\n"\n.import '${file}' t\n`);
-  });
+  rmSync(db, { force: true });
+  return timeCmd('sqlite3', [db], `CREATE TABLE t(line TEXT);\n.mode ascii\n.separator "\\037" "\\n"\n.import '${file}' t\n`);
+}
+
+/** A baseline timed once before our run and once after: the faster is the yardstick. */
+interface Bracketed {
+  seconds: number;
+  before: number;
+  after: number;
+}
+
+function bracketed(before: number, after: number): Bracketed {
+  return { seconds: Math.min(before, after), before, after };
+}
+
+/** How far a baseline's two runs differ, relative to the faster. */
+function drift(b: Bracketed): number {
+  return Math.max(b.before, b.after) / b.seconds - 1;
 }
 
 function sqliteCsv(file: string, db: string): number {
@@ -190,10 +205,15 @@ async function failingFeed(src: string, dir: string): Promise<number> {
   return n;
 }
 
-interface LnavResult {
+interface LnavRun {
   seconds: number;
   counts: Record<string, number>;
+}
+
+interface Lnav {
   version: string;
+  /** One timed load of the file and the GROUP BY. */
+  once(file: string): LnavRun;
 }
 
 /**
@@ -201,7 +221,7 @@ interface LnavResult {
  * headless (`-n`, `-c`). The format is installed into a throw-away HOME so the user's ~/.lnav is
  * never touched. Null (with a note) when lnav is absent: the bench installs nothing.
  */
-function lnavBaseline(file: string, format: string, work: string, note: (s: string) => void): LnavResult | null {
+function lnavBaseline(format: string, work: string, note: (s: string) => void): Lnav | null {
   const which = spawnSync('sh', ['-c', 'command -v lnav'], { encoding: 'utf8' });
   if (which.status !== 0) {
     note('lnav not found: the lnav baseline is skipped (Debian: apt-get install lnav)');
@@ -221,22 +241,22 @@ function lnavBaseline(file: string, format: string, work: string, note: (s: stri
     return null;
   }
   const version = spawnSync('lnav', ['-V'], { encoding: 'utf8' }).stdout.trim();
-  let stdout = '';
-  const seconds = best(() => {
-    settle();
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync('lnav', ['-n', '-c', ';SELECT service, count(*) FROM compose_log GROUP BY 1', file], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) throw new Error(`lnav failed: ${r.stderr}`);
-    stdout = r.stdout;
-    return s;
-  });
-  const counts: Record<string, number> = {};
-  for (const line of stdout.split('\n')) {
-    const m = line.match(/^\s*(\S+)\s+(\d+)\s*$/);
-    if (m) counts[m[1]] = Number(m[2]);
-  }
-  return { seconds, counts, version };
+  return {
+    version,
+    once(file: string): LnavRun {
+      settle();
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync('lnav', ['-n', '-c', ';SELECT service, count(*) FROM compose_log GROUP BY 1', file], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (r.status !== 0) throw new Error(`lnav failed: ${r.stderr}`);
+      const counts: Record<string, number> = {};
+      for (const line of r.stdout.split('\n')) {
+        const m = line.match(/^\s*(\S+)\s+(\d+)\s*$/);
+        if (m) counts[m[1]] = Number(m[2]);
+      }
+      return { seconds, counts };
+    },
+  };
 }
 
 /** `unclaimed`: lines of files no parser claims (counted, never records). */
@@ -322,19 +342,29 @@ async function main(): Promise<void> {
     log(s);
   };
 
-  // The end-to-end run and its two baselines, on the same file, one after the other.
+  // The end-to-end run between its two baselines' runs, on the same file, one after the other.
+  const sqliteDb = join(out, 'sqlite-lines.db');
+  const lnavTool = lnavBaseline(a.lnavFormat, out, note);
+  log('sqlite3 importing the raw lines, and lnav loading the file and answering the GROUP BY ...');
+  const sqlBefore = sqliteLines(logs.path, sqliteDb);
+  const lnavBefore = lnavTool?.once(logs.path) ?? null;
   log('cdb-forensics run, end to end ...');
   const run = await timeRun(join(out, 'logs'), out, new Date(Date.parse(logs.to) + 3_600_000).toISOString());
   const m = run.manifest;
   check('run', { lines: m.lines, rows: m.records, record_lines: m.record_lines, structural: m.structural, quarantined: m.quarantined } as ChildResult, logs.lines, logs.records);
-  log('sqlite3 importing the raw lines ...');
-  const sqlLogs = sqliteLines(logs.path, join(out, 'sqlite-lines.db'));
-  log('lnav loading the file and answering the GROUP BY ...');
-  const lnav = lnavBaseline(logs.path, a.lnavFormat, out, note);
-  if (lnav) {
+  log('sqlite3 and lnav again ...');
+  const sqlite = bracketed(sqlBefore, sqliteLines(logs.path, sqliteDb));
+  const sqlLogs = sqlite.seconds;
+  const lnavAfter = lnavTool?.once(logs.path) ?? null;
+  const lnav = lnavTool && lnavBefore && lnavAfter ? { version: lnavTool.version, ...bracketed(lnavBefore.seconds, lnavAfter.seconds) } : null;
+  for (const r of [lnavBefore, lnavAfter]) {
+    if (!r) continue;
     const want = JSON.stringify(Object.entries(logs.perService).sort());
-    const got = JSON.stringify(Object.entries(lnav.counts).sort());
+    const got = JSON.stringify(Object.entries(r.counts).sort());
     if (want !== got) note(`lnav counted ${got} lines per service, the generator wrote ${want}: lnav did not parse every line, so its time is not a fair baseline`);
+  }
+  for (const [name, b] of [['sqlite3', sqlite], ['lnav', lnav]] as const) {
+    if (b && drift(b) > 0.1) note(`${name} took ${f(b.before, 2)} s before the run and ${f(b.after, 2)} s after: the machine's speed drifted ${f(100 * drift(b), 0)} %, and the ratios are no steadier than that`);
   }
   const ingestS = run.phases.find((p) => p.phase === 'ingest')!.seconds;
   const endToEnd = {
@@ -343,6 +373,8 @@ async function main(): Promise<void> {
     /** Start-up, opening and locking the database, closing it (WAL checkpoints) and exit: outside every phase. */
     otherSeconds: run.seconds - run.phases.reduce((x, p) => x + (Number.isFinite(p.seconds) ? p.seconds : 0), 0),
     sqliteImportSeconds: sqlLogs, lnavSeconds: lnav?.seconds ?? null, lnavVersion: lnav?.version ?? null,
+    /** Each baseline's run just before ours and just after. */
+    baselineRuns: { sqlite3: { before: sqlite.before, after: sqlite.after }, lnav: lnav ? { before: lnav.before, after: lnav.after } : null },
     ratios: {
       runOverLnav: lnav ? run.seconds / lnav.seconds : null, runOverLnavTarget: 2,
       ingestSpeedOverSqlite: sqlLogs / ingestS, ingestSpeedOverSqliteTarget: 0.8,
@@ -436,8 +468,8 @@ async function main(): Promise<void> {
     w(`cdb-forensics run | ${f(run.seconds, 2)} | ${f(run.peakRssMB, 0)}`);
     for (const p of run.phases) w(`  ${p.phase} | ${f(p.seconds, 2)} | ${f(p.peakRssMB, 0)}`);
     w(`  other (start-up, opening, closing the database, exit) | ${f(endToEnd.otherSeconds, 2)} | -`);
-    w(`sqlite3 importing the raw lines | ${f(sqlLogs, 2)} | -`);
-    w(lnav ? `${lnav.version}: load + GROUP BY service | ${f(lnav.seconds, 2)} | -` : 'lnav: skipped (not installed)');
+    w(`sqlite3 importing the raw lines (before the run ${f(sqlite.before, 2)}, after ${f(sqlite.after, 2)}) | ${f(sqlLogs, 2)} | -`);
+    w(lnav ? `${lnav.version}: load + GROUP BY service (before the run ${f(lnav.before, 2)}, after ${f(lnav.after, 2)}) | ${f(lnav.seconds, 2)} | -` : 'lnav: skipped (not installed)');
     const r = endToEnd.ratios;
     w(`ratios: run ÷ lnav ${f(r.runOverLnav, 2)} (target ≤ 2); ingest speed ÷ sqlite3 import ${f(r.ingestSpeedOverSqlite, 2)} (target ≥ 0.8); ingest ÷ 2×lnav ${f(r.ingestShareOfLnavBudget, 2)} (target ≤ 0.75); peak RSS ${f(run.peakRssMB, 0)} MB (target ≤ 300)`);
     w('\nkind | MB | rows | s | MB/s | rows/s | peak RSS MB | sqlite3 MB/s | speed ÷ sqlite3');
