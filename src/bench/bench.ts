@@ -18,8 +18,8 @@ import { RssSampler } from './proc-tree.js';
  * process tree), beside two baselines on the same file in the same run: the sqlite3 shell
  * importing its raw lines, and lnav loading it with the compose format and answering a GROUP BY,
  * each once just before the run and once just after (the faster kept, both printed: a machine
- * whose speed drifts shows it in the two, not only in our figure). Then each other evidence kind is ingested in its own process (CSV beside `sqlite3 .import
- * --csv`). Timing is printed, never asserted; the accounting (lines, rows) is checked and makes
+ * whose speed drifts shows it in the two, not only in our figure). Then each other evidence kind
+ * is ingested in its own process (CSV beside `sqlite3 .import --csv`). Timing is printed, never asserted; the accounting (lines, rows) is checked and makes
  * the exit code non-zero.
  */
 
